@@ -1,0 +1,462 @@
+"""Analytic PMSM model: a nonlinear magnetic equivalent circuit (MEC) over one pole → flux maps.
+
+Method (a rotor-position-averaged, air-gap-discretised MEC; cf. Hanic, Zarko & Hinov, IEEE TEC 2016
+for saturated IPM MECs, and Pyrhönen et al., *Design of Rotating Electrical Machines*, ch. 3–4):
+
+- One pole (electrical angle theta in [-pi/2, pi/2], d axis at 0) with antiperiodic closure.
+  The air gap is split into cells: ``J`` cells over the pole piece / magnet arc and ``M`` cells
+  over each inter-polar region, so the pole-arc edges are cell boundaries.
+- Stator: each cell's gap + tooth is one branch. The gap is linear (length g·k_C, Carter); the
+  teeth carry the cell's flux through the tooth fraction w_t/tau_s of the area over the slot depth
+  with the steel's B-H curve (this is where d-q cross-saturation arises: the teeth see the resultant
+  field). Adjacent cells are joined through the stator yoke (nonlinear), closed antiperiodically.
+- Stator MMF: only the fundamental of the three-phase winding, F(theta) =
+  (3/pi)·k_w1·N_ph/p·(i_d cos theta + i_q sin theta) (A-turns per pole, amplitude-invariant d-q,
+  peak phase currents), applied as a source in each cell branch (cell averages of cos and sin).
+- IPM rotor: the pole piece is ``J`` iron nodes joined tangentially by its own cross-section
+  (depth falling from ``v_depth`` at the centre to the bridge at the tips: q-axis saturation). The
+  magnets (H_c·h_m source and internal reluctance h_m/(mu0 mu_r A_m)) feed the pole-piece nodes
+  from the rotor core, which sits at zero potential at the pole centre by symmetry. The tangential
+  bridges join the pole-piece tips to the inter-polar iron; the centre post joins the pole piece to
+  the core; the inter-polar rib and the rotor yoke under the V carry q-axis flux (all nonlinear).
+- SPM rotor: each cell's branch includes the magnet (source and reluctance over the magnet arc,
+  air elsewhere) and the retaining sleeve; the rotor core is taken as unsaturated.
+- Flux linkages: psi = k_w1·N_ph·(fundamental flux per pole) from the cell fluxes, plus a linear
+  leakage inductance L_sigma (slot + tooth-tip + end winding, Pyrhönen eqs. 4.50–4.62) times the
+  current. Torque T = 1.5 p (psi_d i_q - psi_q i_d); with the fundamental-only coupling this is the
+  co-energy torque of the network exactly (no ripple: the model is position-averaged).
+
+Approximations to keep in mind: slotting only through Carter's coefficient (no cogging/ripple),
+winding MMF harmonics ignored in the mean flux linkage, magnet leakage only through bridges/post
+(no air-pocket leakage), unsaturated rotor core for SPM, linear leakage inductances. The
+iron-loss inputs are the fundamental flux-density amplitudes in teeth and yoke.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from ..constants import MU0
+from ..fluxmap import FluxMap
+
+# branch kinds
+_GAP_TOOTH = 0  # linear gap permeance in series with a nonlinear tooth (implicit flux)
+_IRON = 1  # nonlinear iron: flux = A B(du/l)
+_LINEAR = 2  # linear permeance with an MMF source: flux = P (du + F)
+
+GROUND = -1
+
+
+# ---------------------------------------------------------------------------------------------
+# B-H curve kernels on a densely resampled, strictly monotone table (odd extension for H < 0)
+# ---------------------------------------------------------------------------------------------
+def resample_bh(bh_H: np.ndarray, bh_B: np.ndarray, n: int = 400, H_max: float = 2e7):
+    """Monotone (PCHIP) resampling of a B-H curve on a log-spaced H grid with a slope-mu0 tail.
+
+    Returns float64 arrays (H, B) starting at (0, 0), for :func:`b_of_h` / :func:`h_of_b`.
+    """
+    from scipy.interpolate import PchipInterpolator
+
+    H = np.asarray(bh_H, float)
+    B = np.asarray(bh_B, float)
+    if H[0] > 0:
+        H = np.concatenate(([0.0], H))
+        B = np.concatenate(([0.0], B))
+    f = PchipInterpolator(H, B)
+    Hg = np.concatenate(([0.0], np.geomspace(max(H[1], 1.0) * 0.05, H[-1], n)))
+    Bg = f(Hg)
+    tail = np.geomspace(H[-1] * 1.5, H_max, 40)
+    Bt = B[-1] + MU0 * (tail - H[-1])
+    return np.concatenate((Hg, tail)), np.concatenate((Bg, Bt))
+
+
+@njit(cache=True)
+def b_of_h(H, Ht, Bt):
+    """B(H) and dB/dH from the table (odd in H); slope mu0 beyond the table."""
+    s = 1.0
+    if H < 0.0:
+        s = -1.0
+        H = -H
+    n = Ht.shape[0]
+    if H >= Ht[n - 1]:
+        return s * (Bt[n - 1] + MU0 * (H - Ht[n - 1])), MU0
+    lo, hi = 0, n - 1
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if Ht[mid] <= H:
+            lo = mid
+        else:
+            hi = mid
+    slope = (Bt[hi] - Bt[lo]) / (Ht[hi] - Ht[lo])
+    return s * (Bt[lo] + slope * (H - Ht[lo])), slope
+
+
+@njit(cache=True)
+def h_of_b(B, Ht, Bt):
+    """H(B) and dB/dH at that point from the table (odd in B)."""
+    s = 1.0
+    if B < 0.0:
+        s = -1.0
+        B = -B
+    n = Bt.shape[0]
+    if B >= Bt[n - 1]:
+        return s * (Ht[n - 1] + (B - Bt[n - 1]) / MU0), MU0
+    lo, hi = 0, n - 1
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if Bt[mid] <= B:
+            lo = mid
+        else:
+            hi = mid
+    slope = (Bt[hi] - Bt[lo]) / (Ht[hi] - Ht[lo])
+    return s * (Ht[lo] + (B - Bt[lo]) / slope), slope
+
+
+_N_SEG = 4  # segments of a tapered tooth
+
+
+@njit(cache=True)
+def _tooth_drop(phi, A_top, A_bot, l, Ht, Bt):
+    """MMF drop over a tapered tooth (area A_top at the tip end, A_bot at the root, length l) carrying
+    flux phi, by the midpoint rule over _N_SEG segments; returns (drop, d drop / d phi)."""
+    drop = 0.0
+    ddrop = 0.0
+    for s_ in range(_N_SEG):
+        Ai = A_top + (A_bot - A_top) * (s_ + 0.5) / _N_SEG
+        H, slope = h_of_b(phi / Ai, Ht, Bt)
+        drop += l / _N_SEG * H
+        ddrop += l / _N_SEG / (Ai * slope)
+    return drop, ddrop
+
+
+@njit(cache=True)
+def _gap_tooth_flux(du, P, A, A2, l, Ht, Bt, phi0):
+    """Flux through a linear gap (permeance P) in series with a tapered tooth (areas A at the tip end,
+    A2 at the root, length l) under MMF du: solves phi/P + drop(phi) = du by safeguarded Newton.
+    Returns (phi, dphi/ddu)."""
+    lo = min(0.0, du * P)
+    hi = max(0.0, du * P)
+    phi = min(max(phi0, lo), hi)
+    for _ in range(60):
+        drop, ddrop = _tooth_drop(phi, A, A2, l, Ht, Bt)
+        f = phi / P + drop - du
+        if f > 0.0:
+            hi = phi
+        else:
+            lo = phi
+        fp = 1.0 / P + ddrop
+        step = f / fp
+        new = phi - step
+        if new <= lo or new >= hi:
+            new = 0.5 * (lo + hi)
+        if abs(new - phi) <= 1e-13 * (abs(phi) + abs(du * P) + 1e-30):
+            phi = new
+            break
+        phi = new
+    drop, ddrop = _tooth_drop(phi, A, A2, l, Ht, Bt)
+    g = 1.0 / (1.0 / P + ddrop)
+    return phi, g
+
+
+# ---------------------------------------------------------------------------------------------
+# Network solve
+# ---------------------------------------------------------------------------------------------
+@njit(cache=True)
+def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, tol, max_iter):
+    """Newton solve of the nonlinear network's node potentials (KCL), damped by line search.
+
+    Branch i carries flux from endpoint a to endpoint b driven by du = sa*u[a] - sb*u[b] + F[i]
+    (GROUND = -1 has potential 0; a sign of -1 refers to the antiperiodic image of a node).
+    Returns (u, branch fluxes, iterations, final residual norm).
+    """
+    nb = kind.shape[0]
+    phi = phi_prev.copy()
+    g = np.zeros(nb)
+    it_done = 0
+    rnorm = 0.0
+
+    def residual(uu, phi_guess, phi_out, g_out):
+        r = np.zeros(n)
+        for i in range(nb):
+            du = F[i]
+            if a[i] >= 0:
+                du += sa[i] * uu[a[i]]
+            if b[i] >= 0:
+                du -= sb[i] * uu[b[i]]
+            if kind[i] == _GAP_TOOTH:
+                f, gg = _gap_tooth_flux(du, P[i], A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
+            elif kind[i] == _IRON:
+                Bv, sl = b_of_h(du / l[i], Ht, Bt)
+                f = A[i] * Bv
+                gg = A[i] * sl / l[i]
+            else:
+                f = P[i] * du
+                gg = P[i]
+            phi_out[i] = f
+            g_out[i] = gg
+            if a[i] >= 0:
+                r[a[i]] += sa[i] * f
+            if b[i] >= 0:
+                r[b[i]] -= sb[i] * f
+        return r
+
+    scale = 0.0
+    for i in range(nb):
+        if kind[i] == _LINEAR:
+            scale = max(scale, abs(P[i] * F[i]))
+    if scale == 0.0:
+        scale = 1.0
+    for i in range(nb):
+        if kind[i] == _GAP_TOOTH:
+            scale = max(scale, abs(P[i] * F[i]) * 1e-3)
+
+    phi_new = np.empty(nb)
+    g_new = np.empty(nb)
+    r = residual(u, phi, phi, g)
+    rnorm = np.sqrt(np.sum(r * r))
+    for it in range(max_iter):
+        it_done = it
+        if rnorm <= tol * scale:
+            break
+        J = np.zeros((n, n))
+        for i in range(nb):
+            ai, bi = a[i], b[i]
+            if ai >= 0:
+                J[ai, ai] += g[i] * sa[i] * sa[i]
+            if bi >= 0:
+                J[bi, bi] += g[i] * sb[i] * sb[i]
+            if ai >= 0 and bi >= 0:
+                J[ai, bi] -= g[i] * sa[i] * sb[i]
+                J[bi, ai] -= g[i] * sa[i] * sb[i]
+        du_vec = np.linalg.solve(J, -r)
+        step = 1.0
+        for _ls in range(12):
+            u_try = u + step * du_vec
+            r_try = residual(u_try, phi, phi_new, g_new)
+            n_try = np.sqrt(np.sum(r_try * r_try))
+            if n_try < rnorm or _ls == 11:
+                u = u_try
+                r = r_try
+                rnorm = n_try
+                phi[:] = phi_new
+                g[:] = g_new
+                break
+            step *= 0.5
+    return u, phi, it_done, rnorm / scale
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the network from geometry
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MECInputs:
+    """Plain numbers the MEC needs (SI), built from the design by :func:`mec_inputs`."""
+
+    p: int
+    kw1: float
+    N_ph: float  # series turns per phase
+    r_gap: float  # radius at which gap areas are taken (mid-gap), m
+    L: float  # stack length, m
+    g_eff: float  # Carter-corrected magnetic gap (incl. sleeve for SPM), m
+    tooth_fraction: float  # tooth width below the tip / slot pitch at r_gap x stacking factor
+    tooth_fraction_root: float  # tooth width at the root / slot pitch at r_gap x stacking factor
+    tooth_length: float  # m
+    yoke_area: float  # h_y L k_fe, m^2
+    yoke_radius: float  # mean radius of the stator yoke, m
+    Br: float  # at the magnet temperature, T
+    mu_r: float
+    h_m: float  # magnet thickness, m
+    A_m: float  # magnet pole-face area per pole, m^2
+    pole_arc: float  # pole-piece (IPM) or magnet (SPM) arc / pole pitch
+    spm: bool
+    # IPM rotor (ignored for SPM)
+    pp_depth_centre: float = 0.0
+    pp_depth_tip: float = 0.0
+    R_r: float = 0.0
+    bridge_area: float = 0.0  # one tangential bridge, m^2
+    bridge_length: float = 0.0
+    post_area: float = 0.0
+    post_length: float = 0.0
+    rib_area: float = 0.0
+    rib_length: float = 0.0
+    rotor_yoke_area: float = 0.0
+    rotor_yoke_length: float = 0.0
+    k_fe_rotor: float = 0.95
+    L_sigma: float = 0.0  # leakage inductance, H
+
+
+def _cells(pole_arc: float, J: int, M: int):
+    a = 0.5 * math.pi * pole_arc
+    left = np.linspace(-0.5 * math.pi, -a, M + 1)
+    mid = np.linspace(-a, a, J + 1)
+    right = np.linspace(a, 0.5 * math.pi, M + 1)
+    edges = np.concatenate((left, mid[1:], right[1:]))
+    return edges
+
+
+def build_network(m: MECInputs, J: int = 10, M: int = 4):
+    """Assemble the branch arrays of the one-pole network. Returns a dict of numpy arrays."""
+    edges = _cells(m.pole_arc, J, M)
+    K = len(edges) - 1
+    w = np.diff(edges)  # electrical cell widths
+    c = (np.sin(edges[1:]) - np.sin(edges[:-1])) / w  # cell averages of cos
+    s = (np.cos(edges[:-1]) - np.cos(edges[1:])) / w  # cell averages of sin
+    A_cell = m.r_gap * (w / m.p) * m.L
+    kinds, aa, sa, bb, sb, P, A, A2, l, Fsrc = [], [], [], [], [], [], [], [], [], []
+
+    def add(kind, a_, sa_, b_, sb_, P_=0.0, A_=0.0, l_=1.0, F_=0.0, A2_=None):
+        kinds.append(kind); aa.append(a_); sa.append(sa_); bb.append(b_); sb.append(sb_)
+        P.append(P_); A.append(A_); l.append(l_); Fsrc.append(F_); A2.append(A_ if A2_ is None else A2_)
+
+    # node numbering: stator yoke nodes 0..K-1; IPM: pole-piece K..K+J-1, Q = K+J, Y = K+J+1
+    n_nodes = K if m.spm else K + J + 2
+    iQ, iY = K + J, K + J + 1
+    F_m = m.Br * m.h_m / (MU0 * m.mu_r)
+    cell_branch = []
+    for k in range(K):
+        pole_cell = M <= k < M + J
+        if m.spm:
+            if pole_cell:
+                Pk = MU0 * A_cell[k] / (m.g_eff + m.h_m / m.mu_r)
+                Fk = F_m
+            else:
+                Pk = MU0 * A_cell[k] / (m.g_eff + m.h_m)
+                Fk = 0.0
+            cell_branch.append(len(kinds))
+            add(_GAP_TOOTH, GROUND, 1.0, k, 1.0, Pk, A_cell[k] * m.tooth_fraction, m.tooth_length, Fk,
+                A_cell[k] * m.tooth_fraction_root)
+        else:
+            Pk = MU0 * A_cell[k] / m.g_eff
+            if k < M:
+                ra, rs = iQ, -1.0
+            elif k >= M + J:
+                ra, rs = iQ, 1.0
+            else:
+                ra, rs = K + (k - M), 1.0
+            cell_branch.append(len(kinds))
+            add(_GAP_TOOTH, ra, rs, k, 1.0, Pk, A_cell[k] * m.tooth_fraction, m.tooth_length, 0.0,
+                A_cell[k] * m.tooth_fraction_root)
+    # stator yoke (antiperiodic wrap from K-1 to the image of node 0)
+    for k in range(K):
+        wk = 0.5 * (w[k] + w[(k + 1) % K]) / m.p * m.yoke_radius
+        if k < K - 1:
+            add(_IRON, k, 1.0, k + 1, 1.0, 0.0, m.yoke_area, wk)
+        else:
+            add(_IRON, K - 1, 1.0, 0, -1.0, 0.0, m.yoke_area, wk)
+    if not m.spm:
+        # magnets: core (ground) -> pole-piece nodes
+        Pm = MU0 * m.mu_r * (m.A_m / J) / m.h_m
+        for j in range(J):
+            add(_LINEAR, GROUND, 1.0, K + j, 1.0, Pm, 0.0, 1.0, F_m)
+        # pole piece tangential: depth falls linearly from the centre to the tips
+        theta_c = 0.5 * (edges[M:M + J] + edges[M + 1:M + J + 1])
+        a_half = 0.5 * math.pi * m.pole_arc
+        for j in range(J - 1):
+            th = 0.5 * (theta_c[j] + theta_c[j + 1])
+            depth = m.pp_depth_tip + (m.pp_depth_centre - m.pp_depth_tip) * (1.0 - abs(th) / a_half)
+            length = (theta_c[j + 1] - theta_c[j]) / m.p * (m.R_r - 0.5 * depth)
+            add(_IRON, K + j, 1.0, K + j + 1, 1.0, 0.0, depth * m.L * m.k_fe_rotor, length)
+        # bridges: tips -> inter-polar iron (image -Q on the left, Q on the right)
+        add(_IRON, K, 1.0, iQ, -1.0, 0.0, m.bridge_area, m.bridge_length)
+        add(_IRON, K + J - 1, 1.0, iQ, 1.0, 0.0, m.bridge_area, m.bridge_length)
+        # centre post: the middle pole-piece node(s) -> core
+        if m.post_area > 0:
+            jm = J // 2
+            add(_IRON, K + jm, 1.0, GROUND, 1.0, 0.0, m.post_area, m.post_length)
+        # inter-polar rib Q -> Y, rotor yoke from the left image (-Y) to Y under the pole
+        add(_IRON, iQ, 1.0, iY, 1.0, 0.0, m.rib_area, m.rib_length)
+        add(_IRON, iY, -1.0, iY, 1.0, 0.0, m.rotor_yoke_area, m.rotor_yoke_length)
+    arr = lambda x, t: np.asarray(x, dtype=t)
+    return dict(n=n_nodes, K=K, kind=arr(kinds, np.int64), a=arr(aa, np.int64), sa=arr(sa, float),
+                b=arr(bb, np.int64), sb=arr(sb, float), P=arr(P, float), A=arr(A, float), A2=arr(A2, float), l=arr(l, float),
+                F=arr(Fsrc, float), cos=c, sin=s, cell_branch=np.asarray(cell_branch, np.int64), A_cell=A_cell,
+                width=w)
+
+
+@njit(cache=True)
+def _fluxmap_kernel(i_d, i_q, n, kind, a, sa, b, sb, P, A, A2, l, F0, cosk, sink, cell_branch, A_cell,
+                    Fk_per_A, p, kwN, r_gap, L, L_sigma, Ht, Bt, tooth_fraction, yoke_area, tol, max_iter):
+    n_d, n_q = i_d.shape[0], i_q.shape[0]
+    psi_d = np.empty((n_d, n_q))
+    psi_q = np.empty((n_d, n_q))
+    B_t = np.empty((n_d, n_q))
+    B_y = np.empty((n_d, n_q))
+    iters = np.zeros((n_d, n_q), dtype=np.int64)
+    resid = np.zeros((n_d, n_q))
+    K = cell_branch.shape[0]
+    nb = kind.shape[0]
+    u_row = np.zeros(n)
+    phi_row = np.zeros(nb)
+    for jq in range(n_q):
+        u = u_row.copy()
+        phi = phi_row.copy()
+        for jd in range(n_d):
+            Fb = F0.copy()
+            for k in range(K):
+                Fb[cell_branch[k]] += Fk_per_A * (i_d[jd] * cosk[k] + i_q[jq] * sink[k])
+            u, phi, it, rn = _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, Fb, Ht, Bt, u, phi, tol, max_iter)
+            iters[jd, jq] = it
+            resid[jd, jq] = rn
+            if jd == 0:
+                u_row[:] = u
+                phi_row[:] = phi
+            Bd1 = 0.0
+            Bq1 = 0.0
+            for k in range(K):
+                f = phi[cell_branch[k]]
+                Bd1 += f * cosk[k]
+                Bq1 += f * sink[k]
+            # psi = kw N (4/pi) sum(phi_k c_k)  (see module docstring)
+            psi_d[jd, jq] = kwN * 4.0 / np.pi * Bd1 + L_sigma * i_d[jd]
+            psi_q[jd, jq] = kwN * 4.0 / np.pi * Bq1 + L_sigma * i_q[jq]
+            # fundamental gap flux density amplitude -> teeth and yoke
+            Phi1 = 4.0 / np.pi * np.sqrt(Bd1 * Bd1 + Bq1 * Bq1)  # fundamental flux per pole, Wb
+            B1 = Phi1 * p / (2.0 * r_gap * L)
+            B_t[jd, jq] = B1 / tooth_fraction  # at the narrow (tip) end of the tooth
+            B_y[jd, jq] = 0.5 * Phi1 / yoke_area
+    return psi_d, psi_q, B_t, B_y, iters, resid
+
+
+def compute_fluxmap(m: MECInputs, bh_H, bh_B, i_max: float, n_d: int = 13, n_q: int = 11,
+                    T_magnet_c: float = 20.0, J: int = 10, M: int = 4, id_pos_frac: float = 0.15) -> FluxMap:
+    """Flux map of the MEC on i_d in [-1.05 I_max, id_pos_frac I_max], i_q in [0, 1.05 I_max]."""
+    net = build_network(m, J, M)
+    Ht, Bt = resample_bh(bh_H, bh_B)
+    i_d = np.linspace(-1.05 * i_max, id_pos_frac * i_max, n_d)
+    i_q = np.linspace(0.0, 1.05 * i_max, n_q)
+    Fk_per_A = 3.0 / math.pi * m.kw1 * m.N_ph / m.p
+    psi_d, psi_q, B_t, B_y, iters, resid = _fluxmap_kernel(
+        i_d, i_q, net["n"], net["kind"], net["a"], net["sa"], net["b"], net["sb"], net["P"], net["A"],
+        net["A2"], net["l"], net["F"], net["cos"], net["sin"], net["cell_branch"], net["A_cell"], Fk_per_A, m.p,
+        m.kw1 * m.N_ph, m.r_gap, m.L, m.L_sigma, Ht, Bt, m.tooth_fraction, m.yoke_area, 1e-9, 60)
+    if np.any(resid > 1e-6):
+        from ..errors import ConvergenceError
+        raise ConvergenceError(f"MEC did not converge at {int(np.sum(resid > 1e-6))} flux-map points",
+                               residuals=resid[resid > 1e-6][:20])
+    torque = 1.5 * m.p * (psi_d * i_q[None, :] - psi_q * i_d[:, None])
+    return FluxMap(i_d=i_d, i_q=i_q, psi_d=psi_d, psi_q=psi_q, torque=torque,
+                   B_iron=np.stack((B_t, B_y)), regions=("stator_teeth", "stator_yoke"),
+                   pole_pairs=m.p, T_magnet_c=T_magnet_c, source="analytic")
+
+
+def leakage_inductance(Q: int, N_ph: float, L: float, slot_depth: float, tip_height: float,
+                       slot_width_mean: float, slot_opening: float, q: float, l_end: float,
+                       layers: int = 1, pitch_ratio: float = 1.0, lambda_ew: float = 0.3) -> float:
+    """Slot + tooth-tip + end-winding leakage inductance per phase, H (Pyrhönen et al. 2014,
+    eqs. 4.50, 4.62): L_u = (4 m / Q) mu0 L N^2 lambda_u with the rectangular-slot permeance factor
+    lambda_u = k1 h_s/(3 b_s) + k2 h_o/b_o (k1 = k2 = 1 for full pitch, (1+3 k)/4 style chording
+    factors otherwise); L_w = (4 m / Q) q N^2 mu0 l_w lambda_w, l_w the end-winding length per side
+    x 2, lambda_w ~ 0.3 (empirical)."""
+    m = 3
+    eps = 1.0 - pitch_ratio
+    k1 = 1.0 - 9.0 / 16.0 * eps if layers == 2 else 1.0
+    k2 = (1.0 + k1) / 2.0
+    h_s = slot_depth - tip_height
+    lam_u = k1 * h_s / (3.0 * slot_width_mean) + k2 * tip_height / slot_opening
+    L_u = 4.0 * m / Q * MU0 * L * N_ph**2 * lam_u
+    L_w = 4.0 * m / Q * q * N_ph**2 * MU0 * l_end * lambda_ew
+    return L_u + L_w
