@@ -120,7 +120,8 @@ def road_load(cycle: DriveCycle, vehicle: Vehicle) -> RoadLoad:
     v_mean = 0.5 * (v[1:] + v[:-1])
     a = np.diff(v) / dt
     f_inertia = vehicle.equivalent_mass_kg * a
-    f_aero = 0.5 * vehicle.air_density * vehicle.drag_coefficient * vehicle.frontal_area_m2 * v_mean**2
+    cda = vehicle.drag_coefficient * vehicle.frontal_area_m2
+    f_aero = 0.5 * vehicle.air_density * cda * v_mean**2
     f_roll = np.where(v_mean > 0.0, vehicle.mass_kg * G_ACCEL * vehicle.rolling_resistance, 0.0)
     F = f_inertia + f_aero + f_roll
     return RoadLoad(dt=dt, v_mean=v_mean, a=a, F_wheel=F, P_wheel=F * v_mean)

@@ -41,8 +41,8 @@ def _synthetic_cycle(v):
 
 
 def test_road_load_closed_form_constant_speed_and_acceleration():
-    """Closed form: at constant 20 m/s, F = ½ρCdA·v² + m·g·Crr; accelerating 0 -> 2 m/s in 1 s,
-    F = (m + 4J/r²)·2 + ½ρCdA·1² + m·g·Crr."""
+    """Closed form: at constant 20 m/s, F = ½ρCdA·v² + m·g·Crr; accelerating 0 -> 2 m/s in
+    1 s, F = (m + 4J/r²)·2 + ½ρCdA·1² + m·g·Crr."""
     veh = M3
     rl = road_load(_synthetic_cycle([20.0, 20.0]), veh)
     f = 0.5 * 1.2 * 0.23 * 2.22 * 400.0 + 1752.0 * G_ACCEL * 0.007
@@ -79,8 +79,8 @@ def test_motor_energy_conservation(cycle, n_motors, regen):
 
 
 def test_motor_speed_and_torque_definitions():
-    """Motor speed = v̄/r·G; traction torque per motor = F·r/(G·η)/n; braking torque per motor =
-    regen·F·r·η/G/n; zero-speed intervals give zero speed and zero torque."""
+    """Motor speed = v̄/r·G; traction torque per motor = F·r/(G·η)/n; braking torque per
+    motor = regen·F·r·η/G/n; zero-speed intervals give zero speed and zero torque."""
     veh = dataclasses.replace(M3, n_motors=2, regen_fraction=0.5, gear_efficiency=0.9)
     c = load_cycle("udds")
     rl = road_load(c, veh)
