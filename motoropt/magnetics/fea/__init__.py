@@ -1,0 +1,15 @@
+"""Finite-element path: one 2-D cross-section (:mod:`.geometry2d`) -> FEMM .fem files (:mod:`.femfile`),
+FEMM through pyfemm (:mod:`.femm_backend`) and the embedded nonlinear magnetostatic solver
+(:mod:`.mesh`, :mod:`.solver`, :mod:`.post`)."""
+
+from .femfile import fem_text, parse_fem, read_fem, write_fem
+from .geometry2d import NO_MESH, ArcSegment, BlockLabel, Boundary, Circuit, Geometry, Material, Segment
+from .mesh import Mesh, build_mesh
+from .post import (arkkio_torque, coenergy, coenergy_torque, energy, field_at, flux_linkage, solve_fem_file,
+                   stress_tensor_torque)
+from .solver import Problem, Solution, build_problem, solve
+
+__all__ = ["NO_MESH", "ArcSegment", "BlockLabel", "Boundary", "Circuit", "Geometry", "Material", "Segment",
+           "Mesh", "build_mesh", "Problem", "Solution", "build_problem", "solve", "fem_text", "parse_fem",
+           "read_fem", "write_fem", "arkkio_torque", "coenergy", "coenergy_torque", "energy", "field_at",
+           "flux_linkage", "solve_fem_file", "stress_tensor_torque"]
