@@ -39,7 +39,7 @@ Conventions (used by every function here):
 
 Feasibility rules (t = gcd(Q, p), the machine periodicity; m = 3 phases):
 
-- balanced three-phase (any layers): Q / (3 t) integer  (Bianchi & Dai Pre 2006, eq. for N_ph).
+- balanced three-phase (any layers): Q / (3 t) integer  (Bianchi & Dai Pre 2006).
 - single layer, additionally: Q even and (Q/2) / gcd(Q/2, p) divisible by 3; equivalently
   Q/(6t) integer when Q/t is even, Q/(3t) integer when Q/t is odd (Bianchi & Dai Pre 2006, sec. 3).
   The coil pitch of a fractional-slot single-layer winding must be odd.
@@ -50,7 +50,7 @@ Feasibility rules (t = gcd(Q, p), the machine periodicity; m = 3 phases):
 
 Turns: every coil has ``turns_per_coil`` turns; a phase has Q/3 coils (double layer) or Q/6 coils
 (single layer); the series turns per phase are ``N_ph = coils_per_phase * turns_per_coil / a`` and
-the conductors per slot ``z_Q = layers * turns_per_coil`` (Pyrhonen eq. 2.x: N = Q z_Q / (2 m a)).
+the conductors per slot ``z_Q = layers * turns_per_coil`` (Pyrhonen ch. 2: N = Q z_Q / (2 m a)).
 """
 
 from __future__ import annotations
@@ -170,6 +170,7 @@ class Winding:
 
     @property
     def is_integral_single_layer(self) -> bool:
+        """Single layer, q integer and full pitch: laid out by phase belts on the slots."""
         return self.layers == 1 and self.q.denominator == 1 and self.coil_pitch * 2 * self.pole_pairs == self.slots
 
     # ------------------------------------------------------------------ layout
@@ -292,10 +293,9 @@ class Winding:
     def is_balanced(self) -> bool:
         """True when the three phases are equal windings displaced by 120 electrical degrees.
 
-        Checked numerically on the layout: equal numbers of coils per phase, and for every space
-        harmonic n = 1..Q the phase-b and phase-c side sums equal phase a's rotated by
-        -2 pi k n / (3 p)-type shifts, tested as |c_b| = |c_c| = |c_a| and, at the fundamental,
-        c_b = c_a e^{-j 2 pi/3}, c_c = c_a e^{+j 2 pi/3}.
+        Checked numerically on the layout: equal numbers of coils per phase; for every space
+        harmonic n = 1..Q the three phase side-sums have equal magnitude; and at the working wave
+        n = p they are c_b = c_a e^{-j 2 pi/3}, c_c = c_a e^{+j 2 pi/3}.
         """
         counts = np.bincount(self.coils[:, 2], minlength=3)
         if not np.all(counts == counts[0]) or counts[0] == 0:
@@ -355,7 +355,7 @@ class Winding:
     def mmf_fundamental_per_amp(self) -> float:
         """Working-wave MMF amplitude per ampere of peak phase current, A-turns/A.
 
-        Closed form (Pyrhonen eq. 2.x): F_1 = (m / 2)(4 / pi)(k_w1 N_ph / (2 p)) I.
+        Closed form (Pyrhonen ch. 2): F_1 = (m / 2)(4 / pi)(k_w1 N_ph / (2 p)) I.
         """
         return 1.5 * 4.0 / np.pi * self.k_w1 * self.series_turns / (2 * self.pole_pairs)
 

@@ -76,7 +76,7 @@ def test_integral_slot_harmonic_factors_closed_form(Q, p, layers, y):
 
 
 def test_slot_harmonics_of_distributed_winding_have_fundamental_factor():
-    """Slot harmonics nu = 2 k m q +- 1 have |k_w| = k_w1 ([P] sec. 2.x); for q = 2: 11, 13, 23, 25."""
+    """Slot harmonics nu = 2 k m q +- 1 have |k_w| = k_w1 ([P] ch. 2); for q = 2: 11, 13, 23, 25."""
     w = make_winding(48, 4, layers=1)
     for nu in (11, 13, 23, 25):
         assert w.winding_factor(nu) == pytest.approx(w.k_w1, abs=1e-12)
