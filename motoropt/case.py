@@ -1,0 +1,291 @@
+"""Case files (TOML): schema, validation and the nominal / sampled design.
+
+A case file describes a machine family (topology and its parameters), materials by name, winding,
+limits, temperatures, vehicle and drive cycles. Every numeric parameter may be
+
+- a number (fixed),
+- a range ``[min, max]`` (a design variable for the optimiser; ``evaluate`` uses the midpoint,
+  rounded for integers), or
+- an inline table ``{min = .., max = .., nominal = ..}`` (a range with an explicit nominal).
+
+String parameters that name a choice (magnet grade, steel grade, ...) may be a list of names: a
+choice variable whose nominal is the first entry.
+
+Units: keys say their unit when it is not SI (``stack_length_mm``, ``max_speed_rpm``,
+``dc_link_voltage_v``); the loader converts to SI. Unknown keys are errors (typos are caught).
+Every error is an :class:`~motoropt.errors.InputError` naming the field, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class Field:
+    """One case-file key: its type, SI scale, allowed interval, default (None = required)."""
+
+    kind: str  # "float" | "int" | "str" | "bool" | "strlist"
+    lo: float | None = None
+    hi: float | None = None
+    default: Any = None
+    scale: float = 1.0  # multiply to get SI
+    choices: tuple | None = None  # allowed strings (None: checked later, e.g. material names)
+    required: bool = False
+    doc: str = ""
+
+
+MM = 1e-3
+RPM = 2.0 * math.pi / 60.0
+
+SCHEMA: dict[str, dict[str, Field]] = {
+    "machine": {
+        "name": Field("str", default="unnamed design"),
+        "topology": Field("str", choices=("ipm_v", "ipm_flat", "spm"), required=True),
+        "pole_pairs": Field("int", 1, 60, required=True),
+    },
+    "stator": {
+        "outer_diameter_mm": Field("float", 20, 2000, scale=MM, required=True),
+        "bore_diameter_mm": Field("float", 10, 1900, scale=MM, required=True),
+        "stack_length_mm": Field("float", 5, 1000, scale=MM, required=True),
+        "slots": Field("int", 3, 360, required=True),
+        "slot_depth_mm": Field("float", 1, 300, scale=MM, required=True),
+        "slot_width_top_mm": Field("float", 0.3, 100, scale=MM),
+        "slot_width_bottom_mm": Field("float", 0.3, 150, scale=MM),
+        "tooth_width_mm": Field("float", 0.5, 100, scale=MM),
+        "slot_opening_mm": Field("float", 0.2, 50, scale=MM, required=True),
+        "tip_height_mm": Field("float", 0.1, 20, scale=MM, default=1.0),
+        "stacking_factor": Field("float", 0.5, 1.0, default=0.95),
+        "steel": Field("str", required=True),
+    },
+    "rotor": {
+        "air_gap_mm": Field("float", 0.1, 20, scale=MM, required=True),
+        "shaft_diameter_mm": Field("float", 1, 1800, scale=MM, required=True),
+        "magnet": Field("str", required=True),
+        "steel": Field("str"),
+        "magnet_thickness_mm": Field("float", 0.3, 100, scale=MM, required=True),
+        "magnet_width_mm": Field("float", 1, 300, scale=MM),
+        "v_depth_mm": Field("float", 0.3, 200, scale=MM),
+        "v_opening_mm": Field("float", 1, 500, scale=MM),
+        "magnet_depth_mm": Field("float", 0.3, 200, scale=MM),
+        "bridge_mm": Field("float", 0.05, 20, scale=MM),
+        "post_mm": Field("float", 0, 20, scale=MM, default=0.0),
+        "pole_arc_ratio": Field("float", 0.3, 1.0),
+        "sleeve_mm": Field("float", 0, 30, scale=MM, default=0.0),
+        "magnet_segments": Field("int", 1, 200, default=1),
+    },
+    "winding": {
+        "layers": Field("int", 1, 2, required=True),
+        "coil_pitch_slots": Field("int", 1, 200),
+        "turns_per_coil": Field("int", 1, 1000, required=True),
+        "parallel_paths": Field("int", 1, 64, default=1),
+        "fill_factor": Field("float", 0.1, 0.8, default=0.45),
+        "conductor": Field("str", default="copper"),
+        "strand_diameter_mm": Field("float", 0.05, 10, scale=MM, default=0.9),
+        "end_extension_mm": Field("float", 0.0, 200.0, scale=MM, default=10.0,
+                                  doc="straight axial part of each coil side outside the core"),
+    },
+    "limits": {
+        "dc_link_voltage_v": Field("float", 12, 2000, required=True),
+        "max_current_rms_a": Field("float", 1, 5000),
+        "max_current_density_a_per_mm2": Field("float", 1, 60),
+        "max_speed_rpm": Field("float", 100, 200000, scale=RPM, required=True),
+        "voltage_utilisation": Field("float", 0.5, 1.0, default=0.95,
+                                     doc="fraction of the linear SVPWM limit u_dc/sqrt(3) used"),
+    },
+    "temperatures": {
+        "winding_c": Field("float", -40, 250, default=100.0),
+        "magnet_c": Field("float", -40, 250, default=80.0),
+        "coolant_c": Field("float", -40, 150, default=65.0),
+    },
+    "mechanical": {
+        "bearing_torque_nm": Field("float", 0, 100, doc="bearing drag torque; default scales with rotor mass"),
+        "housing_mass_fraction": Field("float", 0, 2, default=0.25,
+                                       doc="housing + shaft + bearings allowance as a fraction of active mass"),
+    },
+    "vehicle": {
+        "preset": Field("str"),
+        "mass_kg": Field("float", 50, 60000),
+        "drag_coefficient": Field("float", 0.05, 2.0),
+        "frontal_area_m2": Field("float", 0.1, 20),
+        "rolling_resistance": Field("float", 0.0, 0.05),
+        "wheel_radius_m": Field("float", 0.1, 1.5),
+        "gear_ratio": Field("float", 0.5, 50),
+        "gear_efficiency": Field("float", 0.5, 1.0),
+        "regen_fraction": Field("float", 0.0, 1.0),
+        "n_motors": Field("int", 1, 8),
+    },
+    "cycles": {
+        "names": Field("strlist", default=("wltc3b", "udds", "hwfet")),
+    },
+    "map": {
+        "n_speed": Field("int", 5, 400, default=50),
+        "n_torque": Field("int", 5, 400, default=50),
+        "fluxmap_n_d": Field("int", 5, 61, default=13),
+        "fluxmap_n_q": Field("int", 5, 61, default=11),
+    },
+}
+
+# Sections that other subsystems read; parsed as free tables and validated by their owners.
+FREE_SECTIONS = ("optimization", "inverter", "thermal", "gear", "fea")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A design variable: a numeric range or a choice among strings."""
+
+    path: str  # "stator.stack_length_mm"
+    kind: str  # "float" | "int" | "choice"
+    lo: float = 0.0
+    hi: float = 0.0
+    choices: tuple = ()
+    nominal: Any = None
+
+
+@dataclass
+class Case:
+    """A validated case: fixed values (in case-file units), design variables, free sections."""
+
+    path: str
+    values: dict  # section -> key -> value (case-file units) at the nominal design
+    variables: list[Variable] = field(default_factory=list)
+    free: dict = field(default_factory=dict)
+
+    def nominal(self) -> dict:
+        """Values (case-file units) of the nominal design."""
+        return {s: dict(v) for s, v in self.values.items()}
+
+    def with_values(self, assignment: dict) -> dict:
+        """Values of the design where ``assignment`` maps variable paths to values."""
+        vals = self.nominal()
+        for path, v in assignment.items():
+            sec, key = path.split(".", 1)
+            vals[sec][key] = v
+        return vals
+
+
+def _check_number(path: str, f: Field, v):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise InputError(path, v, f"a number{_interval(f)}")
+    if f.kind == "int" and (not float(v).is_integer()):
+        raise InputError(path, v, "an integer")
+    if not math.isfinite(float(v)):
+        raise InputError(path, v, f"a finite number{_interval(f)}")
+    if (f.lo is not None and v < f.lo) or (f.hi is not None and v > f.hi):
+        raise InputError(path, v, f"in [{f.lo}, {f.hi}]")
+    return int(v) if f.kind == "int" else float(v)
+
+
+def _interval(f: Field) -> str:
+    return f" in [{f.lo}, {f.hi}]" if f.lo is not None else ""
+
+
+def _parse_value(path: str, f: Field, raw, variables: list):
+    """Validate one value; ranges become Variables. Returns the nominal value."""
+    if f.kind in ("float", "int"):
+        if isinstance(raw, list) or isinstance(raw, dict):
+            if isinstance(raw, list):
+                if len(raw) != 2:
+                    raise InputError(path, raw, "a number or a range [min, max]")
+                lo, hi, nom = raw[0], raw[1], None
+            else:
+                unknown = set(raw) - {"min", "max", "nominal"}
+                if unknown or "min" not in raw or "max" not in raw:
+                    raise InputError(path, raw, "a table {min = .., max = .., nominal = ..} (nominal optional)")
+                lo, hi, nom = raw["min"], raw["max"], raw.get("nominal")
+            lo = _check_number(path + "[min]", f, lo)
+            hi = _check_number(path + "[max]", f, hi)
+            if lo > hi:
+                raise InputError(path, raw, f"a range with min <= max (got min {lo} > max {hi})")
+            if nom is None:
+                nom = (lo + hi) / 2.0
+                if f.kind == "int":
+                    nom = int(math.floor(nom + 0.5))
+            nom = _check_number(path + "[nominal]", f, nom)
+            if not (lo <= nom <= hi):
+                raise InputError(path + "[nominal]", nom, f"in [{lo}, {hi}]")
+            if lo < hi:
+                variables.append(Variable(path, f.kind, lo, hi, (), nom))
+            return nom
+        return _check_number(path, f, raw)
+    if f.kind == "str":
+        if isinstance(raw, list):
+            if not raw or not all(isinstance(x, str) for x in raw):
+                raise InputError(path, raw, "a name or a non-empty list of names")
+            for x in raw:
+                if f.choices and x not in f.choices:
+                    raise InputError(path, x, f"one of {list(f.choices)}")
+            if len(raw) > 1:
+                variables.append(Variable(path, "choice", choices=tuple(raw), nominal=raw[0]))
+            return raw[0]
+        if not isinstance(raw, str):
+            raise InputError(path, raw, "a string")
+        if f.choices and raw not in f.choices:
+            raise InputError(path, raw, f"one of {list(f.choices)}")
+        return raw
+    if f.kind == "strlist":
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+            raise InputError(path, raw, "a list of names")
+        return tuple(raw)
+    if f.kind == "bool":
+        if not isinstance(raw, bool):
+            raise InputError(path, raw, "true or false")
+        return raw
+    raise AssertionError(f.kind)
+
+
+def parse_case(data: dict, path: str = "<case>") -> Case:
+    """Validate a case dictionary (as read from TOML) against :data:`SCHEMA`."""
+    if not isinstance(data, dict):
+        raise InputError("case", type(data).__name__, "a TOML table")
+    for sec in data:
+        if sec not in SCHEMA and sec not in FREE_SECTIONS:
+            raise InputError(sec, "(section)", f"one of the sections {sorted(list(SCHEMA) + list(FREE_SECTIONS))}")
+    values: dict = {}
+    variables: list[Variable] = []
+    for sec, fields in SCHEMA.items():
+        raw_sec = data.get(sec, {})
+        if not isinstance(raw_sec, dict):
+            raise InputError(sec, raw_sec, "a table")
+        for key in raw_sec:
+            if key not in fields:
+                raise InputError(f"{sec}.{key}", raw_sec[key], f"a known key of [{sec}]: {sorted(fields)}")
+        out = {}
+        for key, f in fields.items():
+            p = f"{sec}.{key}"
+            if key in raw_sec:
+                out[key] = _parse_value(p, f, raw_sec[key], variables)
+            elif f.required and (sec in data or sec in ("machine", "stator", "rotor", "winding", "limits")):
+                raise InputError(p, None, "given (required)")
+            else:
+                out[key] = f.default
+        values[sec] = out
+    free = {}
+    for sec in FREE_SECTIONS:
+        if sec in data:
+            if not isinstance(data[sec], dict):
+                raise InputError(sec, data[sec], "a table")
+            free[sec] = data[sec]
+    return Case(path=path, values=values, variables=variables, free=free)
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and validate a TOML case file."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("case", str(path), "an existing TOML file")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise InputError("case", str(path), f"valid TOML ({e})") from None
+    except UnicodeDecodeError:
+        raise InputError("case", str(path), "a UTF-8 text file") from None
+    return parse_case(data, str(p))

@@ -1,0 +1,138 @@
+"""Command-line interface: thin wrappers, one library call per command.
+
+Errors a user can cause (bad case, unknown cycle, a point outside the envelope) print one line
+``motoropt: error: ...`` on stderr and exit with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+from .errors import MotoroptError
+
+
+def _print_json(obj) -> None:
+    def default(o):
+        try:
+            return float(o)
+        except (TypeError, ValueError):
+            return str(o)
+
+    def clean(o):
+        if isinstance(o, float) and not math.isfinite(o):
+            return None
+        if isinstance(o, dict):
+            return {k: clean(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [clean(v) for v in o]
+        return o
+
+    print(json.dumps(clean(json.loads(json.dumps(obj, default=default))), indent=None))
+
+
+def _table(rows, title=None) -> str:
+    w = max(len(k) for k, _ in rows) if rows else 0
+    out = [title, "-" * len(title)] if title else []
+    for k, v in rows:
+        if isinstance(v, float):
+            v = f"{v:.4g}" if abs(v) < 1e5 else f"{v:.6g}"
+        out.append(f"{k:<{w}}  {v}")
+    return "\n".join(out)
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import evaluate_case
+
+    ev = evaluate_case(args.case, progress=not args.json)
+    if args.out:
+        from .store import write_result
+
+        write_result(args.out, ev)
+    if args.plots:
+        from .plots import write_plots
+
+        paths = write_plots(ev, args.plots)
+        if not args.json:
+            for p in paths:
+                print(f"wrote {p}", file=sys.stderr)
+    if args.json:
+        _print_json(ev.kpis)
+    else:
+        k = ev.kpis
+        scalars = [(key, v) for key, v in k.items() if not isinstance(v, dict)]
+        print(_table(scalars, f"{ev.design.name}: KPIs"))
+        for name, c in k.get("cycles", {}).items():
+            print()
+            print(_table(list(c.items()), f"cycle {name}"))
+    return 0
+
+
+def cmd_point(args) -> int:
+    from .evaluate import operating_point_case
+
+    res = operating_point_case(args.case, args.rpm, args.torque)
+    if args.json:
+        _print_json(res)
+    else:
+        rows = [(k, v) for k, v in res.items() if k != "losses_w"]
+        rows += [(f"loss {k} (W)", v) for k, v in res["losses_w"].items()]
+        print(_table(rows, f"operating point {args.rpm:g} rpm, {args.torque:g} N m"))
+    return 0
+
+
+def cmd_cycle(args) -> int:
+    from .cycles import load_cycle
+
+    c = load_cycle(args.name)
+    s = c.summary()
+    if args.json:
+        _print_json(s)
+    else:
+        print(_table(list(s.items()), f"cycle {args.name}"))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="motoropt", description="Design and optimise electric traction motors and their inverters.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    e = sub.add_parser("evaluate", help="evaluate a case's nominal design and print its KPIs")
+    e.add_argument("case")
+    e.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    e.add_argument("--out", help="write the result to this HDF5 file")
+    e.add_argument("--plots", help="write plots (PNG) into this directory")
+    e.set_defaults(func=cmd_evaluate)
+
+    pt = sub.add_parser("point", help="one operating point of the nominal design")
+    pt.add_argument("case")
+    pt.add_argument("--rpm", type=float, required=True)
+    pt.add_argument("--torque", type=float, required=True, help="N m; negative = generating")
+    pt.add_argument("--json", action="store_true")
+    pt.set_defaults(func=cmd_point)
+
+    c = sub.add_parser("cycle", help="a shipped drive cycle's duration, distance and speeds")
+    c.add_argument("name")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_cycle)
+    return p
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except MotoroptError as e:
+        msg = str(e).replace("\n", " ")
+        print(f"motoropt: error: {msg}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("motoropt: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

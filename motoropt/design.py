@@ -1,0 +1,351 @@
+"""One design: case-file values → SI objects (geometry, winding, materials, limits) → machine model.
+
+This is where the object model is converted once per design into the plain numbers the numba
+kernels take (:class:`~motoropt.magnetics.analytic.MECInputs`, :class:`~motoropt.losses.LossParams`,
+:class:`~motoropt.drive.Limits`).
+
+Stated approximations beyond those of the models themselves:
+- mean turn length = 2 (L + l_end) with the end-winding length per side from :mod:`motoropt.windings`;
+- AC copper loss: proximity effect of round strands in the slot-leakage field (low-frequency,
+  resistance-limited: P = pi sigma w^2 d^4 B^2 / 128 per unit length of strand, with the slot field
+  rising linearly from the slot bottom to mu0 n_c i / b_s), applied to the active length only;
+- iron build factor 1.5 on the Bertotti loss of the fundamental (rotational fields, PWM and
+  harmonics, punching damage; a common design allowance, e.g. SyR-e and Pyrhönen §3.6 quote 1.5–2);
+- magnet eddy loss from the slot-opening ripple (Heller–Hamata dip amplitude), which a buried
+  magnet sees attenuated by exp(-2 pi d / tau_s) (Laplace decay through the pole-piece depth d);
+- bearings: Coulomb drag torque mu F d/2 with mu = 0.0015 (SKF, deep-groove ball bearings) for
+  the rotor weight plus a 200 N preload per bearing; windage by the Couette formula in losses.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .constants import MU0, RPM_TO_RAD_S
+from .errors import InputError
+from .geometry.rotor import InteriorPMRotor, SurfacePMRotor, flat_ipm
+from .geometry.stator import Stator, parallel_tooth_slot
+
+HOUSING_NOTE = "housing, shaft and bearings are an allowance (mechanical.housing_mass_fraction x active mass)"
+
+
+@dataclass(frozen=True)
+class Design:
+    """A fully specified design (SI units)."""
+
+    name: str
+    topology: str
+    p: int
+    stator: Stator
+    rotor: object  # InteriorPMRotor | SurfacePMRotor
+    winding: object  # motoropt.windings.Winding
+    steel: object
+    rotor_steel: object
+    magnet: object
+    conductor: object
+    air_gap: float
+    fill_factor: float
+    strand_diameter: float
+    end_extension: float  # straight axial part of each coil side outside the core, m
+    u_dc: float
+    i_max: float  # peak phase current, A
+    speed_max: float  # rad/s
+    voltage_utilisation: float
+    T_winding_c: float
+    T_magnet_c: float
+    T_coolant_c: float
+    bearing_torque: float | None
+    housing_mass_fraction: float
+    vehicle: object | None
+    cycles: tuple
+    n_speed: int
+    n_torque: int
+    fm_n_d: int
+    fm_n_q: int
+    free: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)  # the case-file values it came from
+
+    # --- winding-derived ----------------------------------------------------------------------
+    @property
+    def conductors_per_slot(self) -> int:
+        return int(self.winding.conductors_per_slot)
+
+    @property
+    def turn_area(self) -> float:
+        """Copper cross-section of one turn (all strands in hand), m^2."""
+        return self.stator.slot_area * self.fill_factor / self.conductors_per_slot
+
+    @property
+    def end_winding_length(self) -> float:
+        """Length of one coil end (one end of one turn), m: half circle over the coil span plus the
+        straight extensions (:func:`motoropt.windings.end_winding_length`)."""
+        return self.winding.end_winding_length(self.stator.D_i, self.stator.slot_depth, self.end_extension)
+
+    @property
+    def mean_turn_length(self) -> float:
+        return 2.0 * (self.stator.L + self.end_winding_length)
+
+    @property
+    def N_ph(self) -> float:
+        """Series turns per phase (per parallel path)."""
+        return float(self.winding.series_turns)
+
+    @property
+    def R_s_20(self) -> float:
+        """Phase resistance at 20 degC, ohm."""
+        a = self.winding.parallel_paths
+        return self.conductor.resistivity(20.0) * self.N_ph * self.mean_turn_length / (self.turn_area * a)
+
+    # --- masses -------------------------------------------------------------------------------
+    def masses(self) -> dict:
+        """Part masses, kg. 'active' = stator + rotor incl. coils, magnets and cores."""
+        s, r = self.stator, self.rotor
+        copper = 3 * self.N_ph * self.winding.parallel_paths * self.mean_turn_length * self.turn_area * self.conductor.density
+        magnets = r.magnet_volume * self.magnet.density
+        rotor_core = r.core_mass
+        sleeve = getattr(r, "sleeve_mass", 0.0)
+        active = s.core_mass + copper + magnets + rotor_core + sleeve
+        return {
+            "stator_teeth": s.teeth_mass, "stator_yoke": s.yoke_mass, "stator_core": s.core_mass,
+            "copper": copper, "magnets": magnets, "rotor_core": rotor_core, "sleeve": sleeve,
+            "rotor": rotor_core + magnets + sleeve, "active": active,
+            "housing_allowance": self.housing_mass_fraction * active,
+        }
+
+    # --- model inputs ---------------------------------------------------------------------------
+    def mec_inputs(self, T_magnet_c: float | None = None):
+        from .magnetics.analytic import MECInputs, leakage_inductance
+
+        T_m = self.T_magnet_c if T_magnet_c is None else T_magnet_c
+        s, r = self.stator, self.rotor
+        kfe = s.stacking_factor
+        r_gap = 0.5 * s.D_i - 0.5 * self.air_gap
+        tau_gap = 2 * math.pi * r_gap / s.Q
+        h_y = s.yoke_height
+        w = self.winding
+        q = s.Q / (6.0 * self.p)
+        pitch_ratio = min(1.0, w.coil_pitch / (s.Q / (2.0 * self.p)))
+        L_sigma = leakage_inductance(s.Q, self.N_ph, s.L, s.slot_depth, s.tip_height,
+                                     0.5 * (s.slot_width_top + s.slot_width_bottom), s.slot_opening,
+                                     q, 2.0 * self.end_winding_length, w.layers, pitch_ratio)
+        common = dict(p=self.p, kw1=float(w.k_w1), N_ph=self.N_ph, r_gap=r_gap, L=s.L,
+                      tooth_fraction=s.tooth_width_top / tau_gap * kfe,
+                      tooth_fraction_root=s.tooth_width_bottom / tau_gap * kfe,
+                      tooth_length=s.slot_depth, yoke_area=h_y * s.L * kfe,
+                      yoke_radius=0.5 * (s.D_o - h_y), Br=float(self.magnet.Br(T_m)),
+                      mu_r=float(self.magnet.mu_r), h_m=r.magnet_thickness, A_m=r.magnet_area_per_pole,
+                      L_sigma=L_sigma)
+        if isinstance(r, SurfacePMRotor):
+            # Carter with the magnetic gap seen by the slot openings (gap + sleeve + magnet/mu_r)
+            g_mag = self.air_gap + r.sleeve + r.magnet_thickness / self.magnet.mu_r
+            # the MEC adds the magnet's h_m/mu_r itself
+            g_eff = g_mag * s.carter_coefficient(g_mag) - r.magnet_thickness / self.magnet.mu_r
+            return MECInputs(g_eff=g_eff, pole_arc=r.pole_arc_ratio, spm=True, **common)
+        R = r.R
+        kfr = r.stacking_factor
+        rib = 2 * (math.pi / (2 * self.p) - r.half_opening_angle) * (R - r.bridge) - r.magnet_thickness * math.sin(r.leg_angle)
+        yoke_r = R - r.barrier_depth - 0.5 * r.D_shaft
+        return MECInputs(g_eff=self.air_gap * s.carter_coefficient(self.air_gap), pole_arc=r.pole_arc_ratio,
+                         spm=False, pp_depth_centre=r.v_depth, pp_depth_tip=r.bridge + 0.5 * r.magnet_thickness,
+                         R_r=R, bridge_area=r.bridge * r.L * kfr, bridge_length=r.magnet_thickness,
+                         post_area=r.post * r.L * kfr, post_length=r.magnet_thickness,
+                         rib_area=max(rib, 1e-4) * r.L * kfr, rib_length=r.barrier_depth,
+                         rotor_yoke_area=yoke_r * r.L * kfr,
+                         rotor_yoke_length=math.pi / self.p * (0.5 * r.D_shaft + 0.5 * yoke_r),
+                         k_fe_rotor=kfr, **common)
+
+    def fluxmap(self, T_magnet_c: float | None = None):
+        from .magnetics.analytic import compute_fluxmap
+
+        T_m = self.T_magnet_c if T_magnet_c is None else T_magnet_c
+        H, B = self.steel.bh_arrays()
+        return compute_fluxmap(self.mec_inputs(T_m), H, B, self.i_max, self.fm_n_d, self.fm_n_q, T_m)
+
+    def k_ac(self) -> float:
+        """AC copper-loss factor coefficient: R_ac/R_dc = 1 + k_ac (f_e / 1 kHz)^2 (see module doc)."""
+        s = self.stator
+        sigma = 1.0 / self.conductor.resistivity(self.T_winding_c)
+        d = self.strand_diameter
+        n_strands = max(1.0, self.turn_area / (math.pi / 4 * d * d))
+        n_c = self.conductors_per_slot
+        b_s = 0.5 * (s.slot_width_top + s.slot_width_bottom)
+        w = 2 * math.pi * 1000.0
+        # per unit peak phase current: B_max = mu0 n_c / b_s, <B^2> = B_max^2 / 3 over the height
+        B2 = (MU0 * n_c / b_s) ** 2 / 3.0
+        p_prox = n_c * n_strands * math.pi * sigma * w**2 * d**4 * B2 / 128.0  # W/m per slot at 1 A peak
+        p_dc = n_c * 0.5 / (sigma * self.turn_area)  # W/m per slot at 1 A peak (rms^2 = 1/2)
+        return p_prox / p_dc * s.L / (0.5 * self.mean_turn_length)
+
+    def magnet_eddy_coeff(self) -> float:
+        """Magnet eddy loss at f_e = 1 kHz and no load, W (see module doc)."""
+        from .losses import magnet_eddy_coefficient
+
+        s, r = self.stator, self.rotor
+        u = s.slot_opening / (2.0 * (self.air_gap + getattr(r, "sleeve", 0.0)))
+        beta = 0.5 - 0.5 / math.sqrt(1.0 + u * u)
+        B_gap = 0.8 * float(self.magnet.Br(self.T_magnet_c))  # typical working point of the gap field
+        B_ripple = beta * B_gap
+        if isinstance(r, InteriorPMRotor):
+            B_ripple *= math.exp(-2 * math.pi * r.bridge / s.slot_pitch) * math.exp(-2 * math.pi * 0.5 * r.v_depth / s.slot_pitch)
+        return magnet_eddy_coefficient(r.magnet_volume, r.magnet_width, self.magnet.resistivity, B_ripple,
+                                       s.Q / self.p, r.magnet_segments)
+
+    def bearing_drag_torque(self) -> float:
+        if self.bearing_torque is not None:
+            return self.bearing_torque
+        m_rot = self.masses()["rotor"] * 1.3  # + shaft
+        F = m_rot * 9.81 + 2 * 200.0
+        return 0.0015 * F * 0.5 * max(self.rotor.D_shaft * 0.5, 0.02)
+
+    def machine_model(self, T_magnet_c: float | None = None, T_winding_c: float | None = None):
+        """Flux map + loss parameters + limits: everything the drive pipeline needs."""
+        from .drive import Limits, MachineModel
+        from .losses import LossParams
+
+        fm = self.fluxmap(T_magnet_c)
+        ms = self.masses()
+        st = self.steel
+        lp = LossParams(
+            R_s_20=self.R_s_20, alpha_R=self.conductor.alpha,
+            T_winding_c=self.T_winding_c if T_winding_c is None else T_winding_c,
+            k_ac=self.k_ac(), regions=fm.regions,
+            region_mass=(ms["stator_teeth"], ms["stator_yoke"]),
+            kh=(st.kh, st.kh), kc=(st.kc, st.kc), ke=(st.ke, st.ke), k_build=(1.5, 1.5),
+            magnet_eddy_coeff=self.magnet_eddy_coeff(),
+            bearing_torque=self.bearing_drag_torque(), r_rotor=0.5 * self.rotor.D_r, L_rotor=self.rotor.L,
+            air_gap=self.air_gap,
+        )
+        lim = Limits(u_dc=self.u_dc, i_max=self.i_max, speed_max=self.speed_max,
+                     voltage_utilisation=self.voltage_utilisation)
+        return MachineModel(fluxmap=fm, loss_params=lp, limits=lim, name=self.name)
+
+
+def vehicle_from_values(v: dict):
+    """A :class:`~motoropt.vehicle.Vehicle` from the case's [vehicle] table: a preset (optional)
+    with any given field overriding it; without a preset every field is required."""
+    import dataclasses
+
+    from .vehicle import VEHICLES, Vehicle
+
+    given = {k: val for k, val in v.items() if val is not None and k != "preset"}
+    if v.get("preset") is not None:
+        if v["preset"] not in VEHICLES:
+            raise InputError("vehicle.preset", v["preset"], f"one of {sorted(VEHICLES)}")
+        return dataclasses.replace(VEHICLES[v["preset"]], **given)
+    required = ("mass_kg", "drag_coefficient", "frontal_area_m2", "rolling_resistance", "wheel_radius_m",
+                "gear_ratio", "gear_efficiency", "regen_fraction")
+    for k in required:
+        if k not in given:
+            raise InputError(f"vehicle.{k}", None, "given (or a vehicle.preset)")
+    return Vehicle(**given)
+
+
+def design_from_values(values: dict, free: dict | None = None) -> Design:
+    """Build and validate a :class:`Design` from case-file values (see :mod:`motoropt.case`)."""
+    from .materials import get_conductor, get_magnet, get_steel
+    from .windings import make_winding
+
+    m, st, ro, wi, li = values["machine"], values["stator"], values["rotor"], values["winding"], values["limits"]
+    te, me, ma = values["temperatures"], values["mechanical"], values["map"]
+    mm = 1e-3
+    p = int(m["pole_pairs"])
+    topology = m["topology"]
+    steel = get_steel(st["steel"], field="stator.steel")
+    rotor_steel = get_steel(ro["steel"], field="rotor.steel") if ro.get("steel") else steel
+    magnet = get_magnet(ro["magnet"], field="rotor.magnet")
+    conductor = get_conductor(wi["conductor"], field="winding.conductor")
+
+    D_o, D_i, L = st["outer_diameter_mm"] * mm, st["bore_diameter_mm"] * mm, st["stack_length_mm"] * mm
+    Q = int(st["slots"])
+    depth, tip = st["slot_depth_mm"] * mm, st["tip_height_mm"] * mm
+    if st.get("tooth_width_mm") is not None:
+        if st.get("slot_width_top_mm") is not None or st.get("slot_width_bottom_mm") is not None:
+            raise InputError("stator.tooth_width_mm", st["tooth_width_mm"],
+                             "given alone: either tooth_width_mm (parallel teeth) or slot_width_top_mm + slot_width_bottom_mm")
+        w_top, w_bot = parallel_tooth_slot(D_i, Q, depth, tip, st["tooth_width_mm"] * mm)
+    else:
+        if st.get("slot_width_top_mm") is None or st.get("slot_width_bottom_mm") is None:
+            raise InputError("stator.tooth_width_mm", None, "given, or both slot_width_top_mm and slot_width_bottom_mm")
+        w_top, w_bot = st["slot_width_top_mm"] * mm, st["slot_width_bottom_mm"] * mm
+    if w_top <= 0.3e-3 or w_bot <= 0.3e-3:
+        raise InputError("stator.tooth_width_mm", st.get("tooth_width_mm"), "small enough to leave slots of >= 0.3 mm")
+    stator = Stator(D_o=D_o, D_i=D_i, L=L, Q=Q, slot_depth=depth, slot_width_top=w_top, slot_width_bottom=w_bot,
+                    slot_opening=st["slot_opening_mm"] * mm, tip_height=tip, stacking_factor=st["stacking_factor"],
+                    density=steel.density)
+    stator.validate()
+
+    g = ro["air_gap_mm"] * mm
+    D_r = D_i - 2 * g
+    D_sh = ro["shaft_diameter_mm"] * mm
+    h_m = ro["magnet_thickness_mm"] * mm
+    seg = int(ro["magnet_segments"])
+    if topology == "spm":
+        if ro.get("pole_arc_ratio") is None:
+            raise InputError("rotor.pole_arc_ratio", None, "given for topology 'spm' (in [0.3, 1.0])")
+        rotor = SurfacePMRotor(D_r=D_r, D_shaft=D_sh, L=L, p=p, magnet_thickness=h_m, pole_arc_ratio=ro["pole_arc_ratio"],
+                               sleeve=ro["sleeve_mm"] * mm, magnet_segments=seg, density=rotor_steel.density)
+    else:
+        for k in ("magnet_width_mm", "bridge_mm"):
+            if ro.get(k) is None:
+                raise InputError(f"rotor.{k}", None, f"given for topology '{topology}'")
+        if topology == "ipm_v":
+            for k in ("v_depth_mm", "v_opening_mm"):
+                if ro.get(k) is None:
+                    raise InputError(f"rotor.{k}", None, "given for topology 'ipm_v'")
+            rotor = InteriorPMRotor(D_r=D_r, D_shaft=D_sh, L=L, p=p, magnet_width=ro["magnet_width_mm"] * mm,
+                                    magnet_thickness=h_m, v_depth=ro["v_depth_mm"] * mm, v_opening=ro["v_opening_mm"] * mm,
+                                    bridge=ro["bridge_mm"] * mm, post=ro["post_mm"] * mm, magnet_segments=seg,
+                                    density=rotor_steel.density)
+        else:
+            if ro.get("magnet_depth_mm") is None:
+                raise InputError("rotor.magnet_depth_mm", None, "given for topology 'ipm_flat'")
+            rotor = flat_ipm(D_r, D_sh, L, p, ro["magnet_width_mm"] * mm / 2, h_m, ro["magnet_depth_mm"] * mm,
+                             ro["bridge_mm"] * mm, ro["post_mm"] * mm, magnet_segments=seg, density=rotor_steel.density)
+    if g >= 0.25 * (D_i - D_sh):
+        raise InputError("rotor.air_gap_mm", ro["air_gap_mm"], "much smaller than the rotor radius")
+    rotor.validate()
+    # pole count vs diameter: a pole pitch of at least ~3 magnet thicknesses and 4 mm
+    pole_pitch = math.pi * D_r / (2 * p)
+    if pole_pitch < max(4e-3, 2.0 * h_m):
+        raise InputError("machine.pole_pairs", p, f"<= {int(math.pi * D_r / (2 * max(4e-3, 2.0 * h_m)))} for this rotor diameter (pole pitch {pole_pitch * 1e3:.2f} mm)")
+
+    winding = make_winding(slots=Q, pole_pairs=p, layers=int(wi["layers"]), coil_pitch=wi.get("coil_pitch_slots"),
+                           turns_per_coil=int(wi["turns_per_coil"]), parallel_paths=int(wi["parallel_paths"]),
+                           field_prefix="winding")
+
+    fill = wi["fill_factor"]
+    n_c = winding.conductors_per_slot
+    turn_area = stator.slot_area * fill / n_c
+    if li.get("max_current_rms_a") is not None:
+        i_rms = li["max_current_rms_a"]
+    elif li.get("max_current_density_a_per_mm2") is not None:
+        i_rms = li["max_current_density_a_per_mm2"] * turn_area * 1e6 * winding.parallel_paths
+    else:
+        raise InputError("limits.max_current_rms_a", None, "given (or limits.max_current_density_a_per_mm2)")
+    d_strand = wi["strand_diameter_mm"] * mm
+    if d_strand * d_strand * math.pi / 4 > turn_area * 1.0001:
+        raise InputError("winding.strand_diameter_mm", wi["strand_diameter_mm"],
+                         f"<= {2e3 * math.sqrt(turn_area / math.pi):.3f} (the copper area of one turn is {turn_area * 1e6:.3f} mm^2)")
+
+    vehicle = None
+    if values.get("vehicle") and any(v is not None for v in values["vehicle"].values()):
+        vehicle = vehicle_from_values(values["vehicle"])
+    cycles = tuple(values["cycles"]["names"])
+    from .cycles import CYCLE_NAMES
+
+    for c in cycles:
+        if c not in CYCLE_NAMES:
+            raise InputError("cycles.names", c, f"one of {list(CYCLE_NAMES)}")
+
+    return Design(
+        name=m["name"], topology=topology, p=p, stator=stator, rotor=rotor, winding=winding, steel=steel,
+        rotor_steel=rotor_steel, magnet=magnet, conductor=conductor, air_gap=g, fill_factor=fill,
+        strand_diameter=d_strand, end_extension=wi["end_extension_mm"] * mm, u_dc=li["dc_link_voltage_v"],
+        i_max=i_rms * math.sqrt(2.0), speed_max=li["max_speed_rpm"] * RPM_TO_RAD_S,
+        voltage_utilisation=li["voltage_utilisation"], T_winding_c=te["winding_c"], T_magnet_c=te["magnet_c"],
+        T_coolant_c=te["coolant_c"], bearing_torque=me.get("bearing_torque_nm"),
+        housing_mass_fraction=me["housing_mass_fraction"], vehicle=vehicle, cycles=cycles,
+        n_speed=int(ma["n_speed"]), n_torque=int(ma["n_torque"]), fm_n_d=int(ma["fluxmap_n_d"]),
+        fm_n_q=int(ma["fluxmap_n_q"]), free=dict(free or {}), values=values,
+    )
