@@ -1,0 +1,900 @@
+"""Lumped-parameter thermal network (LPTN) of a radial-flux PM machine: build, steady state,
+coupled transient, continuous and pulse ratings.
+
+Network (node names in :data:`NODE_NAMES`, indices fixed): housing, stator yoke, stator teeth,
+active winding (mean), end winding front/rear, rotor core, magnets, shaft, bearings front/rear,
+end-space air front/rear, plus optional nodes jacket coolant (mean), spray oil (mean), inverter
+junction and case. There is no air-gap node: the gap is a direct teeth-to-rotor-surface
+conductance (its air heat capacity is negligible).
+
+Assumptions (all regions):
+- Each node is the mean temperature of its region; conductances join region centroids (radial
+  shells: mean radius; winding: 1-D slot model below; axial paths: centroid distances).
+- Conduction is linear (constant k); convection coefficients depend on speed only (not on the
+  temperature difference); radiation inside the machine is neglected.
+- Slot winding: transverse conductivity k_eq from the Hashin-Shtrikman formula
+  (:func:`correlations.slot_equivalent_conductivity`); the slot (width w, depth d) loses heat
+  sideways to the teeth (1-D slab with uniform generation, both faces cooled: mean-to-wall
+  conductance 12 k_eq d L / w per slot) and through its bottom to the yoke (slab cooled on one face,
+  insulated at the slot opening: 3 k_eq w L / d), each in series with the liner (k_liner, thickness
+  t). The two paths are combined in parallel (an approximation of the 2-D problem). Hotspot: in
+  both 1-D solutions the peak rise above the wall is 1.5 x the mean rise, so
+  T_hot = T_w + 0.5 dT_int, with dT_int the winding-internal part of the mean-to-wall drop. The
+  end windings are reported as their mean temperature (no internal gradient).
+- Stator-housing contact: equivalent air interface gap (default 30 um; Staton et al., IEEE TEC
+  20(3) 2005: 0.01-0.08 mm typical for aluminium housings). Bearings: equivalent air gap 0.3 mm
+  over the bearing bore area (assumption, of the order used by Motor-CAD-type models), half on the
+  shaft side, half on the housing side.
+- Air gap: Becker & Kaye (1962) Taylor-Couette correlation at the rotor speed; end spaces:
+  h = 15 + 6.75 v^0.65 with v the rotor peripheral speed (Schubert, in Boglietti et al. 2009).
+- Windage loss: half on the rotor surface node, half on the teeth (it heats the gap air, which both
+  surfaces exchange with). Bearing loss: split equally between the two bearings. End-winding copper
+  loss: split equally between the two ends.
+
+Time integration: backward (implicit) Euler. The network is stiff (coolant and end-air nodes have
+time constants ~0.1-1 s, windings and housing 10^2-10^3 s); backward Euler is L-stable (stiff
+modes are damped, never oscillate, for any step), whereas Crank-Nicolson is only A-stable and rings
+on stiff modes at large steps. Its first-order error is small for the slow (relevant) modes at the
+1 s steps of drive cycles (tested against the closed form). Each step solves a dense n x n system by
+Gaussian elimination without pivoting (the matrix is a strictly diagonally dominant M-matrix unless
+the temperature coefficient of the copper loss makes the system thermally run away).
+
+Loss coupling (first order, documented): with T_w a winding node temperature and T_m the magnet
+temperature, copper loss = P_cu_ref (rho(T_w)/rho(T_ref_w)) (Br(T_ref_m)/Br(T_m))^n_br, n_br = 2 by
+default (torque held with i proportional to 1/Br: exact only for the PM-torque part; set
+``br_current_exponent`` lower for reluctance-dominated machines); iron loss in teeth, yoke and
+rotor = P_ref (Br(T_m)/Br(T_ref_m))^2 (flux proportional to Br, iron loss ~ B^2). Magnet eddy,
+bearing and windage losses are not coupled. Copper rho(T) enters implicitly (it is linear in
+T_w); the Br factors use the previous step's magnet temperature (lagged: the magnet time constant
+is minutes).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit
+
+from ..errors import ConvergenceError, InputError
+from . import correlations as cr
+from .cooling import Cooling
+
+# ---- node indices --------------------------------------------------------------------------------
+HOUSING, YOKE, TEETH, WINDING, EW_FRONT, EW_REAR, ROTOR, MAGNET, SHAFT, BRG_FRONT, BRG_REAR = range(11)
+AIR_FRONT, AIR_REAR = 11, 12
+NODE_NAMES = (
+    "housing", "stator_yoke", "stator_teeth", "winding_active", "end_winding_front",
+    "end_winding_rear", "rotor_core", "magnets", "shaft", "bearing_front", "bearing_rear",
+    "end_air_front", "end_air_rear",
+)
+N_BASE = len(NODE_NAMES)
+
+LOSS_COMPONENTS = (
+    "copper_active", "copper_end", "iron_teeth", "iron_yoke", "iron_rotor", "magnet",
+    "mechanical_bearings", "windage", "inverter",
+)
+N_COMP = len(LOSS_COMPONENTS)
+KIND_NONE, KIND_COPPER, KIND_IRON = 0, 1, 2
+
+# ---- material defaults (sources) -----------------------------------------------------------------
+# copper k 400, cp 385 (IDBL Table A.1, pure Cu 401 W/m/K, 385 J/kg/K); laminated steel in-plane
+# k 28, axial ~1.5 (Staton et al. 2005: 20-30 in-plane for Si-steel, 1-3 through the stack),
+# cp 460; sintered NdFeB k 8, cp 440 (manufacturer datasheets, e.g. Arnold/Shin-Etsu: 7-9 W/m/K,
+# 420-460 J/kg/K); impregnation resin 0.25 (Boglietti 2009: 0.2-0.3), liner (Nomex-type) 0.2;
+# cast aluminium housing k 150, cp 900, rho 2700 (IDBL Table A.1, Al alloys 150-180); steel shaft
+# k 45, cp 470, rho 7850; bearings (steel) cp 470.
+
+
+@dataclass(frozen=True)
+class ThermalMaterials:
+    """Thermal properties per region: k in W/(m K), cp in J/(kg K), rho in kg/m^3."""
+
+    k_copper: float = 400.0
+    cp_copper: float = 385.0
+    k_steel_radial: float = 28.0
+    k_steel_axial: float = 1.5
+    cp_steel: float = 460.0
+    k_magnet: float = 8.0
+    cp_magnet: float = 440.0
+    k_resin: float = 0.25
+    k_liner: float = 0.2
+    k_housing: float = 150.0
+    cp_housing: float = 900.0
+    rho_housing: float = 2700.0
+    k_shaft: float = 45.0
+    cp_shaft: float = 470.0
+    rho_shaft: float = 7850.0
+    cp_bearing: float = 470.0
+    interface_gap_stator_housing: float = 30e-6
+    interface_gap_magnet: float = 50e-6  # glue/clearance layer around magnets (assumption)
+    interface_gap_shaft: float = 10e-6  # shrink fit rotor-shaft (assumption)
+    bearing_equivalent_gap: float = 0.3e-3
+
+
+@dataclass(frozen=True)
+class ThermalGeometry:
+    """Plain-number thermal geometry of a radial-flux inner-rotor PM machine (SI: m, kg).
+
+    stator_outer_diameter, bore_diameter, stack_length; slots; slot_depth (radial, from bore),
+    slot_width (mean), tooth_width (mean), yoke_height; fill_factor (copper/slot area inside the
+    liner); liner_thickness; copper_mass (active + both end windings); end_winding_overhang (axial,
+    per side); end_turn_length (conductor length of the end turn per side; 0 -> estimated as
+    max(2 overhang, pi/2 x pole pitch at mid-slot)); pole_pairs; airgap; rotor_outer_diameter,
+    rotor_inner_diameter, shaft_diameter, shaft_length; magnet_mass, magnet_thickness (along
+    magnetisation), magnet_width, n_magnets, magnet_surface (True: SPM, magnets on the rotor
+    surface; False: IPM, buried); rotor_core_mass, stator_teeth_mass, stator_yoke_mass;
+    housing_outer_diameter, housing_length (0 -> stack + 2 overhang + 0.04), housing_mass (0 ->
+    from the aluminium shell + end plates of housing_thickness); housing_thickness; bearing_mass
+    (each), bearing_width, bearing_mean_diameter; bearing_distance (stack end to bearing centre;
+    0 -> overhang + 0.02); materials.
+    """
+
+    stator_outer_diameter: float
+    bore_diameter: float
+    stack_length: float
+    slots: int
+    slot_depth: float
+    slot_width: float
+    tooth_width: float
+    yoke_height: float
+    fill_factor: float
+    copper_mass: float
+    end_winding_overhang: float
+    pole_pairs: int
+    airgap: float
+    rotor_outer_diameter: float
+    rotor_inner_diameter: float
+    shaft_diameter: float
+    magnet_mass: float
+    magnet_thickness: float
+    magnet_width: float
+    n_magnets: int
+    rotor_core_mass: float
+    stator_teeth_mass: float
+    stator_yoke_mass: float
+    housing_thickness: float = 0.008
+    housing_outer_diameter: float = 0.0
+    housing_length: float = 0.0
+    housing_mass: float = 0.0
+    liner_thickness: float = 0.25e-3
+    end_turn_length: float = 0.0
+    magnet_surface: bool = False
+    shaft_length: float = 0.0
+    bearing_mass: float = 0.4
+    bearing_width: float = 0.016
+    bearing_mean_diameter: float = 0.0
+    bearing_distance: float = 0.0
+    materials: ThermalMaterials = field(default_factory=ThermalMaterials)
+
+    def __post_init__(self):
+        for f in ("stator_outer_diameter", "bore_diameter", "stack_length", "slots", "slot_depth",
+                  "slot_width", "tooth_width", "yoke_height", "copper_mass", "end_winding_overhang",
+                  "pole_pairs", "airgap", "rotor_outer_diameter", "shaft_diameter", "magnet_mass",
+                  "magnet_thickness", "magnet_width", "n_magnets", "rotor_core_mass",
+                  "stator_teeth_mass", "stator_yoke_mass", "housing_thickness", "liner_thickness"):
+            if not (getattr(self, f) > 0):
+                raise InputError(f"thermal.{f}", getattr(self, f), "> 0")
+        if not (0 < self.fill_factor < 0.9069):
+            raise InputError("thermal.fill_factor", self.fill_factor, "0 < ff < 0.9069")
+        if self.bore_diameter >= self.stator_outer_diameter:
+            raise InputError("thermal.bore_diameter", self.bore_diameter, "< stator_outer_diameter")
+        if not (self.shaft_diameter <= self.rotor_inner_diameter < self.rotor_outer_diameter):
+            raise InputError("thermal.rotor_inner_diameter", self.rotor_inner_diameter,
+                             "shaft_diameter <= rotor_inner_diameter < rotor_outer_diameter")
+
+    # derived quantities
+    @property
+    def end_turn(self) -> float:
+        if self.end_turn_length > 0:
+            return self.end_turn_length
+        tau_p = math.pi * (self.bore_diameter + self.slot_depth) / (2 * self.pole_pairs)
+        return max(2.0 * self.end_winding_overhang, 0.5 * math.pi * tau_p)
+
+    @property
+    def d_housing_out(self) -> float:
+        return self.housing_outer_diameter or self.stator_outer_diameter + 2 * self.housing_thickness
+
+    @property
+    def l_housing(self) -> float:
+        return self.housing_length or self.stack_length + 2 * self.end_winding_overhang + 0.04
+
+
+@dataclass(frozen=True)
+class Coupling:
+    """Temperature coupling of losses (see module docstring). Temperatures in degC, alphas in 1/K.
+
+    alpha_cu: copper resistivity coefficient at 20 degC (0.00393, IACS; shared reference
+    materials.md); T_ref_winding_c: temperature the reference copper losses were computed at;
+    alpha_br: magnet remanence coefficient (e.g. -0.0011 for Dy grades); T_ref_magnet_c: magnet
+    temperature of the reference losses (the flux map's); br_current_exponent: n_br.
+    ``Coupling(enabled=False)`` keeps losses at their reference values.
+    """
+
+    alpha_cu: float = 0.00393
+    T_ref_winding_c: float = 20.0
+    alpha_br: float = -0.0011
+    T_ref_magnet_c: float = 20.0
+    br_current_exponent: float = 2.0
+    enabled: bool = True
+
+    @property
+    def alpha_cu_eff(self) -> float:
+        """Slope of rho(T)/rho(T_ref) per K: alpha / (1 + alpha (T_ref - 20))."""
+        if not self.enabled:
+            return 0.0
+        return self.alpha_cu / (1.0 + self.alpha_cu * (self.T_ref_winding_c - 20.0))
+
+
+@dataclass(frozen=True)
+class ThermalNetwork:
+    """An assembled network. Arrays (n nodes):
+
+    names; C (J/K); G (n x n symmetric conductances at zero speed, W/K, zero diagonal);
+    g_b (W/K to a fixed boundary temperature), T_b (degC); var_i, var_j (speed-dependent edges),
+    speed_grid (rad/s, ascending), G_var (n_speed x n_var, W/K: replaces G[i, j] for those edges);
+    loss map (comp, node, fraction, kind); hotspot data: G_side_int, G_side_series, G_bot_int,
+    G_bot_series (W/K, for the active-winding hotspot estimate).
+    """
+
+    names: tuple
+    C: np.ndarray
+    G: np.ndarray
+    g_b: np.ndarray
+    T_b: np.ndarray
+    var_i: np.ndarray
+    var_j: np.ndarray
+    speed_grid: np.ndarray
+    G_var: np.ndarray
+    map_comp: np.ndarray
+    map_node: np.ndarray
+    map_frac: np.ndarray
+    map_kind: np.ndarray
+    hot: np.ndarray  # [G_side_int, G_side_series, G_bot_int, G_bot_series]
+    coupling: Coupling = field(default_factory=Coupling)
+
+    @property
+    def n(self) -> int:
+        return len(self.names)
+
+    def index(self, name: str) -> int:
+        return self.names.index(name)
+
+
+# ---- builder -------------------------------------------------------------------------------------
+
+
+def _sym(G, i, j, g):
+    G[i, j] += g
+    G[j, i] += g
+
+
+def build_network(geom: ThermalGeometry, cooling: Cooling | None = None, coupling: Coupling | None = None,
+                  max_speed: float = 2000.0, n_speed: int = 41) -> ThermalNetwork:
+    """Build the LPTN of ``geom`` with ``cooling`` (default natural convection only).
+
+    Speed-dependent conductances (air gap, end spaces) are tabulated on ``n_speed`` points from 0
+    to ``max_speed`` (rad/s mechanical) and interpolated linearly; speeds beyond are clipped.
+    """
+    cooling = cooling or Cooling()
+    coupling = coupling or Coupling()
+    m = geom.materials
+    names = list(NODE_NAMES)
+    extra = {}
+    if cooling.jacket is not None:
+        extra["jacket"] = len(names)
+        names.append("jacket_coolant")
+    if cooling.oil is not None:
+        extra["oil"] = len(names)
+        names.append("spray_oil")
+    if cooling.inverter is not None:
+        extra["junction"] = len(names)
+        names.append("inverter_junction")
+        extra["case"] = len(names)
+        names.append("inverter_case")
+    n = len(names)
+    G = np.zeros((n, n))
+    g_b = np.zeros(n)
+    T_b = np.zeros(n)
+    C = np.zeros(n)
+
+    L = geom.stack_length
+    R_so = 0.5 * geom.stator_outer_diameter
+    R_b = 0.5 * geom.bore_diameter
+    R_yi = R_so - geom.yoke_height
+    R_ro = 0.5 * geom.rotor_outer_diameter
+    R_ri = 0.5 * geom.rotor_inner_diameter
+    R_sh = 0.5 * geom.shaft_diameter
+    R_ho = 0.5 * geom.d_housing_out
+    R_hi = R_ho - geom.housing_thickness
+    if R_hi < R_so - 1e-9:
+        raise InputError("thermal.housing_outer_diameter", geom.d_housing_out,
+                         ">= stator_outer_diameter + 2 housing_thickness")
+    R_hi = max(R_hi, R_so)
+    L_h = geom.l_housing
+    k_air = cr.air_properties(80.0)[2]
+    Q = geom.slots
+    d, w = geom.slot_depth, geom.slot_width
+    l_et = geom.end_turn
+
+    # -- stator: yoke <-> housing (yoke outer half, interface gap, housing inner half)
+    g_yoke_out = cr.cylinder_half_conductance(R_yi, R_so, m.k_steel_radial, L, "outer")
+    g_contact = cr.slab_conductance(k_air, 2 * math.pi * R_so * L, m.interface_gap_stator_housing)
+    g_h_in = cr.cylinder_half_conductance(R_hi, R_ho, m.k_housing, L_h, "inner")
+    _sym(G, YOKE, HOUSING, cr.series(g_yoke_out, g_contact, g_h_in))
+    # -- teeth <-> yoke (tooth half-depth slab, yoke inner half-shell)
+    g_tooth_half = cr.slab_conductance(m.k_steel_radial, Q * geom.tooth_width * L, 0.5 * d)
+    g_yoke_in = cr.cylinder_half_conductance(R_yi, R_so, m.k_steel_radial, L, "inner")
+    _sym(G, TEETH, YOKE, cr.series(g_tooth_half, g_yoke_in))
+    # -- winding <-> teeth / yoke (see module docstring)
+    k_eq = cr.slot_equivalent_conductivity(geom.fill_factor, m.k_copper, m.k_resin)
+    g_side_int = Q * 12.0 * k_eq * d * L / w
+    g_side_liner = Q * 2.0 * m.k_liner * d * L / geom.liner_thickness
+    g_side = cr.series(g_side_int, g_side_liner)
+    g_bot_int = Q * 3.0 * k_eq * w * L / d
+    g_bot_liner = Q * m.k_liner * w * L / geom.liner_thickness
+    g_bot = cr.series(g_bot_int, g_bot_liner)
+    _sym(G, WINDING, TEETH, g_side)
+    _sym(G, WINDING, YOKE, cr.series(g_bot, g_yoke_in))
+    # -- winding active <-> end windings (axial copper, centroid to centroid)
+    A_cu = geom.fill_factor * w * d * Q
+    g_ax = m.k_copper * A_cu / (0.25 * L + 0.5 * l_et)
+    _sym(G, WINDING, EW_FRONT, g_ax)
+    _sym(G, WINDING, EW_REAR, g_ax)
+    # -- rotor: magnets, core, shaft
+    A_mag_face = geom.magnet_width * L * geom.n_magnets
+    g_mag = cr.series(
+        cr.slab_conductance(m.k_magnet, A_mag_face, 0.5 * geom.magnet_thickness),
+        cr.slab_conductance(k_air, A_mag_face, m.interface_gap_magnet),
+    )
+    if geom.magnet_surface:
+        R_rc_out = R_ro - geom.magnet_thickness  # core outer radius under surface magnets
+        g_core_out = cr.cylinder_half_conductance(R_ri, R_rc_out, m.k_steel_radial, L, "outer")
+        _sym(G, MAGNET, ROTOR, cr.series(g_mag, g_core_out))
+        rotor_surface, g_surf_half = MAGNET, cr.slab_conductance(m.k_magnet, A_mag_face, 0.5 * geom.magnet_thickness)
+        R_core_o = R_rc_out
+    else:
+        # buried magnets: both faces in contact with the core lamination (2 x area)
+        g_mag2 = cr.series(
+            cr.slab_conductance(m.k_magnet, 2 * A_mag_face, 0.25 * geom.magnet_thickness),
+            cr.slab_conductance(k_air, 2 * A_mag_face, m.interface_gap_magnet),
+        )
+        _sym(G, MAGNET, ROTOR, g_mag2)
+        rotor_surface = ROTOR
+        g_surf_half = cr.cylinder_half_conductance(R_ri, R_ro, m.k_steel_radial, L, "outer")
+        R_core_o = R_ro
+    g_core_in = cr.cylinder_half_conductance(R_ri, R_core_o, m.k_steel_radial, L, "inner")
+    g_shrink = cr.slab_conductance(k_air, 2 * math.pi * R_ri * L, m.interface_gap_shaft)
+    g_shaft_rad = 8.0 * math.pi * m.k_shaft * L  # solid cylinder, mean temperature to surface
+    _sym(G, ROTOR, SHAFT, cr.series(g_core_in, g_shrink, g_shaft_rad))
+    # -- shaft <-> bearings <-> housing
+    l_b = geom.bearing_distance or geom.end_winding_overhang + 0.02
+    g_shaft_ax = m.k_shaft * math.pi * R_sh**2 / (0.25 * L + l_b)
+    D_bm = geom.bearing_mean_diameter or geom.shaft_diameter * 1.4
+    A_brg = math.pi * D_bm * geom.bearing_width
+    g_brg_half = cr.slab_conductance(k_air, A_brg, 0.5 * m.bearing_equivalent_gap)
+    for b in (BRG_FRONT, BRG_REAR):
+        _sym(G, SHAFT, b, cr.series(g_shaft_ax, g_brg_half))
+        _sym(G, b, HOUSING, g_brg_half)
+
+    # -- speed-dependent edges: air gap and end spaces
+    A_bore = 2 * math.pi * R_b * L
+    A_rs = 2 * math.pi * R_ro * L
+    D_sm = geom.bore_diameter + d
+    ov = geom.end_winding_overhang
+    A_ew = math.pi * geom.bore_diameter * ov + math.pi * (geom.bore_diameter + 2 * d) * ov + math.pi * D_sm * d
+    A_cap = math.pi * R_hi**2 + 2 * math.pi * R_hi * max(0.5 * (L_h - L), ov)
+    A_rend = math.pi * (R_ro**2 - R_ri**2)
+    var_edges = [(TEETH, rotor_surface)]
+    for air, ew in ((AIR_FRONT, EW_FRONT), (AIR_REAR, EW_REAR)):
+        var_edges += [(air, ew), (air, HOUSING), (air, ROTOR)]
+    speed_grid = np.linspace(0.0, max(max_speed, 1.0), n_speed)
+    G_var = np.zeros((n_speed, len(var_edges)))
+    for s, om in enumerate(speed_grid):
+        h_g = cr.airgap_h(om, R_ro, geom.airgap)
+        G_var[s, 0] = cr.series(g_tooth_half, h_g * A_bore, h_g * A_rs, g_surf_half)
+        h_e = cr.end_space_h(om * R_ro)
+        for side in range(2):
+            G_var[s, 1 + 3 * side] = h_e * A_ew
+            G_var[s, 2 + 3 * side] = h_e * A_cap
+            G_var[s, 3 + 3 * side] = h_e * A_rend
+    var_i = np.array([e[0] for e in var_edges], dtype=np.int64)
+    var_j = np.array([e[1] for e in var_edges], dtype=np.int64)
+
+    # -- cooling
+    A_h_out = 2 * math.pi * R_ho * L_h + 2 * math.pi * R_ho**2
+    g_b[HOUSING] += cooling.natural.h(2 * R_ho) * A_h_out
+    T_b[HOUSING] = cooling.natural.ambient_c
+    if cooling.air is not None:
+        g_fin = cooling.air.conductance(2 * R_ho, L_h)
+        # combine with natural convection into one boundary at the fin air temperature
+        gsum = g_b[HOUSING] + g_fin
+        T_b[HOUSING] = (g_b[HOUSING] * T_b[HOUSING] + g_fin * cooling.air.ambient_c) / gsum
+        g_b[HOUSING] = gsum
+    if cooling.jacket is not None:
+        j = extra["jacket"]
+        jk = cooling.jacket
+        _, _, _, h_j, _, mdot, cp = jk.flow_state()
+        _sym(G, HOUSING, j, h_j * jk.area)
+        g_b[j] = 2.0 * mdot * cp
+        T_b[j] = jk.inlet_c
+        C[j] = jk.fluid_capacitance
+    if cooling.oil is not None:
+        o = extra["oil"]
+        oil = cooling.oil
+        for ew in (EW_FRONT, EW_REAR):
+            _sym(G, ew, o, oil.h * oil.wetted_fraction * A_ew)
+        g_b[o] = 2.0 * oil.m_dot * cr.OIL_CP
+        T_b[o] = oil.inlet_c
+        C[o] = oil.holdup_mass * cr.OIL_CP
+    if cooling.inverter is not None:
+        inv = cooling.inverter
+        jn, cs = extra["junction"], extra["case"]
+        _sym(G, jn, cs, 1.0 / inv.R_th_jc)
+        g_b[cs] = 1.0 / inv.R_th_ch
+        T_b[cs] = inv.coolant_c if inv.coolant_c is not None else (
+            cooling.jacket.inlet_c if cooling.jacket is not None else cooling.natural.ambient_c)
+        C[jn], C[cs] = inv.C_junction, inv.C_case
+
+    # -- capacitances
+    l_tot = L + 2 * l_et
+    C[WINDING] = geom.copper_mass * L / l_tot * m.cp_copper
+    C[EW_FRONT] = C[EW_REAR] = geom.copper_mass * l_et / l_tot * m.cp_copper
+    C[YOKE] = geom.stator_yoke_mass * m.cp_steel
+    C[TEETH] = geom.stator_teeth_mass * m.cp_steel
+    C[ROTOR] = geom.rotor_core_mass * m.cp_steel
+    C[MAGNET] = geom.magnet_mass * m.cp_magnet
+    sh_len = geom.shaft_length or L + 2 * l_b + 0.06
+    C[SHAFT] = m.rho_shaft * math.pi * R_sh**2 * sh_len * m.cp_shaft
+    C[BRG_FRONT] = C[BRG_REAR] = geom.bearing_mass * m.cp_bearing
+    hm = geom.housing_mass or m.rho_housing * (math.pi * (R_ho**2 - R_hi**2) * L_h
+                                               + 2 * math.pi * R_ho**2 * geom.housing_thickness)
+    C[HOUSING] = hm * m.cp_housing
+    rho_air, _, _, cp_air, _ = cr.air_properties(60.0)
+    v_end = math.pi * R_hi**2 * max(0.5 * (L_h - L), ov)
+    C[AIR_FRONT] = C[AIR_REAR] = rho_air * cp_air * v_end
+
+    # -- loss map: (component, node, fraction, kind)
+    lm = [
+        (0, WINDING, 1.0, KIND_COPPER),
+        (1, EW_FRONT, 0.5, KIND_COPPER), (1, EW_REAR, 0.5, KIND_COPPER),
+        (2, TEETH, 1.0, KIND_IRON), (3, YOKE, 1.0, KIND_IRON), (4, ROTOR, 1.0, KIND_IRON),
+        (5, MAGNET, 1.0, KIND_NONE),
+        (6, BRG_FRONT, 0.5, KIND_NONE), (6, BRG_REAR, 0.5, KIND_NONE),
+        (7, rotor_surface, 0.5, KIND_NONE), (7, TEETH, 0.5, KIND_NONE),
+    ]
+    if cooling.inverter is not None:
+        lm.append((8, extra["junction"], 1.0, KIND_NONE))
+    if not coupling.enabled:
+        lm = [(c, nd, f, KIND_NONE) for (c, nd, f, _) in lm]
+    return ThermalNetwork(
+        names=tuple(names), C=C, G=G, g_b=g_b, T_b=T_b, var_i=var_i, var_j=var_j,
+        speed_grid=speed_grid, G_var=G_var,
+        map_comp=np.array([e[0] for e in lm], dtype=np.int64),
+        map_node=np.array([e[1] for e in lm], dtype=np.int64),
+        map_frac=np.array([e[2] for e in lm], dtype=np.float64),
+        map_kind=np.array([e[3] for e in lm], dtype=np.int64),
+        hot=np.array([g_side_int, g_side, g_bot_int, cr.series(g_bot, g_yoke_in)]),
+        coupling=coupling,
+    )
+
+
+def custom_network(names, C, G, g_b, T_b, loss_nodes=None, coupling: Coupling | None = None) -> ThermalNetwork:
+    """A network given directly by matrices (for tests and hand-built models); no speed dependence.
+
+    ``loss_nodes[k]`` is the node receiving loss component k (default component k -> node k),
+    uncoupled. The hotspot estimate reduces to the winding-node temperature if there is none.
+    """
+    n = len(names)
+    G = np.asarray(G, dtype=np.float64)
+    if G.shape != (n, n) or not np.allclose(G, G.T) or np.any(np.diag(G) != 0):
+        raise InputError("G", G.shape, "symmetric n x n with zero diagonal")
+    loss_nodes = list(range(n)) if loss_nodes is None else list(loss_nodes)
+    return ThermalNetwork(
+        names=tuple(names), C=np.asarray(C, dtype=np.float64), G=G, g_b=np.asarray(g_b, dtype=np.float64),
+        T_b=np.asarray(T_b, dtype=np.float64), var_i=np.zeros(0, np.int64), var_j=np.zeros(0, np.int64),
+        speed_grid=np.array([0.0, 1.0]), G_var=np.zeros((2, 0)),
+        map_comp=np.arange(len(loss_nodes), dtype=np.int64), map_node=np.array(loss_nodes, dtype=np.int64),
+        map_frac=np.ones(len(loss_nodes)), map_kind=np.zeros(len(loss_nodes), np.int64),
+        hot=np.zeros(4), coupling=coupling or Coupling(enabled=False),
+    )
+
+
+# ---- numba kernels -------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _solve_inplace(A, b):
+    """Gaussian elimination without pivoting (A diagonally dominant), overwrites A and b."""
+    n = A.shape[0]
+    for k in range(n):
+        piv = A[k, k]
+        for i in range(k + 1, n):
+            f = A[i, k] / piv
+            if f != 0.0:
+                for j in range(k + 1, n):
+                    A[i, j] -= f * A[k, j]
+                b[i] -= f * b[k]
+    for i in range(n - 1, -1, -1):
+        s = b[i]
+        for j in range(i + 1, n):
+            s -= A[i, j] * b[j]
+        b[i] = s / A[i, i]
+    return b
+
+
+@njit(cache=True)
+def _assemble(G, g_b, var_i, var_j, speed_grid, G_var, omega, A):
+    """A <- conductance (Laplacian) matrix at speed omega incl. boundary conductances."""
+    n = G.shape[0]
+    for i in range(n):
+        for j in range(n):
+            A[i, j] = -G[i, j]
+    nv = var_i.shape[0]
+    if nv > 0:
+        ns = speed_grid.shape[0]
+        w = abs(omega)
+        if w <= speed_grid[0]:
+            s, f = 0, 0.0
+        elif w >= speed_grid[ns - 1]:
+            s, f = ns - 2, 1.0
+        else:
+            s = np.searchsorted(speed_grid, w) - 1
+            f = (w - speed_grid[s]) / (speed_grid[s + 1] - speed_grid[s])
+        for e in range(nv):
+            g = (1.0 - f) * G_var[s, e] + f * G_var[s + 1, e]
+            A[var_i[e], var_j[e]] -= g
+            A[var_j[e], var_i[e]] -= g
+    for i in range(n):
+        s_ = 0.0
+        for j in range(n):
+            if j != i:
+                s_ -= A[i, j]
+        A[i, i] = s_ + g_b[i]
+
+
+@njit(cache=True)
+def _loss_terms(P_comp, map_comp, map_node, map_frac, map_kind, T_mag, alpha_cu_eff, T_ref_w,
+                alpha_br, T_ref_m, n_br, a, b):
+    """Node loss P_i = a_i + b_i T_i (copper implicit in T_i; Br factors from T_mag)."""
+    a[:] = 0.0
+    b[:] = 0.0
+    br_ratio = (1.0 + alpha_br * (T_mag - 20.0)) / (1.0 + alpha_br * (T_ref_m - 20.0))  # Br(Tm)/Br(Tref)
+    k_cu_br = br_ratio ** (-n_br)
+    k_fe = br_ratio * br_ratio
+    for e in range(map_comp.shape[0]):
+        p = P_comp[map_comp[e]] * map_frac[e]
+        nd = map_node[e]
+        if map_kind[e] == 1:
+            p0 = p * k_cu_br
+            a[nd] += p0 * (1.0 - alpha_cu_eff * T_ref_w)
+            b[nd] += p0 * alpha_cu_eff
+        elif map_kind[e] == 2:
+            a[nd] += p * k_fe
+        else:
+            a[nd] += p
+
+
+@njit(cache=True)
+def _transient_kernel(C, G, g_b, T_b, var_i, var_j, speed_grid, G_var, speeds, P, map_comp, map_node,
+                      map_frac, map_kind, T0, dt, alpha_cu_eff, T_ref_w, alpha_br, T_ref_m, n_br,
+                      magnet_node, coupled_br):
+    n = C.shape[0]
+    n_steps = P.shape[0]
+    T_hist = np.empty((n_steps + 1, n))
+    P_used = np.empty((n_steps, n))
+    Q_out = np.empty(n_steps)
+    T_hist[0] = T0
+    A = np.empty((n, n))
+    rhs = np.empty(n)
+    a = np.empty(n)
+    b = np.empty(n)
+    T = T0.copy()
+    for k in range(n_steps):
+        _assemble(G, g_b, var_i, var_j, speed_grid, G_var, speeds[k], A)
+        T_mag = T[magnet_node] if coupled_br else T_ref_m
+        _loss_terms(P[k], map_comp, map_node, map_frac, map_kind, T_mag, alpha_cu_eff, T_ref_w,
+                    alpha_br, T_ref_m, n_br, a, b)
+        for i in range(n):
+            A[i, i] += C[i] / dt - b[i]
+            rhs[i] = C[i] / dt * T[i] + g_b[i] * T_b[i] + a[i]
+        T = _solve_inplace(A, rhs).copy()
+        q = 0.0
+        for i in range(n):
+            P_used[k, i] = a[i] + b[i] * T[i]
+            q += g_b[i] * (T[i] - T_b[i])
+        Q_out[k] = q
+        T_hist[k + 1] = T
+    return T_hist, P_used, Q_out
+
+
+@njit(cache=True)
+def _steady_kernel(G, g_b, T_b, var_i, var_j, speed_grid, G_var, omega, P_comp, map_comp, map_node,
+                   map_frac, map_kind, alpha_cu_eff, T_ref_w, alpha_br, T_ref_m, n_br, T_mag):
+    """Steady state with the Br factors evaluated at magnet temperature T_mag (copper rho(T)
+    exact). Returns (T, ok); ok is False for a non-physical solution (thermal runaway)."""
+    n = G.shape[0]
+    A = np.empty((n, n))
+    rhs = np.empty(n)
+    a = np.empty(n)
+    b = np.empty(n)
+    _assemble(G, g_b, var_i, var_j, speed_grid, G_var, omega, A)
+    _loss_terms(P_comp, map_comp, map_node, map_frac, map_kind, T_mag, alpha_cu_eff, T_ref_w,
+                alpha_br, T_ref_m, n_br, a, b)
+    for i in range(n):
+        A[i, i] -= b[i]
+        if A[i, i] <= 0.0:
+            return np.full(n, np.inf), False
+        rhs[i] = g_b[i] * T_b[i] + a[i]
+    T = _solve_inplace(A, rhs).copy()
+    for i in range(n):
+        if not np.isfinite(T[i]) or T[i] < -273.15 or T[i] > 1.0e4:
+            return T, False
+    return T, True
+
+
+# ---- public functions ----------------------------------------------------------------------------
+
+
+def _coupling_args(net: ThermalNetwork):
+    c = net.coupling
+    coupled_br = bool(c.enabled and "magnets" in net.names)
+    mag = net.names.index("magnets") if "magnets" in net.names else 0
+    return (c.alpha_cu_eff, c.T_ref_winding_c, c.alpha_br if c.enabled else 0.0, c.T_ref_magnet_c,
+            c.br_current_exponent), mag, coupled_br
+
+
+def _loss_vector(net: ThermalNetwork, losses) -> np.ndarray:
+    """Accept a dict {component name: W} or an array of component losses."""
+    n_comp = int(net.map_comp.max()) + 1 if net.map_comp.size else 0
+    if isinstance(losses, dict):
+        v = np.zeros(max(n_comp, N_COMP))
+        for k, val in losses.items():
+            if k not in LOSS_COMPONENTS:
+                raise InputError("losses", k, f"one of {LOSS_COMPONENTS}")
+            v[LOSS_COMPONENTS.index(k)] = float(val)
+        return v
+    v = np.asarray(losses, dtype=np.float64)
+    if v.ndim != 1 or v.size < n_comp:
+        raise InputError("losses", v.shape, f"1-D with >= {n_comp} components")
+    return v
+
+
+def hotspot(net: ThermalNetwork, T: np.ndarray) -> np.ndarray:
+    """Winding hotspot estimate, degC, for temperatures T (..., n): max of the active-slot hotspot
+    (T_w + 0.5 x winding-internal drop, see module docstring) and the end-winding means."""
+    T = np.asarray(T)
+    if "winding_active" not in net.names or not np.any(net.hot):
+        i = net.names.index("winding_active") if "winding_active" in net.names else 0
+        return T[..., i]
+    gsi, gs, gbi, gb = net.hot
+    Tw = T[..., WINDING]
+    q_int = gs * (Tw - T[..., TEETH]) + gb * (Tw - T[..., YOKE])
+    hot_active = Tw + 0.5 * q_int / (gsi + gbi)
+    return np.maximum(hot_active, np.maximum(T[..., EW_FRONT], T[..., EW_REAR]))
+
+
+@dataclass(frozen=True)
+class SteadyResult:
+    T: np.ndarray  # node temperatures, degC
+    names: tuple
+    hotspot_c: float
+    magnet_c: float
+    iterations: int
+
+    def __getitem__(self, name):
+        return float(self.T[self.names.index(name)])
+
+
+def steady_state(net: ThermalNetwork, losses, speed: float = 0.0, tol: float = 1e-6,
+                 max_iter: int = 100, T_runaway_c: float = 1000.0) -> SteadyResult:
+    """Steady node temperatures for loss components ``losses`` (dict or array, W) at mechanical
+    speed ``speed`` (rad/s).
+
+    Copper rho(T) is solved exactly (linear in T). The Br coupling is a scalar equation for the
+    magnet temperature, T_m = g(T_m) (g: steady magnet temperature with the Br factors at T_m):
+    solved by fixed-point iteration, and if that does not converge (gain |g'| >= 1 near the
+    root), by scanning upward from the coolest boundary for the first (stable, physical) root and
+    Brent's method. Raises ConvergenceError if no root exists below ``T_runaway_c`` (thermal runaway).
+    """
+    P = _loss_vector(net, losses)
+    cargs, mag, cbr = _coupling_args(net)
+    args = (net.G, net.g_b, net.T_b, net.var_i, net.var_j, net.speed_grid, net.G_var, float(speed), P,
+            net.map_comp, net.map_node, net.map_frac, net.map_kind, *cargs)
+
+    def solve(Tm):
+        T, ok = _steady_kernel(*args, float(Tm))
+        return T, ok
+
+    T_m = net.coupling.T_ref_magnet_c
+    T, ok = solve(T_m)
+    it = 1
+    if cbr:
+        history = []
+        converged = False
+        while ok and it < max_iter:
+            new = T[mag]
+            history.append(abs(new - T_m))
+            if abs(new - T_m) < tol:
+                converged = True
+                break
+            if len(history) > 3 and history[-1] > 0.9 * history[-2]:
+                break  # not contracting
+            T_m = new
+            T, ok = solve(T_m)
+            it += 1
+        if not converged:
+            def h(x):
+                Tx, okx = solve(x)
+                return (Tx[mag] - x) if okx else 1e9
+
+            lo = float(np.min(net.T_b[net.g_b > 0])) if np.any(net.g_b > 0) else 0.0
+            x0, h0, root = lo, h(lo), None
+            x = lo
+            while x < T_runaway_c:
+                x1 = min(x0 + 10.0, T_runaway_c)
+                h1 = h(x1)
+                if h0 > 0 >= h1:
+                    from scipy.optimize import brentq
+
+                    root = brentq(h, x0, x1, xtol=tol)
+                    break
+                x0, h0, x = x1, h1, x1
+            if root is None:
+                raise ConvergenceError("steady_state: thermal runaway (no magnet-temperature solution "
+                                       f"below {T_runaway_c} degC)", history)
+            T, ok = solve(root)
+            it += 1
+    if not ok:
+        raise ConvergenceError("steady_state: thermal runaway (losses grow faster with temperature "
+                               "than the network can remove)")
+    mc = float(T[mag]) if "magnets" in net.names else float("nan")
+    return SteadyResult(T=T, names=net.names, hotspot_c=float(hotspot(net, T)), magnet_c=mc, iterations=it)
+
+
+@dataclass(frozen=True)
+class TransientResult:
+    t: np.ndarray  # (n_steps + 1,) s
+    T: np.ndarray  # (n_steps + 1, n) degC
+    P: np.ndarray  # (n_steps, n) node losses actually injected (after coupling), W
+    Q_out: np.ndarray  # (n_steps,) heat leaving to the boundaries during each step, W
+    names: tuple
+    hotspot_c: np.ndarray  # (n_steps + 1,)
+
+    def __getitem__(self, name):
+        return self.T[:, self.names.index(name)]
+
+
+def transient(net: ThermalNetwork, losses, speeds, dt: float, T0=None) -> TransientResult:
+    """Coupled transient by backward Euler over ``n_steps`` steps of ``dt`` s.
+
+    losses: (n_steps, n_comp) loss components at reference temperatures, W (step k holds over
+    (t_k, t_k+1]); speeds: (n_steps,) mechanical speed, rad/s (or a scalar); T0: initial node
+    temperatures (default: each node at the mean boundary temperature).
+    """
+    P = np.ascontiguousarray(np.atleast_2d(np.asarray(losses, dtype=np.float64)))
+    n_steps = P.shape[0]
+    sp = np.broadcast_to(np.asarray(speeds, dtype=np.float64), (n_steps,)).copy()
+    if not dt > 0:
+        raise InputError("dt", dt, "> 0")
+    n_comp = int(net.map_comp.max()) + 1 if net.map_comp.size else 0
+    if P.shape[1] < n_comp:
+        raise InputError("losses", P.shape, f"(n_steps, >= {n_comp})")
+    if T0 is None:
+        T0 = np.full(net.n, float(np.sum(net.g_b * net.T_b) / max(np.sum(net.g_b), 1e-300)))
+    T0 = np.asarray(T0, dtype=np.float64).copy()
+    if T0.shape != (net.n,):
+        raise InputError("T0", T0.shape, f"({net.n},)")
+    cargs, mag, cbr = _coupling_args(net)
+    Th, Pu, Qo = _transient_kernel(net.C, net.G, net.g_b, net.T_b, net.var_i, net.var_j, net.speed_grid,
+                                   net.G_var, sp, P, net.map_comp, net.map_node, net.map_frac,
+                                   net.map_kind, T0, float(dt), *cargs, mag, cbr)
+    return TransientResult(t=np.arange(n_steps + 1) * dt, T=Th, P=Pu, Q_out=Qo, names=net.names,
+                           hotspot_c=hotspot(net, Th))
+
+
+def loss_array(components: dict, n_steps: int | None = None) -> np.ndarray:
+    """Stack named loss components (scalars or (n_steps,) arrays, W) into (n_steps, N_COMP)."""
+    if n_steps is None:
+        n_steps = max((np.size(v) for v in components.values()), default=1)
+    out = np.zeros((n_steps, N_COMP))
+    for k, v in components.items():
+        if k not in LOSS_COMPONENTS:
+            raise InputError("losses", k, f"one of {LOSS_COMPONENTS}")
+        out[:, LOSS_COMPONENTS.index(k)] = v
+    return out
+
+
+# ---- ratings -------------------------------------------------------------------------------------
+
+INSULATION_CLASS_C = {"B": 130.0, "F": 155.0, "H": 180.0, "N": 200.0}  # IEC 60085 thermal classes
+
+
+def _bisect_torque(ok, t_hi, tol):
+    if not ok(0.0):
+        return 0.0
+    if ok(t_hi):
+        return t_hi
+    lo, hi = 0.0, t_hi
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        if ok(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _interp_losses(loss_grid, torque_grid, s, t):
+    """Component losses at torque t (linear in torque) at speed index s. loss_grid: (n_comp, nT, nS)."""
+    return np.array([np.interp(t, torque_grid, loss_grid[c, :, s]) for c in range(loss_grid.shape[0])])
+
+
+def continuous_rating(net: ThermalNetwork, torque_grid, speed_grid, loss_grid, T_winding_max: float = 155.0,
+                      T_magnet_max: float = 150.0, tol: float = 0.05):
+    """Continuous torque envelope: for each speed the largest torque whose steady winding hotspot
+    <= T_winding_max and magnet temperature <= T_magnet_max.
+
+    torque_grid (nT,) N m ascending from 0; speed_grid (nS,) rad/s; loss_grid (n_comp, nT, nS) loss
+    components (order :data:`LOSS_COMPONENTS`) at the coupling reference temperatures (W), NaN
+    where the point is outside the drive envelope (the search stops below the first NaN).
+    Bisection on torque with losses interpolated linearly in torque, to ``tol`` N m.
+    Returns (torque (nS,), power (nS,) W). A thermal runaway counts as a violation.
+    """
+    tg = np.asarray(torque_grid, dtype=np.float64)
+    sg = np.asarray(speed_grid, dtype=np.float64)
+    lg = np.asarray(loss_grid, dtype=np.float64)
+    if lg.shape[1:] != (tg.size, sg.size):
+        raise InputError("loss_grid", lg.shape, f"(n_comp, {tg.size}, {sg.size})")
+    out = np.zeros(sg.size)
+    for s in range(sg.size):
+        valid = np.all(np.isfinite(lg[:, :, s]), axis=0)
+        nvalid = int(np.argmin(valid)) if not valid.all() else tg.size
+        if nvalid == 0:
+            continue
+        t_hi = tg[nvalid - 1]
+
+        def ok(t, s=s):
+            try:
+                r = steady_state(net, _interp_losses(lg, tg, s, t), speed=sg[s])
+            except ConvergenceError:
+                return False
+            return r.hotspot_c <= T_winding_max and r.magnet_c <= T_magnet_max
+
+        out[s] = _bisect_torque(ok, t_hi, tol)
+    return out, out * sg
+
+
+def peak_pulse(net: ThermalNetwork, losses, speed: float, duration: float = 30.0, dt: float = 0.5, T0=None):
+    """Transient under constant loss components for ``duration`` s from ``T0`` (default: boundary
+    temperatures). Returns dict(hotspot_c_max, magnet_c_max, T_end, result)."""
+    n_steps = max(1, int(round(duration / dt)))
+    P = np.tile(_loss_vector(net, losses), (n_steps, 1))
+    r = transient(net, P, speed, dt, T0)
+    mag = r.names.index("magnets") if "magnets" in r.names else 0
+    return {"hotspot_c_max": float(r.hotspot_c.max()), "magnet_c_max": float(r.T[:, mag].max()),
+            "T_end": r.T[-1].copy(), "result": r}
+
+
+def pulse_rating(net: ThermalNetwork, torque_grid, speed_grid, loss_grid, T0, duration: float = 30.0,
+                 T_winding_max: float = 180.0, T_magnet_max: float = 150.0, dt: float = 1.0, tol: float = 0.1):
+    """Largest torque per speed sustainable for ``duration`` s from the state T0 (e.g. the steady
+    state at the continuous rating, or ambient) without exceeding the limits. Same grid
+    conventions as :func:`continuous_rating`. Returns (torque (nS,), power (nS,) W)."""
+    tg = np.asarray(torque_grid, dtype=np.float64)
+    sg = np.asarray(speed_grid, dtype=np.float64)
+    lg = np.asarray(loss_grid, dtype=np.float64)
+    out = np.zeros(sg.size)
+    for s in range(sg.size):
+        valid = np.all(np.isfinite(lg[:, :, s]), axis=0)
+        nvalid = int(np.argmin(valid)) if not valid.all() else tg.size
+        if nvalid == 0:
+            continue
+
+        def ok(t, s=s):
+            r = peak_pulse(net, _interp_losses(lg, tg, s, t), sg[s], duration, dt, T0)
+            return r["hotspot_c_max"] <= T_winding_max and r["magnet_c_max"] <= T_magnet_max
+
+        out[s] = _bisect_torque(ok, tg[nvalid - 1], tol)
+    return out, out * sg
