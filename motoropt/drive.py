@@ -1,0 +1,539 @@
+"""Operating-point control of a PMSM from its FluxMap: loss-minimising current, limits, envelope.
+
+Model and conventions (SI, peak phase quantities, amplitude-invariant dq; see motoropt.fluxmap):
+- ``v_d = R i_d - w_e psi_q``, ``v_q = R i_q + w_e psi_d``, ``w_e = p w_m``; R is the AC phase
+  resistance at the winding temperature and electrical frequency (losses.ac_resistance), so the
+  stator circuit dissipates exactly the copper loss 1.5 R I^2.
+- Electromagnetic torque ``T_em = 1.5 p (psi_d i_q - psi_q i_d)`` from the interpolated flux
+  linkages (the FluxMap's torque array is not used: computing T_em from the same psi as the voltage
+  makes the power balance exact, P_elec = 1.5 (v_d i_d + v_q i_q) = P_cu + w_m T_em).
+- Speed w_m >= 0 always; the shaft torque T carries the sign: T > 0 motoring, T < 0 generating
+  (braking). Iron, magnet and mechanical losses are drawn from the shaft as a drag torque
+  ``T_drag = (P_fe + P_mag + P_mech) / w_m``, and ``T_em = T + T_drag`` for both signs: motoring the
+  electromagnetic torque covers load plus drag; generating, the shaft supplies |T| and the drag is
+  taken from it. This places the iron loss on the mechanical side of the air gap, which to first
+  order equals the classical parallel core-loss resistance (whose current is in phase with the
+  back-EMF, i.e. torque-producing); stated assumption. At w_m = 0 the drag is zero.
+- Efficiency: motoring P_mech / P_elec; generating P_elec / P_mech (both negative) and 0 when the
+  machine still draws electrical power while braking; 0 at T = 0 or w_m = 0.
+- Power factor: cos phi = P_elec / (1.5 V I), signed (negative when generating).
+
+Control: for each point (w_m, T) the current vector minimising copper + iron + magnet loss (the
+mechanical loss does not depend on current) subject to shaft torque T, |i| <= i_max (and the map's
+range: no extrapolation beyond the FluxMap) and |v| <= v_max. Algorithm per point, all in one numba
+kernel: scan ``n_scan`` values of i_d over the map/current range, solve i_q on the torque curve by
+the Illinois (modified regula-falsi) method inside the bracket [-i_q,lim, i_q,lim], score each by its
+loss (or, if over the voltage limit, by a penalty growing with the excess voltage), then refine
+around the best by golden-section search. This yields MTPA at low speed (copper dominates), more
+negative i_d where iron loss pays for it, flux weakening above base speed and MTPV at high speed.
+``strategy="mtpa"`` minimises copper loss only (classical MTPA + flux weakening) for comparison.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from .constants import RPM_TO_RAD_S
+from .errors import InputError, OperatingPointError
+from .fluxmap import FluxMap
+from .fluxmap_models import fluxmap_arrays, interp_flux
+from .losses import LossParams, ac_resistance, iron_magnet_at, mechanical_loss, pack_loss_params
+
+# feasibility reason codes
+OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT = 0, 1, 2, 3
+REASONS = {OK: "ok", CURRENT_LIMIT: "current limit", VOLTAGE_LIMIT: "voltage limit", SPEED_LIMIT: "speed limit"}
+
+# output columns of the point kernel
+(O_FEAS, O_REASON, O_ID, O_IQ, O_VD, O_VQ, O_VLL, O_IRMS, O_PF, O_PCU, O_PFE, O_PMAG, O_PMECHL,
+ O_PMECH, O_PELEC, O_EFF, O_TEM, O_TSHAFT) = range(18)
+N_OUT = 18
+OUT_NAMES = ("feasible", "reason", "i_d", "i_q", "v_d", "v_q", "v_ll_rms", "i_rms", "power_factor",
+             "p_copper", "p_iron", "p_magnet", "p_mechanical", "p_mech", "p_elec", "efficiency",
+             "torque_em", "torque_shaft")
+
+_PEN_V = 1e20  # penalty base: torque reachable, voltage limit exceeded
+_PEN_I = 1e30  # penalty: torque not reachable within the current limit
+_GOLD = 0.5 * (math.sqrt(5.0) - 1.0)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Drive limits.
+
+    Attributes:
+        u_dc: DC-link voltage, V.
+        i_max: peak phase current limit, A.
+        speed_max: maximum mechanical speed, rad/s.
+        voltage_utilisation: peak phase voltage available = voltage_utilisation u_dc / sqrt(3)
+            (1.0 is the SVPWM linear-range limit; default 0.95 leaves margin).
+        u_ph_max_override: if given, the peak phase voltage available, V (e.g. from an inverter model).
+    """
+
+    u_dc: float
+    i_max: float
+    speed_max: float
+    voltage_utilisation: float = 0.95
+    u_ph_max_override: float | None = None
+
+    def __post_init__(self):
+        for name in ("u_dc", "i_max", "speed_max", "voltage_utilisation"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+                raise InputError(f"Limits.{name}", v, "a finite number > 0")
+        if self.voltage_utilisation > 1.2:
+            raise InputError("Limits.voltage_utilisation", self.voltage_utilisation, "<= 1.2 (SVPWM: 1.0)")
+        if self.u_ph_max_override is not None and not (math.isfinite(self.u_ph_max_override)
+                                                       and self.u_ph_max_override > 0):
+            raise InputError("Limits.u_ph_max_override", self.u_ph_max_override, "None or > 0")
+
+    @property
+    def v_max(self) -> float:
+        """Peak phase voltage available, V."""
+        if self.u_ph_max_override is not None:
+            return float(self.u_ph_max_override)
+        return self.voltage_utilisation * self.u_dc / math.sqrt(3.0)
+
+
+@dataclass(frozen=True)
+class MachineModel:
+    """A machine as the drive pipeline sees it: flux map + loss parameters + limits."""
+
+    fluxmap: FluxMap
+    loss_params: LossParams
+    limits: Limits
+    name: str = "machine"
+
+
+# ---------------------------------------------------------------- kernels
+
+@njit(cache=True, inline="always")
+def _eval(i_d, i_q, w_m, f_e, p_mechl, fm, p, lv, rc, buf):
+    """(T_shaft, T_em, psi_d, psi_q, P_fe, P_mag) at one current vector."""
+    pd, pq, k, j, t, u = interp_flux(i_d, i_q, fm[0], fm[1], fm[2], fm[3], fm[5], fm[6])
+    p_fe, p_mag = iron_magnet_at(f_e, pd, pq, k, j, t, u, fm[4], lv, rc, buf)
+    T_em = 1.5 * p * (pd * i_q - pq * i_d)
+    drag = 0.0
+    if w_m > 0.0:
+        drag = (p_fe + p_mag + p_mechl) / w_m
+    return T_em - drag, T_em, pd, pq, p_fe, p_mag
+
+
+@njit(cache=True, inline="always")
+def _iq_lim(i_d, i_max, fm):
+    r = i_max * i_max - i_d * i_d
+    lim = math.sqrt(r) if r > 0.0 else 0.0
+    return min(lim, fm[1][fm[1].shape[0] - 1])
+
+
+@njit(cache=True)
+def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, fm, p, lv, rc, buf):
+    """i_q in [-iq_lim, iq_lim] with T_shaft(i_d, i_q) = T by the Illinois method; (ok, i_q)."""
+    ftol = 1e-12 * max(1.0, abs(T))
+    g0 = _eval(i_d, 0.0, w_m, f_e, p_mechl, fm, p, lv, rc, buf)[0] - T
+    if g0 == 0.0:
+        return True, 0.0
+    if iq_lim <= 0.0:
+        return False, 0.0
+    if g0 < 0.0:
+        a, ga = 0.0, g0
+        b = iq_lim
+        gb = _eval(i_d, b, w_m, f_e, p_mechl, fm, p, lv, rc, buf)[0] - T
+        if gb < 0.0:
+            return False, b
+    else:
+        b, gb = 0.0, g0
+        a = -iq_lim
+        ga = _eval(i_d, a, w_m, f_e, p_mechl, fm, p, lv, rc, buf)[0] - T
+        if ga > 0.0:
+            return False, a
+    if abs(ga) <= ftol:
+        return True, a
+    if abs(gb) <= ftol:
+        return True, b
+    xtol = 1e-13 * iq_lim
+    # Illinois: (a, ga) and (b, gb) bracket the root (opposite signs); b is the latest iterate
+    c = b
+    for _ in range(200):
+        c = b - gb * (b - a) / (gb - ga)
+        gc = _eval(i_d, c, w_m, f_e, p_mechl, fm, p, lv, rc, buf)[0] - T
+        if abs(gc) <= ftol:
+            return True, c
+        if gc * gb < 0.0:
+            a, ga = b, gb
+        else:
+            ga *= 0.5
+        b, gb = c, gc
+        if abs(b - a) <= xtol:
+            return True, c
+    return True, c
+
+
+@njit(cache=True)
+def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf):
+    """Score of the current vector on the torque curve at i_d: (score, i_q, status).
+
+    score = loss (copper + iron + magnet, or copper only for mode 1) when feasible; a penalty that
+    grows with the voltage excess over the limit; _PEN_I when T is out of reach at this i_d.
+    """
+    lim = _iq_lim(i_d, i_max, fm)
+    ok, iq = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, fm, p, lv, rc, buf)
+    if not ok:
+        return _PEN_I, iq, CURRENT_LIMIT
+    _, _, pd, pq, p_fe, p_mag = _eval(i_d, iq, w_m, f_e, p_mechl, fm, p, lv, rc, buf)
+    vd = R * i_d - w_e * pq
+    vq = R * iq + w_e * pd
+    v = math.sqrt(vd * vd + vq * vq)
+    if v > v_max:
+        return _PEN_V * (1.0 + (v - v_max) / v_max), iq, VOLTAGE_LIMIT
+    loss = 1.5 * R * (i_d * i_d + iq * iq)
+    if mode == 0:
+        loss += p_fe + p_mag
+    return loss, iq, OK
+
+
+@njit(cache=True, inline="always")
+def _objective(kind, x, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf):
+    if kind == 0:
+        return _phi(x, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf)[0]
+    return _env_phi(x, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, fm, p, lv, rc, buf)[0]
+
+
+@njit(cache=True)
+def _brent_min(kind, a, b, x, fx, xtol, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc,
+               buf):
+    """Brent's minimisation (parabolic steps with golden-section fallback) of the objective on [a, b].
+
+    x in [a, b] is the best point known, fx its value; returns (x_min, f_min), the best point seen.
+    Parabolic steps make it superlinear on the smooth loss; the penalty jump at the voltage limit
+    makes it fall back to golden sections there, converging onto the boundary from the feasible side.
+    """
+    cg = 1.0 - _GOLD
+    w = x
+    v = x
+    fw = fx
+    fv = fx
+    d = 0.0
+    e = 0.0
+    for _ in range(100):
+        xm = 0.5 * (a + b)
+        tol1 = xtol
+        tol2 = 2.0 * tol1
+        if abs(x - xm) <= tol2 - 0.5 * (b - a):
+            break
+        take_golden = True
+        if abs(e) > tol1:
+            r = (x - w) * (fx - fv)
+            q = (x - v) * (fx - fw)
+            pp = (x - v) * q - (x - w) * r
+            q = 2.0 * (q - r)
+            if q > 0.0:
+                pp = -pp
+            q = abs(q)
+            etemp = e
+            e = d
+            if not (abs(pp) >= abs(0.5 * q * etemp) or pp <= q * (a - x) or pp >= q * (b - x)):
+                d = pp / q
+                u = x + d
+                if u - a < tol2 or b - u < tol2:
+                    d = tol1 if xm >= x else -tol1
+                take_golden = False
+        if take_golden:
+            e = (a - x) if x >= xm else (b - x)
+            d = cg * e
+        if abs(d) >= tol1:
+            u = x + d
+        else:
+            u = x + (tol1 if d >= 0.0 else -tol1)
+        fu = _objective(kind, u, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf)
+        if fu <= fx:
+            if u >= x:
+                a = x
+            else:
+                b = x
+            v, w, x = w, x, u
+            fv, fw, fx = fw, fx, fu
+        else:
+            if u < x:
+                a = u
+            else:
+                b = u
+            if fu <= fw or w == x:
+                v, w = w, u
+                fv, fw = fw, fu
+            elif fu <= fv or v == x or v == w:
+                v = u
+                fv = fu
+    return x, fx
+
+
+@njit(cache=True)
+def _solve_point(w_m, T, lim, mode, n_scan, fm, p, lv, rc, buf, out, preg):
+    """Fill one row of ``out`` (columns O_*) and of ``preg`` (iron loss per region)."""
+    i_max, v_max, speed_max = lim[0], lim[1], lim[2]
+    for c in range(N_OUT):
+        out[c] = np.nan
+    for r in range(preg.shape[0]):
+        preg[r] = np.nan
+    out[O_FEAS] = 0.0
+    if w_m > speed_max * (1.0 + 1e-12) or w_m < 0.0:
+        out[O_REASON] = SPEED_LIMIT
+        return
+    w_e = p * w_m
+    f_e = w_e / (2.0 * math.pi)
+    R = ac_resistance(lv, f_e)
+    p_mechl = mechanical_loss(lv, w_m)
+    id_ax = fm[0]
+    lo = max(id_ax[0], -i_max)
+    hi = min(id_ax[id_ax.shape[0] - 1], i_max)
+    best_s = np.inf
+    best_k = 0
+    any_torque = False
+    step = (hi - lo) / (n_scan - 1)
+    for k in range(n_scan):
+        s, iq, st = _phi(lo + k * step, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf)
+        if st != CURRENT_LIMIT:
+            any_torque = True
+        if s < best_s:
+            best_s, best_k = s, k
+    if not any_torque:
+        out[O_REASON] = CURRENT_LIMIT
+        return
+    # Brent refinement on [i_d(k-1), i_d(k+1)]
+    a = lo + max(best_k - 1, 0) * step
+    b = lo + min(best_k + 1, n_scan - 1) * step
+    xbest, fbest = _brent_min(0, a, b, lo + best_k * step, best_s, 1e-7 * i_max, T, 1.0, w_m, w_e, f_e, R,
+                              p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf)
+    if fbest >= _PEN_V:
+        out[O_REASON] = VOLTAGE_LIMIT
+        return
+    i_d = xbest
+    _, i_q, st = _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf)
+    T_sh, T_em, pd, pq, p_fe, p_mag = _eval(i_d, i_q, w_m, f_e, p_mechl, fm, p, lv, rc, preg)
+    vd = R * i_d - w_e * pq
+    vq = R * i_q + w_e * pd
+    v = math.sqrt(vd * vd + vq * vq)
+    i_pk = math.sqrt(i_d * i_d + i_q * i_q)
+    p_cu = 1.5 * R * i_pk * i_pk
+    p_el = 1.5 * (vd * i_d + vq * i_q)
+    p_me = w_m * T_sh
+    out[O_FEAS] = 1.0
+    out[O_REASON] = OK
+    out[O_ID] = i_d
+    out[O_IQ] = i_q
+    out[O_VD] = vd
+    out[O_VQ] = vq
+    out[O_VLL] = math.sqrt(1.5) * v
+    out[O_IRMS] = i_pk / math.sqrt(2.0)
+    s_app = 1.5 * v * i_pk
+    out[O_PF] = p_el / s_app if s_app > 0.0 else np.nan
+    out[O_PCU] = p_cu
+    out[O_PFE] = p_fe
+    out[O_PMAG] = p_mag
+    out[O_PMECHL] = p_mechl
+    out[O_PMECH] = p_me
+    out[O_PELEC] = p_el
+    eff = 0.0
+    if p_me > 0.0 and p_el > 0.0:
+        eff = p_me / p_el
+    elif p_me < 0.0 and p_el < 0.0:
+        eff = p_el / p_me
+    out[O_EFF] = eff
+    out[O_TEM] = T_em
+    out[O_TSHAFT] = T_sh
+
+
+@njit(cache=True)
+def solve_points_kernel(speeds, torques, lim, mode, n_scan, fm, p, lv, rc):
+    """Batch of operating points (w_m rad/s, T N m) -> (out (n, N_OUT), iron per region (n, nreg))."""
+    n = speeds.shape[0]
+    nreg = rc.shape[0]
+    out = np.empty((n, N_OUT))
+    preg = np.empty((n, nreg))
+    buf = np.empty(nreg)
+    for m in range(n):
+        _solve_point(speeds[m], torques[m], lim, mode, n_scan, fm, p, lv, rc, buf, out[m], preg[m])
+    return out, preg
+
+
+@njit(cache=True, inline="always")
+def _voltage(i_d, i_q, w_e, R, fm):
+    pd, pq, _, _, _, _ = interp_flux(i_d, i_q, fm[0], fm[1], fm[2], fm[3], fm[5], fm[6])
+    vd = R * i_d - w_e * pq
+    vq = R * i_q + w_e * pd
+    return math.sqrt(vd * vd + vq * vq)
+
+
+@njit(cache=True)
+def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, fm, p, lv, rc, buf):
+    """Largest sgn*T_shaft at i_d with |v| <= v_max: (-sgn*T_shaft or penalty, i_q).
+
+    i_q is taken as large as the current circle and the voltage limit allow (|v| assumed to grow
+    with |i_q| at fixed i_d, true while psi_d > R i_q / w_e; bisection on the voltage limit).
+    """
+    lim = _iq_lim(i_d, i_max, fm)
+    v0 = _voltage(i_d, 0.0, w_e, R, fm)
+    if v0 > v_max:
+        return _PEN_V * (1.0 + (v0 - v_max) / v_max), 0.0
+    x = lim
+    if _voltage(i_d, sgn * lim, w_e, R, fm) > v_max:
+        lo, hi = 0.0, lim
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            if _voltage(i_d, sgn * mid, w_e, R, fm) > v_max:
+                hi = mid
+            else:
+                lo = mid
+            if hi - lo <= 1e-13 * lim:
+                break
+        x = lo
+    T_sh = _eval(i_d, sgn * x, w_m, f_e, p_mechl, fm, p, lv, rc, buf)[0]
+    return -sgn * T_sh, sgn * x
+
+
+@njit(cache=True)
+def envelope_kernel(speeds, lim, n_scan, fm, p, lv, rc):
+    """Per speed: (T_motoring_max, i_d, i_q, T_generating_max magnitude, i_d, i_q); NaN above speed_max."""
+    n = speeds.shape[0]
+    res = np.full((n, 6), np.nan)
+    buf = np.empty(rc.shape[0])
+    i_max, v_max, speed_max = lim[0], lim[1], lim[2]
+    id_ax = fm[0]
+    lo = max(id_ax[0], -i_max)
+    hi = min(id_ax[id_ax.shape[0] - 1], i_max)
+    step = (hi - lo) / (n_scan - 1)
+    for m in range(n):
+        w_m = speeds[m]
+        if w_m > speed_max * (1.0 + 1e-12) or w_m < 0.0:
+            continue
+        w_e = p * w_m
+        f_e = w_e / (2.0 * math.pi)
+        R = ac_resistance(lv, f_e)
+        p_mechl = mechanical_loss(lv, w_m)
+        for side in range(2):
+            sgn = 1.0 if side == 0 else -1.0
+            best, bk = np.inf, 0
+            for k in range(n_scan):
+                s = _env_phi(lo + k * step, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, fm, p, lv, rc, buf)[0]
+                if s < best:
+                    best, bk = s, k
+            a = lo + max(bk - 1, 0) * step
+            b = lo + min(bk + 1, n_scan - 1) * step
+            xb, best = _brent_min(1, a, b, lo + bk * step, best, 1e-9 * i_max, 0.0, sgn, w_m, w_e, f_e, R,
+                                  p_mechl, v_max, i_max, 0, fm, p, lv, rc, buf)
+            if best >= _PEN_V:
+                res[m, 3 * side] = 0.0
+                continue
+            s, iq = _env_phi(xb, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, fm, p, lv, rc, buf)
+            res[m, 3 * side] = -s
+            res[m, 3 * side + 1] = xb
+            res[m, 3 * side + 2] = iq
+    return res
+
+
+# ---------------------------------------------------------------- Python API
+
+_STRATEGIES = {"min_loss": 0, "mtpa": 1}
+
+
+def _pack(model: MachineModel):
+    fmap = model.fluxmap
+    lv, rc = pack_loss_params(model.loss_params, fmap)
+    fm = fluxmap_arrays(fmap)
+    lim = np.array([model.limits.i_max, model.limits.v_max, model.limits.speed_max])
+    return fm, float(fmap.pole_pairs), lv, rc, lim
+
+
+def solve_operating_points(model: MachineModel, speed, torque, strategy: str = "min_loss",
+                           n_scan: int = 24) -> dict:
+    """Control + losses on arrays of points.
+
+    Args:
+        speed: mechanical speed, rad/s (>= 0); torque: shaft torque, N m (< 0 generating); broadcast.
+        strategy: "min_loss" (copper + iron + magnet minimised) or "mtpa" (copper only).
+        n_scan: i_d candidates before the golden-section refinement (>= 5).
+    Returns: dict of arrays keyed by OUT_NAMES (W, V, A, N m; v_ll_rms line-to-line rms, i_rms phase
+        rms) plus "iron_by_region" {name: array} and "reason_text"; infeasible points have NaN values
+        and feasible == False.
+    """
+    if strategy not in _STRATEGIES:
+        raise InputError("strategy", strategy, f"one of {sorted(_STRATEGIES)}")
+    if int(n_scan) != n_scan or n_scan < 5:
+        raise InputError("n_scan", n_scan, "an integer >= 5")
+    sp, tq = np.broadcast_arrays(np.asarray(speed, dtype=float), np.asarray(torque, dtype=float))
+    shape = sp.shape
+    if not np.all(np.isfinite(sp)) or np.any(sp < 0):
+        raise InputError("speed", speed, "finite and >= 0 rad/s (the torque sign selects generating)")
+    if not np.all(np.isfinite(tq)):
+        raise InputError("torque", torque, "finite")
+    fm, p, lv, rc, lim = _pack(model)
+    out, preg = solve_points_kernel(np.ascontiguousarray(sp.ravel()), np.ascontiguousarray(tq.ravel()),
+                                    lim, _STRATEGIES[strategy], int(n_scan), fm, p, lv, rc)
+    res = {name: out[:, c].reshape(shape) for c, name in enumerate(OUT_NAMES)}
+    res["feasible"] = res["feasible"] > 0.5
+    res["reason"] = res["reason"].astype(int)
+    res["iron_by_region"] = {name: preg[:, r].reshape(shape) for r, name in enumerate(model.fluxmap.regions)}
+    return res
+
+
+def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, speeds, n_scan: int = 48) -> dict:
+    """Torque-speed envelope: maximum motoring shaft torque and maximum generating torque magnitude.
+
+    For each mechanical speed (rad/s) the shaft torque is maximised over i_d with i_q as large as
+    the current circle and the voltage limit (including the R i drop) allow; this traces MTPA at
+    low speed, flux weakening on the current circle, and MTPV where the voltage limit alone binds.
+    Returns dict: speed (rad/s), torque_motoring, torque_generating (magnitudes, N m; NaN above
+    speed_max; 0 where no torque is available), i_d_motoring, i_q_motoring, i_d_generating,
+    i_q_generating (A peak).
+    """
+    model = MachineModel(fluxmap, params, limits)
+    sp = np.atleast_1d(np.asarray(speeds, dtype=float))
+    if not np.all(np.isfinite(sp)) or np.any(sp < 0):
+        raise InputError("speeds", speeds, "finite and >= 0 rad/s")
+    fm, p, lv, rc, lim = _pack(model)
+    r = envelope_kernel(np.ascontiguousarray(sp), lim, int(n_scan), fm, p, lv, rc)
+    return {"speed": sp, "torque_motoring": r[:, 0], "i_d_motoring": r[:, 1], "i_q_motoring": r[:, 2],
+            "torque_generating": r[:, 3], "i_d_generating": r[:, 4], "i_q_generating": r[:, 5]}
+
+
+def operating_point(model: MachineModel, speed_rpm: float, torque_nm: float, strategy: str = "min_loss") -> dict:
+    """One operating point (negative torque = generating) as a plain dict for the CLI and users.
+
+    Keys: speed_rpm, torque_nm, motor_efficiency (fraction), id_a, iq_a (peak), current_rms_a (phase),
+    voltage_ll_rms_v, vd_v, vq_v (peak), power_factor (signed), p_mech_w, p_elec_w,
+    torque_em_nm, losses_w {copper, iron, magnet, mechanical, total}, iron_by_region_w.
+    Raises OperatingPointError when the point is outside the envelope.
+    """
+    for field, v in (("speed_rpm", speed_rpm), ("torque_nm", torque_nm)):
+        if not (isinstance(v, (int, float, np.floating, np.integer)) and math.isfinite(v)):
+            raise InputError(field, v, "a finite number")
+    if speed_rpm < 0:
+        raise InputError("speed_rpm", speed_rpm, ">= 0 (use a negative torque for generating)")
+    w = speed_rpm * RPM_TO_RAD_S
+    r = solve_operating_points(model, w, torque_nm, strategy=strategy)
+    if not r["feasible"]:
+        reason = REASONS[int(r["reason"])]
+        if int(r["reason"]) == SPEED_LIMIT:
+            raise OperatingPointError(
+                f"{speed_rpm:g} rpm, {torque_nm:g} N m is outside the envelope ({reason}): "
+                f"max speed is {model.limits.speed_max / RPM_TO_RAD_S:.0f} rpm")
+        env = max_torque_envelope(model.fluxmap, model.loss_params, model.limits, [w])
+        key = "torque_motoring" if torque_nm >= 0 else "torque_generating"
+        kind = "motoring" if torque_nm >= 0 else "generating"
+        raise OperatingPointError(
+            f"{speed_rpm:g} rpm, {torque_nm:g} N m is outside the envelope ({reason}): "
+            f"max {kind} torque at {speed_rpm:g} rpm is {float(env[key][0]):.1f} N m")
+    f = lambda k: float(r[k])  # noqa: E731
+    losses = {"copper": f("p_copper"), "iron": f("p_iron"), "magnet": f("p_magnet"), "mechanical": f("p_mechanical")}
+    losses["total"] = sum(losses.values())
+    return {
+        "speed_rpm": float(speed_rpm), "torque_nm": float(torque_nm),
+        "motor_efficiency": f("efficiency"), "id_a": f("i_d"), "iq_a": f("i_q"),
+        "current_rms_a": f("i_rms"), "voltage_ll_rms_v": f("v_ll_rms"), "vd_v": f("v_d"), "vq_v": f("v_q"),
+        "power_factor": f("power_factor"), "p_mech_w": f("p_mech"), "p_elec_w": f("p_elec"),
+        "torque_em_nm": f("torque_em"), "losses_w": losses,
+        "iron_by_region_w": {k: float(v) for k, v in r["iron_by_region"].items()},
+    }

@@ -1,0 +1,165 @@
+"""Closed-form flux maps and the numba kernels that evaluate any :class:`~motoropt.fluxmap.FluxMap`.
+
+Two things live here:
+
+1. :func:`linear_fluxmap` builds a FluxMap from the textbook linear PMSM model
+   ``psi_d = psi_f + L_d i_d``, ``psi_q = L_q i_q`` (optionally with a simple self-saturation,
+   see its docstring). It needs no geometry, so control, losses and efficiency maps can be tested
+   against closed-form results, and a user can study a machine known only by (psi_f, L_d, L_q, p).
+2. :func:`fluxmap_arrays` + :func:`interp_flux` / :func:`interp_bilinear`: bilinear interpolation on
+   a FluxMap with the odd symmetry in ``i_q`` (maps are stored for ``i_q >= 0`` only), used by
+   :mod:`motoropt.losses` and :mod:`motoropt.drive` inside their kernels.
+
+Interpolation is bilinear on the stored grid and extrapolates linearly from the edge cell outside it;
+callers keep the search inside the map (``drive`` never leaves it). For the linear model, psi_d, psi_q
+and torque are bilinear in (i_d, i_q), so interpolation reproduces them exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .errors import InputError
+from .fluxmap import FluxMap
+
+
+def linear_fluxmap(
+    psi_f: float,
+    L_d: float,
+    L_q: float,
+    p: int,
+    i_max: float,
+    n: int = 41,
+    *,
+    i_d_min: float | None = None,
+    i_d_pos_frac: float = 0.2,
+    sat_d: float = 0.0,
+    sat_q: float = 0.0,
+    regions: tuple = ("stator_teeth", "stator_yoke"),
+    B_at_psi_f: tuple = (1.6, 1.4),
+    T_magnet_c: float = 20.0,
+) -> FluxMap:
+    """FluxMap of a linear (optionally self-saturating) PMSM, from closed-form expressions.
+
+    Model (peak phase quantities, amplitude-invariant dq, SI units):
+        psi_d = psi_f + L_d i_d / (1 + sat_d |i_d| / i_max)      [Wb]
+        psi_q =         L_q i_q / (1 + sat_q |i_q| / i_max)      [Wb]
+        T     = 1.5 p (psi_d i_q - psi_q i_d)                     [N m]
+    ``sat_d = sat_q = 0`` is the classical linear machine. The saturation form is a stated toy
+    (incremental inductance falls from L to L/(1+sat)^2 at i_max; no cross-saturation); it keeps
+    psi monotone in its own current, which is all the control needs.
+
+    Iron flux densities: every region's peak fundamental B is taken proportional to the air-gap flux
+    linkage magnitude, ``B_r = B_at_psi_f[r] * hypot(psi_d, psi_q) / psi_f`` [T] (teeth and yoke
+    carry the air-gap flux; stated assumption, adequate for tests and quick studies).
+
+    Grid: i_d from ``i_d_min`` (default -i_max) to 0 with ``n`` points, continued with the same
+    spacing up to ``+i_d_pos_frac * i_max``; i_q from 0 to i_max with ``n`` points.
+
+    Args:
+        psi_f: magnet flux linkage, Wb (> 0). L_d, L_q: H (> 0). p: pole pairs. i_max: A peak.
+        n: points per axis (>= 3). regions/B_at_psi_f: iron-region names and their B at psi_f, T.
+    """
+    for field, value in (("psi_f", psi_f), ("L_d", L_d), ("L_q", L_q), ("i_max", i_max)):
+        if not (np.isfinite(value) and value > 0):
+            raise InputError(f"linear_fluxmap.{field}", value, "> 0")
+    if int(p) != p or p < 1:
+        raise InputError("linear_fluxmap.p", p, "an integer >= 1")
+    if int(n) != n or n < 3:
+        raise InputError("linear_fluxmap.n", n, "an integer >= 3")
+    if len(regions) != len(B_at_psi_f):
+        raise InputError("linear_fluxmap.B_at_psi_f", B_at_psi_f, f"one value per region {regions}")
+    if sat_d < 0 or sat_q < 0:
+        raise InputError("linear_fluxmap.sat_d/sat_q", (sat_d, sat_q), ">= 0")
+    if i_d_min is None:
+        i_d_min = -i_max
+    if not i_d_min < 0:
+        raise InputError("linear_fluxmap.i_d_min", i_d_min, "< 0")
+    neg = np.linspace(i_d_min, 0.0, int(n))
+    step = neg[1] - neg[0]
+    n_pos = int(np.floor(i_d_pos_frac * i_max / step + 1e-9))
+    i_d = np.concatenate([neg, step * np.arange(1, n_pos + 1)])
+    i_q = np.linspace(0.0, i_max, int(n))
+    ID, IQ = np.meshgrid(i_d, i_q, indexing="ij")
+    psi_d = psi_f + L_d * ID / (1.0 + sat_d * np.abs(ID) / i_max)
+    psi_q = L_q * IQ / (1.0 + sat_q * np.abs(IQ) / i_max)
+    torque = 1.5 * p * (psi_d * IQ - psi_q * ID)
+    mag = np.hypot(psi_d, psi_q) / psi_f
+    B_iron = np.stack([b * mag for b in B_at_psi_f]) if regions else np.zeros((0,) + ID.shape)
+    return FluxMap(
+        i_d=i_d, i_q=i_q, psi_d=psi_d, psi_q=psi_q, torque=torque, B_iron=B_iron,
+        regions=tuple(regions), pole_pairs=int(p), T_magnet_c=float(T_magnet_c), source="analytic",
+    )
+
+
+def _is_uniform(ax: np.ndarray) -> bool:
+    d = np.diff(ax)
+    return bool(np.all(np.abs(d - d[0]) <= 1e-9 * abs(d[0])))
+
+
+def fluxmap_arrays(fm: FluxMap):
+    """The FluxMap as the contiguous float64 arrays the kernels take.
+
+    Returns ``(i_d, i_q, psi_d, psi_q, B_iron, uniform_d, uniform_q)``; the flags select direct
+    indexing (uniform axis) or binary search.
+    """
+    f = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
+    return (f(fm.i_d), f(fm.i_q), f(fm.psi_d), f(fm.psi_q), f(fm.B_iron),
+            _is_uniform(fm.i_d), _is_uniform(fm.i_q))
+
+
+@njit(cache=True, inline="always")
+def locate(ax, x, uniform):
+    """Cell index k (0 .. n-2) and fraction t with x = ax[k] + t (ax[k+1] - ax[k]); t may leave [0,1]."""
+    n = ax.shape[0]
+    if uniform:
+        r = (x - ax[0]) / (ax[1] - ax[0])
+        if r < 0.0:
+            k = 0
+        elif r > n - 2:
+            k = n - 2
+        else:
+            k = int(r)
+            if k > n - 2:
+                k = n - 2
+    else:
+        k = np.searchsorted(ax, x, side="right") - 1
+        if k < 0:
+            k = 0
+        elif k > n - 2:
+            k = n - 2
+    t = (x - ax[k]) / (ax[k + 1] - ax[k])
+    return k, t
+
+
+@njit(cache=True, inline="always")
+def interp_bilinear(a, k, j, t, u):
+    """Bilinear value of the 2-D array a in cell (k, j) at fractions (t, u)."""
+    return ((1.0 - t) * ((1.0 - u) * a[k, j] + u * a[k, j + 1])
+            + t * ((1.0 - u) * a[k + 1, j] + u * a[k + 1, j + 1]))
+
+
+@njit(cache=True, inline="always")
+def interp_bilinear3(a, r, k, j, t, u):
+    """Bilinear value of layer r of the 3-D array a (e.g. B_iron) in cell (k, j) at (t, u)."""
+    return ((1.0 - t) * ((1.0 - u) * a[r, k, j] + u * a[r, k, j + 1])
+            + t * ((1.0 - u) * a[r, k + 1, j] + u * a[r, k + 1, j + 1]))
+
+
+@njit(cache=True, inline="always")
+def interp_flux(i_d, i_q, id_ax, iq_ax, psi_d, psi_q, uni_d, uni_q):
+    """psi_d, psi_q at (i_d, i_q) with the odd symmetry in i_q, plus the cell (k, j, t, u) of |i_q|.
+
+    The cell lets the caller interpolate the iron flux densities (even in i_q) without a second search.
+    """
+    s = 1.0
+    a = i_q
+    if i_q < 0.0:
+        s = -1.0
+        a = -i_q
+    k, t = locate(id_ax, i_d, uni_d)
+    j, u = locate(iq_ax, a, uni_q)
+    pd = interp_bilinear(psi_d, k, j, t, u)
+    pq = s * interp_bilinear(psi_q, k, j, t, u)
+    return pd, pq, k, j, t, u
