@@ -1,0 +1,125 @@
+"""Tests of the demagnetisation check and rotor-stress models (motoropt.thermal.demag / stress)."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import solve_bvp
+
+from motoropt.constants import MU0
+from motoropt.thermal.demag import demag_check, demag_margin, magnet_field, short_circuit_peak_id, stator_d_mmf
+from motoropt.thermal.stress import disc_bore_hoop_stress, disc_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
+
+# Prius-like circuit: 72 series turns/phase, q = 2 full-pitch winding factor 0.966, p = 4
+# (ORNL/TM-2004/247); effective gap 0.9 mm (0.73 mm x Carter/saturation ~1.23, our estimate);
+# area ratio A_m/A_g = 2 x 18.9 mm / (pi 160.5 mm / 8) = 0.60.
+F_D_250A = stator_d_mmf(-250.0, 72, 0.966, 4)
+
+
+def test_load_line_open_circuit():
+    """F_d = 0, k_a = 1: B_m = Br h_m / (h_m + mu_r g) (textbook load line), i.e. H_m = (B_m - Br)/(mu0 mu_r)."""
+    Br, mur, h, g = 1.2, 1.05, 5e-3, 1e-3
+    H = magnet_field(Br, mur, h, g, 1.0, 0.0)
+    Bm = Br * h / (h + mur * g)
+    assert H == pytest.approx((Bm - Br) / (MU0 * mur), rel=1e-12)
+    # linear in F_d with slope -1 / (h_m + k_a mu_r g) (Ampere's law)
+    H2 = magnet_field(Br, mur, h, g, 0.6, 1000.0)
+    H1 = magnet_field(Br, mur, h, g, 0.6, 0.0)
+    assert (H2 - H1) == pytest.approx(-1000.0 / (h + 0.6 * mur * g), rel=1e-12)
+
+
+def test_dy_free_thin_hot_fails_and_dy_thick_100c_passes():
+    """Issue 4 check. Peak flux-weakening i_d = -250 A.
+    Dy-free hot-deformed: HcJ 1600 kA/m at 20 degC, alpha_HcJ -0.5 %/K, Br 1.35 T, alpha_Br
+    -0.12 %/K (materials.md: > 1600 kA/m, Sci. Technol. Adv. Mater. 2021), 3 mm magnet at 180 degC:
+    HcJ(180) = 320 kA/m -> must FAIL. N42UH-class Dy grade: HcJ 1990 kA/m, -0.5 %/K, Br 1.30 T,
+    -0.11 %/K, 7 mm at 100 degC: HcJ(100) = 1194 kA/m -> must PASS."""
+    bad = demag_check(1.35, -0.0012, 1600e3, -0.005, 180.0, 1.05, 3e-3, 0.9e-3, 0.6, F_D_250A)
+    good = demag_check(1.30, -0.0011, 1990e3, -0.005, 100.0, 1.05, 7e-3, 0.9e-3, 0.6, F_D_250A)
+    assert bad["HcJ"] == pytest.approx(320e3)
+    assert not bad["ok"] and bad["margin"] < 0
+    assert good["ok"] and good["margin"] > 0.2
+    # margin falls with temperature and with demagnetising current, and a corner factor lowers it
+    ms = [demag_check(1.30, -0.0011, 1990e3, -0.005, T, 1.05, 7e-3, 0.9e-3, 0.6, F_D_250A)["margin"]
+          for T in (60, 100, 140, 180)]
+    assert np.all(np.diff(ms) < 0)
+    H = magnet_field(1.2, 1.05, 7e-3, 0.9e-3, 0.6, F_D_250A)
+    assert demag_margin(H, 1194e3, 0.9, 1.3) < demag_margin(H, 1194e3, 0.9, 1.0)
+
+
+def test_short_circuit_lossless_closed_form():
+    """R = 0, L_d = L_q = L, short from no load: i_d(t) = -(psi/L)(1 - cos wt) exactly, peak -2 psi/L
+    (the 'factor up to 2'); steady value -psi/L. psi 0.175 Wb (Prius), L 1 mH."""
+    i_min, i_ss = short_circuit_peak_id(0.175, 1e-3, 1e-3, 0.0, 2000.0)
+    assert i_min == pytest.approx(-350.0, rel=1e-6)
+    assert i_ss == pytest.approx(-175.0, rel=1e-12)
+
+
+def test_short_circuit_with_resistance_and_saliency():
+    """With R > 0 and L_q > L_d the transient decays to the steady short-circuit current
+    -psi w^2 L_q / (R^2 + w^2 L_d L_q) (dq steady state); the peak lies between that and -2 psi/L_d."""
+    psi, Ld, Lq, R, w = 0.175, 1e-3, 2.5e-3, 0.07, 1500.0
+    i_min, i_ss = short_circuit_peak_id(psi, Ld, Lq, R, w, n_periods=400, points_per_period=100)
+    assert i_ss == pytest.approx(-psi * w**2 * Lq / (R**2 + w**2 * Ld * Lq), rel=1e-12)
+    assert -2 * psi / Ld < i_min < i_ss
+
+
+def test_disc_bore_stress_against_numerical_elasticity():
+    """Plain rotating disc with a hole, plane stress: the bore formula is checked against (a) the
+    general Timoshenko & Goodier hoop-stress distribution at r = r_i and (b) an independent numerical
+    solution of the displacement equation u'' + u'/r - u/r^2 = -(1 - nu^2) rho w^2 r / E with free
+    edges (sigma_r = 0), by scipy solve_bvp (within 1e-4). Steel 7650 kg/m^3, nu 0.29, E 200 GPa,
+    r 25/80 mm, 1.2 x 12000 rpm. Also: a vanishing hole doubles the solid-disc centre stress."""
+    rho, nu, E = 7650.0, 0.29, 200e9
+    ri, ro, w = 0.025, 0.08, 1.2 * 12000 * math.pi / 30
+    s = disc_bore_hoop_stress(ri, ro, rho, nu, w)["sigma"]
+    assert s == pytest.approx(disc_hoop_stress(ri, ri, ro, rho, nu, w), rel=1e-12)
+    c = (1 - nu**2) * rho * w**2 / E
+
+    def f(r, y):
+        return np.vstack([y[1], -c * r - y[1] / r + y[0] / r**2])
+
+    def sig_r(r, y):
+        return E / (1 - nu**2) * (y[1] + nu * y[0] / r)
+
+    def bc(ya, yb):
+        return np.array([sig_r(ri, ya), sig_r(ro, yb)])
+
+    r = np.linspace(ri, ro, 200)
+    sol = solve_bvp(f, bc, r, np.zeros((2, r.size)), tol=1e-10, max_nodes=100000)
+    assert sol.success
+    u, up = sol.sol(ri)
+    s_num = E / (1 - nu**2) * (u / ri + nu * up)
+    assert s_num == pytest.approx(s, rel=1e-4)
+    solid_centre = (3 + nu) / 8 * rho * w**2 * ro**2
+    assert disc_bore_hoop_stress(1e-6, ro, rho, nu, w)["sigma"] == pytest.approx(2 * solid_centre, rel=1e-6)
+
+
+def test_ipm_bridge_hand_calculation():
+    """One pole: 0.20 kg iron + 0.154 kg magnets at r_cg 70 mm, 2 bridges x 1.0 mm + 2.0 mm post over
+    83.6 mm stack, 6000 rpm x 1.2: F = m r w^2, sigma = F / (L (2 t + w_post)), peak = 1.5 sigma;
+    margin = (350/1.5 MPa - peak) / (350/1.5 MPa). Stress scales with w^2."""
+    w = 6000 * math.pi / 30
+    r = ipm_bridge_stress(0.20, 0.154, 0.070, w, 0.0836, 1.0e-3, 2, 2.0e-3, overspeed_factor=1.2)
+    F = 0.354 * 0.070 * (1.2 * w) ** 2
+    s = F / (0.0836 * 4.0e-3)
+    assert r["force"] == pytest.approx(F)
+    assert r["sigma_peak"] == pytest.approx(1.5 * s)
+    assert r["margin"] == pytest.approx((350e6 / 1.5 - 1.5 * s) / (350e6 / 1.5))
+    r2 = ipm_bridge_stress(0.20, 0.154, 0.070, 2 * w, 0.0836, 1.0e-3, 2, 2.0e-3, overspeed_factor=1.2)
+    assert r2["sigma_nominal"] == pytest.approx(4 * r["sigma_nominal"])
+    # thin bridges at high speed fail
+    assert not ipm_bridge_stress(0.20, 0.154, 0.070, 3 * w, 0.0836, 0.5e-3, 2, 0.0, overspeed_factor=1.2)["ok"]
+
+
+def test_spm_sleeve():
+    """Thin ring without magnets or fit: sigma = rho v^2 (Timoshenko, rotating thin ring). With magnets
+    add p r / t, p = rho_m h_m r_m w^2; with interference add E delta / r (hand values)."""
+    w, r, t = 20000 * math.pi / 30, 0.05, 3e-3
+    bare = spm_sleeve_stress(r, t, 1600.0, 7500.0, 0.0, w)
+    assert bare["sigma"] == pytest.approx(1600.0 * (w * r) ** 2)
+    full = spm_sleeve_stress(r, t, 1600.0, 7500.0, 5e-3, w, interference=0.1e-3, E_sleeve=120e9)
+    rm = r - t / 2 - 2.5e-3
+    expect = 1600.0 * (w * r) ** 2 + 7500.0 * 5e-3 * rm * w**2 * r / t + 120e9 * 0.1e-3 / r
+    assert full["sigma"] == pytest.approx(expect)
+    assert full["margin"] < bare["margin"]
