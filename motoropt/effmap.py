@@ -1,0 +1,145 @@
+"""Efficiency map over a torque-speed grid (motoring and generating) and loss look-up for cycles.
+
+The map is the drive kernel (:mod:`motoropt.drive`) evaluated on a rectangular grid of mechanical
+speed (0 .. speed_max) x shaft torque (-T_gen,max .. +T_mot,max), all points in one numba call.
+Efficiency: motoring P_mech / P_elec, generating P_elec / P_mech (= |P_elec| / |P_mech|); NaN
+outside the envelope. Losses are kept per kind so that cycle energy can be integrated from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .constants import RPM_TO_RAD_S
+from .drive import MachineModel, max_torque_envelope, solve_operating_points
+from .errors import InputError
+
+LOSS_KINDS = ("copper", "iron", "magnet", "mechanical")
+
+
+@dataclass(frozen=True)
+class EfficiencyMap:
+    """Efficiency map on a (torque, speed) grid; 2-D arrays have shape (n_torque, n_speed).
+
+    Attributes:
+        speed_rpm: (n_speed,) mechanical speed axis, rpm, from 0.
+        torque_nm: (n_torque,) shaft torque axis, N m (negative = generating).
+        efficiency: fraction, NaN outside the envelope.
+        losses: {copper, iron, magnet, mechanical, total} -> W (NaN outside).
+        i_d, i_q: A peak. voltage_ll_rms: V. power_factor (signed). p_mech, p_elec: W.
+        feasible: bool mask; reason: drive reason codes (0 ok, 1 current, 2 voltage, 3 speed).
+        envelope_speed_rpm, envelope_motoring_nm, envelope_generating_nm: envelope on a finer speed
+            axis (magnitudes, N m).
+        model: the MachineModel (used to solve points near the envelope edge exactly).
+    """
+
+    speed_rpm: np.ndarray
+    torque_nm: np.ndarray
+    efficiency: np.ndarray
+    losses: dict
+    i_d: np.ndarray
+    i_q: np.ndarray
+    voltage_ll_rms: np.ndarray
+    power_factor: np.ndarray
+    p_mech: np.ndarray
+    p_elec: np.ndarray
+    feasible: np.ndarray
+    reason: np.ndarray
+    envelope_speed_rpm: np.ndarray
+    envelope_motoring_nm: np.ndarray
+    envelope_generating_nm: np.ndarray
+    model: MachineModel
+
+    def envelope_at(self, speed_rpm):
+        """(motoring max, generating max magnitude) in N m at the given speeds, linear interpolation."""
+        s = np.asarray(speed_rpm, dtype=float)
+        return (np.interp(s, self.envelope_speed_rpm, self.envelope_motoring_nm),
+                np.interp(s, self.envelope_speed_rpm, self.envelope_generating_nm))
+
+
+def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, speed_max=None,
+                   strategy: str = "min_loss", n_envelope: int | None = None) -> EfficiencyMap:
+    """Evaluate the machine on an n_torque x n_speed grid.
+
+    Args:
+        speed_max: top of the speed axis, rad/s (default: limits.speed_max).
+        strategy: "min_loss" or "mtpa" (see drive.solve_operating_points).
+        n_envelope: speeds of the envelope axis (default 2 n_speed).
+    The torque axis runs from the largest generating torque magnitude (negative) to the largest
+    motoring torque over all speeds.
+    """
+    for field, v in (("n_speed", n_speed), ("n_torque", n_torque)):
+        if int(v) != v or v < 2:
+            raise InputError(f"efficiency_map.{field}", v, "an integer >= 2")
+    w_max = model.limits.speed_max if speed_max is None else float(speed_max)
+    if not (np.isfinite(w_max) and 0 < w_max <= model.limits.speed_max * (1 + 1e-12)):
+        raise InputError("efficiency_map.speed_max", speed_max, f"in (0, {model.limits.speed_max}] rad/s")
+    speeds = np.linspace(0.0, w_max, int(n_speed))
+    n_env = int(n_envelope or 2 * n_speed)
+    env_speeds = np.linspace(0.0, w_max, n_env)
+    env = max_torque_envelope(model.fluxmap, model.loss_params, model.limits, env_speeds)
+    t_mot = float(np.nanmax(env["torque_motoring"]))
+    t_gen = float(np.nanmax(env["torque_generating"]))
+    torques = np.linspace(-t_gen, t_mot, int(n_torque))
+    W, T = np.meshgrid(speeds, torques)  # (n_torque, n_speed)
+    r = solve_operating_points(model, W, T, strategy=strategy)
+    losses = {"copper": r["p_copper"], "iron": r["p_iron"], "magnet": r["p_magnet"], "mechanical": r["p_mechanical"]}
+    losses["total"] = losses["copper"] + losses["iron"] + losses["magnet"] + losses["mechanical"]
+    eff = np.where(r["feasible"], r["efficiency"], np.nan)
+    return EfficiencyMap(
+        speed_rpm=speeds / RPM_TO_RAD_S, torque_nm=torques, efficiency=eff, losses=losses,
+        i_d=r["i_d"], i_q=r["i_q"], voltage_ll_rms=r["v_ll_rms"], power_factor=r["power_factor"],
+        p_mech=r["p_mech"], p_elec=r["p_elec"], feasible=r["feasible"], reason=r["reason"],
+        envelope_speed_rpm=env_speeds / RPM_TO_RAD_S, envelope_motoring_nm=env["torque_motoring"],
+        envelope_generating_nm=env["torque_generating"], model=model,
+    )
+
+
+def interpolate_losses(emap: EfficiencyMap, speed_rpm, torque_nm, exact_at_edge: bool = True) -> dict:
+    """Losses at arbitrary (speed, torque) points, e.g. a drive cycle's, from the map.
+
+    Bilinear interpolation on the loss grids where all four surrounding grid nodes are feasible.
+    Points inside the envelope whose cell touches an infeasible node (the envelope edge) are solved
+    exactly with the drive kernel when ``exact_at_edge`` (else NaN). Points beyond the envelope
+    (|T| above the envelope at that speed, or speed above the map's range) are not clipped: their
+    losses are NaN and ``in_envelope`` is False.
+
+    Returns dict of arrays (shape of the broadcast inputs): copper, iron, magnet, mechanical, total
+    (W), p_elec (W, = P_mech + total), in_envelope (bool), exact (bool: solved, not interpolated).
+    """
+    s, t = np.broadcast_arrays(np.asarray(speed_rpm, dtype=float), np.asarray(torque_nm, dtype=float))
+    if not (np.all(np.isfinite(s)) and np.all(np.isfinite(t))) or np.any(s < 0):
+        raise InputError("interpolate_losses.speed_rpm/torque_nm", "non-finite or negative speed",
+                         "finite values, speed >= 0 rpm")
+    shape = s.shape
+    s = s.ravel()
+    t = t.ravel()
+    sp, tq = emap.speed_rpm, emap.torque_nm
+    env_m, env_g = emap.envelope_at(s)
+    inside = (s <= sp[-1] * (1 + 1e-12)) & (t <= env_m) & (-t <= env_g)
+    # cell indices and fractions (clamped: only used where inside)
+    i = np.clip(np.searchsorted(sp, s, side="right") - 1, 0, len(sp) - 2)
+    j = np.clip(np.searchsorted(tq, t, side="right") - 1, 0, len(tq) - 2)
+    u = np.clip((s - sp[i]) / (sp[i + 1] - sp[i]), 0.0, 1.0)
+    v = np.clip((t - tq[j]) / (tq[j + 1] - tq[j]), 0.0, 1.0)
+    F = emap.feasible
+    cell_ok = F[j, i] & F[j, i + 1] & F[j + 1, i] & F[j + 1, i + 1]
+    res = {}
+    for k in LOSS_KINDS:
+        G = emap.losses[k]
+        val = ((1 - v) * ((1 - u) * G[j, i] + u * G[j, i + 1]) + v * ((1 - u) * G[j + 1, i] + u * G[j + 1, i + 1]))
+        res[k] = np.where(inside & cell_ok, val, np.nan)
+    exact = inside & ~cell_ok
+    if exact_at_edge and np.any(exact):
+        r = solve_operating_points(emap.model, s[exact] * RPM_TO_RAD_S, t[exact])
+        for k, key in zip(LOSS_KINDS, ("p_copper", "p_iron", "p_magnet", "p_mechanical")):
+            res[k][exact] = r[key]
+        # a point under the (interpolated) envelope that the solver still rejects is reported outside
+        inside[np.flatnonzero(exact)[~r["feasible"]]] = False
+    res["total"] = res["copper"] + res["iron"] + res["magnet"] + res["mechanical"]
+    res["p_elec"] = s * RPM_TO_RAD_S * t + res["total"]
+    res["in_envelope"] = inside
+    res["exact"] = exact & inside
+    return {k: (val.reshape(shape) if isinstance(val, np.ndarray) else val) for k, val in res.items()}
