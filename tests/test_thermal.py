@@ -26,7 +26,6 @@ from motoropt.thermal import (
 )
 from motoropt.thermal import correlations as cr
 
-MU_K_AIR = None
 
 
 def prius_like_geometry(**kw):
