@@ -1,0 +1,236 @@
+"""Control / operating-point solver (motoropt.drive) against closed-form linear-PMSM results.
+
+All machines are built with fluxmap_models.linear_fluxmap (psi_d = psi_f + L_d i_d, psi_q = L_q i_q),
+for which bilinear interpolation is exact, so the references below are exact closed forms.
+Voltage limit: u_dc = 300 V, utilisation 0.95 -> v_max = 0.95*300/sqrt(3) = 164.545 V peak phase.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from motoropt.constants import RPM_TO_RAD_S
+from motoropt.drive import (
+    CURRENT_LIMIT,
+    SPEED_LIMIT,
+    VOLTAGE_LIMIT,
+    Limits,
+    MachineModel,
+    max_torque_envelope,
+    operating_point,
+    solve_operating_points,
+)
+from motoropt.errors import InputError, OperatingPointError
+from motoropt.fluxmap_models import linear_fluxmap
+from motoropt.losses import LossParams
+
+P = 4
+LIM = Limits(u_dc=300.0, i_max=200.0, speed_max=2000.0)
+V_MAX = 0.95 * 300.0 / math.sqrt(3.0)
+
+
+def copper_only(R):
+    """Copper loss only (no iron, magnet or mechanical loss): minimum loss = MTPA."""
+    return LossParams(R_s_20=R, regions=("stator_teeth", "stator_yoke"), region_mass=(0.0, 0.0),
+                      kh=(0.0, 0.0), kc=(0.0, 0.0), ke=(0.0, 0.0), k_build=(1.0, 1.0))
+
+
+def with_iron(R):
+    """Copper + M235-35A-like iron (Bertotti fit, shared/reference/materials.md) + magnet + mechanical."""
+    return LossParams(R_s_20=R, T_winding_c=80.0, k_ac=0.2, regions=("stator_teeth", "stator_yoke"),
+                      region_mass=(3.0, 5.0), kh=(1.306e-2,) * 2, kc=(3.312e-5,) * 2, ke=(7.572e-4,) * 2,
+                      k_build=(1.5, 1.3), magnet_eddy_coeff=60.0, T_b0=0.1, rotor_radius=0.07,
+                      stack_length=0.1, air_gap=7e-4)
+
+
+def nonsalient(R=0.02, limits=LIM):
+    fm = linear_fluxmap(0.1, 1e-3, 1e-3, P, 200.0)
+    return MachineModel(fm, copper_only(R), limits, "nonsalient")
+
+
+def salient(loss=None, limits=Limits(u_dc=300.0, i_max=250.0, speed_max=2000.0)):
+    fm = linear_fluxmap(0.08, 0.4e-3, 1.0e-3, P, 250.0)
+    return MachineModel(fm, loss or copper_only(0.02), limits, "salient")
+
+
+def test_nonsalient_mtpa_is_pure_q_current():
+    """Non-salient, below base speed: MTPA = (i_d = 0, i_q = T / (1.5 p psi_f)); T = 30 N m -> i_q = 50 A."""
+    m = nonsalient()
+    for T in (5.0, 30.0, 90.0):
+        r = operating_point(m, 300.0, T)
+        assert abs(r["id_a"]) < 1e-3
+        assert r["iq_a"] == pytest.approx(T / (1.5 * P * 0.1), rel=1e-9)
+
+
+def test_nonsalient_base_speed_closed_form():
+    """Base speed at i_d = 0, i_q = I_max: (R I)^2 + ... : w_e^2 (L^2 I^2 + psi_f^2) + 2 R psi_f I w_e
+    + R^2 I^2 - v_max^2 = 0. Below it the envelope is T = 1.5 p psi_f I_max = 120 N m, above it less."""
+    R, L, psi, I = 0.02, 1e-3, 0.1, 200.0
+    a, b, c = L**2 * I**2 + psi**2, 2 * R * psi * I, R**2 * I**2 - V_MAX**2
+    w_base = (-b + math.sqrt(b * b - 4 * a * c)) / (2 * a) / P
+    env = max_torque_envelope(nonsalient().fluxmap, copper_only(R), LIM, [0.5 * w_base, 0.999 * w_base, 1.01 * w_base])
+    t = env["torque_motoring"]
+    assert t[0] == pytest.approx(120.0, rel=1e-9)
+    assert t[1] == pytest.approx(120.0, rel=1e-9)
+    assert t[2] < 120.0 * (1 - 1e-4)
+    assert abs(env["i_d_motoring"][1]) < 1e-3
+
+
+def test_nonsalient_infinite_speed_mtpv_closed_form():
+    """R = 0, characteristic current psi_f/L = 100 A < I_max: at high speed MTPV gives i_d = -psi_f/L,
+    psi_q = L i_q = v_max / w_e, T = 1.5 p psi_f v_max / (w_e L); the power w_m T tends to the constant
+    1.5 psi_f v_max / L = 2468.2 W (infinite-speed capability)."""
+    m = nonsalient(R=0.0)
+    speeds = np.array([1000.0, 1500.0, 2000.0])
+    env = max_torque_envelope(m.fluxmap, m.loss_params, m.limits, speeds)
+    ref = 1.5 * P * 0.1 * V_MAX / (P * speeds * 1e-3)
+    np.testing.assert_allclose(env["torque_motoring"], ref, rtol=1e-7)
+    np.testing.assert_allclose(env["i_d_motoring"], -100.0, atol=1e-4)
+    np.testing.assert_allclose(speeds * env["torque_motoring"], 1.5 * 0.1 * V_MAX / 1e-3, rtol=1e-7)
+
+
+def test_finite_max_speed_when_characteristic_current_exceeds_imax():
+    """psi_f/L_d = 0.1/0.3e-3 = 333 A > I_max = 200 A, R = 0: no torque above
+    w_m = v_max / (p (psi_f - L_d I_max)) = 164.545/(4*0.04) = 1028.4 rad/s; torque just below it."""
+    fm = linear_fluxmap(0.1, 0.3e-3, 0.3e-3, P, 200.0)
+    w_lim = V_MAX / (P * (0.1 - 0.3e-3 * 200.0))
+    env = max_torque_envelope(fm, copper_only(0.0), LIM, [0.97 * w_lim, 1.03 * w_lim])
+    assert env["torque_motoring"][0] > 0.5
+    assert env["torque_motoring"][1] == 0.0
+    m = MachineModel(fm, copper_only(0.0), LIM)
+    r = solve_operating_points(m, 1.03 * w_lim, 0.1)
+    assert not r["feasible"] and r["reason"] == VOLTAGE_LIMIT
+
+
+def mtpa_id(I, psi_f=0.08, L_d=0.4e-3, L_q=1.0e-3):
+    """Closed-form MTPA d-current of a linear salient PMSM for current amplitude I (A peak)."""
+    dL = L_q - L_d
+    return (psi_f - math.sqrt(psi_f**2 + 8 * dL**2 * I**2)) / (4 * dL)
+
+
+def test_salient_mtpa_closed_form():
+    """Salient (psi_f 0.08 Wb, L_d 0.4 mH, L_q 1.0 mH), copper loss only, low speed: the min-loss
+    current lies on the MTPA curve i_d = (psi_f - sqrt(psi_f^2 + 8 (L_q-L_d)^2 I^2)) / (4 (L_q-L_d))
+    and gives the torque 1.5 p (psi_f + (L_d - L_q) i_d) i_q."""
+    m = salient()
+    for T in (20.0, 80.0, 150.0):
+        r = operating_point(m, 200.0, T)
+        I = math.hypot(r["id_a"], r["iq_a"])
+        assert r["id_a"] == pytest.approx(mtpa_id(I), abs=2e-3)
+        assert 1.5 * P * (0.08 + (0.4e-3 - 1.0e-3) * r["id_a"]) * r["iq_a"] == pytest.approx(T, rel=1e-9)
+
+
+def test_salient_envelope_low_speed_is_mtpa_at_imax():
+    """Below base speed the envelope is the MTPA torque at I_max = 250 A (closed form above)."""
+    m = salient()
+    i_d = mtpa_id(250.0)
+    i_q = math.sqrt(250.0**2 - i_d**2)
+    T_ref = 1.5 * P * (0.08 + (0.4e-3 - 1.0e-3) * i_d) * i_q
+    env = max_torque_envelope(m.fluxmap, m.loss_params, m.limits, [10.0, 100.0])
+    np.testing.assert_allclose(env["torque_motoring"], T_ref, rtol=1e-9)
+
+
+def mtpv_torque(w_e, psi_f=0.08, L_d=0.4e-3, L_q=1.0e-3, v=V_MAX):
+    """MTPV torque of the lossless linear salient PMSM at flux magnitude Psi = v / w_e.
+
+    With psi_d = Psi cos(th), psi_q = Psi sin(th): T/(1.5 p) = Psi sin(th) [psi_f/L_d + Psi cos(th)
+    (1/L_q - 1/L_d)]; dT/dth = 0 gives 2 a c^2 + b c - a = 0 for c = cos(th), with
+    a = Psi (1/L_q - 1/L_d), b = psi_f / L_d. Returns (T, i_d)."""
+    Psi = v / w_e
+    a, b = Psi * (1 / L_q - 1 / L_d), psi_f / L_d
+    best = (-np.inf, 0.0)
+    for sgn in (1.0, -1.0):
+        c = (-b + sgn * math.sqrt(b * b + 8 * a * a)) / (4 * a)
+        if -1 <= c <= 1:
+            s = math.sqrt(1 - c * c)
+            T = 1.5 * P * Psi * s * (b + Psi * c * (1 / L_q - 1 / L_d))
+            best = max(best, (T, (Psi * c - psi_f) / L_d))
+    return best
+
+
+def test_salient_mtpv_closed_form():
+    """R = 0, psi_f/L_d = 200 A < 250 A: at 1200-2000 rad/s the envelope equals the MTPV torque
+    (closed form in mtpv_torque) and lies inside the current circle."""
+    m = salient(copper_only(0.0))
+    speeds = np.array([1200.0, 1600.0, 2000.0])
+    env = max_torque_envelope(m.fluxmap, m.loss_params, m.limits, speeds)
+    for k, w in enumerate(speeds):
+        T, i_d = mtpv_torque(P * w)
+        assert env["torque_motoring"][k] == pytest.approx(T, rel=1e-7)
+        assert env["i_d_motoring"][k] == pytest.approx(i_d, abs=1e-3)
+        assert math.hypot(env["i_d_motoring"][k], env["i_q_motoring"][k]) < 250.0
+
+
+def test_solver_consistent_with_envelope():
+    """With all losses: points at 0.999 of the envelope are feasible, at 1.001 infeasible, motoring and
+    generating, from base speed to deep flux weakening (second method: envelope vs point solver)."""
+    m = salient(with_iron(0.02))
+    speeds = np.array([50.0, 400.0, 900.0, 1500.0, 2000.0])
+    env = max_torque_envelope(m.fluxmap, m.loss_params, m.limits, speeds)
+    for key, sgn in (("torque_motoring", 1.0), ("torque_generating", -1.0)):
+        inside = solve_operating_points(m, speeds, sgn * 0.999 * env[key])
+        outside = solve_operating_points(m, speeds, sgn * 1.001 * env[key])
+        assert inside["feasible"].all()
+        assert not outside["feasible"].any()
+        np.testing.assert_allclose(inside["torque_shaft"], sgn * 0.999 * env[key], rtol=1e-9)
+
+
+def test_generating_symmetric_to_motoring():
+    """Copper loss only, below base speed: the generating point at -T mirrors the motoring point at +T
+    (i_d equal, i_q opposite, equal loss); lossless machine (R = 0): envelopes coincide at all speeds."""
+    m = salient()
+    mot = solve_operating_points(m, 150.0, [10.0, 60.0, 120.0])
+    gen = solve_operating_points(m, 150.0, [-10.0, -60.0, -120.0])
+    np.testing.assert_allclose(gen["i_d"], mot["i_d"], atol=2e-3)
+    np.testing.assert_allclose(gen["i_q"], -mot["i_q"], rtol=1e-6)
+    np.testing.assert_allclose(gen["p_copper"], mot["p_copper"], rtol=1e-6)
+    lossless = salient(copper_only(0.0))
+    env = max_torque_envelope(lossless.fluxmap, lossless.loss_params, lossless.limits, np.linspace(0, 2000, 9))
+    np.testing.assert_allclose(env["torque_generating"], env["torque_motoring"], rtol=1e-9)
+
+
+def test_power_balance_and_definitions_single_points():
+    """P_elec = 1.5 (v_d i_d + v_q i_q) equals P_mech + all losses (1e-9 rel); motoring efficiency
+    P_mech/P_elec, generating P_elec/P_mech; |v| <= v_max and |i| <= I_max at the solution."""
+    m = salient(with_iron(0.02))
+    w = np.array([100.0, 800.0, 1500.0, 800.0, 1500.0])
+    T = np.array([100.0, 40.0, 10.0, -40.0, -10.0])
+    r = solve_operating_points(m, w, T)
+    assert r["feasible"].all()
+    losses = r["p_copper"] + r["p_iron"] + r["p_magnet"] + r["p_mechanical"]
+    p_el = 1.5 * (r["v_d"] * r["i_d"] + r["v_q"] * r["i_q"])
+    np.testing.assert_allclose(r["p_elec"], p_el, rtol=1e-12)
+    np.testing.assert_allclose(p_el, w * T + losses, rtol=1e-9)
+    np.testing.assert_allclose(r["efficiency"][:3], (w * T / p_el)[:3], rtol=1e-12)
+    np.testing.assert_allclose(r["efficiency"][3:], (p_el / (w * T))[3:], rtol=1e-12)
+    assert np.all(np.hypot(r["v_d"], r["v_q"]) <= V_MAX * (1 + 1e-12))
+    assert np.all(np.hypot(r["i_d"], r["i_q"]) <= 250.0 * (1 + 1e-12))
+    np.testing.assert_allclose(r["v_ll_rms"], math.sqrt(1.5) * np.hypot(r["v_d"], r["v_q"]), rtol=1e-12)
+
+
+def test_infeasible_points_raise_and_report_reason():
+    """1000 N m at 1000 rpm exceeds the envelope -> OperatingPointError naming the max torque;
+    speed above speed_max -> speed limit; the batch API reports reason codes instead of raising."""
+    m = salient(with_iron(0.02))
+    with pytest.raises(OperatingPointError, match=r"max motoring torque at 1000 rpm is \d+\.\d N m"):
+        operating_point(m, 1000.0, 1000.0)
+    with pytest.raises(OperatingPointError, match="max speed"):
+        operating_point(m, 2001.0 / RPM_TO_RAD_S, 10.0)
+    r = solve_operating_points(m, [100.0, 2500.0, 1800.0], [1000.0, 10.0, 150.0])
+    assert list(r["reason"]) == [CURRENT_LIMIT, SPEED_LIMIT, VOLTAGE_LIMIT]
+    assert not r["feasible"].any() and np.isnan(r["efficiency"]).all()
+    with pytest.raises(InputError, match="speed_rpm"):
+        operating_point(m, -5.0, 10.0)
+    with pytest.raises(InputError, match="u_dc"):
+        Limits(u_dc=-1.0, i_max=10.0, speed_max=10.0)
+
+
+def test_operating_point_dict_keys():
+    """The CLI contract: motor_efficiency, id_a, iq_a, current_rms_a, voltage_ll_rms_v, losses_w{...}."""
+    r = operating_point(salient(with_iron(0.02)), 3000.0, -20.0)
+    for k in ("motor_efficiency", "id_a", "iq_a", "current_rms_a", "voltage_ll_rms_v", "power_factor"):
+        assert np.isfinite(r[k])
+    assert set(r["losses_w"]) >= {"copper", "iron", "magnet", "mechanical"}
+    assert r["current_rms_a"] == pytest.approx(math.hypot(r["id_a"], r["iq_a"]) / math.sqrt(2), rel=1e-12)
+    assert 0.5 < r["motor_efficiency"] < 1.0 and r["power_factor"] < 0
