@@ -40,8 +40,8 @@ from numba import njit
 from .constants import RPM_TO_RAD_S
 from .errors import InputError, OperatingPointError
 from .fluxmap import FluxMap
-from .fluxmap_models import fluxmap_arrays, interp_flux
-from .losses import LossParams, ac_resistance, iron_magnet_at, mechanical_loss, pack_loss_params
+from .fluxmap_models import fluxmap_stack, interp_stack
+from .losses import LossParams, ac_resistance, iron_by_region, iron_magnet_at, mechanical_loss, pack_loss_params
 
 # feasibility reason codes
 OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT = 0, 1, 2, 3
@@ -111,10 +111,10 @@ class MachineModel:
 # ---------------------------------------------------------------- kernels
 
 @njit(cache=True, inline="always")
-def _eval(i_d, i_q, w_m, f_e, p_mechl, fm, p, lv, rc, buf):
+def _eval(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc):
     """(T_shaft, T_em, psi_d, psi_q, P_fe, P_mag) at one current vector."""
-    pd, pq, k, j, t, u = interp_flux(i_d, i_q, fm[0], fm[1], fm[2], fm[3], fm[5], fm[6])
-    p_fe, p_mag = iron_magnet_at(f_e, pd, pq, k, j, t, u, fm[4], lv, rc, buf)
+    pd, pq, k, j, t, u = interp_stack(i_d, i_q, ida, iqa, G, ud, uq)
+    p_fe, p_mag = iron_magnet_at(f_e, pd, pq, k, j, t, u, G, lv, rc)
     T_em = 1.5 * p * (pd * i_q - pq * i_d)
     drag = 0.0
     if w_m > 0.0:
@@ -123,17 +123,20 @@ def _eval(i_d, i_q, w_m, f_e, p_mechl, fm, p, lv, rc, buf):
 
 
 @njit(cache=True, inline="always")
-def _iq_lim(i_d, i_max, fm):
+def _iq_lim(i_d, i_max, iqa):
     r = i_max * i_max - i_d * i_d
     lim = math.sqrt(r) if r > 0.0 else 0.0
-    return min(lim, fm[1][fm[1].shape[0] - 1])
+    return min(lim, iqa[iqa.shape[0] - 1])
 
 
 @njit(cache=True)
-def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, fm, p, lv, rc, buf):
-    """i_q in [-iq_lim, iq_lim] with T_shaft(i_d, i_q) = T by the Illinois method; (ok, i_q)."""
-    ftol = 1e-12 * max(1.0, abs(T))
-    g0 = _eval(i_d, 0.0, w_m, f_e, p_mechl, fm, p, lv, rc, buf)[0] - T
+def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, rtol):
+    """i_q in [-iq_lim, iq_lim] with T_shaft(i_d, i_q) = T by the Illinois method; (ok, i_q).
+
+    Converged when |T_shaft - T| <= rtol max(1, |T|) N m (or the bracket is below 1e-13 iq_lim).
+    """
+    ftol = rtol * max(1.0, abs(T))
+    g0 = _eval(i_d, 0.0, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0] - T
     if g0 == 0.0:
         return True, 0.0
     if iq_lim <= 0.0:
@@ -141,13 +144,13 @@ def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, fm, p, lv, rc, buf):
     if g0 < 0.0:
         a, ga = 0.0, g0
         b = iq_lim
-        gb = _eval(i_d, b, w_m, f_e, p_mechl, fm, p, lv, rc, buf)[0] - T
+        gb = _eval(i_d, b, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0] - T
         if gb < 0.0:
             return False, b
     else:
         b, gb = 0.0, g0
         a = -iq_lim
-        ga = _eval(i_d, a, w_m, f_e, p_mechl, fm, p, lv, rc, buf)[0] - T
+        ga = _eval(i_d, a, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0] - T
         if ga > 0.0:
             return False, a
     if abs(ga) <= ftol:
@@ -159,7 +162,7 @@ def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, fm, p, lv, rc, buf):
     c = b
     for _ in range(200):
         c = b - gb * (b - a) / (gb - ga)
-        gc = _eval(i_d, c, w_m, f_e, p_mechl, fm, p, lv, rc, buf)[0] - T
+        gc = _eval(i_d, c, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0] - T
         if abs(gc) <= ftol:
             return True, c
         if gc * gb < 0.0:
@@ -173,17 +176,17 @@ def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, fm, p, lv, rc, buf):
 
 
 @njit(cache=True)
-def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf):
+def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, rtol=1e-10):
     """Score of the current vector on the torque curve at i_d: (score, i_q, status).
 
     score = loss (copper + iron + magnet, or copper only for mode 1) when feasible; a penalty that
     grows with the voltage excess over the limit; _PEN_I when T is out of reach at this i_d.
     """
-    lim = _iq_lim(i_d, i_max, fm)
-    ok, iq = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, fm, p, lv, rc, buf)
+    lim = _iq_lim(i_d, i_max, iqa)
+    ok, iq = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, rtol)
     if not ok:
         return _PEN_I, iq, CURRENT_LIMIT
-    _, _, pd, pq, p_fe, p_mag = _eval(i_d, iq, w_m, f_e, p_mechl, fm, p, lv, rc, buf)
+    _, _, pd, pq, p_fe, p_mag = _eval(i_d, iq, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
     vd = R * i_d - w_e * pq
     vq = R * iq + w_e * pd
     v = math.sqrt(vd * vd + vq * vq)
@@ -196,15 +199,15 @@ def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, b
 
 
 @njit(cache=True, inline="always")
-def _objective(kind, x, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf):
+def _objective(kind, x, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc):
     if kind == 0:
-        return _phi(x, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf)[0]
-    return _env_phi(x, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, fm, p, lv, rc, buf)[0]
+        return _phi(x, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)[0]
+    return _env_phi(x, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)[0]
 
 
 @njit(cache=True)
-def _brent_min(kind, a, b, x, fx, xtol, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc,
-               buf):
+def _brent_min(kind, a, b, x, fx, xtol, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv,
+               rc):
     """Brent's minimisation (parabolic steps with golden-section fallback) of the objective on [a, b].
 
     x in [a, b] is the best point known, fx its value; returns (x_min, f_min), the best point seen.
@@ -248,7 +251,7 @@ def _brent_min(kind, a, b, x, fx, xtol, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max
             u = x + d
         else:
             u = x + (tol1 if d >= 0.0 else -tol1)
-        fu = _objective(kind, u, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf)
+        fu = _objective(kind, u, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
         if fu <= fx:
             if u >= x:
                 a = x
@@ -271,7 +274,7 @@ def _brent_min(kind, a, b, x, fx, xtol, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max
 
 
 @njit(cache=True)
-def _solve_point(w_m, T, lim, mode, n_scan, fm, p, lv, rc, buf, out, preg):
+def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out, preg):
     """Fill one row of ``out`` (columns O_*) and of ``preg`` (iron loss per region)."""
     i_max, v_max, speed_max = lim[0], lim[1], lim[2]
     for c in range(N_OUT):
@@ -286,7 +289,7 @@ def _solve_point(w_m, T, lim, mode, n_scan, fm, p, lv, rc, buf, out, preg):
     f_e = w_e / (2.0 * math.pi)
     R = ac_resistance(lv, f_e)
     p_mechl = mechanical_loss(lv, w_m)
-    id_ax = fm[0]
+    id_ax = ida
     lo = max(id_ax[0], -i_max)
     hi = min(id_ax[id_ax.shape[0] - 1], i_max)
     best_s = np.inf
@@ -294,7 +297,7 @@ def _solve_point(w_m, T, lim, mode, n_scan, fm, p, lv, rc, buf, out, preg):
     any_torque = False
     step = (hi - lo) / (n_scan - 1)
     for k in range(n_scan):
-        s, iq, st = _phi(lo + k * step, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf)
+        s, iq, st = _phi(lo + k * step, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
         if st != CURRENT_LIMIT:
             any_torque = True
         if s < best_s:
@@ -305,14 +308,16 @@ def _solve_point(w_m, T, lim, mode, n_scan, fm, p, lv, rc, buf, out, preg):
     # Brent refinement on [i_d(k-1), i_d(k+1)]
     a = lo + max(best_k - 1, 0) * step
     b = lo + min(best_k + 1, n_scan - 1) * step
-    xbest, fbest = _brent_min(0, a, b, lo + best_k * step, best_s, 1e-7 * i_max, T, 1.0, w_m, w_e, f_e, R,
-                              p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf)
+    xbest, fbest = _brent_min(0, a, b, lo + best_k * step, best_s, 1e-6 * i_max, T, 1.0, w_m, w_e, f_e, R,
+                              p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
     if fbest >= _PEN_V:
         out[O_REASON] = VOLTAGE_LIMIT
         return
     i_d = xbest
-    _, i_q, st = _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, fm, p, lv, rc, buf)
-    T_sh, T_em, pd, pq, p_fe, p_mag = _eval(i_d, i_q, w_m, f_e, p_mechl, fm, p, lv, rc, preg)
+    _, i_q, st = _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, 1e-13)
+    T_sh, T_em, pd, pq, p_fe, p_mag = _eval(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
+    _, _, k, j, t, u = interp_stack(i_d, i_q, ida, iqa, G, ud, uq)
+    iron_by_region(f_e, k, j, t, u, G, rc, preg)
     vd = R * i_d - w_e * pq
     vq = R * i_q + w_e * pd
     v = math.sqrt(vd * vd + vq * vq)
@@ -347,61 +352,59 @@ def _solve_point(w_m, T, lim, mode, n_scan, fm, p, lv, rc, buf, out, preg):
 
 
 @njit(cache=True)
-def solve_points_kernel(speeds, torques, lim, mode, n_scan, fm, p, lv, rc):
+def solve_points_kernel(speeds, torques, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
     """Batch of operating points (w_m rad/s, T N m) -> (out (n, N_OUT), iron per region (n, nreg))."""
     n = speeds.shape[0]
     nreg = rc.shape[0]
     out = np.empty((n, N_OUT))
     preg = np.empty((n, nreg))
-    buf = np.empty(nreg)
     for m in range(n):
-        _solve_point(speeds[m], torques[m], lim, mode, n_scan, fm, p, lv, rc, buf, out[m], preg[m])
+        _solve_point(speeds[m], torques[m], lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out[m], preg[m])
     return out, preg
 
 
 @njit(cache=True, inline="always")
-def _voltage(i_d, i_q, w_e, R, fm):
-    pd, pq, _, _, _, _ = interp_flux(i_d, i_q, fm[0], fm[1], fm[2], fm[3], fm[5], fm[6])
+def _voltage(i_d, i_q, w_e, R, ida, iqa, G, ud, uq):
+    pd, pq, _, _, _, _ = interp_stack(i_d, i_q, ida, iqa, G, ud, uq)
     vd = R * i_d - w_e * pq
     vq = R * i_q + w_e * pd
     return math.sqrt(vd * vd + vq * vq)
 
 
 @njit(cache=True)
-def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, fm, p, lv, rc, buf):
+def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc):
     """Largest sgn*T_shaft at i_d with |v| <= v_max: (-sgn*T_shaft or penalty, i_q).
 
     i_q is taken as large as the current circle and the voltage limit allow (|v| assumed to grow
     with |i_q| at fixed i_d, true while psi_d > R i_q / w_e; bisection on the voltage limit).
     """
-    lim = _iq_lim(i_d, i_max, fm)
-    v0 = _voltage(i_d, 0.0, w_e, R, fm)
+    lim = _iq_lim(i_d, i_max, iqa)
+    v0 = _voltage(i_d, 0.0, w_e, R, ida, iqa, G, ud, uq)
     if v0 > v_max:
         return _PEN_V * (1.0 + (v0 - v_max) / v_max), 0.0
     x = lim
-    if _voltage(i_d, sgn * lim, w_e, R, fm) > v_max:
+    if _voltage(i_d, sgn * lim, w_e, R, ida, iqa, G, ud, uq) > v_max:
         lo, hi = 0.0, lim
         for _ in range(60):
             mid = 0.5 * (lo + hi)
-            if _voltage(i_d, sgn * mid, w_e, R, fm) > v_max:
+            if _voltage(i_d, sgn * mid, w_e, R, ida, iqa, G, ud, uq) > v_max:
                 hi = mid
             else:
                 lo = mid
             if hi - lo <= 1e-13 * lim:
                 break
         x = lo
-    T_sh = _eval(i_d, sgn * x, w_m, f_e, p_mechl, fm, p, lv, rc, buf)[0]
+    T_sh = _eval(i_d, sgn * x, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0]
     return -sgn * T_sh, sgn * x
 
 
 @njit(cache=True)
-def envelope_kernel(speeds, lim, n_scan, fm, p, lv, rc):
+def envelope_kernel(speeds, lim, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
     """Per speed: (T_motoring_max, i_d, i_q, T_generating_max magnitude, i_d, i_q); NaN above speed_max."""
     n = speeds.shape[0]
     res = np.full((n, 6), np.nan)
-    buf = np.empty(rc.shape[0])
     i_max, v_max, speed_max = lim[0], lim[1], lim[2]
-    id_ax = fm[0]
+    id_ax = ida
     lo = max(id_ax[0], -i_max)
     hi = min(id_ax[id_ax.shape[0] - 1], i_max)
     step = (hi - lo) / (n_scan - 1)
@@ -417,17 +420,17 @@ def envelope_kernel(speeds, lim, n_scan, fm, p, lv, rc):
             sgn = 1.0 if side == 0 else -1.0
             best, bk = np.inf, 0
             for k in range(n_scan):
-                s = _env_phi(lo + k * step, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, fm, p, lv, rc, buf)[0]
+                s = _env_phi(lo + k * step, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)[0]
                 if s < best:
                     best, bk = s, k
             a = lo + max(bk - 1, 0) * step
             b = lo + min(bk + 1, n_scan - 1) * step
             xb, best = _brent_min(1, a, b, lo + bk * step, best, 1e-9 * i_max, 0.0, sgn, w_m, w_e, f_e, R,
-                                  p_mechl, v_max, i_max, 0, fm, p, lv, rc, buf)
+                                  p_mechl, v_max, i_max, 0, ida, iqa, G, ud, uq, p, lv, rc)
             if best >= _PEN_V:
                 res[m, 3 * side] = 0.0
                 continue
-            s, iq = _env_phi(xb, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, fm, p, lv, rc, buf)
+            s, iq = _env_phi(xb, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
             res[m, 3 * side] = -s
             res[m, 3 * side + 1] = xb
             res[m, 3 * side + 2] = iq
@@ -442,9 +445,9 @@ _STRATEGIES = {"min_loss": 0, "mtpa": 1}
 def _pack(model: MachineModel):
     fmap = model.fluxmap
     lv, rc = pack_loss_params(model.loss_params, fmap)
-    fm = fluxmap_arrays(fmap)
+    ida, iqa, G, ud, uq = fluxmap_stack(fmap)
     lim = np.array([model.limits.i_max, model.limits.v_max, model.limits.speed_max])
-    return fm, float(fmap.pole_pairs), lv, rc, lim
+    return (ida, iqa, G, ud, uq), float(fmap.pole_pairs), lv, rc, lim
 
 
 def solve_operating_points(model: MachineModel, speed, torque, strategy: str = "min_loss",
@@ -471,7 +474,7 @@ def solve_operating_points(model: MachineModel, speed, torque, strategy: str = "
         raise InputError("torque", torque, "finite")
     fm, p, lv, rc, lim = _pack(model)
     out, preg = solve_points_kernel(np.ascontiguousarray(sp.ravel()), np.ascontiguousarray(tq.ravel()),
-                                    lim, _STRATEGIES[strategy], int(n_scan), fm, p, lv, rc)
+                                    lim, _STRATEGIES[strategy], int(n_scan), *fm, p, lv, rc)
     res = {name: out[:, c].reshape(shape) for c, name in enumerate(OUT_NAMES)}
     res["feasible"] = res["feasible"] > 0.5
     res["reason"] = res["reason"].astype(int)
@@ -494,7 +497,7 @@ def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, sp
     if not np.all(np.isfinite(sp)) or np.any(sp < 0):
         raise InputError("speeds", speeds, "finite and >= 0 rad/s")
     fm, p, lv, rc, lim = _pack(model)
-    r = envelope_kernel(np.ascontiguousarray(sp), lim, int(n_scan), fm, p, lv, rc)
+    r = envelope_kernel(np.ascontiguousarray(sp), lim, int(n_scan), *fm, p, lv, rc)
     return {"speed": sp, "torque_motoring": r[:, 0], "i_d_motoring": r[:, 1], "i_q_motoring": r[:, 2],
             "torque_generating": r[:, 3], "i_d_generating": r[:, 4], "i_q_generating": r[:, 5]}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .constants import RPM_TO_RAD_S
-from .drive import MachineModel, max_torque_envelope, solve_operating_points
+from .drive import CURRENT_LIMIT, VOLTAGE_LIMIT, MachineModel, max_torque_envelope, solve_operating_points
 from .errors import InputError
 
 LOSS_KINDS = ("copper", "iron", "magnet", "mechanical")
@@ -66,9 +66,11 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
     Args:
         speed_max: top of the speed axis, rad/s (default: limits.speed_max).
         strategy: "min_loss" or "mtpa" (see drive.solve_operating_points).
-        n_envelope: speeds of the envelope axis (default 2 n_speed).
+        n_envelope: speeds of the envelope axis (default: the map's own speed axis).
     The torque axis runs from the largest generating torque magnitude (negative) to the largest
-    motoring torque over all speeds.
+    motoring torque over all speeds. Grid points above the envelope at their speed (by more than
+    1e-9 relative) are marked infeasible without a solve (reason: current limit where the envelope
+    equals its standstill value, else voltage limit); the rest go through the point solver.
     """
     for field, v in (("n_speed", n_speed), ("n_torque", n_torque)):
         if int(v) != v or v < 2:
@@ -77,14 +79,28 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
     if not (np.isfinite(w_max) and 0 < w_max <= model.limits.speed_max * (1 + 1e-12)):
         raise InputError("efficiency_map.speed_max", speed_max, f"in (0, {model.limits.speed_max}] rad/s")
     speeds = np.linspace(0.0, w_max, int(n_speed))
-    n_env = int(n_envelope or 2 * n_speed)
-    env_speeds = np.linspace(0.0, w_max, n_env)
+    env_speeds = speeds if n_envelope is None else np.linspace(0.0, w_max, int(n_envelope))
     env = max_torque_envelope(model.fluxmap, model.loss_params, model.limits, env_speeds)
     t_mot = float(np.nanmax(env["torque_motoring"]))
     t_gen = float(np.nanmax(env["torque_generating"]))
     torques = np.linspace(-t_gen, t_mot, int(n_torque))
     W, T = np.meshgrid(speeds, torques)  # (n_torque, n_speed)
-    r = solve_operating_points(model, W, T, strategy=strategy)
+    em = np.interp(speeds, env_speeds, env["torque_motoring"])[None, :]
+    eg = np.interp(speeds, env_speeds, env["torque_generating"])[None, :]
+    above = (T > em * (1 + 1e-9)) | (-T > eg * (1 + 1e-9))
+    solve = ~above
+    rs = solve_operating_points(model, W[solve], T[solve], strategy=strategy)
+    r = {}
+    for k, v in rs.items():
+        if k == "iron_by_region":
+            continue
+        full = np.full(W.shape, False if k == "feasible" else (0 if k == "reason" else np.nan), dtype=v.dtype)
+        full[solve] = v
+        r[k] = full
+    cap_m = np.broadcast_to(em >= env["torque_motoring"][0] * (1 - 1e-9), W.shape)
+    cap_g = np.broadcast_to(eg >= env["torque_generating"][0] * (1 - 1e-9), W.shape)
+    cur = np.where(T > 0, cap_m, cap_g)
+    r["reason"][above] = np.where(cur[above], CURRENT_LIMIT, VOLTAGE_LIMIT)
     losses = {"copper": r["p_copper"], "iron": r["p_iron"], "magnet": r["p_magnet"], "mechanical": r["p_mechanical"]}
     losses["total"] = losses["copper"] + losses["iron"] + losses["magnet"] + losses["mechanical"]
     eff = np.where(r["feasible"], r["efficiency"], np.nan)

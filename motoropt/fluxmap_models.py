@@ -163,3 +163,29 @@ def interp_flux(i_d, i_q, id_ax, iq_ax, psi_d, psi_q, uni_d, uni_q):
     pd = interp_bilinear(psi_d, k, j, t, u)
     pq = s * interp_bilinear(psi_q, k, j, t, u)
     return pd, pq, k, j, t, u
+
+
+def fluxmap_stack(fm: FluxMap):
+    """The FluxMap as ``(i_d, i_q, G, uniform_d, uniform_q)`` with one stacked 3-D array
+    ``G = [psi_d, psi_q, B_iron[0], B_iron[1], ...]`` of shape (2 + n_regions, n_d, n_q).
+
+    The kernels take this form: fewer array arguments per call keeps numba's call overhead low.
+    """
+    ida, iqa, pd, pq, B, ud, uq = fluxmap_arrays(fm)
+    G = np.ascontiguousarray(np.concatenate([pd[None], pq[None], B]), dtype=np.float64)
+    return ida, iqa, G, ud, uq
+
+
+@njit(cache=True, inline="always")
+def interp_stack(i_d, i_q, id_ax, iq_ax, G, uni_d, uni_q):
+    """psi_d, psi_q (odd symmetry in i_q) from the stacked array G, plus the cell (k, j, t, u) of |i_q|."""
+    s = 1.0
+    a = i_q
+    if i_q < 0.0:
+        s = -1.0
+        a = -i_q
+    k, t = locate(id_ax, i_d, uni_d)
+    j, u = locate(iq_ax, a, uni_q)
+    pd = interp_bilinear3(G, 0, k, j, t, u)
+    pq = s * interp_bilinear3(G, 1, k, j, t, u)
+    return pd, pq, k, j, t, u

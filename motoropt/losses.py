@@ -24,7 +24,7 @@ Magnet:  eddy currents from the stator slot-ripple field,
 Mechanical: bearings P_b = T_b0 w + c_visc w^2; windage in the air gap (Bilgen & Boulos 1973 torque
          coefficient, as used by Saari 1998), see :func:`windage_loss`.
 
-The loss kernels take the FluxMap as arrays (``fluxmap_models.fluxmap_arrays``) and the parameters
+The loss kernels take the FluxMap as arrays (``fluxmap_models.fluxmap_stack``) and the parameters
 packed by :func:`pack_loss_params`: a float vector ``lv`` (indices ``LV_*``) and a per-region matrix
 ``rc`` with columns (A_h, A_c, A_e, freq_factor), A_x = k_build m k_x (so A_h has W/Hz/T^2).
 """
@@ -39,7 +39,7 @@ from numba import njit
 
 from .errors import InputError
 from .fluxmap import FluxMap
-from .fluxmap_models import fluxmap_arrays, interp_bilinear3, interp_flux
+from .fluxmap_models import fluxmap_stack, interp_bilinear3, interp_stack
 
 F_REF_AC = 1000.0  # reference frequency of the AC copper factor, Hz
 F_REF_MAGNET = 1000.0  # reference electrical frequency of magnet_eddy_coeff, Hz
@@ -227,20 +227,19 @@ def mechanical_loss(lv, omega_m):
 
 
 @njit(cache=True, inline="always")
-def iron_magnet_at(f_e, pd, pq, k, j, t, u, B_iron, lv, rc, p_reg):
-    """Iron loss (total; per region into p_reg) and magnet loss at one point, W.
+def iron_magnet_at(f_e, pd, pq, k, j, t, u, G, lv, rc):
+    """(iron loss total, magnet loss) at one point, W.
 
-    (k, j, t, u) is the FluxMap cell of (i_d, |i_q|), (pd, pq) the flux linkages there.
+    (k, j, t, u) is the FluxMap cell of (i_d, |i_q|) and (pd, pq) the flux linkages there; G is the
+    stacked map array of fluxmap_models.fluxmap_stack (layers 2.. are the iron flux densities).
     """
     f = abs(f_e)
     p_fe = 0.0
     for r in range(rc.shape[0]):
-        B = abs(interp_bilinear3(B_iron, r, k, j, t, u))
+        B = abs(interp_bilinear3(G, r + 2, k, j, t, u))
         fr = f * rc[r, 3]
         fb = fr * B
-        pr = fr * B * B * (rc[r, 0] + rc[r, 1] * fr) + rc[r, 2] * fb * math.sqrt(fb)
-        p_reg[r] = pr
-        p_fe += pr
+        p_fe += fr * B * B * (rc[r, 0] + rc[r, 1] * fr) + rc[r, 2] * fb * math.sqrt(fb)
     p_mag = 0.0
     if lv[LV_CMAG] > 0.0:
         x = f / F_REF_MAGNET
@@ -254,9 +253,21 @@ def iron_magnet_at(f_e, pd, pq, k, j, t, u, B_iron, lv, rc, p_reg):
 
 
 @njit(cache=True)
-def loss_components(i_d, i_q, omega_m, id_ax, iq_ax, psi_d, psi_q, B_iron, uni_d, uni_q, p, lv, rc):
+def iron_by_region(f_e, k, j, t, u, G, rc, p_reg):
+    """Iron loss of each region into p_reg, W (same model as iron_magnet_at)."""
+    f = abs(f_e)
+    for r in range(rc.shape[0]):
+        B = abs(interp_bilinear3(G, r + 2, k, j, t, u))
+        fr = f * rc[r, 3]
+        fb = fr * B
+        p_reg[r] = fr * B * B * (rc[r, 0] + rc[r, 1] * fr) + rc[r, 2] * fb * math.sqrt(fb)
+
+
+@njit(cache=True)
+def loss_components(i_d, i_q, omega_m, id_ax, iq_ax, G, uni_d, uni_q, p, lv, rc):
     """Losses on arrays of operating points (i_d, i_q in A peak, omega_m in rad/s mechanical).
 
+    The map comes as fluxmap_models.fluxmap_stack; (lv, rc) from pack_loss_params.
     Returns (copper (n,), iron (n, n_regions), magnet (n,), mechanical (n,)), all in W.
     """
     n = i_d.shape[0]
@@ -265,15 +276,13 @@ def loss_components(i_d, i_q, omega_m, id_ax, iq_ax, psi_d, psi_q, B_iron, uni_d
     fe = np.empty((n, nreg))
     mag = np.empty(n)
     mech = np.empty(n)
-    buf = np.empty(nreg)
     for m in range(n):
         f_e = p * omega_m[m] / (2.0 * math.pi)
         R = ac_resistance(lv, f_e)
         cu[m] = 1.5 * R * (i_d[m] * i_d[m] + i_q[m] * i_q[m])
-        pd, pq, k, j, t, u = interp_flux(i_d[m], i_q[m], id_ax, iq_ax, psi_d, psi_q, uni_d, uni_q)
-        _, mag[m] = iron_magnet_at(f_e, pd, pq, k, j, t, u, B_iron, lv, rc, buf)
-        for r in range(nreg):
-            fe[m, r] = buf[r]
+        pd, pq, k, j, t, u = interp_stack(i_d[m], i_q[m], id_ax, iq_ax, G, uni_d, uni_q)
+        _, mag[m] = iron_magnet_at(f_e, pd, pq, k, j, t, u, G, lv, rc)
+        iron_by_region(f_e, k, j, t, u, G, rc, fe[m])
         mech[m] = mechanical_loss(lv, omega_m[m])
     return cu, fe, mag, mech
 
@@ -283,9 +292,9 @@ def compute_losses(fluxmap: FluxMap, params: LossParams, i_d, i_q, omega_m) -> d
     iron_by_region ({name: array}), magnet, mechanical, total."""
     i_d, i_q, omega_m = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=float)) for a in (i_d, i_q, omega_m)))
     lv, rc = pack_loss_params(params, fluxmap)
-    ida, iqa, pd, pq, B, ud, uq = fluxmap_arrays(fluxmap)
+    ida, iqa, G, ud, uq = fluxmap_stack(fluxmap)
     cu, fe, mag, mech = loss_components(np.ascontiguousarray(i_d.ravel()), np.ascontiguousarray(i_q.ravel()),
-                                        np.ascontiguousarray(omega_m.ravel()), ida, iqa, pd, pq, B, ud, uq,
+                                        np.ascontiguousarray(omega_m.ravel()), ida, iqa, G, ud, uq,
                                         float(fluxmap.pole_pairs), lv, rc)
     shape = i_d.shape
     iron = fe.sum(axis=1).reshape(shape)
