@@ -1,0 +1,547 @@
+"""Finite-element cross-section of a motoropt :class:`~motoropt.design.Design` (one pole, one pole pair
+or the full machine) as a :class:`~.geometry2d.Geometry` for the embedded solver, the .fem writer and FEMM.
+
+Model (SI units; planar, magnetostatic, depth = stack length L):
+- stator lamination: annulus R_i = D_i/2 .. R_o = D_o/2 with Q trapezoidal slots (width w_top at
+  R_i + h_tip, w_bot at R_i + slot_depth, flat bottom) and a rectangular slot opening of width b_0
+  and height h_tip (the tooth tips); the opening is air joined to the air gap. B-H curve of
+  ``design.steel`` with the stacking factor as FEMM's lamination fill (B = f B_fe(H) + (1-f) mu0 H).
+- winding: each slot (single layer) or each half slot (double layer: radial top/bottom halves for
+  distributed windings, side-by-side halves for tooth coils) is a stranded region of circuit "A", "B"
+  or "C" with ``turns = sign * turns_per_coil`` (:attr:`Winding.layout`); the circuit current is the
+  conductor current i_phase / a (a parallel paths). Phase flux linkage = (sectors / a) * the
+  flux linkage of the modelled circuit (:meth:`MachineSection.phase_flux_linkage`).
+- air gap: three concentric air layers; the middle one (r_1 .. r_2) is the Arkkio band. Rotor motion is
+  a remesh per position (Triangle meshes ~15k elements in tens of ms).
+- rotor, interior PM (V or flat): per pole a barrier of thickness h_m below the straight upper edge from
+  the vertex (depth ``v_depth`` at the pole axis, half post width off the axis) to the outer tip on the
+  circle R - bridge; the barrier ends in a cap perpendicular to the leg at that tip. Each leg holds a
+  magnet of width ``magnet_width`` from the vertex end; the rest of the hole is air. Magnetisation
+  perpendicular to the magnet face, towards the air gap on N poles (pole 0 is N, poles alternate).
+  Surface PM: radially magnetised arcs of ``pole_arc_ratio`` between R_core and R_magnet, a non-magnetic
+  sleeve (air). Magnets are linear: B_r(T_magnet) and mu_r, H_c = B_r / (mu0 mu_r).
+- shaft: non-magnetic, modelled as the boundary A = 0 at D_shaft/2 (no flux enters it; exact for a
+  non-magnetic shaft up to the leakage through it, which the multi-pole field makes negligible).
+- boundaries: A = 0 on the stator outer circle and the shaft circle; on the two radial sector cuts
+  (through tooth centres: stator unchanged by the cut) antiperiodic for a one-pole sector, periodic
+  for a pole pair. Rotor pieces are the full rotor's polygons rotated to the rotor angle and clipped
+  to the sector (Sutherland-Hodgman against the wedge), so any rotor angle works.
+- electrical angle: theta_e = p theta_r - phi_A, with phi_A the phase-A axis (the electrical angle at
+  which the magnet flux linkage of phase A is largest, from the winding's slot phasors); rotor pole 0
+  (N) lies at the mechanical angle theta_r. Phase x has axis phi_x; Park transform on those axes.
+
+Groups: 1 rotor (iron, magnets, rotor air layer), 0 stator, 2 air-gap band.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from motoropt.constants import MU0
+from motoropt.errors import InputError
+from motoropt.geometry.rotor import InteriorPMRotor, SurfacePMRotor
+
+from .geometry2d import Boundary, Circuit, Geometry, Material
+
+PHASES = ("A", "B", "C")
+GROUP_STATOR, GROUP_ROTOR, GROUP_BAND = 0, 1, 2
+SECTORS = ("pole", "pole_pair", "full")
+
+
+@dataclass(frozen=True)
+class MeshSpec:
+    """Element sizes (FEMM mesh size d, m) of the machine model; None = derived from the design.
+
+    gap_layers: air-gap layers (3: rotor side, Arkkio band, stator side); h_gap: element size in the gap
+    (default the gap thickness / layers * 2); h_rotor, h_magnet, h_stator, h_coil: region sizes
+    (defaults scale with the slot pitch); scale multiplies all defaults (smaller = finer).
+    """
+
+    h_gap: float | None = None
+    h_rotor: float | None = None
+    h_magnet: float | None = None
+    h_stator: float | None = None
+    h_coil: float | None = None
+    scale: float = 1.0
+
+
+@dataclass
+class MachineSection:
+    """A machine cross-section ready to mesh, with what post-processing needs.
+
+    geometry: the Geometry; sectors: number of modelled sectors making the full machine; antiperiodic:
+    True for a one-pole sector; sector_deg: (start, end) mechanical angles of the sector, deg;
+    r_band: (r_1, r_2) radii of the Arkkio band, m; phase_axes_rad: electrical axis phi of phases A, B, C;
+    rotor_angle_deg: mechanical angle of pole 0's axis; theta_e: electrical angle p theta_r - phi_A, rad;
+    parallel_paths: a; R_i, R_tooth_root: bore and slot-bottom radii (teeth / yoke split), m; p: pole pairs.
+    """
+
+    geometry: Geometry
+    sectors: int
+    antiperiodic: bool
+    sector_deg: tuple
+    r_band: tuple
+    phase_axes_rad: tuple
+    rotor_angle_deg: float
+    theta_e: float
+    parallel_paths: int
+    R_i: float
+    R_tip: float
+    R_tooth_root: float
+    p: int
+    info: dict = field(default_factory=dict)
+
+    def phase_flux_linkage(self, circuit_psi: dict) -> np.ndarray:
+        """Phase flux linkages (3,), Wb, of the full machine from the modelled circuits' (post.flux_linkage)."""
+        return np.array([circuit_psi[n] for n in PHASES]) * self.sectors / self.parallel_paths
+
+
+def phase_axes(winding) -> tuple:
+    """Electrical angles (rad) of the phase axes: phi_x = arg(sum_sides s e^{j p theta_k}) - pi/2.
+
+    With B_r = B cos(p(theta - theta_r)) at the gap, A_z = (r B / p) sin(p (theta - theta_r)) and a coil
+    side of sign s in slot k links s A(theta_k); the sum is largest at p theta_r = phi_x.
+    """
+    Q, p = winding.slots, winding.pole_pairs
+    lay = np.asarray(winding.layout)
+    th = 2.0 * math.pi * np.arange(Q) / Q
+    out = []
+    for ph in range(3):
+        z = 0j
+        for layer in range(lay.shape[1]):
+            sel = lay[:, layer, 0] == ph
+            z += np.sum(lay[sel, layer, 1] * np.exp(1j * p * th[sel]))
+        out.append(float(np.angle(z) - math.pi / 2))
+    return tuple(out)
+
+
+def dq_to_abc(i_d: float, i_q: float, theta_e_x) -> np.ndarray:
+    """Phase currents i_x = i_d cos(th_x) - i_q sin(th_x) (amplitude-invariant), th_x = p theta_r - phi_x."""
+    t = np.asarray(theta_e_x, float)
+    return i_d * np.cos(t) - i_q * np.sin(t)
+
+
+def abc_to_dq(x_abc, theta_e_x) -> tuple:
+    """Amplitude-invariant Park: d = 2/3 sum x cos th_x, q = -2/3 sum x sin th_x."""
+    t = np.asarray(theta_e_x, float)
+    x = np.asarray(x_abc, float)
+    return float(2.0 / 3.0 * np.sum(x * np.cos(t))), float(-2.0 / 3.0 * np.sum(x * np.sin(t)))
+
+
+# ---------------------------------------------------------------------- polygon helpers
+def _pt(r, a):
+    return (r * math.cos(a), r * math.sin(a))
+
+
+def _clip_halfplane(poly, nx, ny):
+    """Sutherland-Hodgman: keep nx x + ny y >= 0."""
+    out = []
+    n = len(poly)
+    for i in range(n):
+        P, S = poly[i], poly[i - 1]
+        dp, ds = nx * P[0] + ny * P[1], nx * S[0] + ny * S[1]
+        if dp >= 0:
+            if ds < 0:
+                t = ds / (ds - dp)
+                out.append((S[0] + t * (P[0] - S[0]), S[1] + t * (P[1] - S[1])))
+            out.append(P)
+        elif ds >= 0:
+            t = ds / (ds - dp)
+            out.append((S[0] + t * (P[0] - S[0]), S[1] + t * (P[1] - S[1])))
+    return out
+
+
+def _clip_wedge(poly, c0, c1):
+    """Polygon clipped to the wedge c0 <= angle <= c1 (c1 - c0 <= pi)."""
+    poly = _clip_halfplane(poly, -math.sin(c0), math.cos(c0))
+    if len(poly) < 3:
+        return []
+    poly = _clip_halfplane(poly, math.sin(c1), -math.cos(c1))
+    return poly if len(poly) >= 3 else []
+
+
+def _area(poly):
+    x = np.array([q[0] for q in poly])
+    y = np.array([q[1] for q in poly])
+    return 0.5 * float(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y))
+
+
+def _inside(poly, x, y):
+    inside = False
+    n = len(poly)
+    for i in range(n):
+        (x0, y0), (x1, y1) = poly[i - 1], poly[i]
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            inside = not inside
+    return inside
+
+
+def _interior_point(poly):
+    """A point well inside a simple polygon (centroid, else the best of a few candidates)."""
+    P = np.asarray(poly, float)
+    A = _area(poly)
+    x, y = P[:, 0], P[:, 1]
+    cr = x * np.roll(y, -1) - np.roll(x, -1) * y
+    cx = float(np.sum((x + np.roll(x, -1)) * cr) / (6 * A))
+    cy = float(np.sum((y + np.roll(y, -1)) * cr) / (6 * A))
+    cands = [(cx, cy)]
+    n = len(poly)
+    for i in range(n):  # near each edge midpoint, stepped inwards
+        a, b = P[i - 1], P[i]
+        m = 0.5 * (a + b)
+        d = b - a
+        L = float(np.hypot(*d))
+        if L == 0:
+            continue
+        nrm = np.array([-d[1], d[0]]) / L * (1 if A > 0 else -1)
+        for f in (0.3, 0.1, 0.03):
+            cands.append(tuple(m + nrm * f * math.sqrt(abs(A))))
+    best, bd = None, -1.0
+    for q in cands:
+        if not _inside(poly, *q):
+            continue
+        dmin = min(_seg_dist(q, P[i - 1], P[i]) for i in range(n))
+        if dmin > bd:
+            best, bd = q, dmin
+    if best is None:
+        raise InputError("machine geometry", "polygon", "a region with an interior point")
+    return best
+
+
+def _seg_dist(q, a, b):
+    q = np.asarray(q)
+    d = b - a
+    t = float(np.clip((q - a) @ d / max(d @ d, 1e-30), 0, 1))
+    return float(np.hypot(*(q - a - t * d)))
+
+
+def _rot(poly, ang):
+    c, s = math.cos(ang), math.sin(ang)
+    return [(c * x - s * y, s * x + c * y) for x, y in poly]
+
+
+def _arc_poly(r, a0, a1, max_deg):
+    n = max(1, int(math.ceil(abs(math.degrees(a1 - a0)) / max_deg)))
+    return [_pt(r, a0 + (a1 - a0) * k / n) for k in range(n + 1)]
+
+
+# ---------------------------------------------------------------------- rotor polygons (pole frame)
+def ipm_pole_polygons(r: InteriorPMRotor):
+    """Hole polygons of one pole (axis +x): list of (kind, polygon, magdir_deg) with kind "magnet"/"air"."""
+    R = r.R
+    t, w = r.magnet_thickness, r.magnet_width
+    a = r.half_opening_angle
+    Rb = R - r.bridge
+    out = []
+    legs = {}
+    for side in (1, -1):
+        P0 = np.array([R - r.v_depth, side * 0.5 * r.post])
+        P1 = np.array([Rb * math.cos(a), side * Rb * math.sin(a)])
+        u = (P1 - P0) / np.hypot(*(P1 - P0))
+        n = np.array([u[1], -u[0]]) if side > 0 else np.array([-u[1], u[0]])  # towards the gap
+        # lower edge: P0 - t n + s u; the barrier ends with a cap perpendicular to the leg at the outer
+        # tip P1 (bridge = distance from P1 to the rotor surface; the cap takes t sin(leg angle) of the rib)
+        L0 = P0 - t * n
+        P2 = P1 - t * n
+        wm = min(w, float(np.hypot(*(P1 - P0))))
+        M1 = P0 + wm * u
+        M2 = M1 - t * n
+        legs[side] = (P0, P1, P2, L0, M1, M2, n)
+        mag = [tuple(P0), tuple(M1), tuple(M2), tuple(L0)]
+        out.append(("magnet", mag if _area(mag) > 0 else mag[::-1], math.degrees(math.atan2(n[1], n[0]))))
+        tip = [tuple(M1), tuple(P1), tuple(P2), tuple(M2)]
+        if abs(_area(tip)) > 1e-12:
+            out.append(("air", tip if _area(tip) > 0 else tip[::-1], 0.0))
+    # vertex pocket
+    P0p, L0p, P0m, L0m = legs[1][0], legs[1][3], legs[-1][0], legs[-1][3]
+    if r.post <= 0.0:
+        x_low = (R - r.v_depth) - t / max(math.cos(r.leg_angle), 1e-6)
+        vert = [tuple(P0p), (x_low, 0.0), tuple(L0m)]
+        vert = [tuple(P0p), tuple(L0p), (x_low, 0.0), tuple(L0m)]
+        if abs(_area(vert)) > 1e-12:
+            out.append(("air", vert if _area(vert) > 0 else vert[::-1], 0.0))
+    else:
+        for side, (P0, _, _, L0, _, _, n) in legs.items():
+            # lower line meets y = side*post/2
+            u = np.array([-n[1], n[0]]) * side
+            if abs(u[1]) > 1e-12:
+                s = (side * 0.5 * r.post - L0[1]) / u[1]
+                Q0 = L0 + s * u
+                tri = [tuple(P0), tuple(L0), tuple(Q0)]
+                if abs(_area(tri)) > 1e-12:
+                    out.append(("air", tri if _area(tri) > 0 else tri[::-1], 0.0))
+    return out
+
+
+def spm_pole_polygons(r: SurfacePMRotor, arc_deg: float = 0.5):
+    """Magnet arc of one pole (axis +x): [("magnet", polygon, magdir)] with radial magnetisation."""
+    half = 0.5 * r.pole_arc_ratio * math.pi / r.p
+    outer = _arc_poly(r.R_magnet, -half, half, arc_deg)
+    inner = _arc_poly(r.R_core, half, -half, arc_deg)
+    return [("magnet", outer + inner, None)]
+
+
+# ---------------------------------------------------------------------- builder
+def sector_info(design, sector: str):
+    """(sectors, antiperiodic, sector angle rad) of a sector choice; InputError if the winding lacks it."""
+    if sector not in SECTORS:
+        raise InputError("sector", sector, f"one of {SECTORS}")
+    Q, p = design.stator.Q, design.p
+    lay = np.asarray(design.winding.layout)
+    if sector == "full":
+        return 1, False, 2 * math.pi
+    if sector == "pole":
+        if Q % (2 * p) or not np.array_equal(np.roll(lay, -Q // (2 * p), axis=0)[:, :, 1] * -1, lay[:, :, 1]) \
+                or not np.array_equal(np.roll(lay, -Q // (2 * p), axis=0)[:, :, 0], lay[:, :, 0]):
+            raise InputError("sector", sector, "'pole_pair' or 'full' (winding not antiperiodic over one pole)")
+        return 2 * p, True, math.pi / p
+    if Q % p or not np.array_equal(np.roll(lay, -Q // p, axis=0), lay):
+        raise InputError("sector", sector, "'full' (winding not periodic over one pole pair)")
+    if p == 1:
+        return 1, False, 2 * math.pi
+    return p, False, 2 * math.pi / p
+
+
+def _default_mesh(design, mesh: MeshSpec | None) -> dict:
+    m = mesh or MeshSpec()
+    s = design.stator
+    tau = s.slot_pitch
+    g = design.air_gap + getattr(design.rotor, "sleeve", 0.0) * 0.0
+    k = m.scale
+    return dict(h_gap=m.h_gap or k * min(2.0 * g / 3.0, tau / 8), h_rotor=m.h_rotor or k * tau / 6.0,
+                h_magnet=m.h_magnet or k * min(tau / 6, 0.5 * design.rotor.magnet_thickness),
+                h_stator=m.h_stator or k * tau / 3.5, h_coil=m.h_coil or k * tau / 3.0)
+
+
+def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), sector: str = "pole",
+                  mesh: MeshSpec | None = None, T_magnet_c: float | None = None,
+                  i_dq: tuple | None = None) -> MachineSection:
+    """The cross-section at mechanical rotor angle ``rotor_angle_deg`` (pole 0's axis), phase currents
+    ``i_abc`` (A, peak instantaneous) or ``i_dq`` (A, amplitude-invariant, transformed at the rotor's
+    electrical angle; overrides i_abc). See the module docstring for the model."""
+    s, r, w = design.stator, design.rotor, design.winding
+    p, Q = design.p, s.Q
+    n_sec, anti, span = sector_info(design, sector)
+    h = _default_mesh(design, mesh)
+    T_m = design.T_magnet_c if T_magnet_c is None else T_magnet_c
+    Ri, Ro = 0.5 * s.D_i, 0.5 * s.D_o
+    R = r.R
+    g = Ri - R
+    r1, r2 = R + g / 3.0, R + 2.0 * g / 3.0
+    Rsh = 0.5 * r.D_shaft
+    full = sector == "full"
+    c0 = -math.pi / Q if not full else 0.0
+    c1 = c0 + span
+    th_r = math.radians(rotor_angle_deg)
+    axes = phase_axes(w)
+    theta_e = p * th_r - axes[0]
+    if i_dq is not None:
+        i_abc = tuple(dq_to_abc(i_dq[0], i_dq[1], p * th_r - np.asarray(axes)))
+    a_par = int(w.parallel_paths)
+
+    geo = Geometry(depth=s.L, comment=f"{design.name}: {sector} sector, rotor at {rotor_angle_deg:.4f} deg")
+    H, B = design.steel.bh_arrays()
+    bh = tuple((float(b), float(hh)) for b, hh in zip(B, H) if b > 0 or hh > 0)
+    geo.add_material(Material("stator_steel", bh=bh, lam_fill=s.stacking_factor))
+    rs = design.rotor_steel
+    Hr, Brr = rs.bh_arrays()
+    geo.add_material(Material("rotor_steel", bh=tuple((float(b), float(hh)) for b, hh in zip(Brr, Hr) if b > 0 or hh > 0),
+                              lam_fill=r.stacking_factor))
+    Br = float(design.magnet.Br(T_m))
+    mu_r = float(design.magnet.mu_r)
+    geo.add_material(Material("magnet", mu_x=mu_r, mu_y=mu_r, H_c=Br / (MU0 * mu_r)))
+    geo.add_material(Material("air"))
+    geo.add_material(Material("copper"))
+    geo.add_boundary(Boundary("A0", "dirichlet"))
+    for k, name in enumerate(PHASES):
+        geo.add_circuit(Circuit(name, float(i_abc[k]) / a_par, True))
+
+    seg_keys = set()
+
+    def seg(pa, pb, boundary=None, group=0):
+        na, nb = geo.add_node(*pa, group=group), geo.add_node(*pb, group=group)
+        if na == nb:
+            return
+        key = (min(na, nb), max(na, nb))
+        if key in seg_keys:
+            return
+        seg_keys.add(key)
+        geo.add_segment(pa, pb, boundary=boundary, group=group)
+
+    def arc(rad, a0, a1, max_deg, boundary=None, group=0):
+        """Counter-clockwise arc(s) a0 -> a1 (rad) of radius rad, pieces <= 180 deg (split in <= 90)."""
+        tot = a1 - a0
+        n = max(1, int(math.ceil(math.degrees(tot) / 90.0 - 1e-9)))
+        for k in range(n):
+            b0, b1 = a0 + tot * k / n, a0 + tot * (k + 1) / n
+            geo.add_arc(_pt(rad, b0), _pt(rad, b1), math.degrees(b1 - b0), max_deg, boundary, group)
+
+    def on_cut(q):
+        if full:
+            return None
+        for ci, c in enumerate((c0, c1)):
+            if abs(-math.sin(c) * q[0] + math.cos(c) * q[1]) < 1e-9 and (math.cos(c) * q[0] + math.sin(c) * q[1]) > 0:
+                return ci
+        return None
+
+    cut_radii = {Rsh, R, r1, r2, Ri, Ro}
+
+    # ---- rotor holes / magnets
+    if isinstance(r, InteriorPMRotor):
+        pole_polys = ipm_pole_polygons(r)
+    elif isinstance(r, SurfacePMRotor):
+        pole_polys = spm_pole_polygons(r)
+        cut_radii.discard(R)
+    else:
+        raise InputError("design.rotor", type(r).__name__, "InteriorPMRotor or SurfacePMRotor")
+    area_tol = (0.02e-3) ** 2
+    for j in range(2 * p):
+        ang = th_r + j * math.pi / p
+        sgn = 1.0 if j % 2 == 0 else -1.0
+        for kind, poly, mdir in pole_polys:
+            P = _rot(poly, ang)
+            if not full:
+                P = _clip_wedge(P, c0, c1)
+                if not P or abs(_area(P)) < area_tol:
+                    continue
+            n = len(P)
+            for i in range(n):
+                qa, qb = P[i - 1], P[i]
+                ca, cb = on_cut(qa), on_cut(qb)
+                if ca is not None:
+                    cut_radii.add(math.hypot(*qa))
+                if ca is not None and ca == cb:
+                    continue  # replaced by the cut-line segments
+                seg(qa, qb, group=GROUP_ROTOR)
+            x, y = _interior_point(P)
+            if kind == "magnet":
+                if mdir is None:  # SPM radial: FEMM expression, outwards on N poles
+                    expr = "theta" if sgn > 0 else "theta+180"
+                    geo.add_label(x, y, "magnet", h["h_magnet"], magdir_deg=0.0, group=GROUP_ROTOR, magdir_expr=expr)
+                else:
+                    d = mdir + math.degrees(ang) + (0.0 if sgn > 0 else 180.0)
+                    geo.add_label(x, y, "magnet", h["h_magnet"], magdir_deg=d, group=GROUP_ROTOR)
+            else:
+                geo.add_label(x, y, "air", h["h_magnet"], group=GROUP_ROTOR)
+
+    gap_deg = math.degrees(h["h_gap"] / R)
+    if full:
+        arc(Rsh, 0.0, 2 * math.pi, 3.0, "A0", GROUP_ROTOR)
+        arc(Ro, 0.0, 2 * math.pi, 2.0, "A0", GROUP_STATOR)
+        for rad, grp in ((r1, GROUP_BAND), (r2, GROUP_BAND)):
+            arc(rad, 0.0, 2 * math.pi, gap_deg, None, grp)
+    else:
+        arc(Rsh, c0, c1, 3.0, "A0", GROUP_ROTOR)
+        arc(Ro, c0, c1, 2.0, "A0", GROUP_STATOR)
+        for rad, grp in ((r1, GROUP_BAND), (r2, GROUP_BAND)):
+            arc(rad, c0, c1, gap_deg, None, grp)
+    # rotor surface (IPM: iron/air interface; SPM: the core surface R_core and the sleeve is air)
+    mid = 0.5 * (c0 + c1) if not full else math.pi / (2 * p) + th_r
+    if isinstance(r, InteriorPMRotor):
+        if full:
+            arc(R, 0.0, 2 * math.pi, gap_deg, None, GROUP_ROTOR)
+        else:
+            arc(R, c0, c1, gap_deg, None, GROUP_ROTOR)
+        y_mid = Rsh + 0.5 * (R - r.barrier_depth - Rsh)
+        geo.add_label(*_pt(y_mid, mid), "rotor_steel", h["h_rotor"], group=GROUP_ROTOR)
+        geo.add_label(*_pt(0.5 * (R + r1), mid), "air", h["h_gap"], group=GROUP_ROTOR)
+    else:
+        Rc = r.R_core
+        cut_radii.add(Rc)
+        if full:
+            arc(Rc, 0.0, 2 * math.pi, gap_deg * R / Rc, None, GROUP_ROTOR)
+        else:
+            arc(Rc, c0, c1, gap_deg * R / Rc, None, GROUP_ROTOR)
+        geo.add_label(*_pt(0.5 * (Rsh + Rc), mid), "rotor_steel", h["h_rotor"], group=GROUP_ROTOR)
+        geo.add_label(*_pt(0.5 * (r.R_magnet + r1), mid + 1e-3), "air", h["h_gap"], group=GROUP_ROTOR)
+    geo.add_label(*_pt(0.5 * (r1 + r2), mid + 0.01), "air", h["h_gap"], group=GROUP_BAND)
+
+    # ---- stator: slots whose centres lie in the sector
+    x_tip = Ri + s.tip_height
+    x_bot = Ri + s.slot_depth
+    b0 = 0.5 * s.slot_opening
+    wt, wb = 0.5 * s.slot_width_top, 0.5 * s.slot_width_bottom
+    xb0 = math.sqrt(Ri * Ri - b0 * b0)
+    n_slots = Q if full else int(round(span / (2 * math.pi / Q)))
+    lay = np.asarray(w.layout)
+    tooth_coil = w.coil_pitch == 1
+    opening_angles = []
+    for k in range(n_slots):
+        ak = 2 * math.pi * k / Q
+        # opening (air, open to the gap) and slot body
+        op = [(xb0, -b0), (x_tip, -b0), (x_tip, b0), (xb0, b0)]
+        op = _rot(op, ak)
+        seg(op[0], op[1], group=GROUP_STATOR)
+        seg(op[2], op[3], group=GROUP_STATOR)
+        body = [(x_tip, -wt), (x_tip, -b0), (x_tip, b0), (x_tip, wt), (x_bot, wb), (x_bot, -wb)]
+        bodyr = _rot(body, ak)
+        for i in range(len(bodyr)):
+            seg(bodyr[i - 1], bodyr[i], group=GROUP_STATOR)
+        opening_angles.append((ak - math.asin(b0 / Ri), ak + math.asin(b0 / Ri)))
+        ph_sign = [(int(lay[k, L, 0]), int(lay[k, L, 1])) for L in range(lay.shape[1])]
+        tpc = int(w.turns_per_coil)
+        if len(ph_sign) == 1:
+            x, y = _pt(0.5 * (x_tip + x_bot), ak)
+            ph, sg = ph_sign[0]
+            geo.add_label(x, y, "copper", h["h_coil"], circuit=PHASES[ph], group=GROUP_STATOR, turns=sg * tpc)
+        elif tooth_coil:  # side by side: layer 0 on the +theta half
+            sp = _rot([(x_tip, 0.0), (x_bot, 0.0)], ak)
+            seg(sp[0], sp[1], group=GROUP_STATOR)
+            for L, (ph, sg) in enumerate(ph_sign):
+                off = 0.5 * min(wt, wb) * (1 if L == 0 else -1)
+                x, y = _rot([(0.5 * (x_tip + x_bot), off)], ak)[0]
+                geo.add_label(x, y, "copper", h["h_coil"], circuit=PHASES[ph], group=GROUP_STATOR, turns=sg * tpc)
+        else:  # radial halves: layer 0 near the gap
+            xm = 0.5 * (x_tip + x_bot)
+            wm = 0.5 * (wt + wb)
+            sp = _rot([(xm, -wm), (xm, wm)], ak)
+            seg(sp[0], sp[1], group=GROUP_STATOR)
+            for L, (ph, sg) in enumerate(ph_sign):
+                xx = 0.5 * (x_tip + xm) if L == 0 else 0.5 * (xm + x_bot)
+                x, y = _pt(xx, ak)
+                geo.add_label(x, y, "copper", h["h_coil"], circuit=PHASES[ph], group=GROUP_STATOR, turns=sg * tpc)
+    # bore arcs (tooth faces)
+    for k in range(n_slots):
+        a_start = opening_angles[k][1]
+        if k + 1 < n_slots:
+            a_end = opening_angles[k + 1][0]
+        else:
+            a_end = opening_angles[0][0] + 2 * math.pi if full else c1
+        arc(Ri, a_start, a_end, gap_deg, None, GROUP_STATOR)
+    if not full:
+        arc(Ri, c0, opening_angles[0][0], gap_deg, None, GROUP_STATOR)
+    geo.add_label(*_pt(0.5 * (Ro + x_bot), mid), "stator_steel", h["h_stator"], group=GROUP_STATOR)
+    geo.add_label(*_pt(0.5 * (r2 + Ri), mid + 0.013), "air", h["h_gap"], group=GROUP_STATOR)
+
+    # ---- cut lines
+    if not full:
+        kind = "antiperiodic" if anti else "periodic"
+        radii = sorted(cut_radii)
+        merged = [radii[0]]
+        for q in radii[1:]:
+            if q - merged[-1] > 1e-8:
+                merged.append(q)
+        for i in range(len(merged) - 1):
+            name = f"cut{i}"
+            geo.add_boundary(Boundary(name, kind))
+            for c in (c0, c1):
+                geo.add_segment(_pt(merged[i], c), _pt(merged[i + 1], c), boundary=name)
+    return MachineSection(geo, n_sec, anti, (math.degrees(c0), math.degrees(c1)), (r1, r2), axes,
+                          float(rotor_angle_deg), float(theta_e), a_par, Ri, x_tip, x_bot, p,
+                          {"i_abc": tuple(float(v) for v in i_abc), "Br": Br, "mu_r": mu_r, "T_magnet_c": T_m,
+                           "mesh": h})
+
+
+def machine_geometry(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), sector: str = "pole",
+                     mesh: MeshSpec | None = None, T_magnet_c: float | None = None,
+                     i_dq: tuple | None = None) -> Geometry:
+    """The :class:`Geometry` of :func:`build_section` (same arguments)."""
+    return build_section(design, rotor_angle_deg, i_abc, sector, mesh, T_magnet_c, i_dq).geometry
+
+
+def d_axis_angle_deg(design) -> float:
+    """Mechanical rotor angle (deg) at which the d axis (pole 0) is aligned with phase A (theta_e = 0)."""
+    return math.degrees(phase_axes(design.winding)[0] / design.p)
