@@ -96,8 +96,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "max_current_rms_a": Field("float", 1, 5000),
         "max_current_density_a_per_mm2": Field("float", 1, 60),
         "max_speed_rpm": Field("float", 100, 200000, scale=RPM, required=True),
-        "voltage_utilisation": Field("float", 0.5, 1.0, default=0.95,
-                                     doc="fraction of the linear SVPWM limit u_dc/sqrt(3) used"),
+        "voltage_utilisation": Field("float", 0.5, 1.1027, default=0.95,
+                                     doc="fraction of the linear SVPWM limit u_dc/sqrt(3) used (six-step: 2 sqrt(3)/pi = 1.1027)"),
     },
     "temperatures": {
         "winding_c": Field("float", -40, 250, default=100.0),

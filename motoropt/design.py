@@ -213,7 +213,7 @@ class Design:
             region_mass=(ms["stator_teeth"], ms["stator_yoke"]),
             kh=(st.kh, st.kh), kc=(st.kc, st.kc), ke=(st.ke, st.ke), k_build=(1.5, 1.5),
             magnet_eddy_coeff=self.magnet_eddy_coeff(),
-            bearing_torque=self.bearing_drag_torque(), r_rotor=0.5 * self.rotor.D_r, L_rotor=self.rotor.L,
+            T_b0=self.bearing_drag_torque(), rotor_radius=0.5 * self.rotor.D_r, stack_length=self.rotor.L,
             air_gap=self.air_gap,
         )
         lim = Limits(u_dc=self.u_dc, i_max=self.i_max, speed_max=self.speed_max,
