@@ -117,7 +117,8 @@ def stress_tensor_weight(p: Problem, group: int) -> np.ndarray:
         Kff = K[fi][:, fi].tocsc()
         Kff = Kff + sp.identity(fi.size, format="csc") * (1e-12 * Kff.diagonal().mean())
         rhs = -(K[fi] @ w)
-        w[fi] = splu(Kff).solve(rhs)
+        w[fi] = splu(Kff, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                     options={"SymmetricMode": True}).solve(rhs)
     return w
 
 

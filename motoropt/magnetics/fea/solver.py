@@ -15,7 +15,9 @@ Physics and assumptions:
   A_slave = A_master and anti-periodic A_slave = -A_master between the two segments/arcs of a pair
   (slave nodes interpolated linearly on the master side when meshes differ).
 - discretisation: first-order triangles; constraints eliminated by A = T a + g; Newton-Raphson
-  on the reduced system with a backtracking line search; SuperLU (``permc_spec="MMD_AT_PLUS_A"``).
+  on the reduced system with a backtracking line search; SuperLU (``permc_spec="MMD_AT_PLUS_A"``,
+  symmetric mode without pivoting: the reduced Jacobian is symmetric positive definite for monotone
+  B-H curves).
   Convergence: ||r|| / ||r(A = g)|| < tol (relative residual of the reduced system).
 """
 
@@ -40,6 +42,7 @@ from .geometry2d import Geometry, arc_center
 from .mesh import Mesh, build_mesh
 
 N_TABLE = 2001
+_LU_OPTS = {"SymmetricMode": True}
 
 
 # ---------------------------------------------------------------------- materials
@@ -568,7 +571,8 @@ def solve(p: Problem, currents: dict | None = None, A0: np.ndarray | None = None
         data = _scatter(Je.ravel(), p.ent, p.coef, p.idx, p.indptr[-1])
         Jm = sp.csc_matrix((data, p.indices, p.indptr), shape=(p.n_free, p.n_free))
         try:
-            lu = splu(Jm, permc_spec="MMD_AT_PLUS_A")
+            # symmetric positive definite: no pivoting keeps the fill-reducing order (10x faster)
+            lu = splu(Jm, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options=_LU_OPTS)
         except RuntimeError as exc:
             raise ConvergenceError(f"singular system ({exc}): is the field fixed somewhere "
                                    "(a Dirichlet boundary)?", hist) from None

@@ -1,0 +1,164 @@
+"""Drive FEMM 4.2 through pyfemm (``mi_*`` calls) from a :class:`~.geometry2d.Geometry`.
+
+pyfemm talks to FEMM (on Linux through wine) and waits forever when FEMM does not answer, so every
+call goes through :class:`FemmSession`, which runs it in a worker thread with a timeout and raises
+:class:`FemmError` (a MotoroptError) saying what to do. ``femm_available()`` never hangs: it only
+checks that pyfemm imports and that a FEMM executable (or wine) can be found, without starting FEMM.
+Fallback when FEMM is absent: the embedded solver (``motoropt.magnetics.fea.solve_fem_file`` or
+``build_problem`` + ``solve``), which reads the same .fem file.
+
+``run_femm(geom, femm_module=...)`` builds the model (materials, boundaries, circuits, points,
+segments, arcs, labels), saves the .fem, meshes, solves, and reads circuit currents/flux linkages
+and optionally the weighted-stress-tensor torque of a group (FEMM's block integral 22). A fake module
+recording the calls can be passed for testing.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import importlib
+import math
+import os
+import shutil
+import tempfile
+
+from motoropt.errors import MotoroptError
+
+from .geometry2d import NO_MESH, Geometry, arc_center
+
+FALLBACK = ("use the embedded solver instead: motoropt.magnetics.fea.solve_fem_file(path) "
+            "or `motoropt fea solve FILE.fem`")
+
+
+class FemmError(MotoroptError):
+    """FEMM is missing, failed, or did not answer in time."""
+
+
+def femm_available() -> bool:
+    """True when pyfemm imports and FEMM looks installed (never starts FEMM, never blocks)."""
+    try:
+        importlib.import_module("femm")
+    except Exception:
+        return False
+    if os.name == "nt":
+        return True
+    if shutil.which("wine") is None:
+        return False
+    prefix = os.environ.get("WINEPREFIX", os.path.expanduser("~/.wine"))
+    for sub in ("drive_c/femm42/bin/femm.exe", "drive_c/Program Files/femm42/bin/femm.exe",
+                "drive_c/Program Files (x86)/femm42/bin/femm.exe"):
+        if os.path.exists(os.path.join(prefix, sub)):
+            return True
+    return False
+
+
+class FemmSession:
+    """Calls into a pyfemm-like module with a timeout per call (seconds)."""
+
+    def __init__(self, module, timeout_s: float = 60.0):
+        self.m = module
+        self.timeout_s = float(timeout_s)
+        self._pool = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="femm")
+
+    def call(self, name: str, *args):
+        fn = getattr(self.m, name, None)
+        if fn is None:
+            raise FemmError(f"pyfemm has no function {name}")
+        fut = self._pool.submit(fn, *args)
+        try:
+            return fut.result(timeout=self.timeout_s)
+        except cf.TimeoutError:
+            raise FemmError(f"FEMM did not answer {name}{args!r} within {self.timeout_s:g} s "
+                            f"(is FEMM/wine running?); {FALLBACK}") from None
+        except FemmError:
+            raise
+        except Exception as exc:
+            raise FemmError(f"FEMM call {name} failed: {exc}; {FALLBACK}") from None
+
+    def close(self):
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _mm(v):
+    return v * 1e3
+
+
+def build_in_femm(s: FemmSession, geom: Geometry) -> None:
+    """Issue the mi_* calls that draw ``geom`` (lengths in millimetres)."""
+    geom = geom.split_at_nodes()
+    geom.validate()
+    s.call("newdocument", 0)
+    s.call("mi_probdef", 0, "millimeters", "planar", 1e-8, _mm(geom.depth), 30)
+    for m in geom.materials.values():
+        s.call("mi_addmaterial", m.name, m.mu_x, m.mu_y, m.H_c, m.J_a_per_m2 * 1e-6, m.sigma_ms, 0, 0,
+               m.lam_fill, m.lam_type, 0, 0, 0, 0)
+        for B, H in m.bh:
+            s.call("mi_addbhpoint", m.name, B, H)
+    for b in geom.boundaries.values():
+        fmt = {"dirichlet": 0, "neumann": 2, "periodic": 4, "antiperiodic": 5}[b.kind]
+        # FEMM's A_1, A_2 multiply coordinates in drawing units (mm here)
+        s.call("mi_addboundprop", b.name, b.a0, b.a1 * 1e-3, b.a2 * 1e-3, 0, 0, 0, 0, 0, fmt, 0, 0)
+    for c in geom.circuits.values():
+        s.call("mi_addcircprop", c.name, c.current_a, 1 if c.series else 0)
+    for x, y in geom.nodes:
+        s.call("mi_addnode", _mm(x), _mm(y))
+    for sg in geom.segments:
+        (x0, y0), (x1, y1) = geom.nodes[sg.n0], geom.nodes[sg.n1]
+        s.call("mi_addsegment", _mm(x0), _mm(y0), _mm(x1), _mm(y1))
+        xm, ym = 0.5 * (x0 + x1), 0.5 * (y0 + y1)
+        s.call("mi_selectsegment", _mm(xm), _mm(ym))
+        s.call("mi_setsegmentprop", sg.boundary or "<None>", _mm(sg.max_side_length) if sg.max_side_length > 0 else 0,
+               1 if sg.max_side_length <= 0 else 0, int(sg.hidden), sg.group)
+        s.call("mi_clearselected")
+    for a in geom.arcs:
+        p0, p1 = geom.nodes[a.n0], geom.nodes[a.n1]
+        s.call("mi_addarc", _mm(p0[0]), _mm(p0[1]), _mm(p1[0]), _mm(p1[1]), a.angle_deg, a.max_seg_deg)
+        c = arc_center(p0, p1, a.angle_deg)
+        r = math.hypot(p0[0] - c[0], p0[1] - c[1])
+        am = math.atan2(p0[1] - c[1], p0[0] - c[0]) + math.radians(a.angle_deg) / 2
+        s.call("mi_selectarcsegment", _mm(c[0] + r * math.cos(am)), _mm(c[1] + r * math.sin(am)))
+        s.call("mi_setarcsegmentprop", a.max_seg_deg, a.boundary or "<None>", int(a.hidden), a.group)
+        s.call("mi_clearselected")
+    for lab in geom.labels:
+        s.call("mi_addblocklabel", _mm(lab.x), _mm(lab.y))
+        s.call("mi_selectlabel", _mm(lab.x), _mm(lab.y))
+        auto = lab.mesh_size <= 0
+        s.call("mi_setblockprop", NO_MESH if lab.material == NO_MESH else lab.material, 1 if auto else 0,
+               0 if auto else _mm(lab.mesh_size), lab.circuit or "<None>", lab.magdir_expr or lab.magdir_deg,
+               lab.group, lab.turns)
+        s.call("mi_clearselected")
+
+
+def run_femm(geom: Geometry, torque_group: int | None = None, femm_module=None, timeout_s: float = 120.0,
+             workdir: str | None = None) -> dict:
+    """Build, mesh, solve and post-process ``geom`` in FEMM; same keys as solve_fem_file (no mesh counts).
+
+    Raises FemmError (with the fallback) if FEMM is missing or does not answer within ``timeout_s``.
+    """
+    if femm_module is None:
+        if not femm_available():
+            raise FemmError(f"FEMM 4.2 / pyfemm not found; {FALLBACK}")
+        femm_module = importlib.import_module("femm")
+    s = FemmSession(femm_module, timeout_s)
+    try:
+        s.call("openfemm", 1)
+        build_in_femm(s, geom)
+        d = workdir or tempfile.mkdtemp(prefix="motoropt_femm_")
+        path = os.path.join(d, "model.fem")
+        s.call("mi_saveas", path)
+        s.call("mi_createmesh")
+        s.call("mi_analyze", 1)
+        s.call("mi_loadsolution")
+        out = {"circuits": {}}
+        for name in geom.circuits:
+            props = s.call("mo_getcircuitproperties", name)
+            out["circuits"][name] = {"current_a": float(props[0]), "flux_linkage_wb": float(props[2])}
+        if torque_group is not None:
+            s.call("mo_groupselectblock", int(torque_group))
+            out["torque_nm"] = float(s.call("mo_blockintegral", 22))
+            s.call("mo_clearblock")
+        s.call("closefemm")
+        out["fem_file"] = path
+        return out
+    finally:
+        s.close()
