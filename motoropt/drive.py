@@ -131,32 +131,33 @@ def _iq_lim(i_d, i_max, iqa):
 
 @njit(cache=True)
 def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, rtol):
-    """i_q in [-iq_lim, iq_lim] with T_shaft(i_d, i_q) = T by the Illinois method; (ok, i_q).
+    """i_q in [-iq_lim, iq_lim] with T_shaft(i_d, i_q) = T by the Illinois method; (ok, i_q, short).
 
     Converged when |T_shaft - T| <= rtol max(1, |T|) N m (or the bracket is below 1e-13 iq_lim).
+    When T is out of reach, ok is False and short > 0 is the torque shortfall at the current limit, N m.
     """
     ftol = rtol * max(1.0, abs(T))
     g0 = _eval(i_d, 0.0, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0] - T
     if g0 == 0.0:
-        return True, 0.0
+        return True, 0.0, 0.0
     if iq_lim <= 0.0:
-        return False, 0.0
+        return False, 0.0, abs(g0)
     if g0 < 0.0:
         a, ga = 0.0, g0
         b = iq_lim
         gb = _eval(i_d, b, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0] - T
         if gb < 0.0:
-            return False, b
+            return False, b, -gb
     else:
         b, gb = 0.0, g0
         a = -iq_lim
         ga = _eval(i_d, a, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0] - T
         if ga > 0.0:
-            return False, a
+            return False, a, ga
     if abs(ga) <= ftol:
-        return True, a
+        return True, a, 0.0
     if abs(gb) <= ftol:
-        return True, b
+        return True, b, 0.0
     xtol = 1e-13 * iq_lim
     # Illinois: (a, ga) and (b, gb) bracket the root (opposite signs); b is the latest iterate
     c = b
@@ -164,15 +165,15 @@ def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc,
         c = b - gb * (b - a) / (gb - ga)
         gc = _eval(i_d, c, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0] - T
         if abs(gc) <= ftol:
-            return True, c
+            return True, c, 0.0
         if gc * gb < 0.0:
             a, ga = b, gb
         else:
             ga *= 0.5
         b, gb = c, gc
         if abs(b - a) <= xtol:
-            return True, c
-    return True, c
+            return True, c, 0.0
+    return True, c, 0.0
 
 
 @njit(cache=True)
@@ -180,12 +181,13 @@ def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud,
     """Score of the current vector on the torque curve at i_d: (score, i_q, status).
 
     score = loss (copper + iron + magnet, or copper only for mode 1) when feasible; a penalty that
-    grows with the voltage excess over the limit; _PEN_I when T is out of reach at this i_d.
+    grows with the voltage excess over the limit; when T is out of reach at this i_d, a larger penalty
+    growing with the torque shortfall (so the refinement moves towards the reachable window).
     """
     lim = _iq_lim(i_d, i_max, iqa)
-    ok, iq = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, rtol)
+    ok, iq, short = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, rtol)
     if not ok:
-        return _PEN_I, iq, CURRENT_LIMIT
+        return _PEN_I * (1.0 + short / max(1.0, abs(T))), iq, CURRENT_LIMIT
     _, _, pd, pq, p_fe, p_mag = _eval(i_d, iq, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
     vd = R * i_d - w_e * pq
     vq = R * iq + w_e * pd
@@ -196,6 +198,41 @@ def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud,
     if mode == 0:
         loss += p_fe + p_mag
     return loss, iq, OK
+
+
+@njit(cache=True)
+def _vexcess(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc):
+    """|v| - v_max (1 - 1e-9) on the torque curve at i_d, V (+v_max when T is out of reach here).
+
+    The 1e-9 margin keeps the located boundary feasible after the final, tighter i_q solve."""
+    lim = _iq_lim(i_d, i_max, iqa)
+    ok, iq, _ = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
+    if not ok:
+        return v_max
+    return _voltage(i_d, iq, w_e, R, ida, iqa, G, ud, uq) - v_max * (1.0 - 1e-9)
+
+
+@njit(cache=True)
+def _voltage_boundary(xf, xi, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc):
+    """i_d where the torque curve meets the voltage limit, between feasible xf and infeasible xi
+    (Illinois on |v| - v_max); returns the feasible end of the final bracket."""
+    a, ga = xf, _vexcess(xf, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
+    b, gb = xi, _vexcess(xi, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
+    if ga > 0.0:
+        return xf
+    for _ in range(100):
+        if abs(b - a) <= 1e-9 * i_max or gb == ga:
+            break
+        c = b - gb * (b - a) / (gb - ga)
+        gc = _vexcess(c, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
+        if gc * gb < 0.0:
+            a, ga = b, gb
+        else:
+            ga *= 0.5
+        b, gb = c, gc
+        if abs(gc) <= 1e-10 * v_max and gc <= 0.0:
+            return c
+    return a if ga <= 0.0 else b
 
 
 @njit(cache=True, inline="always")
@@ -296,20 +333,55 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
     best_k = 0
     any_torque = False
     step = (hi - lo) / (n_scan - 1)
+    status = np.empty(n_scan, np.int64)
     for k in range(n_scan):
         s, iq, st = _phi(lo + k * step, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
+        status[k] = st
         if st != CURRENT_LIMIT:
             any_torque = True
         if s < best_s:
             best_s, best_k = s, k
-    if not any_torque:
-        out[O_REASON] = CURRENT_LIMIT
-        return
-    # Brent refinement on [i_d(k-1), i_d(k+1)]
     a = lo + max(best_k - 1, 0) * step
     b = lo + min(best_k + 1, n_scan - 1) * step
-    xbest, fbest = _brent_min(0, a, b, lo + best_k * step, best_s, 1e-6 * i_max, T, 1.0, w_m, w_e, f_e, R,
-                              p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
+    xk = lo + best_k * step
+    side = 0  # +1: voltage limit between best and its right neighbour, -1: left, 0: none
+    if best_s < _PEN_V:
+        if best_k + 1 < n_scan and status[best_k + 1] == VOLTAGE_LIMIT:
+            side = 1
+        elif best_k > 0 and status[best_k - 1] == VOLTAGE_LIMIT:
+            side = -1
+    done = False
+    x0, f0 = xk, best_s
+    if side != 0:
+        # the optimum is on the voltage limit unless the loss still falls into the feasible side:
+        # locate the limit by root finding (fast) instead of letting Brent crawl along the penalty jump
+        xn = b if side == 1 else a
+        xb = _voltage_boundary(xk, xn, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
+        fb = _phi(xb, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)[0]
+        delta = 1e-3 * step
+        xin = xb - side * delta
+        fin = _phi(xin, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)[0]
+        if fb < _PEN_V and fb <= fin:
+            xbest, fbest = xb, fb
+            done = True
+        else:
+            if side == 1:
+                b = xb
+            else:
+                a = xb
+            if fin < f0 and a < xin < b:
+                x0, f0 = xin, fin
+            elif fb < f0:
+                x0, f0 = xb, fb
+    if not done:
+        # Brent refinement on the bracket around the best scan point
+        if not (a < x0 < b):
+            x0, f0 = xk, best_s
+        xbest, fbest = _brent_min(0, a, b, x0, f0, 1e-6 * i_max, T, 1.0, w_m, w_e, f_e, R,
+                                  p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
+    if fbest >= _PEN_I:
+        out[O_REASON] = CURRENT_LIMIT
+        return
     if fbest >= _PEN_V:
         out[O_REASON] = VOLTAGE_LIMIT
         return
@@ -451,7 +523,7 @@ def _pack(model: MachineModel):
 
 
 def solve_operating_points(model: MachineModel, speed, torque, strategy: str = "min_loss",
-                           n_scan: int = 24) -> dict:
+                           n_scan: int = 12) -> dict:
     """Control + losses on arrays of points.
 
     Args:
@@ -482,7 +554,7 @@ def solve_operating_points(model: MachineModel, speed, torque, strategy: str = "
     return res
 
 
-def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, speeds, n_scan: int = 48) -> dict:
+def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, speeds, n_scan: int = 24) -> dict:
     """Torque-speed envelope: maximum motoring shaft torque and maximum generating torque magnitude.
 
     For each mechanical speed (rad/s) the shaft torque is maximised over i_d with i_q as large as
