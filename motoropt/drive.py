@@ -21,10 +21,14 @@ Model and conventions (SI, peak phase quantities, amplitude-invariant dq; see mo
 Control: for each point (w_m, T) the current vector minimising copper + iron + magnet loss (the
 mechanical loss does not depend on current) subject to shaft torque T, |i| <= i_max (and the map's
 range: no extrapolation beyond the FluxMap) and |v| <= v_max. Algorithm per point, all in one numba
-kernel: scan ``n_scan`` values of i_d over the map/current range, solve i_q on the torque curve by
-the Illinois (modified regula-falsi) method inside the bracket [-i_q,lim, i_q,lim], score each by its
-loss (or, if over the voltage limit, by a penalty growing with the excess voltage), then refine
-around the best by golden-section search. This yields MTPA at low speed (copper dominates), more
+kernel: scan ``n_scan`` values of i_d over the map/current range; at each, solve i_q on the torque
+curve by the Illinois (modified regula-falsi) method inside [-i_q,lim, i_q,lim] and score the point
+by its loss (or, over the voltage limit, by a penalty growing with the excess voltage; where the
+torque is out of reach, by a larger penalty growing with the shortfall). Around the best candidate:
+if a neighbour violates the voltage limit, the limit is located by root finding on |v| - v_max
+along the torque curve and kept when the loss still falls towards it (field weakening); otherwise
+(or if the loss turns back) Brent's parabolic/golden minimisation refines i_d to 1e-6 i_max. The
+final i_q is solved to 1e-13 relative torque. This yields MTPA at low speed (copper dominates), more
 negative i_d where iron loss pays for it, flux weakening above base speed and MTPV at high speed.
 ``strategy="mtpa"`` minimises copper loss only (classical MTPA + flux weakening) for comparison.
 """
@@ -516,6 +520,9 @@ _STRATEGIES = {"min_loss": 0, "mtpa": 1}
 
 def _pack(model: MachineModel):
     fmap = model.fluxmap
+    if model.limits.i_max > fmap.i_max * (1 + 1e-9):
+        raise InputError("limits.i_max", model.limits.i_max,
+                         f"<= the current the flux map covers ({fmap.i_max:g} A; kernels never extrapolate)")
     lv, rc = pack_loss_params(model.loss_params, fmap)
     ida, iqa, G, ud, uq = fluxmap_stack(fmap)
     lim = np.array([model.limits.i_max, model.limits.v_max, model.limits.speed_max])

@@ -224,6 +224,8 @@ def test_infeasible_points_raise_and_report_reason():
         operating_point(m, -5.0, 10.0)
     with pytest.raises(InputError, match="u_dc"):
         Limits(u_dc=-1.0, i_max=10.0, speed_max=10.0)
+    with pytest.raises(InputError, match="i_max"):  # map covers 250 A only
+        solve_operating_points(MachineModel(m.fluxmap, m.loss_params, Limits(300.0, 300.0, 2000.0)), 10.0, 1.0)
 
 
 def test_operating_point_dict_keys():
