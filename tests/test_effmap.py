@@ -1,6 +1,5 @@
 """Efficiency map (motoropt.effmap): conservation, definitions, envelope, min-loss vs MTPA, look-up."""
 
-import math
 
 import numpy as np
 import pytest
