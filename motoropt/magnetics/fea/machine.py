@@ -55,8 +55,7 @@ SECTORS = ("pole", "pole_pair", "full")
 class MeshSpec:
     """Element sizes (FEMM mesh size d, m) of the machine model; None = derived from the design.
 
-    gap_layers: air-gap layers (3: rotor side, Arkkio band, stator side); h_gap: element size in the gap
-    (default the gap thickness / layers * 2); h_rotor, h_magnet, h_stator, h_coil: region sizes
+    h_gap: element size in the air gap (default the thickness of one of its three layers, g/3); h_rotor, h_magnet, h_stator, h_coil: region sizes
     (defaults scale with the slot pitch); scale multiplies all defaults (smaller = finer).
     """
 
@@ -93,6 +92,18 @@ class MachineSection:
     R_tooth_root: float
     p: int
     info: dict = field(default_factory=dict)
+
+    def torque(self, sol) -> float:
+        """Arkkio torque of the full machine, N m, from the middle air-gap layer.
+
+        post.arkkio_torque keeps elements whose nodes lie within 1e-9 r2 of the band; Triangle's Steiner
+        points on the polygonal arcs sit up to the chord sag s = h^2 / (8 r) inside, so the band is
+        widened by 2 s and the result rescaled by the band thickness (exactly the same element set)."""
+        from .post import arkkio_torque
+
+        r1, r2 = self.r_band
+        d = self.info["band_tol"]
+        return arkkio_torque(sol, r1 - d, r2 + d) * (r2 - r1 + 2 * d) / (r2 - r1) * self.sectors
 
     def phase_flux_linkage(self, circuit_psi: dict) -> np.ndarray:
         """Phase flux linkages (3,), Wb, of the full machine from the modelled circuits' (post.flux_linkage)."""
@@ -311,9 +322,9 @@ def _default_mesh(design, mesh: MeshSpec | None) -> dict:
     tau = s.slot_pitch
     g = design.air_gap + getattr(design.rotor, "sleeve", 0.0) * 0.0
     k = m.scale
-    return dict(h_gap=m.h_gap or k * min(2.0 * g / 3.0, tau / 8), h_rotor=m.h_rotor or k * tau / 6.0,
-                h_magnet=m.h_magnet or k * min(tau / 6, 0.5 * design.rotor.magnet_thickness),
-                h_stator=m.h_stator or k * tau / 3.5, h_coil=m.h_coil or k * tau / 3.0)
+    return dict(h_gap=m.h_gap or k * min(g / 3.0, tau / 16), h_rotor=m.h_rotor or k * tau / 12.0,
+                h_magnet=m.h_magnet or k * min(tau / 12, 0.25 * design.rotor.magnet_thickness),
+                h_stator=m.h_stator or k * tau / 7.0, h_coil=m.h_coil or k * tau / 6.0)
 
 
 def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), sector: str = "pole",
@@ -532,7 +543,8 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
     return MachineSection(geo, n_sec, anti, (math.degrees(c0), math.degrees(c1)), (r1, r2), axes,
                           float(rotor_angle_deg), float(theta_e), a_par, Ri, x_tip, x_bot, p,
                           {"i_abc": tuple(float(v) for v in i_abc), "Br": Br, "mu_r": mu_r, "T_magnet_c": T_m,
-                           "mesh": h})
+                           "mesh": h,
+                           "band_tol": 2.0 * r2 * (1.0 - math.cos(math.radians(gap_deg) / 2.0)) + 1e-9 * r2})
 
 
 def machine_geometry(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), sector: str = "pole",
