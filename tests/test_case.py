@@ -1,0 +1,119 @@
+"""Case loading and validation: every bad input is an InputError naming the field."""
+
+import copy
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from motoropt.case import load_case, parse_case
+from motoropt.design import design_from_values
+from motoropt.errors import InputError, MotoroptError
+
+CASE = Path(__file__).parents[1] / "cases" / "prius2004.toml"
+RAW = tomllib.loads(CASE.read_text())
+
+
+def _mod(section, key, value):
+    d = copy.deepcopy(RAW)
+    d[section][key] = value
+    return d
+
+
+def _design(data):
+    c = parse_case(data)
+    return design_from_values(c.nominal(), c.free)
+
+
+@pytest.mark.parametrize("section,key,value,field", [
+    ("rotor", "magnet", "unobtainium", "rotor.magnet"),
+    ("stator", "steel", "M999", "stator.steel"),
+    ("stator", "stack_length_mm", -5, "stator.stack_length_mm"),
+    ("stator", "bore_diameter_mm", 300, "stator.bore_diameter_mm"),
+    ("stator", "slot_depth_mm", 60, "stator.slot_depth_mm"),
+    ("stator", "slot_width_top_mm", 12, "stator.slot_width_top_mm"),
+    ("rotor", "magnet_width_mm", 30, "rotor.magnet_width_mm"),
+    ("rotor", "bridge_mm", 0.1, "rotor.bridge_mm"),
+    ("rotor", "v_opening_mm", 70, "rotor.v_opening_mm"),
+    ("rotor", "magnet_thickness_mm", 30, "rotor.magnet_thickness_mm"),
+    ("winding", "turns_per_coil", 0, "winding.turns_per_coil"),
+    ("winding", "parallel_paths", 3, "winding.parallel_paths"),
+    ("limits", "dc_link_voltage_v", "high", "limits.dc_link_voltage_v"),
+    ("stator", "stack_length_mm", [100, 50], "stator.stack_length_mm"),
+    ("machine", "topology", "switched_reluctance", "machine.topology"),
+    ("stator", "slot_widht_top_mm", 5, "stator.slot_widht_top_mm"),
+])
+def test_bad_values_name_the_field(section, key, value, field):
+    with pytest.raises(InputError) as e:
+        _design(_mod(section, key, value))
+    assert e.value.field.startswith(field), str(e.value)
+    assert field in str(e.value)
+
+
+def test_unknown_cycle_and_slot_pole_combination():
+    d = copy.deepcopy(RAW)
+    d["cycles"]["names"] = ["wltc3b", "moon_landing"]
+    with pytest.raises(InputError, match="cycles.names"):
+        _design(d)
+    d = copy.deepcopy(RAW)
+    d["stator"]["slots"] = 50  # 50 slots / 8 poles cannot make a balanced three-phase winding
+    with pytest.raises(InputError, match="winding"):
+        _design(d)
+
+
+def test_ranges_make_variables_and_nominal_midpoint():
+    d = copy.deepcopy(RAW)
+    d["stator"]["stack_length_mm"] = [70, 90]
+    d["winding"]["turns_per_coil"] = {"min": 7, "max": 12, "nominal": 9}
+    d["rotor"]["magnet"] = ["prius2004", "N42UH"]
+    c = parse_case(d)
+    paths = {v.path: v for v in c.variables}
+    assert paths["stator.stack_length_mm"].lo == 70 and paths["stator.stack_length_mm"].hi == 90
+    assert c.values["stator"]["stack_length_mm"] == 80
+    assert c.values["winding"]["turns_per_coil"] == 9
+    assert paths["rotor.magnet"].choices == ("prius2004", "N42UH")
+    assert c.values["rotor"]["magnet"] == "prius2004"
+
+
+def test_missing_file_and_bad_toml(tmp_path):
+    with pytest.raises(InputError, match="case"):
+        load_case(tmp_path / "nope.toml")
+    p = tmp_path / "bad.toml"
+    p.write_text("[machine\nname = 1")
+    with pytest.raises(InputError, match="valid TOML"):
+        load_case(p)
+
+
+# --- fuzzing: no input produces anything but a MotoroptError -------------------------------------
+_numeric = [(s, k) for s, sec in RAW.items() for k, v in sec.items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)]
+_values = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True, width=64),
+    st.integers(min_value=-10**6, max_value=10**6),
+    st.text(max_size=5), st.booleans(), st.none(),
+    st.lists(st.floats(-1e4, 1e4), max_size=3),
+    st.dictionaries(st.sampled_from(["min", "max", "nominal", "x"]), st.floats(-1e4, 1e4), max_size=3),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_numeric), _values, st.floats(0.2, 3.0)), min_size=1, max_size=4))
+def test_fuzz_loader_and_geometry(mutations):
+    """Random values (wrong types, NaN, ranges, scaled dimensions) in the Prius case: loading and
+    building the design either succeed or raise a MotoroptError; nothing else escapes."""
+    d = copy.deepcopy(RAW)
+    for (sec, key), val, scale in mutations:
+        if val is None:
+            val = d[sec][key] * scale if isinstance(d[sec][key], float) else d[sec][key]
+        d[sec][key] = val
+    try:
+        design = _design(d)
+    except MotoroptError:
+        return
+    # a design that builds must also give a flux map or a clear error
+    try:
+        design.fluxmap()
+    except MotoroptError:
+        pass

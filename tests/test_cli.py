@@ -1,0 +1,105 @@
+"""The command-line contract: commands, flags, JSON keys, exit codes, one-line errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).parents[1]
+CASE = ROOT / "cases" / "prius2004.toml"
+
+
+def run(*args, check=True):
+    r = subprocess.run([sys.executable, "-m", "motoropt", *map(str, args)], capture_output=True, text=True,
+                       cwd=ROOT, timeout=300)
+    if check:
+        assert r.returncode == 0, r.stderr
+    return r
+
+
+@pytest.fixture(scope="module")
+def evaluated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ev")
+    r = run("evaluate", CASE, "--json", "--out", out / "res.h5", "--plots", out / "plots")
+    return json.loads(r.stdout), out
+
+
+def test_evaluate_json_keys(evaluated):
+    k, _ = evaluated
+    for key in ("peak_torque_nm", "peak_power_kw", "max_speed_rpm", "motor_mass_kg", "magnet_mass_kg",
+                "rare_earth_mass_kg", "dysprosium_mass_kg", "motor_power_density_kw_per_kg"):
+        assert isinstance(k[key], (int, float)), key
+    assert set(k["cycles"]) == {"wltc3b", "udds", "hwfet"}
+    for c in k["cycles"].values():
+        assert set(c) >= {"motor_efficiency", "energy_in_wh", "energy_out_wh", "loss_wh"}
+        assert 0.5 < c["motor_efficiency"] < 1.0
+        assert c["loss_wh"] == pytest.approx(c["energy_in_wh"] - c["energy_out_wh"], rel=1e-9)
+    assert k["rare_earth_mass_kg"] < k["magnet_mass_kg"]
+    assert k["motor_power_density_kw_per_kg"] == pytest.approx(k["peak_power_kw"] / k["motor_mass_kg"])
+
+
+def test_result_file_layout(evaluated):
+    k, out = evaluated
+    with h5py.File(out / "res.h5") as f:
+        assert f.attrs["format"] == "motoropt-result"
+        assert json.loads(f["kpis"].attrs["json"])["peak_torque_nm"] == pytest.approx(k["peak_torque_nm"])
+        eff = f["map/efficiency"][()]
+        assert eff.shape == (len(f["map/torque_nm"]), len(f["map/speed_rpm"]))
+        for kind in ("copper", "iron", "magnet", "mechanical"):
+            assert f[f"map/losses/{kind}"].shape == eff.shape
+        assert np.nanmax(eff) < 1.0
+        c = f["cycles/wltc3b"]
+        assert len(c["speed_rpm"]) == len(c["torque_nm"]) == 1800
+        assert c.attrs["motor_efficiency"] == pytest.approx(k["cycles"]["wltc3b"]["motor_efficiency"])
+        toml_text = f["design/case_toml"][()].decode()
+    # the stored design re-loads and evaluates to the same KPIs
+    p = out / "again.toml"
+    p.write_text(toml_text)
+    k2 = json.loads(run("evaluate", p, "--json").stdout)
+    assert k2["peak_torque_nm"] == pytest.approx(k["peak_torque_nm"], rel=1e-9)
+
+
+def test_plots_written(evaluated):
+    _, out = evaluated
+    for name in ("efficiency_map.png", "loss_maps.png", "cycle_losses.png"):
+        p = out / "plots" / name
+        assert p.stat().st_size > 10_000
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_point_json_and_generating():
+    k = json.loads(run("point", CASE, "--rpm", 2000, "--torque", 100, "--json").stdout)
+    for key in ("motor_efficiency", "id_a", "iq_a", "current_rms_a", "voltage_ll_rms_v"):
+        assert isinstance(k[key], float)
+    assert set(k["losses_w"]) >= {"copper", "iron", "magnet", "mechanical"}
+    P_mech = 100 * 2000 * 2 * np.pi / 60
+    assert k["motor_efficiency"] == pytest.approx(P_mech / (P_mech + k["losses_w"]["total"]), rel=1e-6)
+    g = json.loads(run("point", CASE, "--rpm", 2000, "--torque", -100, "--json").stdout)
+    assert g["iq_a"] < 0 < k["iq_a"]
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("point", CASE, "--rpm", 2000, "--torque", 2000), "outside the envelope"),
+    (("point", CASE, "--rpm", 9000, "--torque", 10), "outside the envelope"),
+    (("cycle", "moon"), "cycle"),
+    (("evaluate", "nope.toml"), "case"),
+])
+def test_errors_are_one_line_exit_2(args, needle):
+    r = run(*args, check=False)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert needle in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_cycle_command():
+    k = json.loads(run("cycle", "wltc3b", "--json").stdout)
+    assert k["duration_s"] == 1800
+    assert k["distance_km"] == pytest.approx(23.266, abs=5e-4)
+    assert set(k) == {"duration_s", "distance_km", "max_speed_kmh", "mean_speed_kmh"}
+    r = run("cycle", "udds")
+    assert "distance_km" in r.stdout
