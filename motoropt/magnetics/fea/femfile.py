@@ -64,7 +64,8 @@ def fem_text(geom: Geometry, units: str = "millimeters") -> str:
     for name in bnames:
         b = geom.boundaries[name]
         w(f'  <BeginBdry>\n    <BdryName> = "{name}"\n    <BdryType> = {_KIND_BDRY[b.kind]}\n')
-        w(f"    <A_0> = {_g(b.a0)}\n    <A_1> = {_g(b.a1)}\n    <A_2> = {_g(b.a2)}\n    <Phi> = 0\n")
+        # FEMM multiplies A_1, A_2 by coordinates in the file units
+        w(f"    <A_0> = {_g(b.a0)}\n    <A_1> = {_g(b.a1 / s)}\n    <A_2> = {_g(b.a2 / s)}\n    <Phi> = 0\n")
         w("    <c0> = 0\n    <c0i> = 0\n    <c1> = 0\n    <c1i> = 0\n    <Mu_ssd> = 0\n    <Sigma_ssd> = 0\n")
         w("    <innerangle> = 0\n    <outerangle> = 0\n  <EndBdry>\n")
     mnames = list(geom.materials)
