@@ -288,11 +288,18 @@ def ipm_pole_polygons(r: InteriorPMRotor):
 
 
 def spm_pole_polygons(r: SurfacePMRotor, arc_deg: float = 0.5):
-    """Magnet arc of one pole (axis +x): [("magnet", polygon, magdir)] with radial magnetisation."""
+    """Magnet arc of one pole (axis +x), radially magnetised (magdir None), and the inter-polar air
+    between it and the next pole; both polylines with the same arc pieces, so together they form the
+    rotor core's outer boundary at R_core."""
     half = 0.5 * r.pole_arc_ratio * math.pi / r.p
     outer = _arc_poly(r.R_magnet, -half, half, arc_deg)
     inner = _arc_poly(r.R_core, half, -half, arc_deg)
-    return [("magnet", outer + inner, None)]
+    out = [("magnet", outer + inner, None)]
+    gap = math.pi / r.p - 2 * half
+    if gap > 1e-6:
+        out.append(("air", _arc_poly(r.R_magnet, half, half + gap, arc_deg)
+                    + _arc_poly(r.R_core, half + gap, half, arc_deg), 0.0))
+    return out
 
 
 # ---------------------------------------------------------------------- builder
@@ -461,11 +468,6 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
         geo.add_label(*_pt(0.5 * (R + r1), mid), "air", h["h_gap"], group=GROUP_ROTOR)
     else:
         Rc = r.R_core
-        cut_radii.add(Rc)
-        if full:
-            arc(Rc, 0.0, 2 * math.pi, gap_deg * R / Rc, None, GROUP_ROTOR)
-        else:
-            arc(Rc, c0, c1, gap_deg * R / Rc, None, GROUP_ROTOR)
         geo.add_label(*_pt(0.5 * (Rsh + Rc), mid), "rotor_steel", h["h_rotor"], group=GROUP_ROTOR)
         geo.add_label(*_pt(0.5 * (r.R_magnet + r1), mid + 1e-3), "air", h["h_gap"], group=GROUP_ROTOR)
     geo.add_label(*_pt(0.5 * (r1 + r2), mid + 0.01), "air", h["h_gap"], group=GROUP_BAND)
