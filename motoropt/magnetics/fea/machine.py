@@ -267,10 +267,9 @@ def ipm_pole_polygons(r: InteriorPMRotor):
         if abs(_area(tip)) > 1e-12:
             out.append(("air", tip if _area(tip) > 0 else tip[::-1], 0.0))
     # vertex pocket
-    P0p, L0p, P0m, L0m = legs[1][0], legs[1][3], legs[-1][0], legs[-1][3]
+    P0p, L0p, L0m = legs[1][0], legs[1][3], legs[-1][3]
     if r.post <= 0.0:
         x_low = (R - r.v_depth) - t / max(math.cos(r.leg_angle), 1e-6)
-        vert = [tuple(P0p), (x_low, 0.0), tuple(L0m)]
         vert = [tuple(P0p), tuple(L0p), (x_low, 0.0), tuple(L0m)]
         if abs(_area(vert)) > 1e-12:
             out.append(("air", vert if _area(vert) > 0 else vert[::-1], 0.0))
@@ -327,7 +326,7 @@ def _default_mesh(design, mesh: MeshSpec | None) -> dict:
     m = mesh or MeshSpec()
     s = design.stator
     tau = s.slot_pitch
-    g = design.air_gap + getattr(design.rotor, "sleeve", 0.0) * 0.0
+    g = design.air_gap
     k = m.scale
     return dict(h_gap=m.h_gap or k * min(g / 3.0, tau / 16), h_rotor=m.h_rotor or k * tau / 12.0,
                 h_magnet=m.h_magnet or k * min(tau / 12, 0.25 * design.rotor.magnet_thickness),
