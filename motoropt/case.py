@@ -76,6 +76,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "magnet_depth_mm": Field("float", 0.3, 200, scale=MM),
         "bridge_mm": Field("float", 0.05, 20, scale=MM),
         "post_mm": Field("float", 0, 20, scale=MM, default=0.0),
+        "rib_mm": Field("float", 0.3, 100, scale=MM,
+                        doc="q-axis rib width when the barrier pockets extend past the V tips"),
         "pole_arc_ratio": Field("float", 0.3, 1.0),
         "sleeve_mm": Field("float", 0, 30, scale=MM, default=0.0),
         "magnet_segments": Field("int", 1, 200, default=1),

@@ -145,6 +145,10 @@ class Design:
         R = r.R
         kfr = r.stacking_factor
         rib = 2 * (math.pi / (2 * self.p) - r.half_opening_angle) * (R - r.bridge) - r.magnet_thickness * math.sin(r.leg_angle)
+        rib_arc = 0.0
+        if r.rib is not None:  # the barriers' end pockets reach towards the q axis: a rib of width r.rib
+            rib = r.rib
+            rib_arc = 2 * math.asin(min(1.0, r.rib / (2 * (R - r.bridge)))) / (math.pi / self.p)
         yoke_r = R - r.barrier_depth - 0.5 * r.D_shaft
         return MECInputs(g_eff=self.air_gap * s.carter_coefficient(self.air_gap), pole_arc=r.pole_arc_ratio,
                          spm=False, pp_depth_centre=r.v_depth, pp_depth_tip=r.bridge + 0.5 * r.magnet_thickness,
@@ -153,7 +157,7 @@ class Design:
                          rib_area=max(rib, 1e-4) * r.L * kfr, rib_length=r.barrier_depth,
                          rotor_yoke_area=yoke_r * r.L * kfr,
                          rotor_yoke_length=math.pi / self.p * (0.5 * r.D_shaft + 0.5 * yoke_r),
-                         k_fe_rotor=kfr, **common)
+                         k_fe_rotor=kfr, rib_arc=rib_arc, pocket_depth=r.magnet_thickness, **common)
 
     def fluxmap(self, T_magnet_c: float | None = None):
         from .magnetics.analytic import compute_fluxmap
@@ -296,7 +300,8 @@ def design_from_values(values: dict, free: dict | None = None) -> Design:
             rotor = InteriorPMRotor(D_r=D_r, D_shaft=D_sh, L=L, p=p, magnet_width=ro["magnet_width_mm"] * mm,
                                     magnet_thickness=h_m, v_depth=ro["v_depth_mm"] * mm, v_opening=ro["v_opening_mm"] * mm,
                                     bridge=ro["bridge_mm"] * mm, post=ro["post_mm"] * mm, magnet_segments=seg,
-                                    density=rotor_steel.density)
+                                    density=rotor_steel.density,
+                                    rib=None if ro.get("rib_mm") is None else ro["rib_mm"] * mm)
         else:
             if ro.get("magnet_depth_mm") is None:
                 raise InputError("rotor.magnet_depth_mm", None, "given for topology 'ipm_flat'")

@@ -71,21 +71,23 @@ def test_saturation_lowers_flux_and_inductance():
 
 def test_reciprocity_on_prius_map():
     """A conservative magnetic system has d psi_d / d i_q = d psi_q / d i_d (Maxwell reciprocity of
-    the co-energy); the nonlinear Prius MEC satisfies it to a few % of the cross terms."""
+    the co-energy). Central differences (h = 0.5 A) of the nonlinear Prius MEC at points from light
+    load to deep saturation agree to 2 % of the cross term."""
+    from pathlib import Path
+
     from motoropt.case import load_case
     from motoropt.design import design_from_values
-    from pathlib import Path
 
     case = Path(__file__).parents[1] / "cases" / "prius2004.toml"
     d = design_from_values(load_case(case).values)
     H, B = d.steel.bh_arrays()
-    fm = compute_fluxmap(d.mec_inputs(), H, B, d.i_max, n_d=41, n_q=41)
-    dpd_diq = np.gradient(fm.psi_d, fm.i_q, axis=1)
-    dpq_did = np.gradient(fm.psi_q, fm.i_d, axis=0)
-    inner = (slice(3, -3), slice(3, -3))
-    scale = np.max(np.abs(dpq_did[inner]))
-    assert scale > 0
-    assert np.max(np.abs(dpd_diq[inner] - dpq_did[inner])) < 0.05 * scale
+    h = 0.5
+    for i_d, i_q in ((-40.0, 60.0), (-120.0, 150.0), (-200.0, 200.0), (-60.0, 250.0)):
+        fm = compute_fluxmap(d.mec_inputs(), H, B, d.i_max,
+                             axes=((i_d - h, i_d, i_d + h), (0.0, i_q - h, i_q, i_q + h)))
+        dpd_diq = (fm.psi_d[1, 3] - fm.psi_d[1, 1]) / (2 * h)
+        dpq_did = (fm.psi_q[2, 2] - fm.psi_q[0, 2]) / (2 * h)
+        assert dpd_diq == pytest.approx(dpq_did, rel=0.02, abs=1e-7), (i_d, i_q)
 
 
 def test_leakage_inductance_formula():

@@ -38,6 +38,8 @@ class InteriorPMRotor:
     v_opening: float
     bridge: float
     post: float = 0.0
+    rib: float | None = None  # q-axis rib width between adjacent poles' barrier pockets (None: the
+    #                           barrier ends at the outer tips of the V)
     magnets_per_pole: int = 2
     magnet_segments: int = 1  # axial segments per magnet (eddy loss)
     stacking_factor: float = 0.95
@@ -153,6 +155,11 @@ class InteriorPMRotor:
         if self.magnet_width > self.leg_length + 1e-9:
             raise InputError(f"{prefix}.magnet_width_mm", round(self.magnet_width * 1e3, 6),
                              f"<= the barrier leg length ({self.leg_length * 1e3:.3f}) so that the magnet fits")
+        if self.rib is not None:
+            rib_max = 2 * (math.pi / (2 * self.p) - self.half_opening_angle) * (self.R - self.bridge)
+            if not (MIN_IRON <= self.rib <= rib_max):
+                raise InputError(f"{prefix}.rib_mm", round(self.rib * 1e3, 6),
+                                 f"in [{MIN_IRON * 1e3}, {rib_max * 1e3:.3f}] (between the V tips of adjacent poles)")
         yoke = self.R - self.barrier_depth - 0.5 * self.D_shaft
         if yoke < 2e-3:
             raise InputError(f"{prefix}.magnet_thickness_mm", round(self.magnet_thickness * 1e3, 6),

@@ -287,20 +287,32 @@ class MECInputs:
     rotor_yoke_length: float = 0.0
     k_fe_rotor: float = 0.95
     L_sigma: float = 0.0  # leakage inductance, H
+    rib_arc: float = 0.0  # IPM: q-axis rib at the surface / pole pitch (0: the rib spans all of the
+    #                       inter-polar arc); the rest of the inter-polar arc is the barrier's end pocket
+    pocket_depth: float = 0.0  # IPM: radial depth of air under the bridge in the end pocket, m
 
 
-def _cells(pole_arc: float, J: int, M: int):
+def _cells(pole_arc: float, J: int, M: int, rib_arc: float = 0.0):
+    """Cell edges (electrical rad) over one pole: M cells per inter-polar side (half of them over
+    the rib and half over the end pocket when ``rib_arc`` > 0), J over the pole arc."""
     a = 0.5 * math.pi * pole_arc
-    left = np.linspace(-0.5 * math.pi, -a, M + 1)
+    if rib_arc > 0.0 and M >= 2:
+        r = 0.5 * math.pi * (1.0 - min(rib_arc, 1.0 - pole_arc))  # rib edge, measured from the d axis
+        Mr = M // 2
+        left = np.concatenate((np.linspace(-0.5 * math.pi, -r, Mr + 1), np.linspace(-r, -a, M - Mr + 1)[1:]))
+        right = -left[::-1]
+    else:
+        left = np.linspace(-0.5 * math.pi, -a, M + 1)
+        right = np.linspace(a, 0.5 * math.pi, M + 1)
     mid = np.linspace(-a, a, J + 1)
-    right = np.linspace(a, 0.5 * math.pi, M + 1)
     edges = np.concatenate((left, mid[1:], right[1:]))
     return edges
 
 
 def build_network(m: MECInputs, J: int = 10, M: int = 4):
     """Assemble the branch arrays of the one-pole network. Returns a dict of numpy arrays."""
-    edges = _cells(m.pole_arc, J, M)
+    edges = _cells(m.pole_arc, J, M, 0.0 if m.spm else m.rib_arc)
+    pocket = (not m.spm) and m.rib_arc > 0.0 and M >= 2
     K = len(edges) - 1
     w = np.diff(edges)  # electrical cell widths
     c = (np.sin(edges[1:]) - np.sin(edges[:-1])) / w  # cell averages of cos
@@ -331,6 +343,8 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
                 A_cell[k] * m.tooth_fraction_root)
         else:
             Pk = MU0 * A_cell[k] / m.g_eff
+            if pocket and (M // 2 <= k < M or M + J <= k < M + J + M - M // 2):
+                Pk = MU0 * A_cell[k] / (m.g_eff + m.pocket_depth)  # over the end pocket of the barrier
             if k < M:
                 ra, rs = iQ, -1.0
             elif k >= M + J:
@@ -422,12 +436,17 @@ def _fluxmap_kernel(i_d, i_q, n, kind, a, sa, b, sb, P, A, A2, l, F0, cosk, sink
 
 
 def compute_fluxmap(m: MECInputs, bh_H, bh_B, i_max: float, n_d: int = 13, n_q: int = 11,
-                    T_magnet_c: float = 20.0, J: int = 10, M: int = 4, id_pos_frac: float = 0.15) -> FluxMap:
-    """Flux map of the MEC on i_d in [-1.05 I_max, id_pos_frac I_max], i_q in [0, 1.05 I_max]."""
+                    T_magnet_c: float = 20.0, J: int = 10, M: int = 4, id_pos_frac: float = 0.15,
+                    axes=None) -> FluxMap:
+    """Flux map of the MEC on i_d in [-1.05 I_max, id_pos_frac I_max], i_q in [0, 1.05 I_max]
+    (or on explicit ``axes = (i_d, i_q)``, i_q starting at 0)."""
     net = build_network(m, J, M)
     Ht, Bt = resample_bh(bh_H, bh_B)
-    i_d = np.linspace(-1.05 * i_max, id_pos_frac * i_max, n_d)
-    i_q = np.linspace(0.0, 1.05 * i_max, n_q)
+    if axes is not None:
+        i_d, i_q = (np.asarray(a, dtype=float) for a in axes)
+    else:
+        i_d = np.linspace(-1.05 * i_max, id_pos_frac * i_max, n_d)
+        i_q = np.linspace(0.0, 1.05 * i_max, n_q)
     Fk_per_A = 3.0 / math.pi * m.kw1 * m.N_ph / m.p
     psi_d, psi_q, B_t, B_y, iters, resid = _fluxmap_kernel(
         i_d, i_q, net["n"], net["kind"], net["a"], net["sa"], net["b"], net["sb"], net["P"], net["A"],
