@@ -1,0 +1,325 @@
+"""``motoropt optimize``: pymoo NSGA-II/III over a case's design variables, evaluated serially, on
+a local process pool or on a Dask cluster; every design stored as it is computed; resumable.
+
+The runner drives the algorithm with pymoo's ask/tell interface: ``ask`` gives the population to
+evaluate, the runner evaluates it in chunks (one task per chunk, ``problem.evaluate_chunk``, a
+top-level function that pickles to spawned processes and Dask workers), appends each finished
+chunk to ``RUN.h5``, hands F and G to the algorithm (``tell``) and checkpoints the algorithm (it
+carries its own seeded ``numpy.random.Generator``, so a resumed run continues the same random
+sequence: same seed → same designs → same front, whatever the parallel backend).
+
+Scale-out with Dask (several machines)::
+
+    # on the scheduler machine
+    dask scheduler                       # listens on tcp://<host>:8786
+    # on every worker machine (same motoropt version installed; one process per core, 1 thread)
+    dask worker tcp://<host>:8786 --nworkers auto --nthreads 1
+    # anywhere that can reach the scheduler
+    motoropt optimize case.toml --out run.h5 --dask tcp://<host>:8786
+
+The case is sent to the workers with each task, so they need no shared file system.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError
+from . import storage
+from .problem import (
+    ALGORITHMS, MotorProblem, check_kpi_names, evaluate_assignment, evaluate_chunk, flatten_kpis,
+    numeric_row, objective_constraint_rows, parse_optimization,
+)
+
+
+@dataclass
+class RunResult:
+    """Summary of a finished run. Objective values are the KPI values as reported (not negated)."""
+
+    path: str
+    n_evaluated: int
+    n_feasible: int
+    n_errors: int
+    front_ids: np.ndarray  # ids of the non-dominated feasible designs in the run file
+    front_objectives: np.ndarray  # (n_front, n_obj)
+    elapsed_s: float
+    designs_per_s: float
+    final_population_front: np.ndarray  # pymoo result: non-dominated of the final population (raw objectives)
+
+
+def make_algorithm(spec, n_obj: int):
+    """pymoo algorithm for the spec (NSGA-II, or NSGA-III with Das-Dennis reference directions,
+    as many as fit in the population)."""
+    if spec.algorithm == "nsga2":
+        from pymoo.algorithms.moo.nsga2 import NSGA2
+
+        return NSGA2(pop_size=spec.pop, eliminate_duplicates=True)
+    from pymoo.algorithms.moo.nsga3 import NSGA3
+    from pymoo.util.ref_dirs import get_reference_directions
+
+    if n_obj == 1:
+        ref = np.array([[1.0]])
+    else:
+        parts = 1
+        while math.comb(parts + 1 + n_obj - 1, n_obj - 1) <= spec.pop:
+            parts += 1
+        ref = get_reference_directions("das-dennis", n_obj, n_partitions=parts)
+    return NSGA3(pop_size=spec.pop, ref_dirs=ref, eliminate_duplicates=True)
+
+
+# --- evaluation backends ------------------------------------------------------------------------
+def _chunks(n: int, n_chunks: int) -> list[list[int]]:
+    n_chunks = max(1, min(n, n_chunks))
+    return [list(a) for a in np.array_split(np.arange(n), n_chunks) if len(a)]
+
+
+class SerialBackend:
+    def __init__(self, chunk: int = 8):
+        self.chunk = chunk
+
+    def map(self, case, assignments, overrides):
+        for idx in _chunks(len(assignments), math.ceil(len(assignments) / self.chunk)):
+            yield idx, evaluate_chunk(case, [assignments[i] for i in idx], overrides)
+
+    def close(self):
+        pass
+
+
+class PoolBackend:
+    """Local process pool (spawned processes; each keeps its numba caches warm across chunks)."""
+
+    def __init__(self, workers: int):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = workers
+        self.ex = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+
+    def map(self, case, assignments, overrides):
+        from concurrent.futures import as_completed
+
+        futs = {}
+        for idx in _chunks(len(assignments), 4 * self.workers):
+            futs[self.ex.submit(evaluate_chunk, case, [assignments[i] for i in idx], overrides)] = idx
+        for fut in as_completed(futs):
+            yield futs[fut], fut.result()
+
+    def close(self):
+        self.ex.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskBackend:
+    """dask.distributed: one task per chunk on the cluster at ``address`` (or a Client given)."""
+
+    def __init__(self, address):
+        from dask.distributed import Client
+
+        self.own = not hasattr(address, "submit")
+        self.client = Client(address) if self.own else address
+        n = sum(self.client.nthreads().values()) or 1
+        self.n_chunks = 4 * n
+
+    def map(self, case, assignments, overrides):
+        from dask.distributed import as_completed
+
+        idxs = _chunks(len(assignments), self.n_chunks)
+        futs = [self.client.submit(evaluate_chunk, case, [assignments[i] for i in idx], overrides, pure=False)
+                for idx in idxs]
+        pos = {f.key: i for i, f in enumerate(futs)}
+        for fut, res in as_completed(futs, with_results=True):
+            yield idxs[pos[fut.key]], res
+
+    def close(self):
+        if self.own:
+            self.client.close()
+
+
+def make_backend(workers: int | None, dask_address):
+    if dask_address is not None and workers not in (None, 1):
+        raise InputError("--workers", workers, "left out when --dask is given (the cluster sets the parallelism)")
+    if dask_address is not None:
+        return DaskBackend(dask_address)
+    w = 1 if workers is None else workers
+    if isinstance(w, bool) or not isinstance(w, int) or w < 1:
+        raise InputError("--workers", workers, "an integer >= 1")
+    return SerialBackend() if w == 1 else PoolBackend(w)
+
+
+# --- progress ---------------------------------------------------------------------------------------
+class _Progress:
+    def __init__(self, spec, total: int, initial: int, enabled: bool):
+        self.spec = spec
+        self.best = np.full(len(spec.objectives), np.nan)
+        self.n = initial
+        self.n_feas = 0
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=initial, unit="design", dynamic_ncols=True, file=sys.stderr,
+                            desc="optimize")
+
+    def update(self, raw_obj: np.ndarray, feasible: np.ndarray):
+        for j, o in enumerate(self.spec.objectives):
+            v = raw_obj[feasible, j]
+            v = v[np.isfinite(v)]
+            if len(v):
+                b = v.max() if o.sense == "max" else v.min()
+                if not np.isfinite(self.best[j]) or (b > self.best[j] if o.sense == "max" else b < self.best[j]):
+                    self.best[j] = b
+        self.n_feas += int(feasible.sum())
+        self.n += len(feasible)
+        if self.bar is not None:
+            post = {o.kpi.split(".")[-1][:24]: f"{b:.4g}" for o, b in zip(self.spec.objectives, self.best)}
+            post["feasible"] = f"{self.n_feas / max(self.n, 1):.0%}" if self.n else "-"
+            self.bar.set_postfix(post, refresh=False)
+            self.bar.update(len(feasible))
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+# --- the run --------------------------------------------------------------------------------------
+def _rows_for(problem, ids, gen, assignments, results, kpi_columns):
+    spec = problem.spec
+    n = len(results)
+    rows = {
+        "id": np.asarray(ids, np.int64), "generation": np.full(n, gen, np.int32),
+        "x": np.array([numeric_row(problem.variables, a) for a in assignments]).reshape(n, problem.n_var),
+        "objectives": np.empty((n, problem.n_obj)), "constraints": np.empty((n, len(spec.constraint_terms))),
+        "violation": np.empty(n), "feasible": np.empty(n, np.uint8), "kpis": np.full((n, len(kpi_columns)), np.nan),
+        "error": [],
+    }
+    for i, (k, e) in enumerate(results):
+        raw, F, G, err = objective_constraint_rows(spec, k, e)
+        rows["objectives"][i] = raw
+        rows["constraints"][i] = G[:-1]
+        rows["violation"][i] = float(np.sum(np.maximum(G, 0.0)))
+        rows["feasible"][i] = 1 if err is None and np.all(G <= 0.0) else 0
+        rows["error"].append(err or "")
+        if k is not None:
+            flat = flatten_kpis(k)
+            rows["kpis"][i] = [flat.get(c, np.nan) for c in kpi_columns]
+    return rows
+
+
+def _apply_overrides(spec, pop, generations, algorithm, seed):
+    ch = {}
+    if pop is not None:
+        if isinstance(pop, bool) or not isinstance(pop, int) or pop < 4:
+            raise InputError("--pop", pop, "an integer >= 4")
+        ch["pop"] = pop
+    if generations is not None:
+        if isinstance(generations, bool) or not isinstance(generations, int) or generations < 1:
+            raise InputError("--generations", generations, "an integer >= 1")
+        ch["generations"] = generations
+    if algorithm is not None:
+        if algorithm not in ALGORITHMS:
+            raise InputError("--algorithm", algorithm, f"one of {list(ALGORITHMS)}")
+        ch["algorithm"] = algorithm
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise InputError("--seed", seed, "an integer >= 0")
+        ch["seed"] = seed
+    return dataclasses.replace(spec, **ch)
+
+
+def prepare(case_path, pop=None, generations=None, algorithm=None, seed=None):
+    """Load and validate the case and its [optimization] table, evaluate the nominal design and
+    check every KPI name. Returns (case, case_text, spec, nominal_kpis)."""
+    from ..case import load_case
+
+    case = load_case(case_path)
+    spec = _apply_overrides(parse_optimization(case.free), pop, generations, algorithm, seed)
+    if not case.variables:
+        raise InputError("case", str(case_path), "a case with at least one range [min, max] (a design variable)")
+    nominal = {v.path: v.nominal for v in case.variables}
+    kpis, err = evaluate_assignment(case, nominal, spec.map_overrides)
+    if kpis is None:
+        raise InputError("case", str(case_path), f"a nominal design (range midpoints / nominal values) that evaluates, "
+                                                 f"to check the KPI names (it failed: {err})")
+    check_kpi_names(spec, kpis)
+    return case, Path(case_path).read_text(encoding="utf-8"), spec, kpis
+
+
+def run_optimization(case_path, out, pop=None, generations=None, algorithm=None, workers=None,
+                     dask_address=None, seed=None, resume=False, progress=True) -> RunResult:
+    """Run (or resume) an optimisation; see the module docstring. Returns a :class:`RunResult`.
+
+    ``pop``/``generations``/``algorithm``/``seed`` override the case's [optimization] values
+    (ignored on resume: the checkpointed run's settings are used). ``dask_address`` may also be
+    a ``dask.distributed.Client``.
+    """
+    from pymoo.core.evaluator import Evaluator
+    from pymoo.problems.static import StaticProblem
+
+    out = str(out)
+    t_start = time.perf_counter()
+    ckpt = storage.read_checkpoint(out) if resume else None
+    if resume and ckpt is None:
+        raise InputError("--resume", out, f"a run with a checkpoint ({storage.checkpoint_path(out)} not found)")
+    if ckpt is not None:
+        algo, spec, kpi_columns = ckpt["algorithm"], ckpt["spec"], ckpt["kpi_columns"]
+        gen, next_id = ckpt["generation"], ckpt["next_id"]
+        storage.truncate_rows(out, ckpt["n_rows"])
+        problem = algo.problem
+    else:
+        case, text, spec, kpis = prepare(case_path, pop, generations, algorithm, seed)
+        kpi_columns = sorted(flatten_kpis(kpis))
+        problem = MotorProblem(case, spec)
+        storage.create_run(out, case, text, spec, kpi_columns)
+        if Path(storage.checkpoint_path(out)).exists():
+            Path(storage.checkpoint_path(out)).unlink()
+        algo = make_algorithm(spec, problem.n_obj)
+        algo.setup(problem, termination=("n_gen", spec.generations), seed=spec.seed, verbose=False)
+        gen, next_id = 0, 0
+
+    n0 = next_id
+    backend = make_backend(workers, dask_address) if algo.has_next() else None
+    prog = _Progress(spec, spec.pop * spec.generations, next_id, progress and backend is not None)
+    try:
+        while algo.has_next():
+            pop_ = algo.ask()
+            X = pop_.get("X")
+            assignments = problem.assignments(X)
+            ids = np.arange(next_id, next_id + len(assignments))
+            results = [None] * len(assignments)
+            for idx, res in backend.map(problem.case, assignments, spec.map_overrides):
+                for i, r in zip(idx, res):
+                    results[i] = r
+                rows = _rows_for(problem, ids[idx], gen, [assignments[i] for i in idx], res, kpi_columns)
+                storage.append_rows(out, rows)
+                prog.update(rows["objectives"], rows["feasible"].astype(bool))
+            F, G = problem.rows(results)
+            Evaluator().eval(StaticProblem(problem, F=F, G=G), pop_)
+            algo.tell(infills=pop_)
+            gen += 1
+            next_id += len(assignments)
+            storage.write_checkpoint(out, {"algorithm": algo, "spec": spec, "kpi_columns": kpi_columns,
+                                           "generation": gen, "next_id": next_id, "n_rows": next_id})
+            storage.set_attrs(out, generations_done=gen)
+    finally:
+        prog.close()
+        if backend is not None:
+            backend.close()
+    storage.set_attrs(out, complete=1)
+    elapsed = time.perf_counter() - t_start
+    res = algo.result()
+    sign = np.array([-1.0 if o.sense == "max" else 1.0 for o in spec.objectives])
+    final_front = np.atleast_2d(res.F) * sign if res.F is not None else np.empty((0, len(sign)))
+    run = storage.RunData(out)
+    from .report import pareto_front_rows
+
+    fr = pareto_front_rows(run)
+    return RunResult(path=out, n_evaluated=len(run.id), n_feasible=int(run.feasible.sum()),
+                     n_errors=sum(1 for e in run.error if e), front_ids=run.id[fr], front_objectives=run.obj[fr],
+                     elapsed_s=elapsed, designs_per_s=(next_id - n0) / elapsed if elapsed > 0 else float("nan"),
+                     final_population_front=final_front)
