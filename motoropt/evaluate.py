@@ -74,6 +74,9 @@ class Evaluation:
     kpis: dict
     case_path: str | None = None
     timings: dict = field(default_factory=dict)
+    # Arrays added by the system (inverter/gear) and thermal models for storage and plots:
+    # {"map": {name: (n_t, n_s) array}, "cycles": {cycle: {name: (n,) array}}, "series": {name: array}}
+    extra: dict = field(default_factory=lambda: {"map": {}, "cycles": {}, "series": {}})
 
 
 def _map_data(emap) -> MapData:
@@ -185,8 +188,31 @@ def evaluate_design(design, cycles: bool = True, case_path: str | None = None) -
             cyc[name] = evaluate_cycle(emap, design, name)
         tm["cycles_s"] = time.perf_counter() - t0
         k["cycles"] = {n: c.summary for n, c in cyc.items()}
-    return Evaluation(design=design, model=model, fluxmap=fm, emap=emap, map=m, cycles=cyc, kpis=k,
-                      case_path=case_path, timings=tm)
+    ev = Evaluation(design=design, model=model, fluxmap=fm, emap=emap, map=m, cycles=cyc, kpis=k,
+                    case_path=case_path, timings=tm)
+    for name, hook in _hooks():
+        t0 = time.perf_counter()
+        hook(ev)  # adds KPIs (ev.kpis, ev.kpis["cycles"][name]) and arrays (ev.extra)
+        tm[f"{name}_s"] = time.perf_counter() - t0
+    return ev
+
+
+def _hooks():
+    """Models that extend an evaluation in place: the drive system (inverter, gear) and thermal."""
+    hooks = []
+    try:
+        from .system import system_evaluation
+    except ImportError:  # pragma: no cover - while the module is absent
+        system_evaluation = None
+    if system_evaluation is not None:
+        hooks.append(("system", system_evaluation))
+    try:
+        from .thermal.evaluation import thermal_evaluation
+    except ImportError:  # pragma: no cover
+        thermal_evaluation = None
+    if thermal_evaluation is not None:
+        hooks.append(("thermal", thermal_evaluation))
+    return hooks
 
 
 def evaluate_case(path, progress: bool = False) -> Evaluation:

@@ -119,4 +119,6 @@ def write_plots(evaluation, outdir) -> list[Path]:
              loss_maps_png(evaluation, out / "loss_maps.png")]
     if evaluation.cycles:
         paths.append(cycle_losses_png(evaluation, out / "cycle_losses.png"))
+    for fn in evaluation.extra.get("plot_functions", []):
+        paths.extend(fn(evaluation, out))
     return paths

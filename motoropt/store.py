@@ -23,8 +23,12 @@ says otherwise; 2-D maps are indexed [torque, speed]):
 /map/voltage_ll_rms        (n_t, n_s) V
 /map/feasible              (n_t, n_s) uint8
 /map/envelope/speed_rpm, torque_max_nm, torque_min_nm   (n_env,)
+/map/extra/<name>          (n_t, n_s) maps added by the system and thermal models (e.g.
+                           system_efficiency, inverter_loss_w, gear_loss_w)
+/series/<name>             other arrays of those models (e.g. continuous envelope)
 /cycles/<name>/time_s, dt_s, speed_rpm, torque_nm, p_mech_w, p_elec_w, feasible,
                loss_<kind>_w      per cycle interval      attrs: the cycle's KPIs
+               + arrays added by the system/thermal models (e.g. inverter_loss_w, T_winding_c)
 ```
 """
 
@@ -128,6 +132,12 @@ def write_result(path, evaluation) -> None:
         e.create_dataset("speed_rpm", data=m.env_speed_rpm)
         e.create_dataset("torque_max_nm", data=m.env_torque_max)
         e.create_dataset("torque_min_nm", data=m.env_torque_min)
+        xg = g.create_group("extra")
+        for name, arr in ev.extra.get("map", {}).items():
+            xg.create_dataset(name, data=np.asarray(arr), **opts)
+        sg = f.create_group("series")
+        for name, arr in ev.extra.get("series", {}).items():
+            sg.create_dataset(name, data=np.asarray(arr))
         cg = f.create_group("cycles")
         for name, c in ev.cycles.items():
             h = cg.create_group(name)
@@ -136,7 +146,9 @@ def write_result(path, evaluation) -> None:
             h.create_dataset("feasible", data=c.feasible.astype(np.uint8))
             for kind, arr in c.losses.items():
                 h.create_dataset(f"loss_{kind}_w", data=arr)
-            for key, v in c.summary.items():
+            for key, arr in ev.extra.get("cycles", {}).get(name, {}).items():
+                h.create_dataset(key, data=np.asarray(arr))
+            for key, v in ev.kpis.get("cycles", {}).get(name, c.summary).items():
                 if isinstance(v, (int, float, np.integer, np.floating)):
                     h.attrs[key] = v
 
