@@ -95,6 +95,20 @@ def cmd_cycle(args) -> int:
     return 0
 
 
+def cmd_fea_solve(args) -> int:
+    from .magnetics.fea.post import solve_fem_file
+
+    res = solve_fem_file(args.file, torque_group=args.torque_group)
+    if args.json:
+        _print_json(res)
+    else:
+        rows = [(k, v) for k, v in res.items() if k != "circuits"]
+        rows += [(f"circuit {n}: current (A), flux linkage (Wb)", f"{c['current_a']:.6g}, {c['flux_linkage_wb']:.6g}")
+                 for n, c in res.get("circuits", {}).items()]
+        print(_table(rows, f"FEA solve of {args.file}"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="motoropt", description="Design and optimise electric traction motors and their inverters.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -117,6 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("name")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_cycle)
+
+    fea = sub.add_parser("fea", help="finite-element commands (embedded solver)")
+    fsub = fea.add_subparsers(dest="fea_command", required=True)
+    fs = fsub.add_parser("solve", help="solve a FEMM 4.2 magnetics .fem file")
+    fs.add_argument("file")
+    fs.add_argument("--json", action="store_true")
+    fs.add_argument("--torque-group", type=int, default=None, help="block group for the stress-tensor torque")
+    fs.set_defaults(func=cmd_fea_solve)
     return p
 
 

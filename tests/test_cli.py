@@ -103,3 +103,19 @@ def test_cycle_command():
     assert set(k) == {"duration_s", "distance_km", "max_speed_kmh", "mean_speed_kmh"}
     r = run("cycle", "udds")
     assert "distance_km" in r.stdout
+
+
+def test_fea_solve_command(tmp_path):
+    """`motoropt fea solve FILE.fem --json` on the hand-written FEMM-layout file of the .fem tests:
+    prints mesh size, Newton iterations, solve time and each circuit's current and flux linkage."""
+    from tests.test_fea_femfile import FEMM_STYLE
+
+    p = tmp_path / "c.fem"
+    p.write_text(FEMM_STYLE)
+    k = json.loads(run("fea", "solve", p, "--json", "--torque-group", 1).stdout)
+    assert k["mesh_elements"] > 100 and k["newton_iterations"] >= 2
+    assert k["circuits"]["Coil 1"]["current_a"] == 5.0
+    assert np.isfinite(k["circuits"]["Coil 1"]["flux_linkage_wb"])
+    assert "torque_nm" in k
+    r = run("fea", "solve", tmp_path / "missing.fem", check=False)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
