@@ -232,9 +232,13 @@ def _apply_overrides(spec, pop, generations, algorithm, seed):
     return dataclasses.replace(spec, **ch)
 
 
+N_PROBE = 16  # sampled designs tried when the nominal design does not evaluate
+
+
 def prepare(case_path, pop=None, generations=None, algorithm=None, seed=None):
     """Load and validate the case and its [optimization] table, evaluate the nominal design and
-    check every KPI name. Returns (case, case_text, spec, nominal_kpis)."""
+    check every KPI name (if the nominal fails, up to N_PROBE designs sampled from the ranges
+    are tried). Returns (case, case_text, spec, nominal_kpis)."""
     from ..case import load_case
 
     case = load_case(case_path)
@@ -244,8 +248,20 @@ def prepare(case_path, pop=None, generations=None, algorithm=None, seed=None):
     nominal = {v.path: v.nominal for v in case.variables}
     kpis, err = evaluate_assignment(case, nominal, spec.map_overrides)
     if kpis is None:
-        raise InputError("case", str(case_path), f"a nominal design (range midpoints / nominal values) that evaluates, "
-                                                 f"to check the KPI names (it failed: {err})")
+        # the nominal (range midpoints) may be infeasible: try a few designs from the ranges
+        from .problem import bounds, decode
+
+        xl, xu = bounds(case.variables)
+        rng = np.random.default_rng(12345)
+        for _ in range(N_PROBE):
+            kpis, _e = evaluate_assignment(case, decode(case.variables, xl + rng.random(len(xl)) * (xu - xl)),
+                                           spec.map_overrides)
+            if kpis is not None:
+                break
+    if kpis is None:
+        raise InputError("case", str(case_path), f"a case whose nominal design (range midpoints / nominal values) or one of "
+                                                 f"{N_PROBE} sampled designs evaluates, to check the KPI names "
+                                                 f"(the nominal failed: {err})")
     check_kpi_names(spec, kpis)
     return case, Path(case_path).read_text(encoding="utf-8"), spec, kpis
 
