@@ -164,7 +164,51 @@ class Design:
 
         T_m = self.T_magnet_c if T_magnet_c is None else T_magnet_c
         H, B = self.steel.bh_arrays()
-        return compute_fluxmap(self.mec_inputs(T_m), H, B, self.i_max, self.fm_n_d, self.fm_n_q, T_m)
+        fm = compute_fluxmap(self.mec_inputs(T_m), H, B, self.i_max, self.fm_n_d, self.fm_n_q, T_m)
+        return self.with_rotor_surface_region(fm)
+
+    # --- rotor iron: slot-ripple (pole-face) loss ------------------------------------------------
+    def slot_ripple_ratio(self) -> float:
+        """Slot-opening ripple amplitude / mean gap flux density at the rotor surface (Heller-Hamata
+        dip: beta = 1/2 - 1/(2 sqrt(1 + (b_o/2g)^2)), g the magnetic gap seen by the openings)."""
+        r = self.rotor
+        g = self.air_gap + getattr(r, "sleeve", 0.0)
+        if isinstance(r, SurfacePMRotor):
+            g += r.magnet_thickness / self.magnet.mu_r
+        u = self.stator.slot_opening / (2.0 * g)
+        return 0.5 - 0.5 / math.sqrt(1.0 + u * u)
+
+    @property
+    def rotor_surface_depth(self) -> float:
+        """Depth over which the slot-frequency field decays into the rotor iron, tau_s / (2 pi), m."""
+        return self.stator.slot_pitch / (2.0 * math.pi)
+
+    @property
+    def rotor_surface_mass(self) -> float:
+        """Iron mass of the rotor surface layer that carries the slot-ripple field, kg."""
+        r = self.rotor
+        radius = r.R if isinstance(r, InteriorPMRotor) else r.R_core
+        return 2 * math.pi * radius * r.L * self.rotor_surface_depth * r.stacking_factor * r.density
+
+    def with_rotor_surface_region(self, fm):
+        """Add the region "rotor_surface": slot-ripple flux density beta * B_gap (B_gap from the
+        teeth's fundamental), at the slot frequency Q/p * f_e. For SPM rotors the ripple reaches the
+        core under the magnets attenuated by exp(-2 pi h_m / tau_s) (Laplace decay)."""
+        import dataclasses
+
+        import numpy as np
+
+        if "rotor_surface" in fm.regions:
+            return fm
+        s = self.stator
+        i_t = fm.regions.index("stator_teeth")
+        tau_gap = 2 * math.pi * (0.5 * s.D_i - 0.5 * self.air_gap) / s.Q
+        B_gap = fm.B_iron[i_t] * s.tooth_width_top / tau_gap * s.stacking_factor
+        B_r = self.slot_ripple_ratio() * B_gap
+        if isinstance(self.rotor, SurfacePMRotor):
+            B_r = B_r * math.exp(-2 * math.pi * self.rotor.magnet_thickness / s.slot_pitch)
+        return dataclasses.replace(fm, B_iron=np.concatenate((fm.B_iron, B_r[None])),
+                                   regions=tuple(fm.regions) + ("rotor_surface",))
 
     def k_ac(self) -> float:
         """AC copper-loss factor coefficient: R_ac/R_dc = 1 + k_ac (f_e / 1 kHz)^2 (see module doc)."""
@@ -186,10 +230,8 @@ class Design:
         from .losses import magnet_eddy_coefficient
 
         s, r = self.stator, self.rotor
-        u = s.slot_opening / (2.0 * (self.air_gap + getattr(r, "sleeve", 0.0)))
-        beta = 0.5 - 0.5 / math.sqrt(1.0 + u * u)
         B_gap = 0.8 * float(self.magnet.Br(self.T_magnet_c))  # typical working point of the gap field
-        B_ripple = beta * B_gap
+        B_ripple = self.slot_ripple_ratio() * B_gap
         if isinstance(r, InteriorPMRotor):
             B_ripple *= math.exp(-2 * math.pi * r.bridge / s.slot_pitch) * math.exp(-2 * math.pi * 0.5 * r.v_depth / s.slot_pitch)
         return magnet_eddy_coefficient(r.magnet_volume, r.magnet_width, self.magnet.resistivity, B_ripple,
@@ -209,13 +251,15 @@ class Design:
 
         fm = self.fluxmap(T_magnet_c)
         ms = self.masses()
-        st = self.steel
+        st, rs = self.steel, self.rotor_steel
         lp = LossParams(
             R_s_20=self.R_s_20, alpha_R=self.conductor.alpha,
             T_winding_c=self.T_winding_c if T_winding_c is None else T_winding_c,
-            k_ac=self.k_ac(), regions=fm.regions,
-            region_mass=(ms["stator_teeth"], ms["stator_yoke"]),
-            kh=(st.kh, st.kh), kc=(st.kc, st.kc), ke=(st.ke, st.ke), k_build=(1.5, 1.5),
+            k_ac=self.k_ac(),
+            regions=("stator_teeth", "stator_yoke", "rotor_surface"),
+            region_mass=(ms["stator_teeth"], ms["stator_yoke"], self.rotor_surface_mass),
+            kh=(st.kh, st.kh, rs.kh), kc=(st.kc, st.kc, rs.kc), ke=(st.ke, st.ke, rs.ke),
+            k_build=(1.5, 1.5, 1.5), region_freq_factor=(1.0, 1.0, self.stator.Q / self.p),
             magnet_eddy_coeff=self.magnet_eddy_coeff(),
             T_b0=self.bearing_drag_torque(), rotor_radius=0.5 * self.rotor.D_r, stack_length=self.rotor.L,
             air_gap=self.air_gap,
