@@ -113,6 +113,11 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
     )
 
 
+def loss_kinds(emap) -> tuple:
+    """The loss kinds a map carries (the PMSM's four, or more for other machine models)."""
+    return tuple(k for k in emap.losses if k != "total")
+
+
 def interpolate_losses(emap: EfficiencyMap, speed_rpm, torque_nm, exact_at_edge: bool = True) -> dict:
     """Losses at arbitrary (speed, torque) points, e.g. a drive cycle's, from the map.
 
@@ -143,18 +148,23 @@ def interpolate_losses(emap: EfficiencyMap, speed_rpm, torque_nm, exact_at_edge:
     F = emap.feasible
     cell_ok = F[j, i] & F[j, i + 1] & F[j + 1, i] & F[j + 1, i + 1]
     res = {}
-    for k in LOSS_KINDS:
+    kinds = loss_kinds(emap)
+    for k in kinds:
         G = emap.losses[k]
         val = ((1 - v) * ((1 - u) * G[j, i] + u * G[j, i + 1]) + v * ((1 - u) * G[j + 1, i] + u * G[j + 1, i + 1]))
         res[k] = np.where(inside & cell_ok, val, np.nan)
     exact = inside & ~cell_ok
     if exact_at_edge and np.any(exact):
-        r = solve_operating_points(emap.model, s[exact] * RPM_TO_RAD_S, t[exact])
-        for k, key in zip(LOSS_KINDS, ("p_copper", "p_iron", "p_magnet", "p_mechanical")):
-            res[k][exact] = r[key]
+        solver = getattr(emap.model, "solve_operating_points", None)
+        if solver is not None:  # machine models with their own control (e.g. the induction motor)
+            r = solver(s[exact] * RPM_TO_RAD_S, t[exact])
+        else:
+            r = solve_operating_points(emap.model, s[exact] * RPM_TO_RAD_S, t[exact])
+        for k in kinds:
+            res[k][exact] = r["p_" + k]
         # a point under the (interpolated) envelope that the solver still rejects is reported outside
         inside[np.flatnonzero(exact)[~r["feasible"]]] = False
-    res["total"] = res["copper"] + res["iron"] + res["magnet"] + res["mechanical"]
+    res["total"] = sum(res[k] for k in kinds)
     res["p_elec"] = s * RPM_TO_RAD_S * t + res["total"]
     res["in_envelope"] = inside
     res["exact"] = exact & inside

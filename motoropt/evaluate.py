@@ -27,9 +27,6 @@ import numpy as np
 
 from .constants import RPM_TO_RAD_S
 
-LOSS_KINDS = ("copper", "iron", "magnet", "mechanical")
-
-
 @dataclass
 class MapData:
     """Efficiency map arrays ([torque, speed]) and the envelope, as stored and plotted."""
@@ -80,9 +77,11 @@ class Evaluation:
 
 
 def _map_data(emap) -> MapData:
+    from .effmap import loss_kinds
+
     return MapData(
         speed_rpm=emap.speed_rpm, torque_nm=emap.torque_nm, efficiency=emap.efficiency,
-        losses={k: emap.losses[k] for k in LOSS_KINDS}, i_d=emap.i_d, i_q=emap.i_q,
+        losses={k: emap.losses[k] for k in loss_kinds(emap)}, i_d=emap.i_d, i_q=emap.i_q,
         voltage_ll_rms=emap.voltage_ll_rms, feasible=emap.feasible,
         env_speed_rpm=emap.envelope_speed_rpm, env_torque_max=emap.envelope_motoring_nm,
         env_torque_min=-emap.envelope_generating_nm,
@@ -115,13 +114,14 @@ def cycle_points(design, cycle_name: str):
 
 def evaluate_cycle(emap, design, name: str) -> CycleData:
     """Energies and efficiencies of the motor over one cycle (definitions in the module docstring)."""
-    from .effmap import interpolate_losses
+    from .effmap import interpolate_losses, loss_kinds
 
     rpm, T, dt, t_mid = cycle_points(design, name)
     moving = (rpm > 0) & (T != 0)
     res = interpolate_losses(emap, rpm, T)
     inside = res["in_envelope"] | ~moving
-    losses = {k: np.where(moving & inside, np.nan_to_num(res[k]), 0.0) for k in LOSS_KINDS}
+    kinds = loss_kinds(emap)
+    losses = {k: np.where(moving & inside, np.nan_to_num(res[k]), 0.0) for k in kinds}
     p_mech = np.where(moving, rpm * RPM_TO_RAD_S * T, 0.0)
     total = sum(losses.values())
     p_elec = np.where(moving & inside, p_mech + total, 0.0)
@@ -145,7 +145,7 @@ def evaluate_cycle(emap, design, name: str) -> CycleData:
         "points_beyond_envelope": int(beyond.sum()),
         "unmet_energy_wh": float(np.sum(np.abs(p_mech[beyond]) * dt[beyond])) * wh,
     }
-    summary.update({f"{k}_loss_wh": float(np.sum(losses[k] * dt)) * wh for k in LOSS_KINDS})
+    summary.update({f"{k}_loss_wh": float(np.sum(losses[k] * dt)) * wh for k in kinds})
     return CycleData(name=name, time_s=t_mid, dt_s=dt, speed_rpm=rpm, torque_nm=T, p_mech_w=p_mech,
                      p_elec_w=p_elec, losses=losses, feasible=inside, summary=summary)
 
