@@ -107,9 +107,18 @@ def short_circuit_peak_id(psi_pm: float, L_d: float, L_q: float, R_s: float, ome
     assert np.allclose(A @ x_ss + bvec, 0.0, atol=1e-9 * max(1.0, abs(bvec[1])))
     T_e = 2 * math.pi / abs(w) if w != 0 else 1.0
     dt = T_e / points_per_period
-    E = expm(A * dt)
-    x = np.array([i_d0, i_q0]) - x_ss
+    x0 = np.array([i_d0, i_q0]) - x_ss
     n = int(n_periods * points_per_period)
+    t = dt * np.arange(1, n + 1)
+    lam, V = np.linalg.eig(A)
+    if np.linalg.cond(V) < 1e8:
+        # x(t) = V exp(Lambda t) V^-1 x0 on the whole grid at once (A is diagonalisable: distinct
+        # complex-conjugate eigenvalues for w != 0)
+        c = np.linalg.solve(V, x0.astype(complex))
+        i_d = np.real((V[0, :] * c)[None, :] * np.exp(np.outer(t, lam))).sum(axis=1) + x_ss[0]
+        return float(min(i_d0, i_d.min())), float(x_ss[0])
+    E = expm(A * dt)  # defective/ill-conditioned A: step the exact propagator
+    x = x0
     i_min = i_d0
     for _ in range(n):
         x = E @ x

@@ -713,15 +713,25 @@ def steady_state(net: ThermalNetwork, losses, speed: float = 0.0, tol: float = 1
     if cbr:
         history = []
         converged = False
+        prev = None  # (x, g(x) - x) of the previous iterate, for the secant step
         while ok and it < max_iter:
             new = T[mag]
-            history.append(abs(new - T_m))
-            if abs(new - T_m) < tol:
+            res = new - T_m
+            history.append(abs(res))
+            if abs(res) < tol:
                 converged = True
                 break
             if len(history) > 3 and history[-1] > 0.9 * history[-2]:
                 break  # not contracting
-            T_m = new
+            # secant step on h(x) = g(x) - x (superlinear; falls back to the plain fixed-point
+            # step when the secant slope is degenerate or would not move towards the root)
+            x_next = new
+            if prev is not None and res != prev[1]:
+                x_sec = T_m - res * (T_m - prev[0]) / (res - prev[1])
+                if math.isfinite(x_sec) and abs(x_sec - T_m) <= 10.0 * abs(res) + 1.0:
+                    x_next = x_sec
+            prev = (T_m, res)
+            T_m = x_next
             T, ok = solve(T_m)
             it += 1
         if not converged:
@@ -827,8 +837,16 @@ def _bisect_torque(ok, t_hi, tol):
 
 
 def _interp_losses(loss_grid, torque_grid, s, t):
-    """Component losses at torque t (linear in torque) at speed index s. loss_grid: (n_comp, nT, nS)."""
-    return np.array([np.interp(t, torque_grid, loss_grid[c, :, s]) for c in range(loss_grid.shape[0])])
+    """Component losses at torque t (linear in torque, clamped to the grid ends as np.interp) at speed
+    index s. loss_grid: (n_comp, nT, nS)."""
+    tg = torque_grid
+    if t <= tg[0]:
+        return loss_grid[:, 0, s].copy()
+    if t >= tg[-1]:
+        return loss_grid[:, -1, s].copy()
+    k = int(np.searchsorted(tg, t, side="right")) - 1
+    f = (t - tg[k]) / (tg[k + 1] - tg[k])
+    return (1.0 - f) * loss_grid[:, k, s] + f * loss_grid[:, k + 1, s]
 
 
 def continuous_rating(net: ThermalNetwork, torque_grid, speed_grid, loss_grid, T_winding_max: float = 155.0,
