@@ -94,16 +94,11 @@ class MachineSection:
     info: dict = field(default_factory=dict)
 
     def torque(self, sol) -> float:
-        """Arkkio torque of the full machine, N m, from the middle air-gap layer.
-
-        post.arkkio_torque keeps elements whose nodes lie within 1e-9 r2 of the band; Triangle's Steiner
-        points on the polygonal arcs sit up to the chord sag s = h^2 / (8 r) inside, so the band is
-        widened by 2 s and the result rescaled by the band thickness (exactly the same element set)."""
+        """Arkkio torque of the full machine, N m, from the middle air-gap layer (r_1 .. r_2)."""
         from .post import arkkio_torque
 
         r1, r2 = self.r_band
-        d = self.info["band_tol"]
-        return arkkio_torque(sol, r1 - d, r2 + d) * (r2 - r1 + 2 * d) / (r2 - r1) * self.sectors
+        return arkkio_torque(sol, r1, r2) * self.sectors
 
     def phase_flux_linkage(self, circuit_psi: dict) -> np.ndarray:
         """Phase flux linkages (3,), Wb, of the full machine from the modelled circuits' (post.flux_linkage)."""
@@ -544,8 +539,7 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
     return MachineSection(geo, n_sec, anti, (math.degrees(c0), math.degrees(c1)), (r1, r2), axes,
                           float(rotor_angle_deg), float(theta_e), a_par, Ri, x_tip, x_bot, p,
                           {"i_abc": tuple(float(v) for v in i_abc), "Br": Br, "mu_r": mu_r, "T_magnet_c": T_m,
-                           "mesh": h,
-                           "band_tol": 2.0 * r2 * (1.0 - math.cos(math.radians(gap_deg) / 2.0)) + 1e-9 * r2})
+                           "mesh": h})
 
 
 def machine_geometry(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), sector: str = "pole",
