@@ -47,7 +47,7 @@ RPM = 2.0 * math.pi / 60.0
 SCHEMA: dict[str, dict[str, Field]] = {
     "machine": {
         "name": Field("str", default="unnamed design"),
-        "topology": Field("str", choices=("ipm_v", "ipm_flat", "spm"), required=True),
+        "topology": Field("str", choices=("ipm_v", "ipm_flat", "spm", "induction"), required=True),
         "pole_pairs": Field("int", 1, 60, required=True),
     },
     "stator": {
@@ -135,7 +135,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
 }
 
 # Sections that other subsystems read; parsed as free tables and validated by their owners.
-FREE_SECTIONS = ("optimization", "inverter", "thermal", "gear", "fea")
+FREE_SECTIONS = ("optimization", "inverter", "thermal", "gear", "fea", "induction")
 
 
 @dataclass(frozen=True)
@@ -253,6 +253,9 @@ def parse_case(data: dict, path: str = "<case>") -> Case:
             raise InputError(sec, "(section)", f"one of the sections {sorted(list(SCHEMA) + list(FREE_SECTIONS))}")
     values: dict = {}
     variables: list[Variable] = []
+    machine = data.get("machine", {})
+    induction = isinstance(machine, dict) and machine.get("topology") == "induction"
+    always = ("machine", "stator", "winding", "limits") + (() if induction else ("rotor",))
     for sec, fields in SCHEMA.items():
         raw_sec = data.get(sec, {})
         if not isinstance(raw_sec, dict):
@@ -265,7 +268,7 @@ def parse_case(data: dict, path: str = "<case>") -> Case:
             p = f"{sec}.{key}"
             if key in raw_sec:
                 out[key] = _parse_value(p, f, raw_sec[key], variables)
-            elif f.required and (sec in data or sec in ("machine", "stator", "rotor", "winding", "limits")):
+            elif f.required and (sec in always or (sec in data and not (induction and sec == "rotor"))):
                 raise InputError(p, None, "given (required)")
             else:
                 out[key] = f.default

@@ -294,6 +294,10 @@ def design_from_values(values: dict, free: dict | None = None) -> Design:
     from .materials import get_conductor, get_magnet, get_steel
     from .windings import make_winding
 
+    if values["machine"]["topology"] == "induction":
+        from .induction.model import induction_design_from_values
+
+        return induction_design_from_values(values, free)
     m, st, ro, wi, li = values["machine"], values["stator"], values["rotor"], values["winding"], values["limits"]
     te, me, ma = values["temperatures"], values["mechanical"], values["map"]
     mm = 1e-3

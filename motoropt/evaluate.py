@@ -159,25 +159,31 @@ def evaluate_design(design, cycles: bool = True, case_path: str | None = None) -
     model = design.machine_model()
     tm["model_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    emap = efficiency_map(model, n_speed=design.n_speed, n_torque=design.n_torque)
+    if hasattr(model, "efficiency_map"):  # machine models with their own control (induction motor)
+        emap = model.efficiency_map(design.n_speed, design.n_torque)
+    else:
+        emap = efficiency_map(model, n_speed=design.n_speed, n_torque=design.n_torque)
     tm["map_s"] = time.perf_counter() - t0
     m = _map_data(emap)
     k = {"design_name": design.name, "topology": design.topology}
     k.update(envelope_kpis(m))
     ms = design.masses()
+    mag = getattr(design, "magnet", None)  # None: magnet-free machine
+    m_mag = ms.get("magnets", 0.0)
     k.update({
         "motor_mass_kg": ms["active"], "motor_mass_with_housing_kg": ms["active"] + ms["housing_allowance"],
         "stator_core_mass_kg": ms["stator_core"], "rotor_core_mass_kg": ms["rotor_core"],
-        "copper_mass_kg": ms["copper"], "magnet_mass_kg": ms["magnets"],
-        "rare_earth_mass_kg": ms["magnets"] * design.magnet.rare_earth_fraction,
-        "dysprosium_mass_kg": ms["magnets"] * design.magnet.dy_fraction,
-        "magnet_cost_usd": ms["magnets"] * design.magnet.cost_per_kg,
+        "copper_mass_kg": ms["copper"], "magnet_mass_kg": m_mag,
+        "rare_earth_mass_kg": m_mag * mag.rare_earth_fraction if mag is not None else 0.0,
+        "dysprosium_mass_kg": m_mag * mag.dy_fraction if mag is not None else 0.0,
+        "magnet_cost_usd": m_mag * mag.cost_per_kg if mag is not None else 0.0,
     })
     k["motor_power_density_kw_per_kg"] = k["peak_power_kw"] / ms["active"]
     k["motor_power_density_with_housing_kw_per_kg"] = k["peak_power_kw"] / (ms["active"] + ms["housing_allowance"])
-    fm = model.fluxmap
-    k["psi_pm_wb"] = fm.psi_pm
-    k["back_emf_ll_rms_v_per_krpm"] = fm.psi_pm * 1000 * RPM_TO_RAD_S * fm.pole_pairs * math.sqrt(1.5)
+    fm = getattr(model, "fluxmap", None)
+    if fm is not None:
+        k["psi_pm_wb"] = fm.psi_pm
+        k["back_emf_ll_rms_v_per_krpm"] = fm.psi_pm * 1000 * RPM_TO_RAD_S * fm.pole_pairs * math.sqrt(1.5)
     k["phase_resistance_20c_ohm"] = design.R_s_20
     k["max_current_rms_a"] = design.i_max / math.sqrt(2)
     k["peak_motor_efficiency"] = float(np.nanmax(m.efficiency)) if np.any(np.isfinite(m.efficiency)) else float("nan")
