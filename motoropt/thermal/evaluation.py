@@ -53,10 +53,12 @@ Ratings:
 - peak_power_30s_kw: the maximum over speed of the torque sustainable for pulse_duration_s
   (lptn.pulse_rating, same limits) x speed, from the preload state above.
 Demagnetisation (demag.py one-pole circuit, knee at knee_fraction x HcJ(T)): at the hottest magnet
-temperature computed anywhere here (continuous steady states, pulses, cycles), for (a) the most
+temperature of admissible operation computed here (continuous steady states within the limits,
+rated pulses, cycle transients), for (a) the most
 negative i_d of the efficiency map (flux weakening up to the envelope) and (b) the peak i_d of a
 three-phase short circuit from no load at the maximum speed (linear dq model with chord
-inductances from the flux map). demag_margin = min of both.
+inductances from the flux map). demag_margin = min of both, floored at DEMAG_MARGIN_FLOOR = -10
+(a grade whose HcJ(T) has vanished gives -inf).
 Rotor stress at overspeed_factor x max speed: IPM bridges + post (pole piece + magnets outside the
 barrier, r_cg from the region centroids) and the plain-disc bore hoop stress against
 rotor_steel.yield_strength / stress_safety_factor; SPM: retaining sleeve (if any) and the disc.
@@ -84,6 +86,7 @@ from .lptn import (
     ThermalGeometry,
     build_network,
     continuous_rating,
+    peak_pulse,
     pulse_rating,
     steady_state,
     transient,
@@ -122,6 +125,9 @@ _STRICT_POSITIVE = {"flow_lpm", "channel_width_mm", "channel_height_mm", "channe
 N_SPEED_RATING = 13  # speeds of the continuous / pulse envelopes
 N_TORQUE_GRID = 11   # torque fractions 0..1 of the envelope per speed (plus 4 generating for the iron split)
 LOW_SPEED_FRACTION = 0.02
+# demag margins below this (down to -inf where the grade's linear HcJ(T) reaches 0) are reported as
+# this value, so that an optimiser constraint stays finite
+DEMAG_MARGIN_FLOOR = -10.0
 
 
 @dataclass(frozen=True)
@@ -297,21 +303,29 @@ def _mech_split(ev, speed_rad_s, mechanical):
     return brg, np.asarray(mechanical) - brg
 
 
-def split_losses(ev, speed_rad_s, copper, iron, magnet, mechanical, teeth_fraction) -> np.ndarray:
-    """Loss components (..., N_COMP) in the order of LOSS_COMPONENTS from the drive's loss kinds (W)."""
+def split_losses(ev, speed_rad_s, losses: dict, teeth_fraction) -> np.ndarray:
+    """Loss components (..., N_COMP) in the order of LOSS_COMPONENTS from the drive's loss kinds
+    {kind: W array} (module docstring). Kinds beyond the PMSM's four (other machine models) go to
+    the rotor core if their name contains "rotor" (e.g. rotor copper), else to the stator teeth."""
     d = ev.design
     L, l_end = d.stator.L, d.end_winding_length
     a = L / (L + l_end)
-    copper, iron, magnet, mechanical = (np.asarray(x, dtype=float) for x in (copper, iron, magnet, mechanical))
-    out = np.zeros(np.broadcast(copper, iron).shape + (N_COMP,))
-    out[..., C["copper_active"]] = copper * a
-    out[..., C["copper_end"]] = copper * (1.0 - a)
-    out[..., C["iron_teeth"]] = iron * teeth_fraction
-    out[..., C["iron_yoke"]] = iron * (1.0 - teeth_fraction)
-    out[..., C["magnet"]] = magnet
-    brg, wind = _mech_split(ev, speed_rad_s, mechanical)
+    arr = {k: np.nan_to_num(np.asarray(v, dtype=float)) for k, v in losses.items()}
+    shape = np.broadcast(*arr.values(), np.asarray(teeth_fraction)).shape
+    out = np.zeros(shape + (N_COMP,))
+    zero = np.zeros(shape)
+    cu, fe = arr.get("copper", zero), arr.get("iron", zero)
+    out[..., C["copper_active"]] = cu * a
+    out[..., C["copper_end"]] = cu * (1.0 - a)
+    out[..., C["iron_teeth"]] = fe * teeth_fraction
+    out[..., C["iron_yoke"]] = fe * (1.0 - teeth_fraction)
+    out[..., C["magnet"]] = arr.get("magnet", zero)
+    brg, wind = _mech_split(ev, speed_rad_s, arr.get("mechanical", zero))
     out[..., C["mechanical_bearings"]] = brg
     out[..., C["windage"]] = wind
+    for k, v in arr.items():
+        if k not in ("copper", "iron", "magnet", "mechanical", "total"):
+            out[..., C["iron_rotor" if "rotor" in k else "iron_teeth"]] += v
     return out
 
 
@@ -330,6 +344,7 @@ class RatingGrid:
 def rating_grid(ev, n_speed: int = N_SPEED_RATING, n_torque: int = N_TORQUE_GRID) -> RatingGrid:
     """Solve the drive on speeds (2 % .. 100 % of max speed) x torques (-1..1 of the envelope)."""
     from ..drive import solve_operating_points
+    from ..effmap import loss_kinds
 
     d = ev.design
     sp = np.linspace(0.0, d.speed_max, n_speed)
@@ -339,16 +354,20 @@ def rating_grid(ev, n_speed: int = N_SPEED_RATING, n_torque: int = N_TORQUE_GRID
     shrink = 1.0 - 1e-6  # stay just inside the envelope
     T = np.where(f[:, None] >= 0, f[:, None] * env_m[None, :], f[:, None] * env_g[None, :]) * shrink
     W = np.broadcast_to(sp[None, :], T.shape)
-    r = solve_operating_points(ev.model, W, T)
-    ok = r["feasible"]
-    reg = r["iron_by_region"]
-    teeth = reg.get("stator_teeth", np.zeros(T.shape))
-    tot = sum(reg.values())
-    with np.errstate(invalid="ignore", divide="ignore"):
-        tf = np.where(tot > 0, teeth / tot, np.nan)
-    fill = float(np.nanmean(tf)) if np.any(np.isfinite(tf)) else 0.5
+    solver = getattr(ev.model, "solve_operating_points", None)  # model-owned control (other machines)
+    r = solver(W, T) if solver is not None else solve_operating_points(ev.model, W, T)
+    ok = np.asarray(r["feasible"], dtype=bool)
+    reg = r.get("iron_by_region") or {}
+    ms = d.masses()
+    tf = np.full(T.shape, np.nan)
+    if "stator_teeth" in reg:
+        tot = sum(reg.values())
+        with np.errstate(invalid="ignore", divide="ignore"):
+            tf = np.where(tot > 0, reg["stator_teeth"] / tot, np.nan)
+    # where the split is unknown (no region data, zero iron loss): the teeth share of the core mass
+    fill = float(np.nanmean(tf)) if np.any(np.isfinite(tf)) else ms["stator_teeth"] / ms["stator_core"]
     tf = np.where(np.isfinite(tf), tf, fill)
-    comp = split_losses(ev, W, r["p_copper"], r["p_iron"], r["p_magnet"], r["p_mechanical"], tf)
+    comp = split_losses(ev, W, {k: r["p_" + k] for k in loss_kinds(ev.emap)}, tf)
     comp[~ok] = np.nan
     return RatingGrid(speed=sp, frac=f, torque=T, comp=comp, teeth_fraction=tf, i_d=np.where(ok, r["i_d"], np.nan))
 
@@ -401,22 +420,30 @@ def _steady_at(net, grid, s, torque):
 
 def pulse_envelope(net, grid: RatingGrid, settings: ThermalSettings, T_cont, tol: float = 0.5):
     """Torque sustainable for settings.pulse_duration s per grid speed (N m), from the steady state at
-    settings.pulse_preload x the continuous torque; and the magnet temperature maxima of the pulses."""
+    settings.pulse_preload x the continuous torque; and the hottest magnet temperature of each
+    rated pulse (degC; None where the preload state itself is not admissible)."""
     pos = grid.frac >= 0
     out = np.zeros(grid.speed.size)
     mag_max = []
     dt = max(settings.pulse_duration / 30.0, 1e-3)
     for s in range(grid.speed.size):
         st = _steady_at(net, grid, s, settings.pulse_preload * T_cont[s])
-        if st is None:
+        if st is None or not _admissible(st, settings):
+            mag_max.append(None)
             continue
         tg = grid.torque[pos, s]
         lg = np.moveaxis(grid.comp[pos, s, :], -1, 0)[:, :, None]
         t, _ = pulse_rating(net, tg, grid.speed[s:s + 1], lg, st.T, settings.pulse_duration,
                             settings.T_winding_max, settings.T_magnet_max, dt, tol)
         out[s] = t[0]
-        mag_max.append(st.magnet_c)
+        pk = peak_pulse(net, _losses_at(grid, s, out[s]), grid.speed[s], settings.pulse_duration, dt, st.T)
+        mag_max.append(pk["magnet_c_max"])
     return out, mag_max
+
+
+def _admissible(st, settings: ThermalSettings, slack: float = 0.5) -> bool:
+    """A steady state within the winding and magnet limits (+ slack K for the bisection tolerance)."""
+    return st.hotspot_c <= settings.T_winding_max + slack and st.magnet_c <= settings.T_magnet_max + slack
 
 
 # ---- cycles -----------------------------------------------------------------------------------------
@@ -425,8 +452,7 @@ def pulse_envelope(net, grid: RatingGrid, settings: ThermalSettings, T_cont, tol
 def cycle_components(ev, grid: RatingGrid, cyc) -> np.ndarray:
     """(n, N_COMP) loss components of a cycle's intervals (W, map reference temperatures)."""
     tf = teeth_fraction_at(ev, grid, cyc.speed_rpm, cyc.torque_nm)
-    L = cyc.losses
-    return split_losses(ev, cyc.speed_rpm * RPM_TO_RAD_S, L["copper"], L["iron"], L["magnet"], L["mechanical"], tf)
+    return split_losses(ev, cyc.speed_rpm * RPM_TO_RAD_S, cyc.losses, tf)
 
 
 def cycle_transient(net, comp: np.ndarray, speed_rad_s: np.ndarray, dt_s: np.ndarray, T0_c: float):
@@ -546,7 +572,12 @@ def thermal_evaluation(ev) -> None:
     T_pulse, pulse_mag = pulse_envelope(net, grid, settings, T_cont)
     tm["thermal_pulse_s"] = time.perf_counter() - t0
     P_pulse = T_pulse * grid.speed
-    mags = [st.magnet_c for st in states if st is not None] + list(pulse_mag)
+    # magnet temperatures of admissible operation: continuous states within the limits (at speeds
+    # where even no load overheats, the rating is 0 and that state is not an operating state) and
+    # the rated pulses; the cycle transients are added below
+    mags = [st.magnet_c for st in states if st is not None and _admissible(st, settings)]
+    mags += [m for m in pulse_mag if m is not None]
+    k["continuous_max_speed_rpm"] = float(grid.speed[T_cont > 0].max() / RPM_TO_RAD_S) if np.any(T_cont > 0) else 0.0
 
     k["thermal_cooling"] = settings.cooling_type
     k["winding_limit_c"] = settings.T_winding_max
@@ -584,9 +615,9 @@ def thermal_evaluation(ev) -> None:
     i_d_map = np.where(ev.emap.feasible, ev.emap.i_d, np.nan)
     i_d_fw = float(min(np.nanmin(i_d_map), np.nanmin(grid.i_d))) if np.any(np.isfinite(i_d_map)) else 0.0
     dm = demag_assessment(ev, T_hot, settings, i_d_fw)
-    k["demag_margin"] = float(dm["margin"])
-    k["demag_margin_flux_weakening"] = float(dm["margin_fw"])
-    k["demag_margin_short_circuit"] = float(dm["margin_short_circuit"])
+    k["demag_margin"] = max(float(dm["margin"]), DEMAG_MARGIN_FLOOR)
+    k["demag_margin_flux_weakening"] = max(float(dm["margin_fw"]), DEMAG_MARGIN_FLOOR)
+    k["demag_margin_short_circuit"] = max(float(dm["margin_short_circuit"]), DEMAG_MARGIN_FLOOR)
     k["demag_magnet_temperature_c"] = float(T_hot)
     k["short_circuit_peak_id_a"] = float(dm["i_d_short_circuit_a"])
     rs = rotor_stress(d, settings)
