@@ -47,6 +47,7 @@ from ..fluxmap import FluxMap
 _GAP_TOOTH = 0  # linear gap permeance in series with a nonlinear tooth (implicit flux)
 _IRON = 1  # nonlinear iron: flux = A B(du/l)
 _LINEAR = 2  # linear permeance with an MMF source: flux = P (du + F)
+_TOOTH = 3  # nonlinear tapered tooth alone (implicit flux)
 
 GROUND = -1
 
@@ -135,30 +136,41 @@ def _tooth_drop(phi, A_top, A_bot, l, Ht, Bt):
 
 @njit(cache=True)
 def _gap_tooth_flux(du, P, A, A2, l, Ht, Bt, phi0):
-    """Flux through a linear gap (permeance P) in series with a tapered tooth (areas A at the tip end,
-    A2 at the root, length l) under MMF du: solves phi/P + drop(phi) = du by safeguarded Newton.
-    Returns (phi, dphi/ddu)."""
-    lo = min(0.0, du * P)
-    hi = max(0.0, du * P)
+    """Flux through a linear gap (permeance P; P <= 0: no gap) in series with a tapered tooth (areas
+    A at the tip end, A2 at the root, length l) under MMF du: solves phi/P + drop(phi) = du by
+    safeguarded Newton. Returns (phi, dphi/ddu)."""
+    if P > 0.0:
+        invP = 1.0 / P
+        lo = min(0.0, du * P)
+        hi = max(0.0, du * P)
+    else:
+        # drop(phi) is bracketed by l H(phi / A_min) and l H(phi / A_max)
+        invP = 0.0
+        Bh, _ = b_of_h(du / l, Ht, Bt)
+        f1 = A * Bh
+        f2 = A2 * Bh
+        lo = min(0.0, f1, f2)
+        hi = max(0.0, f1, f2)
     phi = min(max(phi0, lo), hi)
+    ref = hi - lo
     for _ in range(60):
         drop, ddrop = _tooth_drop(phi, A, A2, l, Ht, Bt)
-        f = phi / P + drop - du
+        f = phi * invP + drop - du
         if f > 0.0:
             hi = phi
         else:
             lo = phi
-        fp = 1.0 / P + ddrop
+        fp = invP + ddrop
         step = f / fp
         new = phi - step
         if new <= lo or new >= hi:
             new = 0.5 * (lo + hi)
-        if abs(new - phi) <= 1e-13 * (abs(phi) + abs(du * P) + 1e-30):
+        if abs(new - phi) <= 1e-13 * (abs(phi) + ref + 1e-30):
             phi = new
             break
         phi = new
     drop, ddrop = _tooth_drop(phi, A, A2, l, Ht, Bt)
-    g = 1.0 / (1.0 / P + ddrop)
+    g = 1.0 / (invP + ddrop)
     return phi, g
 
 
@@ -189,6 +201,8 @@ def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, t
                 du -= sb[i] * uu[b[i]]
             if kind[i] == _GAP_TOOTH:
                 f, gg = _gap_tooth_flux(du, P[i], A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
+            elif kind[i] == _TOOTH:
+                f, gg = _gap_tooth_flux(du, 0.0, A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
             elif kind[i] == _IRON:
                 Bv, sl = b_of_h(du / l[i], Ht, Bt)
                 f = A[i] * Bv
@@ -208,11 +222,14 @@ def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, t
     for i in range(nb):
         if kind[i] == _LINEAR:
             scale = max(scale, abs(P[i] * F[i]))
-    if scale == 0.0:
-        scale = 1.0
     for i in range(nb):
         if kind[i] == _GAP_TOOTH:
             scale = max(scale, abs(P[i] * F[i]) * 1e-3)
+        elif kind[i] == _IRON and F[i] != 0.0:
+            # winding MMF in a yoke branch: flux at mu_r = 1000, x 1e-3
+            scale = max(scale, MU0 * A[i] * abs(F[i]) / l[i])
+    if scale == 0.0:
+        scale = 1.0
 
     phi_new = np.empty(nb)
     g_new = np.empty(nb)
@@ -286,15 +303,24 @@ class MECInputs:
     rotor_yoke_area: float = 0.0
     rotor_yoke_length: float = 0.0
     k_fe_rotor: float = 0.95
-    L_sigma: float = 0.0  # leakage inductance, H
+    L_sigma: float = 0.0  # leakage inductance not carried by the network (end winding; + slot if
+    #                       slot_permeance is 0), H
     rib_arc: float = 0.0  # IPM: q-axis rib at the surface / pole pitch (0: the rib spans all of the
     #                       inter-polar arc); the rest of the inter-polar arc is the barrier's end pocket
     pocket_depth: float = 0.0  # IPM: radial depth of air under the bridge in the end pocket, m
+    # tooth-level stator (0: the slot leakage is in L_sigma and the teeth are joined only by the yoke)
+    slot_permeance: float = 0.0  # leakage permeance of one slot between its two tooth tips
+    #                              (slot body + opening + tooth-tip zig-zag), H (Wb/A)
+    slots: int = 0  # Q, for the slot count between cell centres
+    # IPM pole tip: the magnets end before the pole-piece tip, leaving an air pocket under it
+    magnet_arc: float = 0.0  # arc of the magnets' outer ends / pole pitch (0: = pole_arc)
+    pocket_permeance: float = 0.0  # one tip pocket: pole-piece tip -> rotor core across the air, H
 
 
-def _cells(pole_arc: float, J: int, M: int, rib_arc: float = 0.0):
+def _cells(pole_arc: float, J: int, M: int, rib_arc: float = 0.0, magnet_arc: float = 0.0):
     """Cell edges (electrical rad) over one pole: M cells per inter-polar side (half of them over
-    the rib and half over the end pocket when ``rib_arc`` > 0), J over the pole arc."""
+    the rib and half over the end pocket when ``rib_arc`` > 0), J over the pole arc (of which one
+    at each end over the tip pocket when 0 < ``magnet_arc`` < ``pole_arc``)."""
     a = 0.5 * math.pi * pole_arc
     if rib_arc > 0.0 and M >= 2:
         r = 0.5 * math.pi * (1.0 - min(rib_arc, 1.0 - pole_arc))  # rib edge, measured from the d axis
@@ -304,14 +330,29 @@ def _cells(pole_arc: float, J: int, M: int, rib_arc: float = 0.0):
     else:
         left = np.linspace(-0.5 * math.pi, -a, M + 1)
         right = np.linspace(a, 0.5 * math.pi, M + 1)
-    mid = np.linspace(-a, a, J + 1)
+    if 0.0 < magnet_arc < pole_arc and J >= 4:
+        am = 0.5 * math.pi * magnet_arc
+        mid = np.concatenate(([-a], np.linspace(-am, am, J - 1), [a]))
+    else:
+        mid = np.linspace(-a, a, J + 1)
     edges = np.concatenate((left, mid[1:], right[1:]))
     return edges
 
 
 def build_network(m: MECInputs, J: int = 10, M: int = 4):
-    """Assemble the branch arrays of the one-pole network. Returns a dict of numpy arrays."""
-    edges = _cells(m.pole_arc, J, M, 0.0 if m.spm else m.rib_arc)
+    """Assemble the branch arrays of the one-pole network. Returns a dict of numpy arrays.
+
+    Stator: yoke nodes 0..K-1 (one per cell) joined by nonlinear yoke branches that carry the
+    winding MMF (the conductors lying between the two cell centres: ``dcos``/``dsin`` per A of i_d,
+    i_q x Fk_per_A). Without slot leakage each cell's gap and tooth are one branch from the rotor node
+    to the yoke node; with ``slot_permeance`` > 0 each cell also has a tooth-tip node (K..2K-1):
+    gap rotor -> tip (linear), tooth tip -> yoke (nonlinear), and adjacent tips are joined by the
+    leakage permeance of the slots between the cell centres (slot_permeance / n_slots, slots in series).
+    """
+    if m.pole_arc > 1.0 - 1e-6:
+        M = 0  # no inter-polar arc: no (degenerate) inter-polar cells
+    tip_pocket = (not m.spm) and 0.0 < m.magnet_arc < m.pole_arc and J >= 4
+    edges = _cells(m.pole_arc, J, M, 0.0 if m.spm else m.rib_arc, m.magnet_arc if tip_pocket else 0.0)
     pocket = (not m.spm) and m.rib_arc > 0.0 and M >= 2
     K = len(edges) - 1
     w = np.diff(edges)  # electrical cell widths
@@ -323,10 +364,12 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
     def add(kind, a_, sa_, b_, sb_, P_=0.0, A_=0.0, l_=1.0, F_=0.0, A2_=None):
         kinds.append(kind); aa.append(a_); sa.append(sa_); bb.append(b_); sb.append(sb_)
         P.append(P_); A.append(A_); l.append(l_); Fsrc.append(F_); A2.append(A_ if A2_ is None else A2_)
+        return len(kinds) - 1
 
-    # node numbering: stator yoke nodes 0..K-1; IPM: pole-piece K..K+J-1, Q = K+J, Y = K+J+1
-    n_nodes = K if m.spm else K + J + 2
-    iQ, iY = K + J, K + J + 1
+    tl = m.slot_permeance > 0.0 and m.slots > 0
+    RB = 2 * K if tl else K  # first rotor node
+    n_nodes = RB if m.spm else RB + J + 2
+    iQ, iY = RB + J, RB + J + 1
     F_m = m.Br * m.h_m / (MU0 * m.mu_r)
     cell_branch = []
     for k in range(K):
@@ -338,11 +381,10 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
             else:
                 Pk = MU0 * A_cell[k] / (m.g_eff + m.h_m)
                 Fk = 0.0
-            cell_branch.append(len(kinds))
-            add(_GAP_TOOTH, GROUND, 1.0, k, 1.0, Pk, A_cell[k] * m.tooth_fraction, m.tooth_length, Fk,
-                A_cell[k] * m.tooth_fraction_root)
+            ra, rs = GROUND, 1.0
         else:
             Pk = MU0 * A_cell[k] / m.g_eff
+            Fk = 0.0
             if pocket and (M // 2 <= k < M or M + J <= k < M + J + M - M // 2):
                 Pk = MU0 * A_cell[k] / (m.g_eff + m.pocket_depth)  # over the end pocket of the barrier
             if k < M:
@@ -350,37 +392,59 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
             elif k >= M + J:
                 ra, rs = iQ, 1.0
             else:
-                ra, rs = K + (k - M), 1.0
-            cell_branch.append(len(kinds))
-            add(_GAP_TOOTH, ra, rs, k, 1.0, Pk, A_cell[k] * m.tooth_fraction, m.tooth_length, 0.0,
+                ra, rs = RB + (k - M), 1.0
+        if tl:
+            cell_branch.append(add(_LINEAR, ra, rs, K + k, 1.0, Pk, 0.0, 1.0, Fk))
+            add(_TOOTH, K + k, 1.0, k, 1.0, 0.0, A_cell[k] * m.tooth_fraction, m.tooth_length, 0.0,
                 A_cell[k] * m.tooth_fraction_root)
-    # stator yoke (antiperiodic wrap from K-1 to the image of node 0)
+        else:
+            cell_branch.append(add(_GAP_TOOTH, ra, rs, k, 1.0, Pk, A_cell[k] * m.tooth_fraction, m.tooth_length,
+                                   Fk, A_cell[k] * m.tooth_fraction_root))
+    # stator yoke (antiperiodic wrap from K-1 to the image of node 0), carrying the winding MMF:
+    # branch k -> k+1 holds F_k - F_{k+1} (F_k = stator MMF at cell k; the wrap holds F_{K-1} + F_0)
+    theta_c = 0.5 * (edges[:-1] + edges[1:])
+    yoke_branch, dcos, dsin = [], [], []
+    slot_elec = 2.0 * math.pi * m.p / m.slots if tl else 1.0
     for k in range(K):
         wk = 0.5 * (w[k] + w[(k + 1) % K]) / m.p * m.yoke_radius
         if k < K - 1:
-            add(_IRON, k, 1.0, k + 1, 1.0, 0.0, m.yoke_area, wk)
+            yoke_branch.append(add(_IRON, k, 1.0, k + 1, 1.0, 0.0, m.yoke_area, wk))
+            dcos.append(c[k] - c[k + 1]); dsin.append(s[k] - s[k + 1])
+            if tl:
+                n_s = (theta_c[k + 1] - theta_c[k]) / slot_elec
+                add(_LINEAR, K + k, 1.0, K + k + 1, 1.0, m.slot_permeance / n_s)
         else:
-            add(_IRON, K - 1, 1.0, 0, -1.0, 0.0, m.yoke_area, wk)
+            yoke_branch.append(add(_IRON, K - 1, 1.0, 0, -1.0, 0.0, m.yoke_area, wk))
+            dcos.append(c[K - 1] + c[0]); dsin.append(s[K - 1] + s[0])
+            if tl:
+                n_s = (theta_c[0] + math.pi - theta_c[K - 1]) / slot_elec
+                add(_LINEAR, 2 * K - 1, 1.0, K, -1.0, m.slot_permeance / n_s)
     if not m.spm:
-        # magnets: core (ground) -> pole-piece nodes
-        Pm = MU0 * m.mu_r * (m.A_m / J) / m.h_m
-        for j in range(J):
-            add(_LINEAR, GROUND, 1.0, K + j, 1.0, Pm, 0.0, 1.0, F_m)
+        # magnets: core (ground) -> pole-piece nodes over the magnets' arc (area shared by cell width)
+        mag = [j for j in range(J) if not (tip_pocket and (j == 0 or j == J - 1))]
+        w_mag = sum(w[M + j] for j in mag)
+        for j in mag:
+            A_mj = m.A_m * w[M + j] / w_mag
+            add(_LINEAR, GROUND, 1.0, RB + j, 1.0, MU0 * m.mu_r * A_mj / m.h_m, 0.0, 1.0, F_m)
+        if tip_pocket and m.pocket_permeance > 0.0:
+            # air pocket beyond the magnet's end: pole-piece tip -> rotor core
+            add(_LINEAR, RB, 1.0, GROUND, 1.0, m.pocket_permeance)
+            add(_LINEAR, RB + J - 1, 1.0, GROUND, 1.0, m.pocket_permeance)
         # pole piece tangential: depth falls linearly from the centre to the tips
-        theta_c = 0.5 * (edges[M:M + J] + edges[M + 1:M + J + 1])
+        tc = theta_c[M:M + J]
         a_half = 0.5 * math.pi * m.pole_arc
         for j in range(J - 1):
-            th = 0.5 * (theta_c[j] + theta_c[j + 1])
+            th = 0.5 * (tc[j] + tc[j + 1])
             depth = m.pp_depth_tip + (m.pp_depth_centre - m.pp_depth_tip) * (1.0 - abs(th) / a_half)
-            length = (theta_c[j + 1] - theta_c[j]) / m.p * (m.R_r - 0.5 * depth)
-            add(_IRON, K + j, 1.0, K + j + 1, 1.0, 0.0, depth * m.L * m.k_fe_rotor, length)
+            length = (tc[j + 1] - tc[j]) / m.p * (m.R_r - 0.5 * depth)
+            add(_IRON, RB + j, 1.0, RB + j + 1, 1.0, 0.0, depth * m.L * m.k_fe_rotor, length)
         # bridges: tips -> inter-polar iron (image -Q on the left, Q on the right)
-        add(_IRON, K, 1.0, iQ, -1.0, 0.0, m.bridge_area, m.bridge_length)
-        add(_IRON, K + J - 1, 1.0, iQ, 1.0, 0.0, m.bridge_area, m.bridge_length)
+        add(_IRON, RB, 1.0, iQ, -1.0, 0.0, m.bridge_area, m.bridge_length)
+        add(_IRON, RB + J - 1, 1.0, iQ, 1.0, 0.0, m.bridge_area, m.bridge_length)
         # centre post: the middle pole-piece node(s) -> core
         if m.post_area > 0:
             jm = J // 2
-            add(_IRON, K + jm, 1.0, GROUND, 1.0, 0.0, m.post_area, m.post_length)
+            add(_IRON, RB + jm, 1.0, GROUND, 1.0, 0.0, m.post_area, m.post_length)
         # inter-polar rib Q -> Y, rotor yoke from the left image (-Y) to Y under the pole
         add(_IRON, iQ, 1.0, iY, 1.0, 0.0, m.rib_area, m.rib_length)
         add(_IRON, iY, -1.0, iY, 1.0, 0.0, m.rotor_yoke_area, m.rotor_yoke_length)
@@ -388,12 +452,13 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
     return dict(n=n_nodes, K=K, kind=arr(kinds, np.int64), a=arr(aa, np.int64), sa=arr(sa, float),
                 b=arr(bb, np.int64), sb=arr(sb, float), P=arr(P, float), A=arr(A, float), A2=arr(A2, float), l=arr(l, float),
                 F=arr(Fsrc, float), cos=c, sin=s, cell_branch=np.asarray(cell_branch, np.int64), A_cell=A_cell,
-                width=w)
+                width=w, n_stator=RB, yoke_branch=np.asarray(yoke_branch, np.int64), dcos=np.asarray(dcos), dsin=np.asarray(dsin))
 
 
 @njit(cache=True)
-def _fluxmap_kernel(i_d, i_q, n, kind, a, sa, b, sb, P, A, A2, l, F0, cosk, sink, cell_branch, A_cell,
-                    Fk_per_A, p, kwN, r_gap, L, L_sigma, Ht, Bt, tooth_fraction, yoke_area, tol, max_iter):
+def _fluxmap_kernel(i_d, i_q, n, kind, a, sa, b, sb, P, A, A2, l, F0, cosk, sink, cell_branch, yoke_branch,
+                    dcos, dsin, tips, Fk_per_A, p, kwN, r_gap, L, L_sigma, Ht, Bt, tooth_fraction, yoke_area, tol,
+                    max_iter):
     n_d, n_q = i_d.shape[0], i_q.shape[0]
     psi_d = np.empty((n_d, n_q))
     psi_q = np.empty((n_d, n_q))
@@ -405,29 +470,46 @@ def _fluxmap_kernel(i_d, i_q, n, kind, a, sa, b, sb, P, A, A2, l, F0, cosk, sink
     nb = kind.shape[0]
     u_row = np.zeros(n)
     phi_row = np.zeros(nb)
+    Fc_row = np.zeros(K)
+    Fc = np.zeros(K)
     for jq in range(n_q):
         u = u_row.copy()
         phi = phi_row.copy()
+        Fc[:] = Fc_row
         for jd in range(n_d):
             Fb = F0.copy()
             for k in range(K):
-                Fb[cell_branch[k]] += Fk_per_A * (i_d[jd] * cosk[k] + i_q[jq] * sink[k])
+                Fb[yoke_branch[k]] += Fk_per_A * (i_d[jd] * dcos[k] + i_q[jq] * dsin[k])
+                # warm start: the stator node potentials follow the winding MMF at the cell
+                # (u_k = -F_k + the part the rotor and the iron set), so shift them by its change
+                Fnew = Fk_per_A * (i_d[jd] * cosk[k] + i_q[jq] * sink[k])
+                u[k] -= Fnew - Fc[k]
+                if tips:
+                    u[K + k] -= Fnew - Fc[k]
+                Fc[k] = Fnew
             u, phi, it, rn = _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, Fb, Ht, Bt, u, phi, tol, max_iter)
             iters[jd, jq] = it
             resid[jd, jq] = rn
             if jd == 0:
                 u_row[:] = u
                 phi_row[:] = phi
+                Fc_row[:] = Fc
+            # flux linkage = sum over the MMF-carrying branches of (dF/di) phi (co-energy consistent)
+            Yd = 0.0
+            Yq = 0.0
+            for k in range(K):
+                f = phi[yoke_branch[k]]
+                Yd += f * dcos[k]
+                Yq += f * dsin[k]
+            psi_d[jd, jq] = kwN * 4.0 / np.pi * Yd + L_sigma * i_d[jd]
+            psi_q[jd, jq] = kwN * 4.0 / np.pi * Yq + L_sigma * i_q[jq]
+            # fundamental gap flux density amplitude -> teeth and yoke
             Bd1 = 0.0
             Bq1 = 0.0
             for k in range(K):
                 f = phi[cell_branch[k]]
                 Bd1 += f * cosk[k]
                 Bq1 += f * sink[k]
-            # psi = kw N (4/pi) sum(phi_k c_k)  (see module docstring)
-            psi_d[jd, jq] = kwN * 4.0 / np.pi * Bd1 + L_sigma * i_d[jd]
-            psi_q[jd, jq] = kwN * 4.0 / np.pi * Bq1 + L_sigma * i_q[jq]
-            # fundamental gap flux density amplitude -> teeth and yoke
             Phi1 = 4.0 / np.pi * np.sqrt(Bd1 * Bd1 + Bq1 * Bq1)  # fundamental flux per pole, Wb
             B1 = Phi1 * p / (2.0 * r_gap * L)
             B_t[jd, jq] = B1 / tooth_fraction  # at the narrow (tip) end of the tooth
@@ -450,7 +532,8 @@ def compute_fluxmap(m: MECInputs, bh_H, bh_B, i_max: float, n_d: int = 13, n_q: 
     Fk_per_A = 3.0 / math.pi * m.kw1 * m.N_ph / m.p
     psi_d, psi_q, B_t, B_y, iters, resid = _fluxmap_kernel(
         i_d, i_q, net["n"], net["kind"], net["a"], net["sa"], net["b"], net["sb"], net["P"], net["A"],
-        net["A2"], net["l"], net["F"], net["cos"], net["sin"], net["cell_branch"], net["A_cell"], Fk_per_A, m.p,
+        net["A2"], net["l"], net["F"], net["cos"], net["sin"], net["cell_branch"], net["yoke_branch"], net["dcos"],
+        net["dsin"], net["n_stator"] > net["K"], Fk_per_A, m.p,
         m.kw1 * m.N_ph, m.r_gap, m.L, m.L_sigma, Ht, Bt, m.tooth_fraction, m.yoke_area, 1e-9, 60)
     if np.any(resid > 1e-6):
         from ..errors import ConvergenceError
