@@ -262,14 +262,15 @@ def motor_demand_with_gear(cycle, vehicle, gear: Gear) -> GearedMotorDemand:
 def gear_wheel_side(T_motor, w_motor, gear: Gear):
     """Inverse of :func:`motoropt.gear.gear_motor_side` for w_motor >= 0: (T_wheel, w_wheel, P_loss).
 
-    T_mesh = T_motor - T_drag(w_motor); T_wheel = T_mesh ratio eta if T_mesh >= 0 (power to the
-    wheel) else T_mesh ratio / eta; P_loss = T_motor w_motor - T_wheel w_wheel.
+    T_mesh = T_motor - T_drag(w_motor); T_wheel = T_mesh ratio eta if T_mesh w_motor >= 0 (power to
+    the wheel; at standstill, as gear_motor_side, the motor side drives) else T_mesh ratio / eta;
+    P_loss = T_motor w_motor - T_wheel w_wheel.
     """
     T, w = np.broadcast_arrays(np.asarray(T_motor, dtype=float), np.asarray(w_motor, dtype=float))
     eta = gear.efficiency_mesh
     T_drag = gear.T_drag_ref * (np.abs(w) / gear.w_ref) ** gear.drag_exponent * np.sign(w)
     T_mesh = T - T_drag
-    T_w = np.where(T_mesh >= 0, T_mesh * gear.ratio * eta, T_mesh * gear.ratio / eta)
+    T_w = np.where(T_mesh * w >= 0, T_mesh * gear.ratio * eta, T_mesh * gear.ratio / eta)
     w_w = w / gear.ratio
     return T_w, w_w, T * w - T_w * w_w
 
@@ -592,7 +593,7 @@ def cycle_loss_breakdown_plot(ev, outdir) -> list[Path]:
         ax.text(x, bottom[x], f"{eff * 100:.1f} %", ha="center", va="bottom", fontsize=8)
     ax.set_ylabel("loss over the cycle (Wh)")
     ax.legend(fontsize=8)
-    ax.set_title(f"{ev.design.name}: system loss breakdown per cycle (label: system efficiency)")
+    ax.set_title(f"{ev.design.name}\nloss per cycle (label: system efficiency)", fontsize=10)
     fig.tight_layout()
     path = Path(outdir) / "system_cycle_losses.png"
     fig.savefig(path)

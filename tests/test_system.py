@@ -1,0 +1,362 @@
+"""Tests of the drive-system evaluation (motoropt.system): motor + inverter (+ gear).
+
+References used: conservation of energy (every map point and cycle), the inverter voltage-limit
+formula evaluated by hand from the device table, the vehicle model's constant-efficiency gear as a
+second method for the geared demand, and the physics of the device models (IGBT knee voltage vs
+MOSFET resistance; switching loss proportional to f_sw at fixed junction temperature).
+
+Limitation tested as such: the motor model has no PWM-harmonic (current-ripple) iron or copper loss
+term, so changing the switching frequency moves loss only inside the inverter; the motor's losses
+do not change with f_sw (checked with zero dead time, where f_sw does not move the voltage limit).
+"""
+
+import dataclasses
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+from motoropt.case import load_case
+from motoropt.cycles import load_cycle
+from motoropt.design import design_from_values
+from motoropt.errors import InputError
+from motoropt.evaluate import evaluate_design
+from motoropt.gear import Gear, gear_motor_side
+from motoropt.inverter import get_device, inverter_operating_points
+from motoropt.system import (gear_from_design, gear_wheel_side, inverter_spec, inverter_voltage_limit,
+                             motor_demand_with_gear)
+from motoropt.vehicle import motor_demand
+
+ROOT = Path(__file__).parents[1]
+CASE_IGBT = ROOT / "cases" / "prius2004_system.toml"
+CASE_SIC = ROOT / "cases" / "prius2004_sic.toml"
+
+
+def _design(path, inverter=None, gear=None, drop=()):
+    case = load_case(path)
+    free = {k: dict(v) for k, v in case.free.items() if k not in drop}
+    if inverter:
+        free["inverter"] = {**free.get("inverter", {}), **inverter}
+    if gear:
+        free["gear"] = {**free.get("gear", {}), **gear}
+    return design_from_values(case.nominal(), free)
+
+
+@pytest.fixture(scope="module")
+def ev_igbt():
+    return evaluate_design(_design(CASE_IGBT))
+
+
+@pytest.fixture(scope="module")
+def ev_sic():
+    return evaluate_design(_design(CASE_SIC))
+
+
+@pytest.fixture(scope="module")
+def ev_nogear():
+    return evaluate_design(_design(CASE_IGBT, drop=("gear",)))
+
+
+# --- energy balance ---------------------------------------------------------------------------
+
+def test_map_energy_balance_without_gear(ev_nogear):
+    """Conservation at every feasible map point: P_dc = P_mech + motor losses + inverter losses
+    (conduction + switching), and the system efficiency is P_mech/P_dc (motoring), P_dc/P_mech
+    (generating). Reference: energy conservation; tolerance 1e-9 relative (round-off)."""
+    ev = ev_nogear
+    em, x = ev.emap, ev.extra["map"]
+    F = em.feasible
+    assert F.sum() > 500
+    motor_losses = sum(em.losses[k] for k in em.losses if k != "total")
+    p_inv = x["inverter_conduction_w"] + x["inverter_switching_w"]
+    np.testing.assert_allclose(x["inverter_loss_w"][F], p_inv[F], rtol=1e-12)
+    np.testing.assert_allclose(x["p_dc_w"][F], (em.p_mech + motor_losses + p_inv)[F], rtol=1e-9, atol=1e-6)
+    assert np.all(p_inv[F] > 0) and np.all(np.isnan(x["p_dc_w"][~F]))
+    T = np.broadcast_to(em.torque_nm[:, None], F.shape)
+    mot = F & (T > 0) & (em.p_mech > 0)
+    gen = F & (T < 0) & (x["p_dc_w"] < 0)
+    np.testing.assert_allclose(x["system_efficiency"][mot], em.p_mech[mot] / x["p_dc_w"][mot], rtol=1e-12)
+    np.testing.assert_allclose(x["system_efficiency"][gen], x["p_dc_w"][gen] / em.p_mech[gen], rtol=1e-12)
+    # the system is less efficient than the motor alone wherever power flows
+    both = mot | gen
+    assert np.all(x["system_efficiency"][both] < em.efficiency[both])
+    assert "gear_loss_w" not in x and "gear_mass_kg" not in ev.kpis
+
+
+def test_inverter_sees_the_motor_power(ev_nogear):
+    """The inverter model is fed the motor's own terminal quantities: its AC power
+    1.5 v_ph,peak i_peak cos(phi) (with v_ph,peak = sqrt(2/3) V_ll,rms, i_peak = |i_dq|) equals the
+    motor's P_elec, and an independent call at sampled points reproduces the stored loss map."""
+    ev = ev_nogear
+    em, x = ev.emap, ev.extra["map"]
+    idx = np.argwhere(em.feasible)[::37]
+    j, i = idx[:, 0], idx[:, 1]
+    spec = inverter_spec(ev.design)
+    r = inverter_operating_points(np.hypot(em.i_d[j, i], em.i_q[j, i]), em.voltage_ll_rms[j, i] * math.sqrt(2 / 3),
+                                  em.power_factor[j, i], 4 * em.speed_rpm[i] / 60, 500.0, spec.f_sw, 65.0,
+                                  "infineon_fs820r08a6p2b", "svpwm", 1e-6, "water_cold_plate")
+    np.testing.assert_allclose(r["p_ac"], em.p_elec[j, i], rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(r["p_loss"], x["inverter_loss_w"][j, i], rtol=1e-12)
+
+
+def test_map_energy_balance_with_gear(ev_igbt):
+    """With the gear the output is the wheel: P_dc = P_wheel + motor losses + inverter losses + gear
+    loss at every feasible point; gear loss >= 0; and the wheel-side inverse reproduces the motor
+    torque through gear_motor_side (second method). Reference: conservation, tolerance 1e-9."""
+    ev = ev_igbt
+    em, x = ev.emap, ev.extra["map"]
+    F = em.feasible
+    motor_losses = sum(em.losses[k] for k in em.losses if k != "total")
+    lhs = x["p_dc_w"][F]
+    rhs = (x["p_wheel_w"] + motor_losses + x["inverter_loss_w"] + x["gear_loss_w"])[F]
+    np.testing.assert_allclose(lhs, rhs, rtol=1e-9, atol=1e-6)
+    assert np.all(x["gear_loss_w"][F] >= -1e-9)
+    gear = gear_from_design(ev.design)
+    T = np.broadcast_to(em.torque_nm[:, None], F.shape)[F]
+    w = np.broadcast_to(em.speed_rpm[None, :] * 2 * math.pi / 60, F.shape)[F]
+    T_w, w_w, _ = gear_wheel_side(T, w, gear)
+    T_m, w_m, _ = gear_motor_side(T_w, w_w, gear)
+    np.testing.assert_allclose(T_m, T, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(w_m, w, rtol=1e-12)
+    # gear present: the system map is below the motor x inverter map where power flows
+    flow = F & np.isfinite(x["system_efficiency"]) & (x["system_efficiency"] > 0)
+    assert np.all(x["system_efficiency"][flow] <= x["motor_inverter_efficiency"][flow] + 1e-12)
+
+
+def test_cycle_energy_balance(ev_igbt):
+    """Per cycle: system loss = motor loss + inverter loss + gear loss (Wh), and the per-interval
+    arrays integrate to the KPIs; combined efficiency lies between the generating and motoring
+    ones. Reference: conservation, tolerance 1e-9 relative."""
+    ev = ev_igbt
+    for name, s in ev.kpis["cycles"].items():
+        assert s["system_loss_wh"] == pytest.approx(s["loss_wh"] + s["inverter_loss_wh"] + s["gear_loss_wh"], rel=1e-9)
+        assert s["inverter_loss_wh"] == pytest.approx(s["inverter_conduction_loss_wh"] + s["inverter_switching_loss_wh"],
+                                                      rel=1e-12)
+        a, c = ev.extra["cycles"][name], ev.cycles[name]
+        assert float(np.sum(a["inverter_loss_w"] * c.dt_s)) / 3600 == pytest.approx(s["inverter_loss_wh"], rel=1e-12)
+        assert float(np.sum(a["gear_loss_w"] * c.dt_s)) / 3600 == pytest.approx(s["gear_loss_wh"], rel=1e-12)
+        ok = c.feasible & (c.speed_rpm > 0) & (c.torque_nm != 0)
+        np.testing.assert_allclose(a["p_dc_w"][ok], (c.p_elec_w + a["inverter_loss_w"])[ok], rtol=1e-12)
+        lo, hi = sorted((s["system_motoring_efficiency"], s["system_generating_efficiency"]))
+        assert lo <= s["system_efficiency"] <= hi
+        assert s["system_efficiency"] < s["motor_inverter_efficiency"] < s["motor_efficiency"]
+
+
+def test_geared_demand_matches_vehicle_model_for_ideal_gear():
+    """Second method: with a lossless gear (eta_mesh 1, no drag) motor_demand_with_gear equals the
+    vehicle model's constant-efficiency gear at efficiency 1 (same road load and braking blend);
+    with the default gear, sum of gear losses = sum(T_m w_m - T_w w_w) over the cycle."""
+    d = _design(CASE_IGBT)
+    cyc = load_cycle("udds")
+    veh1 = dataclasses.replace(d.vehicle, gear_efficiency=1.0)
+    ideal = Gear(ratio=d.vehicle.gear_ratio, eta_mesh=1.0, T_drag_ref=0.0)
+    a = motor_demand_with_gear(cyc, veh1, ideal)
+    b = motor_demand(cyc, veh1)
+    np.testing.assert_allclose(a.torque_nm, b.torque_nm, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(a.speed_rad_s, b.speed_rad_s, rtol=1e-12)
+    g = gear_from_design(d)
+    dem = motor_demand_with_gear(cyc, d.vehicle, g)
+    lhs = dem.torque_nm * dem.speed_rad_s - dem.wheel_torque_nm * dem.wheel_speed_rad_s
+    np.testing.assert_allclose(dem.gear_loss_w, lhs, rtol=1e-12, atol=1e-9)
+    assert np.all(dem.gear_loss_w >= -1e-9) and dem.gear_loss_w.sum() > 0
+
+
+def test_cycle_points_routed_through_gear_give_same_result(ev_igbt, monkeypatch):
+    """Once evaluate.cycle_points routes the vehicle through the gear (the lead's change), the system
+    KPIs equal those of the in-module fallback (same points, same definitions), and
+    gear_in_cycle_points becomes True."""
+    import motoropt.evaluate as E
+    from motoropt.system import gear_from_design as gfd
+
+    def cycle_points(design, cycle_name):
+        cyc = load_cycle(cycle_name)
+        g = gfd(design)
+        dem = motor_demand_with_gear(cyc, design.vehicle, g) if g is not None else motor_demand(cyc, design.vehicle)
+        return dem.speed_rad_s * 60 / (2 * math.pi), dem.torque_nm, dem.dt, 0.5 * (cyc.t[1:] + cyc.t[:-1])
+
+    monkeypatch.setattr(E, "cycle_points", cycle_points)
+    ev = evaluate_design(_design(CASE_IGBT))
+    assert ev.kpis["gear_in_cycle_points"] is True and ev_igbt.kpis["gear_in_cycle_points"] in (True, False)
+    for name, s in ev.kpis["cycles"].items():
+        r = ev_igbt.kpis["cycles"][name]
+        for key in ("system_efficiency", "inverter_loss_wh", "gear_loss_wh", "loss_wh", "motor_efficiency"):
+            assert s[key] == pytest.approx(r[key], rel=1e-9), (name, key)
+
+
+# --- IGBT vs SiC, switching frequency ----------------------------------------------------------
+
+def _load_bins(ev_a, ev_b, name):
+    pa = ev_a.extra["cycles"][name]["inverter_loss_w"]
+    pb = ev_b.extra["cycles"][name]["inverter_loss_w"]
+    P = np.abs(ev_a.cycles[name].p_mech_w)
+    both = (pa > 0) & (pb > 0)
+    light = both & (P < 5e3)
+    heavy = both & (P > 20e3)
+    return pb[light].sum() / pa[light].sum(), pb[heavy].sum() / pa[heavy].sum()
+
+
+@pytest.mark.parametrize("igbt", ["infineon_fs820r08a6p2b", "fuji_2mbi600xee065_50"])
+def test_sic_lowers_cycle_inverter_loss_most_at_light_load(igbt, ev_igbt, ev_sic):
+    """Prius case, same motor, same 10 kHz: the SiC MOSFET inverter (CAB450M12XM3) has lower
+    cycle-average inverter loss than the Si IGBT (HybridPACK Drive; and the Fuji 650 V dual whose
+    data are datasheet values), and its relative saving is largest at light load (|P| < 5 kW vs
+    > 20 kW). Reference (physics of the device models): the IGBT's conduction has a knee voltage
+    V_CE0 (loss ~ I) while the MOSFET's is R_DS(on) I^2, so the SiC/IGBT loss ratio rises with
+    current; SiC switching energies are also far lower."""
+    ev_a = ev_igbt if igbt == "infineon_fs820r08a6p2b" else evaluate_design(_design(CASE_IGBT, {"device": igbt}))
+    for name in ev_sic.kpis["cycles"]:
+        a, b = ev_a.kpis["cycles"][name], ev_sic.kpis["cycles"][name]
+        assert b["inverter_loss_wh"] < 0.5 * a["inverter_loss_wh"]
+        assert b["system_efficiency"] > a["system_efficiency"]
+        r_light, r_heavy = _load_bins(ev_a, ev_sic, name)
+        assert r_light < r_heavy < 1.0, (name, r_light, r_heavy)
+
+
+def test_switching_frequency_moves_loss_only_in_the_inverter():
+    """IGBT case at 5 and 15 kHz with zero dead time (so f_sw does not change the voltage limit):
+    the motor's map and cycle losses are identical (no PWM-harmonic term in the motor model: the
+    stated limitation), the inverter's conduction loss is unchanged to within its junction-temperature
+    coupling, and the switching loss grows by 3 x E(T_j,15)/E(T_j,5): between 3 and
+    3 x E_sw(T_j,max at 15 kHz)/E_sw(T_coolant) (AN: P_sw = f_sw E(T_j) ... linear in f_sw)."""
+    ev5 = evaluate_design(_design(CASE_IGBT, {"switching_frequency_khz": 5, "dead_time_us": 0.0}))
+    ev15 = evaluate_design(_design(CASE_IGBT, {"switching_frequency_khz": 15, "dead_time_us": 0.0}))
+    for k in ev5.emap.losses:
+        np.testing.assert_array_equal(ev5.emap.losses[k], ev15.emap.losses[k])
+    dev = get_device("infineon_fs820r08a6p2b")
+    E = np.array(dev.E_on) + np.array(dev.E_off)
+
+    def E_at(T):
+        return np.interp(T, dev.T_sw_c, E)
+
+    bound = 3.0 * E_at(ev15.kpis["inverter_max_junction_c"]) / E_at(65.0)
+    for name in ev5.kpis["cycles"]:
+        a, b = ev5.kpis["cycles"][name], ev15.kpis["cycles"][name]
+        assert a["loss_wh"] == b["loss_wh"]
+        ratio = b["inverter_switching_loss_wh"] / a["inverter_switching_loss_wh"]
+        assert 3.0 <= ratio <= bound, (name, ratio, bound)
+        assert b["system_efficiency"] < a["system_efficiency"]
+
+
+def test_inverter_voltage_limit_by_hand():
+    """V = 1.10 x 500/sqrt(3) - (4/pi) V0 - r i_max - (4/pi) t_dead f_sw u_dc at T_j,max = 150 degC,
+    with the HybridPACK Drive table values V0 = (0.62 + 0.75)/2 V, r = (1.07 + 0.85)/2 mOhm,
+    i_max = 200 sqrt(2) A, t_dead 1 us, f_sw 10 kHz (hand evaluation of the stated formula).
+    Without [inverter] there is no override (None)."""
+    d = _design(CASE_IGBT)
+    v0, r, i = 0.5 * (0.62 + 0.75), 0.5 * (1.07 + 0.85) * 1e-3, 200 * math.sqrt(2)
+    hand = 1.10 * 500 / math.sqrt(3) - 4 / math.pi * v0 - r * i - 4 / math.pi * 1e-6 * 10e3 * 500
+    assert inverter_voltage_limit(d) == pytest.approx(hand, rel=1e-12)
+    assert inverter_voltage_limit(d) < 1.10 * 500 / math.sqrt(3)  # below the case's modulator-only limit
+    assert inverter_voltage_limit(_design(CASE_IGBT, drop=("inverter", "gear"))) is None
+
+
+# --- KPIs, plots, CLI --------------------------------------------------------------------------
+
+def test_kpis_and_plots(ev_igbt, tmp_path):
+    """KPI record: masses add up (system = motor active + inverter; e-axle = system + gear), the
+    inverter mass shares sum to 1, and both plot functions write PNG files."""
+    k = ev_igbt.kpis
+    assert k["system_mass_kg"] == pytest.approx(k["motor_mass_kg"] + k["inverter_mass_kg"], rel=1e-12)
+    assert k["e_axle_mass_kg"] == pytest.approx(k["system_mass_kg"] + k["gear_mass_kg"], rel=1e-12)
+    assert sum(k["inverter_mass_shares"].values()) == pytest.approx(1.0, rel=1e-12)
+    assert k["system_power_density_kw_per_kg"] == pytest.approx(k["peak_power_kw"] / k["system_mass_kg"])
+    assert 0.9 < k["peak_system_efficiency"] < k["peak_motor_efficiency"]
+    paths = []
+    for fn in ev_igbt.extra["plot_functions"]:
+        if fn.__module__ == "motoropt.system":
+            paths += fn(ev_igbt, tmp_path)
+    assert {p.name for p in paths} == {"system_efficiency_map.png", "system_cycle_losses.png"}
+    for p in paths:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_no_inverter_section_adds_nothing():
+    """Without [inverter] the system hook adds no KPI (keys absent, not zero)."""
+    ev = evaluate_design(_design(CASE_IGBT, drop=("inverter", "gear")), cycles=False)
+    for key in ("inverter_mass_kg", "system_mass_kg", "peak_system_efficiency", "gear_mass_kg"):
+        assert key not in ev.kpis
+    assert "system_efficiency" not in ev.extra.get("map", {})
+
+
+@pytest.mark.slow
+def test_cli_json_hdf5_keys(tmp_path):
+    """`python -m motoropt evaluate cases/prius2004_system.toml --json --out R.h5` carries the
+    issue's KPI names, and the HDF5 result holds the loss maps and per-interval arrays."""
+    r = subprocess.run([sys.executable, "-m", "motoropt", "evaluate", str(CASE_IGBT), "--json", "--out",
+                        str(tmp_path / "r.h5")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stderr
+    k = json.loads(r.stdout)
+    for key in ("inverter_mass_kg", "inverter_power_density_kw_per_kg", "system_mass_kg",
+                "system_power_density_kw_per_kg", "gear_mass_kg", "e_axle_mass_kg",
+                "e_axle_power_density_kw_per_kg", "peak_system_efficiency"):
+        assert isinstance(k[key], float) and k[key] > 0, key
+    assert isinstance(k["inverter_mass_shares"], dict)
+    for s in k["cycles"].values():
+        for key in ("system_efficiency", "system_motoring_efficiency", "system_generating_efficiency",
+                    "inverter_loss_wh", "inverter_conduction_loss_wh", "inverter_switching_loss_wh",
+                    "gear_loss_wh"):
+            assert isinstance(s[key], float), key
+        assert 0.8 < s["system_efficiency"] < 1.0
+    with h5py.File(tmp_path / "r.h5") as f:
+        for name in ("system_efficiency", "inverter_loss_w", "inverter_conduction_w", "inverter_switching_w",
+                     "T_j_c", "gear_loss_w"):
+            assert f["map/extra"][name].shape == f["map/efficiency"].shape
+        for key in ("inverter_loss_w", "gear_loss_w", "p_dc_w"):
+            assert f["cycles/wltc3b"][key].shape == f["cycles/wltc3b/dt_s"].shape
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("inverter, field", [
+    ({"device": "no_such_module"}, "inverter.device"),
+    ({"device": "fuji_2mbi600xee065_50", "switching_frequency_khz": 25}, "inverter.switching_frequency_khz"),
+    ({"switching_frequency_khz": 1}, "inverter.switching_frequency_khz"),
+    ({"modulation": "spwm"}, "inverter.modulation"),
+    ({"cooling": "oil_spray"}, "inverter.cooling"),
+    ({"dead_time_us": -1}, "inverter.dead_time_us"),
+    ({"dead_time_us": 10}, "inverter.dead_time_us"),
+    ({"switching_frequency_khz": "10"}, "inverter.switching_frequency_khz"),
+    ({"coolant_c": 300}, "inverter.coolant_c"),
+    ({"dc_link_ripple": 0}, "inverter.dc_link_ripple"),
+    ({"fsw": 10}, "inverter.fsw"),
+])
+def test_bad_inverter_input_names_the_field(inverter, field):
+    """Bad [inverter] input: InputError naming the field (device, ranges, unknown keys)."""
+    d = _design(CASE_IGBT, inverter)
+    with pytest.raises(InputError) as e:
+        inverter_spec(d)
+    assert e.value.field == field
+    assert field in str(e.value)
+
+
+def test_dc_link_above_device_rating():
+    """The Fuji 650 V module allows 0.8 x 650 = 520 V: a 600 V DC link is refused, naming the DC-link
+    field and the device; the same case is accepted at 500 V."""
+    case = load_case(CASE_IGBT)
+    vals = case.nominal()
+    vals["limits"] = {**vals["limits"], "dc_link_voltage_v": 600}
+    free = {**case.free, "inverter": {**case.free["inverter"], "device": "fuji_2mbi600xee065_50"}}
+    d = design_from_values(vals, free)
+    with pytest.raises(InputError) as e:
+        inverter_voltage_limit(d)
+    assert e.value.field == "limits.dc_link_voltage_v" and "fuji_2mbi600xee065_50" in str(e.value)
+    assert inverter_spec(_design(CASE_IGBT, {"device": "fuji_2mbi600xee065_50"})).u_dc == 500.0
+
+
+@pytest.mark.parametrize("gear, field", [
+    ({"ratio": 0.5}, "gear.ratio"),
+    ({"stages": 3}, "gear.stages"),
+    ({"eta_mesh": 1.2}, "gear.eta_mesh"),
+    ({"oil": "ATF"}, "gear.oil"),
+    ({"stages": 2, "stage_ratios": [2.0, 3.0]}, "gear.stage_ratios"),
+])
+def test_bad_gear_input_names_the_field(gear, field):
+    """Bad [gear] input: InputError naming the field."""
+    with pytest.raises(InputError) as e:
+        gear_from_design(_design(CASE_IGBT, gear=gear))
+    assert e.value.field == field
