@@ -505,7 +505,7 @@ def demag_assessment(ev, T_magnet_c: float, settings: ThermalSettings, i_d_fw: f
     L_d, L_q = chord_inductances(fm)
     R_hot = d.R_s_20 * (1.0 + d.conductor.alpha * (d.T_winding_c - 20.0))
     i_sc, _ = short_circuit_peak_id(fm.psi_pm, L_d, L_q, R_hot, d.p * d.speed_max)
-    out = {"L_d_h": L_d, "L_q_h": L_q, "i_d_fw_a": i_d_fw, "i_d_short_circuit_a": i_sc}
+    out = {"L_d_h": L_d, "L_q_h": L_q, "psi_pm_wb": fm.psi_pm, "i_d_fw_a": i_d_fw, "i_d_short_circuit_a": i_sc}
     for tag, i_d in (("fw", i_d_fw), ("short_circuit", i_sc)):
         F = stator_d_mmf(min(i_d, 0.0), d.N_ph, float(d.winding.k_w1), d.p)
         c = demag_check(mg.Br_20, mg.alpha_Br, mg.HcJ_20, mg.alpha_HcJ, T_magnet_c, mg.mu_r, r.magnet_thickness,
