@@ -508,6 +508,9 @@ def demag_assessment(ev, T_magnet_c: float, settings: ThermalSettings, i_d_fw: f
     out = {"L_d_h": L_d, "L_q_h": L_q, "psi_pm_wb": fm.psi_pm, "i_d_fw_a": i_d_fw, "i_d_short_circuit_a": i_sc}
     for tag, i_d in (("fw", i_d_fw), ("short_circuit", i_sc)):
         F = stator_d_mmf(min(i_d, 0.0), d.N_ph, float(d.winding.k_w1), d.p)
+        if float(mg.Br(T_magnet_c)) <= 0.0:  # beyond the linear model's range (runaway temperatures)
+            out[f"margin_{tag}"], out[f"H_m_{tag}"], out["H_knee"] = -math.inf, -math.inf, 0.0
+            continue
         c = demag_check(mg.Br_20, mg.alpha_Br, mg.HcJ_20, mg.alpha_HcJ, T_magnet_c, mg.mu_r, r.magnet_thickness,
                         g_eff, k_a, F, knee_factor=mg.knee_fraction, corner_factor=settings.corner_factor)
         out[f"margin_{tag}"] = c["margin"]
