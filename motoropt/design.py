@@ -115,7 +115,13 @@ class Design:
 
     # --- model inputs ---------------------------------------------------------------------------
     def mec_inputs(self, T_magnet_c: float | None = None):
-        from .magnetics.analytic import MECInputs, leakage_inductance
+        """MECInputs of this design. The stator is tooth-level: the slot and tooth-tip leakage is a
+        network permeance between adjacent tooth tips (so it saturates with the teeth) and L_sigma is
+        the end-winding leakage only. IPM: the magnets end before the pole-piece tips (air pocket
+        under the tip, leaking to the core), the pole-piece depth falls from v_depth at the centre to
+        the bridge at the tip, and the whole inter-polar arc is iron joined to the q-axis rib (the
+        barrier ends in the cap at the V's outer tip, as the geometry draws it)."""
+        from .magnetics.analytic import MECInputs, leakage_inductance, slot_leakage_lambdas
 
         T_m = self.T_magnet_c if T_magnet_c is None else T_magnet_c
         s, r = self.stator, self.rotor
@@ -126,16 +132,24 @@ class Design:
         w = self.winding
         q = s.Q / (6.0 * self.p)
         pitch_ratio = min(1.0, w.coil_pitch / (s.Q / (2.0 * self.p)))
-        L_sigma = leakage_inductance(s.Q, self.N_ph, s.L, s.slot_depth, s.tip_height,
-                                     0.5 * (s.slot_width_top + s.slot_width_bottom), s.slot_opening,
+        b_s = 0.5 * (s.slot_width_top + s.slot_width_bottom)
+        L_total = leakage_inductance(s.Q, self.N_ph, s.L, s.slot_depth, s.tip_height, b_s, s.slot_opening,
                                      q, 2.0 * self.end_winding_length, w.layers, pitch_ratio)
+        L_slot = leakage_inductance(s.Q, self.N_ph, s.L, s.slot_depth, s.tip_height, b_s, s.slot_opening,
+                                    q, 0.0, w.layers, pitch_ratio)
+        g_mag = self.air_gap + getattr(r, "sleeve", 0.0)
+        lam_u, lam_tt = slot_leakage_lambdas(s.slot_depth, s.tip_height, b_s, s.slot_opening, g_mag,
+                                             w.layers, pitch_ratio)
+        # the network's slot MMFs are those of the fundamental: 1/k_w1^2 restores the slot-leakage
+        # energy of the real slot currents (sum of squares of the slot ampere-turns)
+        P_slot = MU0 * s.L * (lam_u + lam_tt) / float(w.k_w1) ** 2
         common = dict(p=self.p, kw1=float(w.k_w1), N_ph=self.N_ph, r_gap=r_gap, L=s.L,
                       tooth_fraction=s.tooth_width_top / tau_gap * kfe,
                       tooth_fraction_root=s.tooth_width_bottom / tau_gap * kfe,
                       tooth_length=s.slot_depth, yoke_area=h_y * s.L * kfe,
                       yoke_radius=0.5 * (s.D_o - h_y), Br=float(self.magnet.Br(T_m)),
                       mu_r=float(self.magnet.mu_r), h_m=r.magnet_thickness, A_m=r.magnet_area_per_pole,
-                      L_sigma=L_sigma)
+                      L_sigma=L_total - L_slot, slot_permeance=P_slot, slots=s.Q)
         if isinstance(r, SurfacePMRotor):
             # Carter with the magnetic gap seen by the slot openings (gap + sleeve + magnet/mu_r)
             g_mag = self.air_gap + r.sleeve + r.magnet_thickness / self.magnet.mu_r
@@ -145,19 +159,28 @@ class Design:
         R = r.R
         kfr = r.stacking_factor
         rib = 2 * (math.pi / (2 * self.p) - r.half_opening_angle) * (R - r.bridge) - r.magnet_thickness * math.sin(r.leg_angle)
-        rib_arc = 0.0
-        if r.rib is not None:  # the barriers' end pockets reach towards the q axis: a rib of width r.rib
+        if r.rib is not None:  # q-axis rib between adjacent poles' barrier ends
             rib = r.rib
-            rib_arc = 2 * math.asin(min(1.0, r.rib / (2 * (R - r.bridge)))) / (math.pi / self.p)
+        # outer end of the magnet on the barrier's upper edge (vertex P0 -> outer tip P1)
+        a = r.half_opening_angle
+        P0 = (R - r.v_depth, 0.5 * r.post)
+        P1 = ((R - r.bridge) * math.cos(a), (R - r.bridge) * math.sin(a))
+        leg = math.hypot(P1[0] - P0[0], P1[1] - P0[1])
+        wm = min(r.magnet_width, leg)
+        M1 = (P0[0] + wm * (P1[0] - P0[0]) / leg, P0[1] + wm * (P1[1] - P0[1]) / leg)
+        magnet_arc = 2 * math.atan2(M1[1], M1[0]) / (math.pi / self.p)
+        # air pocket beyond the magnet: pole piece above (length leg - wm) and core below, h_m apart
+        P_pocket = MU0 * r.L * (leg - wm) / r.magnet_thickness
         yoke_r = R - r.barrier_depth - 0.5 * r.D_shaft
         return MECInputs(g_eff=self.air_gap * s.carter_coefficient(self.air_gap), pole_arc=r.pole_arc_ratio,
-                         spm=False, pp_depth_centre=r.v_depth, pp_depth_tip=r.bridge + 0.5 * r.magnet_thickness,
+                         spm=False, pp_depth_centre=r.v_depth, pp_depth_tip=r.bridge,
                          R_r=R, bridge_area=r.bridge * r.L * kfr, bridge_length=r.magnet_thickness,
                          post_area=r.post * r.L * kfr, post_length=r.magnet_thickness,
                          rib_area=max(rib, 1e-4) * r.L * kfr, rib_length=r.barrier_depth,
                          rotor_yoke_area=yoke_r * r.L * kfr,
                          rotor_yoke_length=math.pi / self.p * (0.5 * r.D_shaft + 0.5 * yoke_r),
-                         k_fe_rotor=kfr, rib_arc=rib_arc, pocket_depth=r.magnet_thickness, **common)
+                         k_fe_rotor=kfr, rib_arc=0.0, pocket_depth=0.0, magnet_arc=magnet_arc,
+                         pocket_permeance=P_pocket, **common)
 
     def fluxmap(self, T_magnet_c: float | None = None):
         from .magnetics.analytic import compute_fluxmap
@@ -264,8 +287,11 @@ class Design:
             T_b0=self.bearing_drag_torque(), rotor_radius=0.5 * self.rotor.D_r, stack_length=self.rotor.L,
             air_gap=self.air_gap,
         )
+        from .system import inverter_voltage_limit
+
         lim = Limits(u_dc=self.u_dc, i_max=self.i_max, speed_max=self.speed_max,
-                     voltage_utilisation=self.voltage_utilisation)
+                     voltage_utilisation=self.voltage_utilisation,
+                     u_ph_max_override=inverter_voltage_limit(self))  # None without an [inverter]
         return MachineModel(fluxmap=fm, loss_params=lp, limits=lim, name=self.name)
 
 

@@ -104,10 +104,12 @@ def envelope_kpis(m: MapData) -> dict:
 def cycle_points(design, cycle_name: str):
     """Motor speed (rpm), torque (N m), dt (s) and interval mid-times of a cycle for the design's vehicle."""
     from .cycles import load_cycle
+    from .system import gear_from_design, motor_demand_with_gear
     from .vehicle import motor_demand
 
     cyc = load_cycle(cycle_name)
-    dem = motor_demand(cyc, design.vehicle)
+    gear = gear_from_design(design)  # the [gear] model replaces the vehicle's constant gear efficiency
+    dem = motor_demand_with_gear(cyc, design.vehicle, gear) if gear is not None else motor_demand(cyc, design.vehicle)
     t_mid = 0.5 * (cyc.t[1:] + cyc.t[:-1])
     return dem.speed_rad_s / RPM_TO_RAD_S, dem.torque_nm, dem.dt, t_mid
 
