@@ -418,3 +418,70 @@ def test_export_show_report_refine(tradeoff_runs, tmp_path, capsys):
         assert list(g["id"][:]) == [r["id"] for r in res]
         assert json.loads(g["kpis"].attrs["columns"]) == ["cycles.x.eff", "peak_torque_nm"]
         assert np.allclose(g["kpis"][:, 1], [c["stator"]["stack_length_mm"] for c in calls])
+
+
+def test_nsga3_and_plain_pymoo_minimize(tmp_path):
+    """NSGA-III runs through the same wiring (front non-dominated, feasible per stored KPIs), and
+    MotorProblem works on its own with pymoo's minimize (serial _evaluate, pymoo style)."""
+    from pymoo.algorithms.moo.nsga2 import NSGA2
+    from pymoo.optimize import minimize
+
+    c = small_case(tmp_path, objectives=TRADEOFF_OBJ)
+    run_optimization(c, tmp_path / "n3.h5", pop=12, generations=2, algorithm="nsga3", seed=1, progress=False)
+    run = RunData(tmp_path / "n3.h5")
+    assert run.attrs["algorithm"] == "nsga3" and len(run.id) == 24
+    assert np.array_equal(_check_constraints(run), run.feasible)
+    F = run.minimised()
+    fr = pareto_front_rows(run)
+    assert len(fr) >= 1
+    assert not any(_dominates(F[j], F[i]) for i in fr for j in np.nonzero(run.feasible)[0])
+
+    case = load_case(c)
+    prob = P.MotorProblem(case, P.parse_optimization(case.free))
+    res = minimize(prob, NSGA2(pop_size=6), ("n_gen", 2), seed=1)
+    assert res.F is not None and np.all(np.isfinite(res.F))
+    assert len(prob.last_results) == 6 and all(e is None or isinstance(e, str) for _, e in prob.last_results)
+
+
+def test_cli_entry_points(tradeoff_runs, tmp_path, capsys):
+    """The argparse subcommands (as registered for the main CLI) run show/export/report and turn
+    InputError into exit status 2 with a one-line message."""
+    from motoropt.optimize.commands import main
+
+    run = tradeoff_runs[300]
+    did = int(run.id[pareto_front_rows(run)[0]])
+    assert main(["show", run.path, "--design", str(did)]) == 0
+    assert "peak_torque_nm = " in capsys.readouterr().out
+    assert main(["export", run.path, "--design", str(did), "--case", str(tmp_path / "e.toml"), "--full-map"]) == 0
+    assert load_case(tmp_path / "e.toml").values["map"]["n_speed"] == 50
+    assert main(["show", run.path, "--design", "99999"]) == 2
+    assert "--design = 99999" in capsys.readouterr().err
+    assert main(["optimize", str(OPT_CASE), "--out", str(tmp_path / "r.h5"), "--resume"]) == 2
+
+
+def test_nsga3_resume_after_interrupt(tmp_path, monkeypatch):
+    """NSGA-III's checkpoint (cloudpickle) restores: a run interrupted right after its 2nd
+    checkpoint and resumed stores the same designs as an uninterrupted run (same seed)."""
+    from motoropt.optimize import runner, storage
+
+    c = small_case(tmp_path, objectives=TRADEOFF_OBJ)
+    run_optimization(c, tmp_path / "ref.h5", pop=12, generations=3, algorithm="nsga3", seed=4, progress=False)
+    real = storage.write_checkpoint
+    calls = []
+
+    def interrupting(path, state):
+        real(path, state)
+        calls.append(state["generation"])
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner.storage, "write_checkpoint", interrupting)
+    with pytest.raises(KeyboardInterrupt):
+        run_optimization(c, tmp_path / "int.h5", pop=12, generations=3, algorithm="nsga3", seed=4, progress=False)
+    monkeypatch.setattr(runner.storage, "write_checkpoint", real)
+    assert RunData(tmp_path / "int.h5").attrs["complete"] == 0
+    run_optimization(c, tmp_path / "int.h5", resume=True, progress=False)
+    a, b = RunData(tmp_path / "int.h5"), RunData(tmp_path / "ref.h5")
+    for u, v in zip(_designs(a), _designs(b)):
+        assert np.array_equal(u, v, equal_nan=True)
+    assert np.array_equal(_front(a), _front(b))

@@ -22,8 +22,8 @@ Layout of ``RUN.h5``::
     /refined/<evaluator>/ ids, kpis (+ attrs columns)  results of refine_fea
 
 Rows are appended as evaluations complete (the file is opened, appended and closed for every
-batch, so a killed run leaves a consistent file). The algorithm state is pickled after every
-generation to ``RUN.h5.ckpt`` (write to a temporary file, fsync, ``os.replace``), together with the
+batch, so a killed run leaves a consistent file). The algorithm state is pickled (cloudpickle; loads with
+the standard pickle module) after every generation to ``RUN.h5.ckpt`` (write to a temporary file, fsync, ``os.replace``), together with the
 number of rows it accounts for: ``--resume`` truncates rows written after it (a generation that was
 being evaluated when the run died is evaluated again, deterministically).
 """
@@ -117,8 +117,12 @@ def write_checkpoint(run_path, state: dict) -> None:
     """Pickle ``state`` to RUN.h5.ckpt atomically."""
     p = checkpoint_path(run_path)
     tmp = p + ".tmp"
+    try:  # cloudpickle (a dask dependency) also handles pymoo's locally decorated operators (NSGA-III)
+        import cloudpickle as _pk
+    except ImportError:  # pragma: no cover
+        _pk = pickle
     with open(tmp, "wb") as fh:
-        pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        _pk.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, p)
