@@ -36,7 +36,9 @@ Loss split (losses at the map's reference temperatures T_winding_c / T_magnet_c)
   end-winding length per side per half turn (mean turn = 2 (L + l_end));
 - iron: teeth / yoke from the drive model's per-region iron loss (solve_operating_points on a
   (speed, torque / envelope) grid; cycle points use the teeth fraction interpolated on that grid).
-  The analytic model has no rotor iron region: iron_rotor = 0 (stated limitation);
+  The small rotor-surface (slot-ripple) iron loss of the PMSM models is lumped with the stator
+  yoke here (approximation: a few % of the iron loss; iron_rotor receives only loss kinds whose
+  name contains "rotor", e.g. an induction motor's rotor copper);
 - magnet eddy loss on the magnets; mechanical: bearing loss T_b0 |w| + c_visc w^2 (the drive's own
   formula) on the bearings, the rest (windage) on the air-gap surfaces;
 - no inverter node (the inverter issue owns its losses).
