@@ -415,7 +415,8 @@ def torque_ripple(design, i_d: float, i_q: float, positions: int = 24, span_elec
     (default one slot pitch, 360 p / Q; 60 is the other natural choice).
 
     Returns theta_e (rad), torque (N m) per position, mean_nm, peak_to_peak_nm, ripple_pct
-    (= 100 p-p / |mean|), span_elec_deg."""
+    (= 100 p-p / |mean|), span_elec_deg, torque_dq_nm (1.5 p (psi_d i_q - psi_q i_d) of the
+    position-mean flux linkages: a second torque method)."""
     from .fluxmap_fea import operating_point
 
     if int(positions) < 2:
@@ -427,7 +428,8 @@ def torque_ripple(design, i_d: float, i_q: float, positions: int = 24, span_elec
     mean = float(np.mean(T))
     p2p = float(np.ptp(T))
     return {"theta_e": r["theta_e"], "torque": T, "mean_nm": mean, "peak_to_peak_nm": p2p,
-            "ripple_pct": 100.0 * p2p / abs(mean) if mean != 0 else float("inf"), "span_elec_deg": span}
+            "ripple_pct": 100.0 * p2p / abs(mean) if mean != 0 else float("inf"), "span_elec_deg": span,
+            "torque_dq_nm": float(r["torque_dq"])}
 
 
 def magnet_field(design, i_d: float, i_q: float, rotor_angle_deg: float | None = None,
