@@ -165,7 +165,7 @@ def _gap_tooth_flux(du, P, A, A2, l, Ht, Bt, phi0):
         new = phi - step
         if new <= lo or new >= hi:
             new = 0.5 * (lo + hi)
-        if abs(new - phi) <= 1e-13 * (abs(phi) + ref + 1e-30):
+        if abs(new - phi) <= 1e-11 * (abs(phi) + ref + 1e-30):
             phi = new
             break
         phi = new
@@ -543,6 +543,21 @@ def compute_fluxmap(m: MECInputs, bh_H, bh_B, i_max: float, n_d: int = 13, n_q: 
     return FluxMap(i_d=i_d, i_q=i_q, psi_d=psi_d, psi_q=psi_q, torque=torque,
                    B_iron=np.stack((B_t, B_y)), regions=("stator_teeth", "stator_yoke"),
                    pole_pairs=m.p, T_magnet_c=T_magnet_c, source="analytic")
+
+
+def slot_leakage_lambdas(slot_depth: float, tip_height: float, slot_width_mean: float, slot_opening: float,
+                         air_gap: float, layers: int = 1, pitch_ratio: float = 1.0):
+    """Permeance factors (lambda_u, lambda_tt) of one slot (Pyrhönen et al. 2014, eqs. 4.50, 4.63):
+    slot body + opening lambda_u = k1 h_s/(3 b_s) + k2 h_o/b_o and tooth-tip (zig-zag) leakage
+    lambda_tt = k2 (5 g/b_o)/(5 + 4 g/b_o), with the chording factors of :func:`leakage_inductance`."""
+    eps = 1.0 - pitch_ratio
+    k1 = 1.0 - 9.0 / 16.0 * eps if layers == 2 else 1.0
+    k2 = (1.0 + k1) / 2.0
+    h_s = slot_depth - tip_height
+    lam_u = k1 * h_s / (3.0 * slot_width_mean) + k2 * tip_height / slot_opening
+    x = air_gap / slot_opening
+    lam_tt = k2 * 5.0 * x / (5.0 + 4.0 * x)
+    return lam_u, lam_tt
 
 
 def leakage_inductance(Q: int, N_ph: float, L: float, slot_depth: float, tip_height: float,
