@@ -1,0 +1,282 @@
+"""Induction-machine equivalent circuit: parameters from the geometry and the steady-state solution.
+
+Circuit (per phase, peak amplitude-invariant phasors in the synchronous frame, SI units):
+T-circuit with a saturable magnetising branch and a parallel core-loss branch::
+
+    v_s = (R_s + j w_e L_ss) i_s + e_m,    e_m = j w_e psi_m,
+    0   = R_r(w_r) i_r + j w_r (L_rs(w_r, i_r) i_r + psi_m),      (rotor, referred to the stator)
+    i_s = i_m(psi_m) + i_fe - i_r,         i_fe = e_m 2 P_fe,s / (3 |e_m|^2),
+
+w_e = p w_m + w_r (w_r the slip angular frequency, signed: > 0 motoring), psi_m the air-gap
+(magnetising) flux linkage taken as the real axis. Torque T_em = 1.5 p R_r |i_r|^2 / w_r (air-gap
+power minus rotor copper loss over w_m), power P_elec = 1.5 Re(v_s i_s*) = P_cu,s + P_fe,s +
+P_cu,r + w_m T_em exactly (tested). Given (T_em, w_r) everything is explicit:
+|i_r|^2 = |T_em| |w_r| / (1.5 p R_r(w_r)) and psi_m = |i_r| |R_r + j w_r L_rs| / |w_r|, which is what the
+loss-minimising control (:mod:`.control`) searches over.
+
+Parameters from the geometry (sources):
+- R_s: DC resistance of the stator winding with its mean turn length (as :class:`motoropt.design.
+  Design`), temperature coefficient of the conductor, AC factor 1 + k_ac (f_e / 1 kHz)^2 (the
+  PMSM's strand proximity model, reused).
+- Rotor: bar and end-ring resistances referred to the stator with
+  R_r' = (4 m (k_w1 N)^2 / Q_r) (R_bar + R_ring,seg / (2 sin^2(pi p / Q_r))) (Pyrhönen, Jokinen &
+  Hrabovcová, *Design of Rotating Electrical Machines*, 2nd ed. 2014, eqs. 7.xx "cage rotor
+  resistance"; the ring-segment current is I_bar / (2 sin(pi p / Q_r))). Inductances use the same
+  ratio. Bar current per referred current: I_bar = (2 m k_w1 N / Q_r) I_r'.
+- Skin effect in the bar inside the stack at the slip frequency, rectangular bar of height h in a
+  slot of the same width (Field 1905, A. B. Field, "Eddy currents in large slot-wound conductors",
+  Trans. AIEE 24; as in Pyrhönen eqs. 5.xx): xi = h sqrt(w_r mu0 / (2 rho)),
+  k_R = xi (sinh 2xi + sin 2xi) / (cosh 2xi - cos 2xi), k_X = 3/(2 xi) (sinh 2xi - sin 2xi) /
+  (cosh 2xi - cos 2xi) (series 1 + 4 xi^4/45, 1 - 8 xi^4/315 for small xi). The bar extensions and
+  rings carry no skin effect (stated).
+- Leakage: stator slot + tooth tip + end winding (:func:`motoropt.magnetics.analytic.
+  leakage_inductance`, Pyrhönen eqs. 4.50/4.62) plus differential (air-gap harmonic) leakage
+  sigma_ds L_m0 with sigma_ds = sum_{nu = 6k +- 1, nu > 1} (k_w,nu / (nu k_w1))^2 over the winding's
+  MMF harmonics up to nu = 199 (Pyrhönen eq. 4.xx); rotor: bar slot permeance k_X h_bar / (3 b_bar), neck h_o / b_o
+  (semi-closed) or a saturable closed bridge, end ring (Boldea & Nasar, *The Induction Machine
+  Handbook*, CRC 2002, §6: lambda_er = 2.3 D_ring / (4 Q_r L sin^2(pi p/Q_r)) log10(4.7 D_ring /
+  (h_ring + 2 w_ring))), rotor differential sigma_dr = (pi p / Q_r)^2 / sin^2(pi p / Q_r) - 1
+  times L_m0. L_m0 is the unsaturated (air-gap only) magnetising inductance.
+- Closed bridge (thickness h_b over a bar of width b_w): Ampère around the bar gives the bridge
+  field H = I_bar / b_w, the bridge flux per length B(H) h_b from the steel's B-H curve, hence a
+  current-dependent permeance lambda_b = B(I_bar / b_w) h_b / (mu0 I_bar): large while the bridge
+  is unsaturated, falling as 1/I_bar once it saturates.
+- Magnetising curve psi_m(i_m): for each psi_m the peak air-gap flux density
+  B_g = psi_m / (k_w1 N (2/pi) tau_p L), tooth densities at one third of the tooth height from the
+  narrow end, yoke densities from half the pole flux; magnetic voltages: gap g k_Cs k_Cr B_g / mu0
+  (Carter on both sides), teeth H(B) h, yokes 0.5 H(B) times a pole pitch at the yoke mid-diameter
+  (the 0.5 accounts for the sinusoidal flux along the yoke; Pyrhönen §3.x uses c ~ 0.3-0.7); the
+  peak fundamental MMF F = (3/(pi p)) k_w1 N i_m covers the gap, the teeth and half of each yoke
+  path. The flattening of the gap field by saturation is neglected (stated).
+- Iron loss (Bertotti, the steel's kh/kc/ke, build factor 1.5 as for the PMSM): stator teeth and
+  yoke at f_e with the densities above (parallel core-loss branch: taken from the supply); rotor
+  tooth-tip pulsation loss from the stator slot openings (ripple beta B_g at the frequency
+  Q_s w_m / 2 pi in the surface layer of depth tau_s / 2 pi, Heller-Hamata beta as in the PMSM
+  design), taken from the shaft as a drag torque like the mechanical loss. The rotor iron loss at
+  the slip frequency (a few hertz) is neglected (stated). Stray-load loss from MMF harmonics in the
+  cage is not modelled (IEC 60034-2-1 allowances 0.5-2.5 % of input; stated).
+"""
+
+from __future__ import annotations
+
+import cmath
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from ..constants import MU0
+from ..materials import b_of_h_table
+
+# packed circuit vector indices
+(C_P, C_RS, C_KAC, C_LSS, C_RBAR, C_RREST, C_XI, C_LBAR, C_LRC, C_CLOSED, C_BRH, C_BRW, C_IBAR,
+ C_KML, C_AHS, C_ACS, C_AES, C_AHP, C_ACP, C_AEP, C_QS, C_TB0, C_RROT, C_LSTK, C_GAP, C_KF, C_PSIMAX) = range(27)
+N_CV = 27
+
+
+@dataclass(frozen=True)
+class CircuitParams:
+    """Equivalent-circuit parameters of one induction machine (SI, peak phasors, per phase).
+
+    p: pole pairs. R_s: stator phase resistance at the winding temperature (DC), Ohm. k_ac: AC factor
+    coefficient (R_ac = R_s (1 + k_ac (f_e/1 kHz)^2)). L_ss: stator leakage (slot, tip, end,
+    differential), H. R_bar: referred bar resistance inside the stack at the rotor temperature (DC),
+    Ohm; R_rest: referred resistance of bar extensions and end rings, Ohm; xi_coeff: skin parameter
+    xi = xi_coeff sqrt(|w_r|). L_bar: referred bar slot leakage (multiplied by k_X), H; L_rc:
+    referred constant rotor leakage (neck or none, ring, differential), H. closed: closed slots;
+    bridge_h, bridge_w: bridge thickness and width, m; i_bar_ratio: peak bar current per peak
+    referred rotor current; k_mu_l: referral factor x mu0 x L (H per unit permeance). Iron-loss
+    coefficients: stator P = ahs f psi^2 + acs f^2 psi^2 + aes (f psi)^1.5 (f = f_e); rotor pulsation
+    the same with ah_p, ac_p, ae_p at f = Q_s w_m / 2 pi. Mechanical: T_b0 (N m), windage geometry.
+    psi_tab, im_tab: magnetising curve (peak flux linkage Wb, peak magnetising current A).
+    L_m0: unsaturated magnetising inductance, H. ring_fraction_dc: ring share of the DC rotor
+    resistance (for splitting the rotor loss into bars and rings).
+    """
+
+    p: int
+    R_s: float
+    k_ac: float
+    L_ss: float
+    R_bar: float
+    R_rest: float
+    xi_coeff: float
+    L_bar: float
+    L_rc: float
+    closed: bool
+    bridge_h: float
+    bridge_w: float
+    i_bar_ratio: float
+    k_mu_l: float
+    ahs: float
+    acs: float
+    aes: float
+    ah_p: float
+    ac_p: float
+    ae_p: float
+    Q_s: int
+    T_b0: float
+    rotor_radius: float
+    stack_length: float
+    air_gap: float
+    windage_k_f: float
+    psi_tab: np.ndarray
+    im_tab: np.ndarray
+    L_m0: float
+    ring_fraction_dc: float
+    bh_H: np.ndarray
+    bh_B: np.ndarray
+
+    def pack(self) -> np.ndarray:
+        cv = np.zeros(N_CV)
+        cv[C_P] = self.p
+        cv[C_RS] = self.R_s
+        cv[C_KAC] = self.k_ac
+        cv[C_LSS] = self.L_ss
+        cv[C_RBAR] = self.R_bar
+        cv[C_RREST] = self.R_rest
+        cv[C_XI] = self.xi_coeff
+        cv[C_LBAR] = self.L_bar
+        cv[C_LRC] = self.L_rc
+        cv[C_CLOSED] = 1.0 if self.closed else 0.0
+        cv[C_BRH] = self.bridge_h
+        cv[C_BRW] = self.bridge_w
+        cv[C_IBAR] = self.i_bar_ratio
+        cv[C_KML] = self.k_mu_l
+        cv[C_AHS], cv[C_ACS], cv[C_AES] = self.ahs, self.acs, self.aes
+        cv[C_AHP], cv[C_ACP], cv[C_AEP] = self.ah_p, self.ac_p, self.ae_p
+        cv[C_QS] = self.Q_s
+        cv[C_TB0] = self.T_b0
+        cv[C_RROT] = self.rotor_radius
+        cv[C_LSTK] = self.stack_length
+        cv[C_GAP] = self.air_gap
+        cv[C_KF] = self.windage_k_f
+        cv[C_PSIMAX] = float(self.psi_tab[-1])
+        return cv
+
+
+# ----------------------------------------------------------------------------- kernels
+
+@njit(cache=True)
+def skin_factors(xi):
+    """Field's resistance and inductance factors (k_R, k_X) of a rectangular bar, xi >= 0."""
+    if xi < 0.05:
+        x4 = xi ** 4
+        return 1.0 + 4.0 * x4 / 45.0, 1.0 - 8.0 * x4 / 315.0
+    a = 2.0 * xi
+    if a > 40.0:
+        return xi, 1.5 / xi
+    ch = math.cosh(a)
+    c = math.cos(a)
+    d = ch - c
+    return xi * (math.sinh(a) + math.sin(a)) / d, 1.5 / xi * (math.sinh(a) - math.sin(a)) / d
+
+
+@njit(cache=True)
+def _interp(x, xs, ys):
+    n = xs.shape[0]
+    if x <= xs[0]:
+        return ys[0] + (x - xs[0]) * (ys[1] - ys[0]) / (xs[1] - xs[0])
+    if x >= xs[n - 1]:
+        return ys[n - 1] + (x - xs[n - 1]) * (ys[n - 1] - ys[n - 2]) / (xs[n - 1] - xs[n - 2])
+    k = np.searchsorted(xs, x, side="right") - 1
+    t = (x - xs[k]) / (xs[k + 1] - xs[k])
+    return ys[k] + t * (ys[k + 1] - ys[k])
+
+
+@njit(cache=True)
+def iron_stator(cv, f, psi):
+    """Stator iron loss (teeth + yoke) at |f| (Hz) and air-gap flux linkage psi (Wb), W."""
+    f = abs(f)
+    fp = f * psi
+    return psi * psi * f * (cv[C_AHS] + cv[C_ACS] * f) + cv[C_AES] * fp * math.sqrt(fp)
+
+
+@njit(cache=True)
+def iron_pulsation(cv, w_m, psi):
+    """Rotor tooth-tip pulsation loss from the stator slot openings, W."""
+    f = cv[C_QS] * abs(w_m) / (2.0 * math.pi)
+    fp = f * psi
+    return psi * psi * f * (cv[C_AHP] + cv[C_ACP] * f) + cv[C_AEP] * fp * math.sqrt(fp)
+
+
+@njit(cache=True)
+def rotor_branch(cv, x, I_r, bhH, bhB):
+    """(R_r, L_rs) referred rotor resistance and leakage at slip |w_r| = x (rad/s) and referred rotor
+    current amplitude I_r (A peak; used by the closed-bridge permeance only)."""
+    kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
+    R = cv[C_RBAR] * kR + cv[C_RREST]
+    L = cv[C_LBAR] * kX + cv[C_LRC]
+    if cv[C_CLOSED] > 0.5:
+        Ib = cv[C_IBAR] * I_r
+        if Ib > 1e-9:
+            B = b_of_h_table(Ib / cv[C_BRW], bhH, bhB)
+            lam = B * cv[C_BRH] / (4e-7 * math.pi * Ib)
+        else:
+            lam = (bhB[1] / bhH[1]) * cv[C_BRH] / (4e-7 * math.pi * cv[C_BRW])
+        L += cv[C_KML] * lam
+    return R, L
+
+
+@njit(cache=True)
+def circuit_point(cv, psi_tab, im_tab, bhH, bhB, w_m, T_em, x):
+    """Steady state at mechanical speed w_m (rad/s, >= 0), air-gap torque T_em (N m, signed) and
+    slip magnitude x = |w_r| > 0 (rad/s; w_r takes the sign of T_em).
+
+    Returns (ok, i_s, v_s, psi_m, psi_r_angle, I_r, P_cu_s, P_cu_r, P_fe_s, R_r, w_e): ok False when
+    psi_m exceeds the magnetising table; i_s, v_s complex peak phasors with psi_m on the real axis.
+    """
+    p = cv[C_P]
+    sgn = 1.0 if T_em >= 0.0 else -1.0
+    wr = sgn * x
+    we = p * w_m + wr
+    kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
+    R = cv[C_RBAR] * kR + cv[C_RREST]
+    I_r = math.sqrt(abs(T_em) * x / (1.5 * p * R))
+    R, L = rotor_branch(cv, x, I_r, bhH, bhB)
+    psi = I_r * math.sqrt(R * R + x * x * L * L) / x
+    ok = psi <= cv[C_PSIMAX]
+    i_r = -1j * wr * psi / (R + 1j * wr * L)
+    i_m = _interp(psi, psi_tab, im_tab)
+    f_e = we / (2.0 * math.pi)
+    p_fe = iron_stator(cv, f_e, psi)
+    i_fe = 0j
+    if psi > 0.0 and we != 0.0:
+        i_fe = 1j * p_fe / (1.5 * we * psi)
+    i_s = i_m + i_fe - i_r
+    r = f_e / 1000.0
+    R_s = cv[C_RS] * (1.0 + cv[C_KAC] * r * r)
+    v_s = (R_s + 1j * we * cv[C_LSS]) * i_s + 1j * we * psi
+    psi_r = psi + L * i_r
+    ang = cmath.phase(psi_r)
+    p_cus = 1.5 * R_s * (i_s.real * i_s.real + i_s.imag * i_s.imag)
+    p_cur = 1.5 * R * I_r * I_r
+    return ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we
+
+
+# ----------------------------------------------------------------------------- Chapman-style closed form
+
+def solve_fixed_circuit(V_ll_rms, f_hz, poles, R1, X1, R2, X2, XM, slip, P_rot=0.0):
+    """Classical constant-parameter T-circuit (per-phase rms, Y connection), closed form.
+
+    Returns dict: I1 (complex A rms), pf, P_in, P_ag, P_conv, T_ind, P_out, efficiency, speed_rpm,
+    T_max, s_max (Thevenin breakdown torque). Rotational loss P_rot is subtracted from P_conv (as in
+    Chapman, *Electric Machinery Fundamentals*, ch. 6/7).
+    """
+    V = V_ll_rms / math.sqrt(3.0)
+    ws = 4.0 * math.pi * f_hz / poles
+    Z2 = R2 / slip + 1j * X2
+    ZF = 1j * XM * Z2 / (1j * XM + Z2)
+    I1 = V / (R1 + 1j * X1 + ZF)
+    P_in = 3.0 * V * abs(I1) * math.cos(-cmath.phase(I1))
+    P_ag = 3.0 * abs(I1) ** 2 * ZF.real
+    P_conv = (1.0 - slip) * P_ag
+    T_ind = P_ag / ws
+    P_out = P_conv - P_rot
+    Vth = V * XM / abs(R1 + 1j * (X1 + XM))
+    Zth = (1j * XM) * (R1 + 1j * X1) / (R1 + 1j * (X1 + XM))
+    s_max = R2 / math.sqrt(Zth.real ** 2 + (Zth.imag + X2) ** 2)
+    T_max = 3.0 * Vth ** 2 / (2.0 * ws * (Zth.real + math.sqrt(Zth.real ** 2 + (Zth.imag + X2) ** 2)))
+    return {"I1": I1, "pf": math.cos(cmath.phase(I1)), "P_in": P_in, "P_ag": P_ag, "P_conv": P_conv,
+            "T_ind": T_ind, "P_out": P_out, "efficiency": P_out / P_in,
+            "speed_rpm": (1.0 - slip) * 120.0 * f_hz / poles, "T_max": T_max, "s_max": s_max}

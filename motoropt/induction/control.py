@@ -1,0 +1,274 @@
+"""Loss-minimising control of the induction machine over torque-speed points (numba).
+
+For each operating point (w_m >= 0, shaft torque T; T < 0 generating) the drive chooses the slip
+frequency w_r and with it the flux: given the air-gap torque T_em and |w_r| = x the circuit state
+is explicit (:func:`.circuit.circuit_point`), so the 2-D choice (flux, slip) with the torque
+constraint is a 1-D search over x. Objective: total loss P_cu,s + P_cu,r + P_fe + P_pulsation +
+P_mech (the last does not depend on x) subject to |i_s| <= i_max and |v_s| <= v_max (peak phase,
+v_max = voltage_utilisation u_dc / sqrt(3)) and the magnetising curve's range. The air-gap torque
+covers the shaft torque plus the drag of the mechanical and rotor pulsation losses,
+T_em = T + (P_mech + P_puls(psi)) / w_m, solved by fixed-point iteration (contraction ~ P_puls /
+(w_m T) << 1; four iterations, residual < 1e-12 relative in practice).
+
+Algorithm per point: scan ``N_SCAN`` log-spaced x in [1e-4, 2] x_bd (x_bd = R_r0 / L_r0, the
+constant-parameter breakdown slip); score phi(x) = loss if feasible, else BIG (1 + c) with the
+constraint ratio c = max(|i_s| / i_max, |v_s| / v_max) (psi beyond the magnetising table: BIG (10 +
+psi/psi_max)); phi is unimodal when the feasible set is an interval in x (loss convex-ish, c U-shaped),
+so golden-section search on phi over the two grid cells around the best scan point finds the loss
+minimum inside the feasible set or on its boundary (field weakening: the voltage limit is active
+and the slip rises towards breakdown as the flux falls). This is loss-minimising flux control, not
+constant rated flux: at light load the flux falls until the magnetising and rotor copper losses
+balance (tested against a constant-flux strategy).
+
+Envelope: for each speed, the largest |T| (motoring and generating) for which min_x c <= 1, by
+bisection on T with a golden search of c over x at each trial (same scan grid).
+
+Strategy "constant_flux" (for comparison): psi_m held at ``psi_ref`` (rated flux) below base speed
+(reduced in proportion to 1/w_e above it only where the voltage requires), slip from the torque.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ..losses import bearing_loss, windage_loss
+from .circuit import (C_GAP, C_KF, C_LBAR, C_LRC, C_LSTK, C_P, C_PSIMAX, C_RBAR, C_RREST, C_RROT, C_TB0,
+                      C_XI, circuit_point, iron_pulsation, rotor_branch, skin_factors)
+
+OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT = 0, 1, 2, 3
+N_SCAN = 28
+N_GOLD = 26
+BIG = 1e15
+_GOLD = 0.5 * (math.sqrt(5.0) - 1.0)
+
+# output columns
+(O_FEAS, O_REASON, O_ID, O_IQ, O_VLL, O_IRMS, O_PF, O_PCUS, O_PCUR, O_PFE, O_PMECHL, O_PMECH, O_PELEC,
+ O_EFF, O_TEM, O_TSHAFT, O_SLIP, O_FR, O_PSI, O_VPK, O_IPK) = range(21)
+N_OUT = 21
+OUT_NAMES = ("feasible", "reason", "i_d", "i_q", "v_ll_rms", "i_rms", "power_factor", "p_copper",
+             "p_rotor_copper", "p_iron", "p_mechanical", "p_mech", "p_elec", "efficiency", "torque_em",
+             "torque_shaft", "slip", "f_rotor", "psi_m", "v_peak", "i_peak")
+
+
+@njit(cache=True)
+def mech_loss(cv, w_m):
+    return (bearing_loss(w_m, cv[C_TB0], 0.0)
+            + windage_loss(w_m, cv[C_RROT], cv[C_LSTK], cv[C_GAP], cv[C_KF], 1.2, 1.81e-5))
+
+
+@njit(cache=True)
+def _t_em(cv, bhH, bhB, w_m, T, x, p_m):
+    """Air-gap torque for shaft torque T at slip magnitude x (fixed point on the drag)."""
+    if w_m <= 0.0:
+        return T
+    T_em = T + p_m / w_m
+    kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
+    R = cv[C_RBAR] * kR + cv[C_RREST]
+    p = cv[C_P]
+    for _ in range(4):
+        I_r = math.sqrt(abs(T_em) * x / (1.5 * p * R))
+        R2, L = rotor_branch(cv, x, I_r, bhH, bhB)
+        psi = I_r * math.sqrt(R2 * R2 + x * x * L * L) / x
+        T_em = T + (p_m + iron_pulsation(cv, w_m, psi)) / w_m
+    return T_em
+
+
+@njit(cache=True)
+def _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, x, p_m, v_max, i_max, use_loss):
+    """(phi, c) at slip magnitude x (see module docstring)."""
+    T_em = _t_em(cv, bhH, bhB, w_m, T, x, p_m)
+    ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = circuit_point(cv, psi_tab, im_tab, bhH, bhB, w_m, T_em, x)
+    if not ok:
+        return BIG * (10.0 + psi / cv[C_PSIMAX]), 10.0 + psi / cv[C_PSIMAX]
+    c = max(abs(i_s) / i_max, abs(v_s) / v_max)
+    if c > 1.0:
+        return BIG * (1.0 + c), c
+    if use_loss:
+        return p_cus + p_cur + p_fe + iron_pulsation(cv, w_m, psi), c
+    return c, c
+
+
+@njit(cache=True)
+def _x_bd(cv):
+    """Constant-parameter breakdown slip R_r0 / L_r0, rad/s."""
+    return (cv[C_RBAR] + cv[C_RREST]) / (cv[C_LBAR] + cv[C_LRC])
+
+
+@njit(cache=True)
+def _search(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, use_loss):
+    """Scan + golden section on log x; returns (x_best, phi_best, c_best)."""
+    xbd = _x_bd(cv)
+    lo = math.log(1e-4 * xbd)
+    hi = math.log(2.0 * xbd)
+    h = (hi - lo) / (N_SCAN - 1)
+    best = 1e308
+    kb = 0
+    for k in range(N_SCAN):
+        f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, math.exp(lo + k * h), p_m, v_max, i_max, use_loss)
+        if f < best:
+            best = f
+            kb = k
+    a = lo + max(kb - 1, 0) * h
+    b = lo + min(kb + 1, N_SCAN - 1) * h
+    xb = lo + kb * h
+    fb = best
+    x1 = b - _GOLD * (b - a)
+    x2 = a + _GOLD * (b - a)
+    f1, c1 = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, math.exp(x1), p_m, v_max, i_max, use_loss)
+    f2, c2 = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, math.exp(x2), p_m, v_max, i_max, use_loss)
+    for _ in range(N_GOLD):
+        if f1 < fb:
+            fb, xb = f1, x1
+        if f2 < fb:
+            fb, xb = f2, x2
+        if f1 <= f2:
+            b = x2
+            x2, f2 = x1, f1
+            x1 = b - _GOLD * (b - a)
+            f1, c1 = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, math.exp(x1), p_m, v_max, i_max, use_loss)
+        else:
+            a = x1
+            x1, f1 = x2, f2
+            x2 = a + _GOLD * (b - a)
+            f2, c2 = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, math.exp(x2), p_m, v_max, i_max, use_loss)
+    if f1 < fb:
+        fb, xb = f1, x1
+    if f2 < fb:
+        fb, xb = f2, x2
+    fx, cx = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, math.exp(xb), p_m, v_max, i_max, use_loss)
+    return math.exp(xb), fx, cx
+
+
+@njit(cache=True)
+def _fill(cv, psi_tab, im_tab, bhH, bhB, w_m, T, x, p_m, v_max, i_max, out):
+    """Write the full state at slip magnitude x into out (feasibility judged by the caller)."""
+    T_em = _t_em(cv, bhH, bhB, w_m, T, x, p_m)
+    ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = circuit_point(cv, psi_tab, im_tab, bhH, bhB, w_m, T_em, x)
+    p_puls = iron_pulsation(cv, w_m, psi)
+    c = complex(math.cos(ang), -math.sin(ang))
+    i_rf = i_s * c
+    out[O_ID] = i_rf.real
+    out[O_IQ] = i_rf.imag
+    vpk = abs(v_s)
+    ipk = abs(i_s)
+    out[O_VPK] = vpk
+    out[O_IPK] = ipk
+    out[O_VLL] = vpk * math.sqrt(1.5)
+    out[O_IRMS] = ipk / math.sqrt(2.0)
+    p_elec = 1.5 * (v_s.real * i_s.real + v_s.imag * i_s.imag)
+    out[O_PELEC] = p_elec
+    out[O_PF] = p_elec / (1.5 * vpk * ipk) if vpk * ipk > 0 else 0.0
+    out[O_PCUS] = p_cus
+    out[O_PCUR] = p_cur
+    out[O_PFE] = p_fe + p_puls
+    out[O_PMECHL] = p_m
+    out[O_TEM] = T_em
+    T_sh = T_em - (p_m + p_puls) / w_m if w_m > 0 else T_em
+    out[O_TSHAFT] = T_sh
+    out[O_PMECH] = w_m * T_sh
+    wr = x if T_em >= 0 else -x
+    out[O_SLIP] = wr / we if we != 0 else 1.0
+    out[O_FR] = wr / (2.0 * math.pi)
+    out[O_PSI] = psi
+    pm = w_m * T_sh
+    if T == 0.0 or w_m == 0.0:
+        eff = 0.0
+    elif T > 0:
+        eff = pm / p_elec if p_elec > 0 else 0.0
+    else:
+        eff = p_elec / pm if p_elec < 0 else 0.0
+    out[O_EFF] = eff
+
+
+@njit(cache=True)
+def solve_points_kernel(speeds, torques, cv, psi_tab, im_tab, bhH, bhB, v_max, i_max, speed_max, mode, psi_ref):
+    """All points; mode 0 loss-minimising, 1 constant flux psi_ref (see module docstring)."""
+    n = speeds.shape[0]
+    out = np.full((n, N_OUT), np.nan)
+    for m in range(n):
+        w_m = speeds[m]
+        T = torques[m]
+        o = out[m]
+        p_m = mech_loss(cv, w_m)
+        if w_m > speed_max * (1.0 + 1e-12):
+            o[O_FEAS] = 0.0
+            o[O_REASON] = SPEED_LIMIT
+            continue
+        if mode == 0:
+            x, f, c = _search(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, True)
+        else:
+            x, c = _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, psi_ref)
+        _fill(cv, psi_tab, im_tab, bhH, bhB, w_m, T, x, p_m, v_max, i_max, o)
+        if c <= 1.0 + 1e-9:
+            o[O_FEAS] = 1.0
+            o[O_REASON] = OK
+        else:
+            o[O_FEAS] = 0.0
+            o[O_REASON] = VOLTAGE_LIMIT if o[O_VPK] / v_max >= o[O_IPK] / i_max else CURRENT_LIMIT
+    return out
+
+
+@njit(cache=True)
+def _psi_at(cv, bhH, bhB, w_m, T, x, p_m):
+    T_em = _t_em(cv, bhH, bhB, w_m, T, x, p_m)
+    kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
+    R = cv[C_RBAR] * kR + cv[C_RREST]
+    I_r = math.sqrt(abs(T_em) * x / (1.5 * cv[C_P] * R))
+    R2, L = rotor_branch(cv, x, I_r, bhH, bhB)
+    return I_r * math.sqrt(R2 * R2 + x * x * L * L) / x
+
+
+@njit(cache=True)
+def _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, psi_ref):
+    """Slip giving psi_m = psi_ref on the low-slip branch (bisection in log x); if the voltage
+    limit is exceeded there, fall back to the loss-minimising search (field weakening)."""
+    xbd = _x_bd(cv)
+    lo = math.log(1e-7 * xbd)
+    hi = math.log(xbd)
+    if T == 0.0:
+        x = math.exp(lo)
+    else:
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            if _psi_at(cv, bhH, bhB, w_m, T, math.exp(mid), p_m) > psi_ref:
+                lo = mid
+            else:
+                hi = mid
+        x = math.exp(0.5 * (lo + hi))
+    f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, x, p_m, v_max, i_max, False)
+    if c > 1.0:
+        x2, f2, c2 = _search(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, True)
+        return x2, c2
+    return x, c
+
+
+@njit(cache=True)
+def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, v_max, i_max, T_up):
+    """(motoring max, generating max magnitude) shaft torque per speed, N m."""
+    n = speeds.shape[0]
+    tm = np.zeros(n)
+    tg = np.zeros(n)
+    for m in range(n):
+        w_m = speeds[m]
+        p_m = mech_loss(cv, w_m)
+        for s in range(2):
+            sgn = 1.0 if s == 0 else -1.0
+            lo = 0.0
+            hi = T_up
+            for _ in range(40):
+                mid = 0.5 * (lo + hi)
+                x, f, c = _search(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn * mid, p_m, v_max, i_max, False)
+                if c <= 1.0:
+                    lo = mid
+                else:
+                    hi = mid
+                if hi - lo < 1e-7 * T_up:
+                    break
+            if s == 0:
+                tm[m] = lo
+            else:
+                tg[m] = lo
+    return tm, tg
