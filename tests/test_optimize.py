@@ -459,6 +459,7 @@ def test_cli_entry_points(tradeoff_runs, tmp_path, capsys):
     assert main(["optimize", str(OPT_CASE), "--out", str(tmp_path / "r.h5"), "--resume"]) == 2
 
 
+@pytest.mark.slow
 def test_nsga3_resume_after_interrupt(tmp_path, monkeypatch):
     """NSGA-III's checkpoint (cloudpickle) restores: a run interrupted right after its 2nd
     checkpoint and resumed stores the same designs as an uninterrupted run (same seed)."""

@@ -91,14 +91,14 @@ def front_table(run, rows=None) -> str:
     rows = pareto_front_rows(r) if rows is None else np.asarray(rows)
     rows = rows[np.argsort(r.minimised()[rows, 0], kind="stable")] if len(rows) else rows
     cols = _kpi_cols(r)
-    header = ["id", "gen"] + cols + r.var_names
-    body = []
+    kp, var = [], []
     for i in rows:
-        vals = [str(int(r.id[i])), str(int(r.generation[i]))] + [_fmt(r.kpis[i, r.kpi_columns.index(c)]) for c in cols]
-        for j, name in enumerate(r.var_names):
-            vals.append(r.var_choices[j][int(round(r.x[i, j]))] if r.var_kinds[j] == "choice" else _fmt(r.x[i, j]))
-        body.append(vals)
-    return _table(header, body)
+        ids = [str(int(r.id[i])), str(int(r.generation[i]))]
+        kp.append(ids + [_fmt(r.kpis[i, r.kpi_columns.index(c)]) for c in cols])
+        var.append(ids + [r.var_choices[j][int(round(r.x[i, j]))] if r.var_kinds[j] == "choice" else _fmt(r.x[i, j])
+                          for j in range(len(r.var_names))])
+    return (_table(["id", "gen"] + cols, kp) + "\n\nvariables of the same designs:\n"
+            + _table(["id", "gen"] + r.var_names, var))
 
 
 def infeasibility_text(run, n_closest: int = 5) -> str:
