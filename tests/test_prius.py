@@ -82,10 +82,10 @@ def test_back_emf_is_line_to_line_and_linear(emf_ratio):
 
 
 def test_back_emf_accuracy_reached(emf_ratio):
-    """Reached: the model's EMF is 15-30 % above ORNL's (the embedded FEA of the same geometry and
-    magnet is ~19 % above too: the pyleecan-based geometry/magnet grade, not the model, is the main
-    suspect; see the FEA tests)."""
-    assert 1.0 < np.mean(emf_ratio) < 1.30
+    """Reached: the model's EMF is 20-33 % above ORNL's; the embedded FEA of the same geometry and
+    magnet is ~19 % above too (tests/test_fea_machine.py), so the assumed magnet grade (Br 1.24 T,
+    pyleecan's assumption; the grade is not published) and geometry are the main suspects."""
+    assert 1.0 < np.mean(emf_ratio) < 1.30 and np.max(emf_ratio) < 1.35
 
 
 @pytest.mark.xfail(strict=True, reason="target not reached: back-EMF within 5 % of ORNL")
@@ -103,19 +103,26 @@ def test_torque_vs_current_angle_shape(torque_angle):
     assert np.all(np.diff(torque_angle[9:]) < 0)
 
 
-def test_torque_accuracy_reached(torque_angle):
-    """Reached at 90-150 deg: within +35 % / -5 % of Yang et al. (the MEC over-predicts q-axis flux
-    at 250 A; the embedded FEA is within 10 % at 90 deg and 2 % at 120-140 deg)."""
+def test_torque_within_5_percent_up_to_140_degrees(torque_angle):
+    """Target reached from 90 to 140 deg: within 5 % of Yang et al. (measured there: +4.3 % at 90,
+    -3.5 % at 120, +1.7 % at 140 deg)."""
     ref = np.array(YANG_TORQUE)
-    sel = slice(3, 10)
-    err = torque_angle[sel] / ref[sel] - 1
-    assert np.all(err > -0.05) and np.all(err < 0.35)
+    sel = slice(3, 9)
+    assert np.all(np.abs(torque_angle[sel] / ref[sel] - 1) < 0.05)
 
 
-@pytest.mark.xfail(strict=True, reason="target not reached: torque within 5 % of Yang et al. 2013")
+def test_torque_accuracy_reached_beyond_140_degrees(torque_angle):
+    """Reached at 150-170 deg (deep negative i_d): within +30 % of Yang et al.; the MEC's d-axis
+    inductance is ~25 % below the embedded FEA's (test_mec), which over-states torque there."""
+    ref = np.array(YANG_TORQUE)
+    err = torque_angle[9:] / ref[9:] - 1
+    assert np.all(err > -0.05) and np.all(err < 0.30)
+
+
+@pytest.mark.xfail(strict=True, reason="target not reached at 150-170 deg: torque within 5 % of Yang et al.")
 def test_torque_target(torque_angle):
     ref = np.array(YANG_TORQUE)
-    assert np.all(np.abs(torque_angle[3:10] / ref[3:10] - 1) < 0.05)
+    assert np.all(np.abs(torque_angle[3:] / ref[3:] - 1) < 0.05)
 
 
 @pytest.fixture(scope="module")
