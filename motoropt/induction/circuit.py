@@ -201,10 +201,9 @@ def iron_pulsation(cv, w_m, psi):
 
 
 @njit(cache=True)
-def rotor_branch(cv, x, I_r, bhH, bhB):
-    """(R_r, L_rs) referred rotor resistance and leakage at slip |w_r| = x (rad/s) and referred rotor
-    current amplitude I_r (A peak; used by the closed-bridge permeance only)."""
-    kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
+def rotor_rl(cv, kR, kX, I_r, bhH, bhB):
+    """(R_r, L_rs) from the skin factors (k_R, k_X) and the referred rotor current amplitude I_r
+    (A peak; used by the closed-bridge permeance only)."""
     R = cv[C_RBAR] * kR + cv[C_RREST]
     L = cv[C_LBAR] * kX + cv[C_LRC]
     if cv[C_CLOSED] > 0.5:
@@ -216,6 +215,14 @@ def rotor_branch(cv, x, I_r, bhH, bhB):
             lam = (bhB[1] / bhH[1]) * cv[C_BRH] / (4e-7 * math.pi * cv[C_BRW])
         L += cv[C_KML] * lam
     return R, L
+
+
+@njit(cache=True)
+def rotor_branch(cv, x, I_r, bhH, bhB):
+    """(R_r, L_rs) referred rotor resistance and leakage at slip |w_r| = x (rad/s) and referred rotor
+    current amplitude I_r (A peak)."""
+    kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
+    return rotor_rl(cv, kR, kX, I_r, bhH, bhB)
 
 
 @njit(cache=True)
@@ -233,7 +240,7 @@ def circuit_point(cv, psi_tab, im_tab, bhH, bhB, w_m, T_em, x):
     kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
     R = cv[C_RBAR] * kR + cv[C_RREST]
     I_r = math.sqrt(abs(T_em) * x / (1.5 * p * R))
-    R, L = rotor_branch(cv, x, I_r, bhH, bhB)
+    R, L = rotor_rl(cv, kR, kX, I_r, bhH, bhB)
     psi = I_r * math.sqrt(R * R + x * x * L * L) / x
     ok = psi <= cv[C_PSIMAX]
     i_r = -1j * wr * psi / (R + 1j * wr * L)

@@ -12,16 +12,17 @@ T_em = T + (P_mech + P_puls(psi)) / w_m, solved by fixed-point iteration (contra
 
 Algorithm per point: scan ``N_SCAN`` log-spaced x in [1e-4, 2] x_bd (x_bd = R_r0 / L_r0, the
 constant-parameter breakdown slip); score phi(x) = loss if feasible, else BIG (1 + c) with the
-constraint ratio c = max(|i_s| / i_max, |v_s| / v_max) (psi beyond the magnetising table: BIG (10 +
-psi/psi_max)); phi is unimodal when the feasible set is an interval in x (loss convex-ish, c U-shaped),
+constraint ratio c = max(|i_s| / i_max, |v_s| / v_max, psi_m / psi_max) (psi_max: top of the
+magnetising table); phi is unimodal when the feasible set is an interval in x (loss convex-ish, c U-shaped),
 so golden-section search on phi over the two grid cells around the best scan point finds the loss
 minimum inside the feasible set or on its boundary (field weakening: the voltage limit is active
 and the slip rises towards breakdown as the flux falls). This is loss-minimising flux control, not
 constant rated flux: at light load the flux falls until the magnetising and rotor copper losses
 balance (tested against a constant-flux strategy).
 
-Envelope: for each speed, the largest |T| (motoring and generating) for which min_x c <= 1, by
-bisection on T with a golden search of c over x at each trial (same scan grid).
+Envelope: for each speed, the largest |T| (motoring and generating) for which some x has c <= 1:
+at fixed x, c grows monotonically with |T| (the largest feasible torque is found by regula falsi on
+sqrt|T|); that maximum is maximised over log x by a scan and golden-section search.
 
 Strategy "constant_flux" (for comparison): psi_m held at ``psi_ref`` (rated flux) below base speed
 (reduced in proportion to 1/w_e above it only where the voltage requires), slip from the torque.
@@ -36,11 +37,11 @@ from numba import njit
 
 from ..losses import bearing_loss, windage_loss
 from .circuit import (C_GAP, C_KF, C_LBAR, C_LRC, C_LSTK, C_P, C_PSIMAX, C_RBAR, C_RREST, C_RROT, C_TB0,
-                      C_XI, circuit_point, iron_pulsation, rotor_branch, skin_factors)
+                      C_XI, circuit_point, iron_pulsation, rotor_branch, rotor_rl, skin_factors)
 
 OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT = 0, 1, 2, 3
-N_SCAN = 28
-N_GOLD = 26
+N_SCAN = 18
+N_GOLD = 24
 BIG = 1e15
 _GOLD = 0.5 * (math.sqrt(5.0) - 1.0)
 
@@ -70,7 +71,7 @@ def _t_em(cv, bhH, bhB, w_m, T, x, p_m):
     p = cv[C_P]
     for _ in range(4):
         I_r = math.sqrt(abs(T_em) * x / (1.5 * p * R))
-        R2, L = rotor_branch(cv, x, I_r, bhH, bhB)
+        R2, L = rotor_rl(cv, kR, kX, I_r, bhH, bhB)
         psi = I_r * math.sqrt(R2 * R2 + x * x * L * L) / x
         T_em = T + (p_m + iron_pulsation(cv, w_m, psi)) / w_m
     return T_em
@@ -78,17 +79,53 @@ def _t_em(cv, bhH, bhB, w_m, T, x, p_m):
 
 @njit(cache=True)
 def _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, x, p_m, v_max, i_max, use_loss):
-    """(phi, c) at slip magnitude x (see module docstring)."""
+    """(phi, c) at slip magnitude x (see module docstring); c = max(|i_s|/i_max, |v_s|/v_max,
+    psi_m/psi_max) so that c <= 1 is feasible and c is continuous."""
     T_em = _t_em(cv, bhH, bhB, w_m, T, x, p_m)
     ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = circuit_point(cv, psi_tab, im_tab, bhH, bhB, w_m, T_em, x)
-    if not ok:
-        return BIG * (10.0 + psi / cv[C_PSIMAX]), 10.0 + psi / cv[C_PSIMAX]
-    c = max(abs(i_s) / i_max, abs(v_s) / v_max)
+    c = max(abs(i_s) / i_max, abs(v_s) / v_max, psi / cv[C_PSIMAX])
     if c > 1.0:
         return BIG * (1.0 + c), c
     if use_loss:
         return p_cus + p_cur + p_fe + iron_pulsation(cv, w_m, psi), c
     return c, c
+
+
+@njit(cache=True)
+def _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, x, p_m, v_max, i_max, u0):
+    """Largest |T| (shaft) with c <= 1 at slip magnitude x: Illinois regula falsi on u = sqrt(|T|)
+    (c is close to proportional to u: psi and the currents scale with sqrt(T) while unsaturated)."""
+    u_lo, c_lo = 0.0, 0.0
+    u = u0
+    f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn * u * u, x, p_m, v_max, i_max, False)
+    # bracket by the proportional-scaling step
+    for _ in range(40):
+        if c <= 1.0:
+            u_lo, c_lo = u, c
+            u = u / max(c, 0.05) * 1.02
+        else:
+            break
+        f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn * u * u, x, p_m, v_max, i_max, False)
+    u_hi, c_hi = u, c
+    side = 0
+    for _ in range(40):
+        if u_hi - u_lo < 1e-9 * u_hi:
+            break
+        un = u_lo + (1.0 - c_lo) * (u_hi - u_lo) / (c_hi - c_lo)
+        if not (u_lo < un < u_hi):
+            un = 0.5 * (u_lo + u_hi)
+        f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn * un * un, x, p_m, v_max, i_max, False)
+        if c <= 1.0:
+            u_lo, c_lo = un, c
+            if side == -1:
+                c_hi = 1.0 + 0.5 * (c_hi - 1.0)
+            side = -1
+        else:
+            u_hi, c_hi = un, c
+            if side == 1:
+                c_lo = 1.0 - 0.5 * (1.0 - c_lo)
+            side = 1
+    return u_lo
 
 
 @njit(cache=True)
@@ -247,28 +284,53 @@ def _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max
 
 @njit(cache=True)
 def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, v_max, i_max, T_up):
-    """(motoring max, generating max magnitude) shaft torque per speed, N m."""
+    """(motoring max, generating max magnitude) shaft torque per speed, N m: max over x (scan +
+    golden section on log x) of the largest feasible torque at that slip (:func:`_tmax_at_x`)."""
     n = speeds.shape[0]
     tm = np.zeros(n)
     tg = np.zeros(n)
+    xbd = _x_bd(cv)
+    lo0 = math.log(1e-3 * xbd)
+    hi0 = math.log(2.0 * xbd)
+    ns = 14
+    h = (hi0 - lo0) / (ns - 1)
     for m in range(n):
         w_m = speeds[m]
         p_m = mech_loss(cv, w_m)
         for s in range(2):
             sgn = 1.0 if s == 0 else -1.0
-            lo = 0.0
-            hi = T_up
-            for _ in range(40):
-                mid = 0.5 * (lo + hi)
-                x, f, c = _search(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn * mid, p_m, v_max, i_max, False)
-                if c <= 1.0:
-                    lo = mid
+            u0 = math.sqrt(0.01 * T_up)
+            best = -1.0
+            kb = 0
+            for k in range(ns):
+                u = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, math.exp(lo0 + k * h), p_m, v_max, i_max, u0)
+                if u > best:
+                    best = u
+                    kb = k
+                if u > 0:
+                    u0 = u
+            a = lo0 + max(kb - 1, 0) * h
+            b = lo0 + min(kb + 1, ns - 1) * h
+            u0 = max(best, 1e-3)
+            x1 = b - _GOLD * (b - a)
+            x2 = a + _GOLD * (b - a)
+            f1 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, math.exp(x1), p_m, v_max, i_max, u0)
+            f2 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, math.exp(x2), p_m, v_max, i_max, u0)
+            for _ in range(24):
+                best = max(best, f1, f2)
+                if f1 >= f2:
+                    b = x2
+                    x2, f2 = x1, f1
+                    x1 = b - _GOLD * (b - a)
+                    f1 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, math.exp(x1), p_m, v_max, i_max, u0)
                 else:
-                    hi = mid
-                if hi - lo < 1e-7 * T_up:
-                    break
+                    a = x1
+                    x1, f1 = x2, f2
+                    x2 = a + _GOLD * (b - a)
+                    f2 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, math.exp(x2), p_m, v_max, i_max, u0)
+            best = max(best, f1, f2)
             if s == 0:
-                tm[m] = lo
+                tm[m] = best * best
             else:
-                tg[m] = lo
+                tg[m] = best * best
     return tm, tg
