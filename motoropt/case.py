@@ -134,8 +134,26 @@ SCHEMA: dict[str, dict[str, Field]] = {
     },
 }
 
+SCHEMA["induction"] = {  # squirrel-cage rotor, topology "induction" only (motoropt/induction)
+    "rotor_bars": Field("int", 3, 500, required=True),
+    "bar_width_mm": Field("float", 0.3, 50, scale=MM, required=True),
+    "bar_height_mm": Field("float", 0.5, 200, scale=MM, required=True),
+    "bar_opening_mm": Field("float", 0.1, 20, scale=MM, doc="slot-opening (neck) width; semi-closed slots"),
+    "opening_height_mm": Field("float", 0.1, 30, scale=MM, default=0.5,
+                               doc="neck height (semi-closed) or bridge thickness (closed slots)"),
+    "closed_slots": Field("bool", default=False),
+    "bar_material": Field("str", default="copper", choices=("copper", "aluminium", "die_cast_aluminium")),
+    "end_ring_height_mm": Field("float", 1, 200, scale=MM, required=True),
+    "end_ring_width_mm": Field("float", 1, 200, scale=MM, required=True),
+    "bar_extension_mm": Field("float", 0, 100, scale=MM, default=5.0),
+    "air_gap_mm": Field("float", 0.1, 20, scale=MM, required=True),
+    "shaft_diameter_mm": Field("float", 1, 1800, scale=MM, required=True),
+    "rotor_steel": Field("str"),
+    "rotor_temperature_c": Field("float", -40, 300, default=120.0),
+}
+
 # Sections that other subsystems read; parsed as free tables and validated by their owners.
-FREE_SECTIONS = ("optimization", "inverter", "thermal", "gear", "fea", "induction")
+FREE_SECTIONS = ("optimization", "inverter", "thermal", "gear", "fea")
 
 
 @dataclass(frozen=True)
@@ -255,7 +273,9 @@ def parse_case(data: dict, path: str = "<case>") -> Case:
     variables: list[Variable] = []
     machine = data.get("machine", {})
     induction = isinstance(machine, dict) and machine.get("topology") == "induction"
-    always = ("machine", "stator", "winding", "limits") + (() if induction else ("rotor",))
+    always = ("machine", "stator", "winding", "limits") + (("induction",) if induction else ("rotor",))
+    if not induction and "induction" in data:
+        raise InputError("induction", "(section)", "only for machine.topology = 'induction'")
     for sec, fields in SCHEMA.items():
         raw_sec = data.get(sec, {})
         if not isinstance(raw_sec, dict):

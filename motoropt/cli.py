@@ -154,6 +154,14 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("motoropt: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug, not a user error: one line, traceback on request
+        import os
+
+        if os.environ.get("MOTOROPT_DEBUG"):
+            raise
+        print(f"motoropt: internal error: {type(e).__name__}: {e} (set MOTOROPT_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

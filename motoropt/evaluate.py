@@ -199,6 +199,9 @@ def evaluate_design(design, cycles: bool = True, case_path: str | None = None) -
     ev = Evaluation(design=design, model=model, fluxmap=fm, emap=emap, map=m, cycles=cyc, kpis=k,
                     case_path=case_path, timings=tm)
     for name, hook in _hooks():
+        if name == "thermal" and getattr(design, "magnet", None) is None:
+            k["thermal_model"] = "not available for cage rotors yet (PM rotors only)"
+            continue
         t0 = time.perf_counter()
         hook(ev)  # adds KPIs (ev.kpis, ev.kpis["cycles"][name]) and arrays (ev.extra)
         tm[f"{name}_s"] = time.perf_counter() - t0
@@ -241,4 +244,7 @@ def operating_point_case(path, rpm: float, torque: float) -> dict:
 
     case = load_case(path)
     design = design_from_values(case.nominal(), case.free)
-    return operating_point(design.machine_model(), rpm, torque)
+    model = design.machine_model()
+    if hasattr(model, "operating_point"):  # machine models with their own control (induction motor)
+        return model.operating_point(rpm, torque)
+    return operating_point(model, rpm, torque)

@@ -34,24 +34,8 @@ MM = 1e-3
 B_GAP_RATED = 0.8  # T peak, rated air-gap flux density for the constant-flux strategy (see doc)
 _CONDUCTOR_CHOICES = ("copper", "aluminium", "die_cast_aluminium")
 
-#: keys of the case section [induction] (case-file units; the lead's schema can take this as is)
-INDUCTION_SCHEMA: dict[str, Field] = {
-    "rotor_bars": Field("int", 3, 500, required=True),
-    "bar_width_mm": Field("float", 0.3, 50, scale=MM, required=True),
-    "bar_height_mm": Field("float", 0.5, 200, scale=MM, required=True),
-    "bar_opening_mm": Field("float", 0.1, 20, scale=MM, doc="slot-opening (neck) width; semi-closed slots"),
-    "opening_height_mm": Field("float", 0.1, 30, scale=MM, default=0.5,
-                               doc="neck height (semi-closed) or bridge thickness (closed slots)"),
-    "closed_slots": Field("bool", default=False),
-    "bar_material": Field("str", default="copper", choices=_CONDUCTOR_CHOICES),
-    "end_ring_height_mm": Field("float", 1, 200, scale=MM, required=True),
-    "end_ring_width_mm": Field("float", 1, 200, scale=MM, required=True),
-    "bar_extension_mm": Field("float", 0, 100, scale=MM, default=5.0),
-    "air_gap_mm": Field("float", 0.1, 20, scale=MM, required=True),
-    "shaft_diameter_mm": Field("float", 1, 1800, scale=MM, required=True),
-    "rotor_steel": Field("str"),
-    "rotor_temperature_c": Field("float", -40, 300, default=120.0),
-}
+#: keys of the case section [induction] (the schema lives in motoropt.case with the others)
+INDUCTION_SCHEMA: dict[str, Field] = SCHEMA["induction"]
 
 
 @dataclass(frozen=True)
