@@ -277,6 +277,10 @@ def parse_case(data: dict, path: str = "<case>") -> Case:
     if not induction and "induction" in data:
         raise InputError("induction", "(section)", "only for machine.topology = 'induction'")
     for sec, fields in SCHEMA.items():
+        if sec == ("rotor" if induction else "induction"):
+            if induction and sec in data:
+                raise InputError("rotor", "(section)", "absent for machine.topology = 'induction' (the cage is in [induction])")
+            continue
         raw_sec = data.get(sec, {})
         if not isinstance(raw_sec, dict):
             raise InputError(sec, raw_sec, "a table")
