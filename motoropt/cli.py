@@ -132,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_cycle)
 
+    from .optimize.commands import register as register_optimize
+
+    register_optimize(sub)  # optimize, report, show, export
+
     fea = sub.add_parser("fea", help="finite-element commands (embedded solver)")
     fsub = fea.add_subparsers(dest="fea_command", required=True)
     fs = fsub.add_parser("solve", help="solve a FEMM 4.2 magnetics .fem file")
