@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from .constants import MU0, RPM_TO_RAD_S
 from .errors import InputError
-from .geometry.rotor import InteriorPMRotor, SurfacePMRotor, flat_ipm
+from .geometry.rotor import ArcPMRotor, InteriorPMRotor, SurfacePMRotor, flat_ipm
 from .geometry.stator import Stator, parallel_tooth_slot
 
 HOUSING_NOTE = "housing, shaft and bearings are an allowance (mechanical.housing_mass_fraction x active mass)"
@@ -38,7 +38,7 @@ class Design:
     topology: str
     p: int
     stator: Stator
-    rotor: object  # InteriorPMRotor | SurfacePMRotor
+    rotor: object  # InteriorPMRotor | SurfacePMRotor | ArcPMRotor
     winding: object  # motoropt.windings.Winding
     steel: object
     rotor_steel: object
@@ -143,19 +143,35 @@ class Design:
         # the network's slot MMFs are those of the fundamental: 1/k_w1^2 restores the slot-leakage
         # energy of the real slot currents (sum of squares of the slot ampere-turns)
         P_slot = MU0 * s.L * (lam_u + lam_tt) / float(w.k_w1) ** 2
+        # air-gap harmonic ("differential") leakage of the winding's MMF space harmonics, which the
+        # fundamental-only network does not carry (large for FSCW, e.g. sigma ~ 1 for q = 1/2)
+        if isinstance(r, SurfacePMRotor):
+            g_h = (self.air_gap + r.sleeve) * s.carter_coefficient(self.air_gap + r.sleeve + r.magnet_thickness / self.magnet.mu_r) \
+                + r.magnet_thickness / self.magnet.mu_r
+        else:
+            g_h = self.air_gap * s.carter_coefficient(self.air_gap)
+        L_diff = self.differential_leakage_coefficient() * 6.0 / math.pi * MU0 * r_gap * s.L \
+            * (float(w.k_w1) * self.N_ph) ** 2 / (self.p**2 * g_h)
+        # the network's teeth are smeared per cell; with tooth coils (q < 1) a real tooth collects the
+        # gap flux over its whole slot pitch, sin(a/2)/(a/2) of the local peak (a = 2 pi p / Q:
+        # 0.83 for q = 1/2, 0.74 for q = 2/5; see tooth_flux_factor). The smeared tooth area is
+        # divided by it so that the tooth flux density (saturation and iron loss) is the tooth's.
+        k_tooth = self.tooth_flux_factor
         common = dict(p=self.p, kw1=float(w.k_w1), N_ph=self.N_ph, r_gap=r_gap, L=s.L,
-                      tooth_fraction=s.tooth_width_top / tau_gap * kfe,
-                      tooth_fraction_root=s.tooth_width_bottom / tau_gap * kfe,
+                      tooth_fraction=s.tooth_width_top / tau_gap * kfe / k_tooth,
+                      tooth_fraction_root=s.tooth_width_bottom / tau_gap * kfe / k_tooth,
                       tooth_length=s.slot_depth, yoke_area=h_y * s.L * kfe,
                       yoke_radius=0.5 * (s.D_o - h_y), Br=float(self.magnet.Br(T_m)),
                       mu_r=float(self.magnet.mu_r), h_m=r.magnet_thickness, A_m=r.magnet_area_per_pole,
-                      L_sigma=L_total - L_slot, slot_permeance=P_slot, slots=s.Q)
+                      L_sigma=L_total - L_slot + L_diff, slot_permeance=P_slot, slots=s.Q)
         if isinstance(r, SurfacePMRotor):
             # Carter with the magnetic gap seen by the slot openings (gap + sleeve + magnet/mu_r)
             g_mag = self.air_gap + r.sleeve + r.magnet_thickness / self.magnet.mu_r
             # the MEC adds the magnet's h_m/mu_r itself
             g_eff = g_mag * s.carter_coefficient(g_mag) - r.magnet_thickness / self.magnet.mu_r
             return MECInputs(g_eff=g_eff, pole_arc=r.pole_arc_ratio, spm=True, **common)
+        if isinstance(r, ArcPMRotor):
+            return self._arc_mec_inputs(common)
         R = r.R
         kfr = r.stacking_factor
         rib = 2 * (math.pi / (2 * self.p) - r.half_opening_angle) * (R - r.bridge) - r.magnet_thickness * math.sin(r.leg_angle)
@@ -181,6 +197,51 @@ class Design:
                          rotor_yoke_length=math.pi / self.p * (0.5 * r.D_shaft + 0.5 * yoke_r),
                          k_fe_rotor=kfr, rib_arc=0.0, pocket_depth=0.0, magnet_arc=magnet_arc,
                          pocket_permeance=P_pocket, **common)
+
+    @property
+    def tooth_flux_factor(self) -> float:
+        """Flux of one tooth / (local peak gap flux density x slot pitch area) for tooth-coil
+        windings (q < 1): sin(a/2) / (a/2), a = 2 pi p / Q the electrical slot angle (a tooth spans
+        >= 60 % of a pole pitch and averages the roughly sinusoidal gap field over it). For q >= 1 a
+        slot pitch is <= 1/3 of a pole pitch, under which the (flat-topped) gap field of the
+        network's cells is nearly constant: 1."""
+        if self.winding.q >= 1:
+            return 1.0
+        a_s = 2.0 * math.pi * self.p / self.stator.Q
+        return math.sin(0.5 * a_s) / (0.5 * a_s)
+
+    def differential_leakage_coefficient(self) -> float:
+        """sigma_delta = sum over the winding's MMF space harmonics n != p below the first slot
+        harmonic (mechanical orders n < Q) of (F_n / F_p)^2 = (p k_w(n) / (n k_w1))^2 (Pyrhonen et
+        al. 2014, eq. 4.40; the slot harmonics Q -+ p are the zig-zag field the tooth-tip permeance of
+        the network carries). Multiplies the magnetising inductance 6 mu0 r L (k_w1 N)^2 / (pi p^2 g)."""
+        import numpy as np
+
+        n, amp, _ = self.winding.mmf_spectrum(max(self.stator.Q - 1, self.p))
+        F = amp / amp[self.p]
+        keep = (n != self.p) & (n > 0)
+        return float(np.sum(F[keep] ** 2))
+
+    def _arc_mec_inputs(self, common: dict):
+        """MECInputs of an arc-barrier (ipm_arc) rotor: the pole piece above the arc (depth falling
+        from arc_depth at the centre to the bridge at the tips) is fed over the whole pole arc by the
+        curved magnet (log-mean flux area, thickness h_m: it fills the barrier, no tip pocket); two
+        tangential bridges of length h_m; the inter-polar rib between the barrier ends joins the
+        q-axis iron to the rotor yoke under the arc (path length = barrier depth)."""
+        from .magnetics.analytic import MECInputs
+
+        s, r = self.stator, self.rotor
+        kfr = r.stacking_factor
+        yoke_r = r.R - r.barrier_depth - 0.5 * r.D_shaft
+        return MECInputs(g_eff=self.air_gap * s.carter_coefficient(self.air_gap), pole_arc=r.pole_arc_ratio,
+                         spm=False, pp_depth_centre=r.arc_depth, pp_depth_tip=r.bridge, R_r=r.R,
+                         bridge_area=r.bridge * r.L * kfr, bridge_length=r.magnet_thickness,
+                         post_area=0.0, post_length=r.magnet_thickness,
+                         rib_area=max(r.rib_width, 1e-4) * r.L * kfr, rib_length=r.barrier_depth,
+                         rotor_yoke_area=yoke_r * r.L * kfr,
+                         rotor_yoke_length=math.pi / self.p * (0.5 * r.D_shaft + 0.5 * yoke_r),
+                         k_fe_rotor=kfr, rib_arc=0.0, pocket_depth=0.0, magnet_arc=0.0,
+                         pocket_permeance=0.0, **common)
 
     def fluxmap(self, T_magnet_c: float | None = None):
         from .magnetics.analytic import compute_fluxmap
@@ -210,7 +271,7 @@ class Design:
     def rotor_surface_mass(self) -> float:
         """Iron mass of the rotor surface layer that carries the slot-ripple field, kg."""
         r = self.rotor
-        radius = r.R if isinstance(r, InteriorPMRotor) else r.R_core
+        radius = r.R_core if isinstance(r, SurfacePMRotor) else r.R
         return 2 * math.pi * radius * r.L * self.rotor_surface_depth * r.stacking_factor * r.density
 
     def with_rotor_surface_region(self, fm):
@@ -226,7 +287,7 @@ class Design:
         s = self.stator
         i_t = fm.regions.index("stator_teeth")
         tau_gap = 2 * math.pi * (0.5 * s.D_i - 0.5 * self.air_gap) / s.Q
-        B_gap = fm.B_iron[i_t] * s.tooth_width_top / tau_gap * s.stacking_factor
+        B_gap = fm.B_iron[i_t] * s.tooth_width_top / tau_gap * s.stacking_factor / self.tooth_flux_factor
         B_r = self.slot_ripple_ratio() * B_gap
         if isinstance(self.rotor, SurfacePMRotor):
             B_r = B_r * math.exp(-2 * math.pi * self.rotor.magnet_thickness / s.slot_pitch)
@@ -255,7 +316,7 @@ class Design:
         s, r = self.stator, self.rotor
         B_gap = 0.8 * float(self.magnet.Br(self.T_magnet_c))  # typical working point of the gap field
         B_ripple = self.slot_ripple_ratio() * B_gap
-        if isinstance(r, InteriorPMRotor):
+        if not isinstance(r, SurfacePMRotor):  # buried (V, flat or arc)
             B_ripple *= math.exp(-2 * math.pi * r.bridge / s.slot_pitch) * math.exp(-2 * math.pi * 0.5 * r.v_depth / s.slot_pitch)
         return magnet_eddy_coefficient(r.magnet_volume, r.magnet_width, self.magnet.resistivity, B_ripple,
                                        s.Q / self.p, r.magnet_segments)
@@ -363,6 +424,13 @@ def design_from_values(values: dict, free: dict | None = None) -> Design:
             raise InputError("rotor.pole_arc_ratio", None, "given for topology 'spm' (in [0.3, 1.0])")
         rotor = SurfacePMRotor(D_r=D_r, D_shaft=D_sh, L=L, p=p, magnet_thickness=h_m, pole_arc_ratio=ro["pole_arc_ratio"],
                                sleeve=ro["sleeve_mm"] * mm, magnet_segments=seg, density=rotor_steel.density)
+    elif topology == "ipm_arc":
+        for k in ("arc_depth_mm", "arc_opening_mm", "bridge_mm"):
+            if ro.get(k) is None:
+                raise InputError(f"rotor.{k}", None, "given for topology 'ipm_arc'")
+        rotor = ArcPMRotor(D_r=D_r, D_shaft=D_sh, L=L, p=p, magnet_thickness=h_m, arc_depth=ro["arc_depth_mm"] * mm,
+                           arc_opening=ro["arc_opening_mm"] * mm, bridge=ro["bridge_mm"] * mm, magnet_segments=seg,
+                           density=rotor_steel.density)
     else:
         for k in ("magnet_width_mm", "bridge_mm"):
             if ro.get(k) is None:
@@ -384,10 +452,17 @@ def design_from_values(values: dict, free: dict | None = None) -> Design:
     if g >= 0.25 * (D_i - D_sh):
         raise InputError("rotor.air_gap_mm", ro["air_gap_mm"], "much smaller than the rotor radius")
     rotor.validate()
-    # pole count vs diameter: a pole pitch of at least ~3 magnet thicknesses and 4 mm
+    # pole count vs diameter: a pole pitch of at least 2 magnet thicknesses and 4 mm, and (the MEC's
+    # gap is one-dimensional) at least pi x the magnetic gap (air gap + sleeve, + magnet for SPM): at
+    # k delta = pi delta / tau_p <= 1 the 2-D field of a pole (sinh(k h)/sinh(k delta) against h/delta)
+    # differs from the 1-D one by <= ~6 %; beyond it the poles short-circuit through the gap
     pole_pitch = math.pi * D_r / (2 * p)
-    if pole_pitch < max(4e-3, 2.0 * h_m):
-        raise InputError("machine.pole_pairs", p, f"<= {int(math.pi * D_r / (2 * max(4e-3, 2.0 * h_m)))} for this rotor diameter (pole pitch {pole_pitch * 1e3:.2f} mm)")
+    delta = g + (ro["sleeve_mm"] * mm + h_m if topology == "spm" else 0.0)
+    pitch_min = max(4e-3, 2.0 * h_m, math.pi * delta)
+    if pole_pitch < pitch_min:
+        raise InputError("machine.pole_pairs", p, f"<= {int(math.pi * D_r / (2 * pitch_min))} for this rotor diameter "
+                         f"(pole pitch {pole_pitch * 1e3:.2f} mm < {pitch_min * 1e3:.2f} mm = max(4 mm, 2 x magnet, "
+                         f"pi x magnetic gap))")
 
     winding = make_winding(slots=Q, pole_pairs=p, layers=int(wi["layers"]), coil_pitch=wi.get("coil_pitch_slots"),
                            turns_per_coil=int(wi["turns_per_coil"]), parallel_paths=int(wi["parallel_paths"]),

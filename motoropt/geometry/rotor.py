@@ -252,3 +252,183 @@ _KEYS = {
     "magnet_width": "magnet_width_mm", "magnet_thickness": "magnet_thickness_mm",
     "v_depth": "v_depth_mm", "v_opening": "v_opening_mm", "bridge": "bridge_mm",
 }
+
+
+@dataclass(frozen=True)
+class ArcPMRotor:
+    """Interior PM rotor with one circular-arc (U/C-shaped) barrier per pole, concave towards the
+    air gap and filled with a bonded magnet moulded into it (topology "ipm_arc").
+
+    Geometry (lengths in m, angles in rad, pole centre on the x axis):
+      ``arc_opening``  chord between the two ends of the barrier's upper (gap-side) edge, measured on
+                       the circle of radius R - bridge (the ends E = (R1 cos a, +-R1 sin a));
+      ``arc_depth``    depth of the upper edge's lowest point (at the pole centre) below the surface;
+      ``magnet_thickness``  thickness of the arc band (normal to the arc), magnet fills the barrier;
+      ``bridge``       iron between the barrier ends and the air gap.
+    The upper edge is the circle through E+, E- and B = (R - arc_depth, 0); its centre C = (x_c, 0)
+    lies on the gap side (x_c > R1 cos a: concave towards the gap). The band runs between radii rho
+    and rho + h_m about C over the angle 2 phi (sin phi = R1 sin a / rho); its ends are cut normal to
+    the arc. The magnet is magnetised normal to the arc (radially about C), so its flux-carrying
+    area is the log-mean face 2 phi L h_m / ln(1 + h_m / rho) (exact for a radially magnetised
+    ring segment). Fillets are ignored; masses use the stacking factor.
+    """
+
+    D_r: float
+    D_shaft: float
+    L: float
+    p: int
+    magnet_thickness: float
+    arc_depth: float
+    arc_opening: float
+    bridge: float
+    magnet_segments: int = 1
+    stacking_factor: float = 0.95
+    density: float = 7650.0
+    kind: str = "ipm_arc"
+    post: float = 0.0  # no centre post (one arc per pole)
+    magnets_per_pole: int = 1
+    rib: float | None = None
+
+    @property
+    def R(self) -> float:
+        return 0.5 * self.D_r
+
+    @property
+    def half_opening_angle(self) -> float:
+        return math.asin(min(1.0, self.arc_opening / (2.0 * (self.R - self.bridge))))
+
+    @property
+    def pole_arc_ratio(self) -> float:
+        return 2.0 * self.half_opening_angle / (math.pi / self.p)
+
+    @property
+    def sagitta(self) -> float:
+        return (self.R - self.bridge) * (1.0 - math.cos(self.half_opening_angle))
+
+    def _end(self):
+        R1, a = self.R - self.bridge, self.half_opening_angle
+        return R1 * math.cos(a), R1 * math.sin(a)
+
+    @property
+    def arc_centre(self) -> float:
+        """x of the arc centre C (on the pole axis), m."""
+        xE, yE = self._end()
+        xB = self.R - self.arc_depth
+        return (xB * xB - xE * xE - yE * yE) / (2.0 * (xB - xE))
+
+    @property
+    def arc_radius(self) -> float:
+        """Radius rho of the barrier's upper edge, m."""
+        return self.arc_centre - (self.R - self.arc_depth)
+
+    @property
+    def arc_half_angle(self) -> float:
+        """Half angle phi of the band about its centre, rad."""
+        xE, yE = self._end()
+        return math.atan2(yE, self.arc_centre - xE)
+
+    @property
+    def lower_corner(self):
+        """Outer end of the band's lower edge (rho + h_m from C through E), (x, y) in m."""
+        xc, rho, h = self.arc_centre, self.arc_radius, self.magnet_thickness
+        xE, yE = self._end()
+        k = (rho + h) / rho
+        return xc + k * (xE - xc), k * yE
+
+    @property
+    def magnet_width(self) -> float:
+        """Mean arc length of the band (the magnet's width across the flux), m."""
+        return 2.0 * self.arc_half_angle * (self.arc_radius + 0.5 * self.magnet_thickness)
+
+    @property
+    def magnet_area_per_pole(self) -> float:
+        """Flux-carrying area of the arc magnet (log-mean face, see class doc), m^2."""
+        rho, h = self.arc_radius, self.magnet_thickness
+        return 2.0 * self.arc_half_angle * self.L * h / math.log1p(h / rho)
+
+    @property
+    def magnet_cross_section(self) -> float:
+        """Area of the band in the lamination plane, m^2 (per pole)."""
+        rho, h = self.arc_radius, self.magnet_thickness
+        return self.arc_half_angle * ((rho + h) ** 2 - rho**2)
+
+    @property
+    def magnet_volume(self) -> float:
+        return 2 * self.p * self.magnet_cross_section * self.L
+
+    @property
+    def v_depth(self) -> float:
+        """Pole-piece depth at the pole centre (= arc_depth; name shared with the V rotor), m."""
+        return self.arc_depth
+
+    @property
+    def barrier_depth(self) -> float:
+        """Depth of the band's lowest point below the surface, m."""
+        return self.arc_depth + self.magnet_thickness
+
+    @property
+    def rib_width(self) -> float:
+        """Iron between adjacent poles' barrier ends (twice the distance of the nearest band corner
+        from the q-axis line), m."""
+        th = math.pi / (2 * self.p)
+        d = []
+        for x, y in (self._end(), self.lower_corner):
+            d.append(math.hypot(x, y) * math.sin(th - math.atan2(y, x)))
+        return 2.0 * min(d)
+
+    @property
+    def pole_piece_area(self) -> float:
+        """Iron between the surface and the barrier's upper edge (per pole), m^2: the rotor's
+        circular segment over the chord E+E- plus the lens between that chord and the arc, plus the
+        bridges' strip."""
+        R1, a = self.R - self.bridge, self.half_opening_angle
+        segment = 0.5 * R1**2 * (2 * a - math.sin(2 * a))
+        rho, phi = self.arc_radius, self.arc_half_angle
+        lens = 0.5 * rho**2 * (2 * phi - math.sin(2 * phi))
+        return segment + lens + self.bridge * self.arc_opening
+
+    @property
+    def pole_piece_mass(self) -> float:
+        return self.pole_piece_area * self.L * self.stacking_factor * self.density
+
+    @property
+    def core_mass(self) -> float:
+        annulus = math.pi * (self.R**2 - (0.5 * self.D_shaft) ** 2)
+        return (annulus - 2 * self.p * self.magnet_cross_section) * self.L * self.stacking_factor * self.density
+
+    def validate(self, prefix: str = "rotor") -> None:
+        for name, key in (("D_r", "outer_diameter_mm"), ("D_shaft", "shaft_diameter_mm"), ("L", "stack_length_mm"),
+                          ("magnet_thickness", "magnet_thickness_mm"), ("arc_depth", "arc_depth_mm"),
+                          ("arc_opening", "arc_opening_mm"), ("bridge", "bridge_mm")):
+            v = getattr(self, name)
+            if not (v > 0 and math.isfinite(v)):
+                raise InputError(f"{prefix}.{key}", round(v * 1e3, 6), "> 0")
+        if self.bridge < MIN_IRON:
+            raise InputError(f"{prefix}.bridge_mm", round(self.bridge * 1e3, 6), f">= {MIN_IRON * 1e3} (thinnest lamination bridge)")
+        if self.D_shaft >= self.D_r:
+            raise InputError(f"{prefix}.shaft_diameter_mm", round(self.D_shaft * 1e3, 6), f"< rotor outer diameter ({self.D_r * 1e3:.3f})")
+        R1 = self.R - self.bridge
+        chord_max = 2 * R1 * math.sin(math.pi / (2 * self.p))
+        if self.arc_opening >= chord_max:
+            raise InputError(f"{prefix}.arc_opening_mm", round(self.arc_opening * 1e3, 6),
+                             f"< the pole chord at R - bridge ({chord_max * 1e3:.3f}) minus the rib")
+        flat = self.bridge + self.sagitta
+        if self.arc_depth <= flat * 1.001 + 1e-5:
+            raise InputError(f"{prefix}.arc_depth_mm", round(self.arc_depth * 1e3, 6),
+                             f"> bridge + sagitta ({flat * 1e3:.3f}) + 0.01 so that the arc is concave towards the gap")
+        if self.arc_centre <= self._end()[0]:
+            raise InputError(f"{prefix}.arc_depth_mm", round(self.arc_depth * 1e3, 6),
+                             "small enough for a circular arc through the ends (at most a half circle)")
+        xc, yc = self.lower_corner
+        if math.hypot(xc, yc) > R1 + 1e-9:
+            raise InputError(f"{prefix}.magnet_thickness_mm", round(self.magnet_thickness * 1e3, 6),
+                             f"small enough that the band's end stays under the bridge (corner at radius "
+                             f"{math.hypot(xc, yc) * 1e3:.3f} > R - bridge {R1 * 1e3:.3f}); or reduce rotor.arc_opening_mm")
+        if self.rib_width < MIN_IRON:
+            raise InputError(f"{prefix}.arc_opening_mm", round(self.arc_opening * 1e3, 6),
+                             f"small enough to leave an iron rib of >= {MIN_IRON * 1e3} mm between poles "
+                             f"(rib is {self.rib_width * 1e3:.3f} mm)")
+        yoke = self.R - self.barrier_depth - 0.5 * self.D_shaft
+        if yoke < 2e-3:
+            raise InputError(f"{prefix}.arc_depth_mm", round(self.arc_depth * 1e3, 6),
+                             f"small enough (with magnet_thickness_mm) to leave >= 2 mm of rotor yoke above the shaft (yoke is {yoke * 1e3:.2f} mm)")
