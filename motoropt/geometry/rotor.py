@@ -329,28 +329,38 @@ class ArcPMRotor:
 
     @property
     def lower_corner(self):
-        """Outer end of the band's lower edge (rho + h_m from C through E), (x, y) in m."""
-        xc, rho, h = self.arc_centre, self.arc_radius, self.magnet_thickness
-        xE, yE = self._end()
-        k = (rho + h) / rho
-        return xc + k * (xE - xc), k * yE
+        """Outer end E' of the band's lower edge: where the circle rho + h_m about C meets the circle
+        R - bridge (the barrier ends follow the bridge), (x, y) in m."""
+        xc, r2, R1 = self.arc_centre, self.arc_radius + self.magnet_thickness, self.R - self.bridge
+        x = (R1 * R1 - r2 * r2 + xc * xc) / (2.0 * xc)
+        return x, math.sqrt(max(R1 * R1 - x * x, 0.0))
+
+    @property
+    def lower_half_angle(self) -> float:
+        """Half angle of the band's lower edge about C, rad."""
+        x, y = self.lower_corner
+        return math.atan2(y, self.arc_centre - x)
+
+    @property
+    def _mean_half_angle(self) -> float:
+        return 0.5 * (self.arc_half_angle + self.lower_half_angle)
 
     @property
     def magnet_width(self) -> float:
         """Mean arc length of the band (the magnet's width across the flux), m."""
-        return 2.0 * self.arc_half_angle * (self.arc_radius + 0.5 * self.magnet_thickness)
+        return 2.0 * self._mean_half_angle * (self.arc_radius + 0.5 * self.magnet_thickness)
 
     @property
     def magnet_area_per_pole(self) -> float:
-        """Flux-carrying area of the arc magnet (log-mean face, see class doc), m^2."""
+        """Flux-carrying area of the arc magnet (log-mean face over the mean angle), m^2."""
         rho, h = self.arc_radius, self.magnet_thickness
-        return 2.0 * self.arc_half_angle * self.L * h / math.log1p(h / rho)
+        return 2.0 * self._mean_half_angle * self.L * h / math.log1p(h / rho)
 
     @property
     def magnet_cross_section(self) -> float:
-        """Area of the band in the lamination plane, m^2 (per pole)."""
+        """Area of the band in the lamination plane (mean angle x annulus), m^2 (per pole)."""
         rho, h = self.arc_radius, self.magnet_thickness
-        return self.arc_half_angle * ((rho + h) ** 2 - rho**2)
+        return self._mean_half_angle * ((rho + h) ** 2 - rho**2)
 
     @property
     def magnet_volume(self) -> float:
@@ -419,11 +429,10 @@ class ArcPMRotor:
         if self.arc_centre <= self._end()[0]:
             raise InputError(f"{prefix}.arc_depth_mm", round(self.arc_depth * 1e3, 6),
                              "small enough for a circular arc through the ends (at most a half circle)")
-        xc, yc = self.lower_corner
-        if math.hypot(xc, yc) > R1 + 1e-9:
+        xc = self.arc_centre
+        if not (abs(xc - R1) < self.arc_radius + self.magnet_thickness < xc + R1):
             raise InputError(f"{prefix}.magnet_thickness_mm", round(self.magnet_thickness * 1e3, 6),
-                             f"small enough that the band's end stays under the bridge (corner at radius "
-                             f"{math.hypot(xc, yc) * 1e3:.3f} > R - bridge {R1 * 1e3:.3f}); or reduce rotor.arc_opening_mm")
+                             "small enough that the band's lower edge meets the bridge circle")
         if self.rib_width < MIN_IRON:
             raise InputError(f"{prefix}.arc_opening_mm", round(self.arc_opening * 1e3, 6),
                              f"small enough to leave an iron rib of >= {MIN_IRON * 1e3} mm between poles "
