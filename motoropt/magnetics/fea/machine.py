@@ -44,7 +44,7 @@ from motoropt.constants import MU0
 from motoropt.errors import InputError
 from motoropt.geometry.rotor import InteriorPMRotor, SurfacePMRotor
 
-from .geometry2d import Boundary, Circuit, Geometry, Material
+from .geometry2d import NO_MESH, Boundary, Circuit, Geometry, Material
 
 PHASES = ("A", "B", "C")
 GROUP_STATOR, GROUP_ROTOR, GROUP_BAND = 0, 1, 2
@@ -206,15 +206,26 @@ def _interior_point(poly):
         for f in (0.3, 0.1, 0.03):
             cands.append(tuple(m + nrm * f * math.sqrt(abs(A))))
     best, bd = None, -1.0
+    Pa = np.roll(P, 1, axis=0)  # edge i runs P[i - 1] -> P[i]
     for q in cands:
         if not _inside(poly, *q):
             continue
-        dmin = min(_seg_dist(q, P[i - 1], P[i]) for i in range(n))
+        dmin = _min_edge_dist(q, Pa, P)
         if dmin > bd:
             best, bd = q, dmin
     if best is None:
         raise InputError("machine geometry", "polygon", "a region with an interior point")
     return best
+
+
+def _min_edge_dist(q, A, B):
+    """Smallest distance from point q to the segments A[i] -> B[i] (vectorised)."""
+    q = np.asarray(q, float)
+    d = B - A
+    dd = np.maximum(np.einsum("ij,ij->i", d, d), 1e-30)
+    t = np.clip(np.einsum("ij,ij->i", q - A, d) / dd, 0.0, 1.0)
+    e = q - A - t[:, None] * d
+    return float(np.sqrt(np.einsum("ij,ij->i", e, e).min()))
 
 
 def _seg_dist(q, a, b):
@@ -442,6 +453,7 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
     gap_deg = math.degrees(h["h_gap"] / R)
     if full:
         arc(Rsh, 0.0, 2 * math.pi, 3.0, "A0", GROUP_ROTOR)
+        geo.add_label(0.0, 0.0, NO_MESH, group=GROUP_ROTOR)  # the shaft is outside the domain (A = 0 on it)
         arc(Ro, 0.0, 2 * math.pi, 2.0, "A0", GROUP_STATOR)
         for rad, grp in ((r1, GROUP_BAND), (r2, GROUP_BAND)):
             arc(rad, 0.0, 2 * math.pi, gap_deg, None, grp)

@@ -298,7 +298,11 @@ def _entity_param(geom, k, pts):
 
 
 def _pair_orientation(geom, k1, k2):
-    """True if entity k2 runs the same way as k1 under the periodic map (translation preferred)."""
+    """True if entity k2 runs the same way as k1 under the periodic map (translation preferred).
+
+    A translation along the segment's own line is not a periodic map (both sides would bound the
+    domain from the same side): collinear, opposite segments (a 180-degree sector's two cuts) are
+    paired by the rotation about the origin."""
     ents = geom.segments + geom.arcs
     P0, P1 = np.asarray(geom.nodes[ents[k1].n0]), np.asarray(geom.nodes[ents[k1].n1])
     Q0, Q1 = np.asarray(geom.nodes[ents[k2].n0]), np.asarray(geom.nodes[ents[k2].n1])
@@ -306,7 +310,9 @@ def _pair_orientation(geom, k1, k2):
     best = None
     for same, (A0, A1) in ((True, (Q0, Q1)), (False, (Q1, Q0))):
         trans = np.hypot(*((A0 - P0) - (A1 - P1))) / L
-        if trans < 1e-6:
+        t = A0 - P0
+        along = abs(t[0] * (P1 - P0)[1] - t[1] * (P1 - P0)[0]) < 1e-6 * max(np.hypot(*t), 1e-30) * L
+        if trans < 1e-6 and not along:
             return same
         rot = (abs(np.hypot(*P0) - np.hypot(*A0)) + abs(np.hypot(*P1) - np.hypot(*A1))) / L
         if best is None or rot < best[0]:
