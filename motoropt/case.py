@@ -47,7 +47,7 @@ RPM = 2.0 * math.pi / 60.0
 SCHEMA: dict[str, dict[str, Field]] = {
     "machine": {
         "name": Field("str", default="unnamed design"),
-        "topology": Field("str", choices=("ipm_v", "ipm_flat", "spm", "induction"), required=True),
+        "topology": Field("str", choices=("ipm_v", "ipm_flat", "ipm_arc", "spm", "induction"), required=True),
         "pole_pairs": Field("int", 1, 60, required=True),
     },
     "stator": {
@@ -79,6 +79,10 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "rib_mm": Field("float", 0.3, 100, scale=MM,
                         doc="q-axis rib width when the barrier pockets extend past the V tips"),
         "pole_arc_ratio": Field("float", 0.3, 1.0),
+        "arc_depth_mm": Field("float", 0.3, 200, scale=MM,
+                              doc="ipm_arc: depth of the arc barrier's upper edge at the pole centre"),
+        "arc_opening_mm": Field("float", 1, 500, scale=MM,
+                                doc="ipm_arc: chord between the arc's ends on the circle R - bridge"),
         "sleeve_mm": Field("float", 0, 30, scale=MM, default=0.0),
         "magnet_segments": Field("int", 1, 200, default=1),
     },
@@ -92,6 +96,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "strand_diameter_mm": Field("float", 0.05, 10, scale=MM, default=0.9),
         "end_extension_mm": Field("float", 0.0, 200.0, scale=MM, default=10.0,
                                   doc="straight axial part of each coil side outside the core"),
+        "changeover": Field("str", choices=("none", "series_parallel", "star_delta"),
+                            doc="winding changeover per operating point (motoropt.switching)"),
     },
     "limits": {
         "dc_link_voltage_v": Field("float", 12, 2000, required=True),

@@ -150,9 +150,15 @@ def switched_model(design, model: MachineModel | None = None, kind: str | None =
     """The :class:`SwitchedModel` of a design (kind default: the case's ``winding.changeover``)."""
     if kind is None:
         kind = (getattr(design, "values", {}) or {}).get("winding", {}).get("changeover")
-    k = connection_factor(kind)
+    k = connection_factor(kind)  # None / "none": InputError (no changeover to switch)
     m0 = design.machine_model() if model is None else model
     return SwitchedModel(models=(m0, rescaled_model(m0, k, f" ({CONNECTION_NAMES[kind][1]})")), kind=kind, k=k)
+
+
+def has_changeover(design) -> bool:
+    """True when the case asks for a winding changeover ([winding] changeover other than "none")."""
+    kind = (getattr(design, "values", {}) or {}).get("winding", {}).get("changeover")
+    return kind not in (None, "none")
 
 
 def switched_efficiency_map(design, model: MachineModel | None = None, kind: str | None = None,
