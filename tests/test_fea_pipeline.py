@@ -136,7 +136,8 @@ def test_fea_map_efficiency_map_cycle_end_to_end(prius):
 def test_compare_table_and_fea_evaluator(prius, case):
     """compare_analytic_fea: every documented row, numbers finite, diff_pct consistent; the analytic
     psi_PM is above the FEA one (the MEC omits pocket and inter-polar leakage, see test_fea_machine).
-    fea_evaluator(values, free) returns the analytic evaluator's KPI keys plus the FEA settings."""
+    fea_evaluator(values, free) returns the analytic evaluator's KPI keys plus the FEA settings, with the
+    same peak torque as the table; [fea] fidelity = "fea" switches fluxmap_for_fidelity to that map."""
     from motoropt.evaluate import evaluate_design
 
     tab = compare_analytic_fea(prius, **COARSE)
@@ -159,6 +160,10 @@ def test_compare_table_and_fea_evaluator(prius, case):
     ref = evaluate_design(prius, cycles=True).kpis
     assert set(ref) <= set(k) and k["fea_positions"] == 2 and k["fea_mesh_scale"] == 1.0
     assert k["peak_torque_nm"] == pytest.approx(rows["peak torque (envelope)"]["fea"])
+    # the case option: [fea] fidelity = "fea" makes fluxmap_for_fidelity return the (cached) FEA map
+    fm = fluxmap_for_fidelity(design_from_values(case.nominal(), dict(free, fea=dict(COARSE, fidelity="fea"))))
+    assert fm.source == "fea" and "rotor_surface" in fm.regions
+    assert fm.psi_pm == pytest.approx(rows["psi_PM"]["fea"], rel=1e-12)
 
 
 def test_export_fem_round_trip(prius, tmp_path):
