@@ -228,13 +228,6 @@ def _min_edge_dist(q, A, B):
     return float(np.sqrt(np.einsum("ij,ij->i", e, e).min()))
 
 
-def _seg_dist(q, a, b):
-    q = np.asarray(q)
-    d = b - a
-    t = float(np.clip((q - a) @ d / max(d @ d, 1e-30), 0, 1))
-    return float(np.hypot(*(q - a - t * d)))
-
-
 def _rot(poly, ang):
     c, s = math.cos(ang), math.sin(ang)
     return [(c * x - s * y, s * x + c * y) for x, y in poly]
