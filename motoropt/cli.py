@@ -109,6 +109,43 @@ def cmd_fea_solve(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    """One ``export`` for both file kinds: a run (needs --design) or an evaluation result."""
+    import tempfile
+
+    import h5py
+
+    from .errors import InputError
+
+    if not (args.case or args.fem):
+        raise InputError("export", args.file, "given --case OUT.toml and/or --fem OUT.fem")
+    try:
+        with h5py.File(args.file, "r") as f:
+            is_result = f.attrs.get("format") == "motoropt-result"
+            case_text = f["design/case_toml"][()].decode() if is_result else None
+    except OSError:
+        raise InputError("export", args.file, "an HDF5 run or result file of motoropt") from None
+    with tempfile.TemporaryDirectory() as tmp:
+        case_path = args.case or str(__import__("pathlib").Path(tmp) / "design.toml")
+        if is_result:
+            __import__("pathlib").Path(case_path).write_text(case_text)
+        else:
+            if args.design is None:
+                raise InputError("--design", None, "given for a run file (a design id of the run)")
+            from .optimize.report import export
+
+            export(args.file, args.design, case_path, full_map=args.full_map)
+        if args.case:
+            print(f"wrote {args.case}", file=sys.stderr)
+        if args.fem:
+            from .magnetics.fea.commands import cmd_fea_export
+
+            ns = argparse.Namespace(case=case_path, fem=args.fem, rotor_angle=args.rotor_angle, id=args.id,
+                                    iq=args.iq, sector="pole")
+            cmd_fea_export(ns)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="motoropt", description="Design and optimise electric traction motors and their inverters.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -134,7 +171,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .optimize.commands import register as register_optimize
 
-    register_optimize(sub)  # optimize, report, show, export
+    register_optimize(sub, with_export=False)  # optimize, report, show
+
+    x = sub.add_parser("export", help="export a design: from a run (--design ID) or a result file; "
+                                      "as a case file (--case) and/or a FEMM .fem file (--fem)")
+    x.add_argument("file", help="RUN.h5 of `motoropt optimize` or RESULT.h5 of `motoropt evaluate --out`")
+    x.add_argument("--design", type=int, help="design id (run files)")
+    x.add_argument("--case", help="write the design as a case file (TOML)")
+    x.add_argument("--fem", help="write the design's cross-section as a FEMM 4.2 .fem file")
+    x.add_argument("--full-map", action="store_true", help="run files: evaluate on the case's own map grid")
+    x.add_argument("--rotor-angle", type=float, default=None, help="--fem: mechanical rotor angle of pole 0, deg")
+    x.add_argument("--id", type=float, default=0.0, help="--fem: d-axis current, A peak")
+    x.add_argument("--iq", type=float, default=0.0, help="--fem: q-axis current, A peak")
+    x.set_defaults(func=cmd_export)
 
     fea = sub.add_parser("fea", help="finite-element commands (embedded solver)")
     fsub = fea.add_subparsers(dest="fea_command", required=True)
@@ -143,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     fs.add_argument("--json", action="store_true")
     fs.add_argument("--torque-group", type=int, default=None, help="block group for the stress-tensor torque")
     fs.set_defaults(func=cmd_fea_solve)
+    from .magnetics.fea.commands import add_fea_subcommands
+
+    add_fea_subcommands(fsub)  # compare, export, noload
     return p
 
 

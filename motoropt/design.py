@@ -238,6 +238,11 @@ class Design:
     def fluxmap(self, T_magnet_c: float | None = None):
         from .magnetics.analytic import compute_fluxmap
 
+        from .magnetics.fea.pipeline import fluxmap_for_fidelity
+
+        fm = fluxmap_for_fidelity(self, T_magnet_c)  # [fea] fidelity = "fea": the embedded FEA's map
+        if fm is not None:
+            return fm
         T_m = self.T_magnet_c if T_magnet_c is None else T_magnet_c
         H, B = self.steel.bh_arrays()
         fm = compute_fluxmap(self.mec_inputs(T_m), H, B, self.i_max, self.fm_n_d, self.fm_n_q, T_m)

@@ -161,8 +161,13 @@ def evaluate_design(design, cycles: bool = True, case_path: str | None = None) -
     model = design.machine_model()
     tm["model_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
+    from .switching import has_changeover, switched_efficiency_map
+
     if hasattr(model, "efficiency_map"):  # machine models with their own control (induction motor)
         emap = model.efficiency_map(design.n_speed, design.n_torque)
+    elif has_changeover(design):  # winding changeover: the better connection at each point
+        emap = switched_efficiency_map(design, model)
+        model = emap.model
     else:
         emap = efficiency_map(model, n_speed=design.n_speed, n_torque=design.n_torque)
     tm["map_s"] = time.perf_counter() - t0
@@ -198,6 +203,8 @@ def evaluate_design(design, cycles: bool = True, case_path: str | None = None) -
         k["cycles"] = {n: c.summary for n, c in cyc.items()}
     ev = Evaluation(design=design, model=model, fluxmap=fm, emap=emap, map=m, cycles=cyc, kpis=k,
                     case_path=case_path, timings=tm)
+    if hasattr(emap, "connection"):  # winding changeover: which connection runs each map point
+        ev.extra["map"]["connection"] = emap.connection
     for name, hook in _hooks():
         if name == "thermal" and getattr(design, "magnet", None) is None:
             k["thermal_model"] = "not available for cage rotors yet (PM rotors only)"

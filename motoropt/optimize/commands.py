@@ -54,8 +54,9 @@ def _export(a) -> int:
     return 0
 
 
-def register(subparsers) -> None:
-    """Add the optimize/report/show/export subcommands to ``subparsers``."""
+def register(subparsers, with_export: bool = True) -> None:
+    """Add the optimize/report/show/export subcommands to ``subparsers`` (``with_export=False``: the
+    caller provides its own ``export`` that also covers other file kinds, as motoropt's CLI does)."""
     p = subparsers.add_parser("optimize", help="multi-objective optimisation of a case's design variables (pymoo)")
     p.add_argument("case", help="case file with ranges and an [optimization] table")
     p.add_argument("--out", required=True, help="run file (HDF5), e.g. run.h5")
@@ -77,8 +78,10 @@ def register(subparsers) -> None:
     p.add_argument("--html", help="write an HTML design review")
     p.set_defaults(func=_report)
 
-    for name, fn, hlp in (("show", _show, "re-evaluate one design of a run and print its KPIs"),
-                          ("export", _export, "write one design of a run as a case file")):
+    cmds = [("show", _show, "re-evaluate one design of a run and print its KPIs")]
+    if with_export:
+        cmds.append(("export", _export, "write one design of a run as a case file"))
+    for name, fn, hlp in cmds:
         p = subparsers.add_parser(name, help=hlp)
         p.add_argument("run")
         p.add_argument("--design", type=int, required=True, help="design id")
