@@ -119,3 +119,16 @@ def test_fea_solve_command(tmp_path):
     assert "torque_nm" in k
     r = run("fea", "solve", tmp_path / "missing.fem", check=False)
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_export_result_to_fem_and_case(evaluated):
+    """`motoropt export RESULT.h5 --fem d.fem --case d.toml`: the .fem file solves with the embedded
+    solver (three phase circuits, no current, magnets give flux linkage) and the case re-loads."""
+    _, out = evaluated
+    run("export", out / "res.h5", "--fem", out / "d.fem", "--case", out / "d.toml")
+    k = json.loads(run("fea", "solve", out / "d.fem", "--json").stdout)
+    assert set(k["circuits"]) == {"A", "B", "C"}
+    assert abs(k["circuits"]["A"]["flux_linkage_wb"]) > 1e-3
+    assert json.loads(run("evaluate", out / "d.toml", "--json").stdout)["peak_torque_nm"] > 0
+    r = run("export", out / "res.h5", check=False)
+    assert r.returncode == 2 and "--case" in r.stderr
