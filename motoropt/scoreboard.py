@@ -1,0 +1,379 @@
+"""Programme scoreboard (issue 8): which programme targets each optimisation run meets.
+
+``motoropt scoreboard RUN.h5 [RUN2.h5 ...] [--json] [--png PATH]``
+
+Targets (Japan's Green Innovation Fund, mobility motor systems; project reference
+benchmarks_and_targets.md), each a bound on one KPI that the evaluation writes to the run file:
+
+=====================  ==================================================  ======  =======
+key                    KPI (run-file column)                               sense   bound
+=====================  ==================================================  ======  =======
+cycle_eff_85           cycles.<cycle>.motor_inverter_efficiency            >=      0.85
+cycle_eff_90           (the same; one programme's stretch target)          >=      0.90
+motor_kw_per_kg        motor_power_density_kw_per_kg (peak power / active  >=      8.0
+                       mass: stator + rotor cores, coils, magnets)
+system_kw_per_kg       system_power_density_kw_per_kg (motor active +      >=      3.0
+                       inverter mass)
+inverter_kw_per_kg     inverter_power_density_kw_per_kg                    >=      25.0
+dy_free                dysprosium_mass_kg (rare-earth mass reported too)   <=      0.0
+=====================  ==================================================  ======  =======
+
+"Average motor+inverter efficiency over a drive cycle" is the energy ratio
+``motor_inverter_efficiency`` of :mod:`motoropt.system` (DC side to motor shaft, motoring and
+generating intervals, gear excluded). The cycle is the one named in the run's first objective
+(``cycles.<cycle>.*``), else the first cycle found in the run's KPI columns (``cycle=`` overrides).
+
+For each run (read with :class:`motoropt.optimize.storage.RunData`, nothing re-evaluated):
+
+- candidates: the feasible Pareto front (:func:`motoropt.optimize.report.pareto_front_rows`), or
+  every feasible design with ``population="feasible"``;
+- per target: the candidate with the best value of the target's KPI (ties: the smaller rare-earth
+  mass), its value, the margin (value - bound for ">=", bound - value for "<="; >= 0 met) and the
+  relative margin (margin / |bound|, None for a zero bound);
+- all at once: the candidates meeting every primary target (all but the stretch) and those also
+  meeting the stretch; if none, the candidate with the smallest summed relative shortfall;
+- limiter of a missed target: among ALL evaluated designs (feasible or not) that reach the target,
+  the one with the smallest summed normalised constraint violation; the constraints it violates are
+  what stops the target
+  (e.g. demag_margin, rotor_stress_margin, a winding hotspot, envelope points); if no design reaches
+  it, the target is out of reach inside the case's variable ranges and models ("ranges/model", with
+  the best value of all designs).
+
+Every value is a stored KPI of one design id, so ``motoropt show RUN.h5 --design ID`` (same map grid)
+reproduces it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class Target:
+    """One programme target: ``kpi`` (run-file column; ``{cycle}`` is filled in per run), ``sense``
+    ">=" or "<=", ``bound`` (KPI units), ``stretch`` (not part of "all primary targets at once")."""
+
+    key: str
+    label: str
+    kpi: str
+    sense: str
+    bound: float
+    stretch: bool = False
+
+
+TARGETS = (
+    Target("cycle_eff_85", "cycle motor+inverter efficiency", "cycles.{cycle}.motor_inverter_efficiency", ">=", 0.85),
+    Target("cycle_eff_90", "cycle motor+inverter efficiency (stretch)", "cycles.{cycle}.motor_inverter_efficiency",
+           ">=", 0.90, stretch=True),
+    Target("motor_kw_per_kg", "motor kW/kg", "motor_power_density_kw_per_kg", ">=", 8.0),
+    Target("system_kw_per_kg", "motor+inverter kW/kg", "system_power_density_kw_per_kg", ">=", 3.0),
+    Target("inverter_kw_per_kg", "inverter kW/kg", "inverter_power_density_kw_per_kg", ">=", 25.0),
+    Target("dy_free", "dysprosium mass kg (Dy-free)", "dysprosium_mass_kg", "<=", 0.0),
+)
+RARE_EARTH_KPI = "rare_earth_mass_kg"
+
+
+def margin(value: float, target: Target) -> float:
+    """Margin of ``value`` against ``target`` (>= 0 met; NaN value -> NaN)."""
+    v = float(value)
+    return v - target.bound if target.sense == ">=" else target.bound - v
+
+
+def relative_margin(value: float, target: Target):
+    m = margin(value, target)
+    return None if target.bound == 0 else m / abs(target.bound)
+
+
+def is_met(value: float, target: Target) -> bool:
+    m = margin(value, target)
+    return bool(math.isfinite(m) and m >= 0.0)
+
+
+def _choose_cycle(run, cycle):
+    cols = run.kpi_columns
+    if cycle is not None:
+        if f"cycles.{cycle}.motor_inverter_efficiency" not in cols:
+            have = sorted({c.split(".")[1] for c in cols if c.startswith("cycles.")})
+            raise InputError("--cycle", cycle, f"a cycle of the run with a motor_inverter_efficiency KPI: {have}")
+        return cycle
+    for o in run.objectives:
+        parts = o["kpi"].split(".")
+        if parts[0] == "cycles" and len(parts) == 3 and f"cycles.{parts[1]}.motor_inverter_efficiency" in cols:
+            return parts[1]
+    for c in cols:
+        if c.startswith("cycles.") and c.endswith(".motor_inverter_efficiency"):
+            return c.split(".")[1]
+    return None
+
+
+def _column(run, name):
+    """KPI column as an array (NaN for every row when the run has no such column)."""
+    if name is None or name not in run.kpi_columns:
+        return np.full(len(run.id), np.nan)
+    return np.asarray(run.kpi(name), float)
+
+
+def _order_key(values: np.ndarray, target: Target, tiebreak: np.ndarray) -> np.ndarray:
+    """Indices sorted best first (NaN last); ties broken by the smaller tiebreak (rare-earth mass)."""
+    v = values if target.sense == "<=" else -values
+    v = np.where(np.isfinite(v), v, np.inf)
+    tb = np.where(np.isfinite(tiebreak), tiebreak, np.inf)
+    return np.lexsort((tb, v))
+
+
+def _violated_constraints(run, row: int) -> list[str]:
+    lab = list(run.constraint_labels)
+    out = [lab[j] for j in range(min(len(lab), run.con.shape[1])) if run.con[row, j] > 0]
+    if run.error[row]:
+        out.append(f"evaluation error: {run.error[row]}")
+    return out
+
+
+def score_rows(values: dict, rows: np.ndarray, targets=TARGETS, rare_earth=None, ids=None) -> dict:
+    """Target logic on plain arrays (no run file): ``values[target.key]`` the KPI per design, ``rows``
+    the candidate indices, ``rare_earth`` the tie-break per design, ``ids`` the design ids.
+
+    Returns {"targets": {key: {design_id, value, margin, relative_margin, met}}, "all_at_once":
+    {...}} (see the module docstring)."""
+    rows = np.asarray(rows, int)
+    n = len(next(iter(values.values()))) if values else 0
+    ids = np.arange(n) if ids is None else np.asarray(ids)
+    re = np.zeros(n) if rare_earth is None else np.asarray(rare_earth, float)
+    res = {}
+    for t in targets:
+        v = np.asarray(values[t.key], float)
+        if len(rows) == 0 or not np.any(np.isfinite(v[rows])):
+            res[t.key] = {"design_id": None, "value": None, "margin": None, "relative_margin": None, "met": False}
+            continue
+        best = int(rows[_order_key(v[rows], t, re[rows])[0]])
+        res[t.key] = {"design_id": int(ids[best]), "value": float(v[best]), "margin": margin(v[best], t),
+                      "relative_margin": relative_margin(v[best], t), "met": is_met(v[best], t),
+                      "rare_earth_mass_kg": float(re[best])}
+
+    def together(ts):
+        if len(rows) == 0:
+            return {"met": False, "n_designs": 0, "design_ids": [], "closest_design_id": None, "shortfalls": {}}
+        ok = np.ones(len(rows), bool)
+        short = np.zeros(len(rows))
+        for t in ts:
+            v = np.asarray(values[t.key], float)[rows]
+            m = np.array([margin(x, t) for x in v])
+            ok &= np.isfinite(m) & (m >= 0)
+            scale = abs(t.bound) if t.bound != 0 else 1.0
+            short += np.where(np.isfinite(m), np.maximum(-m, 0.0) / scale, np.inf)
+        meet = rows[ok]
+        if len(meet):  # the one among them with the least rare earth, then the first id
+            pick = int(meet[np.lexsort((ids[meet], re[meet]))[0]])
+        else:
+            pick = int(rows[np.lexsort((ids[rows], short))[0]])
+        shortfalls = {t.key: margin(values[t.key][pick], t) for t in ts}
+        return {"met": bool(len(meet)), "n_designs": int(len(meet)), "design_ids": [int(ids[i]) for i in meet],
+                "closest_design_id": int(ids[pick]), "margins": shortfalls}
+
+    primary = [t for t in targets if not t.stretch]
+    return {"targets": res, "all_at_once": together(primary), "all_at_once_with_stretch": together(list(targets))}
+
+
+def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") -> dict:
+    """Scoreboard record of one run (path or RunData); see the module docstring."""
+    from .optimize.report import pareto_front_rows
+    from .optimize.storage import RunData
+
+    r = run if isinstance(run, RunData) else RunData(run)
+    if population not in ("front", "feasible"):
+        raise InputError("population", population, "'front' or 'feasible'")
+    cyc = _choose_cycle(r, cycle)
+    rows = pareto_front_rows(r) if population == "front" else np.nonzero(r.feasible)[0]
+    kpi_of = {t.key: (t.kpi.format(cycle=cyc) if "{cycle}" in t.kpi else t.kpi) if (cyc or "{cycle}" not in t.kpi)
+              else None for t in targets}
+    values = {t.key: _column(r, kpi_of[t.key]) for t in targets}
+    re = _column(r, RARE_EARTH_KPI)
+    sc = score_rows(values, rows, targets, rare_earth=re, ids=r.id)
+    all_rows = np.arange(len(r.id))
+    name = ""
+    try:
+        import tomllib
+
+        name = tomllib.loads(r.case_toml).get("machine", {}).get("name", "")
+    except Exception:  # noqa: BLE001 - the name is cosmetic
+        pass
+    out_t = []
+    for t in targets:
+        rec = {"target": t.key, "label": t.label, "kpi": kpi_of[t.key], "sense": t.sense, "bound": t.bound,
+               "stretch": t.stretch, **sc["targets"][t.key]}
+        if kpi_of[t.key] is None or kpi_of[t.key] not in r.kpi_columns:
+            rec["limit"] = f"not evaluated: the run has no KPI {kpi_of[t.key] or t.kpi}"
+        elif not rec["met"]:
+            v = values[t.key]
+            best_any = int(all_rows[_order_key(v, t, re)[0]]) if np.any(np.isfinite(v)) else None
+            reach = np.array([is_met(x, t) for x in v], bool)
+            if reach.any():  # of the designs reaching the target, the least constraint-violating one
+                cand = all_rows[reach]
+                best_any = int(cand[np.lexsort((r.id[cand], r.violation[cand]))[0]])
+            if best_any is None:
+                rec["limit"] = "no design evaluated"
+            elif is_met(v[best_any], t):
+                viol = _violated_constraints(r, best_any)
+                rec["limit"] = (f"constraints: design {int(r.id[best_any])} reaches {v[best_any]:.4g} but violates "
+                                + ", ".join(viol) if viol else
+                                f"not on the front: design {int(r.id[best_any])} (feasible) reaches {v[best_any]:.4g}")
+                rec["best_any"] = {"design_id": int(r.id[best_any]), "value": float(v[best_any]), "violated": viol}
+            else:
+                rec["limit"] = (f"ranges/model: best of all {len(r.id)} designs {v[best_any]:.4g} "
+                                f"(design {int(r.id[best_any])})")
+                rec["best_any"] = {"design_id": int(r.id[best_any]), "value": float(v[best_any]),
+                                   "violated": _violated_constraints(r, best_any)}
+        else:
+            rec["limit"] = None
+        out_t.append(rec)
+    return {"run": r.path, "case": r.case_path, "name": name, "cycle": cyc, "population": population,
+            "n_designs": int(len(r.id)), "n_feasible": int(r.feasible.sum()), "n_candidates": int(len(rows)),
+            "candidate_ids": [int(r.id[i]) for i in rows], "targets": out_t,
+            "all_at_once": sc["all_at_once"], "all_at_once_with_stretch": sc["all_at_once_with_stretch"]}
+
+
+def scoreboard(run_paths, targets=TARGETS, cycle=None, population: str = "front") -> dict:
+    """Scoreboard of several runs: {"targets": [Target fields], "runs": [scoreboard_run records]}."""
+    if isinstance(run_paths, (str, Path)):
+        run_paths = [run_paths]
+    return {"targets": [asdict(t) for t in targets],
+            "runs": [scoreboard_run(p, targets, cycle, population) for p in run_paths]}
+
+
+def _f(v, nd=4):
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "-"
+    return f"{v:.{nd}g}"
+
+
+def scoreboard_table(sb: dict) -> str:
+    """Text table (one block per run)."""
+    from .optimize.report import _table
+
+    blocks = []
+    for run in sb["runs"]:
+        head = (f"{Path(run['run']).name}  [{run['name'] or run['case']}]  cycle {run['cycle'] or '-'}: "
+                f"{run['n_designs']} designs, {run['n_feasible']} feasible, {run['n_candidates']} on the "
+                f"{'feasible front' if run['population'] == 'front' else 'feasible set'}")
+        rows = []
+        for t in run["targets"]:
+            rows.append([t["label"], f"{t['sense']} {t['bound']:g}", _f(t["value"]), _f(t["margin"], 3),
+                         "-" if t["design_id"] is None else str(t["design_id"]),
+                         "MET" if t["met"] else "missed", "" if t["met"] else (t.get("limit") or "")])
+        tab = _table(["target", "bound", "best", "margin", "design", "status", "limited by"], rows)
+        re = next((t.get("rare_earth_mass_kg") for t in run["targets"] if t["target"] == "dy_free"), None)
+        a, s = run["all_at_once"], run["all_at_once_with_stretch"]
+
+        def line(x, what):
+            if x["closest_design_id"] is None:
+                return f"{what}: no feasible design"
+            if x["met"]:
+                return f"{what}: MET by {x['n_designs']} design(s), e.g. {x['closest_design_id']}"
+            miss = ", ".join(f"{k} {_f(m, 3)}" for k, m in x["margins"].items() if not (m is not None and m >= 0))
+            return f"{what}: not met; closest design {x['closest_design_id']} misses {miss}"
+
+        blocks.append("\n".join([head, tab, f"rare-earth mass of the Dy-target design: {_f(re)} kg",
+                                 line(a, "all primary targets at once"), line(s, "all targets incl. 90 % stretch")]))
+    return "\n\n".join(blocks)
+
+
+def scoreboard_png(run_paths, path, targets=TARGETS, cycle=None, sb: dict | None = None) -> Path:
+    """Trade-off plot: cycle motor+inverter efficiency vs motor kW/kg (left) and vs motor+inverter
+    kW/kg (right), every run's feasible designs (front filled), target lines drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .optimize.report import pareto_front_rows
+    from .optimize.storage import RunData
+
+    if isinstance(run_paths, (str, Path)):
+        run_paths = [run_paths]
+    sb = sb or scoreboard(run_paths, targets, cycle)
+    tb = {t.key: t for t in targets}
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+    xs = (("motor_power_density_kw_per_kg", "motor_kw_per_kg", "motor kW/kg (active mass)"),
+          ("system_power_density_kw_per_kg", "system_kw_per_kg", "motor + inverter kW/kg"))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for k, (p, rec) in enumerate(zip(run_paths, sb["runs"])):
+        r = RunData(p)
+        if rec["cycle"] is None:
+            continue
+        y = _column(r, f"cycles.{rec['cycle']}.motor_inverter_efficiency")
+        fr = pareto_front_rows(r)
+        feas = np.nonzero(r.feasible)[0]
+        c = colors[k % len(colors)]
+        lab = f"{rec['name'] or Path(p).stem} ({rec['cycle']})"
+        for ax, (col, _, _) in zip(axes, xs):
+            x = _column(r, col)
+            ax.scatter(x[feas], y[feas], s=10, color=c, alpha=0.25)
+            ax.scatter(x[fr], y[fr], s=28, color=c, edgecolor="k", linewidth=0.5, label=lab)
+    for ax, (_, key, xl) in zip(axes, xs):
+        if key in tb:
+            ax.axvline(tb[key].bound, color="r", ls="--", lw=1)
+        for ek, ls in (("cycle_eff_85", "--"), ("cycle_eff_90", ":")):
+            if ek in tb:
+                ax.axhline(tb[ek].bound, color="r", ls=ls, lw=1)
+        ax.set_xlabel(xl)
+        ax.set_ylabel("cycle motor+inverter efficiency")
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=7, loc="lower left")
+    fig.suptitle("Programme scoreboard: feasible designs (front outlined); red: targets (85 % / 90 %, 8 and 3 kW/kg)")
+    fig.tight_layout()
+    out = Path(path)
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return out
+
+
+def cmd_scoreboard(args) -> int:
+    """``motoropt scoreboard`` entry point (argparse namespace: runs, json, png, cycle, all_feasible)."""
+    pop = "feasible" if getattr(args, "all_feasible", False) else "front"
+    sb = scoreboard(args.runs, cycle=getattr(args, "cycle", None), population=pop)
+    if args.json:
+        print(json.dumps(sb, indent=1))
+    else:
+        print(scoreboard_table(sb))
+    if getattr(args, "png", None):
+        p = scoreboard_png(args.runs, args.png, cycle=getattr(args, "cycle", None), sb=sb)
+        print(f"wrote {p}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def add_scoreboard_parser(subparsers):
+    """Add ``scoreboard`` to an argparse sub-parser set; ``func`` = :func:`cmd_scoreboard`."""
+    p = subparsers.add_parser("scoreboard", help="programme targets met/missed by optimisation runs")
+    p.add_argument("runs", nargs="+", help="RUN.h5 files of `motoropt optimize`")
+    p.add_argument("--json", action="store_true", help="print the scoreboard as JSON")
+    p.add_argument("--png", default=None, help="write the trade-off plot (efficiency vs kW/kg) here")
+    p.add_argument("--cycle", default=None, help="cycle for the efficiency targets (default: the run's objective cycle)")
+    p.add_argument("--all-feasible", action="store_true", help="score every feasible design, not only the front")
+    p.set_defaults(func=cmd_scoreboard)
+    return p
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m motoropt.scoreboard")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    add_scoreboard_parser(sub)
+    a = ap.parse_args(["scoreboard", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        return a.func(a)
+    except InputError as e:
+        print(f"motoropt: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
