@@ -64,10 +64,12 @@ GROUND = -1
 # ---------------------------------------------------------------------------------------------
 # B-H curve kernels on a densely resampled, strictly monotone table (odd extension for H < 0)
 # ---------------------------------------------------------------------------------------------
-def resample_bh(bh_H: np.ndarray, bh_B: np.ndarray, n: int = 400, H_max: float = 2e7):
-    """Monotone (PCHIP) resampling of a B-H curve on a log-spaced H grid with a slope-mu0 tail.
+def resample_bh(bh_H: np.ndarray, bh_B: np.ndarray, n: int = 2000):
+    """Monotone (PCHIP) resampling of a B-H curve on a grid uniform in B, up to the point beyond
+    which the curve is the straight line of slope mu0 (the kernels continue that line exactly).
 
-    Returns float64 arrays (H, B) starting at (0, 0), for :func:`b_of_h` / :func:`h_of_b`.
+    Returns float64 arrays (H, B) starting at (0, 0), for :func:`b_of_h` / :func:`h_of_b`; the
+    uniform B spacing makes :func:`h_of_b` an O(1) look-up (it runs inside every tooth solve).
     """
     from scipy.interpolate import PchipInterpolator
 
@@ -76,12 +78,16 @@ def resample_bh(bh_H: np.ndarray, bh_B: np.ndarray, n: int = 400, H_max: float =
     if H[0] > 0:
         H = np.concatenate(([0.0], H))
         B = np.concatenate(([0.0], B))
+    slopes = np.diff(B) / np.diff(H)
+    steep = np.flatnonzero(slopes > 1.001 * MU0)
+    last = int(steep[-1]) + 1 if steep.size else len(H) - 1  # end of the non-linear part
+    H, B = H[: last + 1], B[: last + 1]
     f = PchipInterpolator(H, B)
-    Hg = np.concatenate(([0.0], np.geomspace(max(H[1], 1.0) * 0.05, H[-1], n)))
-    Bg = f(Hg)
-    tail = np.geomspace(H[-1] * 1.5, H_max, 40)
-    Bt = B[-1] + MU0 * (tail - H[-1])
-    return np.concatenate((Hg, tail)), np.concatenate((Bg, Bt))
+    Hd = np.concatenate(([0.0], np.geomspace(max(H[1], 1.0) * 1e-3, H[-1], 20 * n)))
+    Bd = np.maximum.accumulate(f(Hd))
+    Bu = np.linspace(0.0, B[-1], n + 1)
+    Hu = np.interp(Bu, Bd, Hd)
+    return Hu, Bu
 
 
 @njit(cache=True)
@@ -115,13 +121,10 @@ def h_of_b(B, Ht, Bt):
     n = Bt.shape[0]
     if B >= Bt[n - 1]:
         return s * (Ht[n - 1] + (B - Bt[n - 1]) / MU0), MU0
-    lo, hi = 0, n - 1
-    while hi - lo > 1:
-        mid = (lo + hi) >> 1
-        if Bt[mid] <= B:
-            lo = mid
-        else:
-            hi = mid
+    lo = int(B / Bt[1])  # the table is uniform in B (resample_bh)
+    if lo > n - 2:
+        lo = n - 2
+    hi = lo + 1
     slope = (Bt[hi] - Bt[lo]) / (Ht[hi] - Ht[lo])
     return s * (Ht[lo] + (B - Bt[lo]) / slope), slope
 
