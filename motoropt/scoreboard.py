@@ -211,6 +211,7 @@ def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") 
                "stretch": t.stretch, **sc["targets"][t.key]}
         if kpi_of[t.key] is None or kpi_of[t.key] not in r.kpi_columns:
             rec["limit"] = f"not evaluated: the run has no KPI {kpi_of[t.key] or t.kpi}"
+            rec["evaluated"] = False
         elif not rec["met"]:
             v = values[t.key]
             best_any = int(all_rows[_order_key(v, t, re)[0]]) if np.any(np.isfinite(v)) else None
@@ -233,6 +234,7 @@ def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") 
                                    "violated": _violated_constraints(r, best_any)}
         else:
             rec["limit"] = None
+        rec.setdefault("evaluated", True)
         out_t.append(rec)
     return {"run": r.path, "case": r.case_path, "name": name, "cycle": cyc, "population": population,
             "n_designs": int(len(r.id)), "n_feasible": int(r.feasible.sum()), "n_candidates": int(len(rows)),
@@ -267,7 +269,8 @@ def scoreboard_table(sb: dict) -> str:
         for t in run["targets"]:
             rows.append([t["label"], f"{t['sense']} {t['bound']:g}", _f(t["value"]), _f(t["margin"], 3),
                          "-" if t["design_id"] is None else str(t["design_id"]),
-                         "MET" if t["met"] else "missed", "" if t["met"] else (t.get("limit") or "")])
+                         "MET" if t["met"] else ("n/a" if t.get("evaluated") is False else "missed"),
+                         "" if t["met"] else (t.get("limit") or "")])
         tab = _table(["target", "bound", "best", "margin", "design", "status", "limited by"], rows)
         re = next((t.get("rare_earth_mass_kg") for t in run["targets"] if t["target"] == "dy_free"), None)
         a, s = run["all_at_once"], run["all_at_once_with_stretch"]

@@ -152,3 +152,35 @@ def test_bad_input(tiny_run, tmp_path):
     assert "--cycle" in str(e.value)
     with pytest.raises(InputError):
         scoreboard([tiny_run], population="all")
+
+
+def test_mission_momentum_theory_and_energy():
+    """Hand calculation (momentum theory): 2200 kg / 6 rotors -> T = 2200 x 9.80665 / 6 = 3595.8 N;
+    A = pi 1.0^2 = 3.1416 m^2; P_ideal = T^1.5 / sqrt(2 x 1.225 x A) = 77.72 kW; / FM 0.75 = 103.6 kW.
+    Hover rpm = 180 / 1.0 rad/s = 1718.9 rpm. One-inoperative: x (6/5)^1.5 = 1.3145.
+    Conservation: sum(w T dt) over the points = sum(P_phase x duration) (Wh), durations sum to
+    60 + 180 + 1440 + 180 + 60 = 1920 s; a gear ratio scales speed up and torque down, same energy."""
+    from motoropt.constants import RPM_TO_RAD_S
+    from motoropt.mission import MissionVehicle, get_mission, mission_points, oei_power_w
+
+    m = get_mission("uber_elevate")
+    T = 2200 * 9.80665 / 6
+    P = T ** 1.5 / math.sqrt(2 * 1.225 * math.pi) / 0.75
+    assert m.hover_power_w == pytest.approx(P, rel=1e-12) and P == pytest.approx(103.6e3, rel=1e-3)
+    assert m.hover_rpm == pytest.approx(180 / RPM_TO_RAD_S, rel=1e-12)
+    assert oei_power_w(m) / m.hover_power_w == pytest.approx(1.2 ** 1.5, rel=1e-12)
+    assert m.duration_s == 1920.0
+    for g in (1.0, 4.5):
+        rpm, Tq, dt, t_mid = mission_points(m, gear_ratio=g)
+        assert dt.sum() == pytest.approx(1920.0) and np.all(np.diff(t_mid) > 0)
+        e = float(np.sum(rpm * RPM_TO_RAD_S * Tq * dt)) / 3600
+        assert e == pytest.approx(m.energy_wh, rel=1e-12)
+    rpm1, T1, _, _ = mission_points(m, 1.0)
+    rpm2, T2, _, _ = mission_points(m, 4.5)
+    assert np.allclose(rpm2, 4.5 * rpm1) and np.allclose(T2, T1 / 4.5)
+    with pytest.raises(InputError):
+        get_mission("nope")
+    with pytest.raises(InputError):
+        get_mission("uber_elevate", MissionVehicle(mass_kg=-1))
+    with pytest.raises(InputError):
+        mission_points(m, gear_ratio=0)
