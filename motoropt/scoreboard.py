@@ -210,7 +210,8 @@ def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") 
         rec = {"target": t.key, "label": t.label, "kpi": kpi_of[t.key], "sense": t.sense, "bound": t.bound,
                "stretch": t.stretch, **sc["targets"][t.key]}
         if kpi_of[t.key] is None or kpi_of[t.key] not in r.kpi_columns:
-            rec["limit"] = f"not evaluated: the run has no KPI {kpi_of[t.key] or t.kpi}"
+            rec["limit"] = (f"not evaluated: the run has no KPI {kpi_of[t.key]}" if kpi_of[t.key] else
+                            "not evaluated: the run has no drive cycle/mission (no cycles.*.motor_inverter_efficiency)")
             rec["evaluated"] = False
         elif not rec["met"]:
             v = values[t.key]
@@ -329,7 +330,7 @@ def scoreboard_png(run_paths, path, targets=TARGETS, cycle=None, sb: dict | None
         ax.set_xlabel(xl)
         ax.set_ylabel("cycle motor+inverter efficiency")
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=7, loc="lower left")
+    axes[0].legend(fontsize=7, loc="best")
     fig.suptitle("Programme scoreboard: feasible designs (front outlined); red: targets (85 % / 90 %, 8 and 3 kW/kg)")
     fig.tight_layout()
     out = Path(path)
