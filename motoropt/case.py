@@ -159,7 +159,7 @@ SCHEMA["induction"] = {  # squirrel-cage rotor, topology "induction" only (motor
 }
 
 # Sections that other subsystems read; parsed as free tables and validated by their owners.
-FREE_SECTIONS = ("optimization", "inverter", "thermal", "gear", "fea")
+FREE_SECTIONS = ("optimization", "inverter", "thermal", "gear", "fea", "mission")
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .optimize.commands import register as register_optimize
 
     register_optimize(sub, with_export=False)  # optimize, report, show
+    from .scoreboard import add_scoreboard_parser
+
+    add_scoreboard_parser(sub)
 
     x = sub.add_parser("export", help="export a design: from a run (--design ID) or a result file; "
                                       "as a case file (--case) and/or a FEMM .fem file (--fem)")

@@ -492,9 +492,12 @@ def design_from_values(values: dict, free: dict | None = None) -> Design:
     cycles = tuple(values["cycles"]["names"])
     from .cycles import CYCLE_NAMES
 
+    from .mission import mission_spec
+
+    mission = mission_spec(free or {})  # an aircraft mission profile used as a "cycle"
     for c in cycles:
-        if c not in CYCLE_NAMES:
-            raise InputError("cycles.names", c, f"one of {list(CYCLE_NAMES)}")
+        if c not in CYCLE_NAMES and (mission is None or c != mission["name"]):
+            raise InputError("cycles.names", c, f"one of {list(CYCLE_NAMES)} or the [mission] name")
 
     return Design(
         name=m["name"], topology=topology, p=p, stator=stator, rotor=rotor, winding=winding, steel=steel,

@@ -103,6 +103,11 @@ def envelope_kpis(m: MapData) -> dict:
 
 def cycle_points(design, cycle_name: str):
     """Motor speed (rpm), torque (N m), dt (s) and interval mid-times of a cycle for the design's vehicle."""
+    from .mission import get_mission, mission_points, mission_spec
+
+    mission = mission_spec(design.free)
+    if mission is not None and cycle_name == mission["name"]:  # aircraft mission profile
+        return mission_points(get_mission(mission["name"], mission["vehicle"]), mission["gear_ratio"])
     from .cycles import load_cycle
     from .system import gear_from_design, motor_demand_with_gear
     from .vehicle import motor_demand
@@ -195,7 +200,9 @@ def evaluate_design(design, cycles: bool = True, case_path: str | None = None) -
     k["max_current_rms_a"] = design.i_max / math.sqrt(2)
     k["peak_motor_efficiency"] = float(np.nanmax(m.efficiency)) if np.any(np.isfinite(m.efficiency)) else float("nan")
     cyc = {}
-    if cycles and design.vehicle is not None:
+    from .mission import mission_spec
+
+    if cycles and (design.vehicle is not None or mission_spec(design.free) is not None):
         t0 = time.perf_counter()
         for name in design.cycles:
             cyc[name] = evaluate_cycle(emap, design, name)

@@ -155,3 +155,23 @@ def mission_points(m: Mission, gear_ratio: float = 1.0, dt_s: float = 1.0):
     dt = np.asarray(dt)
     t_end = np.cumsum(dt)
     return np.asarray(rpm), np.asarray(T), dt, t_end - 0.5 * dt
+
+
+def mission_spec(free: dict) -> dict | None:
+    """The case's ``[mission]`` table validated: ``name`` (a mission of :func:`get_mission`),
+    ``gear_ratio`` (motor / rotor speed, default 1) and optional :class:`MissionVehicle` fields;
+    None when the case has no mission."""
+    import dataclasses
+
+    raw = free.get("mission")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or "name" not in raw:
+        raise InputError("mission.name", None, "given (e.g. \"uber_elevate\")")
+    fields = {f.name for f in dataclasses.fields(MissionVehicle)}
+    for k in raw:
+        if k not in fields | {"name", "gear_ratio"}:
+            raise InputError(f"mission.{k}", raw[k], f"one of {sorted(fields | {'name', 'gear_ratio'})}")
+    vehicle = MissionVehicle(**{k: v for k, v in raw.items() if k in fields})
+    get_mission(raw["name"], vehicle)  # validates the name
+    return {"name": raw["name"], "gear_ratio": float(raw.get("gear_ratio", 1.0)), "vehicle": vehicle}

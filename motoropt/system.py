@@ -481,8 +481,8 @@ def system_evaluation(ev) -> None:
         })
 
     # --- cycles
-    if ev.cycles and design.vehicle is not None:
-        from .cycles import load_cycle
+    if ev.cycles:
+        from .cycles import CYCLE_NAMES, load_cycle
 
         inv_maps = {"cond": cond, "sw": sw}
         kc = k.setdefault("cycles", {})
@@ -491,7 +491,9 @@ def system_evaluation(ev) -> None:
         for name in list(ev.cycles):
             c = ev.cycles[name]
             dt = c.dt_s
-            if gear is not None:
+            # road cycles run through the gear; a mission profile ([mission]) is motor-side already
+            geared = gear is not None and design.vehicle is not None and name in CYCLE_NAMES
+            if geared:
                 dem = motor_demand_with_gear(load_cycle(name), design.vehicle, gear)
                 rpm_g = dem.speed_rad_s / RPM_TO_RAD_S
                 if not (np.allclose(rpm_g, c.speed_rpm, rtol=1e-12, atol=1e-9)
@@ -509,7 +511,7 @@ def system_evaluation(ev) -> None:
             eff_mi, eff_mi_m, eff_mi_g, _, _ = _cycle_energies(p_dc, c.p_mech_w, c.torque_nm, ok, dt)
             wh = 1.0 / 3600.0
             s = kc.setdefault(name, dict(c.summary))
-            if gear is not None:
+            if geared:
                 g_loss = np.where(ok, dem.gear_loss_w, 0.0)
                 p_out = np.where(ok, dem.wheel_torque_nm * dem.wheel_speed_rad_s, 0.0)
                 T_out = dem.wheel_torque_nm
@@ -532,7 +534,7 @@ def system_evaluation(ev) -> None:
             })
             arrays = {"inverter_loss_w": p_i, "inverter_conduction_w": p_cond, "inverter_switching_w": p_sw,
                       "p_dc_w": p_dc}
-            if gear is not None:
+            if geared:
                 s["gear_loss_wh"] = float(np.sum(g_loss * dt)) * wh
                 arrays["gear_loss_w"] = g_loss
                 arrays["wheel_torque_nm"] = np.asarray(dem.wheel_torque_nm)
