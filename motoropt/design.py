@@ -380,6 +380,31 @@ def vehicle_from_values(v: dict):
     return Vehicle(**given)
 
 
+def stator_from_values(st: dict, steel) -> Stator:
+    """The stator lamination from the case's [stator] values (case-file units), validated: parallel
+    teeth from tooth_width_mm, or a trapezoidal slot from slot_width_top_mm / slot_width_bottom_mm."""
+    mm = 1e-3
+    D_o, D_i, L = st["outer_diameter_mm"] * mm, st["bore_diameter_mm"] * mm, st["stack_length_mm"] * mm
+    Q = int(st["slots"])
+    depth, tip = st["slot_depth_mm"] * mm, st["tip_height_mm"] * mm
+    if st.get("tooth_width_mm") is not None:
+        if st.get("slot_width_top_mm") is not None or st.get("slot_width_bottom_mm") is not None:
+            raise InputError("stator.tooth_width_mm", st["tooth_width_mm"],
+                             "given alone: either tooth_width_mm (parallel teeth) or slot_width_top_mm + slot_width_bottom_mm")
+        w_top, w_bot = parallel_tooth_slot(D_i, Q, depth, tip, st["tooth_width_mm"] * mm)
+    else:
+        if st.get("slot_width_top_mm") is None or st.get("slot_width_bottom_mm") is None:
+            raise InputError("stator.tooth_width_mm", None, "given, or both slot_width_top_mm and slot_width_bottom_mm")
+        w_top, w_bot = st["slot_width_top_mm"] * mm, st["slot_width_bottom_mm"] * mm
+    if w_top <= 0.3e-3 or w_bot <= 0.3e-3:
+        raise InputError("stator.tooth_width_mm", st.get("tooth_width_mm"), "small enough to leave slots of >= 0.3 mm")
+    stator = Stator(D_o=D_o, D_i=D_i, L=L, Q=Q, slot_depth=depth, slot_width_top=w_top, slot_width_bottom=w_bot,
+                    slot_opening=st["slot_opening_mm"] * mm, tip_height=tip, stacking_factor=st["stacking_factor"],
+                    density=steel.density)
+    stator.validate()
+    return stator
+
+
 def design_from_values(values: dict, free: dict | None = None) -> Design:
     """Build and validate a :class:`Design` from case-file values (see :mod:`motoropt.case`)."""
     from .materials import get_conductor, get_magnet, get_steel
@@ -399,24 +424,8 @@ def design_from_values(values: dict, free: dict | None = None) -> Design:
     magnet = get_magnet(ro["magnet"], field="rotor.magnet")
     conductor = get_conductor(wi["conductor"], field="winding.conductor")
 
-    D_o, D_i, L = st["outer_diameter_mm"] * mm, st["bore_diameter_mm"] * mm, st["stack_length_mm"] * mm
-    Q = int(st["slots"])
-    depth, tip = st["slot_depth_mm"] * mm, st["tip_height_mm"] * mm
-    if st.get("tooth_width_mm") is not None:
-        if st.get("slot_width_top_mm") is not None or st.get("slot_width_bottom_mm") is not None:
-            raise InputError("stator.tooth_width_mm", st["tooth_width_mm"],
-                             "given alone: either tooth_width_mm (parallel teeth) or slot_width_top_mm + slot_width_bottom_mm")
-        w_top, w_bot = parallel_tooth_slot(D_i, Q, depth, tip, st["tooth_width_mm"] * mm)
-    else:
-        if st.get("slot_width_top_mm") is None or st.get("slot_width_bottom_mm") is None:
-            raise InputError("stator.tooth_width_mm", None, "given, or both slot_width_top_mm and slot_width_bottom_mm")
-        w_top, w_bot = st["slot_width_top_mm"] * mm, st["slot_width_bottom_mm"] * mm
-    if w_top <= 0.3e-3 or w_bot <= 0.3e-3:
-        raise InputError("stator.tooth_width_mm", st.get("tooth_width_mm"), "small enough to leave slots of >= 0.3 mm")
-    stator = Stator(D_o=D_o, D_i=D_i, L=L, Q=Q, slot_depth=depth, slot_width_top=w_top, slot_width_bottom=w_bot,
-                    slot_opening=st["slot_opening_mm"] * mm, tip_height=tip, stacking_factor=st["stacking_factor"],
-                    density=steel.density)
-    stator.validate()
+    stator = stator_from_values(st, steel)
+    D_i, L, Q = stator.D_i, stator.L, stator.Q
 
     g = ro["air_gap_mm"] * mm
     D_r = D_i - 2 * g

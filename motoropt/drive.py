@@ -335,14 +335,11 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
     hi = min(id_ax[id_ax.shape[0] - 1], i_max)
     best_s = np.inf
     best_k = 0
-    any_torque = False
     step = (hi - lo) / (n_scan - 1)
     status = np.empty(n_scan, np.int64)
     for k in range(n_scan):
         s, iq, st = _phi(lo + k * step, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
         status[k] = st
-        if st != CURRENT_LIMIT:
-            any_torque = True
         if s < best_s:
             best_s, best_k = s, k
     a = lo + max(best_k - 1, 0) * step

@@ -62,7 +62,7 @@ from .constants import RPM_TO_RAD_S
 from .errors import InputError
 from .gear import Gear, gear_mass
 from .inverter.devices import COOLING_TYPES, PowerModule, get_device
-from .inverter.losses import M_LINEAR_MAX, MODULATIONS, inverter_operating_points, max_phase_voltage_peak
+from .inverter.losses import MODULATIONS, inverter_operating_points, max_phase_voltage_peak
 from .inverter.mass import inverter_mass
 from .vehicle import MotorDemand
 

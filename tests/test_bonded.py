@@ -2,7 +2,6 @@
 re-sizing for the bonded grade, magnet KPIs, bad input."""
 
 import copy
-import math
 from pathlib import Path
 
 import numpy as np

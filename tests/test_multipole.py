@@ -3,7 +3,6 @@ FEA on a q = 1/2 SPM, magnet segmentation, pole-count trends, winding changeover
 
 import dataclasses
 import math
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np

@@ -8,7 +8,6 @@ a coarse efficiency map and small populations so that each run takes a few secon
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import os

@@ -10,7 +10,6 @@ from motoropt.cycles import DriveCycle, load_cycle
 from motoropt.errors import InputError
 from motoropt.vehicle import (
     VEHICLES,
-    Vehicle,
     _gear_torque_to_motor,
     motor_demand,
     road_load,

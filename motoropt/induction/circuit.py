@@ -66,7 +66,6 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from ..constants import MU0
 from ..materials import b_of_h_table
 
 # packed circuit vector indices

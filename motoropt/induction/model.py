@@ -24,7 +24,7 @@ import numpy as np
 from ..case import SCHEMA, Field, _parse_value
 from ..constants import MU0, RPM_TO_RAD_S
 from ..errors import InputError, OperatingPointError
-from ..geometry.stator import Stator, parallel_tooth_slot
+from ..geometry.stator import Stator
 from .circuit import CircuitParams
 from .control import (CURRENT_LIMIT, OUT_NAMES, SPEED_LIMIT, VOLTAGE_LIMIT, envelope_kernel,
                       solve_points_kernel)
@@ -381,26 +381,10 @@ class InductionModel:
 # ----------------------------------------------------------------------------- case -> design
 
 def _stator_from_values(st: dict, steel) -> Stator:
-    """Stator lamination from [stator] values (same rules as motoropt.design.design_from_values)."""
-    D_o, D_i, L = st["outer_diameter_mm"] * MM, st["bore_diameter_mm"] * MM, st["stack_length_mm"] * MM
-    Q = int(st["slots"])
-    depth, tip = st["slot_depth_mm"] * MM, st["tip_height_mm"] * MM
-    if st.get("tooth_width_mm") is not None:
-        if st.get("slot_width_top_mm") is not None or st.get("slot_width_bottom_mm") is not None:
-            raise InputError("stator.tooth_width_mm", st["tooth_width_mm"],
-                             "given alone: either tooth_width_mm (parallel teeth) or slot_width_top_mm + slot_width_bottom_mm")
-        w_top, w_bot = parallel_tooth_slot(D_i, Q, depth, tip, st["tooth_width_mm"] * MM)
-    else:
-        if st.get("slot_width_top_mm") is None or st.get("slot_width_bottom_mm") is None:
-            raise InputError("stator.tooth_width_mm", None, "given, or both slot_width_top_mm and slot_width_bottom_mm")
-        w_top, w_bot = st["slot_width_top_mm"] * MM, st["slot_width_bottom_mm"] * MM
-    if w_top <= 0.3e-3 or w_bot <= 0.3e-3:
-        raise InputError("stator.tooth_width_mm", st.get("tooth_width_mm"), "small enough to leave slots of >= 0.3 mm")
-    s = Stator(D_o=D_o, D_i=D_i, L=L, Q=Q, slot_depth=depth, slot_width_top=w_top, slot_width_bottom=w_bot,
-               slot_opening=st["slot_opening_mm"] * MM, tip_height=tip, stacking_factor=st["stacking_factor"],
-               density=steel.density)
-    s.validate()
-    return s
+    """Stator lamination from [stator] values (the PMSM's rules: motoropt.design.stator_from_values)."""
+    from ..design import stator_from_values
+
+    return stator_from_values(st, steel)
 
 
 def parse_induction_section(raw: dict, variables: list | None = None) -> dict:

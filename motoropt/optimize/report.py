@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import html as _html
-import io
 import math
 import sys
 from pathlib import Path
@@ -143,7 +142,7 @@ def summary_text(run) -> str:
     head = (f"run {r.path}: {len(r.id)} designs, {int(r.generation.max()) + 1 if len(r.id) else 0} generations, "
             f"{int(r.feasible.sum())} feasible, {n_err} failed to evaluate\n"
             f"objectives: " + ", ".join(f"{o['sense']} {o['kpi']}" for o in r.objectives) + "\n"
-            f"constraints: " + (", ".join(r.constraint_labels) or "none"))
+            "constraints: " + (", ".join(r.constraint_labels) or "none"))
     inf = infeasibility_text(r)
     if inf:
         return head + "\n" + inf

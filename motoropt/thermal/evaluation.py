@@ -463,7 +463,7 @@ def cycle_transient(net, comp: np.ndarray, speed_rad_s: np.ndarray, dt_s: np.nda
     dt_s = np.asarray(dt_s, dtype=float)
     n = dt_s.size
     T = np.full(net.n, float(T0_c))
-    Ts, Hs, Ps, Qs = [T[None, :]], [], [], []
+    Ts, Ps, Qs = [T[None, :]], [], []
     i = 0
     while i < n:
         j = i + 1

@@ -21,7 +21,6 @@ metres. The writer writes millimetres by default.
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
