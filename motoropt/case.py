@@ -188,11 +188,13 @@ class Case:
         return {s: dict(v) for s, v in self.values.items()}
 
     def with_values(self, assignment: dict) -> dict:
-        """Values of the design where ``assignment`` maps variable paths to values."""
+        """Values of the design where ``assignment`` maps variable paths to values (variables of the
+        free sections land in ``values[section]`` too; :func:`motoropt.design.design_from_values`
+        lays them over the free table)."""
         vals = self.nominal()
         for path, v in assignment.items():
             sec, key = path.split(".", 1)
-            vals[sec][key] = v
+            vals.setdefault(sec, {})[key] = v
         return vals
 
 
@@ -308,8 +310,37 @@ def parse_case(data: dict, path: str = "<case>") -> Case:
         if sec in data:
             if not isinstance(data[sec], dict):
                 raise InputError(sec, data[sec], "a table")
-            free[sec] = data[sec]
+            free[sec] = _free_variables(sec, data[sec], variables)
     return Case(path=path, values=values, variables=variables, free=free)
+
+
+# Free sections whose top-level keys may be design variables (their owners validate the values).
+VARIABLE_FREE_SECTIONS = ("inverter", "thermal", "gear")
+
+
+def _free_variables(sec: str, table: dict, variables: list) -> dict:
+    """In [inverter], [thermal] and [gear], a top-level ``[min, max]`` of numbers is a continuous
+    variable and a list of several names a choice (e.g. ``device = ["CAB450M12XM3", ...]``,
+    ``switching_frequency_khz = [5, 30]``); the table returned holds the nominal values (midpoint,
+    first name), which the section's owner validates as usual."""
+    if sec not in VARIABLE_FREE_SECTIONS:
+        return table
+    out = dict(table)
+    for key, v in table.items():
+        path = f"{sec}.{key}"
+        if isinstance(v, list) and len(v) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                       for x in v):
+            lo, hi = float(v[0]), float(v[1])
+            if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
+                raise InputError(path, v, "a range [min, max] with min <= max")
+            out[key] = 0.5 * (lo + hi)
+            if lo < hi:
+                variables.append(Variable(path, "float", lo, hi, (), out[key]))
+        elif isinstance(v, list) and v and all(isinstance(x, str) for x in v):
+            out[key] = v[0]
+            if len(v) > 1:
+                variables.append(Variable(path, "choice", choices=tuple(v), nominal=v[0]))
+    return out
 
 
 def load_case(path: str | Path) -> Case:

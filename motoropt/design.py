@@ -407,9 +407,14 @@ def stator_from_values(st: dict, steel) -> Stator:
 
 def design_from_values(values: dict, free: dict | None = None) -> Design:
     """Build and validate a :class:`Design` from case-file values (see :mod:`motoropt.case`)."""
+    from .case import VARIABLE_FREE_SECTIONS
     from .materials import get_conductor, get_magnet, get_steel
     from .windings import make_winding
 
+    free = dict(free or {})
+    for sec in VARIABLE_FREE_SECTIONS:  # optimiser assignments of free-section variables
+        if sec in values and sec in free:
+            free[sec] = {**free[sec], **values[sec]}
     if values["machine"]["topology"] == "induction":
         from .induction.model import induction_design_from_values
 

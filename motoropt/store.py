@@ -75,7 +75,12 @@ def values_to_toml(values: dict, free: dict | None = None) -> str:
         raise TypeError(type(v))
 
     lines = []
-    for sec, d in list(values.items()) + list((free or {}).items()):
+    free = dict(free or {})
+    values = dict(values)
+    for sec in list(values):  # free-section variables assigned in values: one table per section
+        if sec in free:
+            free[sec] = {**free[sec], **values.pop(sec)}
+    for sec, d in list(values.items()) + list(free.items()):
         items = [(k, v) for k, v in d.items() if v is not None]
         if not items:
             continue

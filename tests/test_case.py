@@ -121,3 +121,34 @@ def test_fuzz_loader_and_geometry(mutations):
     except MotoroptError:
         return
     assert np.all(np.isfinite(fm.psi_d)) and np.all(np.isfinite(fm.psi_q))
+
+
+def test_free_section_variables_reach_the_models():
+    """[inverter] device as a choice and switching frequency as a range become design variables;
+    an assignment changes the evaluated inverter (SiC at 20 kHz switches more than at 5 kHz), and
+    the design's case text holds one [inverter] table that re-loads."""
+    import tomllib as _t
+
+    from motoropt.evaluate import evaluate_design
+    from motoropt.store import values_to_toml
+
+    d = _t.loads((CASE.parent / "prius2004_sic.toml").read_text())
+    dev = d["inverter"]["device"]
+    d["inverter"]["device"] = [dev, "wolfspeed_cab530m12bm3"]
+    d["inverter"]["switching_frequency_khz"] = [5, 20]
+    c = parse_case(d)
+    paths = {v.path: v for v in c.variables}
+    assert paths["inverter.device"].choices == (dev, "wolfspeed_cab530m12bm3")
+    assert paths["inverter.switching_frequency_khz"].lo == 5 and c.free["inverter"]["switching_frequency_khz"] == 12.5
+    sw = {}
+    for f_khz in (5.0, 20.0):
+        values = c.with_values({"inverter.switching_frequency_khz": f_khz})
+        design = design_from_values(values, c.free)
+        assert design.free["inverter"]["switching_frequency_khz"] == f_khz
+        sw[f_khz] = evaluate_design(design).kpis["cycles"]["wltc3b"]["inverter_switching_loss_wh"]
+        text = values_to_toml(design.values, design.free)
+        assert text.count("[inverter]") == 1
+        assert _t.loads(text)["inverter"]["switching_frequency_khz"] == f_khz
+    assert sw[20.0] > 2.5 * sw[5.0]
+    other = design_from_values(c.with_values({"inverter.device": "wolfspeed_cab530m12bm3"}), c.free)
+    assert evaluate_design(other).kpis["inverter_device"] != evaluate_design(design).kpis["inverter_device"]
