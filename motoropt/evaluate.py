@@ -213,9 +213,6 @@ def evaluate_design(design, cycles: bool = True, case_path: str | None = None) -
     if hasattr(emap, "connection"):  # winding changeover: which connection runs each map point
         ev.extra["map"]["connection"] = emap.connection
     for name, hook in _hooks():
-        if name == "thermal" and getattr(design, "magnet", None) is None:
-            k["thermal_model"] = "not available for cage rotors yet (PM rotors only)"
-            continue
         t0 = time.perf_counter()
         hook(ev)  # adds KPIs (ev.kpis, ev.kpis["cycles"][name]) and arrays (ev.extra)
         tm[f"{name}_s"] = time.perf_counter() - t0

@@ -65,6 +65,29 @@ Rotor stress at overspeed_factor x max speed: IPM bridges + post (pole piece + m
 barrier, r_cg from the region centroids) and the plain-disc bore hoop stress against
 rotor_steel.yield_strength / stress_safety_factor; SPM: retaining sleeve (if any) and the disc.
 rotor_stress_margin = min over the checks.
+
+Cage (induction) rotors (design.magnet is None, rotor a CageRotor):
+- network: the same LPTN; its "magnets" node stands for the CAGE (bars + both end rings): mass =
+  cage mass, cp and k of the cage conductor, Q_r buried "magnets" of width = bar height and
+  thickness = bar width (heat leaves each bar through its two side faces into the laminations,
+  conduction over half the bar width), a 10 um contact layer (assumption: cast or swaged bars in
+  intimate contact; the PM default 50 um glue layer does not apply). The "rotor_core" node is the
+  laminations. The end rings' own convection to the end-space air is not modelled (conservative).
+  Rotor copper loss (loss kind "rotor_copper") is put on the cage node; it stays at the model's
+  reference rotor temperature T_rotor_c (its rise with the cage temperature is not coupled, nor is
+  the Br coupling used: alpha_br = 0). The rotor-surface iron loss is lumped with the stator iron
+  loss as for the PMSM. Bearing loss: T_b0 |w| with the circuit's Coulomb drag (no viscous term).
+- limit: thermal.rotor_max_c (default 200 degC, a typical design limit for copper or die-cast
+  aluminium cages: cage integrity/creep and the solder/braze joints, and the bearing and lamination
+  insulation nearby; not a material property) replaces the magnet limit in the ratings.
+- KPIs: rotor_limit_c, cycles.<name>.rotor_temperature_c_max (max of cage and lamination nodes);
+  no demag KPIs (magnet-free).
+- stress: laminated core as a plain disc (bore hoop stress, density = (lamination + bars in the
+  stack) / disc volume, against rotor_steel.yield_strength) and the end ring (stress.py,
+  end_ring_hoop_stress) against thermal.cage_yield_mpa (default by cage conductor: copper 200 MPa,
+  half-hard/cold-worked Cu -- annealed copper is ~70 MPa, set it for brazed rings; aluminium 60
+  MPa (EC grade, H1x temper); die-cast aluminium 40 MPa (unalloyed rotor casting alloys ~20-50
+  MPa)). No steel retaining ring is modelled.
 """
 
 from __future__ import annotations
@@ -93,7 +116,7 @@ from .lptn import (
     steady_state,
     transient,
 )
-from .stress import disc_bore_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
+from .stress import disc_bore_hoop_stress, end_ring_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
 
 COOLING_TYPES = ("water_jacket", "oil_spray", "forced_air", "natural")
 C = {name: i for i, name in enumerate(LOSS_COMPONENTS)}
@@ -118,10 +141,11 @@ _KEYS = {
     "stress_safety_factor": ("float", 1.0, 10.0), "overspeed_factor": ("float", 1.0, 3.0),
     "bridge_kt": ("float", 1.0, 5.0), "sleeve_strength_mpa": ("float", 0.0, 1e4),
     "demag_corner_factor": ("float", 1.0, 5.0),
+    "rotor_max_c": ("float", 20.0, 400.0), "cage_yield_mpa": ("float", 0.0, 1e4),
 }
 _STRICT_POSITIVE = {"flow_lpm", "channel_width_mm", "channel_height_mm", "channel_length_m", "oil_flow_lpm",
                     "oil_h_ref", "fin_height_mm", "fin_thickness_mm", "air_speed_m_s", "housing_thickness_mm",
-                    "shaft_diameter_mm", "pulse_duration_s", "sleeve_strength_mpa"}
+                    "shaft_diameter_mm", "pulse_duration_s", "sleeve_strength_mpa", "cage_yield_mpa"}
 
 # numerical settings (documented in the report; not case keys)
 N_SPEED_RATING = 13  # speeds of the continuous / pulse envelopes
@@ -130,6 +154,15 @@ LOW_SPEED_FRACTION = 0.02
 # demag margins below this (down to -inf where the grade's linear HcJ(T) reaches 0) are reported as
 # this value, so that an optimiser constraint stays finite
 DEMAG_MARGIN_FLOOR = -10.0
+# cage rotors (module docstring): rotor limit, degC; end-ring yield by cage conductor, Pa; bar contact
+ROTOR_MAX_C_DEFAULT = 200.0
+CAGE_YIELD_DEFAULT = {"copper": 200e6, "aluminium": 60e6, "die_cast_aluminium": 40e6}
+CAGE_CONTACT_GAP = 10e-6
+
+
+def is_cage(design) -> bool:
+    """A magnet-free cage (induction) rotor design?"""
+    return getattr(design, "magnet", None) is None and hasattr(design.rotor, "Q_r")
 
 
 @dataclass(frozen=True)
@@ -151,6 +184,7 @@ class ThermalSettings:
     bridge_kt: float = 1.5
     sleeve_strength: float = 1200e6
     corner_factor: float = 1.0
+    cage_yield: float = 0.0  # Pa, end-ring yield strength (cage rotors only)
 
 
 def _check(section: dict) -> dict:
@@ -213,7 +247,18 @@ def thermal_settings(design) -> ThermalSettings:
     coolant = inlet if jacket is not None else ambient
     ins = s.get("insulation_class", "H")
     T_w = float(s.get("winding_max_c", INSULATION_CLASS_C[ins]))
-    T_m = float(s.get("magnet_max_c", design.magnet.max_temperature_c))
+    cage = is_cage(design)
+    for key in (("magnet_max_c", "demag_corner_factor") if cage else ("rotor_max_c", "cage_yield_mpa")):
+        if key in s:
+            raise InputError(f"thermal.{key}", s[key], "absent for this rotor type ("
+                             + ("cage rotor: use rotor_max_c / cage_yield_mpa)" if cage else "PM rotor)"))
+    if cage:
+        T_m = float(s.get("rotor_max_c", ROTOR_MAX_C_DEFAULT))
+        cy = float(s["cage_yield_mpa"]) * 1e6 if "cage_yield_mpa" in s else CAGE_YIELD_DEFAULT.get(
+            getattr(design.cage_conductor, "name", ""), 40e6)
+    else:
+        T_m = float(s.get("magnet_max_c", design.magnet.max_temperature_c))
+        cy = 0.0
     r = design.rotor
     if "shaft_diameter_mm" in s:
         d_sh = float(s["shaft_diameter_mm"]) * 1e-3
@@ -232,7 +277,7 @@ def thermal_settings(design) -> ThermalSettings:
         pulse_duration=float(s.get("pulse_duration_s", 30.0)), pulse_preload=float(s.get("pulse_preload", 0.5)),
         safety_factor=float(s.get("stress_safety_factor", 1.5)), overspeed_factor=float(s.get("overspeed_factor", 1.2)),
         bridge_kt=float(s.get("bridge_kt", 1.5)), sleeve_strength=float(s.get("sleeve_strength_mpa", 1200.0)) * 1e6,
-        corner_factor=float(s.get("demag_corner_factor", 1.0)),
+        corner_factor=float(s.get("demag_corner_factor", 1.0)), cage_yield=cy,
     )
 
 
@@ -254,9 +299,26 @@ def thermal_geometry(design, settings: ThermalSettings | None = None) -> Thermal
     settings = settings or thermal_settings(design)
     s, r = design.stator, design.rotor
     ms = design.masses()
+    hs = settings.housing
+    if is_cage(design):
+        from .lptn import ThermalMaterials
+
+        cc = design.cage_conductor
+        mat = ThermalMaterials(k_magnet=cc.thermal_conductivity, cp_magnet=cc.specific_heat,
+                               interface_gap_magnet=CAGE_CONTACT_GAP)
+        return ThermalGeometry(
+            stator_outer_diameter=s.D_o, bore_diameter=s.D_i, stack_length=s.L, slots=s.Q,
+            slot_depth=s.slot_depth, slot_width=0.5 * (s.slot_width_top + s.slot_width_bottom),
+            tooth_width=s.tooth_width, yoke_height=s.yoke_height, fill_factor=design.fill_factor,
+            copper_mass=ms["copper"], end_winding_overhang=end_winding_overhang(design), pole_pairs=design.p,
+            airgap=design.air_gap, rotor_outer_diameter=r.D_r, rotor_inner_diameter=r.D_shaft,
+            shaft_diameter=settings.shaft_diameter, magnet_mass=ms["cage"], magnet_thickness=r.bar_width,
+            magnet_width=r.bar_height, n_magnets=r.Q_r, rotor_core_mass=ms["rotor_core"],
+            stator_teeth_mass=ms["stator_teeth"], stator_yoke_mass=ms["stator_yoke"],
+            end_turn_length=design.end_winding_length, magnet_surface=False, materials=mat, **hs,
+        )
     spm = isinstance(r, SurfacePMRotor)
     n_mag = 2 * design.p * (1 if spm else r.magnets_per_pole)
-    hs = settings.housing
     return ThermalGeometry(
         stator_outer_diameter=s.D_o, bore_diameter=s.D_i, stack_length=s.L, slots=s.Q,
         slot_depth=s.slot_depth, slot_width=0.5 * (s.slot_width_top + s.slot_width_bottom),
@@ -288,6 +350,11 @@ def thermal_network(ev, settings: ThermalSettings | None = None):
     """(network, settings) of an evaluation's design."""
     d = ev.design
     settings = settings or thermal_settings(d)
+    if is_cage(d):  # no Br coupling (alpha_br = 0: Br factors 1); copper rho(T) of the stator winding only
+        cp = Coupling(alpha_cu=d.conductor.alpha, T_ref_winding_c=d.T_winding_c, alpha_br=0.0,
+                      T_ref_magnet_c=d.T_rotor_c, br_current_exponent=0.0)
+        net = build_network(thermal_geometry(d, settings), settings.cooling, cp, max_speed=d.speed_max, n_speed=25)
+        return net, settings
     cp = Coupling(alpha_cu=d.conductor.alpha, T_ref_winding_c=d.T_winding_c, alpha_br=d.magnet.alpha_Br,
                   T_ref_magnet_c=d.T_magnet_c, br_current_exponent=pm_torque_exponent(ev))
     net = build_network(thermal_geometry(d, settings), settings.cooling, cp, max_speed=d.speed_max, n_speed=25)
@@ -300,7 +367,11 @@ def thermal_network(ev, settings: ThermalSettings | None = None):
 def _mech_split(ev, speed_rad_s, mechanical):
     lp = ev.model.loss_params
     w = np.abs(np.asarray(speed_rad_s, dtype=float))
-    brg = lp.T_b0 * w + lp.c_visc * w * w  # losses.bearing_loss, vectorised
+    if lp is None:  # models without PMSM loss parameters (induction): Coulomb bearing drag only
+        T_b0 = float(getattr(getattr(ev.model, "params", None), "T_b0", 0.0))
+        brg = T_b0 * w
+    else:
+        brg = lp.T_b0 * w + lp.c_visc * w * w  # losses.bearing_loss, vectorised
     brg = np.minimum(brg, np.nan_to_num(mechanical))
     return brg, np.asarray(mechanical) - brg
 
@@ -325,9 +396,10 @@ def split_losses(ev, speed_rad_s, losses: dict, teeth_fraction) -> np.ndarray:
     brg, wind = _mech_split(ev, speed_rad_s, arr.get("mechanical", zero))
     out[..., C["mechanical_bearings"]] = brg
     out[..., C["windage"]] = wind
+    rotor_comp = C["magnet"] if is_cage(d) else C["iron_rotor"]  # cage rotors: the cage node (module doc)
     for k, v in arr.items():
         if k not in ("copper", "iron", "magnet", "mechanical", "total"):
-            out[..., C["iron_rotor" if "rotor" in k else "iron_teeth"]] += v
+            out[..., rotor_comp if "rotor" in k else C["iron_teeth"]] += v
     return out
 
 
@@ -530,6 +602,21 @@ def rotor_stress(design, settings: ThermalSettings) -> dict:
     w = design.speed_max
     sf, of = settings.safety_factor, settings.overspeed_factor
     out = {}
+    if is_cage(design):
+        r_i = 0.5 * r.D_shaft
+        vol = math.pi * (r.R**2 - r_i**2) * r.L
+        rho_eff = (r.core_mass + r.Q_r * r.bar_area * r.L * r.cage_density) / vol  # laminations + bars in the stack
+        disc = disc_bore_hoop_stress(r_i, r.R, rho=rho_eff, omega=w, yield_strength=st.yield_strength,
+                                     safety_factor=sf, overspeed_factor=of)
+        ring = end_ring_hoop_stress(0.5 * r.ring_mean_diameter, r.ring_area, r.cage_density, r.Q_r, r.bar_area,
+                                    r.bar_extension, r.r_bar_centre, w, yield_strength=settings.cage_yield,
+                                    safety_factor=sf, overspeed_factor=of)
+        out["disc_margin"] = disc["margin"]
+        out["disc_sigma_mpa"] = disc["sigma"] / 1e6
+        out["end_ring_margin"] = ring["margin"]
+        out["end_ring_sigma_mpa"] = ring["sigma"] / 1e6
+        out["margin"] = min(out["disc_margin"], out["end_ring_margin"])
+        return out
     disc = disc_bore_hoop_stress(0.5 * r.D_shaft, r.R if not isinstance(r, SurfacePMRotor) else r.R_core,
                                  rho=r.density, omega=w, yield_strength=st.yield_strength, safety_factor=sf,
                                  overspeed_factor=of)
@@ -584,9 +671,10 @@ def thermal_evaluation(ev) -> None:
     mags += [m for m in pulse_mag if m is not None]
     k["continuous_max_speed_rpm"] = float(grid.speed[T_cont > 0].max() / RPM_TO_RAD_S) if np.any(T_cont > 0) else 0.0
 
+    cage = is_cage(d)
     k["thermal_cooling"] = settings.cooling_type
     k["winding_limit_c"] = settings.T_winding_max
-    k["magnet_limit_c"] = settings.T_magnet_max
+    k["rotor_limit_c" if cage else "magnet_limit_c"] = settings.T_magnet_max
     k["continuous_torque_nm"] = float(T_cont[0])
     k["continuous_power_kw"] = float(P_cont[i_best]) / 1e3
     k["continuous_power_speed_rpm"] = float(grid.speed[i_best] / RPM_TO_RAD_S)
@@ -609,11 +697,26 @@ def thermal_evaluation(ev) -> None:
         mag = T[:, net.index("magnets")]
         ex["cycles"].setdefault(name, {})
         ex["cycles"][name]["T_winding_c"] = hot[1:]
-        ex["cycles"][name]["T_magnet_c"] = mag[1:]
         cyc_k.setdefault(name, {})
         cyc_k[name]["winding_hotspot_c_max"] = float(hot.max())
+        if cage:  # the "magnets" node is the cage; rotor temperature = hotter of cage and laminations
+            rot = np.maximum(mag, T[:, net.index("rotor_core")])
+            ex["cycles"][name]["T_rotor_c"] = rot[1:]
+            cyc_k[name]["rotor_temperature_c_max"] = float(rot.max())
+            continue
+        ex["cycles"][name]["T_magnet_c"] = mag[1:]
         cyc_k[name]["magnet_temperature_c_max"] = float(mag.max())
         mags.append(float(mag.max()))
+
+    rs = rotor_stress(d, settings)
+    k["rotor_stress_margin"] = float(rs["margin"])
+    for key, v in rs.items():
+        if key != "margin":
+            k[f"rotor_{key}"] = float(v)
+    ex.setdefault("plot_functions", []).extend([plot_cycle_temperatures, plot_continuous_envelope])
+    if cage:  # magnet-free: no demagnetisation check
+        tm["thermal_internal_s"] = time.perf_counter() - t_start
+        return
 
     # demagnetisation at the hottest computed magnet temperature
     T_hot = max(mags) if mags else d.T_magnet_c
@@ -625,13 +728,6 @@ def thermal_evaluation(ev) -> None:
     k["demag_margin_short_circuit"] = max(float(dm["margin_short_circuit"]), DEMAG_MARGIN_FLOOR)
     k["demag_magnet_temperature_c"] = float(T_hot)
     k["short_circuit_peak_id_a"] = float(dm["i_d_short_circuit_a"])
-    rs = rotor_stress(d, settings)
-    k["rotor_stress_margin"] = float(rs["margin"])
-    for key, v in rs.items():
-        if key != "margin":
-            k[f"rotor_{key}"] = float(v)
-
-    ex.setdefault("plot_functions", []).extend([plot_cycle_temperatures, plot_continuous_envelope])
     tm["thermal_internal_s"] = time.perf_counter() - t_start
 
 
@@ -651,9 +747,11 @@ def plot_cycle_temperatures(ev, outdir) -> list:
         t = np.cumsum(c.dt_s)
         fig, ax = plt.subplots(figsize=(9, 4.5), dpi=100)
         ax.plot(t, arrs["T_winding_c"], "r-", label="winding hotspot")
-        ax.plot(t, arrs["T_magnet_c"], "b-", label="magnets")
+        rotor = "T_rotor_c" in arrs
+        ax.plot(t, arrs["T_rotor_c" if rotor else "T_magnet_c"], "b-", label="rotor (cage)" if rotor else "magnets")
         ax.axhline(ev.kpis.get("winding_limit_c", np.nan), color="r", ls=":", lw=1, label="winding limit")
-        ax.axhline(ev.kpis.get("magnet_limit_c", np.nan), color="b", ls=":", lw=1, label="magnet limit")
+        ax.axhline(ev.kpis.get("rotor_limit_c" if rotor else "magnet_limit_c", np.nan), color="b", ls=":", lw=1,
+                   label="rotor limit" if rotor else "magnet limit")
         ax.set_xlabel("time (s)")
         ax.set_ylabel("temperature (degC)")
         ax2 = ax.twinx()

@@ -22,9 +22,17 @@ Models and sources:
 - Plain rotating disc with a central hole (plane stress, isotropic, Timoshenko & Goodier, Theory of
   Elasticity, sec. 32): the maximum hoop stress is at the bore,
   sigma_theta(r_i) = (3 + nu)/4 rho omega^2 (r_o^2 + (1 - nu)/(3 + nu) r_i^2).
+- Cage end ring (thin rotating ring, mean radius r_m, rectangular section A_ring, no retaining
+  ring): self-loading hoop stress rho_c omega^2 r_m^2 (Timoshenko, Strength of Materials II, thin
+  rotating ring) + the centrifugal force of the Q_r unsupported bar ends between the stack and the
+  ring, F_b = rho_c A_bar l_ext r_bar omega^2 each, taken entirely by the ring as a uniform radial
+  line load q = Q_r F_b / (2 pi r_m): hoop force q r_m, stress Q_r F_b / (2 pi A_ring)
+  (conservative: the stack end carries part of the bar-end load as a cantilever).
 """
 
 from __future__ import annotations
+
+import math
 
 from ..errors import InputError
 
@@ -100,9 +108,30 @@ def disc_bore_hoop_stress(r_i: float, r_o: float, rho: float = 7650.0, nu: float
     return {"sigma": s, "margin": m, "ok": m > 0}
 
 
+def end_ring_hoop_stress(r_ring: float, ring_area: float, rho_cage: float, n_bars: int, bar_area: float,
+                         bar_extension: float, r_bar: float, omega: float, yield_strength: float = 200e6,
+                         safety_factor: float = 1.5, overspeed_factor: float = 1.0) -> dict:
+    """Hoop stress of a cage end ring (mean radius r_ring, section ring_area) at omega x overspeed_factor:
+    rho_c w^2 r_ring^2 + n_bars rho_c bar_area bar_extension r_bar w^2 / (2 pi ring_area) (module doc).
+
+    Returns dict(sigma Pa, sigma_self Pa, sigma_bars Pa, margin, ok)."""
+    if not (r_ring > 0 and ring_area > 0 and rho_cage > 0 and n_bars >= 1):
+        raise InputError("induction.end_ring", (r_ring, ring_area, rho_cage, n_bars), "r, A, rho > 0, bars >= 1")
+    if not (bar_area >= 0 and bar_extension >= 0 and r_bar >= 0):
+        raise InputError("induction.bar_extension", (bar_area, bar_extension, r_bar), ">= 0")
+    w = omega * overspeed_factor
+    s_self = rho_cage * w**2 * r_ring**2
+    F_b = rho_cage * bar_area * bar_extension * r_bar * w**2
+    s_bars = n_bars * F_b / (2.0 * math.pi * ring_area)
+    s = s_self + s_bars
+    m = _margin(s, yield_strength, safety_factor)
+    return {"sigma": s, "sigma_self": s_self, "sigma_bars": s_bars, "margin": m, "ok": m > 0}
+
+
 def overspeed(omega_max: float, factor: float = 1.2) -> float:
     """Check speed, rad/s (default 1.2 x maximum speed)."""
     return factor * omega_max
 
 
-__all__ = ["ipm_bridge_stress", "spm_sleeve_stress", "disc_hoop_stress", "disc_bore_hoop_stress", "overspeed"]
+__all__ = ["ipm_bridge_stress", "spm_sleeve_stress", "disc_hoop_stress", "disc_bore_hoop_stress", "end_ring_hoop_stress",
+           "overspeed"]
