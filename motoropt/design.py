@@ -30,8 +30,46 @@ from .geometry.stator import Stator, parallel_tooth_slot
 HOUSING_NOTE = "housing, shaft and bearings are an allowance (mechanical.housing_mass_fraction x active mass)"
 
 
+class StatorWinding:
+    """Winding-derived quantities shared by every machine with the slotted stator of
+    :mod:`motoropt.geometry.stator` (needs ``stator``, ``winding``, ``conductor``, ``fill_factor``
+    and ``end_extension``)."""
+
+    # --- winding-derived ----------------------------------------------------------------------
+    @property
+    def conductors_per_slot(self) -> int:
+        return int(self.winding.conductors_per_slot)
+
+    @property
+    def turn_area(self) -> float:
+        """Copper cross-section of one turn (all strands in hand), m^2."""
+        return self.stator.slot_area * self.fill_factor / self.conductors_per_slot
+
+    @property
+    def end_winding_length(self) -> float:
+        """Length of one coil end (one end of one turn), m: half circle over the coil span plus the
+        straight extensions (:func:`motoropt.windings.end_winding_length`)."""
+        return self.winding.end_winding_length(self.stator.D_i, self.stator.slot_depth, self.end_extension)
+
+    @property
+    def mean_turn_length(self) -> float:
+        return 2.0 * (self.stator.L + self.end_winding_length)
+
+    @property
+    def N_ph(self) -> float:
+        """Series turns per phase (per parallel path)."""
+        return float(self.winding.series_turns)
+
+    @property
+    def R_s_20(self) -> float:
+        """Phase resistance at 20 degC, ohm."""
+        a = self.winding.parallel_paths
+        return self.conductor.resistivity(20.0) * self.N_ph * self.mean_turn_length / (self.turn_area * a)
+
+
+
 @dataclass(frozen=True)
-class Design:
+class Design(StatorWinding):
     """A fully specified design (SI units)."""
 
     name: str
@@ -65,37 +103,6 @@ class Design:
     fm_n_q: int
     free: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)  # the case-file values it came from
-
-    # --- winding-derived ----------------------------------------------------------------------
-    @property
-    def conductors_per_slot(self) -> int:
-        return int(self.winding.conductors_per_slot)
-
-    @property
-    def turn_area(self) -> float:
-        """Copper cross-section of one turn (all strands in hand), m^2."""
-        return self.stator.slot_area * self.fill_factor / self.conductors_per_slot
-
-    @property
-    def end_winding_length(self) -> float:
-        """Length of one coil end (one end of one turn), m: half circle over the coil span plus the
-        straight extensions (:func:`motoropt.windings.end_winding_length`)."""
-        return self.winding.end_winding_length(self.stator.D_i, self.stator.slot_depth, self.end_extension)
-
-    @property
-    def mean_turn_length(self) -> float:
-        return 2.0 * (self.stator.L + self.end_winding_length)
-
-    @property
-    def N_ph(self) -> float:
-        """Series turns per phase (per parallel path)."""
-        return float(self.winding.series_turns)
-
-    @property
-    def R_s_20(self) -> float:
-        """Phase resistance at 20 degC, ohm."""
-        a = self.winding.parallel_paths
-        return self.conductor.resistivity(20.0) * self.N_ph * self.mean_turn_length / (self.turn_area * a)
 
     # --- masses -------------------------------------------------------------------------------
     def masses(self) -> dict:

@@ -24,6 +24,7 @@ import numpy as np
 from ..case import SCHEMA, Field, _parse_value
 from ..constants import MU0, RPM_TO_RAD_S
 from ..errors import InputError, OperatingPointError
+from ..design import StatorWinding
 from ..geometry.stator import Stator
 from .circuit import CircuitParams
 from .control import (CURRENT_LIMIT, OUT_NAMES, SPEED_LIMIT, VOLTAGE_LIMIT, envelope_kernel,
@@ -39,7 +40,7 @@ INDUCTION_SCHEMA: dict[str, Field] = SCHEMA["induction"]
 
 
 @dataclass(frozen=True)
-class InductionDesign:
+class InductionDesign(StatorWinding):
     """A fully specified cage induction design (SI). Attribute names follow
     :class:`motoropt.design.Design` where they mean the same; ``magnet`` is None."""
 
@@ -74,31 +75,7 @@ class InductionDesign:
     topology: str = "induction"
     magnet: object = None
 
-    # --- winding (same definitions as motoropt.design.Design) ----------------------------------
-    @property
-    def conductors_per_slot(self) -> int:
-        return int(self.winding.conductors_per_slot)
-
-    @property
-    def turn_area(self) -> float:
-        return self.stator.slot_area * self.fill_factor / self.conductors_per_slot
-
-    @property
-    def end_winding_length(self) -> float:
-        return self.winding.end_winding_length(self.stator.D_i, self.stator.slot_depth, self.end_extension)
-
-    @property
-    def mean_turn_length(self) -> float:
-        return 2.0 * (self.stator.L + self.end_winding_length)
-
-    @property
-    def N_ph(self) -> float:
-        return float(self.winding.series_turns)
-
-    @property
-    def R_s_20(self) -> float:
-        a = self.winding.parallel_paths
-        return float(self.conductor.resistivity(20.0)) * self.N_ph * self.mean_turn_length / (self.turn_area * a)
+    # winding-derived quantities (turn area, mean turn length, N_ph, R_s_20): design.StatorWinding
 
     def k_ac(self) -> float:
         """Strand proximity AC factor, the PMSM design's model (motoropt.design.Design.k_ac)."""
