@@ -190,6 +190,54 @@ def _gap_tooth_flux(du, P, A, A2, l, Ht, Bt, phi0):
 # Network solve
 # ---------------------------------------------------------------------------------------------
 @njit(cache=True)
+def _assemble_jacobian(J, g, a, sa, b, sb):
+    """J = sum_i g_i c_i c_i^T, c_i the signed incidence of branch i (d phi_i / d u), in place."""
+    J[:, :] = 0.0
+    for i in range(g.shape[0]):
+        ai, bi = a[i], b[i]
+        if ai >= 0:
+            J[ai, ai] += g[i] * sa[i] * sa[i]
+        if bi >= 0:
+            J[bi, bi] += g[i] * sb[i] * sb[i]
+        if ai >= 0 and bi >= 0:
+            J[ai, bi] -= g[i] * sa[i] * sb[i]
+            J[bi, ai] -= g[i] * sa[i] * sb[i]
+
+
+@njit(cache=True)
+def _cholesky_solve(J, rhs, x):
+    """Solve J x = rhs in place for a symmetric positive-definite J (the node-permeance Jacobian:
+    sum of g_i a_i a_i^T with g_i > 0 and at least one grounded branch). J is overwritten by its
+    Cholesky factor. Returns False (x undefined) if a pivot is not positive."""
+    n = J.shape[0]
+    for j in range(n):
+        d = J[j, j]
+        for k in range(j):
+            d -= J[j, k] * J[j, k]
+        if not d > 0.0:
+            return False
+        d = math.sqrt(d)
+        J[j, j] = d
+        inv = 1.0 / d
+        for i in range(j + 1, n):
+            v = J[i, j]
+            for k in range(j):
+                v -= J[i, k] * J[j, k]
+            J[i, j] = v * inv
+    for i in range(n):  # L y = rhs
+        v = rhs[i]
+        for k in range(i):
+            v -= J[i, k] * x[k]
+        x[i] = v / J[i, i]
+    for i in range(n - 1, -1, -1):  # L^T x = y
+        v = x[i]
+        for k in range(i + 1, n):
+            v -= J[k, i] * x[k]
+        x[i] = v / J[i, i]
+    return True
+
+
+@njit(cache=True)
 def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, tol, max_iter):
     """Newton solve of the nonlinear network's node potentials (KCL), damped by line search.
 
@@ -245,23 +293,21 @@ def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, t
 
     phi_new = np.empty(nb)
     g_new = np.empty(nb)
+    J = np.empty((n, n))
+    rhs = np.empty(n)
+    du_vec = np.empty(n)
     r = residual(u, phi, phi, g)
     rnorm = np.sqrt(np.sum(r * r))
     for it in range(max_iter):
         it_done = it
         if rnorm <= tol * scale:
             break
-        J = np.zeros((n, n))
-        for i in range(nb):
-            ai, bi = a[i], b[i]
-            if ai >= 0:
-                J[ai, ai] += g[i] * sa[i] * sa[i]
-            if bi >= 0:
-                J[bi, bi] += g[i] * sb[i] * sb[i]
-            if ai >= 0 and bi >= 0:
-                J[ai, bi] -= g[i] * sa[i] * sb[i]
-                J[bi, ai] -= g[i] * sa[i] * sb[i]
-        du_vec = np.linalg.solve(J, -r)
+        _assemble_jacobian(J, g, a, sa, b, sb)
+        for k in range(n):
+            rhs[k] = -r[k]
+        if not _cholesky_solve(J, rhs, du_vec):  # not positive definite (should not happen): LU
+            _assemble_jacobian(J, g, a, sa, b, sb)
+            du_vec[:] = np.linalg.solve(J, rhs)
         step = 1.0
         for _ls in range(12):
             u_try = u + step * du_vec
@@ -546,7 +592,7 @@ def compute_fluxmap(m: MECInputs, bh_H, bh_B, i_max: float, n_d: int = 13, n_q: 
         i_d, i_q, net["n"], net["kind"], net["a"], net["sa"], net["b"], net["sb"], net["P"], net["A"],
         net["A2"], net["l"], net["F"], net["cos"], net["sin"], net["cell_branch"], net["yoke_branch"], net["dcos"],
         net["dsin"], net["n_stator"] > net["K"], Fk_per_A, m.p,
-        m.kw1 * m.N_ph, m.r_gap, m.L, m.L_sigma, Ht, Bt, m.tooth_fraction, m.yoke_area, 1e-9, 60)
+        m.kw1 * m.N_ph, m.r_gap, m.L, m.L_sigma, Ht, Bt, m.tooth_fraction, m.yoke_area, 1e-8, 60)
     if np.any(resid > 1e-6):
         from ..errors import ConvergenceError
         raise ConvergenceError(f"MEC did not converge at {int(np.sum(resid > 1e-6))} flux-map points",
