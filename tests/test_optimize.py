@@ -265,7 +265,7 @@ def test_resume_after_sigkill(tmp_path):
     """A real SIGKILL of `python -m motoropt.optimize.commands optimize` after its first
     checkpoint; `--resume` then reaches the same designs and front as an uninterrupted run."""
     c = small_case(tmp_path)
-    gens = 8
+    gens = 16  # long enough that the kill lands before the run ends, even on a fast machine
     out = tmp_path / "killed.h5"
     cmd = [sys.executable, "-m", "motoropt.optimize.commands", "optimize", str(c), "--out", str(out),
            "--pop", "12", "--generations", str(gens), "--seed", "5", "--quiet"]
@@ -284,6 +284,7 @@ def test_resume_after_sigkill(tmp_path):
         except OSError:  # the writer holds the file for an append
             pass
         time.sleep(0.005)
+    assert proc.poll() is None, "the run ended before it could be killed: " + proc.stderr.read().decode()
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode()
