@@ -41,6 +41,13 @@ For each run (read with :class:`motoropt.optimize.storage.RunData`, nothing re-e
 
 Every value is a stored KPI of one design id, so ``motoropt show RUN.h5 --design ID`` (same map grid)
 reproduces it.
+
+FEA refinement (``--refine-fea``): the designs the table names (best per target, closest to all at
+once, the limiter design of a missed target) are re-evaluated with the embedded finite-element flux map (:mod:`motoropt.evaluate_fea`, the
+case's own full map grid) and stored in the run's ``/refined/fea``; when present, an "FEA-refined"
+column gives each target's value with that map (JSON: ``fea_value``, ``fea_margin``, ``fea_met``,
+``fea_error``) and the all-at-once lines say whether the closest design still meets them
+(``fea_met``). Designs already refined (also by ``motoropt optimize --refine-fea``) are not re-run.
 """
 
 from __future__ import annotations
@@ -205,6 +212,9 @@ def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") 
         name = tomllib.loads(r.case_toml).get("machine", {}).get("name", "")
     except Exception:  # noqa: BLE001 - the name is cosmetic
         pass
+    from .optimize.report import refined_results
+
+    refined = refined_results(r, "fea")
     out_t = []
     for t in targets:
         rec = {"target": t.key, "label": t.label, "kpi": kpi_of[t.key], "sense": t.sense, "bound": t.bound,
@@ -236,11 +246,54 @@ def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") 
         else:
             rec["limit"] = None
         rec.setdefault("evaluated", True)
+        _add_refined(rec, refined, t)
         out_t.append(rec)
+    for key in ("all_at_once", "all_at_once_with_stretch"):
+        a = sc[key]
+        fea = refined.get(a["closest_design_id"]) if a["closest_design_id"] is not None else None
+        if fea is not None:
+            ts = [t for t in targets if key.endswith("stretch") or not t.stretch]
+            a["fea_met"] = bool(fea["kpis"]) and all(
+                is_met(fea["kpis"].get(kpi_of[t.key], float("nan")), t) for t in ts if kpi_of[t.key])
+            a["fea_error"] = fea["error"]
     return {"run": r.path, "case": r.case_path, "name": name, "cycle": cyc, "population": population,
             "n_designs": int(len(r.id)), "n_feasible": int(r.feasible.sum()), "n_candidates": int(len(rows)),
             "candidate_ids": [int(r.id[i]) for i in rows], "targets": out_t,
             "all_at_once": sc["all_at_once"], "all_at_once_with_stretch": sc["all_at_once_with_stretch"]}
+
+
+def _add_refined(rec: dict, refined: dict, t: Target) -> None:
+    """Put the FEA-refined value of the target's best design into ``rec`` (keys fea_value, fea_margin,
+    fea_met, fea_error) when that design has been re-evaluated with the finite-element flux map."""
+    did = rec.get("design_id")
+    if did is None and rec.get("best_any"):
+        did = rec["best_any"]["design_id"]  # a missed target: the design named in "limited by"
+    fea = refined.get(did) if did is not None else None
+    if fea is None:
+        return
+    rec["fea_design_id"] = did
+    v = fea["kpis"].get(rec["kpi"], float("nan")) if fea["kpis"] else float("nan")
+    rec["fea_value"] = v if math.isfinite(v) else None
+    rec["fea_margin"] = margin(v, t) if math.isfinite(v) else None
+    rec["fea_met"] = is_met(v, t)
+    rec["fea_error"] = fea["error"]
+
+
+def refine_scoreboard_designs(run_path, targets=TARGETS, cycle=None, population: str = "front",
+                              evaluator=None, progress: bool = True) -> list[dict]:
+    """Re-evaluate with the finite-element flux map (``--refine-fea``) the designs the scoreboard
+    names for ``run_path``: the best design of each target, the design named as the limiter of a
+    missed target, and the closest design to all targets at once. Stored in the run's ``/refined/fea`` (designs already there are kept, not re-run)."""
+    from .optimize.report import refine_designs
+
+    rec = scoreboard_run(run_path, targets, cycle, population)
+    ids = [t["design_id"] for t in rec["targets"] if t["design_id"] is not None]
+    ids += [t["best_any"]["design_id"] for t in rec["targets"] if t.get("best_any")]
+    ids += [rec[k]["closest_design_id"] for k in ("all_at_once", "all_at_once_with_stretch")
+            if rec[k]["closest_design_id"] is not None]
+    if not ids:
+        return []
+    return refine_designs(run_path, ids, evaluator=evaluator, name="fea", progress=progress)
 
 
 def scoreboard(run_paths, targets=TARGETS, cycle=None, population: str = "front") -> dict:
@@ -267,22 +320,33 @@ def scoreboard_table(sb: dict) -> str:
                 f"{run['n_designs']} designs, {run['n_feasible']} feasible, {run['n_candidates']} on the "
                 f"{'feasible front' if run['population'] == 'front' else 'feasible set'}")
         rows = []
+        fea = any("fea_met" in t for t in run["targets"])
         for t in run["targets"]:
-            rows.append([t["label"], f"{t['sense']} {t['bound']:g}", _f(t["value"]), _f(t["margin"], 3),
-                         "-" if t["design_id"] is None else str(t["design_id"]),
-                         "MET" if t["met"] else ("n/a" if t.get("evaluated") is False else "missed"),
-                         "" if t["met"] else (t.get("limit") or "")])
-        tab = _table(["target", "bound", "best", "margin", "design", "status", "limited by"], rows)
+            row = [t["label"], f"{t['sense']} {t['bound']:g}", _f(t["value"]), _f(t["margin"], 3),
+                   "-" if t["design_id"] is None else str(t["design_id"]),
+                   "MET" if t["met"] else ("n/a" if t.get("evaluated") is False else "missed")]
+            if fea:
+                who = "" if t["design_id"] is not None or "fea_met" not in t else f"(design {t['fea_design_id']}) "
+                row.append("-" if "fea_met" not in t else who + ("error" if t["fea_error"] else
+                           f"{_f(t['fea_value'])} {'MET' if t['fea_met'] else 'missed'}"))
+            rows.append(row + ["" if t["met"] else (t.get("limit") or "")])
+        head_cols = ["target", "bound", "best", "margin", "design", "status"] + (["FEA-refined"] if fea else [])
+        tab = _table(head_cols + ["limited by"], rows)
         re = next((t.get("rare_earth_mass_kg") for t in run["targets"] if t["target"] == "dy_free"), None)
         a, s = run["all_at_once"], run["all_at_once_with_stretch"]
 
         def line(x, what):
             if x["closest_design_id"] is None:
                 return f"{what}: no feasible design"
+            tail = ""
+            if "fea_met" in x:
+                tail = ("; FEA re-evaluation failed: " + x["fea_error"] if x["fea_error"] else
+                        f"; with the FEA flux map design {x['closest_design_id']} "
+                        f"{'meets' if x['fea_met'] else 'does not meet'} them all")
             if x["met"]:
-                return f"{what}: MET by {x['n_designs']} design(s), e.g. {x['closest_design_id']}"
+                return f"{what}: MET by {x['n_designs']} design(s), e.g. {x['closest_design_id']}{tail}"
             miss = ", ".join(f"{k} {_f(m, 3)}" for k, m in x["margins"].items() if not (m is not None and m >= 0))
-            return f"{what}: not met; closest design {x['closest_design_id']} misses {miss}"
+            return f"{what}: not met; closest design {x['closest_design_id']} misses {miss}{tail}"
 
         blocks.append("\n".join([head, tab, f"rare-earth mass of the Dy-target design: {_f(re)} kg",
                                  line(a, "all primary targets at once"), line(s, "all targets incl. 90 % stretch")]))
@@ -342,6 +406,10 @@ def scoreboard_png(run_paths, path, targets=TARGETS, cycle=None, sb: dict | None
 def cmd_scoreboard(args) -> int:
     """``motoropt scoreboard`` entry point (argparse namespace: runs, json, png, cycle, all_feasible)."""
     pop = "feasible" if getattr(args, "all_feasible", False) else "front"
+    if getattr(args, "refine_fea", False):
+        for p in args.runs:
+            print(f"{Path(p).name}: re-evaluating the scoreboard's designs with the FEA flux map", file=sys.stderr)
+            refine_scoreboard_designs(p, cycle=getattr(args, "cycle", None), population=pop)
     sb = scoreboard(args.runs, cycle=getattr(args, "cycle", None), population=pop)
     if args.json:
         print(json.dumps(sb, indent=1))
@@ -361,6 +429,9 @@ def add_scoreboard_parser(subparsers):
     p.add_argument("--png", default=None, help="write the trade-off plot (efficiency vs kW/kg) here")
     p.add_argument("--cycle", default=None, help="cycle for the efficiency targets (default: the run's objective cycle)")
     p.add_argument("--all-feasible", action="store_true", help="score every feasible design, not only the front")
+    p.add_argument("--refine-fea", action="store_true",
+                   help="re-evaluate the designs named in the table with the finite-element flux map (stored in "
+                        "the run's /refined/fea; shown in an FEA-refined column)")
     p.set_defaults(func=cmd_scoreboard)
     return p
 

@@ -184,3 +184,40 @@ def test_mission_momentum_theory_and_energy():
         get_mission("uber_elevate", MissionVehicle(mass_kg=-1))
     with pytest.raises(InputError):
         mission_points(m, gear_ratio=0)
+
+
+def test_refine_fea_column_and_no_rerun(tiny_run, tmp_path):
+    """--refine-fea wiring with a stand-in evaluator (the analytic model with motor kW/kg halved, so
+    the refined column must differ from the stored one by exactly that factor): every design the
+    table names is re-evaluated once and stored in /refined/fea; a second call re-runs nothing; the
+    FEA column's margin and met flag follow the refined value; the table gets the column."""
+    import shutil
+
+    from motoropt.design import design_from_values
+    from motoropt.evaluate import evaluate_design
+    from motoropt.scoreboard import refine_scoreboard_designs
+
+    run = tmp_path / "im.h5"
+    shutil.copy(tiny_run, run)
+    calls = []
+
+    def halved(values, free):
+        calls.append(values)
+        k = evaluate_design(design_from_values(values, free)).kpis
+        k["motor_power_density_kw_per_kg"] *= 0.5
+        return k
+
+    res = refine_scoreboard_designs(run, population="feasible", evaluator=halved, progress=False)
+    sb = scoreboard([run], population="feasible")["runs"][0]
+    named = {t["design_id"] if t["design_id"] is not None else t["best_any"]["design_id"] for t in sb["targets"]
+             if t["design_id"] is not None or t.get("best_any")}
+    assert named and {r["id"] for r in res} >= named and len(calls) == len(res)
+    assert not any(r["error"] for r in res)
+    assert refine_scoreboard_designs(run, population="feasible", evaluator=halved, progress=False) == []
+    assert len(calls) == len(res)  # nothing re-evaluated
+    t = next(t for t in sb["targets"] if t["target"] == "motor_kw_per_kg")
+    stored = t["value"] if t["design_id"] is not None else t["best_any"]["value"]
+    assert t["fea_value"] == pytest.approx(0.5 * stored, rel=0.05)  # full map grid vs the run's coarse one
+    assert t["fea_margin"] == pytest.approx(t["fea_value"] - 8.0, rel=1e-12)
+    assert t["fea_met"] == (t["fea_value"] >= 8.0)
+    assert "FEA-refined" in scoreboard_table({"runs": [sb]})

@@ -433,14 +433,10 @@ def refine_fea(run_path, k: int, evaluator=None, name: str = "fea") -> list[dict
     nearest to it (non-dominated sorting ranks). ``evaluator(values, free) -> kpis dict`` gets
     the design's case-file values with the case's own map grid. Results are stored in
     ``/refined/<name>`` of the run file (ids, kpis with columns, error) and returned as a list of
-    ``{"id", "kpis", "error"}``. Raises :class:`~motoropt.errors.InputError` if no evaluator is
-    given and the FEA path provides none.
+    ``{"id", "kpis" (flattened: dotted KPI names), "error"}``. Raises
+    :class:`~motoropt.errors.InputError` if no evaluator is given and the FEA path provides none.
     """
-    import h5py
-
     from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
-
-    from .problem import flatten_kpis
 
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise InputError("--refine-fea", k, "an integer >= 1")
@@ -460,29 +456,75 @@ def refine_fea(run_path, k: int, evaluator=None, name: str = "fea") -> list[dict
         rows = feas[f]
         order += [int(i) for i in rows[np.argsort(r.minimised()[rows, 0], kind="stable")]]
     order = list(dict.fromkeys(order))[:k]
-    case = r.case()
-    free = case.free
+    return refine_designs(r, [int(r.id[i]) for i in order], evaluator=ev, name=name, replace=True)
+
+
+def refined_results(run, name: str = "fea") -> dict:
+    """Stored refinement results of a run: {design id: {"kpis": flat dict or None, "error": str}}
+    ({} when the run has no ``/refined/<name>``)."""
+    import json
+
+    import h5py
+
+    path = run.path if hasattr(run, "path") else str(run)
+    with h5py.File(path, "r") as f:
+        if f"refined/{name}" not in f:
+            return {}
+        h = f[f"refined/{name}"]
+        cols = json.loads(h["kpis"].attrs["columns"])
+        K = h["kpis"][()]
+        err = [e.decode() if isinstance(e, bytes) else str(e) for e in h["error"][()]]
+        out = {}
+        for j, did in enumerate(h["id"][()]):
+            kp = None if err[j] else {c: float(K[j, i]) for i, c in enumerate(cols)}
+            out[int(did)] = {"kpis": kp, "error": err[j]}
+        return out
+
+
+def refine_designs(run, ids, evaluator=None, name: str = "fea", replace: bool = False,
+                   progress: bool = False) -> list[dict]:
+    """Re-evaluate the designs ``ids`` of a run (path or RunData) with an FEA-backed evaluator
+    (``evaluator(values, free) -> kpis``; default: :func:`resolve_fea_evaluator`) and store them in
+    ``/refined/<name>``: merged with the designs already stored there unless ``replace``. Designs
+    already stored are not re-evaluated (unless ``replace``). Returns the new results as
+    ``{"id", "kpis", "error"}`` dicts; an evaluation error is recorded, not raised."""
+    import h5py
+
+    from .problem import flatten_kpis
+    from .storage import RunData
+
+    ev = evaluator or resolve_fea_evaluator()
+    if ev is None:
+        raise InputError("--refine-fea", list(ids), "used once an FEA evaluator is available "
+                                                     "(motoropt.evaluate_fea.evaluate_values not found), or with evaluator=")
+    r = run if isinstance(run, RunData) else RunData(run)
+    have = {} if replace else refined_results(r, name)
+    free = r.case().free
     results = []
-    for i in order:
-        did = int(r.id[i])
+    todo = [int(i) for i in dict.fromkeys(int(i) for i in ids) if replace or int(i) not in have]
+    for n, did in enumerate(todo):
+        r.row(did)  # a clear error for an unknown id
+        if progress:
+            print(f"  FEA refinement {n + 1}/{len(todo)}: design {did}", file=sys.stderr, flush=True)
         try:
             kp = ev(run_design_values(r, did, full_map=True), free)
-            results.append({"id": did, "kpis": kp, "error": ""})
+            results.append({"id": did, "kpis": flatten_kpis(kp), "error": ""})
         except Exception as e:  # noqa: BLE001 - recorded per design
             results.append({"id": did, "kpis": None, "error": f"{type(e).__name__}: {e}"})
-    cols = sorted(set().union(*[flatten_kpis(x["kpis"]) for x in results if x["kpis"]]))
+    new_ids = {x["id"] for x in results}
+    merged = [{"id": i, **v} for i, v in have.items() if i not in new_ids] + results
+    cols = sorted(set().union(*[x["kpis"] for x in merged if x["kpis"]]))
     with h5py.File(r.path, "a") as f:
         g = f.require_group("refined")
         if name in g:
             del g[name]
         h = g.create_group(name)
-        h.create_dataset("id", data=np.array([x["id"] for x in results], np.int64))
-        K = np.full((len(results), len(cols)), np.nan)
-        for j, x in enumerate(results):
+        h.create_dataset("id", data=np.array([x["id"] for x in merged], np.int64))
+        K = np.full((len(merged), len(cols)), np.nan)
+        for j, x in enumerate(merged):
             if x["kpis"]:
-                fl = flatten_kpis(x["kpis"])
-                K[j] = [fl.get(c, np.nan) for c in cols]
+                K[j] = [x["kpis"].get(c, np.nan) for c in cols]
         d = h.create_dataset("kpis", data=K)
         d.attrs["columns"] = __import__("json").dumps(cols)
-        h.create_dataset("error", data=np.array([x["error"] for x in results], dtype=object), dtype=h5py.string_dtype())
+        h.create_dataset("error", data=np.array([x["error"] for x in merged], dtype=object), dtype=h5py.string_dtype())
     return results
