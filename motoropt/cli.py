@@ -141,7 +141,7 @@ def cmd_export(args) -> int:
             from .magnetics.fea.commands import cmd_fea_export
 
             ns = argparse.Namespace(case=case_path, fem=args.fem, rotor_angle=args.rotor_angle, id=args.id,
-                                    iq=args.iq, sector="pole")
+                                    iq=args.iq, sector="auto")
             cmd_fea_export(ns)
     return 0
 

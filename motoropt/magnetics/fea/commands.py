@@ -59,7 +59,7 @@ def cmd_fea_compare(args) -> int:
 
 
 def export_fem(design, fem_path, rotor_angle_deg: float | None = None, i_d: float = 0.0, i_q: float = 0.0,
-               sector: str = "pole", mesh_scale: float = 1.0) -> dict:
+               sector: str = "auto", mesh_scale: float = 1.0) -> dict:
     """Write the design's cross-section (rotor at ``rotor_angle_deg`` mechanical, default the d axis
     on phase A; currents i_d, i_q A peak, amplitude-invariant) as a FEMM .fem file (millimetres).
     Returns {"path", "rotor_angle_deg", "i_abc_a", "sector", "sectors"}."""
@@ -83,7 +83,7 @@ def export_fem(design, fem_path, rotor_angle_deg: float | None = None, i_d: floa
 def cmd_fea_export(args) -> int:
     """``motoropt fea export CASE.toml --fem OUT.fem [--rotor-angle DEG] [--id A --iq A]``."""
     res = export_fem(_design(args.case), args.fem, args.rotor_angle, args.id or 0.0, args.iq or 0.0,
-                     getattr(args, "sector", "pole") or "pole")
+                     getattr(args, "sector", "auto") or "auto")
     print(f"wrote {res['path']} ({res['sector']} sector, 1/{res['sectors']} of the machine, rotor at "
           f"{res['rotor_angle_deg']:.4f} deg)", file=sys.stderr)
     return 0
@@ -127,7 +127,7 @@ def cmd_fea_noload(args) -> int:
 
 
 def export_fem_from_result(result_h5, fem_path, rotor_angle_deg: float | None = None, i_d: float = 0.0,
-                           i_q: float = 0.0, sector: str = "pole") -> dict:
+                           i_q: float = 0.0, sector: str = "auto") -> dict:
     """``motoropt export RESULT.h5 --fem OUT.fem``: re-load the result's design from /design/case_toml
     and write its cross-section (see :func:`export_fem`)."""
     import tomllib
@@ -183,7 +183,7 @@ def add_fea_subcommands(fea_subparsers) -> None:
     e = fea_subparsers.add_parser("export", help="write the design's cross-section as a FEMM .fem file")
     e.add_argument("case")
     _export_options(e)
-    e.add_argument("--sector", default="pole", choices=("pole", "pole_pair", "full"))
+    e.add_argument("--sector", default="auto", choices=("auto", "pole", "pole_pair", "unit", "full"))
     e.set_defaults(func=cmd_fea_export)
 
     n = fea_subparsers.add_parser("noload", help="no-load flux linkage, back-EMF harmonics, cogging torque")

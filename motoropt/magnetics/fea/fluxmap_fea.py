@@ -109,7 +109,7 @@ def _positions(design, positions, span_elec_deg, start_elec_deg=0.0):
 
 
 def fea_fluxmap(design, i_d_axis, i_q_axis, positions: int = 4, T_magnet_c: float | None = None,
-                sector: str = "pole", mesh: MeshSpec | None = None, span_elec_deg: float = 60.0,
+                sector: str = "auto", mesh: MeshSpec | None = None, span_elec_deg: float = 60.0,
                 tol: float = 1e-7) -> FluxMap:
     """FluxMap (source "fea") on the grid i_d_axis x i_q_axis (A peak; i_q_axis ascending from 0).
 
@@ -154,7 +154,7 @@ def fea_fluxmap(design, i_d_axis, i_q_axis, positions: int = 4, T_magnet_c: floa
 
 
 def operating_point(design, i_d: float, i_q: float, positions: int = 4, T_magnet_c: float | None = None,
-                    sector: str = "pole", mesh: MeshSpec | None = None, span_elec_deg: float = 60.0) -> dict:
+                    sector: str = "auto", mesh: MeshSpec | None = None, span_elec_deg: float = 60.0) -> dict:
     """Position-resolved result at one (i_d, i_q): dict with theta_e (rad), psi_d, psi_q (Wb),
     torque (N m, Arkkio) per position and their means, and torque_dq = 1.5 p (psi_d i_q - psi_q i_d)."""
     T_m = design.T_magnet_c if T_magnet_c is None else float(T_magnet_c)
@@ -205,7 +205,7 @@ class NoLoad:
         return float(np.ptp(self.cogging_torque)) if self.cogging_torque.size else 0.0
 
 
-def no_load(design, positions: int = 12, T_magnet_c: float | None = None, sector: str = "pole",
+def no_load(design, positions: int = 12, T_magnet_c: float | None = None, sector: str = "auto",
             mesh: MeshSpec | None = None, cogging_positions: int = 0) -> NoLoad:
     """Open-circuit flux linkage over one electrical period, back-EMF and cogging torque.
 

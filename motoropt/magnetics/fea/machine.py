@@ -48,7 +48,7 @@ from .geometry2d import NO_MESH, Boundary, Circuit, Geometry, Material
 
 PHASES = ("A", "B", "C")
 GROUP_STATOR, GROUP_ROTOR, GROUP_BAND = 0, 1, 2
-SECTORS = ("pole", "pole_pair", "full")
+SECTORS = ("auto", "pole", "pole_pair", "unit", "full")
 
 
 @dataclass(frozen=True)
@@ -301,23 +301,51 @@ def spm_pole_polygons(r: SurfacePMRotor, arc_deg: float = 0.5):
 
 
 # ---------------------------------------------------------------------- builder
+def _sector_symmetry(lay: np.ndarray, Q: int, p: int, n: int):
+    """(ok, antiperiodic) of a sector of 1/n of the machine (Q/n slots, 2p/n poles): antiperiodic if it
+    holds an odd number of poles and the slot layout rolled by Q/n slots is the negated layout,
+    periodic if an even number and the rolled layout is the same."""
+    if Q % n or (2 * p) % n:
+        return False, False
+    rolled = np.roll(lay, -Q // n, axis=0)
+    if ((2 * p) // n) % 2:
+        ok = np.array_equal(rolled[:, :, 0], lay[:, :, 0]) and np.array_equal(-rolled[:, :, 1], lay[:, :, 1])
+        return ok, True
+    return np.array_equal(rolled, lay), False
+
+
 def sector_info(design, sector: str):
-    """(sectors, antiperiodic, sector angle rad) of a sector choice; InputError if the winding lacks it."""
+    """(sectors, antiperiodic, sector angle rad) of a sector choice; InputError if the winding lacks it.
+
+    "pole": one pole, antiperiodic; "pole_pair": one pole pair, periodic; "full": the whole machine;
+    "unit": the smallest sector the slot layout and the rotor repeat over (Q/n slots, 2p/n poles,
+    antiperiodic for an odd pole count; e.g. a 48-slot 40-pole double-layer machine: 1/8, 6 slots and 5
+    poles, antiperiodic); "auto": "pole" when the winding allows it, else "unit" (the default of the
+    design pipeline)."""
     if sector not in SECTORS:
         raise InputError("sector", sector, f"one of {SECTORS}")
     Q, p = design.stator.Q, design.p
     lay = np.asarray(design.winding.layout)
     if sector == "full":
         return 1, False, 2 * math.pi
+    if sector in ("auto", "unit"):
+        if sector == "auto" and _sector_symmetry(lay, Q, p, 2 * p)[0]:
+            return 2 * p, True, math.pi / p
+        for n in range(2 * p, 1, -1):
+            ok, anti = _sector_symmetry(lay, Q, p, n)
+            if ok:
+                return n, anti, 2 * math.pi / n
+        return 1, False, 2 * math.pi
     if sector == "pole":
-        if Q % (2 * p) or not np.array_equal(np.roll(lay, -Q // (2 * p), axis=0)[:, :, 1] * -1, lay[:, :, 1]) \
-                or not np.array_equal(np.roll(lay, -Q // (2 * p), axis=0)[:, :, 0], lay[:, :, 0]):
-            raise InputError("sector", sector, "'pole_pair' or 'full' (winding not antiperiodic over one pole)")
+        if not _sector_symmetry(lay, Q, p, 2 * p)[0]:
+            raise InputError("sector", sector, "'pole_pair', 'unit', 'auto' or 'full' (winding not antiperiodic "
+                                               "over one pole)")
         return 2 * p, True, math.pi / p
-    if Q % p or not np.array_equal(np.roll(lay, -Q // p, axis=0), lay):
-        raise InputError("sector", sector, "'full' (winding not periodic over one pole pair)")
     if p == 1:
         return 1, False, 2 * math.pi
+    ok, _ = _sector_symmetry(lay, Q, p, p)
+    if not ok:
+        raise InputError("sector", sector, "'unit', 'auto' or 'full' (winding not periodic over one pole pair)")
     return p, False, 2 * math.pi / p
 
 
@@ -332,7 +360,7 @@ def _default_mesh(design, mesh: MeshSpec | None) -> dict:
                 h_stator=m.h_stator or k * tau / 7.0, h_coil=m.h_coil or k * tau / 6.0)
 
 
-def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), sector: str = "pole",
+def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), sector: str = "auto",
                   mesh: MeshSpec | None = None, T_magnet_c: float | None = None,
                   i_dq: tuple | None = None) -> MachineSection:
     """The cross-section at mechanical rotor angle ``rotor_angle_deg`` (pole 0's axis), phase currents
@@ -348,7 +376,7 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
     g = Ri - R
     r1, r2 = R + g / 3.0, R + 2.0 * g / 3.0
     Rsh = 0.5 * r.D_shaft
-    full = sector == "full"
+    full = n_sec == 1
     c0 = -math.pi / Q if not full else 0.0
     c1 = c0 + span
     th_r = math.radians(rotor_angle_deg)
@@ -547,7 +575,7 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
                            "mesh": h})
 
 
-def machine_geometry(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), sector: str = "pole",
+def machine_geometry(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), sector: str = "auto",
                      mesh: MeshSpec | None = None, T_magnet_c: float | None = None,
                      i_dq: tuple | None = None) -> Geometry:
     """The :class:`Geometry` of :func:`build_section` (same arguments)."""

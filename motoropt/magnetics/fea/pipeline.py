@@ -55,14 +55,15 @@ class FeaSettings:
 
     fidelity: "analytic" (default) or "fea": which flux map Design.fluxmap returns; positions: rotor
     positions per current (over 60 elec. deg, >= 1, default 4); mesh_scale: multiplies every default
-    element size (> 0, default 1: ~14k elements per Prius pole); sector: "pole" | "pole_pair" | "full";
+    element size (> 0, default 1: ~14k elements per Prius pole); sector: "auto" (default: one pole if the winding
+    allows, else the smallest symmetric sector) | "pole" | "pole_pair" | "unit" | "full";
     fluxmap_n_d, fluxmap_n_q: FEA grid (default the case's [map] grid); cache: use the disk cache.
     """
 
     fidelity: str = "analytic"
     positions: int = 4
     mesh_scale: float = 1.0
-    sector: str = "pole"
+    sector: str = "auto"
     fluxmap_n_d: int | None = None
     fluxmap_n_q: int | None = None
     cache: bool = True
@@ -151,9 +152,13 @@ def design_key(design) -> dict:
 
 
 def _cache_key(design, i_d, i_q, positions, sector, mesh, T_m, span) -> str:
+    from .machine import sector_info
+
+    n_sec, anti, _ = sector_info(design, sector)  # the modelled sector, not its name ("auto" = "pole"...)
     blob = json.dumps({"v": CACHE_VERSION, "code": _code_hash(), "design": design_key(design),
                        "i_d": np.round(i_d, 9).tolist(), "i_q": np.round(i_q, 9).tolist(),
-                       "positions": int(positions), "sector": sector, "mesh": dataclasses.asdict(mesh),
+                       "positions": int(positions), "sector": [int(n_sec), bool(anti)],
+                       "mesh": dataclasses.asdict(mesh),
                        "T_m": round(float(T_m), 9), "span": float(span)},
                       sort_keys=True, default=_json_default)
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -190,7 +195,7 @@ def fluxmap_axes(design, n_d: int | None = None, n_q: int | None = None):
 
 def fea_fluxmap_for_design(design, n_d: int | None = None, n_q: int | None = None, positions: int = 4,
                            progress: bool = False, T_magnet_c: float | None = None, mesh: MeshSpec | None = None,
-                           sector: str = "pole", cache: bool = True) -> FluxMap:
+                           sector: str = "auto", cache: bool = True) -> FluxMap:
     """FEA :class:`FluxMap` (source "fea") of a design on the analytic map's grid, with the
     "rotor_surface" region added; cached on disk (see the module docstring). ``progress`` prints
     start and end of a computation to stderr."""
@@ -257,6 +262,10 @@ def fea_design(design, **overrides):
     """The design with the FEA flux map (``machine_model``, ``evaluate_design`` then use it).
 
     ``overrides``: [fea] keys (positions, mesh_scale, sector, fluxmap_n_d, fluxmap_n_q, cache)."""
+    if not isinstance(design, Design):
+        raise InputError("machine.topology", getattr(design, "topology", type(design).__name__),
+                         "a permanent-magnet machine for the FEA flux-map path (induction designs are "
+                         "evaluated with their equivalent circuit only)")
     kw = {f.name: getattr(design, f.name) for f in dataclasses.fields(Design)}
     free = dict(kw.get("free") or {})
     free["fea"] = {**(free.get("fea") or {}), **overrides, "fidelity": "fea"}
@@ -410,7 +419,7 @@ def compare_text(table: dict) -> str:
 
 # ---------------------------------------------------------------------- ripple and magnets
 def torque_ripple(design, i_d: float, i_q: float, positions: int = 24, span_elec_deg: float | None = None,
-                  T_magnet_c: float | None = None, mesh: MeshSpec | None = None, sector: str = "pole") -> dict:
+                  T_magnet_c: float | None = None, mesh: MeshSpec | None = None, sector: str = "auto") -> dict:
     """Arkkio torque over ``positions`` rotor positions spanning ``span_elec_deg`` electrical degrees
     (default one slot pitch, 360 p / Q; 60 is the other natural choice).
 
@@ -433,7 +442,7 @@ def torque_ripple(design, i_d: float, i_q: float, positions: int = 24, span_elec
 
 
 def magnet_field(design, i_d: float, i_q: float, rotor_angle_deg: float | None = None,
-                 T_magnet_c: float | None = None, mesh: MeshSpec | None = None, sector: str = "pole") -> dict:
+                 T_magnet_c: float | None = None, mesh: MeshSpec | None = None, sector: str = "auto") -> dict:
     """Field along the magnetisation in the magnets at one (i_d, i_q) (A peak), for the demag check.
 
     Rotor at ``rotor_angle_deg`` (mechanical, default the d axis on phase A). Returns
