@@ -72,7 +72,20 @@ def _bh_curve(mat):
         bh = np.column_stack((mat.lam_fill * bh[:, 0] + (1.0 - mat.lam_fill) * MU0 * bh[:, 1], bh[:, 1]))
     if np.any(np.diff(bh[:, 0]) <= 0) or np.any(np.diff(bh[:, 1]) <= 0):
         raise InputError(f"material '{mat.name}'.bh", "non-monotone", "strictly increasing B and H")
-    return bh
+    return concave_bh(bh)
+
+
+def concave_bh(bh: np.ndarray) -> np.ndarray:
+    """B(H) points ((B, H) rows from (0, 0), increasing) without the low-field (Rayleigh) part below
+    the point of maximum permeability B/H, which is replaced by the chord from the origin. Real
+    low-field data, e.g. cobalt iron's mu_r rising from 3600 at 20 A/m to 24000 at 50 A/m, make
+    nu(B) = H/B rise towards B = 0, the magnetic energy non-convex there and Newton fail; with the
+    chord nu(B) is constant up to that point. The change is confined to fields below the dropped
+    point (for 49Co-2V: H < 50 A/m, a few ampere-turns over a machine's iron path); curves whose
+    permeability is highest at their first point (the silicon steels here) are unchanged."""
+    mu = bh[1:, 0] / bh[1:, 1]
+    k = int(np.argmax(mu)) + 1  # row of the maximum-permeability point
+    return np.vstack((bh[:1], bh[k:]))
 
 
 def material_tables(materials) -> MaterialTables:
