@@ -86,9 +86,9 @@ def test_arc_rotor_br_swap_and_demag():
 
 @pytest.mark.slow
 def test_resized_bonded_design_recovers_torque_with_more_magnet():
-    """Explicit scan (stack length 100..140 mm x magnet thickness 6..8 mm) of the bonded arc rotor:
-    the smallest-magnet design that reaches the N42UH rotor's peak torque exists and uses more
-    magnet volume than the N42UH rotor."""
+    """Explicit scan (stack length 100..145 mm x magnet thickness 6..8 mm; combinations whose band
+    leaves no 0.3 mm rib are skipped) of the bonded arc rotor: the smallest-magnet design that reaches
+    the N42UH rotor's peak torque exists and uses more magnet volume than the N42UH rotor."""
     from motoropt.evaluate import evaluate_design
 
     ref = evaluate_design(design_from_values(_v(EAXLE, rotor__magnet="N42UH")), cycles=False)
@@ -97,7 +97,10 @@ def test_resized_bonded_design_recovers_torque_with_more_magnet():
     best = None
     for L in (100.0, 115.0, 130.0, 145.0):
         for h in (6.0, 7.0, 8.0):
-            d = design_from_values(_v(EAXLE, stator__stack_length_mm=L, rotor__magnet_thickness_mm=h))
+            try:
+                d = design_from_values(_v(EAXLE, stator__stack_length_mm=L, rotor__magnet_thickness_mm=h))
+            except InputError:  # the thicker band leaves no 0.3 mm rib between poles: does not fit
+                continue
             ev = evaluate_design(d, cycles=False)
             if ev.kpis["peak_torque_nm"] >= T_ref and (best is None or d.rotor.magnet_volume < best[0]):
                 best = (d.rotor.magnet_volume, ev.kpis["peak_torque_nm"])

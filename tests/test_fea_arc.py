@@ -145,10 +145,6 @@ def test_polygons_inside_rotor_bridge_and_rib(name):
     assert hits.max() == 1
 
 
-@pytest.mark.xfail(strict=True, reason="ArcPMRotor.rib_width takes the distance of the band's corners "
-                   "from the q-axis line only; on the bonded case (arc centre outside the rotor, phi = 77 deg) "
-                   "the lower arc bulges past its corner E' towards the q axis: true rib 2.25 mm, rib_width "
-                   "2.83 mm (rotor.py, not this module; the MEC's rib area uses it)")
 def test_rotor_rib_width_is_geometric_rib():
     """ArcPMRotor.rib_width equals the geometric rib of the polygons (1 um)."""
     r = _design("bonded").rotor
@@ -273,10 +269,6 @@ def test_fem_file_has_arc_magnet_blocks(tmp_path):
         assert abs(pf[n] - pm[n]) < 0.005 * scale
 
 
-@pytest.mark.xfail(strict=True, reason="commands.export_fem calls Geometry.validate() on the unsplit section; "
-                   "the radial split line of double-layer slots ends on the slot sides (T-junction), which "
-                   "validate() reports as an open contour (mesh.py and femm_backend split first). Affects every "
-                   "double-layer design, not only the arc rotor; fix in commands.py: split_at_nodes() first")
 def test_export_fem_command_on_arc_case(tmp_path):
     """motoropt fea export on the bonded case writes a .fem file with magnet blocks."""
     from motoropt.magnetics.fea.commands import export_fem

@@ -378,12 +378,17 @@ class ArcPMRotor:
 
     @property
     def rib_width(self) -> float:
-        """Iron between adjacent poles' barrier ends (twice the distance of the nearest band corner
-        from the q-axis line), m."""
+        """Iron between adjacent poles' barriers: twice the smallest distance of the band from the
+        q-axis line (its corners E, E', and the lower arc, which can bulge past E' towards the q axis:
+        on the arc P = C + r2 (cos psi, sin psi) the distance is x_C sin th - r2 sin(psi - th),
+        smallest at psi = pi/2 + th when the arc reaches that angle), m."""
         th = math.pi / (2 * self.p)
         d = []
         for x, y in (self._end(), self.lower_corner):
             d.append(math.hypot(x, y) * math.sin(th - math.atan2(y, x)))
+        if math.pi - self.lower_half_angle <= 0.5 * math.pi + th:  # the arc passes its closest point
+            r2 = self.arc_radius + self.magnet_thickness
+            d.append(self.arc_centre * math.sin(th) - r2)
         return 2.0 * min(d)
 
     @property

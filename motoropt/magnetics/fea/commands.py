@@ -71,11 +71,12 @@ def export_fem(design, fem_path, rotor_angle_deg: float | None = None, i_d: floa
             raise InputError(name, v, "a finite current, A peak")
     ang = d_axis_angle_deg(design) if rotor_angle_deg is None else float(rotor_angle_deg)
     sec = build_section(design, ang, sector=sector, mesh=MeshSpec(scale=mesh_scale), i_dq=(float(i_d), float(i_q)))
-    sec.geometry.validate()
+    geo = sec.geometry.split_at_nodes()  # segments ending on another segment (double-layer slot split) are split
+    geo.validate()
     path = Path(fem_path)
     if path.parent and not path.parent.exists():
         raise InputError("--fem", str(fem_path), "a path in an existing directory")
-    write_fem(sec.geometry, path)
+    write_fem(geo, path)
     return {"path": str(path), "rotor_angle_deg": ang, "i_abc_a": list(sec.info["i_abc"]), "sector": sector,
             "sectors": sec.sectors}
 
