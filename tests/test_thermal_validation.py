@@ -37,13 +37,15 @@ winding-hotspot number), the loss separation is good to ~+-5 % (+-2.5 K on the ~
 the oil), and ORNL's own validated finite-difference model (HEATING 7.3) lands within ~10 K of the
 thermocouples (Tables 17/18).
 
-Result: the model misses. With the defaults it reaches only ~40-50 % of the measured winding rise
+Result: the model misses. With the defaults it reaches only 42-51 % of the measured winding rise
 above the oil (26 vs 52 K at 35 degC coolant); the hottest winding temperature is 21-30 K low. The
 cause is the end-winding oil convection: OilSpray's default h_ref (an actively sprayed jet) removes
 most of the copper loss through the end windings, whereas the 2004 Prius end windings are only
 drip/splash-wetted; the model reproduces the measurement only with an effective end-winding
 h ~ 100 W/m^2/K (see test_sensitivity_to_end_winding_oil_h). Following the rules, the +-10 K target is
 kept as a strict xfail with the measured gap, and what is reached is asserted separately.
+A second finding, also a strict xfail: lptn.hotspot can fall below the active-winding mean
+(test_hotspot_not_below_winding_mean).
 """
 
 import csv
@@ -145,7 +147,7 @@ def test_winding_rise_above_oil_reached(prius):
     """What the model reaches with its defaults (ORNL/TM-2005/33 Table 7, reference winding rise
     above the oil: 51.7, 48.7, 50.0, 36.0 K at 35/50/75/105 degC coolant): the model's rise is
     below the measured one at every point (the pinned housing is an optimistic bound) and at least
-    35 % of it (reached: 41-50 %)."""
+    35 % of it (reached: 42-51 %)."""
     for p in POINTS:
         _, r = _solve(prius, p)
         rise_meas = p["t_winding_c"] - p["t_oil_c"]
@@ -159,7 +161,7 @@ def test_winding_rise_above_oil_reached(prius):
 def test_winding_temperature_within_10K(prius, idx):
     """Target of issue 4: hottest winding temperature within +-10 K of ORNL/TM-2005/33 Table 7
     (166.0, 167.2, 168.5, 166.3 degC at 35/50/75/105 degC coolant, oil 114.3, 118.5, 118.5, 130.3
-    degC). Measured gap with the model defaults: -26, -25, -29, -21 K (model low)."""
+    degC). Measured gap with the model defaults: -25.5, -24.4, -29.0, -21.0 K (model low)."""
     p = POINTS[idx]
     _, r = _solve(prius, p)
     assert abs(_winding_max(r) - p["t_winding_c"]) <= TOL_K
@@ -179,3 +181,15 @@ def test_sensitivity_to_end_winding_oil_h(prius):
     assert T[-1] + TOL_K < p["t_winding_c"] < T[0] - TOL_K
     h_match = float(np.exp(np.interp(p["t_winding_c"], T[::-1], np.log(hs)[::-1])))
     assert 50.0 < h_match < 200.0
+
+
+@pytest.mark.xfail(strict=True, reason="lptn.hotspot uses the net heat flow out of the slot: when the teeth (40 % of "
+                   "the core loss) feed heat into the slot it is negative and the 'hotspot' falls below the mean")
+def test_hotspot_not_below_winding_mean(prius):
+    """Physics bound: with non-negative copper generation in the slot the hottest point of the slot
+    is at least its mean temperature, so lptn.hotspot must be >= the active-winding node at every
+    ORNL/TM-2005/33 point. At the 35 degC point the estimate is 140.0 degC against a mean of
+    140.5 degC (teeth at 142.2 degC), a 0.5 K violation: harmless in size, wrong in sign."""
+    for p in POINTS:
+        _, r = _solve(prius, p)
+        assert r.hotspot_c >= r["winding_active"] - 1e-9
