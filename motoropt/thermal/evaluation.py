@@ -98,9 +98,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numba import njit
 
 from ..constants import RPM_TO_RAD_S
-from ..errors import ConvergenceError, InputError
+from ..errors import InputError
 from .cooling import Cooling, ForcedAirFins, NaturalConvection, OilSpray, WaterJacket
 from .demag import demag_check, short_circuit_peak_id, stator_d_mmf
 from .lptn import (
@@ -108,13 +109,16 @@ from .lptn import (
     LOSS_COMPONENTS,
     N_COMP,
     Coupling,
+    SteadyResult,
     ThermalGeometry,
+    _continuous_kernel,
+    _peak_batch_kernel,
+    _pulse_kernel,
+    _run_dt,
+    _steady_batch_kernel,
+    _transient_kernel,
     build_network,
-    continuous_rating,
-    peak_pulse,
-    pulse_rating,
-    steady_state,
-    transient,
+    hotspot,
 )
 from .stress import disc_bore_hoop_stress, end_ring_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
 
@@ -464,54 +468,65 @@ def teeth_fraction_at(ev, grid: RatingGrid, speed_rpm, torque_nm) -> np.ndarray:
 # ---- ratings ----------------------------------------------------------------------------------------
 
 
+def _envelope_grids(grid: RatingGrid):
+    """Motoring part of the rating grid for the lptn rating kernels: (torque (nS, nT) N m,
+    components (n_comp, nT, nS) W), C-contiguous."""
+    pos = grid.frac >= 0
+    return (np.ascontiguousarray(grid.torque[pos].T, dtype=np.float64),
+            np.ascontiguousarray(np.moveaxis(grid.comp[pos], -1, 0), dtype=np.float64))
+
+
+@njit(cache=True)
+def _components_at(tg, lg, torque):
+    """(nS, n_comp) loss components at torque[s] per speed column s, linear in torque (np.interp:
+    clamped at the grid ends; an exact grid torque takes that point's value)."""
+    nS, nc = tg.shape[0], lg.shape[0]
+    out = np.empty((nS, nc))
+    for s in range(nS):
+        for c in range(nc):
+            out[s, c] = np.interp(torque[s], tg[s], lg[c, :, s])
+    return out
+
+
+def _steady_states(net, speeds, comp) -> list:
+    """Coupled steady states (SteadyResult, None on thermal runaway) of component losses comp
+    (m, n_comp) at speeds (m,), one kernel call."""
+    T, st, it, hot, _, _ = _steady_batch_kernel(net._kn, np.ascontiguousarray(speeds, dtype=np.float64),
+                                                np.ascontiguousarray(comp), 1e-6, 100, 1000.0)
+    mag = net.names.index("magnets") if "magnets" in net.names else None
+    return [SteadyResult(T=T[k], names=net.names, hotspot_c=float(hot[k]),
+                         magnet_c=float(T[k, mag]) if mag is not None else math.nan, iterations=int(it[k]))
+            if st[k] == 0 else None for k in range(len(st))]
+
+
 def continuous_envelope(net, grid: RatingGrid, settings: ThermalSettings, tol: float = 0.5):
-    """Continuous motoring torque per grid speed (N m) and its steady states (list of SteadyResult|None)."""
-    pos = grid.frac >= 0
-    tq = np.zeros(grid.speed.size)
-    states = []
-    for s in range(grid.speed.size):
-        tg = grid.torque[pos, s]
-        lg = np.moveaxis(grid.comp[pos, s, :], -1, 0)[:, :, None]  # (n_comp, nT, 1)
-        t, _ = continuous_rating(net, tg, grid.speed[s:s + 1], lg, settings.T_winding_max, settings.T_magnet_max, tol)
-        tq[s] = t[0]
-        states.append(_steady_at(net, grid, s, tq[s]))
-    return tq, states
-
-
-def _losses_at(grid: RatingGrid, s: int, torque: float) -> np.ndarray:
-    pos = grid.frac >= 0
-    tg = grid.torque[pos, s]
-    lg = grid.comp[pos, s, :]
-    return np.array([np.interp(torque, tg, lg[:, c]) for c in range(lg.shape[1])])
-
-
-def _steady_at(net, grid, s, torque):
-    try:
-        return steady_state(net, _losses_at(grid, s, torque), speed=grid.speed[s])
-    except ConvergenceError:
-        return None
+    """Continuous motoring torque per grid speed (N m; lptn.continuous_rating's bisection with each
+    speed's own torque grid, one kernel call) and its steady states (list of SteadyResult|None)."""
+    tg, lg = _envelope_grids(grid)
+    tq = _continuous_kernel(net._kn, grid.speed, tg, lg, float(settings.T_winding_max),
+                            float(settings.T_magnet_max), float(tol), 1e-6, 100, 1000.0)
+    return tq, _steady_states(net, grid.speed, _components_at(tg, lg, tq))
 
 
 def pulse_envelope(net, grid: RatingGrid, settings: ThermalSettings, T_cont, tol: float = 0.5):
     """Torque sustainable for settings.pulse_duration s per grid speed (N m), from the steady state at
-    settings.pulse_preload x the continuous torque; and the hottest magnet temperature of each
-    rated pulse (degC; None where the preload state itself is not admissible)."""
-    pos = grid.frac >= 0
-    out = np.zeros(grid.speed.size)
-    mag_max = []
+    settings.pulse_preload x the continuous torque (lptn.pulse_rating's bisection, steps of
+    duration / 30, one kernel call); and the hottest magnet temperature of each rated pulse (degC;
+    None where the preload state itself is not admissible, the torque is then 0)."""
+    tg, lg = _envelope_grids(grid)
+    pre = _steady_states(net, grid.speed, _components_at(tg, lg, settings.pulse_preload * np.asarray(T_cont, float)))
+    active = np.array([st is not None and _admissible(st, settings) for st in pre], dtype=np.bool_)
+    T0 = np.array([st.T if st is not None else np.full(net.n, np.nan) for st in pre])
     dt = max(settings.pulse_duration / 30.0, 1e-3)
-    for s in range(grid.speed.size):
-        st = _steady_at(net, grid, s, settings.pulse_preload * T_cont[s])
-        if st is None or not _admissible(st, settings):
-            mag_max.append(None)
-            continue
-        tg = grid.torque[pos, s]
-        lg = np.moveaxis(grid.comp[pos, s, :], -1, 0)[:, :, None]
-        t, _ = pulse_rating(net, tg, grid.speed[s:s + 1], lg, st.T, settings.pulse_duration,
-                            settings.T_winding_max, settings.T_magnet_max, dt, tol)
-        out[s] = t[0]
-        pk = peak_pulse(net, _losses_at(grid, s, out[s]), grid.speed[s], settings.pulse_duration, dt, st.T)
-        mag_max.append(pk["magnet_c_max"])
+    n_steps = max(1, int(round(settings.pulse_duration / dt)))
+    out = _pulse_kernel(net._kn, grid.speed, tg, lg, T0, active, n_steps, dt, float(settings.T_winding_max),
+                        float(settings.T_magnet_max), float(tol))
+    idx = np.flatnonzero(active)
+    _, mag_pk, _ = _peak_batch_kernel(net._kn, grid.speed[idx], _components_at(tg, lg, out)[idx], T0[idx],
+                                      n_steps, dt)
+    mag_max = [None] * grid.speed.size
+    for j, s in enumerate(idx):
+        mag_max[s] = float(mag_pk[j])
     return out, mag_max
 
 
@@ -530,27 +545,19 @@ def cycle_components(ev, grid: RatingGrid, cyc) -> np.ndarray:
 
 
 def cycle_transient(net, comp: np.ndarray, speed_rad_s: np.ndarray, dt_s: np.ndarray, T0_c: float):
-    """Coupled backward-Euler transient over a cycle (runs of equal dt chained), starting with every
-    node at T0_c. Returns (T (n+1, nodes), hotspot (n+1,), P_used (n, nodes), Q_out (n,), dt (n,))."""
+    """Coupled backward-Euler transient over a cycle (runs of equal dt chained; one kernel call),
+    starting with every node at T0_c. Returns (T (n+1, nodes), hotspot (n+1,), P_used (n, nodes),
+    Q_out (n,), dt (n,))."""
     dt_s = np.asarray(dt_s, dtype=float)
-    n = dt_s.size
-    T = np.full(net.n, float(T0_c))
-    Ts, Ps, Qs = [T[None, :]], [], []
-    i = 0
-    while i < n:
-        j = i + 1
-        while j < n and abs(dt_s[j] - dt_s[i]) <= 1e-9 * dt_s[i]:
-            j += 1
-        r = transient(net, comp[i:j], speed_rad_s[i:j], float(dt_s[i]), T)
-        Ts.append(r.T[1:])
-        Ps.append(r.P)
-        Qs.append(r.Q_out)
-        T = r.T[-1].copy()
-        i = j
-    Tall = np.concatenate(Ts)
-    from .lptn import hotspot
-
-    return Tall, hotspot(net, Tall), np.concatenate(Ps), np.concatenate(Qs), dt_s
+    if not np.all(dt_s > 0):
+        raise InputError("dt", dt_s, "> 0")
+    P = np.ascontiguousarray(comp, dtype=np.float64).reshape(dt_s.size, -1)
+    n_comp = int(net.map_comp.max()) + 1 if net.map_comp.size else 0
+    if P.shape[1] < n_comp:
+        raise InputError("losses", P.shape, f"(n_steps, >= {n_comp})")
+    sp = np.ascontiguousarray(np.broadcast_to(np.asarray(speed_rad_s, dtype=np.float64), dt_s.shape))
+    T, Pu, Qo = _transient_kernel(net._kn, sp, P, np.full(net.n, float(T0_c)), _run_dt(dt_s))
+    return T, hotspot(net, T), Pu, Qo, dt_s
 
 
 # ---- demagnetisation and stress ---------------------------------------------------------------------

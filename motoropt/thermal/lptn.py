@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numba import njit
@@ -260,6 +261,31 @@ class ThermalNetwork:
 
     def index(self, name: str) -> int:
         return self.names.index(name)
+
+    @cached_property
+    def _kn(self) -> tuple:
+        """The network as the kernels take it (see the numba kernels section); computed once."""
+        n = self.n
+        c = self.coupling
+        has_mag = "magnets" in self.names
+        mag = self.names.index("magnets") if has_mag else 0
+        T_lo = float(np.min(self.T_b[self.g_b > 0])) if np.any(self.g_b > 0) else 0.0
+        cpl = np.array([c.alpha_cu_eff, c.T_ref_winding_c, c.alpha_br if c.enabled else 0.0, c.T_ref_magnet_c,
+                        c.br_current_exponent, T_lo], dtype=np.float64)
+        hot_mode = int("winding_active" in self.names and bool(np.any(self.hot)))
+        w_idx = self.names.index("winding_active") if "winding_active" in self.names else 0
+        ip = np.array([mag, int(c.enabled and has_mag), int(has_mag), hot_mode, w_idx], dtype=np.int64)
+        f64 = lambda x: np.ascontiguousarray(x, dtype=np.float64)  # noqa: E731
+        i64 = lambda x: np.ascontiguousarray(x, dtype=np.int64)  # noqa: E731
+        G = f64(self.G)
+        mask = (G != 0.0) | np.eye(n, dtype=bool)
+        vi, vj = i64(self.var_i), i64(self.var_j)
+        mask[vi, vj] = True
+        mask[vj, vi] = True
+        pos, nb_ptr, nb_idx = _elimination_pattern(mask)
+        return (f64(self.C), G, f64(self.g_b), f64(self.T_b), vi, vj, f64(self.speed_grid), f64(self.G_var),
+                i64(self.map_comp), i64(self.map_node), f64(self.map_frac), i64(self.map_kind), cpl,
+                f64(np.asarray(self.hot).reshape(4)), ip, pos, nb_ptr, nb_idx)
 
 
 # ---- builder -------------------------------------------------------------------------------------
@@ -502,107 +528,588 @@ def custom_network(names, C, G, g_b, T_b, loss_nodes=None, coupling: Coupling | 
 
 
 # ---- numba kernels -------------------------------------------------------------------------------
+#
+# Linear solves: the network matrix (conductance Laplacian + boundary conductances + C/dt - copper
+# temperature coefficients) is symmetric and, short of thermal runaway, a strictly diagonally
+# dominant M-matrix. It is sparse (each node touches 1-6 others), so it is eliminated without
+# pivoting in a minimum-degree order (computed once per network, :func:`_elimination_pattern`)
+# touching only the entries of the filled pattern: the same Gaussian elimination as a dense solve,
+# in another order (results equal to rounding), at a fraction of the cost of the dense n^3/3.
+#
+# The kernels take the network as one tuple ``nt`` (:func:`_kernel_net`):
+# (C, G, g_b, T_b, var_i, var_j, speed_grid, G_var, map_comp, map_node, map_frac, map_kind,
+#  cpl = [alpha_cu_eff, T_ref_w, alpha_br, T_ref_m, n_br, T_lo], hot (4,),
+#  ip = [magnet node (0 if none), Br coupling on, has a magnets node, hotspot mode, winding node],
+#  pos (node -> elimination position), nb_ptr, nb_idx (filled pattern, CSR by pivot))
 
 
 @njit(cache=True)
-def _solve_inplace(A, b):
-    """Gaussian elimination without pivoting (A diagonally dominant), overwrites A and b."""
+def _elimination_pattern(mask):
+    """Minimum-degree elimination order of the symmetric pattern ``mask`` (n x n bool) and its filled
+    pattern: (pos (n,) node -> position, nb_ptr (n+1,), nb_idx) with nb_idx[nb_ptr[k]:nb_ptr[k+1]]
+    the positions > k coupled to pivot k after fill-in (ascending)."""
+    n = mask.shape[0]
+    adj = mask.copy()
+    for i in range(n):
+        adj[i, i] = False
+    done = np.zeros(n, np.bool_)
+    order = np.empty(n, np.int64)
+    for k in range(n):
+        best, best_deg = -1, n + 1
+        for i in range(n):
+            if done[i]:
+                continue
+            deg = 0
+            for j in range(n):
+                if adj[i, j] and not done[j]:
+                    deg += 1
+            if deg < best_deg:
+                best, best_deg = i, deg
+        order[k] = best
+        done[best] = True
+        for i in range(n):  # the remaining neighbours of the pivot become a clique (fill-in)
+            if adj[best, i] and not done[i]:
+                for j in range(n):
+                    if j != i and adj[best, j] and not done[j]:
+                        adj[i, j] = True
+    pos = np.empty(n, np.int64)
+    for k in range(n):
+        pos[order[k]] = k
+    nb_ptr = np.zeros(n + 1, np.int64)
+    for k in range(n):
+        c = 0
+        for j in range(n):
+            if adj[order[k], j] and pos[j] > k:
+                c += 1
+        nb_ptr[k + 1] = nb_ptr[k] + c
+    nb_idx = np.empty(nb_ptr[n], np.int64)
+    for k in range(n):
+        c = nb_ptr[k]
+        for q in range(k + 1, n):
+            if adj[order[k], order[q]]:
+                nb_idx[c] = q
+                c += 1
+    return pos, nb_ptr, nb_idx
+
+
+@njit(cache=True)
+def _sparse_solve(A, r, nb_ptr, nb_idx):
+    """Solve A x = r in place (x -> r; A overwritten) by Gaussian elimination without pivoting in
+    the (already permuted) order, over the filled pattern only."""
     n = A.shape[0]
     for k in range(n):
         piv = A[k, k]
-        for i in range(k + 1, n):
+        p0, p1 = nb_ptr[k], nb_ptr[k + 1]
+        for p in range(p0, p1):
+            i = nb_idx[p]
             f = A[i, k] / piv
             if f != 0.0:
-                for j in range(k + 1, n):
+                for q in range(p0, p1):
+                    j = nb_idx[q]
                     A[i, j] -= f * A[k, j]
-                b[i] -= f * b[k]
-    for i in range(n - 1, -1, -1):
-        s = b[i]
-        for j in range(i + 1, n):
-            s -= A[i, j] * b[j]
-        b[i] = s / A[i, i]
-    return b
+                r[i] -= f * r[k]
+    for k in range(n - 1, -1, -1):
+        s = r[k]
+        for p in range(nb_ptr[k], nb_ptr[k + 1]):
+            j = nb_idx[p]
+            s -= A[k, j] * r[j]
+        r[k] = s / A[k, k]
 
 
 @njit(cache=True)
-def _assemble(G, g_b, var_i, var_j, speed_grid, G_var, omega, A):
-    """A <- conductance (Laplacian) matrix at speed omega incl. boundary conductances."""
+def _matrix_const(nt, Cdt, A):
+    """A (elimination order) <- speed-independent part: Laplacian of G + diag(g_b + Cdt)."""
+    G, g_b, pos = nt[1], nt[2], nt[15]
     n = G.shape[0]
     for i in range(n):
-        for j in range(n):
-            A[i, j] = -G[i, j]
-    nv = var_i.shape[0]
-    if nv > 0:
-        ns = speed_grid.shape[0]
-        w = abs(omega)
-        if w <= speed_grid[0]:
-            s, f = 0, 0.0
-        elif w >= speed_grid[ns - 1]:
-            s, f = ns - 2, 1.0
-        else:
-            s = np.searchsorted(speed_grid, w) - 1
-            f = (w - speed_grid[s]) / (speed_grid[s + 1] - speed_grid[s])
-        for e in range(nv):
-            g = (1.0 - f) * G_var[s, e] + f * G_var[s + 1, e]
-            A[var_i[e], var_j[e]] -= g
-            A[var_j[e], var_i[e]] -= g
-    for i in range(n):
-        s_ = 0.0
+        pi = pos[i]
+        d = g_b[i] + Cdt[i]
         for j in range(n):
             if j != i:
-                s_ -= A[i, j]
-        A[i, i] = s_ + g_b[i]
+                A[pi, pos[j]] = -G[i, j]
+                d += G[i, j]
+        A[pi, pi] = d
 
 
 @njit(cache=True)
-def _loss_terms(P_comp, map_comp, map_node, map_frac, map_kind, T_mag, alpha_cu_eff, T_ref_w,
-                alpha_br, T_ref_m, n_br, a, b):
-    """Node loss P_i = a_i + b_i T_i (copper implicit in T_i; Br factors from T_mag)."""
-    a[:] = 0.0
-    b[:] = 0.0
-    br_ratio = (1.0 + alpha_br * (T_mag - 20.0)) / (1.0 + alpha_br * (T_ref_m - 20.0))  # Br(Tm)/Br(Tref)
-    k_cu_br = br_ratio ** (-n_br)
-    k_fe = br_ratio * br_ratio
+def _add_speed_edges(nt, omega, A):
+    """A += Laplacian of the speed-dependent edges at |omega| (linear in the tabulated speeds,
+    clipped at the table ends)."""
+    var_i, var_j, speed_grid, G_var, pos = nt[4], nt[5], nt[6], nt[7], nt[15]
+    nv = var_i.shape[0]
+    if nv == 0:
+        return
+    ns = speed_grid.shape[0]
+    w = abs(omega)
+    if w <= speed_grid[0]:
+        s, f = 0, 0.0
+    elif w >= speed_grid[ns - 1]:
+        s, f = ns - 2, 1.0
+    else:
+        s = np.searchsorted(speed_grid, w) - 1
+        f = (w - speed_grid[s]) / (speed_grid[s + 1] - speed_grid[s])
+    for e in range(nv):
+        g = (1.0 - f) * G_var[s, e] + f * G_var[s + 1, e]
+        pi, pj = pos[var_i[e]], pos[var_j[e]]
+        A[pi, pj] -= g
+        A[pj, pi] -= g
+        A[pi, pi] += g
+        A[pj, pj] += g
+
+
+@njit(cache=True)
+def _loss_parts(nt, P_comp, parts):
+    """Node loss parts from component losses: parts[0] uncoupled, parts[1] + parts[2] T copper at
+    Br(T_ref) (rho(T) linear in T_i), parts[3] iron at Br(T_ref); W and W/K."""
+    map_comp, map_node, map_frac, map_kind, cpl = nt[8], nt[9], nt[10], nt[11], nt[12]
+    alpha_cu_eff, T_ref_w = cpl[0], cpl[1]
+    parts[:, :] = 0.0
     for e in range(map_comp.shape[0]):
         p = P_comp[map_comp[e]] * map_frac[e]
         nd = map_node[e]
         if map_kind[e] == 1:
-            p0 = p * k_cu_br
-            a[nd] += p0 * (1.0 - alpha_cu_eff * T_ref_w)
-            b[nd] += p0 * alpha_cu_eff
+            parts[1, nd] += p * (1.0 - alpha_cu_eff * T_ref_w)
+            parts[2, nd] += p * alpha_cu_eff
         elif map_kind[e] == 2:
-            a[nd] += p * k_fe
+            parts[3, nd] += p
         else:
-            a[nd] += p
+            parts[0, nd] += p
 
 
 @njit(cache=True)
-def _transient_kernel(C, G, g_b, T_b, var_i, var_j, speed_grid, G_var, speeds, P, map_comp, map_node,
-                      map_frac, map_kind, T0, dt, alpha_cu_eff, T_ref_w, alpha_br, T_ref_m, n_br,
-                      magnet_node, coupled_br):
+def _br_factors(cpl, T_mag):
+    """(copper factor (Br/Br_ref)^-n_br, iron factor (Br/Br_ref)^2) at magnet temperature T_mag."""
+    alpha_br, T_ref_m, n_br = cpl[2], cpl[3], cpl[4]
+    br_ratio = (1.0 + alpha_br * (T_mag - 20.0)) / (1.0 + alpha_br * (T_ref_m - 20.0))
+    return br_ratio ** (-n_br), br_ratio * br_ratio
+
+
+@njit(cache=True)
+def _hot(nt, T):
+    """Winding hotspot of temperatures T (see :func:`hotspot`); NaN if any input is NaN."""
+    hot, ip = nt[13], nt[14]
+    if ip[3] == 0:
+        return T[ip[4]]
+    Tw = T[WINDING]
+    q_int = hot[1] * (Tw - T[TEETH]) + hot[3] * (Tw - T[YOKE])
+    ha = Tw + 0.5 * q_int / (hot[0] + hot[2])
+    ef, er = T[EW_FRONT], T[EW_REAR]
+    if np.isnan(ha) or np.isnan(ef) or np.isnan(er):
+        return np.nan
+    return max(ha, max(ef, er))
+
+
+@njit(cache=True)
+def _steady_tm(nt, Ab, parts, gbTb, T_mag, A, r, T):
+    """Steady state with the Br factors at magnet temperature T_mag (copper rho(T) exact) on the
+    matrix Ab (elimination order, at the speed). T <- node temperatures; returns ok (False for a
+    non-physical solution: thermal runaway)."""
+    pos = nt[15]
+    n = T.shape[0]
+    kcu, kfe = _br_factors(nt[12], T_mag)
+    A[:, :] = Ab
+    for i in range(n):
+        p = pos[i]
+        A[p, p] -= kcu * parts[2, i]
+        if A[p, p] <= 0.0:
+            T[:] = np.inf
+            return False
+        r[p] = gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
+    _sparse_solve(A, r, nt[16], nt[17])
+    ok = True
+    for i in range(n):
+        T[i] = r[pos[i]]
+        if not np.isfinite(T[i]) or T[i] < -273.15 or T[i] > 1.0e4:
+            ok = False
+    return ok
+
+
+@njit(cache=True)
+def _h_steady(nt, Ab, parts, gbTb, x, A, r, T):
+    """Residual of the magnet-temperature equation, g(x) - x (1e9 where the solve fails)."""
+    if _steady_tm(nt, Ab, parts, gbTb, x, A, r, T):
+        return T[nt[14][0]] - x
+    return 1e9
+
+
+@njit(cache=True)
+def _brent_steady(nt, Ab, parts, gbTb, a, b, fa, fb, xtol, A, r, T):
+    """Root of :func:`_h_steady` in [a, b] with fa > 0 >= fb, Brent's method (inverse quadratic
+    interpolation / secant / bisection; Brent 1973), to xtol."""
+    if fb == 0.0:
+        return b
+    c, fc = a, fa
+    d = e = b - a
+    for _ in range(200):
+        if (fb > 0.0 and fc > 0.0) or (fb < 0.0 and fc < 0.0):
+            c, fc = a, fa
+            d = e = b - a
+        if abs(fc) < abs(fb):
+            a, b, c = b, c, b
+            fa, fb, fc = fb, fc, fb
+        tol1 = 2.0 * 2.220446049250313e-16 * abs(b) + 0.5 * xtol
+        xm = 0.5 * (c - b)
+        if abs(xm) <= tol1 or fb == 0.0:
+            return b
+        if abs(e) >= tol1 and abs(fa) > abs(fb):
+            s = fb / fa
+            if a == c:
+                p = 2.0 * xm * s
+                q = 1.0 - s
+            else:
+                q = fa / fc
+                rr = fb / fc
+                p = s * (2.0 * xm * q * (q - rr) - (b - a) * (rr - 1.0))
+                q = (q - 1.0) * (rr - 1.0) * (s - 1.0)
+            if p > 0.0:
+                q = -q
+            p = abs(p)
+            if 2.0 * p < min(3.0 * xm * q - abs(tol1 * q), abs(e * q)):
+                e = d
+                d = p / q
+            else:
+                d = xm
+                e = d
+        else:
+            d = xm
+            e = d
+        a, fa = b, fb
+        b += d if abs(d) > tol1 else (tol1 if xm > 0.0 else -tol1)
+        fb = _h_steady(nt, Ab, parts, gbTb, b, A, r, T)
+    return b
+
+
+@njit(cache=True)
+def _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist):
+    """Coupled steady state (algorithm of :func:`steady_state`) on the matrix Ab at the speed.
+    T <- temperatures. Returns (status, iterations, n_hist): status 0 ok, 1 no magnet-temperature
+    root below T_runaway, 2 non-physical final solution; hist[:n_hist] the fixed-point residuals."""
+    cpl, ip = nt[12], nt[14]
+    mag = ip[0]
+    T_m = cpl[3]
+    ok = _steady_tm(nt, Ab, parts, gbTb, T_m, A, r, T)
+    it = 1
+    nh = 0
+    if ip[1] != 0:
+        converged = False
+        have_prev = False
+        px, pr = 0.0, 0.0
+        while ok and it < max_iter:
+            new = T[mag]
+            res = new - T_m
+            hist[nh] = abs(res)
+            nh += 1
+            if abs(res) < tol:
+                converged = True
+                break
+            if nh > 3 and hist[nh - 1] > 0.9 * hist[nh - 2]:
+                break  # not contracting
+            # secant step on h(x) = g(x) - x, plain fixed-point step when degenerate / not towards
+            x_next = new
+            if have_prev and res != pr:
+                x_sec = T_m - res * (T_m - px) / (res - pr)
+                if np.isfinite(x_sec) and abs(x_sec - T_m) <= 10.0 * abs(res) + 1.0:
+                    x_next = x_sec
+            have_prev = True
+            px, pr = T_m, res
+            T_m = x_next
+            ok = _steady_tm(nt, Ab, parts, gbTb, T_m, A, r, T)
+            it += 1
+        if not converged:
+            # first (stable, physical) root scanning upward from the coolest boundary, then Brent
+            x0 = cpl[5]
+            h0 = _h_steady(nt, Ab, parts, gbTb, x0, A, r, T)
+            x = x0
+            found = False
+            root = 0.0
+            while x < T_runaway:
+                x1 = min(x0 + 10.0, T_runaway)
+                h1 = _h_steady(nt, Ab, parts, gbTb, x1, A, r, T)
+                if h0 > 0 >= h1:
+                    root = _brent_steady(nt, Ab, parts, gbTb, x0, x1, h0, h1, tol, A, r, T)
+                    found = True
+                    break
+                x0, h0, x = x1, h1, x1
+            if not found:
+                return 1, it, nh
+            ok = _steady_tm(nt, Ab, parts, gbTb, root, A, r, T)
+            it += 1
+    if not ok:
+        return 2, it, nh
+    return 0, it, nh
+
+
+@njit(cache=True)
+def _steady_batch_kernel(nt, speeds, P, tol, max_iter, T_runaway):
+    """Coupled steady states of m points (speeds (m,) rad/s, P (m, n_comp) W). Returns
+    T (m, n), status (m,), iterations (m,), hotspot (m,), hist (m, max_iter), n_hist (m,)."""
+    n = nt[0].shape[0]
+    m = speeds.shape[0]
+    T_out = np.empty((m, n))
+    status = np.empty(m, np.int64)
+    iters = np.empty(m, np.int64)
+    hots = np.empty(m)
+    hist = np.zeros((m, max(max_iter, 1)))
+    nhist = np.empty(m, np.int64)
+    Ab = np.empty((n, n))
+    A = np.empty((n, n))
+    r = np.empty(n)
+    T = np.empty(n)
+    parts = np.empty((4, n))
+    zero = np.zeros(n)
+    gbTb = nt[2] * nt[3]
+    for k in range(m):
+        _matrix_const(nt, zero, Ab)
+        _add_speed_edges(nt, speeds[k], Ab)
+        _loss_parts(nt, P[k], parts)
+        st, it, nh = _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist[k])
+        T_out[k] = T
+        status[k], iters[k], nhist[k] = st, it, nh
+        hots[k] = _hot(nt, T)
+    return T_out, status, iters, hots, hist, nhist
+
+
+@njit(cache=True)
+def _interp_torque(tg, lg, s, t, out):
+    """out <- component losses at torque t, speed column s: linear in torque between the grid
+    points tg[s] (ascending), clamped at the ends. lg (n_comp, nT, nS)."""
+    nT = tg.shape[1]
+    if t <= tg[s, 0]:
+        for c in range(out.shape[0]):
+            out[c] = lg[c, 0, s]
+        return
+    if t >= tg[s, nT - 1]:
+        for c in range(out.shape[0]):
+            out[c] = lg[c, nT - 1, s]
+        return
+    lo, hi = 0, nT - 1  # largest k with tg[k] <= t (searchsorted side="right" - 1)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if tg[s, mid] <= t:
+            lo = mid
+        else:
+            hi = mid
+    k = lo
+    f = (t - tg[s, k]) / (tg[s, k + 1] - tg[s, k])
+    for c in range(out.shape[0]):
+        out[c] = (1.0 - f) * lg[c, k, s] + f * lg[c, k + 1, s]
+
+
+@njit(cache=True)
+def _n_valid(lg, s):
+    """Number of leading torque points of speed column s with all components finite."""
+    for k in range(lg.shape[1]):
+        for c in range(lg.shape[0]):
+            if not np.isfinite(lg[c, k, s]):
+                return k
+    return lg.shape[1]
+
+
+@njit(cache=True)
+def _continuous_ok(nt, Ab, tg, lg, s, t, Tw, Tm, tol, max_iter, T_runaway, P, parts, gbTb, A, r, T, hist):
+    _interp_torque(tg, lg, s, t, P)
+    _loss_parts(nt, P, parts)
+    st, _, _ = _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist)
+    if st != 0:
+        return False
+    magc = T[nt[14][0]] if nt[14][2] != 0 else np.nan
+    return _hot(nt, T) <= Tw and magc <= Tm
+
+
+@njit(cache=True)
+def _continuous_kernel(nt, speeds, tg, lg, Tw, Tm, tol, s_tol, max_iter, T_runaway):
+    """Continuous rating per speed (bisection of :func:`continuous_rating`); tg (nS, nT) N m per speed,
+    lg (n_comp, nT, nS) W. Returns torque (nS,)."""
+    n = nt[0].shape[0]
+    nS = speeds.shape[0]
+    out = np.zeros(nS)
+    Ab = np.empty((n, n))
+    A = np.empty((n, n))
+    r = np.empty(n)
+    T = np.empty(n)
+    parts = np.empty((4, n))
+    P = np.empty(lg.shape[0])
+    hist = np.empty(max(max_iter, 1))
+    zero = np.zeros(n)
+    gbTb = nt[2] * nt[3]
+    for s in range(nS):
+        nvalid = _n_valid(lg, s)
+        if nvalid == 0:
+            continue
+        t_hi = tg[s, nvalid - 1]
+        _matrix_const(nt, zero, Ab)
+        _add_speed_edges(nt, speeds[s], Ab)
+        if not _continuous_ok(nt, Ab, tg, lg, s, 0.0, Tw, Tm, s_tol, max_iter, T_runaway, P, parts, gbTb, A, r,
+                              T, hist):
+            continue
+        if _continuous_ok(nt, Ab, tg, lg, s, t_hi, Tw, Tm, s_tol, max_iter, T_runaway, P, parts, gbTb, A, r,
+                          T, hist):
+            out[s] = t_hi
+            continue
+        lo, hi = 0.0, t_hi
+        while hi - lo > tol:
+            mid = 0.5 * (lo + hi)
+            if _continuous_ok(nt, Ab, tg, lg, s, mid, Tw, Tm, s_tol, max_iter, T_runaway, P, parts, gbTb, A,
+                              r, T, hist):
+                lo = mid
+            else:
+                hi = mid
+        out[s] = lo
+    return out
+
+
+@njit(cache=True)
+def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, Tw, Tm, early, A, r, T):
+    """Backward-Euler transient under constant loss parts from T0 on the matrix A0 (at the speed,
+    incl. C/dt). T <- final temperatures. Returns (max hotspot, max magnet-node temperature) over
+    the steps incl. T0 (NaN propagates); with ``early`` it stops once a limit is exceeded (the
+    maxima can only grow, so the verdict hot <= Tw and mag <= Tm is unchanged)."""
+    cpl, ip, pos = nt[12], nt[14], nt[15]
+    mag, cbr = ip[0], ip[1]
+    n = T.shape[0]
+    T[:] = T0
+    hmax = _hot(nt, T)
+    mmax = T[mag]
+    if early and not (hmax <= Tw and mmax <= Tm):
+        return hmax, mmax
+    for _ in range(n_steps):
+        T_mag = T[mag] if cbr != 0 else cpl[3]
+        kcu, kfe = _br_factors(cpl, T_mag)
+        A[:, :] = A0
+        for i in range(n):
+            p = pos[i]
+            A[p, p] -= kcu * parts[2, i]
+            r[p] = Cdt[i] * T[i] + gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
+        _sparse_solve(A, r, nt[16], nt[17])
+        for i in range(n):
+            T[i] = r[pos[i]]
+        h = _hot(nt, T)
+        if h > hmax or np.isnan(h):
+            hmax = h
+        m_ = T[mag]
+        if m_ > mmax or np.isnan(m_):
+            mmax = m_
+        if early and not (hmax <= Tw and mmax <= Tm):
+            break
+    return hmax, mmax
+
+
+@njit(cache=True)
+def _pulse_kernel(nt, speeds, tg, lg, T0, active, n_steps, dt, Tw, Tm, tol):
+    """Pulse rating per speed (bisection of :func:`pulse_rating`) from the states T0 (nS, n);
+    speeds with active[s] False are skipped (0). Returns torque (nS,)."""
+    n = nt[0].shape[0]
+    nS = speeds.shape[0]
+    out = np.zeros(nS)
+    A0 = np.empty((n, n))
+    A = np.empty((n, n))
+    r = np.empty(n)
+    T = np.empty(n)
+    parts = np.empty((4, n))
+    P = np.empty(lg.shape[0])
+    Cdt = nt[0] / dt
+    gbTb = nt[2] * nt[3]
+    for s in range(nS):
+        if not active[s]:
+            continue
+        nvalid = _n_valid(lg, s)
+        if nvalid == 0:
+            continue
+        t_hi = tg[s, nvalid - 1]
+        _matrix_const(nt, Cdt, A0)
+        _add_speed_edges(nt, speeds[s], A0)
+        lo, hi = 0.0, t_hi
+        done = False
+        for stage in range(2):  # ok(0), then ok(t_hi)
+            t = 0.0 if stage == 0 else t_hi
+            _interp_torque(tg, lg, s, t, P)
+            _loss_parts(nt, P, parts)
+            hm, mm = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[s], n_steps, Tw, Tm, True, A, r, T)
+            good = hm <= Tw and mm <= Tm
+            if stage == 0 and not good:
+                done = True
+                break
+            if stage == 1 and good:
+                out[s] = t_hi
+                done = True
+        if done:
+            continue
+        while hi - lo > tol:
+            mid = 0.5 * (lo + hi)
+            _interp_torque(tg, lg, s, mid, P)
+            _loss_parts(nt, P, parts)
+            hm, mm = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[s], n_steps, Tw, Tm, True, A, r, T)
+            if hm <= Tw and mm <= Tm:
+                lo = mid
+            else:
+                hi = mid
+        out[s] = lo
+    return out
+
+
+@njit(cache=True)
+def _peak_batch_kernel(nt, speeds, P, T0, n_steps, dt):
+    """Constant-loss pulses of m points (speeds (m,), P (m, n_comp), T0 (m, n)): (max hotspot (m,),
+    max magnet-node temperature (m,), T_end (m, n))."""
+    n = nt[0].shape[0]
+    m = speeds.shape[0]
+    hmax = np.empty(m)
+    mmax = np.empty(m)
+    T_end = np.empty((m, n))
+    A0 = np.empty((n, n))
+    A = np.empty((n, n))
+    r = np.empty(n)
+    T = np.empty(n)
+    parts = np.empty((4, n))
+    Cdt = nt[0] / dt
+    gbTb = nt[2] * nt[3]
+    for k in range(m):
+        _matrix_const(nt, Cdt, A0)
+        _add_speed_edges(nt, speeds[k], A0)
+        _loss_parts(nt, P[k], parts)
+        hmax[k], mmax[k] = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[k], n_steps, np.inf, np.inf, False, A, r, T)
+        T_end[k] = T
+    return hmax, mmax, T_end
+
+
+@njit(cache=True)
+def _transient_kernel(nt, speeds, P, T0, dt):
+    """Coupled backward-Euler transient, step k of length dt[k] at speed speeds[k] with loss
+    components P[k]. Returns (T_hist (n_steps+1, n), P_used (n_steps, n), Q_out (n_steps,))."""
+    C, g_b, T_b, cpl, ip, pos = nt[0], nt[2], nt[3], nt[12], nt[14], nt[15]
+    mag, cbr = ip[0], ip[1]
     n = C.shape[0]
     n_steps = P.shape[0]
     T_hist = np.empty((n_steps + 1, n))
     P_used = np.empty((n_steps, n))
     Q_out = np.empty(n_steps)
-    T_hist[0] = T0
+    A0 = np.empty((n, n))
     A = np.empty((n, n))
-    rhs = np.empty(n)
-    a = np.empty(n)
-    b = np.empty(n)
+    r = np.empty(n)
+    parts = np.empty((4, n))
+    Cdt = np.empty(n)
+    gbTb = g_b * T_b
     T = T0.copy()
+    T_hist[0] = T
     for k in range(n_steps):
-        _assemble(G, g_b, var_i, var_j, speed_grid, G_var, speeds[k], A)
-        T_mag = T[magnet_node] if coupled_br else T_ref_m
-        _loss_terms(P[k], map_comp, map_node, map_frac, map_kind, T_mag, alpha_cu_eff, T_ref_w,
-                    alpha_br, T_ref_m, n_br, a, b)
+        if k == 0 or dt[k] != dt[k - 1]:
+            for i in range(n):
+                Cdt[i] = C[i] / dt[k]
+            _matrix_const(nt, Cdt, A0)
+        A[:, :] = A0
+        _add_speed_edges(nt, speeds[k], A)
+        _loss_parts(nt, P[k], parts)
+        T_mag = T[mag] if cbr != 0 else cpl[3]
+        kcu, kfe = _br_factors(cpl, T_mag)
         for i in range(n):
-            A[i, i] += C[i] / dt - b[i]
-            rhs[i] = C[i] / dt * T[i] + g_b[i] * T_b[i] + a[i]
-        T = _solve_inplace(A, rhs).copy()
+            p = pos[i]
+            A[p, p] -= kcu * parts[2, i]
+            r[p] = Cdt[i] * T[i] + gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
+        _sparse_solve(A, r, nt[16], nt[17])
         q = 0.0
         for i in range(n):
-            P_used[k, i] = a[i] + b[i] * T[i]
+            T[i] = r[pos[i]]
+            P_used[k, i] = parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i] + kcu * parts[2, i] * T[i]
             q += g_b[i] * (T[i] - T_b[i])
         Q_out[k] = q
         T_hist[k + 1] = T
@@ -610,39 +1117,23 @@ def _transient_kernel(C, G, g_b, T_b, var_i, var_j, speed_grid, G_var, speeds, P
 
 
 @njit(cache=True)
-def _steady_kernel(G, g_b, T_b, var_i, var_j, speed_grid, G_var, omega, P_comp, map_comp, map_node,
-                   map_frac, map_kind, alpha_cu_eff, T_ref_w, alpha_br, T_ref_m, n_br, T_mag):
-    """Steady state with the Br factors evaluated at magnet temperature T_mag (copper rho(T)
-    exact). Returns (T, ok); ok is False for a non-physical solution (thermal runaway)."""
-    n = G.shape[0]
-    A = np.empty((n, n))
-    rhs = np.empty(n)
-    a = np.empty(n)
-    b = np.empty(n)
-    _assemble(G, g_b, var_i, var_j, speed_grid, G_var, omega, A)
-    _loss_terms(P_comp, map_comp, map_node, map_frac, map_kind, T_mag, alpha_cu_eff, T_ref_w,
-                alpha_br, T_ref_m, n_br, a, b)
-    for i in range(n):
-        A[i, i] -= b[i]
-        if A[i, i] <= 0.0:
-            return np.full(n, np.inf), False
-        rhs[i] = g_b[i] * T_b[i] + a[i]
-    T = _solve_inplace(A, rhs).copy()
-    for i in range(n):
-        if not np.isfinite(T[i]) or T[i] < -273.15 or T[i] > 1.0e4:
-            return T, False
-    return T, True
+def _run_dt(dt):
+    """Per-step dt of a cycle with runs of equal dt (within 1e-9 relative of the run's first step)
+    set to the run's first value."""
+    n = dt.shape[0]
+    out = np.empty(n)
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and abs(dt[j] - dt[i]) <= 1e-9 * dt[i]:
+            j += 1
+        for k in range(i, j):
+            out[k] = dt[i]
+        i = j
+    return out
 
 
 # ---- public functions ----------------------------------------------------------------------------
-
-
-def _coupling_args(net: ThermalNetwork):
-    c = net.coupling
-    coupled_br = bool(c.enabled and "magnets" in net.names)
-    mag = net.names.index("magnets") if "magnets" in net.names else 0
-    return (c.alpha_cu_eff, c.T_ref_winding_c, c.alpha_br if c.enabled else 0.0, c.T_ref_magnet_c,
-            c.br_current_exponent), mag, coupled_br
 
 
 def _loss_vector(net: ThermalNetwork, losses) -> np.ndarray:
@@ -699,68 +1190,21 @@ def steady_state(net: ThermalNetwork, losses, speed: float = 0.0, tol: float = 1
     Brent's method. Raises ConvergenceError if no root exists below ``T_runaway_c`` (thermal runaway).
     """
     P = _loss_vector(net, losses)
-    cargs, mag, cbr = _coupling_args(net)
-    args = (net.G, net.g_b, net.T_b, net.var_i, net.var_j, net.speed_grid, net.G_var, float(speed), P,
-            net.map_comp, net.map_node, net.map_frac, net.map_kind, *cargs)
+    T, st, it, hot, hist, nh = _steady_batch_kernel(net._kn, np.array([float(speed)]), P[None, :], float(tol),
+                                                    int(max_iter), float(T_runaway_c))
+    return _steady_result(net, T[0], int(st[0]), int(it[0]), float(hot[0]), hist[0, :nh[0]], T_runaway_c)
 
-    def solve(Tm):
-        T, ok = _steady_kernel(*args, float(Tm))
-        return T, ok
 
-    T_m = net.coupling.T_ref_magnet_c
-    T, ok = solve(T_m)
-    it = 1
-    if cbr:
-        history = []
-        converged = False
-        prev = None  # (x, g(x) - x) of the previous iterate, for the secant step
-        while ok and it < max_iter:
-            new = T[mag]
-            res = new - T_m
-            history.append(abs(res))
-            if abs(res) < tol:
-                converged = True
-                break
-            if len(history) > 3 and history[-1] > 0.9 * history[-2]:
-                break  # not contracting
-            # secant step on h(x) = g(x) - x (superlinear; falls back to the plain fixed-point
-            # step when the secant slope is degenerate or would not move towards the root)
-            x_next = new
-            if prev is not None and res != prev[1]:
-                x_sec = T_m - res * (T_m - prev[0]) / (res - prev[1])
-                if math.isfinite(x_sec) and abs(x_sec - T_m) <= 10.0 * abs(res) + 1.0:
-                    x_next = x_sec
-            prev = (T_m, res)
-            T_m = x_next
-            T, ok = solve(T_m)
-            it += 1
-        if not converged:
-            def h(x):
-                Tx, okx = solve(x)
-                return (Tx[mag] - x) if okx else 1e9
-
-            lo = float(np.min(net.T_b[net.g_b > 0])) if np.any(net.g_b > 0) else 0.0
-            x0, h0, root = lo, h(lo), None
-            x = lo
-            while x < T_runaway_c:
-                x1 = min(x0 + 10.0, T_runaway_c)
-                h1 = h(x1)
-                if h0 > 0 >= h1:
-                    from scipy.optimize import brentq
-
-                    root = brentq(h, x0, x1, xtol=tol)
-                    break
-                x0, h0, x = x1, h1, x1
-            if root is None:
-                raise ConvergenceError("steady_state: thermal runaway (no magnet-temperature solution "
-                                       f"below {T_runaway_c} degC)", history)
-            T, ok = solve(root)
-            it += 1
-    if not ok:
+def _steady_result(net: ThermalNetwork, T, status: int, it: int, hot: float, history, T_runaway_c: float):
+    """SteadyResult of a :func:`_steady_batch_kernel` row, or ConvergenceError (status 1, 2)."""
+    if status == 1:
+        raise ConvergenceError("steady_state: thermal runaway (no magnet-temperature solution "
+                               f"below {T_runaway_c} degC)", list(history))
+    if status == 2:
         raise ConvergenceError("steady_state: thermal runaway (losses grow faster with temperature "
                                "than the network can remove)")
-    mc = float(T[mag]) if "magnets" in net.names else float("nan")
-    return SteadyResult(T=T, names=net.names, hotspot_c=float(hotspot(net, T)), magnet_c=mc, iterations=it)
+    mc = float(T[net._kn[14][0]]) if "magnets" in net.names else float("nan")
+    return SteadyResult(T=T, names=net.names, hotspot_c=hot, magnet_c=mc, iterations=it)
 
 
 @dataclass(frozen=True)
@@ -792,14 +1236,11 @@ def transient(net: ThermalNetwork, losses, speeds, dt: float, T0=None) -> Transi
     if P.shape[1] < n_comp:
         raise InputError("losses", P.shape, f"(n_steps, >= {n_comp})")
     if T0 is None:
-        T0 = np.full(net.n, float(np.sum(net.g_b * net.T_b) / max(np.sum(net.g_b), 1e-300)))
+        T0 = _default_T0(net)
     T0 = np.asarray(T0, dtype=np.float64).copy()
     if T0.shape != (net.n,):
         raise InputError("T0", T0.shape, f"({net.n},)")
-    cargs, mag, cbr = _coupling_args(net)
-    Th, Pu, Qo = _transient_kernel(net.C, net.G, net.g_b, net.T_b, net.var_i, net.var_j, net.speed_grid,
-                                   net.G_var, sp, P, net.map_comp, net.map_node, net.map_frac,
-                                   net.map_kind, T0, float(dt), *cargs, mag, cbr)
+    Th, Pu, Qo = _transient_kernel(net._kn, sp, P, T0, np.full(n_steps, float(dt)))
     return TransientResult(t=np.arange(n_steps + 1) * dt, T=Th, P=Pu, Q_out=Qo, names=net.names,
                            hotspot_c=hotspot(net, Th))
 
@@ -821,32 +1262,14 @@ def loss_array(components: dict, n_steps: int | None = None) -> np.ndarray:
 INSULATION_CLASS_C = {"B": 130.0, "F": 155.0, "H": 180.0, "N": 200.0}  # IEC 60085 thermal classes
 
 
-def _bisect_torque(ok, t_hi, tol):
-    if not ok(0.0):
-        return 0.0
-    if ok(t_hi):
-        return t_hi
-    lo, hi = 0.0, t_hi
-    while hi - lo > tol:
-        mid = 0.5 * (lo + hi)
-        if ok(mid):
-            lo = mid
-        else:
-            hi = mid
-    return lo
-
-
-def _interp_losses(loss_grid, torque_grid, s, t):
-    """Component losses at torque t (linear in torque, clamped to the grid ends as np.interp) at speed
-    index s. loss_grid: (n_comp, nT, nS)."""
-    tg = torque_grid
-    if t <= tg[0]:
-        return loss_grid[:, 0, s].copy()
-    if t >= tg[-1]:
-        return loss_grid[:, -1, s].copy()
-    k = int(np.searchsorted(tg, t, side="right")) - 1
-    f = (t - tg[k]) / (tg[k + 1] - tg[k])
-    return (1.0 - f) * loss_grid[:, k, s] + f * loss_grid[:, k + 1, s]
+def _rating_grids(torque_grid, speed_grid, loss_grid):
+    """(tg (nS, nT), sg (nS,), lg (n_comp, nT, nS)) as contiguous float64 for the rating kernels."""
+    tg = np.asarray(torque_grid, dtype=np.float64)
+    sg = np.ascontiguousarray(np.atleast_1d(np.asarray(speed_grid, dtype=np.float64)))
+    lg = np.ascontiguousarray(loss_grid, dtype=np.float64)
+    if tg.ndim != 1 or lg.ndim != 3 or lg.shape[1:] != (tg.size, sg.size):
+        raise InputError("loss_grid", lg.shape, f"(n_comp, {tg.size}, {sg.size})")
+    return np.ascontiguousarray(np.broadcast_to(tg, (sg.size, tg.size))), sg, lg
 
 
 def continuous_rating(net: ThermalNetwork, torque_grid, speed_grid, loss_grid, T_winding_max: float = 155.0,
@@ -857,30 +1280,15 @@ def continuous_rating(net: ThermalNetwork, torque_grid, speed_grid, loss_grid, T
     torque_grid (nT,) N m ascending from 0; speed_grid (nS,) rad/s; loss_grid (n_comp, nT, nS) loss
     components (order :data:`LOSS_COMPONENTS`) at the coupling reference temperatures (W), NaN
     where the point is outside the drive envelope (the search stops below the first NaN).
-    Bisection on torque with losses interpolated linearly in torque, to ``tol`` N m.
-    Returns (torque (nS,), power (nS,) W). A thermal runaway counts as a violation.
+    Bisection on torque with losses interpolated linearly in torque, to ``tol`` N m: 0 if the
+    lowest torque violates a limit, the top valid grid torque if it does not, else the last
+    admissible bisection point. Each test is a coupled steady state (:func:`steady_state`, default
+    tolerances). Returns (torque (nS,), power (nS,) W). A thermal runaway counts as a violation.
+    One numba call for all speeds.
     """
-    tg = np.asarray(torque_grid, dtype=np.float64)
-    sg = np.asarray(speed_grid, dtype=np.float64)
-    lg = np.asarray(loss_grid, dtype=np.float64)
-    if lg.shape[1:] != (tg.size, sg.size):
-        raise InputError("loss_grid", lg.shape, f"(n_comp, {tg.size}, {sg.size})")
-    out = np.zeros(sg.size)
-    for s in range(sg.size):
-        valid = np.all(np.isfinite(lg[:, :, s]), axis=0)
-        nvalid = int(np.argmin(valid)) if not valid.all() else tg.size
-        if nvalid == 0:
-            continue
-        t_hi = tg[nvalid - 1]
-
-        def ok(t, s=s):
-            try:
-                r = steady_state(net, _interp_losses(lg, tg, s, t), speed=sg[s])
-            except ConvergenceError:
-                return False
-            return r.hotspot_c <= T_winding_max and r.magnet_c <= T_magnet_max
-
-        out[s] = _bisect_torque(ok, t_hi, tol)
+    tg, sg, lg = _rating_grids(torque_grid, speed_grid, loss_grid)
+    out = _continuous_kernel(net._kn, sg, tg, lg, float(T_winding_max), float(T_magnet_max), float(tol), 1e-6,
+                             100, 1000.0)
     return out, out * sg
 
 
@@ -895,24 +1303,26 @@ def peak_pulse(net: ThermalNetwork, losses, speed: float, duration: float = 30.0
             "T_end": r.T[-1].copy(), "result": r}
 
 
+def _default_T0(net: ThermalNetwork) -> np.ndarray:
+    """Every node at the conductance-weighted mean boundary temperature, degC."""
+    return np.full(net.n, float(np.sum(net.g_b * net.T_b) / max(np.sum(net.g_b), 1e-300)))
+
+
 def pulse_rating(net: ThermalNetwork, torque_grid, speed_grid, loss_grid, T0, duration: float = 30.0,
                  T_winding_max: float = 180.0, T_magnet_max: float = 150.0, dt: float = 1.0, tol: float = 0.1):
     """Largest torque per speed sustainable for ``duration`` s from the state T0 (e.g. the steady
-    state at the continuous rating, or ambient) without exceeding the limits. Same grid
-    conventions as :func:`continuous_rating`. Returns (torque (nS,), power (nS,) W)."""
-    tg = np.asarray(torque_grid, dtype=np.float64)
-    sg = np.asarray(speed_grid, dtype=np.float64)
-    lg = np.asarray(loss_grid, dtype=np.float64)
-    out = np.zeros(sg.size)
-    for s in range(sg.size):
-        valid = np.all(np.isfinite(lg[:, :, s]), axis=0)
-        nvalid = int(np.argmin(valid)) if not valid.all() else tg.size
-        if nvalid == 0:
-            continue
-
-        def ok(t, s=s):
-            r = peak_pulse(net, _interp_losses(lg, tg, s, t), sg[s], duration, dt, T0)
-            return r["hotspot_c_max"] <= T_winding_max and r["magnet_c_max"] <= T_magnet_max
-
-        out[s] = _bisect_torque(ok, tg[nvalid - 1], tol)
+    state at the continuous rating, or ambient; None: the boundary mean as in :func:`transient`)
+    without exceeding the limits: the maxima over the pulse (:func:`peak_pulse`, steps of dt) of
+    the hotspot and the magnet temperature. Same grid conventions and bisection as
+    :func:`continuous_rating`. Returns (torque (nS,), power (nS,) W). One numba call for all speeds."""
+    tg, sg, lg = _rating_grids(torque_grid, speed_grid, loss_grid)
+    if not dt > 0:
+        raise InputError("dt", dt, "> 0")
+    T0 = _default_T0(net) if T0 is None else np.asarray(T0, dtype=np.float64)
+    if T0.shape != (net.n,):
+        raise InputError("T0", T0.shape, f"({net.n},)")
+    n_steps = max(1, int(round(duration / dt)))
+    out = _pulse_kernel(net._kn, sg, tg, lg, np.ascontiguousarray(np.broadcast_to(T0, (sg.size, net.n))),
+                        np.ones(sg.size, dtype=np.bool_), n_steps, float(dt), float(T_winding_max),
+                        float(T_magnet_max), float(tol))
     return out, out * sg
