@@ -37,7 +37,11 @@ modes are damped, never oscillate, for any step), whereas Crank-Nicolson is only
 on stiff modes at large steps. Its first-order error is small for the slow (relevant) modes at the
 1 s steps of drive cycles (tested against the closed form). Each step solves a dense n x n system by
 Gaussian elimination without pivoting (the matrix is a strictly diagonally dominant M-matrix unless
-the temperature coefficient of the copper loss makes the system thermally run away).
+the temperature coefficient of the copper loss makes the system thermally run away), over the
+filled sparsity pattern of a minimum-degree order. Thermal runaway in a steady state: the
+symmetric matrix G + diag(g_b) - diag(dP_cu/dT) is not positive definite (a pivot <= 0). Past
+that point the linear equations still have formal solutions (far below the boundary
+temperatures), which are rejected.
 
 Loss coupling (first order, documented): with T_w a winding node temperature and T_m the magnet
 temperature, copper loss = P_cu_ref (rho(T_w)/rho(T_ref_w)) (Br(T_ref_m)/Br(T_m))^n_br, n_br = 2 by
@@ -283,9 +287,10 @@ class ThermalNetwork:
         mask[vi, vj] = True
         mask[vj, vi] = True
         pos, nb_ptr, nb_idx = _elimination_pattern(mask)
+        slot, toff, tgt = _solver_tables(pos, nb_ptr, nb_idx)
         return (f64(self.C), G, f64(self.g_b), f64(self.T_b), vi, vj, f64(self.speed_grid), f64(self.G_var),
                 i64(self.map_comp), i64(self.map_node), f64(self.map_frac), i64(self.map_kind), cpl,
-                f64(np.asarray(self.hot).reshape(4)), ip, pos, nb_ptr, nb_idx)
+                f64(np.asarray(self.hot).reshape(4)), ip, pos, nb_ptr, nb_idx, slot, toff, tgt)
 
 
 # ---- builder -------------------------------------------------------------------------------------
@@ -540,7 +545,8 @@ def custom_network(names, C, G, g_b, T_b, loss_nodes=None, coupling: Coupling | 
 # (C, G, g_b, T_b, var_i, var_j, speed_grid, G_var, map_comp, map_node, map_frac, map_kind,
 #  cpl = [alpha_cu_eff, T_ref_w, alpha_br, T_ref_m, n_br, T_lo], hot (4,),
 #  ip = [magnet node (0 if none), Br coupling on, has a magnets node, hotspot mode, winding node],
-#  pos (node -> elimination position), nb_ptr, nb_idx (filled pattern, CSR by pivot))
+#  pos (node -> elimination position), nb_ptr, nb_idx (filled pattern, CSR by pivot), slot, toff,
+#  tgt (:func:`_solver_tables`)). Matrices are value vectors over the filled pattern.
 
 
 @njit(cache=True)
@@ -593,49 +599,89 @@ def _elimination_pattern(mask):
 
 
 @njit(cache=True)
-def _sparse_solve(A, r, nb_ptr, nb_idx):
-    """Solve A x = r in place (x -> r; A overwritten) by Gaussian elimination without pivoting in
-    the (already permuted) order, over the filled pattern only."""
-    n = A.shape[0]
+def _solver_tables(pos, nb_ptr, nb_idx):
+    """Tables of the symmetric sparse elimination. The matrix is a value vector v: v[k] the
+    diagonal entry of position k, v[n + p] the upper entry (k, nb_idx[p]) for p in
+    nb_ptr[k]:nb_ptr[k+1]. Returns (slot (n, n): index into v of entry (i, j) of the filled pattern,
+    -1 outside; toff (nnz + 1,), tgt: the entries updated by row entry p of pivot k, i.e. (i, j) for
+    j = nb_idx[q], q = p .. nb_ptr[k+1] - 1, i = nb_idx[p], are v[tgt[toff[p]:toff[p+1]]])."""
+    n = pos.shape[0]
+    nnz = nb_idx.shape[0]
+    slot = np.full((n, n), -1, np.int64)
     for k in range(n):
-        piv = A[k, k]
-        p0, p1 = nb_ptr[k], nb_ptr[k + 1]
-        for p in range(p0, p1):
-            i = nb_idx[p]
-            f = A[i, k] / piv
-            if f != 0.0:
-                for q in range(p0, p1):
-                    j = nb_idx[q]
-                    A[i, j] -= f * A[k, j]
-                r[i] -= f * r[k]
+        slot[k, k] = k
+        for p in range(nb_ptr[k], nb_ptr[k + 1]):
+            j = nb_idx[p]
+            slot[k, j] = n + p
+            slot[j, k] = n + p
+    toff = np.zeros(nnz + 1, np.int64)
+    for k in range(n):
+        p1 = nb_ptr[k + 1]
+        for p in range(nb_ptr[k], p1):
+            toff[p + 1] = toff[p] + (p1 - p)
+    tgt = np.empty(toff[nnz], np.int64)
+    for k in range(n):
+        p1 = nb_ptr[k + 1]
+        for p in range(nb_ptr[k], p1):
+            c = toff[p]
+            for q in range(p, p1):
+                tgt[c] = slot[nb_idx[p], nb_idx[q]]
+                c += 1
+    return slot, toff, tgt
+
+
+@njit(cache=True)
+def _sparse_solve(nt, v, r):
+    """Solve A x = r in place (x -> r, elimination order; the value vector v of A is overwritten):
+    symmetric Gaussian elimination without pivoting over the filled pattern only. Returns True if
+    every pivot is > 0, i.e. the symmetric A is positive definite."""
+    nb_ptr, nb_idx, toff, tgt = nt[16], nt[17], nt[19], nt[20]
+    n = r.shape[0]
+    pd = True
+    for k in range(n):
+        if not v[k] > 0.0:
+            pd = False
+        inv = 1.0 / v[k]
+        v[k] = inv  # kept as the reciprocal pivot for the back substitution
+        rk = r[k]
+        p1 = nb_ptr[k + 1]
+        for p in range(nb_ptr[k], p1):
+            f = v[n + p] * inv
+            c = toff[p]
+            for q in range(p, p1):
+                v[tgt[c]] -= f * v[n + q]
+                c += 1
+            r[nb_idx[p]] -= f * rk
     for k in range(n - 1, -1, -1):
         s = r[k]
         for p in range(nb_ptr[k], nb_ptr[k + 1]):
-            j = nb_idx[p]
-            s -= A[k, j] * r[j]
-        r[k] = s / A[k, k]
+            s -= v[n + p] * r[nb_idx[p]]
+        r[k] = s * v[k]
+    return pd
 
 
 @njit(cache=True)
-def _matrix_const(nt, Cdt, A):
-    """A (elimination order) <- speed-independent part: Laplacian of G + diag(g_b + Cdt)."""
-    G, g_b, pos = nt[1], nt[2], nt[15]
+def _matrix_const(nt, Cdt, v):
+    """v (value vector, see :func:`_solver_tables`) <- speed-independent part: Laplacian of G +
+    diag(g_b + Cdt)."""
+    G, g_b, pos, slot = nt[1], nt[2], nt[15], nt[18]
     n = G.shape[0]
+    v[:] = 0.0
     for i in range(n):
-        pi = pos[i]
         d = g_b[i] + Cdt[i]
         for j in range(n):
             if j != i:
-                A[pi, pos[j]] = -G[i, j]
                 d += G[i, j]
-        A[pi, pi] = d
+                if j > i and G[i, j] != 0.0:
+                    v[slot[pos[i], pos[j]]] = -G[i, j]
+        v[pos[i]] = d
 
 
 @njit(cache=True)
-def _add_speed_edges(nt, omega, A):
-    """A += Laplacian of the speed-dependent edges at |omega| (linear in the tabulated speeds,
+def _add_speed_edges(nt, omega, v):
+    """v += Laplacian of the speed-dependent edges at |omega| (linear in the tabulated speeds,
     clipped at the table ends)."""
-    var_i, var_j, speed_grid, G_var, pos = nt[4], nt[5], nt[6], nt[7], nt[15]
+    var_i, var_j, speed_grid, G_var, pos, slot = nt[4], nt[5], nt[6], nt[7], nt[15], nt[18]
     nv = var_i.shape[0]
     if nv == 0:
         return
@@ -646,15 +692,20 @@ def _add_speed_edges(nt, omega, A):
     elif w >= speed_grid[ns - 1]:
         s, f = ns - 2, 1.0
     else:
-        s = np.searchsorted(speed_grid, w) - 1
+        s, hi = 0, ns - 1  # speed_grid[s] < w <= speed_grid[s + 1] (searchsorted "left" - 1)
+        while hi - s > 1:
+            mid = (s + hi) >> 1
+            if speed_grid[mid] < w:
+                s = mid
+            else:
+                hi = mid
         f = (w - speed_grid[s]) / (speed_grid[s + 1] - speed_grid[s])
     for e in range(nv):
         g = (1.0 - f) * G_var[s, e] + f * G_var[s + 1, e]
         pi, pj = pos[var_i[e]], pos[var_j[e]]
-        A[pi, pj] -= g
-        A[pj, pi] -= g
-        A[pi, pi] += g
-        A[pj, pj] += g
+        v[slot[pi, pj]] -= g
+        v[pi] += g
+        v[pj] += g
 
 
 @njit(cache=True)
@@ -703,20 +754,20 @@ def _hot(nt, T):
 def _steady_tm(nt, Ab, parts, gbTb, T_mag, A, r, T):
     """Steady state with the Br factors at magnet temperature T_mag (copper rho(T) exact) on the
     matrix Ab (elimination order, at the speed). T <- node temperatures; returns ok (False for a
-    non-physical solution: thermal runaway)."""
+    non-physical solution: thermal runaway, i.e. a matrix that is not positive definite, or
+    temperatures outside -273.15 .. 1e4 degC)."""
     pos = nt[15]
     n = T.shape[0]
     kcu, kfe = _br_factors(nt[12], T_mag)
-    A[:, :] = Ab
+    A[:] = Ab
     for i in range(n):
         p = pos[i]
-        A[p, p] -= kcu * parts[2, i]
-        if A[p, p] <= 0.0:
+        A[p] -= kcu * parts[2, i]
+        if A[p] <= 0.0:
             T[:] = np.inf
             return False
         r[p] = gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
-    _sparse_solve(A, r, nt[16], nt[17])
-    ok = True
+    ok = _sparse_solve(nt, A, r)  # not positive definite: past thermal runaway (module docstring)
     for i in range(n):
         T[i] = r[pos[i]]
         if not np.isfinite(T[i]) or T[i] < -273.15 or T[i] > 1.0e4:
@@ -780,10 +831,12 @@ def _brent_steady(nt, Ab, parts, gbTb, a, b, fa, fb, xtol, A, r, T):
 
 
 @njit(cache=True)
-def _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist):
+def _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist, x_stop=np.inf):
     """Coupled steady state (algorithm of :func:`steady_state`) on the matrix Ab at the speed.
     T <- temperatures. Returns (status, iterations, n_hist): status 0 ok, 1 no magnet-temperature
-    root below T_runaway, 2 non-physical final solution; hist[:n_hist] the fixed-point residuals."""
+    root below T_runaway, 2 non-physical final solution, 3 the root scan passed x_stop (any root
+    is hotter than x_stop: used by the ratings, whose verdict is then known); hist[:n_hist] the
+    fixed-point residuals."""
     cpl, ip = nt[12], nt[14]
     mag = ip[0]
     T_m = cpl[3]
@@ -823,6 +876,8 @@ def _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist):
             found = False
             root = 0.0
             while x < T_runaway:
+                if x0 >= x_stop:
+                    return 3, it, nh
                 x1 = min(x0 + 10.0, T_runaway)
                 h1 = _h_steady(nt, Ab, parts, gbTb, x1, A, r, T)
                 if h0 > 0 >= h1:
@@ -851,8 +906,8 @@ def _steady_batch_kernel(nt, speeds, P, tol, max_iter, T_runaway):
     hots = np.empty(m)
     hist = np.zeros((m, max(max_iter, 1)))
     nhist = np.empty(m, np.int64)
-    Ab = np.empty((n, n))
-    A = np.empty((n, n))
+    Ab = np.empty(n + nt[17].shape[0])
+    A = np.empty(n + nt[17].shape[0])
     r = np.empty(n)
     T = np.empty(n)
     parts = np.empty((4, n))
@@ -906,10 +961,22 @@ def _n_valid(lg, s):
 
 
 @njit(cache=True)
+def _scan_stop(nt, Tm):
+    """Magnet temperature above which a rating test may stop the steady state's root scan: with
+    Br falling with temperature (alpha_br <= 0) and n_br >= 0 the copper loss factor grows with
+    the magnet temperature, the magnet-temperature residual is continuous where the solve is
+    physical, and a root found beyond Tm + 10 K would put the magnets above Tm (a violation)."""
+    cpl, ip = nt[12], nt[14]
+    if ip[2] != 0 and cpl[2] <= 0.0 and cpl[4] >= 0.0:
+        return Tm + 10.0
+    return np.inf
+
+
+@njit(cache=True)
 def _continuous_ok(nt, Ab, tg, lg, s, t, Tw, Tm, tol, max_iter, T_runaway, P, parts, gbTb, A, r, T, hist):
     _interp_torque(tg, lg, s, t, P)
     _loss_parts(nt, P, parts)
-    st, _, _ = _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist)
+    st, _, _ = _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist, _scan_stop(nt, Tm))
     if st != 0:
         return False
     magc = T[nt[14][0]] if nt[14][2] != 0 else np.nan
@@ -923,8 +990,8 @@ def _continuous_kernel(nt, speeds, tg, lg, Tw, Tm, tol, s_tol, max_iter, T_runaw
     n = nt[0].shape[0]
     nS = speeds.shape[0]
     out = np.zeros(nS)
-    Ab = np.empty((n, n))
-    A = np.empty((n, n))
+    Ab = np.empty(n + nt[17].shape[0])
+    A = np.empty(n + nt[17].shape[0])
     r = np.empty(n)
     T = np.empty(n)
     parts = np.empty((4, n))
@@ -975,12 +1042,12 @@ def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, Tw, Tm, early, A, r, T):
     for _ in range(n_steps):
         T_mag = T[mag] if cbr != 0 else cpl[3]
         kcu, kfe = _br_factors(cpl, T_mag)
-        A[:, :] = A0
+        A[:] = A0
         for i in range(n):
             p = pos[i]
-            A[p, p] -= kcu * parts[2, i]
+            A[p] -= kcu * parts[2, i]
             r[p] = Cdt[i] * T[i] + gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
-        _sparse_solve(A, r, nt[16], nt[17])
+        _sparse_solve(nt, A, r)
         for i in range(n):
             T[i] = r[pos[i]]
         h = _hot(nt, T)
@@ -1001,8 +1068,8 @@ def _pulse_kernel(nt, speeds, tg, lg, T0, active, n_steps, dt, Tw, Tm, tol):
     n = nt[0].shape[0]
     nS = speeds.shape[0]
     out = np.zeros(nS)
-    A0 = np.empty((n, n))
-    A = np.empty((n, n))
+    A0 = np.empty(n + nt[17].shape[0])
+    A = np.empty(n + nt[17].shape[0])
     r = np.empty(n)
     T = np.empty(n)
     parts = np.empty((4, n))
@@ -1056,8 +1123,8 @@ def _peak_batch_kernel(nt, speeds, P, T0, n_steps, dt):
     hmax = np.empty(m)
     mmax = np.empty(m)
     T_end = np.empty((m, n))
-    A0 = np.empty((n, n))
-    A = np.empty((n, n))
+    A0 = np.empty(n + nt[17].shape[0])
+    A = np.empty(n + nt[17].shape[0])
     r = np.empty(n)
     T = np.empty(n)
     parts = np.empty((4, n))
@@ -1083,8 +1150,8 @@ def _transient_kernel(nt, speeds, P, T0, dt):
     T_hist = np.empty((n_steps + 1, n))
     P_used = np.empty((n_steps, n))
     Q_out = np.empty(n_steps)
-    A0 = np.empty((n, n))
-    A = np.empty((n, n))
+    A0 = np.empty(n + nt[17].shape[0])
+    A = np.empty(n + nt[17].shape[0])
     r = np.empty(n)
     parts = np.empty((4, n))
     Cdt = np.empty(n)
@@ -1096,16 +1163,16 @@ def _transient_kernel(nt, speeds, P, T0, dt):
             for i in range(n):
                 Cdt[i] = C[i] / dt[k]
             _matrix_const(nt, Cdt, A0)
-        A[:, :] = A0
+        A[:] = A0
         _add_speed_edges(nt, speeds[k], A)
         _loss_parts(nt, P[k], parts)
         T_mag = T[mag] if cbr != 0 else cpl[3]
         kcu, kfe = _br_factors(cpl, T_mag)
         for i in range(n):
             p = pos[i]
-            A[p, p] -= kcu * parts[2, i]
+            A[p] -= kcu * parts[2, i]
             r[p] = Cdt[i] * T[i] + gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
-        _sparse_solve(A, r, nt[16], nt[17])
+        _sparse_solve(nt, A, r)
         q = 0.0
         for i in range(n):
             T[i] = r[pos[i]]
