@@ -376,8 +376,14 @@ def _mech_split(ev, speed_rad_s, mechanical):
         brg = T_b0 * w
     else:
         brg = lp.T_b0 * w + lp.c_visc * w * w  # losses.bearing_loss, vectorised
-    brg = np.minimum(brg, np.nan_to_num(mechanical))
+    brg = np.minimum(brg, _finite(mechanical))
     return brg, np.asarray(mechanical) - brg
+
+
+def _finite(v) -> np.ndarray:
+    """np.nan_to_num of a float array (NaN -> 0, +-inf -> +-max float), without its cost when all finite."""
+    a = np.asarray(v, dtype=float)
+    return a if np.isfinite(a).all() else np.nan_to_num(a)
 
 
 def split_losses(ev, speed_rad_s, losses: dict, teeth_fraction) -> np.ndarray:
@@ -387,7 +393,7 @@ def split_losses(ev, speed_rad_s, losses: dict, teeth_fraction) -> np.ndarray:
     d = ev.design
     L, l_end = d.stator.L, d.end_winding_length
     a = L / (L + l_end)
-    arr = {k: np.nan_to_num(np.asarray(v, dtype=float)) for k, v in losses.items()}
+    arr = {k: _finite(v) for k, v in losses.items()}
     shape = np.broadcast(*arr.values(), np.asarray(teeth_fraction)).shape
     out = np.zeros(shape + (N_COMP,))
     zero = np.zeros(shape)
@@ -452,17 +458,32 @@ def rating_grid(ev, n_speed: int = N_SPEED_RATING, n_torque: int = N_TORQUE_GRID
 
 def teeth_fraction_at(ev, grid: RatingGrid, speed_rpm, torque_nm) -> np.ndarray:
     """Teeth share of the iron loss at arbitrary points: bilinear on (speed, torque / envelope)."""
-    from scipy.interpolate import RegularGridInterpolator
-
     s = np.asarray(speed_rpm, dtype=float)
     t = np.asarray(torque_nm, dtype=float)
     env_m, env_g = ev.emap.envelope_at(s)
     with np.errstate(invalid="ignore", divide="ignore"):
         u = np.where(t >= 0, t / np.where(env_m > 0, env_m, np.inf), t / np.where(env_g > 0, env_g, np.inf))
-    u = np.clip(np.nan_to_num(u), -1.0, 1.0)
+    u = np.clip(_finite(u), -1.0, 1.0)
     w = np.clip(s * RPM_TO_RAD_S, grid.speed[0], grid.speed[-1])
-    itp = RegularGridInterpolator((grid.frac, grid.speed), grid.teeth_fraction)
-    return itp(np.column_stack([u, w]))
+    return _bilinear(np.ascontiguousarray(grid.frac, dtype=np.float64), np.ascontiguousarray(grid.speed, dtype=np.float64),
+                     np.ascontiguousarray(grid.teeth_fraction, dtype=np.float64), np.ascontiguousarray(u.ravel()),
+                     np.ascontiguousarray(w.ravel()))
+
+
+@njit(cache=True)
+def _bilinear(xa, ya, Z, x, y):
+    """Bilinear interpolation of Z (nx, ny) on the ascending axes xa, ya at points (x[k], y[k]) inside
+    the grid (as scipy's RegularGridInterpolator, method "linear")."""
+    nx, ny = xa.shape[0], ya.shape[0]
+    out = np.empty(x.shape[0])
+    for k in range(x.shape[0]):
+        i = min(max(np.searchsorted(xa, x[k]) - 1, 0), nx - 2)
+        j = min(max(np.searchsorted(ya, y[k]) - 1, 0), ny - 2)
+        fx = (x[k] - xa[i]) / (xa[i + 1] - xa[i])
+        fy = (y[k] - ya[j]) / (ya[j + 1] - ya[j])
+        out[k] = ((1.0 - fx) * ((1.0 - fy) * Z[i, j] + fy * Z[i, j + 1])
+                  + fx * ((1.0 - fy) * Z[i + 1, j] + fy * Z[i + 1, j + 1]))
+    return out
 
 
 # ---- ratings ----------------------------------------------------------------------------------------

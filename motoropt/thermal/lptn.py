@@ -278,7 +278,10 @@ class ThermalNetwork:
                         c.br_current_exponent, T_lo], dtype=np.float64)
         hot_mode = int("winding_active" in self.names and bool(np.any(self.hot)))
         w_idx = self.names.index("winding_active") if "winding_active" in self.names else 0
-        ip = np.array([mag, int(c.enabled and has_mag), int(has_mag), hot_mode, w_idx], dtype=np.int64)
+        copper = np.zeros(n, dtype=np.bool_)  # nodes whose diagonal changes with the copper rho(T)
+        copper[np.asarray(self.map_node)[np.asarray(self.map_kind) == KIND_COPPER]] = True
+        ip = np.array([mag, int(c.enabled and has_mag), int(has_mag), hot_mode, w_idx, n - int(copper.sum())],
+                      dtype=np.int64)
         f64 = lambda x: np.ascontiguousarray(x, dtype=np.float64)  # noqa: E731
         i64 = lambda x: np.ascontiguousarray(x, dtype=np.int64)  # noqa: E731
         G = f64(self.G)
@@ -286,11 +289,13 @@ class ThermalNetwork:
         vi, vj = i64(self.var_i), i64(self.var_j)
         mask[vi, vj] = True
         mask[vj, vi] = True
-        pos, nb_ptr, nb_idx = _elimination_pattern(mask)
+        pos, nb_ptr, nb_idx = _elimination_pattern(mask, copper)
         slot, toff, tgt = _solver_tables(pos, nb_ptr, nb_idx)
+        es = np.ascontiguousarray(np.stack([slot[pos[vi], pos[vj]], pos[vi], pos[vj]], axis=1).reshape(-1, 3),
+                                  dtype=np.int64)  # speed-dependent edge -> value slots (off-diag, diag i, diag j)
         return (f64(self.C), G, f64(self.g_b), f64(self.T_b), vi, vj, f64(self.speed_grid), f64(self.G_var),
                 i64(self.map_comp), i64(self.map_node), f64(self.map_frac), i64(self.map_kind), cpl,
-                f64(np.asarray(self.hot).reshape(4)), ip, pos, nb_ptr, nb_idx, slot, toff, tgt)
+                f64(np.asarray(self.hot).reshape(4)), ip, pos, nb_ptr, nb_idx, slot, toff, tgt, es)
 
 
 # ---- builder -------------------------------------------------------------------------------------
@@ -544,26 +549,38 @@ def custom_network(names, C, G, g_b, T_b, loss_nodes=None, coupling: Coupling | 
 # The kernels take the network as one tuple ``nt`` (:func:`_kernel_net`):
 # (C, G, g_b, T_b, var_i, var_j, speed_grid, G_var, map_comp, map_node, map_frac, map_kind,
 #  cpl = [alpha_cu_eff, T_ref_w, alpha_br, T_ref_m, n_br, T_lo], hot (4,),
-#  ip = [magnet node (0 if none), Br coupling on, has a magnets node, hotspot mode, winding node],
+#  ip = [magnet node (0 if none), Br coupling on, has a magnets node, hotspot mode, winding node,
+#        k_tail: the copper nodes (diagonal changes with rho(T)) are eliminated last, from k_tail on],
 #  pos (node -> elimination position), nb_ptr, nb_idx (filled pattern, CSR by pivot), slot, toff,
-#  tgt (:func:`_solver_tables`)). Matrices are value vectors over the filled pattern.
+#  tgt (:func:`_solver_tables`), es (speed-dependent edge e -> its value slots)). Matrices are
+#  value vectors over the filled pattern.
+
+
+@njit(cache=True, inline="always")
+def _copy(dst, src):
+    """dst[:] = src by an explicit loop (a slice assignment in numba checks for overlap and may
+    copy through a temporary: measurably slower in the per-step loops)."""
+    for i in range(src.shape[0]):
+        dst[i] = src[i]
 
 
 @njit(cache=True)
-def _elimination_pattern(mask):
-    """Minimum-degree elimination order of the symmetric pattern ``mask`` (n x n bool) and its filled
-    pattern: (pos (n,) node -> position, nb_ptr (n+1,), nb_idx) with nb_idx[nb_ptr[k]:nb_ptr[k+1]]
-    the positions > k coupled to pivot k after fill-in (ascending)."""
+def _elimination_pattern(mask, last):
+    """Minimum-degree elimination order of the symmetric pattern ``mask`` (n x n bool), the nodes
+    with last[i] True eliminated last, and its filled pattern: (pos (n,) node -> position, nb_ptr
+    (n+1,), nb_idx) with nb_idx[nb_ptr[k]:nb_ptr[k+1]] the positions > k coupled to pivot k after
+    fill-in (ascending)."""
     n = mask.shape[0]
     adj = mask.copy()
     for i in range(n):
         adj[i, i] = False
     done = np.zeros(n, np.bool_)
     order = np.empty(n, np.int64)
+    n_first = n - np.sum(last)
     for k in range(n):
         best, best_deg = -1, n + 1
         for i in range(n):
-            if done[i]:
+            if done[i] or (k < n_first and last[i]):
                 continue
             deg = 0
             for j in range(n):
@@ -630,20 +647,21 @@ def _solver_tables(pos, nb_ptr, nb_idx):
     return slot, toff, tgt
 
 
-@njit(cache=True)
-def _sparse_solve(nt, v, r):
-    """Solve A x = r in place (x -> r, elimination order; the value vector v of A is overwritten):
-    symmetric Gaussian elimination without pivoting over the filled pattern only. Returns True if
-    every pivot is > 0, i.e. the symmetric A is positive definite."""
-    nb_ptr, nb_idx, toff, tgt = nt[16], nt[17], nt[19], nt[20]
-    n = r.shape[0]
+@njit(cache=True, inline="always")
+def _factor(nt, v, k0, k1):
+    """Symmetric Gaussian elimination without pivoting of pivots k0 .. k1 - 1 of the value vector v
+    (in place; v[k] <- 1 / pivot k), over the filled pattern only. Returns True if those pivots
+    are all > 0 (all n pivots > 0: the symmetric matrix is positive definite). Eliminating the
+    leading pivots first and the rest later gives the same factors: the trailing entries only
+    accumulate updates, so a change of trailing diagonal entries in between is exact."""
+    nb_ptr, toff, tgt = nt[16], nt[19], nt[20]
+    n = nt[0].shape[0]
     pd = True
-    for k in range(n):
+    for k in range(k0, k1):
         if not v[k] > 0.0:
             pd = False
         inv = 1.0 / v[k]
-        v[k] = inv  # kept as the reciprocal pivot for the back substitution
-        rk = r[k]
+        v[k] = inv
         p1 = nb_ptr[k + 1]
         for p in range(nb_ptr[k], p1):
             f = v[n + p] * inv
@@ -651,7 +669,47 @@ def _sparse_solve(nt, v, r):
             for q in range(p, p1):
                 v[tgt[c]] -= f * v[n + q]
                 c += 1
-            r[nb_idx[p]] -= f * rk
+    return pd
+
+
+@njit(cache=True, inline="always")
+def _subst(nt, v, r):
+    """Forward and back substitution with the factors of :func:`_factor`: r <- A^-1 r (elimination order)."""
+    nb_ptr, nb_idx = nt[16], nt[17]
+    n = r.shape[0]
+    for k in range(n):
+        f = r[k] * v[k]
+        for p in range(nb_ptr[k], nb_ptr[k + 1]):
+            r[nb_idx[p]] -= v[n + p] * f
+    for k in range(n - 1, -1, -1):
+        s = r[k]
+        for p in range(nb_ptr[k], nb_ptr[k + 1]):
+            s -= v[n + p] * r[nb_idx[p]]
+        r[k] = s * v[k]
+
+
+@njit(cache=True, inline="always")
+def _sparse_solve(nt, v, r):
+    """Solve A x = r in place (x -> r, elimination order; v overwritten by the factors): as
+    :func:`_factor` of all pivots + :func:`_subst`, fused. Returns True if A is positive definite."""
+    nb_ptr, nb_idx, toff, tgt = nt[16], nt[17], nt[19], nt[20]
+    n = r.shape[0]
+    pd = True
+    for k in range(n):
+        if not v[k] > 0.0:
+            pd = False
+        inv = 1.0 / v[k]
+        v[k] = inv
+        rk = r[k] * inv
+        p1 = nb_ptr[k + 1]
+        for p in range(nb_ptr[k], p1):
+            vp = v[n + p]
+            f = vp * inv
+            c = toff[p]
+            for q in range(p, p1):
+                v[tgt[c]] -= f * v[n + q]
+                c += 1
+            r[nb_idx[p]] -= vp * rk
     for k in range(n - 1, -1, -1):
         s = r[k]
         for p in range(nb_ptr[k], nb_ptr[k + 1]):
@@ -677,12 +735,12 @@ def _matrix_const(nt, Cdt, v):
         v[pos[i]] = d
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _add_speed_edges(nt, omega, v):
     """v += Laplacian of the speed-dependent edges at |omega| (linear in the tabulated speeds,
     clipped at the table ends)."""
-    var_i, var_j, speed_grid, G_var, pos, slot = nt[4], nt[5], nt[6], nt[7], nt[15], nt[18]
-    nv = var_i.shape[0]
+    speed_grid, G_var, es = nt[6], nt[7], nt[21]
+    nv = es.shape[0]
     if nv == 0:
         return
     ns = speed_grid.shape[0]
@@ -702,13 +760,12 @@ def _add_speed_edges(nt, omega, v):
         f = (w - speed_grid[s]) / (speed_grid[s + 1] - speed_grid[s])
     for e in range(nv):
         g = (1.0 - f) * G_var[s, e] + f * G_var[s + 1, e]
-        pi, pj = pos[var_i[e]], pos[var_j[e]]
-        v[slot[pi, pj]] -= g
-        v[pi] += g
-        v[pj] += g
+        v[es[e, 0]] -= g
+        v[es[e, 1]] += g
+        v[es[e, 2]] += g
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _loss_parts(nt, P_comp, parts):
     """Node loss parts from component losses: parts[0] uncoupled, parts[1] + parts[2] T copper at
     Br(T_ref) (rho(T) linear in T_i), parts[3] iron at Br(T_ref); W and W/K."""
@@ -727,7 +784,7 @@ def _loss_parts(nt, P_comp, parts):
             parts[0, nd] += p
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _br_factors(cpl, T_mag):
     """(copper factor (Br/Br_ref)^-n_br, iron factor (Br/Br_ref)^2) at magnet temperature T_mag."""
     alpha_br, T_ref_m, n_br = cpl[2], cpl[3], cpl[4]
@@ -735,7 +792,7 @@ def _br_factors(cpl, T_mag):
     return br_ratio ** (-n_br), br_ratio * br_ratio
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _hot(nt, T):
     """Winding hotspot of temperatures T (see :func:`hotspot`); NaN if any input is NaN."""
     hot, ip = nt[13], nt[14]
@@ -750,24 +807,26 @@ def _hot(nt, T):
     return max(ha, max(ef, er))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _steady_tm(nt, Ab, parts, gbTb, T_mag, A, r, T):
     """Steady state with the Br factors at magnet temperature T_mag (copper rho(T) exact) on the
-    matrix Ab (elimination order, at the speed). T <- node temperatures; returns ok (False for a
-    non-physical solution: thermal runaway, i.e. a matrix that is not positive definite, or
-    temperatures outside -273.15 .. 1e4 degC)."""
-    pos = nt[15]
+    matrix Ab (elimination order, at the speed, copper-free pivots already factored: see
+    :func:`_factor`). T <- node temperatures; returns ok (False for a non-physical solution:
+    thermal runaway, i.e. a matrix that is not positive definite, or temperatures outside
+    -273.15 .. 1e4 degC)."""
+    pos, k_tail = nt[15], nt[14][5]
     n = T.shape[0]
     kcu, kfe = _br_factors(nt[12], T_mag)
-    A[:] = Ab
+    _copy(A, Ab)
     for i in range(n):
         p = pos[i]
-        A[p] -= kcu * parts[2, i]
-        if A[p] <= 0.0:
-            T[:] = np.inf
-            return False
+        A[p] -= kcu * parts[2, i]  # nonzero on copper nodes only, all at positions >= k_tail
         r[p] = gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
-    ok = _sparse_solve(nt, A, r)  # not positive definite: past thermal runaway (module docstring)
+    ok = _factor(nt, A, k_tail, n)  # not positive definite: past thermal runaway (module docstring)
+    for k in range(k_tail):
+        if not A[k] > 0.0:
+            ok = False
+    _subst(nt, A, r)
     for i in range(n):
         T[i] = r[pos[i]]
         if not np.isfinite(T[i]) or T[i] < -273.15 or T[i] > 1.0e4:
@@ -916,15 +975,16 @@ def _steady_batch_kernel(nt, speeds, P, tol, max_iter, T_runaway):
     for k in range(m):
         _matrix_const(nt, zero, Ab)
         _add_speed_edges(nt, speeds[k], Ab)
+        _factor(nt, Ab, 0, nt[14][5])
         _loss_parts(nt, P[k], parts)
         st, it, nh = _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist[k])
-        T_out[k] = T
+        _copy(T_out[k], T)
         status[k], iters[k], nhist[k] = st, it, nh
         hots[k] = _hot(nt, T)
     return T_out, status, iters, hots, hist, nhist
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _interp_torque(tg, lg, s, t, out):
     """out <- component losses at torque t, speed column s: linear in torque between the grid
     points tg[s] (ascending), clamped at the ends. lg (n_comp, nT, nS)."""
@@ -1006,6 +1066,7 @@ def _continuous_kernel(nt, speeds, tg, lg, Tw, Tm, tol, s_tol, max_iter, T_runaw
         t_hi = tg[s, nvalid - 1]
         _matrix_const(nt, zero, Ab)
         _add_speed_edges(nt, speeds[s], Ab)
+        _factor(nt, Ab, 0, nt[14][5])
         if not _continuous_ok(nt, Ab, tg, lg, s, 0.0, Tw, Tm, s_tol, max_iter, T_runaway, P, parts, gbTb, A, r,
                               T, hist):
             continue
@@ -1028,13 +1089,13 @@ def _continuous_kernel(nt, speeds, tg, lg, Tw, Tm, tol, s_tol, max_iter, T_runaw
 @njit(cache=True)
 def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, Tw, Tm, early, A, r, T):
     """Backward-Euler transient under constant loss parts from T0 on the matrix A0 (at the speed,
-    incl. C/dt). T <- final temperatures. Returns (max hotspot, max magnet-node temperature) over
+    incl. C/dt; copper-free pivots already factored). T <- final temperatures. Returns (max hotspot, max magnet-node temperature) over
     the steps incl. T0 (NaN propagates); with ``early`` it stops once a limit is exceeded (the
     maxima can only grow, so the verdict hot <= Tw and mag <= Tm is unchanged)."""
     cpl, ip, pos = nt[12], nt[14], nt[15]
     mag, cbr = ip[0], ip[1]
     n = T.shape[0]
-    T[:] = T0
+    _copy(T, T0)
     hmax = _hot(nt, T)
     mmax = T[mag]
     if early and not (hmax <= Tw and mmax <= Tm):
@@ -1042,12 +1103,13 @@ def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, Tw, Tm, early, A, r, T):
     for _ in range(n_steps):
         T_mag = T[mag] if cbr != 0 else cpl[3]
         kcu, kfe = _br_factors(cpl, T_mag)
-        A[:] = A0
+        _copy(A, A0)
         for i in range(n):
             p = pos[i]
             A[p] -= kcu * parts[2, i]
             r[p] = Cdt[i] * T[i] + gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
-        _sparse_solve(nt, A, r)
+        _factor(nt, A, ip[5], n)
+        _subst(nt, A, r)
         for i in range(n):
             T[i] = r[pos[i]]
         h = _hot(nt, T)
@@ -1085,6 +1147,7 @@ def _pulse_kernel(nt, speeds, tg, lg, T0, active, n_steps, dt, Tw, Tm, tol):
         t_hi = tg[s, nvalid - 1]
         _matrix_const(nt, Cdt, A0)
         _add_speed_edges(nt, speeds[s], A0)
+        _factor(nt, A0, 0, nt[14][5])
         lo, hi = 0.0, t_hi
         done = False
         for stage in range(2):  # ok(0), then ok(t_hi)
@@ -1133,9 +1196,10 @@ def _peak_batch_kernel(nt, speeds, P, T0, n_steps, dt):
     for k in range(m):
         _matrix_const(nt, Cdt, A0)
         _add_speed_edges(nt, speeds[k], A0)
+        _factor(nt, A0, 0, nt[14][5])
         _loss_parts(nt, P[k], parts)
         hmax[k], mmax[k] = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[k], n_steps, np.inf, np.inf, False, A, r, T)
-        T_end[k] = T
+        _copy(T_end[k], T)
     return hmax, mmax, T_end
 
 
@@ -1157,13 +1221,13 @@ def _transient_kernel(nt, speeds, P, T0, dt):
     Cdt = np.empty(n)
     gbTb = g_b * T_b
     T = T0.copy()
-    T_hist[0] = T
+    _copy(T_hist[0], T)
     for k in range(n_steps):
         if k == 0 or dt[k] != dt[k - 1]:
             for i in range(n):
                 Cdt[i] = C[i] / dt[k]
             _matrix_const(nt, Cdt, A0)
-        A[:] = A0
+        _copy(A, A0)
         _add_speed_edges(nt, speeds[k], A)
         _loss_parts(nt, P[k], parts)
         T_mag = T[mag] if cbr != 0 else cpl[3]
@@ -1179,7 +1243,7 @@ def _transient_kernel(nt, speeds, P, T0, dt):
             P_used[k, i] = parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i] + kcu * parts[2, i] * T[i]
             q += g_b[i] * (T[i] - T_b[i])
         Q_out[k] = q
-        T_hist[k + 1] = T
+        _copy(T_hist[k + 1], T)
     return T_hist, P_used, Q_out
 
 
