@@ -128,7 +128,8 @@ class Design(StatorWinding):
         under the tip, leaking to the core), the pole-piece depth falls from v_depth at the centre to
         the bridge at the tip, and the whole inter-polar arc is iron joined to the q-axis rib (the
         barrier ends in the cap at the V's outer tip, as the geometry draws it)."""
-        from .magnetics.analytic import MECInputs, leakage_inductance, slot_leakage_lambdas
+        from .magnetics.analytic import (MECInputs, ToothCoilStator, leakage_inductance, slot_leakage_lambdas,
+                                         tooth_coil_unit)
 
         T_m = self.T_magnet_c if T_magnet_c is None else T_magnet_c
         s, r = self.stator, self.rotor
@@ -167,7 +168,22 @@ class Design(StatorWinding):
             g_mag = self.air_gap + r.sleeve + r.magnet_thickness / self.magnet.mu_r
             # the MEC adds the magnet's h_m/mu_r itself
             g_eff = g_mag * s.carter_coefficient(g_mag) - r.magnet_thickness / self.magnet.mu_r
-            return MECInputs(g_eff=g_eff, pole_arc=r.pole_arc_ratio, spm=True, **common)
+            tc = None
+            if w.coil_pitch == 1 and q < 1:
+                # tooth coils: real-tooth network (ToothCoilStator) with the actual coil MMFs, so the
+                # real slot's leakage permeance (no 1/k_w1^2) between the tips of adjacent teeth
+                # (the network has the real slot currents: no chording factors, layers side by side)
+                _, lam_tt1 = slot_leakage_lambdas(s.slot_depth, s.tip_height, b_s, s.slot_opening, g_mag)
+                teeth, anti, units, turns = tooth_coil_unit(s.Q, self.p, w.coils, w.turns_per_coil,
+                                                            w.parallel_paths)
+                tc = ToothCoilStator(Q=s.Q, teeth=teeth, antiperiodic=anti, units=units,
+                                     turns=tuple(map(tuple, turns.tolist())), tooth_width=s.tooth_width_top,
+                                     tooth_width_root=s.tooth_width_bottom,
+                                     tooth_length=s.slot_depth, tip_height=s.tip_height,
+                                     slot_opening=s.slot_opening, R_bore=0.5 * s.D_i, k_fe=kfe,
+                                     slot_permeance=MU0 * s.L * (s.tip_height / s.slot_opening + lam_tt1),
+                                     slot_body_permeance=MU0 * s.L * (s.slot_depth - s.tip_height) / (3 * b_s))
+            return MECInputs(g_eff=g_eff, pole_arc=r.pole_arc_ratio, spm=True, tooth_coil=tc, **common)
         if isinstance(r, ArcPMRotor):
             return self._arc_mec_inputs(common)
         R = r.R
@@ -252,9 +268,11 @@ class Design(StatorWinding):
             return fm
         T_m = self.T_magnet_c if T_magnet_c is None else T_magnet_c
         H, B = self.steel.bh_arrays()
-        fm = compute_fluxmap(self.mec_inputs(T_m), H, B, self.i_max, self.fm_n_d, self.fm_n_q, T_m)
+        m = self.mec_inputs(T_m)
+        fm = compute_fluxmap(m, H, B, self.i_max, self.fm_n_d, self.fm_n_q, T_m)
         kt = self.tooth_flux_factor
-        if kt != 1.0:  # tooth coils: the tooth flux's fundamental (iron loss) is kt x the local one
+        # the tooth-coil network gives the real teeth's flux (kt already in it); the cell network the local
+        if kt != 1.0 and m.tooth_coil is None:  # tooth coils: the tooth flux's fundamental (iron loss) is kt x the local one
             import dataclasses
 
             Bi = fm.B_iron.copy()

@@ -285,8 +285,8 @@ def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, t
     for i in range(nb):
         if kind[i] == _GAP_TOOTH:
             scale = max(scale, abs(P[i] * F[i]) * 1e-3)
-        elif kind[i] == _IRON and F[i] != 0.0:
-            # winding MMF in a yoke branch: flux at mu_r = 1000, x 1e-3
+        elif (kind[i] == _IRON or kind[i] == _TOOTH) and F[i] != 0.0:
+            # winding MMF in a yoke (or, tooth-coil network, a tooth) branch: flux at mu_r = 1000, x 1e-3
             scale = max(scale, MU0 * A[i] * abs(F[i]) / l[i])
     if scale == 0.0:
         scale = 1.0
@@ -373,6 +373,8 @@ class MECInputs:
     # IPM pole tip: the magnets end before the pole-piece tip, leaving an air pocket under it
     magnet_arc: float = 0.0  # arc of the magnets' outer ends / pole pitch (0: = pole_arc)
     pocket_permeance: float = 0.0  # one tip pocket: pole-piece tip -> rotor core across the air, H
+    # tooth-coil (FSCW) stator with real teeth (ToothCoilStator; SPM only): replaces the smeared cells
+    tooth_coil: object = None
 
 
 def _cells(pole_arc: float, J: int, M: int, rib_arc: float = 0.0, magnet_arc: float = 0.0):
@@ -575,24 +577,418 @@ def _fluxmap_kernel(i_d, i_q, n, kind, a, sa, b, sb, P, A, A2, l, F0, cosk, sink
     return psi_d, psi_q, B_t, B_y, iters, resid
 
 
-def compute_fluxmap(m: MECInputs, bh_H, bh_B, i_max: float, n_d: int = 13, n_q: int = 11,
-                    T_magnet_c: float = 20.0, J: int = 10, M: int = 4, id_pos_frac: float = 0.15,
-                    axes=None) -> FluxMap:
-    """Flux map of the MEC on i_d in [-1.05 I_max, id_pos_frac I_max], i_q in [0, 1.05 I_max]
-    (or on explicit ``axes = (i_d, i_q)``, i_q starting at 0)."""
-    net = build_network(m, J, M)
-    Ht, Bt = resample_bh(bh_H, bh_B)
-    if axes is not None:
-        i_d, i_q = (np.asarray(a, dtype=float) for a in axes)
-    else:
-        i_d = np.linspace(-1.05 * i_max, id_pos_frac * i_max, n_d)
-        i_q = np.linspace(0.0, 1.05 * i_max, n_q)
+# ---------------------------------------------------------------------------------------------
+# Tooth-coil (fractional-slot concentrated winding) stator: real teeth over one periodic unit
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ToothCoilStator:
+    """Real-tooth stator of a tooth-coil (coil pitch 1) winding over the smallest unit the slot layout
+    repeats over (built by Design.mec_inputs; SI units). Tooth k of the unit lies between slots k and
+    k+1 (slot k at mechanical angle 2 pi k / Q) and carries the coils listed in ``turns``."""
+
+    Q: int  # slots of the machine
+    teeth: int  # teeth in the modelled unit
+    antiperiodic: bool  # the unit is half a period (odd pole count, negated layout beyond it)
+    units: int  # modelled units making up the machine
+    turns: tuple  # (teeth x 3) signed turns around tooth k of phase x per A of phase current (N_c s / a)
+    tooth_width: float  # tooth body width below the tip, m
+    tooth_width_root: float  # tooth body width at the slot bottom, m
+    tooth_length: float  # radial length of the tooth body (slot depth - tip height), m
+    tip_height: float  # m
+    slot_opening: float  # m
+    R_bore: float  # stator bore radius, m
+    k_fe: float  # stacking factor of the stator
+    slot_permeance: float  # one real slot's opening + tooth-tip (zig-zag) leakage, tip to tip, H
+    slot_body_permeance: float  # one real slot's body leakage (h_s / 3 b_s), tooth top to tooth top, H
+    n_overhang: int = 2  # gap cells (own tip nodes) over each tooth-tip overhang
+    n_body: int = 2  # gap cells over the tooth body
+    n_positions: int = 0  # rotor positions averaged over one cogging period 2 pi / lcm(Q, 2p); 0: enough
+    #                       for the unit's poles to sample >= 4 pole-edge offsets per slot pitch (auto_positions)
+
+
+def auto_positions(Q: int, p: int) -> int:
+    """Rotor positions for the tooth-coil network: the unit's poles already sit at 2p / gcd(Q, 2p)
+    distinct offsets from the teeth (5 for 48 slots / 40 poles, 2 for 60 / 40); positions are added
+    until >= 4 offsets per slot pitch are sampled (60 / 40: 2 positions, 48 / 40: 1)."""
+    n_align = 2 * p // math.gcd(Q, 2 * p)
+    return max(1, -(-4 // n_align))
+
+
+def tooth_coil_unit(Q: int, p: int, coils, turns_per_coil: float, parallel_paths: int):
+    """(teeth, antiperiodic, units, turns) of the smallest unit of a tooth-coil winding: the turns
+    matrix (Q x 3, turns of phase x around tooth k per A of phase current) and the shortest roll n of
+    it that maps it onto itself (periodic, even pole count over it) or onto its negative
+    (antiperiodic, odd pole count). ``coils``: rows (go slot, return slot = go + 1, phase, sign)."""
+    N = np.zeros((Q, 3))
+    for go, ret, ph, sg in np.asarray(coils):
+        if (ret - go) % Q != 1:
+            from ..errors import InputError
+            raise InputError("winding.coil_pitch_slots", int((ret - go) % Q), "1 for the tooth-coil network")
+        N[go, ph] += sg * turns_per_coil / parallel_paths
+    for n in range(1, Q + 1):
+        if Q % n or (2 * p * n) % Q:
+            continue
+        poles = 2 * p * n // Q
+        rolled = np.roll(N, -n, axis=0)
+        if poles % 2 == 1 and np.allclose(rolled, -N):
+            return n, True, Q // n, N[:n]
+        if poles % 2 == 0 and np.allclose(rolled, N):
+            return n, False, Q // n, N[:n]
+    return Q, False, 1, N
+
+
+def build_tooth_coil_network(m: MECInputs):
+    """Branch arrays of the tooth-coil network over one unit (see the module docstring).
+
+    Nodes per tooth k: tooth top T_k, yoke Y_k, ``n_overhang`` tip nodes on each side, and one gap
+    node per gap cell (mid-layer of the magnetic gap). Per gap cell: rotor core (ground) -> gap node
+    (half the gap reluctance, with the magnet's MMF and h_m / mu_r over the magnet) -> its stator node
+    (the other half; body cells end on T_k, overhang cells on their tip node); adjacent gap nodes are
+    joined by the tangential permeance of the gap layer (thickness g + h_m). Stator: tip iron (overhang
+    nodes chained to T_k through h_tip L k_fe), the tooth body T_k -> Y_k (tapered, nonlinear, carrying
+    the coil MMF), the yoke Y_k -> Y_k+1, the slot opening + tooth-tip leakage between the outer tip
+    nodes of adjacent teeth and the slot-body leakage between their tops. The radial gap branches'
+    permeance and magnet MMF depend on the rotor position: returned per position (P_pos, F_pos)."""
+    tc = m.tooth_coil
+    nt, no, nbody = tc.teeth, tc.n_overhang, tc.n_body
+    tau = 2.0 * math.pi / tc.Q  # mechanical slot pitch
+    half_body = min(0.5 * tc.tooth_width / tc.R_bore, 0.5 * tau)
+    ncell = nbody + 2 * no
+    per = 2 + 2 * no + ncell  # nodes per tooth: T, Y, left overhang, right overhang, gap nodes
+    n_nodes = per * nt
+    sgn_wrap = -1.0 if tc.antiperiodic else 1.0
+    kinds, aa, sa, bb, sb, P, A, A2, l = [], [], [], [], [], [], [], [], []
+
+    def add(kind, a_, sa_, b_, sb_, P_=0.0, A_=0.0, l_=1.0, A2_=None):
+        kinds.append(kind); aa.append(a_); sa.append(sa_); bb.append(b_); sb.append(sb_)
+        P.append(P_); A.append(A_); l.append(l_); A2.append(A_ if A2_ is None else A2_)
+        return len(kinds) - 1
+
+    arcs, mag_branch, air_branch, tooth_branch, yoke_branch = [], [], [], [], []
+    A_tip = tc.tip_height * m.L * tc.k_fe
+    R_tip = tc.R_bore + 0.5 * tc.tip_height
+    ov_edges = np.linspace(half_body, 0.5 * tau, no + 1)  # overhang cells, from the body edge outwards
+    ov_c = 0.5 * (ov_edges[:-1] + ov_edges[1:])
+    body_edges = np.linspace(-half_body, half_body, nbody + 1)
+    g_layer = m.g_eff + m.h_m  # physical thickness of the gap layer (air + magnet, mu_r ~ 1)
+    first_gap, last_gap = [], []
+    for k in range(nt):
+        th = (k + 0.5) * tau
+        T, Y = per * k, per * k + 1
+        left = [per * k + 2 + j for j in range(no)]  # left[j]: j-th overhang cell from the body edge
+        right = [per * k + 2 + no + j for j in range(no)]
+        gap0 = per * k + 2 + 2 * no
+        # cells in angular order with their stator node
+        cells = [((th - ov_edges[j + 1], th - ov_edges[j]), left[j]) for j in range(no - 1, -1, -1)]
+        cells += [((th + body_edges[j], th + body_edges[j + 1]), T) for j in range(nbody)]
+        cells += [((th + ov_edges[j], th + ov_edges[j + 1]), right[j]) for j in range(no)]
+        for c, ((lo, hi), node) in enumerate(cells):
+            arcs.append((lo, hi))
+            mag_branch.append(add(_LINEAR, GROUND, 1.0, gap0 + c, 1.0))  # rotor -> gap node (magnet side)
+            air_branch.append(add(_LINEAR, gap0 + c, 1.0, node, 1.0))  # gap node -> stator
+            if c > 0:
+                dx = 0.5 * (hi - cells[c - 1][0][0]) * m.r_gap
+                add(_LINEAR, gap0 + c - 1, 1.0, gap0 + c, 1.0, MU0 * m.L * g_layer / dx)
+        first_gap.append((gap0, cells[0][0])); last_gap.append((gap0 + ncell - 1, cells[-1][0]))
+        for side, nodes in ((-1.0, left), (1.0, right)):
+            for j in range(no):
+                inner = T if j == 0 else nodes[j - 1]
+                length = (ov_c[j] - (half_body if j == 0 else ov_c[j - 1])) * R_tip
+                add(_IRON, nodes[j], 1.0, inner, 1.0, 0.0, A_tip, max(length, 1e-6))
+        tooth_branch.append(add(_TOOTH, T, 1.0, Y, 1.0, 0.0, tc.tooth_width * m.L * tc.k_fe, tc.tooth_length,
+                                tc.tooth_width_root * m.L * tc.k_fe))
+    for k in range(nt):  # to the next tooth (antiperiodic image beyond the unit)
+        kn = (k + 1) % nt
+        s_ = sgn_wrap if k == nt - 1 else 1.0
+        T, Y, Tn, Yn = per * k, per * k + 1, per * kn, per * kn + 1
+        yoke_branch.append(add(_IRON, Y, 1.0, Yn, s_, 0.0, m.yoke_area, tau * m.yoke_radius))
+        add(_LINEAR, T + 2 + 2 * no - 1, 1.0, Tn + 2 + no - 1, s_, tc.slot_permeance)  # outer tips
+        add(_LINEAR, T, 1.0, Tn, s_, tc.slot_body_permeance)
+        (ga, (lo_a, hi_a)), (gb, (lo_b, hi_b)) = last_gap[k], first_gap[kn]
+        dx = 0.5 * ((hi_a - lo_a) + (hi_b - lo_b)) * m.r_gap
+        add(_LINEAR, ga, 1.0, gb, s_, MU0 * m.L * g_layer / dx)
+    # radial gap branches per rotor position: over the magnet (source, h_m / mu_r) and over air, each
+    # split into two halves at the gap node (the magnet's MMF in the rotor-side half)
+    F_m = m.Br * m.h_m / (MU0 * m.mu_r)
+    period = 2.0 * math.pi / (tc.Q * 2 * m.p // math.gcd(tc.Q, 2 * m.p))  # cogging period, mech rad
+    n_pos = int(tc.n_positions) if tc.n_positions > 0 else auto_positions(tc.Q, m.p)
+    theta_r = np.arange(n_pos) * period / n_pos  # d axis (north pole centre) positions, mech rad
+    nb = len(kinds)
+    P_pos = np.tile(np.asarray(P, float), (n_pos, 1))
+    F_pos = np.zeros((n_pos, nb))
+    half_mag = 0.5 * m.pole_arc * math.pi / m.p
+    pole = math.pi / m.p
+    Pm = MU0 * m.r_gap * m.L / (m.g_eff + m.h_m / m.mu_r)  # per rad of arc
+    Pa = MU0 * m.r_gap * m.L / (m.g_eff + m.h_m)
+    for ip, t0 in enumerate(theta_r):
+        for (lo, hi), bm, ba in zip(arcs, mag_branch, air_branch):
+            j0 = math.floor((lo - t0) / pole) - 1
+            j1 = math.ceil((hi - t0) / pole) + 1
+            net_ov, ov = 0.0, 0.0
+            for j in range(j0, j1 + 1):
+                c = t0 + j * pole
+                o = max(0.0, min(hi, c + half_mag) - max(lo, c - half_mag))
+                ov += o
+                net_ov += o * (1.0 if j % 2 == 0 else -1.0)
+            Pc = Pm * ov + Pa * (hi - lo - ov)
+            P_pos[ip, bm] = 2.0 * Pc
+            P_pos[ip, ba] = 2.0 * Pc
+            F_pos[ip, bm] = F_m * Pm * net_ov / Pc  # two halves in series: flux Pc (du + F)
+    turns = np.asarray(tc.turns, float).reshape(nt, 3)
+    th_t = (np.arange(nt) + 0.5) * tau
+    z = turns.T @ np.exp(1j * m.p * th_t)  # phase MMF fundamentals (electrical axes)
+    arr = lambda x, t: np.asarray(x, dtype=t)
+    return dict(n=n_nodes, kind=arr(kinds, np.int64), a=arr(aa, np.int64), sa=arr(sa, float),
+                b=arr(bb, np.int64), sb=arr(sb, float), A=arr(A, float), A2=arr(A2, float), l=arr(l, float),
+                P_pos=P_pos, F_pos=F_pos, theta_e=m.p * theta_r, phase_axis=np.angle(z), turns=turns,
+                tooth_branch=arr(tooth_branch, np.int64), yoke_branch=arr(yoke_branch, np.int64),
+                th_tooth_e=m.p * th_t, th_yoke_e=m.p * (th_t + 0.5 * tau), gap_branch=arr(air_branch, np.int64),
+                y_node=arr([per * k + 1 for k in range(nt)], np.int64))
+
+
+@njit(cache=True)
+def _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, F, G, h, Ht, Bt, u, phi_prev, scale, tol, max_iter):
+    """Newton solve (damped by line search) of a network whose linear part is given as a dense
+    permeance matrix G and flux injection h (KCL residual r = G u + h + sum over the nonlinear
+    branches of their signed fluxes; branches as in :func:`_solve_network`, kinds _TOOTH and _IRON).
+    Returns (u, branch fluxes, iterations, residual norm / scale)."""
+    nb = kind.shape[0]
+    phi = phi_prev.copy()
+    g = np.zeros(nb)
+
+    def residual(uu, phi_guess, phi_out, g_out):
+        r = G @ uu + h
+        for i in range(nb):
+            du = F[i]
+            if a[i] >= 0:
+                du += sa[i] * uu[a[i]]
+            if b[i] >= 0:
+                du -= sb[i] * uu[b[i]]
+            if kind[i] == _TOOTH:
+                f, gg = _gap_tooth_flux(du, 0.0, A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
+            else:
+                Bv, sl = b_of_h(du / l[i], Ht, Bt)
+                f = A[i] * Bv
+                gg = A[i] * sl / l[i]
+            phi_out[i] = f
+            g_out[i] = gg
+            if a[i] >= 0:
+                r[a[i]] += sa[i] * f
+            if b[i] >= 0:
+                r[b[i]] -= sb[i] * f
+        return r
+
+    phi_new = np.empty(nb)
+    g_new = np.empty(nb)
+    J = np.empty((n, n))
+    rhs = np.empty(n)
+    du_vec = np.empty(n)
+    r = residual(u, phi, phi, g)
+    rnorm = np.sqrt(np.sum(r * r))
+    it_done = 0
+    for it in range(max_iter):
+        it_done = it
+        if rnorm <= tol * scale:
+            break
+        _assemble_jacobian(J, g, a, sa, b, sb)
+        J += G
+        for k in range(n):
+            rhs[k] = -r[k]
+        if not _cholesky_solve(J, rhs, du_vec):
+            _assemble_jacobian(J, g, a, sa, b, sb)
+            J += G
+            du_vec[:] = np.linalg.solve(J, rhs)
+        step = 1.0
+        for _ls in range(12):
+            u_try = u + step * du_vec
+            r_try = residual(u_try, phi, phi_new, g_new)
+            n_try = np.sqrt(np.sum(r_try * r_try))
+            if n_try < rnorm or _ls == 11:
+                u = u_try
+                r = r_try
+                rnorm = n_try
+                phi[:] = phi_new
+                g[:] = g_new
+                break
+            step *= 0.5
+    return u, phi, it_done, rnorm / scale
+
+
+def reduce_linear(net):
+    """Exact elimination (Kron reduction) of the nodes joined only by linear branches (the gap
+    nodes): per rotor position, the linear branches become a dense permeance matrix G and flux
+    injection h on the remaining nodes; the nonlinear branches are renumbered onto them. Returns a
+    dict (kind, a, sa, b, sb, A, A2, l of the nonlinear branches; G_pos, h_pos; n; y_node; and the
+    nonlinear branch indices of the teeth and the yoke)."""
+    n = net["n"]
+    lin = net["kind"] == _LINEAR
+    touched = np.zeros(n, bool)
+    for i in np.flatnonzero(~lin):
+        for end in (net["a"][i], net["b"][i]):
+            if end >= 0:
+                touched[end] = True
+    keep = np.flatnonzero(touched)
+    elim = np.flatnonzero(~touched)
+    new_index = -np.ones(n, np.int64)
+    new_index[keep] = np.arange(keep.size)
+    n_pos = net["P_pos"].shape[0]
+    G_pos = np.zeros((n_pos, keep.size, keep.size))
+    h_pos = np.zeros((n_pos, keep.size))
+    li = np.flatnonzero(lin)
+    for ip in range(n_pos):
+        Gf = np.zeros((n, n))
+        hf = np.zeros(n)
+        for i in li:
+            c = np.zeros(n)
+            if net["a"][i] >= 0:
+                c[net["a"][i]] += net["sa"][i]
+            if net["b"][i] >= 0:
+                c[net["b"][i]] -= net["sb"][i]
+            P_ = net["P_pos"][ip, i]
+            Gf += P_ * np.outer(c, c)
+            hf += P_ * net["F_pos"][ip, i] * c
+        Gkk, Gke, Gee = Gf[np.ix_(keep, keep)], Gf[np.ix_(keep, elim)], Gf[np.ix_(elim, elim)]
+        X = np.linalg.solve(Gee, np.column_stack((Gke.T, hf[elim]))) if elim.size else np.zeros((0, keep.size + 1))
+        G_pos[ip] = Gkk - Gke @ X[:, :-1]
+        h_pos[ip] = hf[keep] - Gke @ X[:, -1]
+    G_pos = 0.5 * (G_pos + np.transpose(G_pos, (0, 2, 1)))
+    nl = np.flatnonzero(~lin)
+    pos_in_nl = -np.ones(lin.size, np.int64)
+    pos_in_nl[nl] = np.arange(nl.size)
+    remap = lambda e: np.where(e >= 0, new_index[np.maximum(e, 0)], e)
+    return dict(n=int(keep.size), kind=net["kind"][nl], a=remap(net["a"][nl]), sa=net["sa"][nl],
+                b=remap(net["b"][nl]), sb=net["sb"][nl], A=net["A"][nl], A2=net["A2"][nl], l=net["l"][nl],
+                G_pos=G_pos, h_pos=h_pos, y_node=new_index[net["y_node"]],
+                tooth_branch=pos_in_nl[net["tooth_branch"]], yoke_branch=pos_in_nl[net["yoke_branch"]])
+
+
+@njit(cache=True)
+def _fluxmap_tc_kernel(i_d, i_q, n, kind, a, sa, b, sb, A, A2, l, G_pos, h_pos, theta_e, phase_axis, turns,
+                       tooth_branch, yoke_branch, y_node, th_tooth_e, th_yoke_e, units, L_sigma, Ht, Bt, A_tooth,
+                       yoke_area, tol, max_iter):
+    n_d, n_q = i_d.shape[0], i_q.shape[0]
+    n_pos = theta_e.shape[0]
+    nt = tooth_branch.shape[0]
+    nb = kind.shape[0]
+    psi_d = np.zeros((n_d, n_q))
+    psi_q = np.zeros((n_d, n_q))
+    B_t = np.zeros((n_d, n_q))
+    B_y = np.zeros((n_d, n_q))
+    resid = np.zeros((n_d, n_q))
+    cs = np.empty(3)
+    sn = np.empty(3)
+    F0 = np.zeros(nb)
+    for ip in range(n_pos):
+        for x in range(3):
+            cs[x] = math.cos(theta_e[ip] - phase_axis[x])
+            sn[x] = math.sin(theta_e[ip] - phase_axis[x])
+        G = G_pos[ip].copy()
+        h = h_pos[ip].copy()
+        scale0 = 0.0
+        for k in range(h.shape[0]):
+            scale0 = max(scale0, abs(h[k]))
+        # warm starts: the solutions extrapolated linearly from the two previous points of the row (and
+        # the row starts from the two previous rows' starts): the currents step uniformly
+        r1u = np.zeros(n)
+        r2u = np.zeros(n)
+        r1p = np.zeros(nb)
+        r2p = np.zeros(nb)
+        for jq in range(n_q):
+            u1 = 2.0 * r1u - r2u if jq >= 2 else r1u.copy()
+            p1 = 2.0 * r1p - r2p if jq >= 2 else r1p.copy()
+            u2 = u1.copy()
+            p2 = p1.copy()
+            for jd in range(n_d):
+                Fb = F0.copy()
+                scale = scale0
+                for k in range(nt):
+                    Fk = 0.0
+                    for x in range(3):
+                        Fk += turns[k, x] * (i_d[jd] * cs[x] - i_q[jq] * sn[x])
+                    Fb[tooth_branch[k]] += Fk
+                    i = tooth_branch[k]
+                    scale = max(scale, MU0 * A[i] * abs(Fk) / l[i])  # flux at mu_r = 1000, x 1e-3
+                if scale == 0.0:
+                    scale = 1.0
+                if jd >= 2:
+                    u0 = 2.0 * u1 - u2
+                    ph0 = 2.0 * p1 - p2
+                else:
+                    u0 = u1.copy()
+                    ph0 = p1.copy()
+                u, phi, it, rn = _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, Fb, G, h, Ht, Bt, u0, ph0, scale,
+                                                tol, max_iter)
+                resid[jd, jq] = max(resid[jd, jq], rn)
+                u2 = u1
+                p2 = p1
+                u1 = u
+                p1 = phi
+                if jd == 0:
+                    r2u = r1u
+                    r2p = r1p
+                    r1u = u.copy()
+                    r1p = phi.copy()
+                # phase flux linkages (machine) = units x sum_k turns_kx phi_tooth,k; Park (amplitude-invariant)
+                pd = 0.0
+                pq = 0.0
+                btr = 0.0
+                bti = 0.0
+                byr = 0.0
+                byi = 0.0
+                for k in range(nt):
+                    f = phi[tooth_branch[k]]
+                    for x in range(3):
+                        pd += turns[k, x] * f * cs[x]
+                        pq -= turns[k, x] * f * sn[x]
+                    btr += f * math.cos(th_tooth_e[k])
+                    bti -= f * math.sin(th_tooth_e[k])
+                    fy = phi[yoke_branch[k]]
+                    byr += fy * math.cos(th_yoke_e[k])
+                    byi -= fy * math.sin(th_yoke_e[k])
+                psi_d[jd, jq] += (2.0 / 3.0 * units * pd + L_sigma * i_d[jd]) / n_pos
+                psi_q[jd, jq] += (2.0 / 3.0 * units * pq + L_sigma * i_q[jq]) / n_pos
+                # spatial fundamentals (p pole pairs) of the tooth-body (top) and yoke flux densities
+                B_t[jd, jq] += 2.0 / nt * math.sqrt(btr * btr + bti * bti) / A_tooth / n_pos
+                B_y[jd, jq] += 2.0 / nt * math.sqrt(byr * byr + byi * byi) / yoke_area / n_pos
+    return psi_d, psi_q, B_t, B_y, resid
+
+
+def _compute_fluxmap_tc(m: MECInputs, Ht, Bt, i_d, i_q):
+    full = build_tooth_coil_network(m)
+    net = reduce_linear(full)
+    tc = m.tooth_coil
+    return _fluxmap_tc_kernel(
+        i_d, i_q, net["n"], net["kind"], net["a"], net["sa"], net["b"], net["sb"], net["A"], net["A2"],
+        net["l"], net["G_pos"], net["h_pos"], full["theta_e"], full["phase_axis"], full["turns"],
+        net["tooth_branch"], net["yoke_branch"], net["y_node"], full["th_tooth_e"], full["th_yoke_e"],
+        float(tc.units), m.L_sigma, Ht, Bt, tc.tooth_width * m.L * tc.k_fe, m.yoke_area, 1e-8, 60)
+
+
+def _compute_fluxmap_cells(m: MECInputs, net, Ht, Bt, i_d, i_q):
     Fk_per_A = 3.0 / math.pi * m.kw1 * m.N_ph / m.p
     psi_d, psi_q, B_t, B_y, iters, resid = _fluxmap_kernel(
         i_d, i_q, net["n"], net["kind"], net["a"], net["sa"], net["b"], net["sb"], net["P"], net["A"],
         net["A2"], net["l"], net["F"], net["cos"], net["sin"], net["cell_branch"], net["yoke_branch"], net["dcos"],
         net["dsin"], net["n_stator"] > net["K"], Fk_per_A, m.p,
         m.kw1 * m.N_ph, m.r_gap, m.L, m.L_sigma, Ht, Bt, m.tooth_fraction, m.yoke_area, 1e-8, 60)
+    return psi_d, psi_q, B_t, B_y, resid
+
+
+def compute_fluxmap(m: MECInputs, bh_H, bh_B, i_max: float, n_d: int = 13, n_q: int = 11,
+                    T_magnet_c: float = 20.0, J: int = 10, M: int = 4, id_pos_frac: float = 0.15,
+                    axes=None) -> FluxMap:
+    """Flux map of the MEC on i_d in [-1.05 I_max, id_pos_frac I_max], i_q in [0, 1.05 I_max]
+    (or on explicit ``axes = (i_d, i_q)``, i_q starting at 0)."""
+    Ht, Bt = resample_bh(bh_H, bh_B)
+    if axes is not None:
+        i_d, i_q = (np.asarray(a, dtype=float) for a in axes)
+    else:
+        i_d = np.linspace(-1.05 * i_max, id_pos_frac * i_max, n_d)
+        i_q = np.linspace(0.0, 1.05 * i_max, n_q)
+    if m.tooth_coil is not None and m.spm:
+        psi_d, psi_q, B_t, B_y, resid = _compute_fluxmap_tc(m, Ht, Bt, i_d, i_q)
+    else:
+        psi_d, psi_q, B_t, B_y, resid = _compute_fluxmap_cells(m, build_network(m, J, M), Ht, Bt, i_d, i_q)
     if np.any(resid > 1e-6):
         from ..errors import ConvergenceError
         raise ConvergenceError(f"MEC did not converge at {int(np.sum(resid > 1e-6))} flux-map points",
