@@ -127,7 +127,10 @@ class Design(StatorWinding):
         the end-winding leakage only. IPM: the magnets end before the pole-piece tips (air pocket
         under the tip, leaking to the core), the pole-piece depth falls from v_depth at the centre to
         the bridge at the tip, and the whole inter-polar arc is iron joined to the q-axis rib (the
-        barrier ends in the cap at the V's outer tip, as the geometry draws it)."""
+        barrier ends in the cap at the V's outer tip, as the geometry draws it). SPM with tooth coils
+        (coil pitch 1, q < 1): a real-tooth network over the winding's unit (ToothCoilStator: the
+        actual coil MMFs in the teeth, the real slot's leakage, tip iron; see the analytic module's
+        docstring) replaces the smeared cells."""
         from .magnetics.analytic import (MECInputs, ToothCoilStator, leakage_inductance, slot_leakage_lambdas,
                                          tooth_coil_unit)
 
@@ -219,7 +222,9 @@ class Design(StatorWinding):
         electrical slot angle (the tooth integrates the gap wave over its slot pitch: 0.83 for
         q = 1/2, 0.74 for q = 2/5). The network's saturation keeps the local (cell) flux: the FEA
         check on a q = 1/2 SPM gave psi_PM -2 % with the local flux and +13 % with the averaged one
-        (a flat-topped pole field fills a tooth spanning 2/3 of the pole). 1 for q >= 1."""
+        (a flat-topped pole field fills a tooth spanning 2/3 of the pole). 1 for q >= 1. Applied in
+        fluxmap only for the cell network (IPM tooth coils): the tooth-coil network of SPM designs
+        (mec_inputs: tooth_coil) returns the real teeth's flux fundamental itself."""
         if self.winding.q >= 1:
             return 1.0
         a_s = 2.0 * math.pi * self.p / self.stator.Q
