@@ -282,8 +282,12 @@ class ThermalNetwork:
         copper[np.asarray(self.map_node)[np.asarray(self.map_kind) == KIND_COPPER]] = True
         ip = np.array([mag, int(c.enabled and has_mag), int(has_mag), hot_mode, w_idx, n - int(copper.sum())],
                       dtype=np.int64)
-        f64 = lambda x: np.ascontiguousarray(x, dtype=np.float64)  # noqa: E731
-        i64 = lambda x: np.ascontiguousarray(x, dtype=np.int64)  # noqa: E731
+        def f64(x):
+            return np.ascontiguousarray(x, dtype=np.float64)
+
+        def i64(x):
+            return np.ascontiguousarray(x, dtype=np.int64)
+
         G = f64(self.G)
         mask = (G != 0.0) | np.eye(n, dtype=bool)
         vi, vj = i64(self.var_i), i64(self.var_j)
