@@ -652,14 +652,13 @@ def _solver_tables(pos, nb_ptr, nb_idx):
 
 
 @njit(cache=True, inline="always")
-def _factor(nt, v, k0, k1):
+def _factor(v, k0, k1, nb_ptr, toff, tgt):
     """Symmetric Gaussian elimination without pivoting of pivots k0 .. k1 - 1 of the value vector v
     (in place; v[k] <- 1 / pivot k), over the filled pattern only. Returns True if those pivots
     are all > 0 (all n pivots > 0: the symmetric matrix is positive definite). Eliminating the
     leading pivots first and the rest later gives the same factors: the trailing entries only
     accumulate updates, so a change of trailing diagonal entries in between is exact."""
-    nb_ptr, toff, tgt = nt[16], nt[19], nt[20]
-    n = nt[0].shape[0]
+    n = nb_ptr.shape[0] - 1
     pd = True
     for k in range(k0, k1):
         if not v[k] > 0.0:
@@ -677,9 +676,8 @@ def _factor(nt, v, k0, k1):
 
 
 @njit(cache=True, inline="always")
-def _subst(nt, v, r):
+def _subst(v, r, nb_ptr, nb_idx):
     """Forward and back substitution with the factors of :func:`_factor`: r <- A^-1 r (elimination order)."""
-    nb_ptr, nb_idx = nt[16], nt[17]
     n = r.shape[0]
     for k in range(n):
         f = r[k] * v[k]
@@ -693,10 +691,9 @@ def _subst(nt, v, r):
 
 
 @njit(cache=True, inline="always")
-def _sparse_solve(nt, v, r):
+def _sparse_solve(v, r, nb_ptr, nb_idx, toff, tgt):
     """Solve A x = r in place (x -> r, elimination order; v overwritten by the factors): as
     :func:`_factor` of all pivots + :func:`_subst`, fused. Returns True if A is positive definite."""
-    nb_ptr, nb_idx, toff, tgt = nt[16], nt[17], nt[19], nt[20]
     n = r.shape[0]
     pd = True
     for k in range(n):
@@ -740,10 +737,9 @@ def _matrix_const(nt, Cdt, v):
 
 
 @njit(cache=True, inline="always")
-def _add_speed_edges(nt, omega, v):
+def _add_speed_edges(v, omega, speed_grid, G_var, es):
     """v += Laplacian of the speed-dependent edges at |omega| (linear in the tabulated speeds,
     clipped at the table ends)."""
-    speed_grid, G_var, es = nt[6], nt[7], nt[21]
     nv = es.shape[0]
     if nv == 0:
         return
@@ -770,10 +766,9 @@ def _add_speed_edges(nt, omega, v):
 
 
 @njit(cache=True, inline="always")
-def _loss_parts(nt, P_comp, parts):
+def _loss_parts(P_comp, parts, map_comp, map_node, map_frac, map_kind, cpl):
     """Node loss parts from component losses: parts[0] uncoupled, parts[1] + parts[2] T copper at
     Br(T_ref) (rho(T) linear in T_i), parts[3] iron at Br(T_ref); W and W/K."""
-    map_comp, map_node, map_frac, map_kind, cpl = nt[8], nt[9], nt[10], nt[11], nt[12]
     alpha_cu_eff, T_ref_w = cpl[0], cpl[1]
     parts[:, :] = 0.0
     for e in range(map_comp.shape[0]):
@@ -797,9 +792,8 @@ def _br_factors(cpl, T_mag):
 
 
 @njit(cache=True, inline="always")
-def _hot(nt, T):
+def _hot(T, hot, ip):
     """Winding hotspot of temperatures T (see :func:`hotspot`); NaN if any input is NaN."""
-    hot, ip = nt[13], nt[14]
     if ip[3] == 0:
         return T[ip[4]]
     Tw = T[WINDING]
@@ -812,25 +806,24 @@ def _hot(nt, T):
 
 
 @njit(cache=True, inline="always")
-def _steady_tm(nt, Ab, parts, gbTb, T_mag, A, r, T):
+def _steady_tm(Ab, parts, gbTb, T_mag, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt):
     """Steady state with the Br factors at magnet temperature T_mag (copper rho(T) exact) on the
     matrix Ab (elimination order, at the speed, copper-free pivots already factored: see
     :func:`_factor`). T <- node temperatures; returns ok (False for a non-physical solution:
     thermal runaway, i.e. a matrix that is not positive definite, or temperatures outside
     -273.15 .. 1e4 degC)."""
-    pos, k_tail = nt[15], nt[14][5]
     n = T.shape[0]
-    kcu, kfe = _br_factors(nt[12], T_mag)
+    kcu, kfe = _br_factors(cpl, T_mag)
     _copy(A, Ab)
     for i in range(n):
         p = pos[i]
         A[p] -= kcu * parts[2, i]  # nonzero on copper nodes only, all at positions >= k_tail
         r[p] = gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
-    ok = _factor(nt, A, k_tail, n)  # not positive definite: past thermal runaway (module docstring)
+    ok = _factor(A, k_tail, n, nb_ptr, toff, tgt)  # not positive definite: past thermal runaway (module docstring)
     for k in range(k_tail):
         if not A[k] > 0.0:
             ok = False
-    _subst(nt, A, r)
+    _subst(A, r, nb_ptr, nb_idx)
     for i in range(n):
         T[i] = r[pos[i]]
         if not np.isfinite(T[i]) or T[i] < -273.15 or T[i] > 1.0e4:
@@ -839,15 +832,15 @@ def _steady_tm(nt, Ab, parts, gbTb, T_mag, A, r, T):
 
 
 @njit(cache=True)
-def _h_steady(nt, Ab, parts, gbTb, x, A, r, T):
+def _h_steady(Ab, parts, gbTb, x, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt, mag):
     """Residual of the magnet-temperature equation, g(x) - x (1e9 where the solve fails)."""
-    if _steady_tm(nt, Ab, parts, gbTb, x, A, r, T):
-        return T[nt[14][0]] - x
+    if _steady_tm(Ab, parts, gbTb, x, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt):
+        return T[mag] - x
     return 1e9
 
 
 @njit(cache=True)
-def _brent_steady(nt, Ab, parts, gbTb, a, b, fa, fb, xtol, A, r, T):
+def _brent_steady(Ab, parts, gbTb, a, b, fa, fb, xtol, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt, mag):
     """Root of :func:`_h_steady` in [a, b] with fa > 0 >= fb, Brent's method (inverse quadratic
     interpolation / secant / bisection; Brent 1973), to xtol."""
     if fb == 0.0:
@@ -889,7 +882,7 @@ def _brent_steady(nt, Ab, parts, gbTb, a, b, fa, fb, xtol, A, r, T):
             e = d
         a, fa = b, fb
         b += d if abs(d) > tol1 else (tol1 if xm > 0.0 else -tol1)
-        fb = _h_steady(nt, Ab, parts, gbTb, b, A, r, T)
+        fb = _h_steady(Ab, parts, gbTb, b, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt, mag)
     return b
 
 
@@ -902,8 +895,9 @@ def _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist, x
     fixed-point residuals."""
     cpl, ip = nt[12], nt[14]
     mag = ip[0]
+    pos, k_tail, nb_ptr, nb_idx, toff, tgt = nt[15], ip[5], nt[16], nt[17], nt[19], nt[20]
     T_m = cpl[3]
-    ok = _steady_tm(nt, Ab, parts, gbTb, T_m, A, r, T)
+    ok = _steady_tm(Ab, parts, gbTb, T_m, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt)
     it = 1
     nh = 0
     if ip[1] != 0:
@@ -929,12 +923,12 @@ def _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist, x
             have_prev = True
             px, pr = T_m, res
             T_m = x_next
-            ok = _steady_tm(nt, Ab, parts, gbTb, T_m, A, r, T)
+            ok = _steady_tm(Ab, parts, gbTb, T_m, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt)
             it += 1
         if not converged:
             # first (stable, physical) root scanning upward from the coolest boundary, then Brent
             x0 = cpl[5]
-            h0 = _h_steady(nt, Ab, parts, gbTb, x0, A, r, T)
+            h0 = _h_steady(Ab, parts, gbTb, x0, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt, mag)
             x = x0
             found = False
             root = 0.0
@@ -942,15 +936,15 @@ def _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist, x
                 if x0 >= x_stop:
                     return 3, it, nh
                 x1 = min(x0 + 10.0, T_runaway)
-                h1 = _h_steady(nt, Ab, parts, gbTb, x1, A, r, T)
+                h1 = _h_steady(Ab, parts, gbTb, x1, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt, mag)
                 if h0 > 0 >= h1:
-                    root = _brent_steady(nt, Ab, parts, gbTb, x0, x1, h0, h1, tol, A, r, T)
+                    root = _brent_steady(Ab, parts, gbTb, x0, x1, h0, h1, tol, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt, mag)
                     found = True
                     break
                 x0, h0, x = x1, h1, x1
             if not found:
                 return 1, it, nh
-            ok = _steady_tm(nt, Ab, parts, gbTb, root, A, r, T)
+            ok = _steady_tm(Ab, parts, gbTb, root, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt)
             it += 1
     if not ok:
         return 2, it, nh
@@ -978,13 +972,13 @@ def _steady_batch_kernel(nt, speeds, P, tol, max_iter, T_runaway):
     gbTb = nt[2] * nt[3]
     for k in range(m):
         _matrix_const(nt, zero, Ab)
-        _add_speed_edges(nt, speeds[k], Ab)
-        _factor(nt, Ab, 0, nt[14][5])
-        _loss_parts(nt, P[k], parts)
+        _add_speed_edges(Ab, speeds[k], nt[6], nt[7], nt[21])
+        _factor(Ab, 0, nt[14][5], nt[16], nt[19], nt[20])
+        _loss_parts(P[k], parts, nt[8], nt[9], nt[10], nt[11], nt[12])
         st, it, nh = _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist[k])
         _copy(T_out[k], T)
         status[k], iters[k], nhist[k] = st, it, nh
-        hots[k] = _hot(nt, T)
+        hots[k] = _hot(T, nt[13], nt[14])
     return T_out, status, iters, hots, hist, nhist
 
 
@@ -1039,12 +1033,12 @@ def _scan_stop(nt, Tm):
 @njit(cache=True)
 def _continuous_ok(nt, Ab, tg, lg, s, t, Tw, Tm, tol, max_iter, T_runaway, P, parts, gbTb, A, r, T, hist):
     _interp_torque(tg, lg, s, t, P)
-    _loss_parts(nt, P, parts)
+    _loss_parts(P, parts, nt[8], nt[9], nt[10], nt[11], nt[12])
     st, _, _ = _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist, _scan_stop(nt, Tm))
     if st != 0:
         return False
     magc = T[nt[14][0]] if nt[14][2] != 0 else np.nan
-    return _hot(nt, T) <= Tw and magc <= Tm
+    return _hot(T, nt[13], nt[14]) <= Tw and magc <= Tm
 
 
 @njit(cache=True)
@@ -1069,8 +1063,8 @@ def _continuous_kernel(nt, speeds, tg, lg, Tw, Tm, tol, s_tol, max_iter, T_runaw
             continue
         t_hi = tg[s, nvalid - 1]
         _matrix_const(nt, zero, Ab)
-        _add_speed_edges(nt, speeds[s], Ab)
-        _factor(nt, Ab, 0, nt[14][5])
+        _add_speed_edges(Ab, speeds[s], nt[6], nt[7], nt[21])
+        _factor(Ab, 0, nt[14][5], nt[16], nt[19], nt[20])
         if not _continuous_ok(nt, Ab, tg, lg, s, 0.0, Tw, Tm, s_tol, max_iter, T_runaway, P, parts, gbTb, A, r,
                               T, hist):
             continue
@@ -1100,7 +1094,7 @@ def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, Tw, Tm, early, A, r, T):
     mag, cbr = ip[0], ip[1]
     n = T.shape[0]
     _copy(T, T0)
-    hmax = _hot(nt, T)
+    hmax = _hot(T, nt[13], nt[14])
     mmax = T[mag]
     if early and not (hmax <= Tw and mmax <= Tm):
         return hmax, mmax
@@ -1112,11 +1106,11 @@ def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, Tw, Tm, early, A, r, T):
             p = pos[i]
             A[p] -= kcu * parts[2, i]
             r[p] = Cdt[i] * T[i] + gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
-        _factor(nt, A, ip[5], n)
-        _subst(nt, A, r)
+        _factor(A, ip[5], n, nt[16], nt[19], nt[20])
+        _subst(A, r, nt[16], nt[17])
         for i in range(n):
             T[i] = r[pos[i]]
-        h = _hot(nt, T)
+        h = _hot(T, nt[13], nt[14])
         if h > hmax or np.isnan(h):
             hmax = h
         m_ = T[mag]
@@ -1150,14 +1144,14 @@ def _pulse_kernel(nt, speeds, tg, lg, T0, active, n_steps, dt, Tw, Tm, tol):
             continue
         t_hi = tg[s, nvalid - 1]
         _matrix_const(nt, Cdt, A0)
-        _add_speed_edges(nt, speeds[s], A0)
-        _factor(nt, A0, 0, nt[14][5])
+        _add_speed_edges(A0, speeds[s], nt[6], nt[7], nt[21])
+        _factor(A0, 0, nt[14][5], nt[16], nt[19], nt[20])
         lo, hi = 0.0, t_hi
         done = False
         for stage in range(2):  # ok(0), then ok(t_hi)
             t = 0.0 if stage == 0 else t_hi
             _interp_torque(tg, lg, s, t, P)
-            _loss_parts(nt, P, parts)
+            _loss_parts(P, parts, nt[8], nt[9], nt[10], nt[11], nt[12])
             hm, mm = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[s], n_steps, Tw, Tm, True, A, r, T)
             good = hm <= Tw and mm <= Tm
             if stage == 0 and not good:
@@ -1171,7 +1165,7 @@ def _pulse_kernel(nt, speeds, tg, lg, T0, active, n_steps, dt, Tw, Tm, tol):
         while hi - lo > tol:
             mid = 0.5 * (lo + hi)
             _interp_torque(tg, lg, s, mid, P)
-            _loss_parts(nt, P, parts)
+            _loss_parts(P, parts, nt[8], nt[9], nt[10], nt[11], nt[12])
             hm, mm = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[s], n_steps, Tw, Tm, True, A, r, T)
             if hm <= Tw and mm <= Tm:
                 lo = mid
@@ -1199,9 +1193,9 @@ def _peak_batch_kernel(nt, speeds, P, T0, n_steps, dt):
     gbTb = nt[2] * nt[3]
     for k in range(m):
         _matrix_const(nt, Cdt, A0)
-        _add_speed_edges(nt, speeds[k], A0)
-        _factor(nt, A0, 0, nt[14][5])
-        _loss_parts(nt, P[k], parts)
+        _add_speed_edges(A0, speeds[k], nt[6], nt[7], nt[21])
+        _factor(A0, 0, nt[14][5], nt[16], nt[19], nt[20])
+        _loss_parts(P[k], parts, nt[8], nt[9], nt[10], nt[11], nt[12])
         hmax[k], mmax[k] = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[k], n_steps, np.inf, np.inf, False, A, r, T)
         _copy(T_end[k], T)
     return hmax, mmax, T_end
@@ -1232,15 +1226,15 @@ def _transient_kernel(nt, speeds, P, T0, dt):
                 Cdt[i] = C[i] / dt[k]
             _matrix_const(nt, Cdt, A0)
         _copy(A, A0)
-        _add_speed_edges(nt, speeds[k], A)
-        _loss_parts(nt, P[k], parts)
+        _add_speed_edges(A, speeds[k], nt[6], nt[7], nt[21])
+        _loss_parts(P[k], parts, nt[8], nt[9], nt[10], nt[11], nt[12])
         T_mag = T[mag] if cbr != 0 else cpl[3]
         kcu, kfe = _br_factors(cpl, T_mag)
         for i in range(n):
             p = pos[i]
             A[p] -= kcu * parts[2, i]
             r[p] = Cdt[i] * T[i] + gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
-        _sparse_solve(nt, A, r)
+        _sparse_solve(A, r, nt[16], nt[17], nt[19], nt[20])
         q = 0.0
         for i in range(n):
             T[i] = r[pos[i]]
