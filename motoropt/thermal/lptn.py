@@ -1090,11 +1090,12 @@ def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, Tw, Tm, early, A, r, T):
     incl. C/dt; copper-free pivots already factored). T <- final temperatures. Returns (max hotspot, max magnet-node temperature) over
     the steps incl. T0 (NaN propagates); with ``early`` it stops once a limit is exceeded (the
     maxima can only grow, so the verdict hot <= Tw and mag <= Tm is unchanged)."""
-    cpl, ip, pos = nt[12], nt[14], nt[15]
-    mag, cbr = ip[0], ip[1]
+    cpl, hot, ip, pos = nt[12], nt[13], nt[14], nt[15]
+    nb_ptr, nb_idx, toff, tgt = nt[16], nt[17], nt[19], nt[20]  # locals: no tuple access in the step loop
+    mag, cbr, k_tail = ip[0], ip[1], ip[5]
     n = T.shape[0]
     _copy(T, T0)
-    hmax = _hot(T, nt[13], nt[14])
+    hmax = _hot(T, hot, ip)
     mmax = T[mag]
     if early and not (hmax <= Tw and mmax <= Tm):
         return hmax, mmax
@@ -1106,11 +1107,11 @@ def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, Tw, Tm, early, A, r, T):
             p = pos[i]
             A[p] -= kcu * parts[2, i]
             r[p] = Cdt[i] * T[i] + gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
-        _factor(A, ip[5], n, nt[16], nt[19], nt[20])
-        _subst(A, r, nt[16], nt[17])
+        _factor(A, k_tail, n, nb_ptr, toff, tgt)
+        _subst(A, r, nb_ptr, nb_idx)
         for i in range(n):
             T[i] = r[pos[i]]
-        h = _hot(T, nt[13], nt[14])
+        h = _hot(T, hot, ip)
         if h > hmax or np.isnan(h):
             hmax = h
         m_ = T[mag]
@@ -1206,6 +1207,9 @@ def _transient_kernel(nt, speeds, P, T0, dt):
     """Coupled backward-Euler transient, step k of length dt[k] at speed speeds[k] with loss
     components P[k]. Returns (T_hist (n_steps+1, n), P_used (n_steps, n), Q_out (n_steps,))."""
     C, g_b, T_b, cpl, ip, pos = nt[0], nt[2], nt[3], nt[12], nt[14], nt[15]
+    speed_grid, G_var, es = nt[6], nt[7], nt[21]  # locals: no tuple access in the step loop
+    map_comp, map_node, map_frac, map_kind = nt[8], nt[9], nt[10], nt[11]
+    nb_ptr, nb_idx, toff, tgt = nt[16], nt[17], nt[19], nt[20]
     mag, cbr = ip[0], ip[1]
     n = C.shape[0]
     n_steps = P.shape[0]
@@ -1226,15 +1230,15 @@ def _transient_kernel(nt, speeds, P, T0, dt):
                 Cdt[i] = C[i] / dt[k]
             _matrix_const(nt, Cdt, A0)
         _copy(A, A0)
-        _add_speed_edges(A, speeds[k], nt[6], nt[7], nt[21])
-        _loss_parts(P[k], parts, nt[8], nt[9], nt[10], nt[11], nt[12])
+        _add_speed_edges(A, speeds[k], speed_grid, G_var, es)
+        _loss_parts(P[k], parts, map_comp, map_node, map_frac, map_kind, cpl)
         T_mag = T[mag] if cbr != 0 else cpl[3]
         kcu, kfe = _br_factors(cpl, T_mag)
         for i in range(n):
             p = pos[i]
             A[p] -= kcu * parts[2, i]
             r[p] = Cdt[i] * T[i] + gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
-        _sparse_solve(A, r, nt[16], nt[17], nt[19], nt[20])
+        _sparse_solve(A, r, nb_ptr, nb_idx, toff, tgt)
         q = 0.0
         for i in range(n):
             T[i] = r[pos[i]]
