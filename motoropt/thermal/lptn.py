@@ -797,7 +797,7 @@ def _hot(T, hot, ip):
     if ip[3] == 0:
         return T[ip[4]]
     Tw = T[WINDING]
-    q_int = hot[1] * (Tw - T[TEETH]) + hot[3] * (Tw - T[YOKE])
+    q_int = max(hot[1] * (Tw - T[TEETH]) + hot[3] * (Tw - T[YOKE]), 0.0)  # net outflow; >= 0 (see hotspot)
     ha = Tw + 0.5 * q_int / (hot[0] + hot[2])
     ef, er = T[EW_FRONT], T[EW_REAR]
     if np.isnan(ha) or np.isnan(ef) or np.isnan(er):
@@ -1287,14 +1287,19 @@ def _loss_vector(net: ThermalNetwork, losses) -> np.ndarray:
 
 def hotspot(net: ThermalNetwork, T: np.ndarray) -> np.ndarray:
     """Winding hotspot estimate, degC, for temperatures T (..., n): max of the active-slot hotspot
-    (T_w + 0.5 x winding-internal drop, see module docstring) and the end-winding means."""
+    (T_w + 0.5 x winding-internal drop, see module docstring) and the end-winding means.
+
+    The internal drop is that of the net heat the slot sends through its insulation; when the teeth
+    feed heat into the slot (net inflow, e.g. an oil-cooled end winding drawing core loss through the
+    slot) it is clamped at 0, so the estimate never falls below the slot's mean temperature (a lower
+    bound there: the copper's own internal rise on top of the through-flow is not resolved)."""
     T = np.asarray(T)
     if "winding_active" not in net.names or not np.any(net.hot):
         i = net.names.index("winding_active") if "winding_active" in net.names else 0
         return T[..., i]
     gsi, gs, gbi, gb = net.hot
     Tw = T[..., WINDING]
-    q_int = gs * (Tw - T[..., TEETH]) + gb * (Tw - T[..., YOKE])
+    q_int = np.maximum(gs * (Tw - T[..., TEETH]) + gb * (Tw - T[..., YOKE]), 0.0)
     hot_active = Tw + 0.5 * q_int / (gsi + gbi)
     return np.maximum(hot_active, np.maximum(T[..., EW_FRONT], T[..., EW_REAR]))
 
