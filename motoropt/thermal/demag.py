@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import njit
 from scipy.linalg import expm
 
 from ..constants import MU0
@@ -91,7 +92,7 @@ def short_circuit_peak_id(psi_pm: float, L_d: float, L_q: float, R_s: float, ome
         L_q di_q/dt = -R i_q - omega L_d i_d - omega psi_pm
 
     starting from (i_d0, i_q0) (0, 0 = short from no load). Solved exactly on a uniform grid with the
-    matrix exponential (x_{k+1} = x_ss + e^{A dt}(x_k - x_ss)); assumes constant inductances (no
+    matrix exponential (x_{k+1} = x_ss + e^{A dt}(x_k - x_ss), a numba loop); assumes constant inductances (no
     saturation) and constant speed. For R = 0, L_d = L_q = L from no load the exact answer is
     i_d(t) = -(psi/L)(1 - cos omega t), peak -2 psi/L; the steady short-circuit current is
     i_d,ss = -psi omega^2 L_q / (R^2 + omega^2 L_d L_q).
@@ -107,23 +108,22 @@ def short_circuit_peak_id(psi_pm: float, L_d: float, L_q: float, R_s: float, ome
     assert np.allclose(A @ x_ss + bvec, 0.0, atol=1e-9 * max(1.0, abs(bvec[1])))
     T_e = 2 * math.pi / abs(w) if w != 0 else 1.0
     dt = T_e / points_per_period
-    x0 = np.array([i_d0, i_q0]) - x_ss
     n = int(n_periods * points_per_period)
-    t = dt * np.arange(1, n + 1)
-    lam, V = np.linalg.eig(A)
-    if np.linalg.cond(V) < 1e8:
-        # x(t) = V exp(Lambda t) V^-1 x0 on the whole grid at once (A is diagonalisable: distinct
-        # complex-conjugate eigenvalues for w != 0)
-        c = np.linalg.solve(V, x0.astype(complex))
-        i_d = np.real((V[0, :] * c)[None, :] * np.exp(np.outer(t, lam))).sum(axis=1) + x_ss[0]
-        return float(min(i_d0, i_d.min())), float(x_ss[0])
-    E = expm(A * dt)  # defective/ill-conditioned A: step the exact propagator
-    x = x0
-    i_min = i_d0
+    E = expm(A * dt)  # exact one-step propagator of the linear system
+    i_min = _min_id_propagated(E, float(i_d0) - x_ss[0], float(i_q0) - x_ss[1], n) + x_ss[0]
+    return float(min(i_d0, i_min)), float(x_ss[0])
+
+
+@njit(cache=True)
+def _min_id_propagated(E, x0, y0, n):
+    """min over k = 1..n of the first component of E^k (x0, y0)."""
+    x, y = x0, y0
+    m = np.inf
     for _ in range(n):
-        x = E @ x
-        i_min = min(i_min, x[0] + x_ss[0])
-    return float(i_min), float(x_ss[0])
+        x, y = E[0, 0] * x + E[0, 1] * y, E[1, 0] * x + E[1, 1] * y
+        if x < m:
+            m = x
+    return m
 
 
 def demag_check(Br_20: float, alpha_br: float, HcJ_20: float, alpha_hcj: float, T_magnet_c: float,
