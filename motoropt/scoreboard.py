@@ -45,8 +45,9 @@ reproduces it.
 FEA refinement (``--refine-fea``): the designs the table names (best per target, closest to all at
 once, the limiter design of a missed target) are re-evaluated with the embedded finite-element flux map (:mod:`motoropt.evaluate_fea`, the
 case's own full map grid) and stored in the run's ``/refined/fea``; when present, an "FEA-refined"
-column gives each target's value with that map (JSON: ``fea_value``, ``fea_margin``, ``fea_met``,
-``fea_error``) and the all-at-once lines say whether the closest design still meets them
+column gives each target's value with that map and the run's constraints the refined design
+violates (JSON: ``fea_value``, ``fea_margin``, ``fea_met``, ``fea_violates``, ``fea_error``); the
+all-at-once lines say whether the closest design still meets them all and stays feasible
 (``fea_met``). Designs already refined (also by ``motoropt optimize --refine-fea``) are not re-run.
 """
 
@@ -246,14 +247,15 @@ def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") 
         else:
             rec["limit"] = None
         rec.setdefault("evaluated", True)
-        _add_refined(rec, refined, t)
+        _add_refined(rec, refined, t, r.constraints)
         out_t.append(rec)
     for key in ("all_at_once", "all_at_once_with_stretch"):
         a = sc[key]
         fea = refined.get(a["closest_design_id"]) if a["closest_design_id"] is not None else None
         if fea is not None:
             ts = [t for t in targets if key.endswith("stretch") or not t.stretch]
-            a["fea_met"] = bool(fea["kpis"]) and all(
+            a["fea_violates"] = [] if fea["error"] else refined_violations(r.constraints, fea["kpis"])
+            a["fea_met"] = bool(fea["kpis"]) and not a["fea_violates"] and all(
                 is_met(fea["kpis"].get(kpi_of[t.key], float("nan")), t) for t in ts if kpi_of[t.key])
             a["fea_error"] = fea["error"]
     return {"run": r.path, "case": r.case_path, "name": name, "cycle": cyc, "population": population,
@@ -262,9 +264,25 @@ def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") 
             "all_at_once": sc["all_at_once"], "all_at_once_with_stretch": sc["all_at_once_with_stretch"]}
 
 
-def _add_refined(rec: dict, refined: dict, t: Target) -> None:
+def refined_violations(constraints: list, kpis: dict | None) -> list[str]:
+    """The run's constraints (``RunData.constraints``: dicts kpi/min/max) that refined KPIs violate, as
+    labels like "demag_margin >= 0" (a missing or NaN KPI counts as violated)."""
+    if not kpis:
+        return ["no refined KPIs"]
+    out = []
+    for c in constraints:
+        v = kpis.get(c["kpi"], float("nan"))
+        if c.get("min") is not None and not (v >= c["min"]):
+            out.append(f"{c['kpi']} >= {c['min']:g}")
+        if c.get("max") is not None and not (v <= c["max"]):
+            out.append(f"{c['kpi']} <= {c['max']:g}")
+    return out
+
+
+def _add_refined(rec: dict, refined: dict, t: Target, constraints: list = ()) -> None:
     """Put the FEA-refined value of the target's best design into ``rec`` (keys fea_value, fea_margin,
-    fea_met, fea_error) when that design has been re-evaluated with the finite-element flux map."""
+    fea_met, fea_error, fea_violates: the run's constraints the refined design violates) when that
+    design has been re-evaluated with the finite-element flux map."""
     did = rec.get("design_id")
     if did is None and rec.get("best_any"):
         did = rec["best_any"]["design_id"]  # a missed target: the design named in "limited by"
@@ -277,6 +295,7 @@ def _add_refined(rec: dict, refined: dict, t: Target) -> None:
     rec["fea_margin"] = margin(v, t) if math.isfinite(v) else None
     rec["fea_met"] = is_met(v, t)
     rec["fea_error"] = fea["error"]
+    rec["fea_violates"] = [] if fea["error"] else refined_violations(list(constraints), fea["kpis"])
 
 
 def refine_scoreboard_designs(run_path, targets=TARGETS, cycle=None, population: str = "front",
@@ -327,8 +346,10 @@ def scoreboard_table(sb: dict) -> str:
                    "MET" if t["met"] else ("n/a" if t.get("evaluated") is False else "missed")]
             if fea:
                 who = "" if t["design_id"] is not None or "fea_met" not in t else f"(design {t['fea_design_id']}) "
+                viol = t.get("fea_violates") or []
                 row.append("-" if "fea_met" not in t else who + ("error" if t["fea_error"] else
-                           f"{_f(t['fea_value'])} {'MET' if t['fea_met'] else 'missed'}"))
+                           f"{_f(t['fea_value'])} {'MET' if t['fea_met'] else 'missed'}"
+                           + (f" but violates {', '.join(viol)}" if viol else "")))
             rows.append(row + ["" if t["met"] else (t.get("limit") or "")])
         head_cols = ["target", "bound", "best", "margin", "design", "status"] + (["FEA-refined"] if fea else [])
         tab = _table(head_cols + ["limited by"], rows)
@@ -340,9 +361,11 @@ def scoreboard_table(sb: dict) -> str:
                 return f"{what}: no feasible design"
             tail = ""
             if "fea_met" in x:
+                viol = x.get("fea_violates") or []
                 tail = ("; FEA re-evaluation failed: " + x["fea_error"] if x["fea_error"] else
                         f"; with the FEA flux map design {x['closest_design_id']} "
-                        f"{'meets' if x['fea_met'] else 'does not meet'} them all")
+                        f"{'meets' if x['fea_met'] else 'does not meet'} them all"
+                        + (f" (violates {', '.join(viol)})" if viol else ""))
             if x["met"]:
                 return f"{what}: MET by {x['n_designs']} design(s), e.g. {x['closest_design_id']}{tail}"
             miss = ", ".join(f"{k} {_f(m, 3)}" for k, m in x["margins"].items() if not (m is not None and m >= 0))

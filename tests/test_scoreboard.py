@@ -221,3 +221,15 @@ def test_refine_fea_column_and_no_rerun(tiny_run, tmp_path):
     assert t["fea_margin"] == pytest.approx(t["fea_value"] - 8.0, rel=1e-12)
     assert t["fea_met"] == (t["fea_value"] >= 8.0)
     assert "FEA-refined" in scoreboard_table({"runs": [sb]})
+
+
+def test_refined_violations():
+    """Constraint re-check of refined KPIs: bounds inclusive, NaN/missing violated, labels readable."""
+    from motoropt.scoreboard import refined_violations
+
+    cons = [{"kpi": "demag_margin", "min": 0.0, "max": None}, {"kpi": "hot", "min": None, "max": 180.0},
+            {"kpi": "torque", "min": 300.0, "max": None}]
+    assert refined_violations(cons, {"demag_margin": 0.0, "hot": 180.0, "torque": 300.0}) == []
+    assert refined_violations(cons, {"demag_margin": -0.3, "hot": 181.0}) == [
+        "demag_margin >= 0", "hot <= 180", "torque >= 300"]
+    assert refined_violations(cons, None) == ["no refined KPIs"]
