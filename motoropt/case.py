@@ -151,6 +151,8 @@ SCHEMA["induction"] = {  # squirrel-cage rotor, topology "induction" only (motor
     "bar_material": Field("str", default="copper", choices=("copper", "aluminium", "die_cast_aluminium")),
     "end_ring_height_mm": Field("float", 1, 200, scale=MM, required=True),
     "end_ring_width_mm": Field("float", 1, 200, scale=MM, required=True),
+    "end_ring_retainer_mm": Field("float", 0, 50, scale=MM, default=0.0,
+                                  doc="radial thickness of a shrink-fitted Inconel 718 end-ring retaining ring (0 = none)"),
     "bar_extension_mm": Field("float", 0, 100, scale=MM, default=5.0),
     "air_gap_mm": Field("float", 0.1, 20, scale=MM, required=True),
     "shaft_diameter_mm": Field("float", 1, 1800, scale=MM, required=True),

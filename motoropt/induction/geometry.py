@@ -9,6 +9,11 @@ Assumptions (all lengths in m):
 - Bars run the stack length plus ``bar_extension`` at each end into the end rings; the rings are
   rectangular (radial height ``ring_height`` x axial width ``ring_width``) with their mean
   diameter at the bar centre diameter.
+- Optional end-ring retaining ring (``retainer_thickness`` > 0): a non-magnetic hoop (default
+  Inconel 718, 8190 kg/m^3, Special Metals SMC-045) of that radial thickness shrink-fitted over each
+  ring's outer surface, the ring's axial width; it must stay inside the rotor radius (the rotor
+  passes through the stator bore). Its mass is part of ``cage_mass`` (the cage assembly: bars, rings,
+  retainers); its stress model is motoropt.thermal.stress.retained_end_ring_stress.
 - Lamination yoke = annulus between the bar bottoms and the shaft (the shaft is not counted as
   magnetic path; stated).
 
@@ -42,7 +47,9 @@ class CageRotor:
     bar_width, bar_height: rectangular bar; bar_opening: neck width (0 for closed slots);
     opening_height: neck height (semi-closed) or bridge thickness (closed); closed: closed slots;
     ring_height (radial), ring_width (axial): end-ring section; bar_extension: bar length outside
-    the stack at each end; stacking_factor; density: lamination, kg/m^3; cage_density: kg/m^3.
+    the stack at each end; stacking_factor; density: lamination, kg/m^3; cage_density: kg/m^3;
+    retainer_thickness: radial thickness of the end-ring retaining rings (0 = none), m;
+    retainer_density: their density, kg/m^3.
     """
 
     D_r: float
@@ -60,6 +67,8 @@ class CageRotor:
     stacking_factor: float = 0.95
     density: float = 7650.0
     cage_density: float = 8900.0
+    retainer_thickness: float = 0.0
+    retainer_density: float = 8190.0
 
     @property
     def R(self) -> float:
@@ -146,8 +155,20 @@ class CageRotor:
         return 2.0 * math.pi * self.ring_mean_diameter * self.ring_area * self.cage_density
 
     @property
+    def ring_outer_radius(self) -> float:
+        """Outer radius of the end rings (= inner radius of a retaining ring), m."""
+        return self.r_bar_centre + 0.5 * self.ring_height
+
+    @property
+    def retainer_mass(self) -> float:
+        """Both end-ring retaining rings (thin hoops at mean radius ring_outer + t/2), kg."""
+        t = self.retainer_thickness
+        return 2.0 * 2.0 * math.pi * (self.ring_outer_radius + 0.5 * t) * t * self.ring_width * self.retainer_density
+
+    @property
     def cage_mass(self) -> float:
-        return self.bar_mass + self.ring_mass
+        """Cage assembly: bars + end rings + retaining rings (if any), kg."""
+        return self.bar_mass + self.ring_mass + self.retainer_mass
 
     def validate(self, prefix: str = "induction") -> None:
         """Does the cage fit the rotor? InputError naming the case field otherwise."""
@@ -182,6 +203,12 @@ class CageRotor:
         if self.ring_height > self.R - 0.5 * self.D_shaft:
             raise InputError(f"{prefix}.end_ring_height_mm", self.ring_height * mm,
                              f"<= rotor radius - shaft radius = {(self.R - 0.5 * self.D_shaft) * mm:.2f}")
+        if not (math.isfinite(self.retainer_thickness) and self.retainer_thickness >= 0):
+            raise InputError(f"{prefix}.end_ring_retainer_mm", self.retainer_thickness * mm, ">= 0 (0 = none)")
+        if self.retainer_thickness > 0 and self.ring_outer_radius + self.retainer_thickness > self.R + 1e-12:
+            raise InputError(f"{prefix}.end_ring_retainer_mm", self.retainer_thickness * mm,
+                             f"<= rotor radius - end-ring outer radius = {(self.R - self.ring_outer_radius) * mm:.3f} "
+                             "(the retained ring must pass through the stator bore)")
 
 
 def check_slot_combination(Q_s: int, Q_r: int, p: int, prefix: str = "induction") -> None:

@@ -428,7 +428,8 @@ def induction_design_from_values(values: dict, free: dict | None = None) -> Indu
                       opening_height=ind["opening_height_mm"] * MM, closed=closed,
                       ring_height=ind["end_ring_height_mm"] * MM, ring_width=ind["end_ring_width_mm"] * MM,
                       bar_extension=ind["bar_extension_mm"] * MM, stacking_factor=st["stacking_factor"],
-                      density=rotor_steel.density, cage_density=cage.density)
+                      density=rotor_steel.density, cage_density=cage.density,
+                      retainer_thickness=(ind.get("end_ring_retainer_mm") or 0.0) * MM)
     rotor.validate()
     winding = make_winding(slots=stator.Q, pole_pairs=p, layers=int(wi["layers"]), coil_pitch=wi.get("coil_pitch_slots"),
                            turns_per_coil=int(wi["turns_per_coil"]), parallel_paths=int(wi["parallel_paths"]),

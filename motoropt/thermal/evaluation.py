@@ -623,7 +623,11 @@ def demag_assessment(ev, T_magnet_c: float, settings: ThermalSettings, i_d_fw: f
 
 
 def rotor_stress(design, settings: ThermalSettings) -> dict:
-    """Overspeed stress margins (see module docstring)."""
+    """Overspeed stress margins (see module docstring). Cage rotors with an end-ring retaining ring
+    (rotor.retainer_thickness > 0, case key induction.end_ring_retainer_mm) are checked with
+    stress.retained_end_ring_stress (copper ring + Inconel 718 hoop, shrink fit sized per design,
+    standstill/overspeed x assembly/hot rotor limit): end_ring_margin is the copper ring's,
+    end_ring_retainer_margin the hoop's, end_ring_retainer_fit_um the radial interference used."""
     from ..geometry.rotor import SurfacePMRotor
 
     r, st, mg = design.rotor, design.rotor_steel, design.magnet
@@ -636,14 +640,32 @@ def rotor_stress(design, settings: ThermalSettings) -> dict:
         rho_eff = (r.core_mass + r.Q_r * r.bar_area * r.L * r.cage_density) / vol  # laminations + bars in the stack
         disc = disc_bore_hoop_stress(r_i, r.R, rho=rho_eff, omega=w, yield_strength=st.yield_strength,
                                      safety_factor=sf, overspeed_factor=of)
-        ring = end_ring_hoop_stress(0.5 * r.ring_mean_diameter, r.ring_area, r.cage_density, r.Q_r, r.bar_area,
-                                    r.bar_extension, r.r_bar_centre, w, yield_strength=settings.cage_yield,
-                                    safety_factor=sf, overspeed_factor=of)
         out["disc_margin"] = disc["margin"]
         out["disc_sigma_mpa"] = disc["sigma"] / 1e6
-        out["end_ring_margin"] = ring["margin"]
-        out["end_ring_sigma_mpa"] = ring["sigma"] / 1e6
-        out["margin"] = min(out["disc_margin"], out["end_ring_margin"])
+        t_ret = float(getattr(r, "retainer_thickness", 0.0))
+        if t_ret > 0:
+            # shrink-fitted Inconel 718 retaining ring over each end ring (induction.end_ring_retainer_mm):
+            # copper + hoop assembly, the fit sized per design; hot states at the rotor limit
+            # (assembly at 20 degC); stress.retained_end_ring_stress
+            from .stress import CAGE_ELASTIC, retained_end_ring_stress
+
+            cage_el = CAGE_ELASTIC[getattr(design.cage_conductor, "name", "copper")]
+            ring = retained_end_ring_stress(0.5 * r.ring_mean_diameter, r.ring_height, r.ring_width, cage_el, r.Q_r,
+                                            r.bar_area, r.bar_extension, r.r_bar_centre, w, t_ret,
+                                            delta_T=settings.T_magnet_max - 20.0, cage_yield=settings.cage_yield,
+                                            safety_factor=sf, overspeed_factor=of)
+            out["end_ring_margin"] = ring["ring_margin"]
+            out["end_ring_sigma_mpa"] = ring["sigma_ring_max"] / 1e6
+            out["end_ring_retainer_margin"] = ring["retainer_margin"]
+            out["end_ring_retainer_sigma_mpa"] = ring["sigma_retainer"] / 1e6
+            out["end_ring_retainer_fit_um"] = ring["interference"] * 1e6
+        else:
+            ring = end_ring_hoop_stress(0.5 * r.ring_mean_diameter, r.ring_area, r.cage_density, r.Q_r, r.bar_area,
+                                        r.bar_extension, r.r_bar_centre, w, yield_strength=settings.cage_yield,
+                                        safety_factor=sf, overspeed_factor=of)
+            out["end_ring_margin"] = ring["margin"]
+            out["end_ring_sigma_mpa"] = ring["sigma"] / 1e6
+        out["margin"] = min(v for k, v in out.items() if k.endswith("_margin"))
         return out
     disc = disc_bore_hoop_stress(0.5 * r.D_shaft, r.R if not isinstance(r, SurfacePMRotor) else r.R_core,
                                  rho=r.density, omega=w, yield_strength=st.yield_strength, safety_factor=sf,

@@ -28,11 +28,30 @@ Models and sources:
   ring, F_b = rho_c A_bar l_ext r_bar omega^2 each, taken entirely by the ring as a uniform radial
   line load q = Q_r F_b / (2 pi r_m): hoop force q r_m, stress Q_r F_b / (2 pi A_ring)
   (conservative: the stack end carries part of the bar-end load as a cantilever).
+- Cage end ring with a shrink-fitted retaining ring (:func:`retained_end_ring_stress`): a
+  non-magnetic hoop of radial thickness t (default Inconel 718) over the copper ring's outer
+  surface, the same axial width. Both are thin rings (hoop stress only, uniform over the section,
+  radial stress and radial compliance of the sections neglected; each ring's displacement is
+  u = r_mean sigma / E at its mean radius). Free hoop stresses: copper rho_c w^2 r_c^2 + the bar-end
+  load (as above), retainer rho_s w^2 r_s^2. The contact transfers a hoop force N (>= 0; N = 0 if the
+  rings lift off) from copper to retainer: sigma_c = sigma_c0 - N / A_c, sigma_s = sigma_s0 + N / A_s;
+  radial compatibility u_c + delta = u_s gives
+  N = (r_c sigma_c0 / E_c - r_s sigma_s0 / E_s + delta) / (r_c / (E_c A_c) + r_s / (E_s A_s)),
+  with delta the radial interference (shrink fit) plus the differential thermal growth
+  (alpha_c - alpha_s) dT r_interface. The total hoop force is conserved (sigma_c A_c + sigma_s A_s =
+  sigma_c0 A_c + sigma_s0 A_s); for r_c -> r_s and delta = 0 this is the equal-strain composite
+  load share eps = (sigma_c0 A_c + sigma_s0 A_s) / (E_c A_c + E_s A_s). Four states are checked:
+  standstill and overspeed, each at assembly temperature and at the hot rotor limit. The shrink
+  fit is a design choice: unless given it is sized per design (closed form, piecewise-linear
+  max-min) for the best of the copper margin (|sigma_c| in tension at overspeed, in compression at
+  standstill with the hot interference) and the retainer margin. Copper is taken elastic up to its
+  yield (a copper ring that yields plastically would shed more load onto the retainer).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from ..errors import InputError
 
@@ -128,10 +147,131 @@ def end_ring_hoop_stress(r_ring: float, ring_area: float, rho_cage: float, n_bar
     return {"sigma": s, "sigma_self": s_self, "sigma_bars": s_bars, "margin": m, "ok": m > 0}
 
 
+@dataclass(frozen=True)
+class RingMaterial:
+    """Elastic ring material (SI): density kg/m^3, E Pa, alpha 1/K, yield_strength Pa (0.2 % proof)."""
+
+    name: str
+    source: str
+    density: float
+    E: float
+    alpha: float
+    yield_strength: float = 0.0
+
+
+# Retaining-ring material: precipitation-hardened Inconel 718 (non-magnetic, the usual high-speed
+# rotor retaining-ring / sleeve alloy). Special Metals, "INCONEL alloy 718", publication SMC-045:
+# density 8.19 g/cm^3, Young's modulus 200 GPa (room temperature), mean expansion 13.0 um/m/K
+# (21-93 degC); yield (0.2 %) >= 150 ksi = 1034 MPa, the AMS 5662/5663 minimum for aged bar (the
+# datasheet's typical values are higher).
+INCONEL_718 = RingMaterial("inconel_718", "Special Metals SMC-045; AMS 5662/5663 minimum yield",
+                           density=8190.0, E=200e9, alpha=13.0e-6, yield_strength=1034e6)
+
+# Cage conductors (elastic data only; their yield is thermal.cage_yield_mpa): Copper Development
+# Association datasheet C10100 (OFE copper): E 17,000 ksi = 117 GPa, expansion 9.4 uin/in/degF =
+# 16.9e-6 /K (20-100 degC); aluminium 1350/1060 (ASM Handbook vol. 2): E 69 GPa, 23.6e-6 /K, used
+# for the die-cast rotor aluminium as well.
+CAGE_ELASTIC = {
+    "copper": RingMaterial("copper", "CDA C10100 datasheet", density=8900.0, E=117e9, alpha=16.9e-6),
+    "aluminium": RingMaterial("aluminium", "ASM Handbook vol. 2, 1350/1060", density=2700.0, E=69e9, alpha=23.6e-6),
+    "die_cast_aluminium": RingMaterial("die_cast_aluminium", "ASM Handbook vol. 2, 1350/1060 (pure-Al die cast)",
+                                       density=2700.0, E=69e9, alpha=23.6e-6),
+}
+
+
+def _ring_pair(w, delta, r_c, A_c, E_c, s_c_bars, rho_c, r_s, A_s, E_s, rho_s, clip=True):
+    """Hoop stresses (copper, retainer) and contact hoop force N of the two-ring assembly (module doc)."""
+    s_c0 = rho_c * w * w * r_c * r_c + s_c_bars * (w * w)
+    s_s0 = rho_s * w * w * r_s * r_s
+    N = (r_c * s_c0 / E_c - r_s * s_s0 / E_s + delta) / (r_c / (E_c * A_c) + r_s / (E_s * A_s))
+    if clip and N < 0.0:
+        N = 0.0
+    return s_c0 - N / A_c, s_s0 + N / A_s, N
+
+
+def retained_end_ring_stress(r_ring: float, ring_height: float, ring_width: float, cage: RingMaterial,
+                             n_bars: int, bar_area: float, bar_extension: float, r_bar: float, omega: float,
+                             t_retainer: float, retainer: RingMaterial = INCONEL_718,
+                             interference: float | None = None, delta_T: float = 0.0,
+                             cage_yield: float = 200e6, safety_factor: float = 1.5,
+                             overspeed_factor: float = 1.0) -> dict:
+    """Cage end ring (mean radius r_ring, radial height ring_height, axial width ring_width; all m)
+    held by a shrink-fitted retaining ring of radial thickness t_retainer (m) over its outer surface
+    (model and assumptions: module docstring, "Cage end ring with a shrink-fitted retaining ring").
+
+    cage: elastic data of the ring conductor (CAGE_ELASTIC[...]); retainer: its material
+    (yield_strength used); n_bars, bar_area (m^2), bar_extension (m), r_bar (m): the bar ends loading
+    the ring; omega (rad/s) x overspeed_factor; interference: radial shrink fit at assembly
+    temperature, m (None: sized for the best margin); delta_T: hot rotor limit minus assembly
+    temperature, K (the hot states add (alpha_c - alpha_s) delta_T r_interface to the interference);
+    cage_yield (Pa) and safety_factor as elsewhere in this module.
+
+    Returns dict(sigma Pa = copper at overspeed, cold; sigma_ring_max Pa (largest |copper|),
+    sigma_retainer Pa (retainer, overspeed hot), interference m, contact_force N (overspeed, cold),
+    ring_margin, retainer_margin, margin = the smaller, ok).
+    """
+    if not (t_retainer > 0):
+        raise InputError("induction.end_ring_retainer_mm", t_retainer * 1e3, "> 0 (0 = no retainer: end_ring_hoop_stress)")
+    if not (r_ring > 0.5 * ring_height > 0 and ring_width > 0 and n_bars >= 1):
+        raise InputError("induction.end_ring", (r_ring, ring_height, ring_width, n_bars), "r > h/2 > 0, width > 0, bars >= 1")
+    if not (bar_area >= 0 and bar_extension >= 0 and r_bar >= 0):
+        raise InputError("induction.bar_extension", (bar_area, bar_extension, r_bar), ">= 0")
+    if interference is not None and not interference >= 0:
+        raise InputError("induction.end_ring_retainer_interference", interference, ">= 0 m")
+    if not (retainer.yield_strength > 0 and cage_yield > 0):
+        raise InputError("induction.end_ring_retainer", (retainer.name, cage_yield), "yield strengths > 0")
+    A_c = ring_height * ring_width
+    A_s = t_retainer * ring_width
+    r_c = r_ring
+    r_i = r_ring + 0.5 * ring_height          # interface radius
+    r_s = r_i + 0.5 * t_retainer
+    s_bars_per_w2 = n_bars * cage.density * bar_area * bar_extension * r_bar / (2.0 * math.pi * A_c)
+    w_os = omega * overspeed_factor
+    d_th = (cage.alpha - retainer.alpha) * delta_T * r_i
+    allow_c = cage_yield / safety_factor
+    allow_s = retainer.yield_strength / safety_factor
+    geo = (r_c, A_c, cage.E, s_bars_per_w2, cage.density, r_s, A_s, retainer.E, retainer.density)
+    states = ((w_os, 0.0), (w_os, d_th), (0.0, 0.0), (0.0, d_th))
+
+    def margins(delta):
+        mc, ms, smax = math.inf, math.inf, 0.0
+        for w, dd in states:
+            sc, ss, _ = _ring_pair(w, delta + dd, *geo)
+            mc = min(mc, 1.0 - abs(sc) / allow_c)
+            ms = min(ms, 1.0 - ss / allow_s)
+            smax = max(smax, abs(sc))
+        return mc, ms, smax
+
+    if interference is None:
+        # every stress is linear in delta while the rings touch: margin lines m = a + b delta; the
+        # best min over them lies at delta = 0 or where two lines of opposite slope cross
+        lines = []
+        for w, dd in states:
+            sc0, ss0, _ = _ring_pair(w, dd, *geo, clip=False)
+            sc1, ss1, _ = _ring_pair(w, dd + 1e-6, *geo, clip=False)
+            dsc, dss = (sc1 - sc0) / 1e-6, (ss1 - ss0) / 1e-6
+            lines += [(1.0 - sc0 / allow_c, -dsc / allow_c), (1.0 + sc0 / allow_c, dsc / allow_c),
+                      (1.0 - ss0 / allow_s, -dss / allow_s)]
+        cands = [0.0]
+        for i, (a1, b1) in enumerate(lines):
+            for a2, b2 in lines[i + 1:]:
+                if b1 * b2 < 0:
+                    d = (a2 - a1) / (b1 - b2)
+                    if d > 0:
+                        cands.append(d)
+        interference = max(cands, key=lambda d: min(margins(d)[:2]))
+    mc, ms, smax = margins(interference)
+    sc, _, N = _ring_pair(w_os, interference, *geo)
+    ss = _ring_pair(w_os, interference + d_th, *geo)[1]
+    m = min(mc, ms)
+    return {"sigma": sc, "sigma_ring_max": smax, "sigma_retainer": ss, "interference": interference,
+            "contact_force": N, "ring_margin": mc, "retainer_margin": ms, "margin": m, "ok": m > 0}
+
+
 def overspeed(omega_max: float, factor: float = 1.2) -> float:
     """Check speed, rad/s (default 1.2 x maximum speed)."""
     return factor * omega_max
 
 
 __all__ = ["ipm_bridge_stress", "spm_sleeve_stress", "disc_hoop_stress", "disc_bore_hoop_stress", "end_ring_hoop_stress",
-           "overspeed"]
+           "retained_end_ring_stress", "RingMaterial", "INCONEL_718", "CAGE_ELASTIC", "overspeed"]
