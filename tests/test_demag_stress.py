@@ -7,8 +7,19 @@ import pytest
 from scipy.integrate import solve_bvp
 
 from motoropt.constants import MU0
-from motoropt.thermal.demag import demag_check, demag_margin, magnet_field, short_circuit_peak_id, stator_d_mmf
-from motoropt.thermal.stress import disc_bore_hoop_stress, disc_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
+from motoropt.thermal.demag import (
+    demag_check,
+    demag_margin,
+    magnet_field,
+    short_circuit_peak_id,
+    stator_d_mmf,
+)
+from motoropt.thermal.stress import (
+    disc_bore_hoop_stress,
+    disc_hoop_stress,
+    ipm_bridge_stress,
+    spm_sleeve_stress,
+)
 
 # Prius-like circuit: 72 series turns/phase, q = 2 full-pitch winding factor 0.966, p = 4
 # (ORNL/TM-2004/247); effective gap 0.9 mm (0.73 mm x Carter/saturation ~1.23, our estimate);
@@ -128,15 +139,15 @@ def test_spm_sleeve():
 # ---- end ring + shrink-fitted retaining ring (issue 8, programme case im_eaxle) -------------------
 
 
-from motoropt.errors import InputError  # noqa: E402
+from motoropt.errors import InputError
 
 
 def _retained(**kw):
     from motoropt.thermal.stress import CAGE_ELASTIC, retained_end_ring_stress
 
-    args = dict(r_ring=0.055, ring_height=10e-3, ring_width=16e-3, cage=CAGE_ELASTIC["copper"], n_bars=74,
-                bar_area=1.65e-3 * 21.6e-3, bar_extension=1e-3, r_bar=0.055, omega=20000 * math.pi / 30,
-                t_retainer=3e-3, overspeed_factor=1.2)
+    args = {"r_ring": 0.055, "ring_height": 10e-3, "ring_width": 16e-3, "cage": CAGE_ELASTIC["copper"], "n_bars": 74,
+                "bar_area": 1.65e-3 * 21.6e-3, "bar_extension": 1e-3, "r_bar": 0.055, "omega": 20000 * math.pi / 30,
+                "t_retainer": 3e-3, "overspeed_factor": 1.2}
     args.update(kw)
     return retained_end_ring_stress(**args)
 
@@ -208,9 +219,9 @@ def test_retained_ring_fit_sizing_matches_brute_force_search():
     relieves the copper compared with no retainer (end_ring_hoop_stress, same ring)."""
     from motoropt.thermal.stress import end_ring_hoop_stress
 
-    kw = dict(delta_T=180.0)
+    kw = {"delta_T": 180.0}
     best = _retained(**kw)
-    scan = max(_retained(interference=d * 1e-6, **kw)["margin"] for d in range(0, 401))
+    scan = max(_retained(interference=d * 1e-6, **kw)["margin"] for d in range(401))
     assert best["margin"] >= scan - 1e-9
     assert best["margin"] == pytest.approx(scan, abs=5e-3)
     assert best["ring_margin"] >= best["margin"] and best["retainer_margin"] >= best["margin"]

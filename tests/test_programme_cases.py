@@ -14,7 +14,12 @@ import numpy as np
 import pytest
 
 from motoropt.case import load_case
-from motoropt.optimize.problem import evaluate_assignment, get_kpi, objective_constraint_rows, parse_optimization
+from motoropt.optimize.problem import (
+    evaluate_assignment,
+    get_kpi,
+    objective_constraint_rows,
+    parse_optimization,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PROG = ROOT / "cases" / "programme"
@@ -61,7 +66,7 @@ def test_im_eaxle_retained_design_feasible_and_needs_its_retainer():
     ring's rho v^2 alone, 8900 kg/m^3 x (w r)^2, exceeds 200 MPa / 1.5 = 133 MPa at r = 59.7 mm?
     checked below from the design's own ring radius), and the retainer's mass is in the rotor mass
     (2 hoops x 2 pi r t b rho, Special Metals SMC-045 density 8190 kg/m^3)."""
-    k, G, case, spec = _evaluate("im_eaxle", IM_DESIGN)
+    k, G, _case, _spec = _evaluate("im_eaxle", IM_DESIGN)
     assert all(g <= 0 for g in G.values()), G
     assert k["rotor_end_ring_retainer_margin"] >= 0 and k["rotor_end_ring_margin"] >= 0
     assert k["rotor_end_ring_retainer_fit_um"] > 0

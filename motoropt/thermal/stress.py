@@ -273,5 +273,15 @@ def overspeed(omega_max: float, factor: float = 1.2) -> float:
     return factor * omega_max
 
 
-__all__ = ["ipm_bridge_stress", "spm_sleeve_stress", "disc_hoop_stress", "disc_bore_hoop_stress", "end_ring_hoop_stress",
-           "retained_end_ring_stress", "RingMaterial", "INCONEL_718", "CAGE_ELASTIC", "overspeed"]
+__all__ = [
+    "CAGE_ELASTIC",
+    "INCONEL_718",
+    "RingMaterial",
+    "disc_bore_hoop_stress",
+    "disc_hoop_stress",
+    "end_ring_hoop_stress",
+    "ipm_bridge_stress",
+    "overspeed",
+    "retained_end_ring_stress",
+    "spm_sleeve_stress",
+]
