@@ -87,7 +87,8 @@ Cage (induction) rotors (design.magnet is None, rotor a CageRotor):
   end_ring_hoop_stress) against thermal.cage_yield_mpa (default by cage conductor: copper 200 MPa,
   half-hard/cold-worked Cu -- annealed copper is ~70 MPa, set it for brazed rings; aluminium 60
   MPa (EC grade, H1x temper); die-cast aluminium 40 MPa (unalloyed rotor casting alloys ~20-50
-  MPa)). No steel retaining ring is modelled.
+  MPa)); with [induction] end_ring_retainer_mm > 0 the ring is carried by a shrink-fitted Inconel 718
+  hoop (thermal/stress.py retained_end_ring_stress).
 """
 
 from __future__ import annotations

@@ -317,8 +317,9 @@ def arc_pole_polygons(r: ArcPMRotor, seg_deg: float = 6.0, arc_deg: float = 2.0)
     magnet fills the band, magnetised normal to the arc towards C, i.e. towards the air gap on an N
     pole (the V rotor's convention): at angle t the direction is (cos t, -sin t), magdir = -t.
 
-    Discretisation: the band over |t| <= min(phi, phi_l) is split into equal angular segments of at
-    most ``seg_deg`` degrees about C, each its own magnet block with magdir = -t at its middle (the
+    Discretisation: the band over |t| <= min(phi, phi_l) is split into an even number of equal angular
+    segments of at most ``seg_deg`` degrees about C (so a vertex lies on the pole axis, at the band's
+    deepest point), each its own magnet block with magdir = -t at its middle (the
     magnetisation deviates by at most seg_deg / 2 from the true direction: a flux loss of
     1 - sinc(seg_deg / 2), 0.05 % at 6 deg); the two end pieces between t = +-min(phi, phi_l) and the
     ends E -> E' are one block each (magdir at the middle of their t range). Arcs are polylines with
@@ -350,7 +351,7 @@ def arc_pole_polygons(r: ArcPMRotor, seg_deg: float = 6.0, arc_deg: float = 2.0)
         return poly if _area(poly) > 0 else poly[::-1]
 
     out = []
-    n_seg = max(1, math.ceil(math.degrees(2.0 * t_min) / seg_deg - 1e-9))
+    n_seg = 2 * max(1, math.ceil(math.degrees(t_min) / seg_deg - 1e-9))  # even: a vertex on the pole axis
     ts = [-t_min] + [-t_min + 2.0 * t_min * k / n_seg for k in range(1, n_seg)] + [t_min]
     for t0, t1 in itertools.pairwise(ts):
         out.append(("magnet", ccw(c_arc(s_lo, t0, t1) + c_arc(s_hi, t1, t0)), -math.degrees(0.5 * (t0 + t1))))
