@@ -417,6 +417,12 @@ class MECInputs:
     pocket_permeance: float = 0.0  # one tip pocket: pole-piece tip -> rotor core across the air, H
     # tooth-coil (FSCW) stator with real teeth (ToothCoilStator; SPM only): replaces the smeared cells
     tooth_coil: object = None
+    # IPM pole-piece depth profile (arc rotor): ((u, depth m), ...) with u = |theta| / half pole arc,
+    # ascending from 0 to 1 (empty: depth linear from pp_depth_centre to pp_depth_tip). Each
+    # tangential pole-piece branch then has the smallest depth over its span as its cross-section
+    # (where it saturates first) and the length that keeps the series reluctance of the tapered strip
+    # at constant permeability: l_eq = integral of d_min / depth(l) dl
+    pp_depth_profile: tuple = ()
 
 
 def _cells(pole_arc: float, J: int, M: int, rib_arc: float = 0.0, magnet_arc: float = 0.0):
@@ -535,10 +541,18 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
         # pole piece tangential: depth falls linearly from the centre to the tips
         tc = theta_c[M:M + J]
         a_half = 0.5 * math.pi * m.pole_arc
+        prof = np.asarray(m.pp_depth_profile, float).reshape(-1, 2)
         for j in range(J - 1):
             th = 0.5 * (tc[j] + tc[j + 1])
-            depth = m.pp_depth_tip + (m.pp_depth_centre - m.pp_depth_tip) * (1.0 - abs(th) / a_half)
-            length = (tc[j + 1] - tc[j]) / m.p * (m.R_r - 0.5 * depth)
+            if prof.shape[0]:
+                ths = np.linspace(tc[j], tc[j + 1], 65)
+                ths = 0.5 * (ths[1:] + ths[:-1])  # midpoints of 64 pieces
+                dep = np.interp(np.abs(ths) / a_half, prof[:, 0], prof[:, 1])
+                depth = float(dep.min())
+                length = float(np.sum((tc[j + 1] - tc[j]) / 64 / m.p * (m.R_r - 0.5 * dep) * depth / dep))
+            else:
+                depth = m.pp_depth_tip + (m.pp_depth_centre - m.pp_depth_tip) * (1.0 - abs(th) / a_half)
+                length = (tc[j + 1] - tc[j]) / m.p * (m.R_r - 0.5 * depth)
             add(_IRON, RB + j, 1.0, RB + j + 1, 1.0, 0.0, depth * m.L * m.k_fe_rotor, length)
         # bridges: tips -> inter-polar iron (image -Q on the left, Q on the right)
         add(_IRON, RB, 1.0, iQ, -1.0, 0.0, m.bridge_area, m.bridge_length)
