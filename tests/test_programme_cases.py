@@ -84,13 +84,24 @@ def test_im_eaxle_retained_design_feasible_and_needs_its_retainer():
     assert get_kpi(k, "motor_mass_kg") - get_kpi(k0, "motor_mass_kg") == pytest.approx(m_ret, rel=1e-9)
 
 
-def test_dyfree_bonded_design_feasible():
+def test_dyfree_bonded_design_meets_all_but_demag():
     """Reference: the case's own constraints, with the magnet's HcJ data and the 1.2 x overspeed bridge
-    check unchanged: the bonded (Dy-free MF18C) design quoted in the case header meets every one."""
+    check unchanged: the bonded (Dy-free MF18C) design quoted in the case header meets every
+    constraint except the demagnetisation margin (see the xfail below), is Dy-free and its bridges
+    hold at overspeed."""
     k, G, _, _ = _evaluate("dyfree_eaxle_150kw", DY_DESIGN)
-    assert all(g <= 0 for g in G.values()), G
+    assert all(g <= 0 for name, g in G.items() if "demag" not in name), G
     assert k["dysprosium_mass_kg"] == 0.0
-    assert k["demag_margin"] > 0 and k["rotor_bridge_margin"] > 0
+    assert k["rotor_bridge_margin"] > 0
+
+
+@pytest.mark.xfail(strict=True, reason="with the corrected arc-rotor MEC (L_d now within 10 % of the FEA) the "
+                   "header's bonded design has demag_margin -0.30 (short-circuit current higher); the FEA "
+                   "gives -0.94: the design must be re-optimised for the bonded grade")
+def test_dyfree_bonded_design_demag():
+    """The header's bonded design also meets demag_margin >= 0 (it did with the former arc MEC)."""
+    k, _, _, _ = _evaluate("dyfree_eaxle_150kw", DY_DESIGN)
+    assert k["demag_margin"] > 0
 
 
 def test_dyfree_old_bridge_range_infeasible_by_closed_form():
