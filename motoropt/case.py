@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from motoropt.errors import InputError
 
 
 @dataclass(frozen=True)

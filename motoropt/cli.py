@@ -11,7 +11,7 @@ import json
 import math
 import sys
 
-from .errors import MotoroptError
+from motoropt.errors import MotoroptError
 
 
 def _print_json(obj) -> None:
@@ -44,15 +44,15 @@ def _table(rows, title=None) -> str:
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import evaluate_case
+    from motoropt.evaluate import evaluate_case
 
     ev = evaluate_case(args.case, progress=not args.json)
     if args.out:
-        from .store import write_result
+        from motoropt.store import write_result
 
         write_result(args.out, ev)
     if args.plots:
-        from .plots import write_plots
+        from motoropt.plots import write_plots
 
         paths = write_plots(ev, args.plots)
         if not args.json:
@@ -71,7 +71,7 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_point(args) -> int:
-    from .evaluate import operating_point_case
+    from motoropt.evaluate import operating_point_case
 
     res = operating_point_case(args.case, args.rpm, args.torque)
     if args.json:
@@ -84,7 +84,7 @@ def cmd_point(args) -> int:
 
 
 def cmd_cycle(args) -> int:
-    from .cycles import load_cycle
+    from motoropt.cycles import load_cycle
 
     c = load_cycle(args.name)
     s = c.summary()
@@ -96,7 +96,7 @@ def cmd_cycle(args) -> int:
 
 
 def cmd_fea_solve(args) -> int:
-    from .magnetics.fea.post import solve_fem_file
+    from motoropt.magnetics.fea.post import solve_fem_file
 
     res = solve_fem_file(args.file, torque_group=args.torque_group)
     if args.json:
@@ -115,7 +115,7 @@ def cmd_export(args) -> int:
 
     import h5py
 
-    from .errors import InputError
+    from motoropt.errors import InputError
 
     if not (args.case or args.fem):
         raise InputError("export", args.file, "given --case OUT.toml and/or --fem OUT.fem")
@@ -132,13 +132,13 @@ def cmd_export(args) -> int:
         else:
             if args.design is None:
                 raise InputError("--design", None, "given for a run file (a design id of the run)")
-            from .optimize.report import export
+            from motoropt.optimize.report import export
 
             export(args.file, args.design, case_path, full_map=args.full_map)
         if args.case:
             print(f"wrote {args.case}", file=sys.stderr)
         if args.fem:
-            from .magnetics.fea.commands import cmd_fea_export
+            from motoropt.magnetics.fea.commands import cmd_fea_export
 
             ns = argparse.Namespace(case=case_path, fem=args.fem, rotor_angle=args.rotor_angle, id=args.id,
                                     iq=args.iq, sector="auto")
@@ -169,10 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_cycle)
 
-    from .optimize.commands import register as register_optimize
+    from motoropt.optimize.commands import register as register_optimize
 
     register_optimize(sub, with_export=False)  # optimize, report, show
-    from .scoreboard import add_scoreboard_parser
+    from motoropt.scoreboard import add_scoreboard_parser
 
     add_scoreboard_parser(sub)
 
@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     fs.add_argument("--json", action="store_true")
     fs.add_argument("--torque-group", type=int, default=None, help="block group for the stress-tensor torque")
     fs.set_defaults(func=cmd_fea_solve)
-    from .magnetics.fea.commands import add_fea_subcommands
+    from motoropt.magnetics.fea.commands import add_fea_subcommands
 
     add_fea_subcommands(fsub)  # compare, export, noload
     return p

@@ -22,10 +22,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .constants import MU0, RPM_TO_RAD_S
-from .errors import InputError
-from .geometry.rotor import ArcPMRotor, InteriorPMRotor, SurfacePMRotor, flat_ipm
-from .geometry.stator import Stator, parallel_tooth_slot
+from motoropt.constants import MU0, RPM_TO_RAD_S
+from motoropt.errors import InputError
+from motoropt.geometry.rotor import ArcPMRotor, InteriorPMRotor, SurfacePMRotor, flat_ipm
+from motoropt.geometry.stator import Stator, parallel_tooth_slot
 
 HOUSING_NOTE = "housing, shaft and bearings are an allowance (mechanical.housing_mass_fraction x active mass)"
 
@@ -131,7 +131,7 @@ class Design(StatorWinding):
         (coil pitch 1, q < 1): a real-tooth network over the winding's unit (ToothCoilStator: the
         actual coil MMFs in the teeth, the real slot's leakage, tip iron; see the analytic module's
         docstring) replaces the smeared cells."""
-        from .magnetics.analytic import (MECInputs, ToothCoilStator, leakage_inductance, slot_leakage_lambdas,
+        from motoropt.magnetics.analytic import (MECInputs, ToothCoilStator, leakage_inductance, slot_leakage_lambdas,
                                          tooth_coil_unit)
 
         T_m = self.T_magnet_c if T_magnet_c is None else T_magnet_c
@@ -263,7 +263,7 @@ class Design(StatorWinding):
         (a_E .. a_E') at the q-axis iron's potential, i.e. iron directly behind the gap, so with i_d
         alone they took 3x the FEA's d-axis flux (programme case at -0.25 I_max: 0.59 vs 0.21 mWb per
         side; bonded case 0.15 vs 0.02 mWb): L_d +59 % / +11 % (network alone)."""
-        from .magnetics.analytic import MECInputs
+        from motoropt.magnetics.analytic import MECInputs
 
         s, r = self.stator, self.rotor
         kfr = r.stacking_factor
@@ -294,9 +294,9 @@ class Design(StatorWinding):
                          pocket_permeance=0.0, pp_depth_profile=tuple(prof), **common)
 
     def fluxmap(self, T_magnet_c: float | None = None):
-        from .magnetics.analytic import compute_fluxmap
+        from motoropt.magnetics.analytic import compute_fluxmap
 
-        from .magnetics.fea.pipeline import fluxmap_for_fidelity
+        from motoropt.magnetics.fea.pipeline import fluxmap_for_fidelity
 
         fm = fluxmap_for_fidelity(self, T_magnet_c)  # [fea] fidelity = "fea": the embedded FEA's map
         if fm is not None:
@@ -375,7 +375,7 @@ class Design(StatorWinding):
 
     def magnet_eddy_coeff(self) -> float:
         """Magnet eddy loss at f_e = 1 kHz and no load, W (see module doc)."""
-        from .losses import magnet_eddy_coefficient
+        from motoropt.losses import magnet_eddy_coefficient
 
         s, r = self.stator, self.rotor
         B_gap = 0.8 * float(self.magnet.Br(self.T_magnet_c))  # typical working point of the gap field
@@ -394,8 +394,8 @@ class Design(StatorWinding):
 
     def machine_model(self, T_magnet_c: float | None = None, T_winding_c: float | None = None):
         """Flux map + loss parameters + limits: everything the drive pipeline needs."""
-        from .drive import Limits, MachineModel
-        from .losses import LossParams
+        from motoropt.drive import Limits, MachineModel
+        from motoropt.losses import LossParams
 
         fm = self.fluxmap(T_magnet_c)
         ms = self.masses()
@@ -412,7 +412,7 @@ class Design(StatorWinding):
             T_b0=self.bearing_drag_torque(), rotor_radius=0.5 * self.rotor.D_r, stack_length=self.rotor.L,
             air_gap=self.air_gap,
         )
-        from .system import inverter_voltage_limit
+        from motoropt.system import inverter_voltage_limit
 
         lim = Limits(u_dc=self.u_dc, i_max=self.i_max, speed_max=self.speed_max,
                      voltage_utilisation=self.voltage_utilisation,
@@ -425,7 +425,7 @@ def vehicle_from_values(v: dict):
     with any given field overriding it; without a preset every field is required."""
     import dataclasses
 
-    from .vehicle import VEHICLES, Vehicle
+    from motoropt.vehicle import VEHICLES, Vehicle
 
     given = {k: val for k, val in v.items() if val is not None and k != "preset"}
     if v.get("preset") is not None:
@@ -467,16 +467,16 @@ def stator_from_values(st: dict, steel) -> Stator:
 
 def design_from_values(values: dict, free: dict | None = None) -> Design:
     """Build and validate a :class:`Design` from case-file values (see :mod:`motoropt.case`)."""
-    from .case import VARIABLE_FREE_SECTIONS
-    from .materials import get_conductor, get_magnet, get_steel
-    from .windings import make_winding
+    from motoropt.case import VARIABLE_FREE_SECTIONS
+    from motoropt.materials import get_conductor, get_magnet, get_steel
+    from motoropt.windings import make_winding
 
     free = dict(free or {})
     for sec in VARIABLE_FREE_SECTIONS:  # optimiser assignments of free-section variables
         if sec in values and sec in free:
             free[sec] = {**free[sec], **values[sec]}
     if values["machine"]["topology"] == "induction":
-        from .induction.model import induction_design_from_values
+        from motoropt.induction.model import induction_design_from_values
 
         return induction_design_from_values(values, free)
     m, st, ro, wi, li = values["machine"], values["stator"], values["rotor"], values["winding"], values["limits"]
@@ -564,9 +564,9 @@ def design_from_values(values: dict, free: dict | None = None) -> Design:
     if values.get("vehicle") and any(v is not None for v in values["vehicle"].values()):
         vehicle = vehicle_from_values(values["vehicle"])
     cycles = tuple(values["cycles"]["names"])
-    from .cycles import CYCLE_NAMES
+    from motoropt.cycles import CYCLE_NAMES
 
-    from .mission import mission_spec
+    from motoropt.mission import mission_spec
 
     mission = mission_spec(free or {})  # an aircraft mission profile used as a "cycle"
     for c in cycles:

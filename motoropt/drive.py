@@ -41,11 +41,11 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .constants import RPM_TO_RAD_S
-from .errors import InputError, OperatingPointError
-from .fluxmap import FluxMap
-from .fluxmap_models import fluxmap_stack, interp_stack
-from .losses import LossParams, ac_resistance, iron_by_region, iron_magnet_at, mechanical_loss, pack_loss_params
+from motoropt.constants import RPM_TO_RAD_S
+from motoropt.errors import InputError, OperatingPointError
+from motoropt.fluxmap import FluxMap
+from motoropt.fluxmap_models import fluxmap_stack, interp_stack
+from motoropt.losses import LossParams, ac_resistance, iron_by_region, iron_magnet_at, mechanical_loss, pack_loss_params
 
 # feasibility reason codes
 OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT = 0, 1, 2, 3

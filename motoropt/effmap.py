@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .constants import RPM_TO_RAD_S
-from .drive import CURRENT_LIMIT, VOLTAGE_LIMIT, MachineModel, max_torque_envelope, solve_operating_points
-from .errors import InputError
+from motoropt.constants import RPM_TO_RAD_S
+from motoropt.drive import CURRENT_LIMIT, VOLTAGE_LIMIT, MachineModel, max_torque_envelope, solve_operating_points
+from motoropt.errors import InputError
 
 LOSS_KINDS = ("copper", "iron", "magnet", "mechanical")
 

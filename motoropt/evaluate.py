@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .constants import RPM_TO_RAD_S
+from motoropt.constants import RPM_TO_RAD_S
 
 @dataclass
 class MapData:
@@ -77,7 +77,7 @@ class Evaluation:
 
 
 def _map_data(emap) -> MapData:
-    from .effmap import loss_kinds
+    from motoropt.effmap import loss_kinds
 
     return MapData(
         speed_rpm=emap.speed_rpm, torque_nm=emap.torque_nm, efficiency=emap.efficiency,
@@ -103,14 +103,14 @@ def envelope_kpis(m: MapData) -> dict:
 
 def cycle_points(design, cycle_name: str):
     """Motor speed (rpm), torque (N m), dt (s) and interval mid-times of a cycle for the design's vehicle."""
-    from .mission import get_mission, mission_points, mission_spec
+    from motoropt.mission import get_mission, mission_points, mission_spec
 
     mission = mission_spec(design.free)
     if mission is not None and cycle_name == mission["name"]:  # aircraft mission profile
         return mission_points(get_mission(mission["name"], mission["vehicle"]), mission["gear_ratio"])
-    from .cycles import load_cycle
-    from .system import gear_from_design, motor_demand_with_gear
-    from .vehicle import motor_demand
+    from motoropt.cycles import load_cycle
+    from motoropt.system import gear_from_design, motor_demand_with_gear
+    from motoropt.vehicle import motor_demand
 
     cyc = load_cycle(cycle_name)
     gear = gear_from_design(design)  # the [gear] model replaces the vehicle's constant gear efficiency
@@ -121,7 +121,7 @@ def cycle_points(design, cycle_name: str):
 
 def evaluate_cycle(emap, design, name: str) -> CycleData:
     """Energies and efficiencies of the motor over one cycle (definitions in the module docstring)."""
-    from .effmap import interpolate_losses, loss_kinds
+    from motoropt.effmap import interpolate_losses, loss_kinds
 
     rpm, T, dt, t_mid = cycle_points(design, name)
     moving = (rpm > 0) & (T != 0)
@@ -159,14 +159,14 @@ def evaluate_cycle(emap, design, name: str) -> CycleData:
 
 def evaluate_design(design, cycles: bool = True, case_path: str | None = None) -> Evaluation:
     """Full evaluation of one design (model, map, envelope, cycles, KPIs)."""
-    from .effmap import efficiency_map
+    from motoropt.effmap import efficiency_map
 
     tm = {}
     t0 = time.perf_counter()
     model = design.machine_model()
     tm["model_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    from .switching import has_changeover, switched_efficiency_map
+    from motoropt.switching import has_changeover, switched_efficiency_map
 
     if hasattr(model, "efficiency_map"):  # machine models with their own control (induction motor)
         emap = model.efficiency_map(design.n_speed, design.n_torque)
@@ -200,7 +200,7 @@ def evaluate_design(design, cycles: bool = True, case_path: str | None = None) -
     k["max_current_rms_a"] = design.i_max / math.sqrt(2)
     k["peak_motor_efficiency"] = float(np.nanmax(m.efficiency)) if np.any(np.isfinite(m.efficiency)) else float("nan")
     cyc = {}
-    from .mission import mission_spec
+    from motoropt.mission import mission_spec
 
     if cycles and (design.vehicle is not None or mission_spec(design.free) is not None):
         t0 = time.perf_counter()
@@ -223,13 +223,13 @@ def _hooks():
     """Models that extend an evaluation in place: the drive system (inverter, gear) and thermal."""
     hooks = []
     try:
-        from .system import system_evaluation
+        from motoropt.system import system_evaluation
     except ImportError:  # pragma: no cover - while the module is absent
         system_evaluation = None
     if system_evaluation is not None:
         hooks.append(("system", system_evaluation))
     try:
-        from .thermal.evaluation import thermal_evaluation
+        from motoropt.thermal.evaluation import thermal_evaluation
     except ImportError:  # pragma: no cover
         thermal_evaluation = None
     if thermal_evaluation is not None:
@@ -239,8 +239,8 @@ def _hooks():
 
 def evaluate_case(path, progress: bool = False) -> Evaluation:
     """Load a case file and evaluate its nominal design."""
-    from .case import load_case
-    from .design import design_from_values
+    from motoropt.case import load_case
+    from motoropt.design import design_from_values
 
     case = load_case(path)
     design = design_from_values(case.nominal(), case.free)
@@ -249,9 +249,9 @@ def evaluate_case(path, progress: bool = False) -> Evaluation:
 
 def operating_point_case(path, rpm: float, torque: float) -> dict:
     """One operating point of a case's nominal design (see :func:`motoropt.drive.operating_point`)."""
-    from .case import load_case
-    from .design import design_from_values
-    from .drive import operating_point
+    from motoropt.case import load_case
+    from motoropt.design import design_from_values
+    from motoropt.drive import operating_point
 
     case = load_case(path)
     design = design_from_values(case.nominal(), case.free)

@@ -1,3 +1,3 @@
 """Design evaluation with the finite-element flux map (the optimiser's ``--refine-fea`` evaluator)."""
 
-from .magnetics.fea.pipeline import fea_evaluator as evaluate_values  # noqa: F401
+from motoropt.magnetics.fea.pipeline import fea_evaluator as evaluate_values  # noqa: F401

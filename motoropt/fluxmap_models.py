@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .errors import InputError
-from .fluxmap import FluxMap
+from motoropt.errors import InputError
+from motoropt.fluxmap import FluxMap
 
 
 def linear_fluxmap(

@@ -37,9 +37,9 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .errors import InputError
-from .fluxmap import FluxMap
-from .fluxmap_models import fluxmap_stack, interp_bilinear3, interp_stack
+from motoropt.errors import InputError
+from motoropt.fluxmap import FluxMap
+from motoropt.fluxmap_models import fluxmap_stack, interp_bilinear3, interp_stack
 
 F_REF_AC = 1000.0  # reference frequency of the AC copper factor, Hz
 F_REF_MAGNET = 1000.0  # reference electrical frequency of magnet_eddy_coeff, Hz

@@ -41,8 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .constants import RPM_TO_RAD_S
-from .errors import InputError
+from motoropt.constants import RPM_TO_RAD_S
+from motoropt.errors import InputError
 
 G = 9.80665  # m/s^2
 RHO_SL = 1.225  # kg/m^3, ISA sea level

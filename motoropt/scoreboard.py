@@ -61,7 +61,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
+from motoropt.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -192,8 +192,8 @@ def score_rows(values: dict, rows: np.ndarray, targets=TARGETS, rare_earth=None,
 
 def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") -> dict:
     """Scoreboard record of one run (path or RunData); see the module docstring."""
-    from .optimize.report import pareto_front_rows
-    from .optimize.storage import RunData
+    from motoropt.optimize.report import pareto_front_rows
+    from motoropt.optimize.storage import RunData
 
     r = run if isinstance(run, RunData) else RunData(run)
     if population not in ("front", "feasible"):
@@ -213,7 +213,7 @@ def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") 
         name = tomllib.loads(r.case_toml).get("machine", {}).get("name", "")
     except Exception:  # noqa: BLE001 - the name is cosmetic
         pass
-    from .optimize.report import refined_results
+    from motoropt.optimize.report import refined_results
 
     refined = refined_results(r, "fea")
     out_t = []
@@ -303,7 +303,7 @@ def refine_scoreboard_designs(run_path, targets=TARGETS, cycle=None, population:
     """Re-evaluate with the finite-element flux map (``--refine-fea``) the designs the scoreboard
     names for ``run_path``: the best design of each target, the design named as the limiter of a
     missed target, and the closest design to all targets at once. Stored in the run's ``/refined/fea`` (designs already there are kept, not re-run)."""
-    from .optimize.report import refine_designs
+    from motoropt.optimize.report import refine_designs
 
     rec = scoreboard_run(run_path, targets, cycle, population)
     ids = [t["design_id"] for t in rec["targets"] if t["design_id"] is not None]
@@ -331,7 +331,7 @@ def _f(v, nd=4):
 
 def scoreboard_table(sb: dict) -> str:
     """Text table (one block per run)."""
-    from .optimize.report import _table
+    from motoropt.optimize.report import _table
 
     blocks = []
     for run in sb["runs"]:
@@ -384,8 +384,8 @@ def scoreboard_png(run_paths, path, targets=TARGETS, cycle=None, sb: dict | None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .optimize.report import pareto_front_rows
-    from .optimize.storage import RunData
+    from motoropt.optimize.report import pareto_front_rows
+    from motoropt.optimize.storage import RunData
 
     if isinstance(run_paths, (str, Path)):
         run_paths = [run_paths]

@@ -40,7 +40,7 @@ import json
 import h5py
 import numpy as np
 
-from . import __version__
+from motoropt import __version__
 
 FORMAT = "motoropt-result"
 FORMAT_VERSION = 1

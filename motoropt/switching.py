@@ -32,9 +32,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .constants import RPM_TO_RAD_S
-from .drive import MachineModel, max_torque_envelope, solve_operating_points
-from .errors import InputError
+from motoropt.constants import RPM_TO_RAD_S
+from motoropt.drive import MachineModel, max_torque_envelope, solve_operating_points
+from motoropt.errors import InputError
 
 CHANGEOVERS = {"series_parallel": 2.0, "star_delta": math.sqrt(3.0)}
 CONNECTION_NAMES = {"series_parallel": ("series", "parallel"), "star_delta": ("star", "delta")}
@@ -169,7 +169,7 @@ def switched_efficiency_map(design, model: MachineModel | None = None, kind: str
     Grid: speeds 0 .. limits.speed_max (n_speed), torques from the largest generating to the largest
     motoring torque of the combined envelope (the larger of the two connections' at each speed).
     """
-    from .drive import CURRENT_LIMIT, VOLTAGE_LIMIT
+    from motoropt.drive import CURRENT_LIMIT, VOLTAGE_LIMIT
 
     sm = switched_model(design, model, kind)
     n_speed = int(design.n_speed if n_speed is None else n_speed)

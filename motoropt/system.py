@@ -58,13 +58,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .constants import RPM_TO_RAD_S
-from .errors import InputError
-from .gear import Gear, gear_mass
-from .inverter.devices import COOLING_TYPES, PowerModule, get_device
-from .inverter.losses import MODULATIONS, inverter_operating_points, max_phase_voltage_peak
-from .inverter.mass import inverter_mass
-from .vehicle import MotorDemand
+from motoropt.constants import RPM_TO_RAD_S
+from motoropt.errors import InputError
+from motoropt.gear import Gear, gear_mass
+from motoropt.inverter.devices import COOLING_TYPES, PowerModule, get_device
+from motoropt.inverter.losses import MODULATIONS, inverter_operating_points, max_phase_voltage_peak
+from motoropt.inverter.mass import inverter_mass
+from motoropt.vehicle import MotorDemand
 
 SIX_STEP_UTILISATION = 2.0 * math.sqrt(3.0) / math.pi  # six-step fundamental / SVPWM linear limit
 DEFAULT_DEAD_TIME_US = {"igbt": 1.0, "sic_mosfet": 0.25}
@@ -240,8 +240,8 @@ def motor_demand_with_gear(cycle, vehicle, gear: Gear) -> GearedMotorDemand:
     vehicle's constant ratio/efficiency is replaced by :func:`motoropt.gear.gear_motor_side`
     (load-dependent mesh loss + speed-dependent spin loss), one gear per motor.
     """
-    from .gear import gear_motor_side
-    from .vehicle import road_load
+    from motoropt.gear import gear_motor_side
+    from motoropt.vehicle import road_load
 
     rl = road_load(cycle, vehicle)
     r = vehicle.wheel_radius_m
@@ -325,7 +325,7 @@ def _cycle_energies(p_in_side, p_out, T_out, ok, dt):
 def _cycle_inverter(ev, spec, inv_maps, rpm, T, ok):
     """Inverter conduction and switching loss (W) at cycle points: bilinear where the map cell is
     fully feasible, exact motor solve + inverter model elsewhere (0 where not ok)."""
-    from .drive import solve_operating_points
+    from motoropt.drive import solve_operating_points
 
     em = ev.emap
     sp, tq = em.speed_rpm, em.torque_nm
@@ -360,8 +360,8 @@ def _motor_cycle(emap, name, rpm, T, dt, t_mid):
 
     Used only while ``evaluate.cycle_points`` does not yet route the vehicle through the gear.
     """
-    from .effmap import interpolate_losses, loss_kinds
-    from .evaluate import CycleData
+    from motoropt.effmap import interpolate_losses, loss_kinds
+    from motoropt.evaluate import CycleData
 
     kinds = loss_kinds(emap)
     moving = (rpm > 0) & (T != 0)
@@ -482,7 +482,7 @@ def system_evaluation(ev) -> None:
 
     # --- cycles
     if ev.cycles:
-        from .cycles import CYCLE_NAMES, load_cycle
+        from motoropt.cycles import CYCLE_NAMES, load_cycle
 
         inv_maps = {"cond": cond, "sw": sw}
         kc = k.setdefault("cycles", {})
@@ -550,7 +550,7 @@ def system_evaluation(ev) -> None:
 
 def system_efficiency_map_plot(ev, outdir) -> list[Path]:
     """System efficiency map PNG (motor x inverter (x gear)) on the motor's torque-speed grid."""
-    from .plots import efficiency_map_png
+    from motoropt.plots import efficiency_map_png
 
     eta = ev.extra.get("map", {}).get("system_efficiency")
     if eta is None:
@@ -577,7 +577,7 @@ def cycle_loss_breakdown(ev) -> dict:
 def cycle_loss_breakdown_plot(ev, outdir) -> list[Path]:
     """Per-cycle stacked loss bar (Wh): copper, iron, magnet, mechanical, inverter conduction,
     inverter switching, gear; the system efficiency written above each bar."""
-    from .plots import _plt
+    from motoropt.plots import _plt
 
     data = cycle_loss_breakdown(ev)
     if not data:

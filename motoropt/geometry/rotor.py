@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..errors import InputError
+from motoropt.errors import InputError
 
 MIN_IRON = 0.3e-3  # thinnest bridge/post/rib a lamination can be punched or cut with, m
 

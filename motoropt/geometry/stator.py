@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..errors import InputError
+from motoropt.errors import InputError
 
 
 @dataclass(frozen=True)

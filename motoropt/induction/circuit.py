@@ -66,7 +66,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from ..materials import b_of_h_table
+from motoropt.materials import b_of_h_table
 
 # packed circuit vector indices
 (C_P, C_RS, C_KAC, C_LSS, C_RBAR, C_RREST, C_XI, C_LBAR, C_LRC, C_CLOSED, C_BRH, C_BRW, C_IBAR,

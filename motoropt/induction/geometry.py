@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..errors import InputError
+from motoropt.errors import InputError
 
 
 @dataclass(frozen=True)

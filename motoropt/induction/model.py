@@ -21,15 +21,15 @@ from pathlib import Path
 
 import numpy as np
 
-from ..case import SCHEMA, Field, _parse_value
-from ..constants import MU0, RPM_TO_RAD_S
-from ..errors import InputError, OperatingPointError
-from ..design import StatorWinding
-from ..geometry.stator import Stator
-from .circuit import CircuitParams
-from .control import (CURRENT_LIMIT, OUT_NAMES, SPEED_LIMIT, VOLTAGE_LIMIT, envelope_kernel,
+from motoropt.case import SCHEMA, Field, _parse_value
+from motoropt.constants import MU0, RPM_TO_RAD_S
+from motoropt.errors import InputError, OperatingPointError
+from motoropt.design import StatorWinding
+from motoropt.geometry.stator import Stator
+from motoropt.induction.circuit import CircuitParams
+from motoropt.induction.control import (CURRENT_LIMIT, OUT_NAMES, SPEED_LIMIT, VOLTAGE_LIMIT, envelope_kernel,
                       solve_points_kernel)
-from .geometry import CageRotor, check_slot_combination
+from motoropt.induction.geometry import CageRotor, check_slot_combination
 
 MM = 1e-3
 B_GAP_RATED = 0.8  # T peak, rated air-gap flux density for the constant-flux strategy (see doc)
@@ -79,7 +79,7 @@ class InductionDesign(StatorWinding):
 
     def k_ac(self) -> float:
         """Strand proximity AC factor, the PMSM design's model (motoropt.design.Design.k_ac)."""
-        from ..design import Design
+        from motoropt.design import Design
 
         return Design.k_ac(self)
 
@@ -106,7 +106,7 @@ class InductionDesign(StatorWinding):
     # --- circuit parameters ---------------------------------------------------------------------
     def circuit_params(self, n_psi: int = 64) -> CircuitParams:
         """Equivalent-circuit parameters from the geometry (models and sources: :mod:`.circuit`)."""
-        from ..magnetics.analytic import leakage_inductance
+        from motoropt.magnetics.analytic import leakage_inductance
 
         s, r, w, p = self.stator, self.rotor, self.winding, self.p
         m = 3
@@ -196,7 +196,7 @@ class InductionDesign(StatorWinding):
         )
 
     def machine_model(self) -> "InductionModel":
-        from ..drive import Limits
+        from motoropt.drive import Limits
 
         cp = self.circuit_params()
         lim = Limits(u_dc=self.u_dc, i_max=self.i_max, speed_max=self.speed_max,
@@ -271,7 +271,7 @@ class InductionModel:
     def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None, strategy: str = "min_loss"):
         """:class:`motoropt.effmap.EfficiencyMap` on an n_torque x n_speed grid (conventions of
         :func:`motoropt.effmap.efficiency_map`; loss kinds :attr:`LOSS_KINDS`)."""
-        from ..effmap import EfficiencyMap
+        from motoropt.effmap import EfficiencyMap
 
         for fld, v in (("n_speed", n_speed), ("n_torque", n_torque)):
             if int(v) != v or v < 2:
@@ -335,7 +335,7 @@ class InductionModel:
         losses = {k: f("p_" + k) for k in self.LOSS_KINDS}
         losses["total"] = sum(losses.values())
         # rotor loss split (skin effect raises the bar share at high slip frequency)
-        from .circuit import skin_factors
+        from motoropt.induction.circuit import skin_factors
 
         P = self.params
         x = abs(f("f_rotor")) * 2 * math.pi
@@ -359,7 +359,7 @@ class InductionModel:
 
 def _stator_from_values(st: dict, steel) -> Stator:
     """Stator lamination from [stator] values (the PMSM's rules: motoropt.design.stator_from_values)."""
-    from ..design import stator_from_values
+    from motoropt.design import stator_from_values
 
     return stator_from_values(st, steel)
 
@@ -386,9 +386,9 @@ def parse_induction_section(raw: dict, variables: list | None = None) -> dict:
 def induction_design_from_values(values: dict, free: dict | None = None) -> InductionDesign:
     """Build and validate an :class:`InductionDesign` from case values (the PMSM sections plus
     ``values["induction"]``, or ``free["induction"]`` as a raw table)."""
-    from ..design import vehicle_from_values
-    from ..materials import get_conductor, get_steel
-    from ..windings import make_winding
+    from motoropt.design import vehicle_from_values
+    from motoropt.materials import get_conductor, get_steel
+    from motoropt.windings import make_winding
 
     free = dict(free or {})
     ind = values.get("induction")
@@ -450,7 +450,7 @@ def induction_design_from_values(values: dict, free: dict | None = None) -> Indu
     if values.get("vehicle") and any(v is not None for v in values["vehicle"].values()):
         vehicle = vehicle_from_values(values["vehicle"])
     cycles = tuple(values["cycles"]["names"])
-    from ..cycles import CYCLE_NAMES
+    from motoropt.cycles import CYCLE_NAMES
 
     for c in cycles:
         if c not in CYCLE_NAMES:
@@ -473,7 +473,7 @@ def parse_induction_case(data: dict) -> tuple[dict, dict]:
     """(values, free) of an induction case dictionary (TOML), validated with the PMSM schema for the
     shared sections and :data:`INDUCTION_SCHEMA` for [induction]. Stand-in until motoropt.case knows
     the topology (the lead's schema change makes this the normal load_case path)."""
-    from ..case import FREE_SECTIONS
+    from motoropt.case import FREE_SECTIONS
 
     if not isinstance(data, dict):
         raise InputError("case", type(data).__name__, "a TOML table")

@@ -13,8 +13,8 @@ import sys
 
 
 def _optimize(a) -> int:
-    from .report import infeasibility_text, refine_fea
-    from .runner import run_optimization
+    from motoropt.optimize.report import infeasibility_text, refine_fea
+    from motoropt.optimize.runner import run_optimization
 
     res = run_optimization(a.case, a.out, pop=a.pop, generations=a.generations, algorithm=a.algorithm,
                            workers=a.workers, dask_address=a.dask, seed=a.seed, resume=a.resume,
@@ -33,21 +33,21 @@ def _optimize(a) -> int:
 
 
 def _report(a) -> int:
-    from .report import report
+    from motoropt.optimize.report import report
 
     report(a.run, html=a.html)
     return 0
 
 
 def _show(a) -> int:
-    from .report import show
+    from motoropt.optimize.report import show
 
     show(a.run, a.design, full_map=a.full_map)
     return 0
 
 
 def _export(a) -> int:
-    from .report import export
+    from motoropt.optimize.report import export
 
     p = export(a.run, a.design, a.case, full_map=a.full_map)
     print(f"wrote {p}")
@@ -93,7 +93,7 @@ def register(subparsers, with_export: bool = True) -> None:
 
 
 def main(argv=None) -> int:
-    from ..errors import InputError, MotoroptError
+    from motoropt.errors import InputError, MotoroptError
 
     ap = argparse.ArgumentParser(prog="python -m motoropt.optimize.commands")
     register(ap.add_subparsers(dest="command", required=True))

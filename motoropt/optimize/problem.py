@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError
+from motoropt.errors import InputError
 
 ERROR_VIOLATION = 1.0e6
 ERROR_OBJECTIVE = 1.0e9
@@ -261,7 +261,7 @@ _CASE_CACHE: dict = {}
 
 
 def _as_case(case):
-    from ..case import Case, load_case
+    from motoropt.case import Case, load_case
 
     if isinstance(case, Case):
         return case
@@ -285,9 +285,9 @@ def evaluate_assignment(case, assignment: dict, map_overrides: dict | None = Non
     ``case`` is a :class:`~motoropt.case.Case` or a case-file path (loaded once per process).
     Pure (no state beyond the case cache) and top-level, so it runs in process pools and on Dask.
     """
-    from ..design import design_from_values
-    from ..errors import MotoroptError
-    from ..evaluate import evaluate_design
+    from motoropt.design import design_from_values
+    from motoropt.errors import MotoroptError
+    from motoropt.evaluate import evaluate_design
 
     try:
         c = _as_case(case)

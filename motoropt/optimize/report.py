@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError
-from .storage import RunData
+from motoropt.errors import InputError
+from motoropt.optimize.storage import RunData
 
 STANDARD_KPIS = ("peak_torque_nm", "peak_power_kw", "max_speed_rpm", "motor_mass_kg", "magnet_mass_kg",
                  "rare_earth_mass_kg", "motor_power_density_kw_per_kg", "peak_motor_efficiency")
@@ -154,7 +154,7 @@ def summary_text(run) -> str:
 def run_design_values(run, design_id: int, full_map: bool = False) -> dict:
     """Case-file values of design ``design_id`` as evaluated in the run (with the run's map grid,
     or the case's own map grid if ``full_map``)."""
-    from .problem import assignment_from_row
+    from motoropt.optimize.problem import assignment_from_row
 
     r = _run(run)
     i = r.row(design_id)
@@ -168,8 +168,8 @@ def run_design_values(run, design_id: int, full_map: bool = False) -> dict:
 
 def evaluate_run_design(run, design_id: int, full_map: bool = False):
     """Re-evaluate one design of a run: an :class:`~motoropt.evaluate.Evaluation`."""
-    from ..design import design_from_values
-    from ..evaluate import evaluate_design
+    from motoropt.design import design_from_values
+    from motoropt.evaluate import evaluate_design
 
     r = _run(run)
     case = r.case()
@@ -179,7 +179,7 @@ def evaluate_run_design(run, design_id: int, full_map: bool = False):
 
 def show(run, design_id: int, full_map: bool = False, out=None) -> dict:
     """Re-evaluate design ``design_id`` and print its KPIs; returns the KPI record."""
-    from .problem import flatten_kpis
+    from motoropt.optimize.problem import flatten_kpis
 
     out = out or sys.stdout
     r = _run(run)
@@ -197,7 +197,7 @@ def show(run, design_id: int, full_map: bool = False, out=None) -> dict:
 
 def export(run, design_id: int, case_out, full_map: bool = False) -> Path:
     """Write design ``design_id`` as a case file (fixed values; the [optimization] table dropped)."""
-    from ..store import values_to_toml
+    from motoropt.store import values_to_toml
 
     r = _run(run)
     values = run_design_values(r, design_id, full_map)
@@ -300,7 +300,7 @@ def draw_cross_section(ax, design) -> None:
     legs, magnetisation alternating N/S) or surface magnets, shaft."""
     from matplotlib.patches import Circle, Polygon, Wedge
 
-    from ..geometry.rotor import SurfacePMRotor
+    from motoropt.geometry.rotor import SurfacePMRotor
 
     s, ro, p = design.stator, design.rotor, design.p
     k = 1e3
@@ -371,8 +371,8 @@ def write_html(run, html_path, workdir=None, selected=None) -> Path:
     selected design its cross-section and efficiency map with the cycle points."""
     import tempfile
 
-    from ..plots import efficiency_map_png
-    from .problem import flatten_kpis
+    from motoropt.plots import efficiency_map_png
+    from motoropt.optimize.problem import flatten_kpis
 
     r = _run(run)
     tmp = Path(workdir or tempfile.mkdtemp(prefix="motoropt_report_"))
@@ -419,7 +419,7 @@ def resolve_fea_evaluator():
     """The FEA-backed evaluator ``f(values: dict, free: dict) -> kpis`` if the FEA path provides
     one (``motoropt.evaluate_fea.evaluate_values``), else None."""
     try:
-        from ..evaluate_fea import evaluate_values  # type: ignore[import-not-found]
+        from motoropt.evaluate_fea import evaluate_values  # type: ignore[import-not-found]
     except ImportError:
         return None
     return evaluate_values
@@ -490,8 +490,8 @@ def refine_designs(run, ids, evaluator=None, name: str = "fea", replace: bool = 
     ``{"id", "kpis", "error"}`` dicts; an evaluation error is recorded, not raised."""
     import h5py
 
-    from .problem import flatten_kpis
-    from .storage import RunData
+    from motoropt.optimize.problem import flatten_kpis
+    from motoropt.optimize.storage import RunData
 
     ev = evaluator or resolve_fea_evaluator()
     if ev is None:

@@ -39,7 +39,7 @@ from dataclasses import asdict
 import h5py
 import numpy as np
 
-from .. import __version__
+from motoropt import __version__
 
 FORMAT = "motoropt-optrun"
 FORMAT_VERSION = 1
@@ -140,7 +140,7 @@ class RunData:
     """Everything in a run file, loaded into memory (numpy arrays, lists)."""
 
     def __init__(self, path):
-        from ..errors import InputError
+        from motoropt.errors import InputError
 
         self.path = str(path)
         if not os.path.isfile(self.path):
@@ -182,12 +182,12 @@ class RunData:
         """The run's case (from the stored TOML text)."""
         import tomllib
 
-        from ..case import parse_case
+        from motoropt.case import parse_case
 
         return parse_case(tomllib.loads(self.case_toml), self.case_path)
 
     def row(self, design_id: int) -> int:
-        from ..errors import InputError
+        from motoropt.errors import InputError
 
         idx = np.nonzero(self.id == int(design_id))[0]
         if len(idx) == 0:

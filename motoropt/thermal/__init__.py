@@ -1,9 +1,9 @@
 """Thermal models: lumped-parameter thermal network, cooling options, demagnetisation and rotor
 stress checks (issue 4). See each module's docstring for assumptions and sources."""
 
-from .cooling import Cooling, ForcedAirFins, InverterThermal, NaturalConvection, OilSpray, WaterJacket
-from .demag import demag_check, demag_margin, magnet_field, short_circuit_peak_id
-from .lptn import (
+from motoropt.thermal.cooling import Cooling, ForcedAirFins, InverterThermal, NaturalConvection, OilSpray, WaterJacket
+from motoropt.thermal.demag import demag_check, demag_margin, magnet_field, short_circuit_peak_id
+from motoropt.thermal.lptn import (
     INSULATION_CLASS_C,
     LOSS_COMPONENTS,
     NODE_NAMES,
@@ -23,7 +23,7 @@ from .lptn import (
     steady_state,
     transient,
 )
-from .stress import disc_bore_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
+from motoropt.thermal.stress import disc_bore_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
 
 __all__ = [
     "Cooling", "ForcedAirFins", "InverterThermal", "NaturalConvection", "OilSpray", "WaterJacket",

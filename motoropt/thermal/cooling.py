@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..errors import InputError
-from . import correlations as cr
+from motoropt.errors import InputError
+from motoropt.thermal import correlations as cr
 
 
 def _positive(name, value):

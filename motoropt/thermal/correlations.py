@@ -29,7 +29,7 @@ import math
 
 import numpy as np
 
-from ..errors import InputError
+from motoropt.errors import InputError
 
 SIGMA_SB = 5.670374419e-8  # Stefan-Boltzmann constant, W/(m^2 K^4) (CODATA 2018, exact)
 

@@ -39,8 +39,8 @@ import numpy as np
 from numba import njit
 from scipy.linalg import expm
 
-from ..constants import MU0
-from ..errors import InputError
+from motoropt.constants import MU0
+from motoropt.errors import InputError
 
 
 def stator_d_mmf(i_d: float, turns_series: float, winding_factor: float, pole_pairs: int) -> float:

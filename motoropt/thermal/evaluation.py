@@ -101,11 +101,11 @@ from pathlib import Path
 import numpy as np
 from numba import njit
 
-from ..constants import RPM_TO_RAD_S
-from ..errors import InputError
-from .cooling import Cooling, ForcedAirFins, NaturalConvection, OilSpray, WaterJacket
-from .demag import demag_check, short_circuit_peak_id, stator_d_mmf
-from .lptn import (
+from motoropt.constants import RPM_TO_RAD_S
+from motoropt.errors import InputError
+from motoropt.thermal.cooling import Cooling, ForcedAirFins, NaturalConvection, OilSpray, WaterJacket
+from motoropt.thermal.demag import demag_check, short_circuit_peak_id, stator_d_mmf
+from motoropt.thermal.lptn import (
     INSULATION_CLASS_C,
     LOSS_COMPONENTS,
     N_COMP,
@@ -121,7 +121,7 @@ from .lptn import (
     build_network,
     hotspot,
 )
-from .stress import disc_bore_hoop_stress, end_ring_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
+from motoropt.thermal.stress import disc_bore_hoop_stress, end_ring_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
 
 COOLING_TYPES = ("water_jacket", "oil_spray", "forced_air", "natural")
 C = {name: i for i, name in enumerate(LOSS_COMPONENTS)}
@@ -299,14 +299,14 @@ def end_winding_overhang(design) -> float:
 
 def thermal_geometry(design, settings: ThermalSettings | None = None) -> ThermalGeometry:
     """Map a :class:`~motoropt.design.Design` onto a :class:`ThermalGeometry` (SI units)."""
-    from ..geometry.rotor import SurfacePMRotor
+    from motoropt.geometry.rotor import SurfacePMRotor
 
     settings = settings or thermal_settings(design)
     s, r = design.stator, design.rotor
     ms = design.masses()
     hs = settings.housing
     if is_cage(design):
-        from .lptn import ThermalMaterials
+        from motoropt.thermal.lptn import ThermalMaterials
 
         cc = design.cage_conductor
         mat = ThermalMaterials(k_magnet=cc.thermal_conductivity, cp_magnet=cc.specific_heat,
@@ -428,8 +428,8 @@ class RatingGrid:
 
 def rating_grid(ev, n_speed: int = N_SPEED_RATING, n_torque: int = N_TORQUE_GRID) -> RatingGrid:
     """Solve the drive on speeds (2 % .. 100 % of max speed) x torques (-1..1 of the envelope)."""
-    from ..drive import solve_operating_points
-    from ..effmap import loss_kinds
+    from motoropt.drive import solve_operating_points
+    from motoropt.effmap import loss_kinds
 
     d = ev.design
     sp = np.linspace(0.0, d.speed_max, n_speed)
@@ -629,7 +629,7 @@ def rotor_stress(design, settings: ThermalSettings) -> dict:
     stress.retained_end_ring_stress (copper ring + Inconel 718 hoop, shrink fit sized per design,
     standstill/overspeed x assembly/hot rotor limit): end_ring_margin is the copper ring's,
     end_ring_retainer_margin the hoop's, end_ring_retainer_fit_um the radial interference used."""
-    from ..geometry.rotor import SurfacePMRotor
+    from motoropt.geometry.rotor import SurfacePMRotor
 
     r, st, mg = design.rotor, design.rotor_steel, design.magnet
     w = design.speed_max
@@ -648,7 +648,7 @@ def rotor_stress(design, settings: ThermalSettings) -> dict:
             # shrink-fitted Inconel 718 retaining ring over each end ring (induction.end_ring_retainer_mm):
             # copper + hoop assembly, the fit sized per design; hot states at the rotor limit
             # (assembly at 20 degC); stress.retained_end_ring_stress
-            from .stress import CAGE_ELASTIC, retained_end_ring_stress
+            from motoropt.thermal.stress import CAGE_ELASTIC, retained_end_ring_stress
 
             cage_el = CAGE_ELASTIC[getattr(design.cage_conductor, "name", "copper")]
             ring = retained_end_ring_stress(0.5 * r.ring_mean_diameter, r.ring_height, r.ring_width, cage_el, r.Q_r,
@@ -787,7 +787,7 @@ def thermal_evaluation(ev) -> None:
 
 def plot_cycle_temperatures(ev, outdir) -> list:
     """One PNG per cycle: winding hotspot and magnet temperature vs time, with the motor speed."""
-    from ..plots import _plt
+    from motoropt.plots import _plt
 
     plt = _plt()
     paths = []
@@ -820,7 +820,7 @@ def plot_cycle_temperatures(ev, outdir) -> list:
 
 def plot_continuous_envelope(ev, outdir) -> list:
     """Efficiency map (as motoropt.plots) with the continuous and 30-s torque envelopes drawn."""
-    from ..plots import EFF_LEVELS, _plt
+    from motoropt.plots import EFF_LEVELS, _plt
 
     plt = _plt()
     m = ev.map

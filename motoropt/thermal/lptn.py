@@ -62,9 +62,9 @@ from functools import cached_property
 import numpy as np
 from numba import njit
 
-from ..errors import ConvergenceError, InputError
-from . import correlations as cr
-from .cooling import Cooling
+from motoropt.errors import ConvergenceError, InputError
+from motoropt.thermal import correlations as cr
+from motoropt.thermal.cooling import Cooling
 
 # ---- node indices --------------------------------------------------------------------------------
 HOUSING, YOKE, TEETH, WINDING, EW_FRONT, EW_REAR, ROTOR, MAGNET, SHAFT, BRG_FRONT, BRG_REAR = range(11)

@@ -53,7 +53,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..errors import InputError
+from motoropt.errors import InputError
 
 
 def _margin(sigma: float, yield_strength: float, safety_factor: float) -> float:

@@ -47,7 +47,7 @@ def _overrides(args) -> dict:
 
 def cmd_fea_compare(args) -> int:
     """``motoropt fea compare CASE.toml [--json]``."""
-    from .pipeline import compare_analytic_fea, compare_text
+    from motoropt.magnetics.fea.pipeline import compare_analytic_fea, compare_text
 
     d = _design(args.case)
     tab = compare_analytic_fea(d, **_overrides(args))
@@ -63,8 +63,8 @@ def export_fem(design, fem_path, rotor_angle_deg: float | None = None, i_d: floa
     """Write the design's cross-section (rotor at ``rotor_angle_deg`` mechanical, default the d axis
     on phase A; currents i_d, i_q A peak, amplitude-invariant) as a FEMM .fem file (millimetres).
     Returns {"path", "rotor_angle_deg", "i_abc_a", "sector", "sectors"}."""
-    from .femfile import write_fem
-    from .machine import MeshSpec, build_section, d_axis_angle_deg
+    from motoropt.magnetics.fea.femfile import write_fem
+    from motoropt.magnetics.fea.machine import MeshSpec, build_section, d_axis_angle_deg
 
     for name, v in (("--id", i_d), ("--iq", i_q)):
         if not math.isfinite(float(v)):
@@ -94,7 +94,7 @@ def noload_summary(design, positions: int = 12, cogging_positions: int = 8) -> d
     """JSON-able no-load results: psi_pm_wb (phase fundamental, peak), emf_ll_rms_v_per_krpm (incl.
     harmonics), emf_phase_fund_peak_v_per_krpm, emf_ll_harmonics_v_per_krpm {order: V peak},
     emf_ll_thd_pct, cogging_pp_nm (over one slot pitch; 0 if cogging_positions = 0)."""
-    from .fluxmap_fea import no_load
+    from motoropt.magnetics.fea.fluxmap_fea import no_load
 
     if int(positions) < 2:
         raise InputError("--positions", positions, ">= 2")

@@ -24,7 +24,7 @@ import tempfile
 
 from motoropt.errors import MotoroptError
 
-from .geometry2d import NO_MESH, Geometry, arc_center
+from motoropt.magnetics.fea.geometry2d import NO_MESH, Geometry, arc_center
 
 FALLBACK = ("use the embedded solver instead: motoropt.magnetics.fea.solve_fem_file(path) "
             "or `motoropt fea solve FILE.fem`")

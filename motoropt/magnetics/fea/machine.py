@@ -47,7 +47,7 @@ from motoropt.constants import MU0
 from motoropt.errors import InputError
 from motoropt.geometry.rotor import ArcPMRotor, InteriorPMRotor, SurfacePMRotor
 
-from .geometry2d import NO_MESH, Boundary, Circuit, Geometry, Material
+from motoropt.magnetics.fea.geometry2d import NO_MESH, Boundary, Circuit, Geometry, Material
 
 PHASES = ("A", "B", "C")
 GROUP_STATOR, GROUP_ROTOR, GROUP_BAND = 0, 1, 2
@@ -98,7 +98,7 @@ class MachineSection:
 
     def torque(self, sol) -> float:
         """Arkkio torque of the full machine, N m, from the middle air-gap layer (r_1 .. r_2)."""
-        from .post import arkkio_torque
+        from motoropt.magnetics.fea.post import arkkio_torque
 
         r1, r2 = self.r_band
         return arkkio_torque(sol, r1, r2) * self.sectors

@@ -23,7 +23,7 @@ import triangle
 
 from motoropt.errors import InputError
 
-from .geometry2d import NO_MESH, Geometry, arc_center, arc_points
+from motoropt.magnetics.fea.geometry2d import NO_MESH, Geometry, arc_center, arc_points
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from motoropt.design import Design
 from motoropt.errors import InputError, OperatingPointError
 from motoropt.fluxmap import FluxMap
 
-from .machine import MeshSpec
+from motoropt.magnetics.fea.machine import MeshSpec
 
 CACHE_VERSION = 1
 FIDELITIES = ("analytic", "fea")
@@ -99,7 +99,7 @@ def fea_settings(design) -> FeaSettings:
             raise InputError("fea.mesh_scale", v, "a number in [0.1, 10]")
         out["mesh_scale"] = float(v)
     if "sector" in raw:
-        from .machine import SECTORS
+        from motoropt.magnetics.fea.machine import SECTORS
 
         if raw["sector"] not in SECTORS:
             raise InputError("fea.sector", raw["sector"], f"one of {list(SECTORS)}")
@@ -152,7 +152,7 @@ def design_key(design) -> dict:
 
 
 def _cache_key(design, i_d, i_q, positions, sector, mesh, T_m, span) -> str:
-    from .machine import sector_info
+    from motoropt.magnetics.fea.machine import sector_info
 
     n_sec, anti, _ = sector_info(design, sector)  # the modelled sector, not its name ("auto" = "pole"...)
     blob = json.dumps({"v": CACHE_VERSION, "code": _code_hash(), "design": design_key(design),
@@ -199,7 +199,7 @@ def fea_fluxmap_for_design(design, n_d: int | None = None, n_q: int | None = Non
     """FEA :class:`FluxMap` (source "fea") of a design on the analytic map's grid, with the
     "rotor_surface" region added; cached on disk (see the module docstring). ``progress`` prints
     start and end of a computation to stderr."""
-    from .fluxmap_fea import fea_fluxmap
+    from motoropt.magnetics.fea.fluxmap_fea import fea_fluxmap
 
     i_d, i_q = fluxmap_axes(design, n_d, n_q)
     T_m = design.T_magnet_c if T_magnet_c is None else float(T_magnet_c)
@@ -426,7 +426,7 @@ def torque_ripple(design, i_d: float, i_q: float, positions: int = 24, span_elec
     Returns theta_e (rad), torque (N m) per position, mean_nm, peak_to_peak_nm, ripple_pct
     (= 100 p-p / |mean|), span_elec_deg, torque_dq_nm (1.5 p (psi_d i_q - psi_q i_d) of the
     position-mean flux linkages: a second torque method)."""
-    from .fluxmap_fea import operating_point
+    from motoropt.magnetics.fea.fluxmap_fea import operating_point
 
     if int(positions) < 2:
         raise InputError("positions", positions, ">= 2")
@@ -451,8 +451,8 @@ def magnet_field(design, i_d: float, i_q: float, rotor_angle_deg: float | None =
     H_knee_a_per_m: the knee field magnitude at the magnet temperature (> 0);
     fraction_beyond_knee: magnet area fraction (modelled sector) with -H_m > H_knee;
     B_m_mean_t: area-mean flux density along m, T."""
-    from .machine import build_section, d_axis_angle_deg
-    from .solver import build_problem, solve
+    from motoropt.magnetics.fea.machine import build_section, d_axis_angle_deg
+    from motoropt.magnetics.fea.solver import build_problem, solve
 
     T_m = design.T_magnet_c if T_magnet_c is None else float(T_magnet_c)
     ang = d_axis_angle_deg(design) if rotor_angle_deg is None else float(rotor_angle_deg)

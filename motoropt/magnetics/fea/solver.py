@@ -38,8 +38,8 @@ from scipy.sparse.linalg import splu
 from motoropt.constants import MU0
 from motoropt.errors import ConvergenceError, InputError
 
-from .geometry2d import Geometry, arc_center
-from .mesh import Mesh, build_mesh
+from motoropt.magnetics.fea.geometry2d import Geometry, arc_center
+from motoropt.magnetics.fea.mesh import Mesh, build_mesh
 
 N_TABLE = 2001
 _LU_OPTS = {"SymmetricMode": True}
