@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SNIPPET = ("import time; t=time.perf_counter(); from motoropt.evaluate import evaluate_case; "
+SNIPPET = ("import time; t=time.perf_counter(); from motoropt.evaluation.pipeline import evaluate_case; "
            "evaluate_case(r'{case}'); print(time.perf_counter()-t)")
 
 
@@ -34,9 +34,9 @@ def cold_start(case: Path, cache_dir: str | None) -> float:
 
 
 def warm_eval(case: Path, n: int = 20) -> dict:
-    from motoropt.case import load_case
-    from motoropt.design import design_from_values
-    from motoropt.evaluate import evaluate_design
+    from motoropt.case.schema import load_case
+    from motoropt.evaluation.pipeline import evaluate_design
+    from motoropt.machines.pmsm.design import design_from_values
 
     c = load_case(case)
     d = design_from_values(c.nominal(), c.free)

@@ -1,5 +1,5 @@
 import sys
 
-from motoropt.cli import main
+from motoropt.cli.main import main
 
 sys.exit(main())

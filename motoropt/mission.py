@@ -4,7 +4,7 @@ A mission is a list of phases (take-off hover, climb/transition, cruise, descent
 each with a duration and, per propulsion motor, a shaft power and a rotor speed. The motor's
 operating points follow as T = P / w at n_motor = gear_ratio x n_rotor; the mission is expanded
 into 1-s intervals (``dt``) like a drive cycle, so the evaluation's cycle code
-(:func:`motoropt.evaluate.evaluate_cycle` after ``cycle_points``) can integrate losses over it.
+(:func:`motoropt.evaluation.pipeline.evaluate_cycle` after ``cycle_points``) can integrate losses over it.
 
 Reference mission "uber_elevate" (figures and their sources):
 - Uber Elevate eVTOL requirements: 150 mph (241 km/h) cruise, 60-mile (97 km) sizing range, trips of

@@ -19,7 +19,7 @@ dy_free                dysprosium_mass_kg (rare-earth mass reported too)   <=   
 =====================  ==================================================  ======  =======
 
 "Average motor+inverter efficiency over a drive cycle" is the energy ratio
-``motor_inverter_efficiency`` of :mod:`motoropt.system` (DC side to motor shaft, motoring and
+``motor_inverter_efficiency`` of :mod:`motoropt.system.evaluation` (DC side to motor shaft, motoring and
 generating intervals, gear excluded). The cycle is the one named in the run's first objective
 (``cycles.<cycle>.*``), else the first cycle found in the run's KPI columns (``cycle=`` overrides).
 

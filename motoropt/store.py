@@ -99,7 +99,7 @@ def values_to_toml(values: dict, free: dict | None = None) -> str:
 
 
 def write_result(path, evaluation) -> None:
-    """Write an :class:`~motoropt.evaluate.Evaluation` to ``path`` (see the module docstring)."""
+    """Write an :class:`~motoropt.evaluation.pipeline.Evaluation` to ``path`` (see the module docstring)."""
     ev = evaluation
     with h5py.File(path, "w") as f:
         f.attrs.update(format=FORMAT, format_version=FORMAT_VERSION, motoropt_version=__version__,

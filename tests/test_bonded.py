@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
-from motoropt.design import design_from_values
+from motoropt.case.schema import load_case
 from motoropt.errors import InputError
 from motoropt.geometry.rotor import ArcPMRotor
+from motoropt.machines.pmsm.design import design_from_values
 
 ROOT = Path(__file__).parents[1]
 EAXLE = ROOT / "cases" / "dyfree_bonded_eaxle.toml"
@@ -69,7 +69,7 @@ def test_arc_rotor_br_swap_and_demag():
     """Same arc rotor (e-axle case), N42UH -> MF18C: psi_PM falls (ratio between the Br ratio 0.68
     and 1: the sintered grade saturates the pole piece and teeth, so the flux is not proportional),
     the thermal hook's demag margin tightens, Dy mass goes to 0 and the rare-earth mass falls."""
-    from motoropt.evaluate import evaluate_design
+    from motoropt.evaluation.pipeline import evaluate_design
 
     evs = {}
     for mag in ("N42UH", "MF18C"):
@@ -89,7 +89,7 @@ def test_resized_bonded_design_recovers_torque_with_more_magnet():
     """Explicit scan (stack length 100..145 mm x magnet thickness 6..8 mm; combinations whose band
     leaves no 0.3 mm rib are skipped) of the bonded arc rotor: the smallest-magnet design that reaches
     the N42UH rotor's peak torque exists and uses more magnet volume than the N42UH rotor."""
-    from motoropt.evaluate import evaluate_design
+    from motoropt.evaluation.pipeline import evaluate_design
 
     ref = evaluate_design(design_from_values(_v(EAXLE, rotor__magnet="N42UH")), cycles=False)
     T_ref = ref.kpis["peak_torque_nm"]

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from motoropt.case import load_case, parse_case
-from motoropt.design import design_from_values
+from motoropt.case.schema import load_case, parse_case
 from motoropt.errors import InputError, MotoroptError
+from motoropt.machines.pmsm.design import design_from_values
 
 CASE = Path(__file__).parents[1] / "cases" / "prius2004.toml"
 RAW = tomllib.loads(CASE.read_text())
@@ -129,7 +129,7 @@ def test_free_section_variables_reach_the_models():
     the design's case text holds one [inverter] table that re-loads."""
     import tomllib as _t
 
-    from motoropt.evaluate import evaluate_design
+    from motoropt.evaluation.pipeline import evaluate_design
     from motoropt.store import values_to_toml
 
     d = _t.loads((CASE.parent / "prius2004_sic.toml").read_text())

@@ -7,18 +7,18 @@ import pytest
 from scipy.integrate import solve_bvp
 
 from motoropt.constants import MU0
+from motoropt.mechanics import (
+    disc_bore_hoop_stress,
+    disc_hoop_stress,
+    ipm_bridge_stress,
+    spm_sleeve_stress,
+)
 from motoropt.thermal.demag import (
     demag_check,
     demag_margin,
     magnet_field,
     short_circuit_peak_id,
     stator_d_mmf,
-)
-from motoropt.thermal.stress import (
-    disc_bore_hoop_stress,
-    disc_hoop_stress,
-    ipm_bridge_stress,
-    spm_sleeve_stress,
 )
 
 # Prius-like circuit: 72 series turns/phase, q = 2 full-pitch winding factor 0.966, p = 4
@@ -143,7 +143,7 @@ from motoropt.errors import InputError
 
 
 def _retained(**kw):
-    from motoropt.thermal.stress import CAGE_ELASTIC, retained_end_ring_stress
+    from motoropt.mechanics import CAGE_ELASTIC, retained_end_ring_stress
 
     args = {"r_ring": 0.055, "ring_height": 10e-3, "ring_width": 16e-3, "cage": CAGE_ELASTIC["copper"], "n_bars": 74,
                 "bar_area": 1.65e-3 * 21.6e-3, "bar_extension": 1e-3, "r_bar": 0.055, "omega": 20000 * math.pi / 30,
@@ -157,7 +157,7 @@ def test_retained_ring_lift_off_gives_free_thin_ring_rho_v2():
     A 'retainer' of the cage's own material at a larger radius grows more than the ring it holds
     (u/r = rho w^2 r^2 / E), so without interference the rings lift off and each carries rho v^2
     at its own mean radius (bars removed: bar_area = 0)."""
-    from motoropt.thermal.stress import CAGE_ELASTIC, RingMaterial
+    from motoropt.mechanics import CAGE_ELASTIC, RingMaterial
 
     cu = CAGE_ELASTIC["copper"]
     same = RingMaterial("cu_as_retainer", "test", density=cu.density, E=cu.E, alpha=cu.alpha, yield_strength=1e9)
@@ -175,7 +175,7 @@ def test_retained_ring_thin_limit_equal_strain_load_share():
     s_c0 = rho_c v^2 (+ bar-end load), s_s0 = rho_s v^2; each ring's stress E eps (assumption: hoop
     stress only, radial compliance neglected). Copper (rho/E 7.6e-8) grows more than Inconel 718
     (4.1e-8), so the rings stay in contact and the copper is relieved."""
-    from motoropt.thermal.stress import CAGE_ELASTIC, INCONEL_718
+    from motoropt.mechanics import CAGE_ELASTIC, INCONEL_718
 
     cu, inc = CAGE_ELASTIC["copper"], INCONEL_718
     r, h, t, b = 0.1, 1e-6, 0.5e-6, 16e-3
@@ -196,7 +196,7 @@ def test_retained_ring_force_conservation_and_standstill_self_equilibrium():
     free rings, sigma_c A_c + sigma_s A_s = rho_c v_c^2 A_c + (bar-end load) + rho_s v_s^2 A_s; at
     standstill a shrink fit delta gives sigma_c A_c = -sigma_s A_s with N = delta / (r_c/(E_c A_c) +
     r_s/(E_s A_s)) (thin-ring compliances)."""
-    from motoropt.thermal.stress import CAGE_ELASTIC, INCONEL_718, _ring_pair
+    from motoropt.mechanics import CAGE_ELASTIC, INCONEL_718, _ring_pair
 
     cu, inc = CAGE_ELASTIC["copper"], INCONEL_718
     r_c, h, b, t = 0.055, 10e-3, 16e-3, 3e-3
@@ -217,7 +217,7 @@ def test_retained_ring_fit_sizing_matches_brute_force_search():
     """Second method: the shrink fit sized in closed form (max-min over piecewise-linear margins) gives
     the same best margin as a brute-force scan of the interference over 0..400 um (1 um steps), and
     relieves the copper compared with no retainer (end_ring_hoop_stress, same ring)."""
-    from motoropt.thermal.stress import end_ring_hoop_stress
+    from motoropt.mechanics import end_ring_hoop_stress
 
     kw = {"delta_T": 180.0}
     best = _retained(**kw)
@@ -238,7 +238,7 @@ def test_cage_rotor_retainer_mass_and_fit_check():
     proud of the rotor surface is rejected naming induction.end_ring_retainer_mm."""
     from dataclasses import replace
 
-    from motoropt.induction.geometry import CageRotor
+    from motoropt.geometry.cage import CageRotor
 
     base = CageRotor(D_r=0.13, D_shaft=0.04, L=0.1, Q_r=74, bar_width=1.6e-3, bar_height=16e-3, bar_opening=1e-3,
                      opening_height=1.5e-3, closed=False, ring_height=10e-3, ring_width=16e-3, bar_extension=1e-3)

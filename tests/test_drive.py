@@ -1,6 +1,6 @@
-"""Control / operating-point solver (motoropt.drive) against closed-form linear-PMSM results.
+"""Control / operating-point solver (motoropt.drive.control) against closed-form linear-PMSM results.
 
-All machines are built with fluxmap_models.linear_fluxmap (psi_d = psi_f + L_d i_d, psi_q = L_q i_q),
+All machines are built with fluxmap.linear_fluxmap (psi_d = psi_f + L_d i_d, psi_q = L_q i_q),
 for which bilinear interpolation is exact, so the references below are exact closed forms.
 Voltage limit: u_dc = 300 V, utilisation 0.95 -> v_max = 0.95*300/sqrt(3) = 164.545 V peak phase.
 """
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from motoropt.constants import RPM_TO_RAD_S
-from motoropt.drive import (
+from motoropt.drive.control import (
     CURRENT_LIMIT,
     SPEED_LIMIT,
     VOLTAGE_LIMIT,
@@ -21,9 +21,9 @@ from motoropt.drive import (
     operating_point,
     solve_operating_points,
 )
+from motoropt.drive.losses import LossParams
 from motoropt.errors import InputError, OperatingPointError
-from motoropt.fluxmap_models import linear_fluxmap
-from motoropt.losses import LossParams
+from motoropt.magnetics.fluxmap import linear_fluxmap
 
 P = 4
 LIM = Limits(u_dc=300.0, i_max=200.0, speed_max=2000.0)

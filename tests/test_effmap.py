@@ -1,14 +1,14 @@
-"""Efficiency map (motoropt.effmap): conservation, definitions, envelope, min-loss vs MTPA, look-up."""
+"""Efficiency map (motoropt.drive.effmap): conservation, definitions, envelope, min-loss vs MTPA, look-up."""
 
 
 import numpy as np
 import pytest
 
 from motoropt.constants import RPM_TO_RAD_S
-from motoropt.drive import Limits, MachineModel, solve_operating_points
-from motoropt.effmap import efficiency_map, interpolate_losses
-from motoropt.fluxmap_models import linear_fluxmap
-from motoropt.losses import LossParams
+from motoropt.drive.control import Limits, MachineModel, solve_operating_points
+from motoropt.drive.effmap import efficiency_map, interpolate_losses
+from motoropt.drive.losses import LossParams
+from motoropt.magnetics.fluxmap import linear_fluxmap
 
 
 def model():

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
-from motoropt.design import design_from_values
+from motoropt.case.schema import load_case
 from motoropt.geometry.rotor import MIN_IRON
+from motoropt.machines.pmsm.design import design_from_values
 from motoropt.magnetics.fea import (
     build_mesh,
     build_problem,
@@ -271,7 +271,7 @@ def test_fem_file_has_arc_magnet_blocks(tmp_path):
 
 def test_export_fem_command_on_arc_case(tmp_path):
     """motoropt fea export on the bonded case writes a .fem file with magnet blocks."""
-    from motoropt.magnetics.fea.commands import export_fem
+    from motoropt.cli.fea import export_fem
 
     res = export_fem(_design("bonded"), tmp_path / "x.fem")
     g = read_fem(res["path"])

@@ -5,8 +5,19 @@ import math
 import pytest
 
 from motoropt.errors import InputError
-from motoropt.magnetics.fea import (NO_MESH, Boundary, Circuit, Geometry, Material, build_problem, fem_text,
-                                    parse_fem, read_fem, solve, write_fem)
+from motoropt.magnetics.fea import (
+    NO_MESH,
+    Boundary,
+    Circuit,
+    Geometry,
+    Material,
+    build_problem,
+    fem_text,
+    parse_fem,
+    read_fem,
+    solve,
+    write_fem,
+)
 from motoropt.magnetics.fea.solver import eval_magdir
 
 

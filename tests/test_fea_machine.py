@@ -9,13 +9,20 @@ import math
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
-from motoropt.design import design_from_values
+from motoropt.case.schema import load_case
 from motoropt.errors import InputError
+from motoropt.machines.pmsm.design import design_from_values
 from motoropt.magnetics.fea import build_mesh, build_problem, flux_linkage, solve, stress_tensor_torque
 from motoropt.magnetics.fea.fluxmap_fea import fea_fluxmap, no_load, operating_point
-from motoropt.magnetics.fea.machine import (GROUP_ROTOR, abc_to_dq, build_section, d_axis_angle_deg,
-                                            dq_to_abc, machine_geometry, phase_axes)
+from motoropt.magnetics.fea.machine import (
+    GROUP_ROTOR,
+    abc_to_dq,
+    build_section,
+    d_axis_angle_deg,
+    dq_to_abc,
+    machine_geometry,
+    phase_axes,
+)
 
 ORNL_EMF_LL_RMS_PER_KRPM = 89.8  # V, ORNL/TM-2004/247 Table 3.4 fit through the origin
 YANG_250A = {90: 192.0, 120: 319.0, 140: 353.0}  # N m, Yang et al. 2013

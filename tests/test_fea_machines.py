@@ -8,8 +8,19 @@ import pytest
 from matplotlib.tri import LinearTriInterpolator, Triangulation
 
 from motoropt.constants import MU0
-from motoropt.magnetics.fea import (Boundary, Circuit, Geometry, Material, arkkio_torque, build_problem,
-                                    coenergy_torque, solve, solve_fem_file, stress_tensor_torque, write_fem)
+from motoropt.magnetics.fea import (
+    Boundary,
+    Circuit,
+    Geometry,
+    Material,
+    arkkio_torque,
+    build_problem,
+    coenergy_torque,
+    solve,
+    solve_fem_file,
+    stress_tensor_torque,
+    write_fem,
+)
 
 
 def P(r, deg):

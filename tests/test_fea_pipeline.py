@@ -12,18 +12,28 @@ import h5py
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
+from motoropt.case.schema import load_case
+from motoropt.cli.fea import add_export_parser, add_fea_subcommands, export_fem, export_fem_from_result
 from motoropt.constants import MU0
-from motoropt.design import design_from_values
 from motoropt.errors import InputError
+from motoropt.machines.pmsm.design import design_from_values
 from motoropt.magnetics.fea import build_problem, flux_linkage, read_fem, solve
-from motoropt.magnetics.fea.commands import (add_export_parser, add_fea_subcommands, export_fem,
-                                             export_fem_from_result)
 from motoropt.magnetics.fea.machine import MeshSpec, build_section, d_axis_angle_deg
-from motoropt.magnetics.fea.pipeline import (FeaDesign, _cache_key, cache_dir, compare_analytic_fea, fea_design,
-                                             fea_evaluator, fea_fluxmap_for_design, fea_machine_model,
-                                             fea_settings, fluxmap_for_fidelity, magnet_field, mtpa_at,
-                                             torque_ripple)
+from motoropt.magnetics.fea.pipeline import (
+    FeaDesign,
+    _cache_key,
+    cache_dir,
+    compare_analytic_fea,
+    fea_design,
+    fea_evaluator,
+    fea_fluxmap_for_design,
+    fea_machine_model,
+    fea_settings,
+    fluxmap_for_fidelity,
+    magnet_field,
+    mtpa_at,
+    torque_ripple,
+)
 from motoropt.store import values_to_toml
 
 COARSE = {"fluxmap_n_d": 5, "fluxmap_n_q": 5, "positions": 2}
@@ -114,7 +124,7 @@ def test_fea_map_efficiency_map_cycle_end_to_end(prius):
     keeps the analytic model's loss parameters and limits; the FEA WLTC motor efficiency lies within
     2 points of the analytic model's (two models of one machine: the ORNL-calibrated efficiency map of
     test_prius is above 90 % over the urban region)."""
-    from motoropt.evaluate import evaluate_design
+    from motoropt.evaluation.pipeline import evaluate_design
 
     fd = fea_design(prius, **COARSE)
     model = fea_machine_model(prius, **COARSE)
@@ -138,7 +148,7 @@ def test_compare_table_and_fea_evaluator(prius, case):
     psi_PM is above the FEA one (the MEC omits pocket and inter-polar leakage, see test_fea_machine).
     fea_evaluator(values, free) returns the analytic evaluator's KPI keys plus the FEA settings, with the
     same peak torque as the table; [fea] fidelity = "fea" switches fluxmap_for_fidelity to that map."""
-    from motoropt.evaluate import evaluate_design
+    from motoropt.evaluation.pipeline import evaluate_design
 
     tab = compare_analytic_fea(prius, **COARSE)
     q = [r["quantity"] for r in tab["rows"]]
@@ -201,7 +211,7 @@ def test_cli_parsers_export_and_noload(prius, tmp_path, capsys):
     winding, within the 0.5 % of position-to-position remeshing noise at 4 positions)."""
     import json
 
-    from motoropt.cli import build_parser
+    from motoropt.cli.main import build_parser
 
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="command", required=True)

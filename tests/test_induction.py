@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from motoropt.errors import InputError
-from motoropt.induction.circuit import CircuitParams, circuit_point, skin_factors, solve_fixed_circuit
-from motoropt.induction.model import load_induction_case, parse_induction_case
+from motoropt.machines.induction.circuit import CircuitParams, circuit_point, skin_factors, solve_fixed_circuit
+from motoropt.machines.induction.model import load_induction_case, parse_induction_case
 from motoropt.materials import get_steel
 
 CASE = Path(__file__).resolve().parents[1] / "cases" / "induction_traction.toml"
@@ -101,7 +101,7 @@ def test_tesla_like_envelope_and_rated_values(design, model, emap):
     torque (current-limited, the inverter current is not published) is reported, not asserted to
     441 N m. Plausibility bands (not measurements): peak efficiency 0.95-0.98, power factor at the
     peak-torque point at 2000 rpm 0.70-0.92, peak-torque slip frequency 0.5-10 Hz."""
-    from motoropt.evaluate import _map_data, envelope_kpis
+    from motoropt.evaluation.pipeline import _map_data, envelope_kpis
 
     k = envelope_kpis(_map_data(emap))
     assert k["peak_power_kw"] == pytest.approx(270.0, rel=0.10)
@@ -163,7 +163,7 @@ def test_envelope_field_weakening_to_16000_rpm(model):
 def test_cycle_losses_through_shared_evaluation(design, model):
     """The shared cycle evaluation (interpolate_losses with the model's own point solver at the
     envelope edge) works with the induction map: energies finite, rotor copper loss reported."""
-    from motoropt.evaluate import evaluate_cycle
+    from motoropt.evaluation.pipeline import evaluate_cycle
 
     em = model.efficiency_map(30, 30)
     cd = evaluate_cycle(em, design, "udds")
@@ -180,7 +180,7 @@ def _case_with(**ind):
         sec, key = k.split("__")
         data[sec][key] = v
     values, free = parse_induction_case(data)
-    from motoropt.induction.model import induction_design_from_values
+    from motoropt.machines.induction.model import induction_design_from_values
 
     return induction_design_from_values(values, free)
 
@@ -199,7 +199,7 @@ def _case_with(**ind):
 ])
 def test_bad_input_names_the_field(change, field):
     """Bad geometry or slot combinations raise InputError naming the case field (rules in
-    motoropt.induction.geometry)."""
+    motoropt.geometry.cage)."""
     with pytest.raises(InputError) as e:
         _case_with(**change)
     assert e.value.field == field
@@ -208,7 +208,7 @@ def test_bad_input_names_the_field(change, field):
 def test_closed_slot_bridge_leakage_saturates():
     """Closed rotor slots: the bridge leakage falls with bar current once the bridge saturates
     (lambda_b ~ B_sat h_b / (mu0 I_bar)); the design still solves."""
-    from motoropt.induction.circuit import rotor_branch
+    from motoropt.machines.induction.circuit import rotor_branch
 
     d = _case_with(induction__closed_slots=True, induction__opening_height_mm=0.5)
     m = d.machine_model()

@@ -8,9 +8,17 @@ import numpy as np
 import pytest
 
 from motoropt.errors import InputError
-from motoropt.inverter import (DEVICES, M_LINEAR_MAX, conduction_coefficients, dpwm1_switching_factor,
-                               get_device, inverter_losses, inverter_operating_points,
-                               max_phase_voltage_peak, position_losses)
+from motoropt.inverter import (
+    DEVICES,
+    M_LINEAR_MAX,
+    conduction_coefficients,
+    dpwm1_switching_factor,
+    get_device,
+    inverter_losses,
+    inverter_operating_points,
+    max_phase_voltage_peak,
+    position_losses,
+)
 from motoropt.inverter.losses import duty_components
 
 FUJI = DEVICES["fuji_2mbi600xee065_50"]

@@ -1,4 +1,4 @@
-"""Loss models (motoropt.losses) against hand calculations and a second method."""
+"""Loss models (motoropt.drive.losses) against hand calculations and a second method."""
 
 import math
 
@@ -6,9 +6,7 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from motoropt.errors import InputError
-from motoropt.fluxmap_models import linear_fluxmap
-from motoropt.losses import (
+from motoropt.drive.losses import (
     LossParams,
     bearing_loss,
     bertotti_loss_density,
@@ -17,6 +15,8 @@ from motoropt.losses import (
     magnet_eddy_coefficient,
     windage_loss,
 )
+from motoropt.errors import InputError
+from motoropt.magnetics.fluxmap import linear_fluxmap
 
 # M235-35A Bertotti fit (W/kg; f Hz, B T), from /work/shared/reference/materials.md (fit over
 # 0.3-1.5 T, 50-1000 Hz to the pyleecan M235-35A loss points)

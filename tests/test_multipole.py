@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
-from motoropt.design import design_from_values
+from motoropt.case.schema import load_case
 from motoropt.errors import InputError
+from motoropt.machines.pmsm.design import design_from_values
 from motoropt.windings import make_winding
 
 CASE = Path(__file__).parents[1] / "cases" / "multipole_direct_drive.toml"
@@ -121,8 +121,8 @@ def test_changeover_scaling_exact():
     quarters, the torque at the same ampere-turns is equal; the standstill torque is the series one at
     half the current (same inverter current; more than half of it where the series one saturates),
     the envelope at top speed is larger."""
-    from motoropt.drive import max_torque_envelope
-    from motoropt.switching import switched_model
+    from motoropt.drive.changeover import switched_model
+    from motoropt.drive.control import max_torque_envelope
 
     d = design_from_values(_values())
     sm = switched_model(d)
@@ -145,9 +145,9 @@ def test_switched_map_and_cycle():
     """The switched map: envelope = max of both connections; parallel used at high speed; the WLTC
     (beyond the series envelope at high speed) asks for less unmet energy; losses per point are the
     smaller of the two connections (energy per point <= either)."""
-    from motoropt.effmap import efficiency_map
-    from motoropt.evaluate import evaluate_cycle
-    from motoropt.switching import switched_efficiency_map
+    from motoropt.drive.changeover import switched_efficiency_map
+    from motoropt.drive.effmap import efficiency_map
+    from motoropt.evaluation.pipeline import evaluate_cycle
 
     d = design_from_values(_values())
     m = d.machine_model()
@@ -161,7 +161,7 @@ def test_switched_map_and_cycle():
     cs = evaluate_cycle(es, d, "wltc3b").summary
     assert cs["unmet_energy_wh"] < c0["unmet_energy_wh"]
     r = es.model.solve_operating_points(np.array([60.0]), np.array([800.0]))
-    from motoropt.drive import solve_operating_points
+    from motoropt.drive.control import solve_operating_points
     tot = lambda x: x["p_copper"] + x["p_iron"] + x["p_magnet"] + x["p_mechanical"]
     r0 = solve_operating_points(es.model.models[0], np.array([60.0]), np.array([800.0]))
     r1 = solve_operating_points(es.model.models[1], np.array([60.0]), np.array([800.0]))
@@ -177,7 +177,7 @@ def test_bad_input():
         design_from_values(_values(stator__outer_diameter_mm=140, stator__bore_diameter_mm=100,
                                    stator__slot_depth_mm=12, stator__tooth_width_mm=3,
                                    stator__slot_opening_mm=1.0, rotor__shaft_diameter_mm=60))
-    from motoropt.switching import switched_model
+    from motoropt.drive.changeover import switched_model
 
     d = design_from_values(_values())
     with pytest.raises(InputError, match="winding.changeover"):

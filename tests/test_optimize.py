@@ -22,13 +22,20 @@ import h5py
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
-from motoropt.design import design_from_values
+from motoropt.case.schema import load_case
 from motoropt.errors import InputError
-from motoropt.evaluate import evaluate_design
+from motoropt.evaluation.pipeline import evaluate_design
+from motoropt.machines.pmsm.design import design_from_values
 from motoropt.optimize import problem as P
 from motoropt.optimize.report import (
-    export, front_table, infeasibility_text, pareto_front_rows, refine_fea, report, select_designs, show,
+    export,
+    front_table,
+    infeasibility_text,
+    pareto_front_rows,
+    refine_fea,
+    report,
+    select_designs,
+    show,
 )
 from motoropt.optimize.runner import run_optimization
 from motoropt.optimize.storage import RunData, read_checkpoint
@@ -262,12 +269,12 @@ def test_determinism_same_seed_same_front(tmp_path):
 
 @pytest.mark.slow
 def test_resume_after_sigkill(tmp_path):
-    """A real SIGKILL of `python -m motoropt.optimize.commands optimize` after its first
+    """A real SIGKILL of `python -m motoropt.cli.optimize optimize` after its first
     checkpoint; `--resume` then reaches the same designs and front as an uninterrupted run."""
     c = small_case(tmp_path)
     gens = 16  # long enough that the kill lands before the run ends, even on a fast machine
     out = tmp_path / "killed.h5"
-    cmd = [sys.executable, "-m", "motoropt.optimize.commands", "optimize", str(c), "--out", str(out),
+    cmd = [sys.executable, "-m", "motoropt.cli.optimize", "optimize", str(c), "--out", str(out),
            "--pop", "12", "--generations", str(gens), "--seed", "5", "--quiet"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     t0 = time.time()
@@ -375,7 +382,7 @@ def test_impossible_constraint_reported_with_closest(tmp_path):
     assert f"best value reached {T[np.isfinite(T)].max():.4g}" in txt
     best_id = int(run.id[np.nanargmax(T)])
     assert f"id {best_id}:" in txt.split("violation: ")[1].split(",")[0]
-    r = subprocess.run([sys.executable, "-m", "motoropt.optimize.commands", "report", str(tmp_path / "imp.h5")],
+    r = subprocess.run([sys.executable, "-m", "motoropt.cli.optimize", "report", str(tmp_path / "imp.h5")],
                        cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0 and "VIOLATED BY ALL" in r.stdout
 
@@ -449,7 +456,7 @@ def test_nsga3_and_plain_pymoo_minimize(tmp_path):
 def test_cli_entry_points(tradeoff_runs, tmp_path, capsys):
     """The argparse subcommands (as registered for the main CLI) run show/export/report and turn
     InputError into exit status 2 with a one-line message."""
-    from motoropt.optimize.commands import main
+    from motoropt.cli.optimize import main
 
     run = tradeoff_runs[300]
     did = int(run.id[pareto_front_rows(run)[0]])

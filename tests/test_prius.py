@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
-from motoropt.design import design_from_values
-from motoropt.drive import operating_point
+from motoropt.case.schema import load_case
+from motoropt.drive.control import operating_point
+from motoropt.machines.pmsm.design import design_from_values
 
 CASE = Path(__file__).parents[1] / "cases" / "prius2004.toml"
 
@@ -159,7 +159,7 @@ def test_map_main_regions():
     high torque; >= 90 % over ~1100-4200 rpm below ~150 N m. The model's map reproduces the regions:
     its best point lies in 1500-4500 rpm below 200 N m, low speed / high torque is below 85 %, and
     2000-4000 rpm at 50-120 N m is above 90 %."""
-    from motoropt.evaluate import evaluate_case
+    from motoropt.evaluation.pipeline import evaluate_case
 
     ev = evaluate_case(CASE)
     m = ev.map

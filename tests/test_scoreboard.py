@@ -16,8 +16,17 @@ import numpy as np
 import pytest
 
 from motoropt.errors import InputError
-from motoropt.scoreboard import (TARGETS, Target, add_scoreboard_parser, is_met, margin, score_rows,
-                                 scoreboard, scoreboard_png, scoreboard_table)
+from motoropt.scoreboard import (
+    TARGETS,
+    Target,
+    add_scoreboard_parser,
+    is_met,
+    margin,
+    score_rows,
+    scoreboard,
+    scoreboard_png,
+    scoreboard_table,
+)
 
 T_EFF = Target("eff", "eff", "x", ">=", 0.85)
 T_EFF90 = Target("eff90", "eff90", "x", ">=", 0.90, stretch=True)
@@ -193,8 +202,8 @@ def test_refine_fea_column_and_no_rerun(tiny_run, tmp_path):
     FEA column's margin and met flag follow the refined value; the table gets the column."""
     import shutil
 
-    from motoropt.design import design_from_values
-    from motoropt.evaluate import evaluate_design
+    from motoropt.evaluation.pipeline import evaluate_design
+    from motoropt.machines.pmsm.design import design_from_values
     from motoropt.scoreboard import refine_scoreboard_designs
 
     run = tmp_path / "im.h5"

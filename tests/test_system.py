@@ -1,4 +1,4 @@
-"""Tests of the drive-system evaluation (motoropt.system): motor + inverter (+ gear).
+"""Tests of the drive-system evaluation (motoropt.system.evaluation): motor + inverter (+ gear).
 
 References used: conservation of energy (every map point and cycle), the inverter voltage-limit
 formula evaluated by hand from the device table, the vehicle model's constant-efficiency gear as a
@@ -21,15 +21,20 @@ import h5py
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
+from motoropt.case.schema import load_case
 from motoropt.cycles import load_cycle
-from motoropt.design import design_from_values
 from motoropt.errors import InputError
-from motoropt.evaluate import evaluate_design
+from motoropt.evaluation.pipeline import evaluate_design
 from motoropt.gear import Gear, gear_motor_side
 from motoropt.inverter import get_device, inverter_operating_points
-from motoropt.system import (gear_from_design, gear_wheel_side, inverter_spec, inverter_voltage_limit,
-                             motor_demand_with_gear)
+from motoropt.machines.pmsm.design import design_from_values
+from motoropt.system.evaluation import (
+    gear_from_design,
+    gear_wheel_side,
+    inverter_spec,
+    inverter_voltage_limit,
+    motor_demand_with_gear,
+)
 from motoropt.vehicle import motor_demand
 
 ROOT = Path(__file__).parents[1]
@@ -170,8 +175,8 @@ def test_cycle_points_routed_through_gear_give_same_result(ev_igbt, monkeypatch)
     """Once evaluate.cycle_points routes the vehicle through the gear (the lead's change), the system
     KPIs equal those of the in-module fallback (same points, same definitions), and
     gear_in_cycle_points becomes True."""
-    import motoropt.evaluate as E
-    from motoropt.system import gear_from_design as gfd
+    import motoropt.evaluation.pipeline as E
+    from motoropt.system.evaluation import gear_from_design as gfd
 
     def cycle_points(design, cycle_name):
         cyc = load_cycle(cycle_name)
@@ -268,7 +273,7 @@ def test_kpis_and_plots(ev_igbt, tmp_path):
     assert 0.9 < k["peak_system_efficiency"] < k["peak_motor_efficiency"]
     paths = []
     for fn in ev_igbt.extra["plot_functions"]:
-        if fn.__module__ == "motoropt.system":
+        if fn.__module__ == "motoropt.system.evaluation":
             paths += fn(ev_igbt, tmp_path)
     assert {p.name for p in paths} == {"system_efficiency_map.png", "system_cycle_losses.png"}
     for p in paths:

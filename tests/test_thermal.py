@@ -27,7 +27,6 @@ from motoropt.thermal import (
 from motoropt.thermal import correlations as cr
 
 
-
 def prius_like_geometry(**kw):
     """2004 Prius MG2-like thermal geometry. Dimensions: ORNL/TM-2004/247 (OD 269, bore 161.9,
     stack 84 mm, 48 slots, slot depth 33.5 mm, gap 0.73 mm, rotor ID 111 mm, copper 6.8 kg, stator

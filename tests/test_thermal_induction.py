@@ -1,5 +1,5 @@
 """Thermal KPIs of cage-rotor (induction) designs: motoropt.thermal.evaluation on InductionDesign and
-the end-ring stress of motoropt.thermal.stress."""
+the end-ring stress of motoropt.mechanics."""
 
 import math
 from pathlib import Path
@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 
 from motoropt.errors import InputError
-from motoropt.evaluate import evaluate_case
-from motoropt.thermal.evaluation import (C, is_cage, rating_grid, rotor_stress, thermal_network,
-                                         thermal_settings)
+from motoropt.evaluation.pipeline import evaluate_case
+from motoropt.mechanics import disc_hoop_stress, end_ring_hoop_stress
+from motoropt.thermal.evaluation import C, is_cage, rating_grid, rotor_stress, thermal_network, thermal_settings
 from motoropt.thermal.lptn import steady_state
-from motoropt.thermal.stress import disc_hoop_stress, end_ring_hoop_stress
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ["cases/induction_traction.toml", "cases/programme/im_eaxle.toml"]

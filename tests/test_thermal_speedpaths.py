@@ -217,9 +217,9 @@ def ref_pulse_torque(net, tg, lg, omega, T0, n_steps, dt, Tw, Tm, tol):
 
 
 def _prius_opt_designs(n, seed):
-    from motoropt.case import load_case
-    from motoropt.design import design_from_values
-    from motoropt.evaluate import evaluate_design
+    from motoropt.case.schema import load_case
+    from motoropt.evaluation.pipeline import evaluate_design
+    from motoropt.machines.pmsm.design import design_from_values
     from motoropt.optimize.problem import bounds, decode, design_values, parse_optimization
 
     case = load_case(ROOT / "cases" / "prius_opt.toml")
@@ -379,7 +379,7 @@ def test_runaway_formal_solution_rejected():
     with pd_check=False) accepted such a state (node temperatures down to ~-273 degC) and so rated
     the continuous torque at the full peak envelope; steady_state must raise ConvergenceError and
     the continuous rating must stay below peak torque with its steady state on a limit."""
-    from motoropt.evaluate import evaluate_case
+    from motoropt.evaluation.pipeline import evaluate_case
 
     ev = evaluate_case(ROOT / "cases" / "programme" / "aircooled_air_mobility.toml")
     net, st = thermal_network(ev)

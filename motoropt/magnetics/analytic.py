@@ -92,7 +92,7 @@ import numpy as np
 from numba import njit
 
 from motoropt.constants import MU0
-from motoropt.fluxmap import FluxMap
+from motoropt.magnetics.fluxmap import FluxMap
 
 # branch kinds
 _GAP_TOOTH = 0  # linear gap permeance in series with a nonlinear tooth (implicit flux)

@@ -2,7 +2,12 @@
 resume, Pareto review and the FEA refinement hook. See :mod:`.runner` and :mod:`.report`."""
 
 from motoropt.optimize.problem import (  # noqa: F401
-    Constraint, MotorProblem, Objective, OptimizationSpec, evaluate_assignment, evaluate_chunk,
+    Constraint,
+    MotorProblem,
+    Objective,
+    OptimizationSpec,
+    evaluate_assignment,
+    evaluate_chunk,
     parse_optimization,
 )
 from motoropt.optimize.report import export, refine_fea, report, show  # noqa: F401

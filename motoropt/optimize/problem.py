@@ -261,7 +261,7 @@ _CASE_CACHE: dict = {}
 
 
 def _as_case(case):
-    from motoropt.case import Case, load_case
+    from motoropt.case.schema import Case, load_case
 
     if isinstance(case, Case):
         return case
@@ -282,12 +282,12 @@ def design_values(case, assignment: dict, map_overrides: dict | None = None) -> 
 def evaluate_assignment(case, assignment: dict, map_overrides: dict | None = None):
     """Evaluate one design: ``(kpis, None)`` or ``(None, error text)``; never raises.
 
-    ``case`` is a :class:`~motoropt.case.Case` or a case-file path (loaded once per process).
+    ``case`` is a :class:`~motoropt.case.schema.Case` or a case-file path (loaded once per process).
     Pure (no state beyond the case cache) and top-level, so it runs in process pools and on Dask.
     """
-    from motoropt.design import design_from_values
     from motoropt.errors import MotoroptError
-    from motoropt.evaluate import evaluate_design
+    from motoropt.evaluation.pipeline import evaluate_design
+    from motoropt.machines.pmsm.design import design_from_values
 
     try:
         c = _as_case(case)

@@ -167,9 +167,9 @@ def run_design_values(run, design_id: int, full_map: bool = False) -> dict:
 
 
 def evaluate_run_design(run, design_id: int, full_map: bool = False):
-    """Re-evaluate one design of a run: an :class:`~motoropt.evaluate.Evaluation`."""
-    from motoropt.design import design_from_values
-    from motoropt.evaluate import evaluate_design
+    """Re-evaluate one design of a run: an :class:`~motoropt.evaluation.pipeline.Evaluation`."""
+    from motoropt.evaluation.pipeline import evaluate_design
+    from motoropt.machines.pmsm.design import design_from_values
 
     r = _run(run)
     case = r.case()
@@ -371,8 +371,8 @@ def write_html(run, html_path, workdir=None, selected=None) -> Path:
     selected design its cross-section and efficiency map with the cycle points."""
     import tempfile
 
-    from motoropt.plots import efficiency_map_png
     from motoropt.optimize.problem import flatten_kpis
+    from motoropt.plots.maps import efficiency_map_png
 
     r = _run(run)
     tmp = Path(workdir or tempfile.mkdtemp(prefix="motoropt_report_"))

@@ -34,8 +34,15 @@ import numpy as np
 from motoropt.errors import InputError
 from motoropt.optimize import storage
 from motoropt.optimize.problem import (
-    ALGORITHMS, MotorProblem, check_kpi_names, evaluate_assignment, evaluate_chunk, flatten_kpis,
-    numeric_row, objective_constraint_rows, parse_optimization,
+    ALGORITHMS,
+    MotorProblem,
+    check_kpi_names,
+    evaluate_assignment,
+    evaluate_chunk,
+    flatten_kpis,
+    numeric_row,
+    objective_constraint_rows,
+    parse_optimization,
 )
 
 
@@ -249,7 +256,7 @@ def prepare(case_path, pop=None, generations=None, algorithm=None, seed=None):
     """Load and validate the case and its [optimization] table, evaluate the nominal design and
     check every KPI name (if the nominal fails, up to N_PROBE designs sampled from the ranges
     are tried). Returns (case, case_text, spec, nominal_kpis)."""
-    from motoropt.case import load_case
+    from motoropt.case.schema import load_case
 
     case = load_case(case_path)
     spec = _apply_overrides(parse_optimization(case.free), pop, generations, algorithm, seed)

@@ -182,7 +182,7 @@ class RunData:
         """The run's case (from the stored TOML text)."""
         import tomllib
 
-        from motoropt.case import parse_case
+        from motoropt.case.schema import parse_case
 
         return parse_case(tomllib.loads(self.case_toml), self.case_path)
 

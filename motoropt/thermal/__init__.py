@@ -1,6 +1,7 @@
 """Thermal models: lumped-parameter thermal network, cooling options, demagnetisation and rotor
 stress checks (issue 4). See each module's docstring for assumptions and sources."""
 
+from motoropt.mechanics import disc_bore_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
 from motoropt.thermal.cooling import Cooling, ForcedAirFins, InverterThermal, NaturalConvection, OilSpray, WaterJacket
 from motoropt.thermal.demag import demag_check, demag_margin, magnet_field, short_circuit_peak_id
 from motoropt.thermal.lptn import (
@@ -23,7 +24,6 @@ from motoropt.thermal.lptn import (
     steady_state,
     transient,
 )
-from motoropt.thermal.stress import disc_bore_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
 
 __all__ = [
     "Cooling", "ForcedAirFins", "InverterThermal", "NaturalConvection", "OilSpray", "WaterJacket",

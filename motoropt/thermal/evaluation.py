@@ -1,7 +1,7 @@
 """Thermal evaluation hook: the design's LPTN, continuous and 30-s ratings, cycle temperatures,
-demagnetisation and overspeed checks, added to an :class:`~motoropt.evaluate.Evaluation` in place.
+demagnetisation and overspeed checks, added to an :class:`~motoropt.evaluation.pipeline.Evaluation` in place.
 
-Called by :func:`motoropt.evaluate.evaluate_design` as ``thermal_evaluation(ev)``.
+Called by :func:`motoropt.evaluation.pipeline.evaluate_design` as ``thermal_evaluation(ev)``.
 
 Case file: the free section ``[thermal]`` (all keys optional; unknown keys are rejected with an
 InputError naming ``thermal.<key>``). Without the section every default below applies, so every
@@ -103,6 +103,7 @@ from numba import njit
 
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.errors import InputError
+from motoropt.mechanics import disc_bore_hoop_stress, end_ring_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
 from motoropt.thermal.cooling import Cooling, ForcedAirFins, NaturalConvection, OilSpray, WaterJacket
 from motoropt.thermal.demag import demag_check, short_circuit_peak_id, stator_d_mmf
 from motoropt.thermal.lptn import (
@@ -121,7 +122,6 @@ from motoropt.thermal.lptn import (
     build_network,
     hotspot,
 )
-from motoropt.thermal.stress import disc_bore_hoop_stress, end_ring_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
 
 COOLING_TYPES = ("water_jacket", "oil_spray", "forced_air", "natural")
 C = {name: i for i, name in enumerate(LOSS_COMPONENTS)}
@@ -298,7 +298,7 @@ def end_winding_overhang(design) -> float:
 
 
 def thermal_geometry(design, settings: ThermalSettings | None = None) -> ThermalGeometry:
-    """Map a :class:`~motoropt.design.Design` onto a :class:`ThermalGeometry` (SI units)."""
+    """Map a :class:`~motoropt.machines.pmsm.design.Design` onto a :class:`ThermalGeometry` (SI units)."""
     from motoropt.geometry.rotor import SurfacePMRotor
 
     settings = settings or thermal_settings(design)
@@ -428,8 +428,8 @@ class RatingGrid:
 
 def rating_grid(ev, n_speed: int = N_SPEED_RATING, n_torque: int = N_TORQUE_GRID) -> RatingGrid:
     """Solve the drive on speeds (2 % .. 100 % of max speed) x torques (-1..1 of the envelope)."""
-    from motoropt.drive import solve_operating_points
-    from motoropt.effmap import loss_kinds
+    from motoropt.drive.control import solve_operating_points
+    from motoropt.drive.effmap import loss_kinds
 
     d = ev.design
     sp = np.linspace(0.0, d.speed_max, n_speed)
@@ -648,7 +648,7 @@ def rotor_stress(design, settings: ThermalSettings) -> dict:
             # shrink-fitted Inconel 718 retaining ring over each end ring (induction.end_ring_retainer_mm):
             # copper + hoop assembly, the fit sized per design; hot states at the rotor limit
             # (assembly at 20 degC); stress.retained_end_ring_stress
-            from motoropt.thermal.stress import CAGE_ELASTIC, retained_end_ring_stress
+            from motoropt.mechanics import CAGE_ELASTIC, retained_end_ring_stress
 
             cage_el = CAGE_ELASTIC[getattr(design.cage_conductor, "name", "copper")]
             ring = retained_end_ring_stress(0.5 * r.ring_mean_diameter, r.ring_height, r.ring_width, cage_el, r.Q_r,
@@ -787,7 +787,7 @@ def thermal_evaluation(ev) -> None:
 
 def plot_cycle_temperatures(ev, outdir) -> list:
     """One PNG per cycle: winding hotspot and magnet temperature vs time, with the motor speed."""
-    from motoropt.plots import _plt
+    from motoropt.plots.maps import _plt
 
     plt = _plt()
     paths = []
@@ -819,8 +819,8 @@ def plot_cycle_temperatures(ev, outdir) -> list:
 
 
 def plot_continuous_envelope(ev, outdir) -> list:
-    """Efficiency map (as motoropt.plots) with the continuous and 30-s torque envelopes drawn."""
-    from motoropt.plots import EFF_LEVELS, _plt
+    """Efficiency map (as motoropt.plots.maps) with the continuous and 30-s torque envelopes drawn."""
+    from motoropt.plots.maps import EFF_LEVELS, _plt
 
     plt = _plt()
     m = ev.map

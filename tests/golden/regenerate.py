@@ -43,7 +43,7 @@ def clean(o):
 
 
 def case_kpis(path: Path) -> dict:
-    from motoropt.evaluate import evaluate_case
+    from motoropt.evaluation.pipeline import evaluate_case
 
     return clean(evaluate_case(path).kpis)
 
@@ -57,7 +57,7 @@ POINTS = {"cases/prius2004.toml": [(303, 20.2), (1904, 249.0), (3409, 119.2), (5
 
 def point_results() -> dict:
     """``motoropt point --json`` results at a few operating points of some cases."""
-    from motoropt.evaluate import operating_point_case
+    from motoropt.evaluation.pipeline import operating_point_case
 
     return {f"{case}@{rpm}rpm,{T}Nm": clean(operating_point_case(ROOT / case, rpm, T))
             for case, pts in POINTS.items() for rpm, T in pts}

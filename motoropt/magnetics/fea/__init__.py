@@ -3,10 +3,27 @@ FEMM through pyfemm (:mod:`.femm_backend`) and the embedded nonlinear magnetosta
 (:mod:`.mesh`, :mod:`.solver`, :mod:`.post`)."""
 
 from motoropt.magnetics.fea.femfile import fem_text, parse_fem, read_fem, write_fem
-from motoropt.magnetics.fea.geometry2d import NO_MESH, ArcSegment, BlockLabel, Boundary, Circuit, Geometry, Material, Segment
+from motoropt.magnetics.fea.geometry2d import (
+                   NO_MESH,
+                   ArcSegment,
+                   BlockLabel,
+                   Boundary,
+                   Circuit,
+                   Geometry,
+                   Material,
+                   Segment,
+)
 from motoropt.magnetics.fea.mesh import Mesh, build_mesh
-from motoropt.magnetics.fea.post import (arkkio_torque, coenergy, coenergy_torque, energy, field_at, flux_linkage, solve_fem_file,
-                   stress_tensor_torque)
+from motoropt.magnetics.fea.post import (
+                   arkkio_torque,
+                   coenergy,
+                   coenergy_torque,
+                   energy,
+                   field_at,
+                   flux_linkage,
+                   solve_fem_file,
+                   stress_tensor_torque,
+)
 from motoropt.magnetics.fea.solver import Problem, Solution, build_problem, solve
 
 __all__ = ["NO_MESH", "ArcSegment", "BlockLabel", "Boundary", "Circuit", "Geometry", "Material", "Segment",

@@ -25,8 +25,16 @@ import re
 from pathlib import Path
 
 from motoropt.errors import InputError
-
-from motoropt.magnetics.fea.geometry2d import NO_MESH, ArcSegment, BlockLabel, Boundary, Circuit, Geometry, Material, Segment
+from motoropt.magnetics.fea.geometry2d import (
+    NO_MESH,
+    ArcSegment,
+    BlockLabel,
+    Boundary,
+    Circuit,
+    Geometry,
+    Material,
+    Segment,
+)
 
 UNIT_TO_M = {"inches": 0.0254, "millimeters": 1e-3, "centimeters": 1e-2, "meters": 1.0,
              "mils": 2.54e-5, "microns": 1e-6}

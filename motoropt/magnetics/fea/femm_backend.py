@@ -23,7 +23,6 @@ import shutil
 import tempfile
 
 from motoropt.errors import MotoroptError
-
 from motoropt.magnetics.fea.geometry2d import NO_MESH, Geometry, arc_center
 
 FALLBACK = ("use the embedded solver instead: motoropt.magnetics.fea.solve_fem_file(path) "

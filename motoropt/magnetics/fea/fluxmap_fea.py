@@ -30,12 +30,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from motoropt.errors import InputError
-from motoropt.fluxmap import FluxMap
-
 from motoropt.magnetics.fea.machine import MeshSpec, abc_to_dq, build_section, d_axis_angle_deg, dq_to_abc
 from motoropt.magnetics.fea.mesh import build_mesh
 from motoropt.magnetics.fea.post import flux_linkage
 from motoropt.magnetics.fea.solver import build_problem, solve
+from motoropt.magnetics.fluxmap import FluxMap
 
 REGIONS = ("stator_teeth", "stator_yoke")
 

@@ -1,4 +1,4 @@
-"""Finite-element cross-section of a motoropt :class:`~motoropt.design.Design` (one pole, one pole pair
+"""Finite-element cross-section of a motoropt :class:`~motoropt.machines.pmsm.design.Design` (one pole, one pole pair
 or the full machine) as a :class:`~.geometry2d.Geometry` for the embedded solver, the .fem writer and FEMM.
 
 Model (SI units; planar, magnetostatic, depth = stack length L):
@@ -46,7 +46,6 @@ import numpy as np
 from motoropt.constants import MU0
 from motoropt.errors import InputError
 from motoropt.geometry.rotor import ArcPMRotor, InteriorPMRotor, SurfacePMRotor
-
 from motoropt.magnetics.fea.geometry2d import NO_MESH, Boundary, Circuit, Geometry, Material
 
 PHASES = ("A", "B", "C")

@@ -22,7 +22,6 @@ import numpy as np
 import triangle
 
 from motoropt.errors import InputError
-
 from motoropt.magnetics.fea.geometry2d import NO_MESH, Geometry, arc_center, arc_points
 
 

@@ -11,7 +11,7 @@ Conventions and assumptions (SI units; A peak phase current, Wb peak phase flux 
   degrees (:func:`.fluxmap_fea.fea_fluxmap`); the iron regions are the FEA map's "stator_teeth",
   "stator_yoke" plus "rotor_surface" (slot-ripple field, :meth:`Design.with_rotor_surface_region`,
   computed from the FEA tooth field as for the analytic map), so the same
-  :class:`~motoropt.losses.LossParams` apply.
+  :class:`~motoropt.drive.losses.LossParams` apply.
 - cache: ``$MOTOROPT_CACHE_DIR/fea`` (default ``~/.cache/motoropt/fea``), one ``.npz`` per map,
   keyed by a SHA-256 of the design (case-file values, the derived stator/rotor/winding/material
   parameters), the grid, positions, sector, mesh spec, magnet temperature and the source text of the
@@ -37,11 +37,10 @@ from pathlib import Path
 import numpy as np
 
 from motoropt.constants import RPM_TO_RAD_S
-from motoropt.design import Design
 from motoropt.errors import InputError, OperatingPointError
-from motoropt.fluxmap import FluxMap
-
+from motoropt.machines.pmsm.design import Design
 from motoropt.magnetics.fea.machine import MeshSpec
+from motoropt.magnetics.fluxmap import FluxMap
 
 CACHE_VERSION = 1
 FIDELITIES = ("analytic", "fea")
@@ -242,7 +241,7 @@ def fluxmap_for_fidelity(design, T_magnet_c: float | None = None):
 
 
 def _plain_design(design, fidelity: str):
-    """A plain :class:`~motoropt.design.Design` copy whose [fea] fidelity is ``fidelity``."""
+    """A plain :class:`~motoropt.machines.pmsm.design.Design` copy whose [fea] fidelity is ``fidelity``."""
     kw = {f.name: getattr(design, f.name) for f in dataclasses.fields(Design)}
     free = dict(kw.get("free") or {})
     free["fea"] = {**(free.get("fea") or {}), "fidelity": fidelity}
@@ -251,7 +250,7 @@ def _plain_design(design, fidelity: str):
 
 
 class FeaDesign(Design):
-    """A :class:`~motoropt.design.Design` whose flux map is the FEA one (settings from its free
+    """A :class:`~motoropt.machines.pmsm.design.Design` whose flux map is the FEA one (settings from its free
     ["fea"] section), so ``machine_model`` and ``evaluate_design`` use it unchanged."""
 
     def fluxmap(self, T_magnet_c: float | None = None):
@@ -283,8 +282,8 @@ def fea_machine_model(design, T_magnet_c: float | None = None, T_winding_c: floa
 
 
 def fea_evaluate(design, **overrides):
-    """:func:`motoropt.evaluate.evaluate_design` with the FEA flux map (an Evaluation)."""
-    from motoropt.evaluate import evaluate_design
+    """:func:`motoropt.evaluation.pipeline.evaluate_design` with the FEA flux map (an Evaluation)."""
+    from motoropt.evaluation.pipeline import evaluate_design
 
     return evaluate_design(fea_design(design, **overrides))
 
@@ -292,7 +291,7 @@ def fea_evaluate(design, **overrides):
 def fea_evaluator(values: dict, free: dict | None = None) -> dict:
     """The optimiser's ``--refine-fea`` evaluator: KPIs of the design of case-file ``values`` with the
     FEA flux map ([fea] settings from ``free``), plus ``fea_positions`` and ``fea_mesh_scale``."""
-    from motoropt.design import design_from_values
+    from motoropt.machines.pmsm.design import design_from_values
 
     d = fea_design(design_from_values(values, free))
     s = fea_settings(d)
@@ -353,8 +352,8 @@ def compare_analytic_fea(design, points=None, cycles: bool = True, **overrides) 
     x (max speed, peak torque) of the analytic envelope; NaN where outside an envelope) and each
     cycle's motor efficiency.
     """
-    from motoropt.drive import operating_point
-    from motoropt.evaluate import evaluate_design
+    from motoropt.drive.control import operating_point
+    from motoropt.evaluation.pipeline import evaluate_design
 
     plain = _plain_design(design, "analytic")
     ev_a = evaluate_design(plain, cycles=cycles)

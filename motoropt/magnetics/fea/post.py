@@ -26,7 +26,6 @@ from scipy.sparse.linalg import splu
 
 from motoropt.constants import MU0
 from motoropt.errors import InputError
-
 from motoropt.magnetics.fea.solver import Problem, Solution, _energy_density, _grads, build_problem, solve
 
 

@@ -37,7 +37,6 @@ from scipy.sparse.linalg import splu
 
 from motoropt.constants import MU0
 from motoropt.errors import ConvergenceError, InputError
-
 from motoropt.magnetics.fea.geometry2d import Geometry, arc_center
 from motoropt.magnetics.fea.mesh import Mesh, build_mesh
 

@@ -1,6 +1,6 @@
 """Efficiency map over a torque-speed grid (motoring and generating) and loss look-up for cycles.
 
-The map is the drive kernel (:mod:`motoropt.drive`) evaluated on a rectangular grid of mechanical
+The map is the drive kernel (:mod:`motoropt.drive.control`) evaluated on a rectangular grid of mechanical
 speed (0 .. speed_max) x shaft torque (-T_gen,max .. +T_mot,max), all points in one numba call.
 Efficiency: motoring P_mech / P_elec, generating P_elec / P_mech (= |P_elec| / |P_mech|); NaN
 outside the envelope. Losses are kept per kind so that cycle energy can be integrated from them.
@@ -13,7 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from motoropt.constants import RPM_TO_RAD_S
-from motoropt.drive import CURRENT_LIMIT, VOLTAGE_LIMIT, MachineModel, max_torque_envelope, solve_operating_points
+from motoropt.drive.control import (
+    CURRENT_LIMIT,
+    VOLTAGE_LIMIT,
+    MachineModel,
+    max_torque_envelope,
+    solve_operating_points,
+)
 from motoropt.errors import InputError
 
 LOSS_KINDS = ("copper", "iron", "magnet", "mechanical")

@@ -1,6 +1,6 @@
 """Drive system: motor + inverter (+ reduction gear) evaluated together (issue 3).
 
-Hooked into :func:`motoropt.evaluate.evaluate_design` as ``system_evaluation(ev)``; reads the case's
+Hooked into :func:`motoropt.evaluation.pipeline.evaluate_design` as ``system_evaluation(ev)``; reads the case's
 free sections ``[inverter]`` and ``[gear]`` (``design.free``) and adds KPIs, arrays and plots to the
 evaluation. Without ``[inverter]`` nothing is added.
 
@@ -33,14 +33,14 @@ Model and definitions (powers per motor, W; efficiencies fractions):
 - Efficiency at a point (map): motoring (output torque > 0) P_out / P_dc; generating P_dc / P_out
   (both < 0), 0 when the DC side still draws power; NaN outside the envelope. P_out = P_mech
   (no gear) or P_wheel (gear).
-- Cycle (per interval, defined like the motor's, :mod:`motoropt.evaluate`): intervals with output
+- Cycle (per interval, defined like the motor's, :mod:`motoropt.evaluation.pipeline`): intervals with output
   torque >= 0 count as motoring (energy in = P_dc dt, out = P_out dt), the others as generating
   (in = -P_out dt, out = -P_dc dt); combined ``system_efficiency`` = sum(out) / sum(in), so the
   system loss = motor + inverter (+ gear) loss exactly. Only the intervals the motor serves (inside
   its envelope) count. ``motor_inverter_efficiency`` is the same with the motor shaft as output.
   Inverter losses on cycle intervals: bilinear interpolation of the inverter loss maps where all
   four surrounding map nodes are feasible, otherwise the motor point is solved exactly (as the
-  motor losses are, :func:`motoropt.effmap.interpolate_losses`).
+  motor losses are, :func:`motoropt.drive.effmap.interpolate_losses`).
 - Masses: inverter from :func:`motoropt.inverter.inverter_mass` rated at the largest motor-terminal
   power over the map, at the largest map inverter loss and the current limit i_max; gear from
   :func:`motoropt.gear.gear_mass`. ``system_mass_kg`` = motor active mass + inverter;
@@ -325,7 +325,7 @@ def _cycle_energies(p_in_side, p_out, T_out, ok, dt):
 def _cycle_inverter(ev, spec, inv_maps, rpm, T, ok):
     """Inverter conduction and switching loss (W) at cycle points: bilinear where the map cell is
     fully feasible, exact motor solve + inverter model elsewhere (0 where not ok)."""
-    from motoropt.drive import solve_operating_points
+    from motoropt.drive.control import solve_operating_points
 
     em = ev.emap
     sp, tq = em.speed_rpm, em.torque_nm
@@ -356,12 +356,12 @@ def _cycle_inverter(ev, spec, inv_maps, rpm, T, ok):
 
 
 def _motor_cycle(emap, name, rpm, T, dt, t_mid):
-    """Motor-side CycleData at given points (the definitions of motoropt.evaluate.evaluate_cycle).
+    """Motor-side CycleData at given points (the definitions of motoropt.evaluation.pipeline.evaluate_cycle).
 
     Used only while ``evaluate.cycle_points`` does not yet route the vehicle through the gear.
     """
-    from motoropt.effmap import interpolate_losses, loss_kinds
-    from motoropt.evaluate import CycleData
+    from motoropt.drive.effmap import interpolate_losses, loss_kinds
+    from motoropt.evaluation.pipeline import CycleData
 
     kinds = loss_kinds(emap)
     moving = (rpm > 0) & (T != 0)
@@ -550,7 +550,7 @@ def system_evaluation(ev) -> None:
 
 def system_efficiency_map_plot(ev, outdir) -> list[Path]:
     """System efficiency map PNG (motor x inverter (x gear)) on the motor's torque-speed grid."""
-    from motoropt.plots import efficiency_map_png
+    from motoropt.plots.maps import efficiency_map_png
 
     eta = ev.extra.get("map", {}).get("system_efficiency")
     if eta is None:
@@ -577,7 +577,7 @@ def cycle_loss_breakdown(ev) -> dict:
 def cycle_loss_breakdown_plot(ev, outdir) -> list[Path]:
     """Per-cycle stacked loss bar (Wh): copper, iron, magnet, mechanical, inverter conduction,
     inverter switching, gear; the system efficiency written above each bar."""
-    from motoropt.plots import _plt
+    from motoropt.plots.maps import _plt
 
     data = cycle_loss_breakdown(ev)
     if not data:

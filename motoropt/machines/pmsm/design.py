@@ -1,8 +1,8 @@
 """One design: case-file values → SI objects (geometry, winding, materials, limits) → machine model.
 
 This is where the object model is converted once per design into the plain numbers the numba
-kernels take (:class:`~motoropt.magnetics.analytic.MECInputs`, :class:`~motoropt.losses.LossParams`,
-:class:`~motoropt.drive.Limits`).
+kernels take (:class:`~motoropt.magnetics.analytic.MECInputs`, :class:`~motoropt.drive.losses.LossParams`,
+:class:`~motoropt.drive.control.Limits`).
 
 Stated approximations beyond those of the models themselves:
 - mean turn length = 2 (L + l_end) with the end-winding length per side from :mod:`motoropt.windings`;
@@ -131,8 +131,13 @@ class Design(StatorWinding):
         (coil pitch 1, q < 1): a real-tooth network over the winding's unit (ToothCoilStator: the
         actual coil MMFs in the teeth, the real slot's leakage, tip iron; see the analytic module's
         docstring) replaces the smeared cells."""
-        from motoropt.magnetics.analytic import (MECInputs, ToothCoilStator, leakage_inductance, slot_leakage_lambdas,
-                                         tooth_coil_unit)
+        from motoropt.magnetics.analytic import (
+            MECInputs,
+            ToothCoilStator,
+            leakage_inductance,
+            slot_leakage_lambdas,
+            tooth_coil_unit,
+        )
 
         T_m = self.T_magnet_c if T_magnet_c is None else T_magnet_c
         s, r = self.stator, self.rotor
@@ -295,7 +300,6 @@ class Design(StatorWinding):
 
     def fluxmap(self, T_magnet_c: float | None = None):
         from motoropt.magnetics.analytic import compute_fluxmap
-
         from motoropt.magnetics.fea.pipeline import fluxmap_for_fidelity
 
         fm = fluxmap_for_fidelity(self, T_magnet_c)  # [fea] fidelity = "fea": the embedded FEA's map
@@ -375,7 +379,7 @@ class Design(StatorWinding):
 
     def magnet_eddy_coeff(self) -> float:
         """Magnet eddy loss at f_e = 1 kHz and no load, W (see module doc)."""
-        from motoropt.losses import magnet_eddy_coefficient
+        from motoropt.drive.losses import magnet_eddy_coefficient
 
         s, r = self.stator, self.rotor
         B_gap = 0.8 * float(self.magnet.Br(self.T_magnet_c))  # typical working point of the gap field
@@ -394,8 +398,8 @@ class Design(StatorWinding):
 
     def machine_model(self, T_magnet_c: float | None = None, T_winding_c: float | None = None):
         """Flux map + loss parameters + limits: everything the drive pipeline needs."""
-        from motoropt.drive import Limits, MachineModel
-        from motoropt.losses import LossParams
+        from motoropt.drive.control import Limits, MachineModel
+        from motoropt.drive.losses import LossParams
 
         fm = self.fluxmap(T_magnet_c)
         ms = self.masses()
@@ -412,7 +416,7 @@ class Design(StatorWinding):
             T_b0=self.bearing_drag_torque(), rotor_radius=0.5 * self.rotor.D_r, stack_length=self.rotor.L,
             air_gap=self.air_gap,
         )
-        from motoropt.system import inverter_voltage_limit
+        from motoropt.system.evaluation import inverter_voltage_limit
 
         lim = Limits(u_dc=self.u_dc, i_max=self.i_max, speed_max=self.speed_max,
                      voltage_utilisation=self.voltage_utilisation,
@@ -466,8 +470,8 @@ def stator_from_values(st: dict, steel) -> Stator:
 
 
 def design_from_values(values: dict, free: dict | None = None) -> Design:
-    """Build and validate a :class:`Design` from case-file values (see :mod:`motoropt.case`)."""
-    from motoropt.case import VARIABLE_FREE_SECTIONS
+    """Build and validate a :class:`Design` from case-file values (see :mod:`motoropt.case.schema`)."""
+    from motoropt.case.schema import VARIABLE_FREE_SECTIONS
     from motoropt.materials import get_conductor, get_magnet, get_steel
     from motoropt.windings import make_winding
 
@@ -476,7 +480,7 @@ def design_from_values(values: dict, free: dict | None = None) -> Design:
         if sec in values and sec in free:
             free[sec] = {**free[sec], **values[sec]}
     if values["machine"]["topology"] == "induction":
-        from motoropt.induction.model import induction_design_from_values
+        from motoropt.machines.induction.model import induction_design_from_values
 
         return induction_design_from_values(values, free)
     m, st, ro, wi, li = values["machine"], values["stator"], values["rotor"], values["winding"], values["limits"]
@@ -565,7 +569,6 @@ def design_from_values(values: dict, free: dict | None = None) -> Design:
         vehicle = vehicle_from_values(values["vehicle"])
     cycles = tuple(values["cycles"]["names"])
     from motoropt.cycles import CYCLE_NAMES
-
     from motoropt.mission import mission_spec
 
     mission = mission_spec(free or {})  # an aircraft mission profile used as a "cycle"

@@ -44,7 +44,7 @@ def _table(rows, title=None) -> str:
 
 
 def cmd_evaluate(args) -> int:
-    from motoropt.evaluate import evaluate_case
+    from motoropt.evaluation.pipeline import evaluate_case
 
     ev = evaluate_case(args.case, progress=not args.json)
     if args.out:
@@ -52,7 +52,7 @@ def cmd_evaluate(args) -> int:
 
         write_result(args.out, ev)
     if args.plots:
-        from motoropt.plots import write_plots
+        from motoropt.plots.maps import write_plots
 
         paths = write_plots(ev, args.plots)
         if not args.json:
@@ -71,7 +71,7 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_point(args) -> int:
-    from motoropt.evaluate import operating_point_case
+    from motoropt.evaluation.pipeline import operating_point_case
 
     res = operating_point_case(args.case, args.rpm, args.torque)
     if args.json:
@@ -138,7 +138,7 @@ def cmd_export(args) -> int:
         if args.case:
             print(f"wrote {args.case}", file=sys.stderr)
         if args.fem:
-            from motoropt.magnetics.fea.commands import cmd_fea_export
+            from motoropt.cli.fea import cmd_fea_export
 
             ns = argparse.Namespace(case=case_path, fem=args.fem, rotor_angle=args.rotor_angle, id=args.id,
                                     iq=args.iq, sector="auto")
@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_cycle)
 
-    from motoropt.optimize.commands import register as register_optimize
+    from motoropt.cli.optimize import register as register_optimize
 
     register_optimize(sub, with_export=False)  # optimize, report, show
     from motoropt.scoreboard import add_scoreboard_parser
@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     fs.add_argument("--json", action="store_true")
     fs.add_argument("--torque-group", type=int, default=None, help="block group for the stress-tensor torque")
     fs.set_defaults(func=cmd_fea_solve)
-    from motoropt.magnetics.fea.commands import add_fea_subcommands
+    from motoropt.cli.fea import add_fea_subcommands
 
     add_fea_subcommands(fsub)  # compare, export, noload
     return p

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from motoropt.constants import RPM_TO_RAD_S
-from motoropt.drive import MachineModel, max_torque_envelope, solve_operating_points
+from motoropt.drive.control import MachineModel, max_torque_envelope, solve_operating_points
 from motoropt.errors import InputError
 
 CHANGEOVERS = {"series_parallel": 2.0, "star_delta": math.sqrt(3.0)}
@@ -85,7 +85,7 @@ class SwitchedModel:
 
     def solve_operating_points(self, speed, torque, strategy: str = "min_loss") -> dict:
         """Both connections at every point; keeps the lower total loss (dict as
-        :func:`motoropt.drive.solve_operating_points` plus ``connection``, 0/1, -1 if infeasible)."""
+        :func:`motoropt.drive.control.solve_operating_points` plus ``connection``, 0/1, -1 if infeasible)."""
         r0 = solve_operating_points(self.models[0], speed, torque, strategy=strategy)
         r1 = solve_operating_points(self.models[1], speed, torque, strategy=strategy)
         return _pick(r0, r1)
@@ -114,7 +114,7 @@ def _pick(r0: dict, r1: dict) -> dict:
 
 @dataclass(frozen=True)
 class SwitchedEfficiencyMap:
-    """Efficiency map of a switched winding: the fields of :class:`motoropt.effmap.EfficiencyMap`
+    """Efficiency map of a switched winding: the fields of :class:`motoropt.drive.effmap.EfficiencyMap`
     (same meaning and shapes; i_d, i_q, voltage are terminal quantities of the chosen connection)
     plus ``connection`` (n_torque, n_speed): 0 first (series/star), 1 second (parallel/delta), -1
     outside the envelope; ``connection_names``; ``envelope_connection`` on the envelope axis (the
@@ -169,7 +169,7 @@ def switched_efficiency_map(design, model: MachineModel | None = None, kind: str
     Grid: speeds 0 .. limits.speed_max (n_speed), torques from the largest generating to the largest
     motoring torque of the combined envelope (the larger of the two connections' at each speed).
     """
-    from motoropt.drive import CURRENT_LIMIT, VOLTAGE_LIMIT
+    from motoropt.drive.control import CURRENT_LIMIT, VOLTAGE_LIMIT
 
     sm = switched_model(design, model, kind)
     n_speed = int(design.n_speed if n_speed is None else n_speed)

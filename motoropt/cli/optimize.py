@@ -2,7 +2,7 @@
 
 ``register(subparsers)`` adds them to an existing ``argparse`` sub-parser set (the main CLI calls
 it); each parser's ``func`` default takes the parsed namespace and returns an exit status.
-``python -m motoropt.optimize.commands optimize CASE.toml --out RUN.h5 ...`` runs them standalone.
+``python -m motoropt.cli.optimize optimize CASE.toml --out RUN.h5 ...`` runs them standalone.
 InputError messages are printed on one line with exit status 2.
 """
 
@@ -95,7 +95,7 @@ def register(subparsers, with_export: bool = True) -> None:
 def main(argv=None) -> int:
     from motoropt.errors import InputError, MotoroptError
 
-    ap = argparse.ArgumentParser(prog="python -m motoropt.optimize.commands")
+    ap = argparse.ArgumentParser(prog="python -m motoropt.cli.optimize")
     register(ap.add_subparsers(dest="command", required=True))
     a = ap.parse_args(argv)
     try:

@@ -24,7 +24,7 @@ Magnet:  eddy currents from the stator slot-ripple field,
 Mechanical: bearings P_b = T_b0 w + c_visc w^2; windage in the air gap (Bilgen & Boulos 1973 torque
          coefficient, as used by Saari 1998), see :func:`windage_loss`.
 
-The loss kernels take the FluxMap as arrays (``fluxmap_models.fluxmap_stack``) and the parameters
+The loss kernels take the FluxMap as arrays (``fluxmap.fluxmap_stack``) and the parameters
 packed by :func:`pack_loss_params`: a float vector ``lv`` (indices ``LV_*``) and a per-region matrix
 ``rc`` with columns (A_h, A_c, A_e, freq_factor), A_x = k_build m k_x (so A_h has W/Hz/T^2).
 """
@@ -38,8 +38,7 @@ import numpy as np
 from numba import njit
 
 from motoropt.errors import InputError
-from motoropt.fluxmap import FluxMap
-from motoropt.fluxmap_models import fluxmap_stack, interp_bilinear3, interp_stack
+from motoropt.magnetics.fluxmap import FluxMap, fluxmap_stack, interp_bilinear3, interp_stack
 
 F_REF_AC = 1000.0  # reference frequency of the AC copper factor, Hz
 F_REF_MAGNET = 1000.0  # reference electrical frequency of magnet_eddy_coeff, Hz
@@ -231,7 +230,7 @@ def iron_magnet_at(f_e, pd, pq, k, j, t, u, G, lv, rc):
     """(iron loss total, magnet loss) at one point, W.
 
     (k, j, t, u) is the FluxMap cell of (i_d, |i_q|) and (pd, pq) the flux linkages there; G is the
-    stacked map array of fluxmap_models.fluxmap_stack (layers 2.. are the iron flux densities).
+    stacked map array of fluxmap.fluxmap_stack (layers 2.. are the iron flux densities).
     """
     f = abs(f_e)
     p_fe = 0.0
@@ -267,7 +266,7 @@ def iron_by_region(f_e, k, j, t, u, G, rc, p_reg):
 def loss_components(i_d, i_q, omega_m, id_ax, iq_ax, G, uni_d, uni_q, p, lv, rc):
     """Losses on arrays of operating points (i_d, i_q in A peak, omega_m in rad/s mechanical).
 
-    The map comes as fluxmap_models.fluxmap_stack; (lv, rc) from pack_loss_params.
+    The map comes as fluxmap.fluxmap_stack; (lv, rc) from pack_loss_params.
     Returns (copper (n,), iron (n, n_regions), magnet (n,), mechanical (n,)), all in W.
     """
     n = i_d.shape[0]

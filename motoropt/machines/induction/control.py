@@ -35,9 +35,26 @@ import math
 import numpy as np
 from numba import njit
 
-from motoropt.losses import bearing_loss, windage_loss
-from motoropt.induction.circuit import (C_GAP, C_KF, C_LBAR, C_LRC, C_LSTK, C_P, C_PSIMAX, C_RBAR, C_RREST, C_RROT, C_TB0,
-                      C_XI, circuit_point, iron_pulsation, rotor_branch, rotor_rl, skin_factors)
+from motoropt.drive.losses import bearing_loss, windage_loss
+from motoropt.machines.induction.circuit import (
+    C_GAP,
+    C_KF,
+    C_LBAR,
+    C_LRC,
+    C_LSTK,
+    C_P,
+    C_PSIMAX,
+    C_RBAR,
+    C_RREST,
+    C_RROT,
+    C_TB0,
+    C_XI,
+    circuit_point,
+    iron_pulsation,
+    rotor_branch,
+    rotor_rl,
+    skin_factors,
+)
 
 OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT = 0, 1, 2, 3
 N_SCAN = 18

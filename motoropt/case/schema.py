@@ -97,7 +97,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "end_extension_mm": Field("float", 0.0, 200.0, scale=MM, default=10.0,
                                   doc="straight axial part of each coil side outside the core"),
         "changeover": Field("str", choices=("none", "series_parallel", "star_delta"),
-                            doc="winding changeover per operating point (motoropt.switching)"),
+                            doc="winding changeover per operating point (motoropt.drive.changeover)"),
     },
     "limits": {
         "dc_link_voltage_v": Field("float", 12, 2000, required=True),
@@ -191,7 +191,7 @@ class Case:
 
     def with_values(self, assignment: dict) -> dict:
         """Values of the design where ``assignment`` maps variable paths to values (variables of the
-        free sections land in ``values[section]`` too; :func:`motoropt.design.design_from_values`
+        free sections land in ``values[section]`` too; :func:`motoropt.machines.pmsm.design.design_from_values`
         lays them over the free table)."""
         vals = self.nominal()
         for path, v in assignment.items():

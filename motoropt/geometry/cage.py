@@ -13,7 +13,7 @@ Assumptions (all lengths in m):
   Inconel 718, 8190 kg/m^3, Special Metals SMC-045) of that radial thickness shrink-fitted over each
   ring's outer surface, the ring's axial width; it must stay inside the rotor radius (the rotor
   passes through the stator bore). Its mass is part of ``cage_mass`` (the cage assembly: bars, rings,
-  retainers); its stress model is motoropt.thermal.stress.retained_end_ring_stress.
+  retainers); its stress model is motoropt.mechanics.retained_end_ring_stress.
 - Lamination yoke = annulus between the bar bottoms and the shaft (the shaft is not counted as
   magnetic path; stated).
 

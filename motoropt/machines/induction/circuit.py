@@ -15,7 +15,7 @@ P_cu,r + w_m T_em exactly (tested). Given (T_em, w_r) everything is explicit:
 loss-minimising control (:mod:`.control`) searches over.
 
 Parameters from the geometry (sources):
-- R_s: DC resistance of the stator winding with its mean turn length (as :class:`motoropt.design.
+- R_s: DC resistance of the stator winding with its mean turn length (as :class:`motoropt.machines.pmsm.design.
   Design`), temperature coefficient of the conductor, AC factor 1 + k_ac (f_e / 1 kHz)^2 (the
   PMSM's strand proximity model, reused).
 - Rotor: bar and end-ring resistances referred to the stator with

@@ -27,6 +27,7 @@ import numpy as np
 
 from motoropt.constants import RPM_TO_RAD_S
 
+
 @dataclass
 class MapData:
     """Efficiency map arrays ([torque, speed]) and the envelope, as stored and plotted."""
@@ -77,7 +78,7 @@ class Evaluation:
 
 
 def _map_data(emap) -> MapData:
-    from motoropt.effmap import loss_kinds
+    from motoropt.drive.effmap import loss_kinds
 
     return MapData(
         speed_rpm=emap.speed_rpm, torque_nm=emap.torque_nm, efficiency=emap.efficiency,
@@ -109,7 +110,7 @@ def cycle_points(design, cycle_name: str):
     if mission is not None and cycle_name == mission["name"]:  # aircraft mission profile
         return mission_points(get_mission(mission["name"], mission["vehicle"]), mission["gear_ratio"])
     from motoropt.cycles import load_cycle
-    from motoropt.system import gear_from_design, motor_demand_with_gear
+    from motoropt.system.evaluation import gear_from_design, motor_demand_with_gear
     from motoropt.vehicle import motor_demand
 
     cyc = load_cycle(cycle_name)
@@ -121,7 +122,7 @@ def cycle_points(design, cycle_name: str):
 
 def evaluate_cycle(emap, design, name: str) -> CycleData:
     """Energies and efficiencies of the motor over one cycle (definitions in the module docstring)."""
-    from motoropt.effmap import interpolate_losses, loss_kinds
+    from motoropt.drive.effmap import interpolate_losses, loss_kinds
 
     rpm, T, dt, t_mid = cycle_points(design, name)
     moving = (rpm > 0) & (T != 0)
@@ -159,14 +160,14 @@ def evaluate_cycle(emap, design, name: str) -> CycleData:
 
 def evaluate_design(design, cycles: bool = True, case_path: str | None = None) -> Evaluation:
     """Full evaluation of one design (model, map, envelope, cycles, KPIs)."""
-    from motoropt.effmap import efficiency_map
+    from motoropt.drive.effmap import efficiency_map
 
     tm = {}
     t0 = time.perf_counter()
     model = design.machine_model()
     tm["model_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    from motoropt.switching import has_changeover, switched_efficiency_map
+    from motoropt.drive.changeover import has_changeover, switched_efficiency_map
 
     if hasattr(model, "efficiency_map"):  # machine models with their own control (induction motor)
         emap = model.efficiency_map(design.n_speed, design.n_torque)
@@ -223,7 +224,7 @@ def _hooks():
     """Models that extend an evaluation in place: the drive system (inverter, gear) and thermal."""
     hooks = []
     try:
-        from motoropt.system import system_evaluation
+        from motoropt.system.evaluation import system_evaluation
     except ImportError:  # pragma: no cover - while the module is absent
         system_evaluation = None
     if system_evaluation is not None:
@@ -239,8 +240,8 @@ def _hooks():
 
 def evaluate_case(path, progress: bool = False) -> Evaluation:
     """Load a case file and evaluate its nominal design."""
-    from motoropt.case import load_case
-    from motoropt.design import design_from_values
+    from motoropt.case.schema import load_case
+    from motoropt.machines.pmsm.design import design_from_values
 
     case = load_case(path)
     design = design_from_values(case.nominal(), case.free)
@@ -248,10 +249,10 @@ def evaluate_case(path, progress: bool = False) -> Evaluation:
 
 
 def operating_point_case(path, rpm: float, torque: float) -> dict:
-    """One operating point of a case's nominal design (see :func:`motoropt.drive.operating_point`)."""
-    from motoropt.case import load_case
-    from motoropt.design import design_from_values
-    from motoropt.drive import operating_point
+    """One operating point of a case's nominal design (see :func:`motoropt.drive.control.operating_point`)."""
+    from motoropt.case.schema import load_case
+    from motoropt.drive.control import operating_point
+    from motoropt.machines.pmsm.design import design_from_values
 
     case = load_case(path)
     design = design_from_values(case.nominal(), case.free)

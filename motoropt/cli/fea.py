@@ -1,4 +1,4 @@
-"""Command-line entry points of the FEA path (wired into :mod:`motoropt.cli` by the lead):
+"""Command-line entry points of the FEA path (wired into :mod:`motoropt.cli.main` by the lead):
 
 - ``motoropt fea compare CASE.toml [--json] [--positions K] [--n-d N] [--n-q N] [--mesh-scale S]``:
   analytic vs FEA table (:func:`.pipeline.compare_analytic_fea`);
@@ -22,15 +22,15 @@ from motoropt.errors import InputError
 
 
 def _design(case_path):
-    from motoropt.case import load_case
-    from motoropt.design import design_from_values
+    from motoropt.case.schema import load_case
+    from motoropt.machines.pmsm.design import design_from_values
 
     case = load_case(case_path)
     return design_from_values(case.nominal(), case.free)
 
 
 def _print_json(obj) -> None:
-    from motoropt.cli import _print_json as pj
+    from motoropt.cli.main import _print_json as pj
 
     pj(obj)
 
@@ -118,7 +118,7 @@ def cmd_fea_noload(args) -> int:
     if args.json:
         _print_json(res)
     else:
-        from motoropt.cli import _table
+        from motoropt.cli.main import _table
 
         rows = [(k, v) for k, v in res.items() if not isinstance(v, (dict, list)) and k != "design"]
         rows += [(f"EMF harmonic {o} (V peak, line-line, per 1000 rpm)", v)
@@ -135,8 +135,8 @@ def export_fem_from_result(result_h5, fem_path, rotor_angle_deg: float | None = 
 
     import h5py
 
-    from motoropt.case import parse_case
-    from motoropt.design import design_from_values
+    from motoropt.case.schema import parse_case
+    from motoropt.machines.pmsm.design import design_from_values
 
     p = Path(result_h5)
     if not p.is_file():

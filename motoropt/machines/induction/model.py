@@ -2,7 +2,7 @@
 the evaluation uses (efficiency map, operating points, envelope) -- same KPIs as the PMSM.
 
 Case file: the stator, winding, limits, temperatures, mechanical, vehicle, cycles and map sections
-as for the PMSM (:mod:`motoropt.case`); ``[machine] topology = "induction"``; the cage rotor in a
+as for the PMSM (:mod:`motoropt.case.schema`); ``[machine] topology = "induction"``; the cage rotor in a
 section ``[induction]`` with the keys of :data:`INDUCTION_SCHEMA` (no ``[rotor]`` section).
 Until the case schema knows the topology, :func:`load_induction_case` parses such a file.
 
@@ -21,28 +21,34 @@ from pathlib import Path
 
 import numpy as np
 
-from motoropt.case import SCHEMA, Field, _parse_value
+from motoropt.case.schema import SCHEMA, Field, _parse_value
 from motoropt.constants import MU0, RPM_TO_RAD_S
 from motoropt.errors import InputError, OperatingPointError
-from motoropt.design import StatorWinding
+from motoropt.geometry.cage import CageRotor, check_slot_combination
 from motoropt.geometry.stator import Stator
-from motoropt.induction.circuit import CircuitParams
-from motoropt.induction.control import (CURRENT_LIMIT, OUT_NAMES, SPEED_LIMIT, VOLTAGE_LIMIT, envelope_kernel,
-                      solve_points_kernel)
-from motoropt.induction.geometry import CageRotor, check_slot_combination
+from motoropt.machines.induction.circuit import CircuitParams
+from motoropt.machines.induction.control import (
+    CURRENT_LIMIT,
+    OUT_NAMES,
+    SPEED_LIMIT,
+    VOLTAGE_LIMIT,
+    envelope_kernel,
+    solve_points_kernel,
+)
+from motoropt.machines.pmsm.design import StatorWinding
 
 MM = 1e-3
 B_GAP_RATED = 0.8  # T peak, rated air-gap flux density for the constant-flux strategy (see doc)
 _CONDUCTOR_CHOICES = ("copper", "aluminium", "die_cast_aluminium")
 
-#: keys of the case section [induction] (the schema lives in motoropt.case with the others)
+#: keys of the case section [induction] (the schema lives in motoropt.case.schema with the others)
 INDUCTION_SCHEMA: dict[str, Field] = SCHEMA["induction"]
 
 
 @dataclass(frozen=True)
 class InductionDesign(StatorWinding):
     """A fully specified cage induction design (SI). Attribute names follow
-    :class:`motoropt.design.Design` where they mean the same; ``magnet`` is None."""
+    :class:`motoropt.machines.pmsm.design.Design` where they mean the same; ``magnet`` is None."""
 
     name: str
     p: int
@@ -78,8 +84,8 @@ class InductionDesign(StatorWinding):
     # winding-derived quantities (turn area, mean turn length, N_ph, R_s_20): design.StatorWinding
 
     def k_ac(self) -> float:
-        """Strand proximity AC factor, the PMSM design's model (motoropt.design.Design.k_ac)."""
-        from motoropt.design import Design
+        """Strand proximity AC factor, the PMSM design's model (motoropt.machines.pmsm.design.Design.k_ac)."""
+        from motoropt.machines.pmsm.design import Design
 
         return Design.k_ac(self)
 
@@ -196,7 +202,7 @@ class InductionDesign(StatorWinding):
         )
 
     def machine_model(self) -> "InductionModel":
-        from motoropt.drive import Limits
+        from motoropt.drive.control import Limits
 
         cp = self.circuit_params()
         lim = Limits(u_dc=self.u_dc, i_max=self.i_max, speed_max=self.speed_max,
@@ -217,7 +223,7 @@ class InductionModel:
     """
 
     params: CircuitParams
-    limits: object  # motoropt.drive.Limits
+    limits: object  # motoropt.drive.control.Limits
     name: str = "induction machine"
     psi_rated: float = 0.0
     masses: dict = field(default_factory=dict)
@@ -269,9 +275,9 @@ class InductionModel:
         return {"torque_motoring": tm, "torque_generating": tg}
 
     def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None, strategy: str = "min_loss"):
-        """:class:`motoropt.effmap.EfficiencyMap` on an n_torque x n_speed grid (conventions of
-        :func:`motoropt.effmap.efficiency_map`; loss kinds :attr:`LOSS_KINDS`)."""
-        from motoropt.effmap import EfficiencyMap
+        """:class:`motoropt.drive.effmap.EfficiencyMap` on an n_torque x n_speed grid (conventions of
+        :func:`motoropt.drive.effmap.efficiency_map`; loss kinds :attr:`LOSS_KINDS`)."""
+        from motoropt.drive.effmap import EfficiencyMap
 
         for fld, v in (("n_speed", n_speed), ("n_torque", n_torque)):
             if int(v) != v or v < 2:
@@ -310,7 +316,7 @@ class InductionModel:
         )
 
     def operating_point(self, speed_rpm: float, torque_nm: float, strategy: str = "min_loss") -> dict:
-        """One point as a dict with the keys of :func:`motoropt.drive.operating_point` (losses_w has
+        """One point as a dict with the keys of :func:`motoropt.drive.control.operating_point` (losses_w has
         copper, rotor_copper, iron, mechanical, total; plus rotor_bar/rotor_ring split) and slip,
         rotor_frequency_hz, psi_m_wb. Raises OperatingPointError outside the envelope."""
         for fld, v in (("speed_rpm", speed_rpm), ("torque_nm", torque_nm)):
@@ -335,7 +341,7 @@ class InductionModel:
         losses = {k: f("p_" + k) for k in self.LOSS_KINDS}
         losses["total"] = sum(losses.values())
         # rotor loss split (skin effect raises the bar share at high slip frequency)
-        from motoropt.induction.circuit import skin_factors
+        from motoropt.machines.induction.circuit import skin_factors
 
         P = self.params
         x = abs(f("f_rotor")) * 2 * math.pi
@@ -358,8 +364,8 @@ class InductionModel:
 # ----------------------------------------------------------------------------- case -> design
 
 def _stator_from_values(st: dict, steel) -> Stator:
-    """Stator lamination from [stator] values (the PMSM's rules: motoropt.design.stator_from_values)."""
-    from motoropt.design import stator_from_values
+    """Stator lamination from [stator] values (the PMSM's rules: motoropt.machines.pmsm.design.stator_from_values)."""
+    from motoropt.machines.pmsm.design import stator_from_values
 
     return stator_from_values(st, steel)
 
@@ -386,7 +392,7 @@ def parse_induction_section(raw: dict, variables: list | None = None) -> dict:
 def induction_design_from_values(values: dict, free: dict | None = None) -> InductionDesign:
     """Build and validate an :class:`InductionDesign` from case values (the PMSM sections plus
     ``values["induction"]``, or ``free["induction"]`` as a raw table)."""
-    from motoropt.design import vehicle_from_values
+    from motoropt.machines.pmsm.design import vehicle_from_values
     from motoropt.materials import get_conductor, get_steel
     from motoropt.windings import make_winding
 
@@ -471,9 +477,9 @@ def induction_design_from_values(values: dict, free: dict | None = None) -> Indu
 
 def parse_induction_case(data: dict) -> tuple[dict, dict]:
     """(values, free) of an induction case dictionary (TOML), validated with the PMSM schema for the
-    shared sections and :data:`INDUCTION_SCHEMA` for [induction]. Stand-in until motoropt.case knows
+    shared sections and :data:`INDUCTION_SCHEMA` for [induction]. Stand-in until motoropt.case.schema knows
     the topology (the lead's schema change makes this the normal load_case path)."""
-    from motoropt.case import FREE_SECTIONS
+    from motoropt.case.schema import FREE_SECTIONS
 
     if not isinstance(data, dict):
         raise InputError("case", type(data).__name__, "a TOML table")

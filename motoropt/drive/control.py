@@ -1,6 +1,6 @@
 """Operating-point control of a PMSM from its FluxMap: loss-minimising current, limits, envelope.
 
-Model and conventions (SI, peak phase quantities, amplitude-invariant dq; see motoropt.fluxmap):
+Model and conventions (SI, peak phase quantities, amplitude-invariant dq; see motoropt.magnetics.fluxmap):
 - ``v_d = R i_d - w_e psi_q``, ``v_q = R i_q + w_e psi_d``, ``w_e = p w_m``; R is the AC phase
   resistance at the winding temperature and electrical frequency (losses.ac_resistance), so the
   stator circuit dissipates exactly the copper loss 1.5 R I^2.
@@ -42,10 +42,16 @@ import numpy as np
 from numba import njit
 
 from motoropt.constants import RPM_TO_RAD_S
+from motoropt.drive.losses import (
+    LossParams,
+    ac_resistance,
+    iron_by_region,
+    iron_magnet_at,
+    mechanical_loss,
+    pack_loss_params,
+)
 from motoropt.errors import InputError, OperatingPointError
-from motoropt.fluxmap import FluxMap
-from motoropt.fluxmap_models import fluxmap_stack, interp_stack
-from motoropt.losses import LossParams, ac_resistance, iron_by_region, iron_magnet_at, mechanical_loss, pack_loss_params
+from motoropt.magnetics.fluxmap import FluxMap, fluxmap_stack, interp_stack
 
 # feasibility reason codes
 OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT = 0, 1, 2, 3
