@@ -27,7 +27,7 @@ CASE = ROOT / "cases" / "prius_opt.toml"
 
 def raw_rate(case, spec, n: int, overrides: dict) -> dict:
     from motoropt.evaluation.pipeline import evaluate_design
-    from motoropt.machines.pmsm.design import design_from_values
+    from motoropt.case import design_from_values
     from motoropt.optimize.problem import bounds, decode, design_values, evaluate_chunk
 
     xl, xu = bounds(case.variables)
@@ -90,7 +90,7 @@ def main():
     ap.add_argument("--n-raw", type=int, default=200)
     a = ap.parse_args()
 
-    from motoropt.case.schema import load_case
+    from motoropt.case import load_case
     from motoropt.optimize.problem import parse_optimization
 
     case = load_case(CASE)

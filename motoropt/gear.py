@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from motoropt.errors import InputError
+from motoropt.constants import RPM_TO_RAD_S
+from motoropt.errors import InputError, check_number
 
 RHO_STEEL = 7850.0
 K_FACTOR = 8e6  # Pa
@@ -91,6 +92,22 @@ def gear_motor_side(T_wheel, w_wheel, gear: Gear):
     return T_m, w_m, P_loss
 
 
+def gear_wheel_side(T_motor, w_motor, gear: Gear):
+    """Inverse of :func:`gear_motor_side` for w_motor >= 0: (T_wheel, w_wheel, P_loss).
+
+    T_mesh = T_motor - T_drag(w_motor); T_wheel = T_mesh ratio eta if T_mesh w_motor >= 0 (power to
+    the wheel; at standstill, as gear_motor_side, the motor side drives) else T_mesh ratio / eta;
+    P_loss = T_motor w_motor - T_wheel w_wheel.
+    """
+    T, w = np.broadcast_arrays(np.asarray(T_motor, dtype=float), np.asarray(w_motor, dtype=float))
+    eta = gear.efficiency_mesh
+    T_drag = gear.T_drag_ref * (np.abs(w) / gear.w_ref) ** gear.drag_exponent * np.sign(w)
+    T_mesh = T - T_drag
+    T_w = np.where(T_mesh * w >= 0, T_mesh * gear.ratio * eta, T_mesh * gear.ratio / eta)
+    w_w = w / gear.ratio
+    return T_w, w_w, T * w - T_w * w_w
+
+
 def gear_mass(gear: Gear) -> dict:
     """Sized-gear mass estimate (kg): {'gears_kg', 'housing_shafts_bearings_kg', 'total_kg'}."""
     T_out = gear.torque_rating_wheel
@@ -107,3 +124,62 @@ def gear_mass(gear: Gear) -> dict:
         T_stage_out = T_pinion
     rest = HOUSING_FACTOR * m_gears + FIXED_KG
     return {"gears_kg": m_gears, "housing_shafts_bearings_kg": rest, "total_kg": m_gears + rest}
+
+
+GEAR_KEYS = ("ratio", "stages", "eta_mesh", "drag_torque_nm", "drag_ref_rpm", "drag_exponent", "stage_ratios",
+             "torque_rating_wheel_nm")
+
+
+@dataclass(frozen=True)
+class GearSpec:
+    """The case's validated ``[gear]`` section: the :class:`Gear` and whether its mass is sized from
+    a given wheel torque rating (``torque_rating_wheel_nm``) or from the motor's peak torque."""
+
+    gear: Gear
+    rating_given: bool
+
+
+def parse_gear(sec: dict, vehicle_gear_ratio: float | None) -> GearSpec:
+    """The :class:`GearSpec` of a ``[gear]`` table (InputError naming ``gear.<key>``).
+
+    Keys: ``ratio`` (w_motor / w_wheel; default the vehicle's gear_ratio; when given it replaces the
+    vehicle's ratio AND the vehicle's constant gear_efficiency), ``stages`` (1 | 2), ``eta_mesh`` (per
+    stage), ``drag_torque_nm`` and ``drag_ref_rpm`` (spin-loss torque at the motor shaft at a
+    reference motor speed), ``drag_exponent``, ``stage_ratios``, ``torque_rating_wheel_nm`` (mass
+    sizing; default: the motor's peak torque x ratio, applied by the system model).
+    """
+    if not isinstance(sec, dict):
+        raise InputError("gear", sec, "a table")
+    for k in sec:
+        if k not in GEAR_KEYS:
+            raise InputError(f"gear.{k}", sec[k], f"a known key of [gear]: {sorted(GEAR_KEYS)}")
+    if "ratio" in sec:
+        ratio = check_number("gear.ratio", sec["ratio"], 1.0)
+    elif vehicle_gear_ratio is not None:
+        ratio = float(vehicle_gear_ratio)
+    else:
+        raise InputError("gear.ratio", None, "given (no [vehicle] gear_ratio to take it from)")
+    kw = {"ratio": ratio}
+    if "stages" in sec:
+        st = sec["stages"]
+        if isinstance(st, bool) or st not in (1, 2):
+            raise InputError("gear.stages", st, "1 or 2")
+        kw["stages"] = int(st)
+    if "eta_mesh" in sec:
+        kw["eta_mesh"] = check_number("gear.eta_mesh", sec["eta_mesh"], 0.9, 1.0)
+    if "drag_torque_nm" in sec:
+        kw["T_drag_ref"] = check_number("gear.drag_torque_nm", sec["drag_torque_nm"], 0.0)
+    if "drag_ref_rpm" in sec:
+        kw["w_ref"] = check_number("gear.drag_ref_rpm", sec["drag_ref_rpm"], 0.0, lo_open=True) * RPM_TO_RAD_S
+    if "drag_exponent" in sec:
+        kw["drag_exponent"] = check_number("gear.drag_exponent", sec["drag_exponent"], 0.0, 3.0)
+    if "torque_rating_wheel_nm" in sec:
+        kw["torque_rating_wheel"] = check_number("gear.torque_rating_wheel_nm", sec["torque_rating_wheel_nm"], 0.0,
+                                                 lo_open=True)
+    if "stage_ratios" in sec:
+        sr = sec["stage_ratios"]
+        if not isinstance(sr, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and x >= 1
+                                               for x in sr):
+            raise InputError("gear.stage_ratios", sr, "a list of numbers >= 1")
+        kw["stage_ratios"] = tuple(float(x) for x in sr)
+    return GearSpec(gear=Gear(**kw), rating_given="torque_rating_wheel_nm" in sec)

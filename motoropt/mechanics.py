@@ -56,6 +56,24 @@ from dataclasses import dataclass
 from motoropt.errors import InputError
 
 
+@dataclass(frozen=True)
+class StressLimits:
+    """Allowables and factors of the overspeed check (the ``[thermal]`` keys that set them).
+
+    safety_factor: allowable = yield / safety_factor; overspeed_factor: check speed / max speed;
+    bridge_kt: stress concentration at IPM bridge roots; sleeve_strength: SPM sleeve hoop strength,
+    Pa; cage_yield: cage end-ring yield strength, Pa (None: the cage conductor's default);
+    hot_delta_T: hottest rotor temperature - 20 degC, K (retained end rings' thermal growth).
+    """
+
+    safety_factor: float = 1.5
+    overspeed_factor: float = 1.2
+    bridge_kt: float = 1.5
+    sleeve_strength: float = 1200e6
+    cage_yield: float | None = None
+    hot_delta_T: float = 180.0
+
+
 def _margin(sigma: float, yield_strength: float, safety_factor: float) -> float:
     allow = yield_strength / safety_factor
     return (allow - sigma) / allow

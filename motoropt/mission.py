@@ -1,4 +1,4 @@
-"""eVTOL mission profiles for air-mobility propulsion motors (issue 8, programme case 2).
+"""eVTOL mission profiles for air-mobility propulsion motors (the air-mobility programme case).
 
 A mission is a list of phases (take-off hover, climb/transition, cruise, descent, landing hover),
 each with a duration and, per propulsion motor, a shaft power and a rotor speed. The motor's
@@ -26,16 +26,15 @@ Reference mission "uber_elevate" (figures and their sources):
 - Sizing points derived from the same numbers: one-motor-inoperative hover with 5 of 6 rotors,
   P_oei = P_hover (6/5)^1.5 = 1.315 P_hover (peak rating at the hover rpm).
 
-Case hook (for the lead; not wired here): a case key ``[mission] name = "uber_elevate"`` (plus
-optional overrides of :class:`MissionVehicle` fields and ``gear_ratio``) would make
-``evaluate.cycle_points(design, "uber_elevate")`` return
-``mission_points(get_mission(name, vehicle), gear_ratio)`` instead of a road cycle's demand; the
-cycle name then appears in ``[cycles] names`` and every cycle KPI (motor_inverter_efficiency,
-winding_hotspot_c_max, ...) follows unchanged.
+Case use: ``[mission] name = "uber_elevate"`` (plus optional overrides of :class:`MissionVehicle`
+fields and ``gear_ratio``) is parsed by :func:`parse_mission` into a :class:`MissionSpec`; the
+mission's name may then appear in ``[cycles] names``, where the evaluation takes its points from
+:func:`mission_points` instead of a road cycle's demand, and every cycle KPI follows unchanged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -157,15 +156,22 @@ def mission_points(m: Mission, gear_ratio: float = 1.0, dt_s: float = 1.0):
     return np.asarray(rpm), np.asarray(T), dt, t_end - 0.5 * dt
 
 
-def mission_spec(free: dict) -> dict | None:
-    """The case's ``[mission]`` table validated: ``name`` (a mission of :func:`get_mission`),
-    ``gear_ratio`` (motor / rotor speed, default 1) and optional :class:`MissionVehicle` fields;
-    None when the case has no mission."""
-    import dataclasses
+@dataclass(frozen=True)
+class MissionSpec:
+    """The case's validated ``[mission]`` section: mission name, motor/rotor speed ratio, vehicle."""
 
-    raw = free.get("mission")
-    if raw is None:
-        return None
+    name: str
+    gear_ratio: float
+    vehicle: MissionVehicle
+
+    def points(self):
+        """Motor operating points of this mission (:func:`mission_points`)."""
+        return mission_points(get_mission(self.name, self.vehicle), self.gear_ratio)
+
+
+def parse_mission(raw: dict) -> MissionSpec:
+    """The ``[mission]`` table validated: ``name`` (a mission of :func:`get_mission`), ``gear_ratio``
+    (motor / rotor speed, default 1) and optional :class:`MissionVehicle` fields."""
     if not isinstance(raw, dict) or "name" not in raw:
         raise InputError("mission.name", None, "given (e.g. \"uber_elevate\")")
     fields = {f.name for f in dataclasses.fields(MissionVehicle)}
@@ -174,4 +180,4 @@ def mission_spec(free: dict) -> dict | None:
             raise InputError(f"mission.{k}", raw[k], f"one of {sorted(fields | {'name', 'gear_ratio'})}")
     vehicle = MissionVehicle(**{k: v for k, v in raw.items() if k in fields})
     get_mission(raw["name"], vehicle)  # validates the name
-    return {"name": raw["name"], "gear_ratio": float(raw.get("gear_ratio", 1.0)), "vehicle": vehicle}
+    return MissionSpec(name=raw["name"], gear_ratio=float(raw.get("gear_ratio", 1.0)), vehicle=vehicle)

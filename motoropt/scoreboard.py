@@ -53,15 +53,15 @@ all-at-once lines say whether the closest design still meets them all and stays 
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
 from motoropt.errors import InputError
+from motoropt.optimize.report import pareto_front_rows, refine_designs, refined_results
+from motoropt.optimize.storage import RunData
 
 
 @dataclass(frozen=True)
@@ -192,8 +192,6 @@ def score_rows(values: dict, rows: np.ndarray, targets=TARGETS, rare_earth=None,
 
 def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") -> dict:
     """Scoreboard record of one run (path or RunData); see the module docstring."""
-    from motoropt.optimize.report import pareto_front_rows
-    from motoropt.optimize.storage import RunData
 
     r = run if isinstance(run, RunData) else RunData(run)
     if population not in ("front", "feasible"):
@@ -213,7 +211,6 @@ def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") 
         name = tomllib.loads(r.case_toml).get("machine", {}).get("name", "")
     except Exception:  # noqa: BLE001 - the name is cosmetic
         pass
-    from motoropt.optimize.report import refined_results
 
     refined = refined_results(r, "fea")
     out_t = []
@@ -303,7 +300,6 @@ def refine_scoreboard_designs(run_path, targets=TARGETS, cycle=None, population:
     """Re-evaluate with the finite-element flux map (``--refine-fea``) the designs the scoreboard
     names for ``run_path``: the best design of each target, the design named as the limiter of a
     missed target, and the closest design to all targets at once. Stored in the run's ``/refined/fea`` (designs already there are kept, not re-run)."""
-    from motoropt.optimize.report import refine_designs
 
     rec = scoreboard_run(run_path, targets, cycle, population)
     ids = [t["design_id"] for t in rec["targets"] if t["design_id"] is not None]
@@ -321,157 +317,3 @@ def scoreboard(run_paths, targets=TARGETS, cycle=None, population: str = "front"
         run_paths = [run_paths]
     return {"targets": [asdict(t) for t in targets],
             "runs": [scoreboard_run(p, targets, cycle, population) for p in run_paths]}
-
-
-def _f(v, nd=4):
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "-"
-    return f"{v:.{nd}g}"
-
-
-def scoreboard_table(sb: dict) -> str:
-    """Text table (one block per run)."""
-    from motoropt.optimize.report import _table
-
-    blocks = []
-    for run in sb["runs"]:
-        head = (f"{Path(run['run']).name}  [{run['name'] or run['case']}]  cycle {run['cycle'] or '-'}: "
-                f"{run['n_designs']} designs, {run['n_feasible']} feasible, {run['n_candidates']} on the "
-                f"{'feasible front' if run['population'] == 'front' else 'feasible set'}")
-        rows = []
-        fea = any("fea_met" in t for t in run["targets"])
-        for t in run["targets"]:
-            row = [t["label"], f"{t['sense']} {t['bound']:g}", _f(t["value"]), _f(t["margin"], 3),
-                   "-" if t["design_id"] is None else str(t["design_id"]),
-                   "MET" if t["met"] else ("n/a" if t.get("evaluated") is False else "missed")]
-            if fea:
-                who = "" if t["design_id"] is not None or "fea_met" not in t else f"(design {t['fea_design_id']}) "
-                viol = t.get("fea_violates") or []
-                row.append("-" if "fea_met" not in t else who + ("error" if t["fea_error"] else
-                           f"{_f(t['fea_value'])} {'MET' if t['fea_met'] else 'missed'}"
-                           + (f" but violates {', '.join(viol)}" if viol else "")))
-            rows.append(row + ["" if t["met"] else (t.get("limit") or "")])
-        head_cols = ["target", "bound", "best", "margin", "design", "status"] + (["FEA-refined"] if fea else [])
-        tab = _table(head_cols + ["limited by"], rows)
-        re = next((t.get("rare_earth_mass_kg") for t in run["targets"] if t["target"] == "dy_free"), None)
-        a, s = run["all_at_once"], run["all_at_once_with_stretch"]
-
-        def line(x, what):
-            if x["closest_design_id"] is None:
-                return f"{what}: no feasible design"
-            tail = ""
-            if "fea_met" in x:
-                viol = x.get("fea_violates") or []
-                tail = ("; FEA re-evaluation failed: " + x["fea_error"] if x["fea_error"] else
-                        f"; with the FEA flux map design {x['closest_design_id']} "
-                        f"{'meets' if x['fea_met'] else 'does not meet'} them all"
-                        + (f" (violates {', '.join(viol)})" if viol else ""))
-            if x["met"]:
-                return f"{what}: MET by {x['n_designs']} design(s), e.g. {x['closest_design_id']}{tail}"
-            miss = ", ".join(f"{k} {_f(m, 3)}" for k, m in x["margins"].items() if not (m is not None and m >= 0))
-            return f"{what}: not met; closest design {x['closest_design_id']} misses {miss}{tail}"
-
-        blocks.append("\n".join([head, tab, f"rare-earth mass of the Dy-target design: {_f(re)} kg",
-                                 line(a, "all primary targets at once"), line(s, "all targets incl. 90 % stretch")]))
-    return "\n\n".join(blocks)
-
-
-def scoreboard_png(run_paths, path, targets=TARGETS, cycle=None, sb: dict | None = None) -> Path:
-    """Trade-off plot: cycle motor+inverter efficiency vs motor kW/kg (left) and vs motor+inverter
-    kW/kg (right), every run's feasible designs (front filled), target lines drawn."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from motoropt.optimize.report import pareto_front_rows
-    from motoropt.optimize.storage import RunData
-
-    if isinstance(run_paths, (str, Path)):
-        run_paths = [run_paths]
-    sb = sb or scoreboard(run_paths, targets, cycle)
-    tb = {t.key: t for t in targets}
-    fig, axes = plt.subplots(1, 2, figsize=(12, 5))
-    xs = (("motor_power_density_kw_per_kg", "motor_kw_per_kg", "motor kW/kg (active mass)"),
-          ("system_power_density_kw_per_kg", "system_kw_per_kg", "motor + inverter kW/kg"))
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for k, (p, rec) in enumerate(zip(run_paths, sb["runs"])):
-        r = RunData(p)
-        if rec["cycle"] is None:
-            continue
-        y = _column(r, f"cycles.{rec['cycle']}.motor_inverter_efficiency")
-        fr = pareto_front_rows(r)
-        feas = np.nonzero(r.feasible)[0]
-        c = colors[k % len(colors)]
-        lab = f"{rec['name'] or Path(p).stem} ({rec['cycle']})"
-        for ax, (col, _, _) in zip(axes, xs):
-            x = _column(r, col)
-            ax.scatter(x[feas], y[feas], s=10, color=c, alpha=0.25)
-            ax.scatter(x[fr], y[fr], s=28, color=c, edgecolor="k", linewidth=0.5, label=lab)
-    for ax, (_, key, xl) in zip(axes, xs):
-        if key in tb:
-            ax.axvline(tb[key].bound, color="r", ls="--", lw=1)
-        for ek, ls in (("cycle_eff_85", "--"), ("cycle_eff_90", ":")):
-            if ek in tb:
-                ax.axhline(tb[ek].bound, color="r", ls=ls, lw=1)
-        ax.set_xlabel(xl)
-        ax.set_ylabel("cycle motor+inverter efficiency")
-        ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=7, loc="best")
-    fig.suptitle("Programme scoreboard: feasible designs (front outlined); red: targets (85 % / 90 %, 8 and 3 kW/kg)")
-    fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
-
-
-def cmd_scoreboard(args) -> int:
-    """``motoropt scoreboard`` entry point (argparse namespace: runs, json, png, cycle, all_feasible)."""
-    pop = "feasible" if getattr(args, "all_feasible", False) else "front"
-    if getattr(args, "refine_fea", False):
-        for p in args.runs:
-            print(f"{Path(p).name}: re-evaluating the scoreboard's designs with the FEA flux map", file=sys.stderr)
-            refine_scoreboard_designs(p, cycle=getattr(args, "cycle", None), population=pop)
-    sb = scoreboard(args.runs, cycle=getattr(args, "cycle", None), population=pop)
-    if args.json:
-        print(json.dumps(sb, indent=1))
-    else:
-        print(scoreboard_table(sb))
-    if getattr(args, "png", None):
-        p = scoreboard_png(args.runs, args.png, cycle=getattr(args, "cycle", None), sb=sb)
-        print(f"wrote {p}", file=sys.stderr if args.json else sys.stdout)
-    return 0
-
-
-def add_scoreboard_parser(subparsers):
-    """Add ``scoreboard`` to an argparse sub-parser set; ``func`` = :func:`cmd_scoreboard`."""
-    p = subparsers.add_parser("scoreboard", help="programme targets met/missed by optimisation runs")
-    p.add_argument("runs", nargs="+", help="RUN.h5 files of `motoropt optimize`")
-    p.add_argument("--json", action="store_true", help="print the scoreboard as JSON")
-    p.add_argument("--png", default=None, help="write the trade-off plot (efficiency vs kW/kg) here")
-    p.add_argument("--cycle", default=None, help="cycle for the efficiency targets (default: the run's objective cycle)")
-    p.add_argument("--all-feasible", action="store_true", help="score every feasible design, not only the front")
-    p.add_argument("--refine-fea", action="store_true",
-                   help="re-evaluate the designs named in the table with the finite-element flux map (stored in "
-                        "the run's /refined/fea; shown in an FEA-refined column)")
-    p.set_defaults(func=cmd_scoreboard)
-    return p
-
-
-def main(argv=None) -> int:
-    import argparse
-
-    ap = argparse.ArgumentParser(prog="python -m motoropt.scoreboard")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    add_scoreboard_parser(sub)
-    a = ap.parse_args(["scoreboard", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return a.func(a)
-    except InputError as e:
-        print(f"motoropt: error: {e}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

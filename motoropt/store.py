@@ -41,6 +41,7 @@ import h5py
 import numpy as np
 
 from motoropt import __version__
+from motoropt.drive.effmap import loss_kinds
 
 FORMAT = "motoropt-result"
 FORMAT_VERSION = 1
@@ -113,35 +114,37 @@ def write_result(path, evaluation) -> None:
         d = f.create_group("design")
         for key, v in _flatten_values(ev.design.values).items():
             d.attrs[key] = v
-        d.create_dataset("case_toml", data=values_to_toml(ev.design.values, ev.design.free))
+        specs = ev.design.specs
+        d.create_dataset("case_toml", data=values_to_toml(ev.design.values, dict(specs.tables) if specs else {}))
         fm = ev.fluxmap
         g = f.create_group("fluxmap")
-        for name in ("i_d", "i_q", "psi_d", "psi_q", "torque", "B_iron"):
-            g.create_dataset(name, data=getattr(fm, name))
-        g.attrs.update(pole_pairs=fm.pole_pairs, T_magnet_c=fm.T_magnet_c, source=fm.source,
-                       regions=list(fm.regions))
-        m = ev.map
+        if fm is not None:
+            for name in ("i_d", "i_q", "psi_d", "psi_q", "torque", "B_iron"):
+                g.create_dataset(name, data=getattr(fm, name))
+            g.attrs.update(pole_pairs=fm.pole_pairs, T_magnet_c=fm.T_magnet_c, source=fm.source,
+                           regions=list(fm.regions))
+        m = ev.emap
         g = f.create_group("map")
         g.create_dataset("speed_rpm", data=m.speed_rpm)
         g.create_dataset("torque_nm", data=m.torque_nm)
         opts = dict(compression="gzip", compression_opts=4)
         g.create_dataset("efficiency", data=m.efficiency, **opts)
         lg = g.create_group("losses")
-        for kind, arr in m.losses.items():
-            lg.create_dataset(kind, data=arr, **opts)
+        for kind in loss_kinds(m):
+            lg.create_dataset(kind, data=m.losses[kind], **opts)
         g.create_dataset("i_d", data=m.i_d, **opts)
         g.create_dataset("i_q", data=m.i_q, **opts)
         g.create_dataset("voltage_ll_rms", data=m.voltage_ll_rms, **opts)
         g.create_dataset("feasible", data=m.feasible.astype(np.uint8))
         e = g.create_group("envelope")
-        e.create_dataset("speed_rpm", data=m.env_speed_rpm)
-        e.create_dataset("torque_max_nm", data=m.env_torque_max)
-        e.create_dataset("torque_min_nm", data=m.env_torque_min)
+        e.create_dataset("speed_rpm", data=m.envelope_speed_rpm)
+        e.create_dataset("torque_max_nm", data=m.envelope_motoring_nm)
+        e.create_dataset("torque_min_nm", data=-m.envelope_generating_nm)
         xg = g.create_group("extra")
-        for name, arr in ev.extra.get("map", {}).items():
+        for name, arr in ev.map_arrays().items():
             xg.create_dataset(name, data=np.asarray(arr), **opts)
         sg = f.create_group("series")
-        for name, arr in ev.extra.get("series", {}).items():
+        for name, arr in ev.series().items():
             sg.create_dataset(name, data=np.asarray(arr))
         cg = f.create_group("cycles")
         for name, c in ev.cycles.items():
@@ -151,7 +154,7 @@ def write_result(path, evaluation) -> None:
             h.create_dataset("feasible", data=c.feasible.astype(np.uint8))
             for kind, arr in c.losses.items():
                 h.create_dataset(f"loss_{kind}_w", data=arr)
-            for key, arr in ev.extra.get("cycles", {}).get(name, {}).items():
+            for key, arr in ev.cycle_arrays(name).items():
                 h.create_dataset(key, data=np.asarray(arr))
             for key, v in ev.kpis.get("cycles", {}).get(name, c.summary).items():
                 if isinstance(v, (int, float, np.integer, np.floating)):

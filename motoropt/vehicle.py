@@ -22,6 +22,7 @@ Model and assumptions (SI units throughout):
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -29,6 +30,7 @@ import numpy as np
 from motoropt.constants import G_ACCEL, RHO_AIR
 from motoropt.cycles import DriveCycle
 from motoropt.errors import InputError
+from motoropt.gear import Gear, gear_motor_side
 
 _WS_PER_WH = 3600.0
 
@@ -258,3 +260,53 @@ VEHICLES: dict[str, Vehicle] = {
         wheel_radius_m=0.311, gear_ratio=4.113, gear_efficiency=0.98, regen_fraction=0.98,
     ),
 }
+
+
+@dataclass(frozen=True)
+class GearedMotorDemand(MotorDemand):
+    """:class:`MotorDemand` through a :class:`~motoropt.gear.Gear`, with the wheel side per motor:
+    wheel_torque_nm (N m), wheel_speed_rad_s (rad/s), gear_loss_w (W, >= 0)."""
+
+    wheel_torque_nm: np.ndarray = None
+    wheel_speed_rad_s: np.ndarray = None
+    gear_loss_w: np.ndarray = None
+
+
+def motor_demand_with_gear(cycle: DriveCycle, vehicle: Vehicle, gear: Gear) -> GearedMotorDemand:
+    """Motor demand of a drive cycle with the vehicle driving its wheels through ``gear``.
+
+    Same road load and braking blend as :func:`motor_demand` (regen_fraction of the braking force
+    taken by the motors, nothing at standstill, n_motors sharing equally), but the vehicle's constant
+    ratio/efficiency is replaced by :func:`motoropt.gear.gear_motor_side` (load-dependent mesh loss
+    + speed-dependent spin loss), one gear per motor.
+    """
+    rl = road_load(cycle, vehicle)
+    r = vehicle.wheel_radius_m
+    w_wheel = rl.v_mean / r
+    F = np.where(rl.F_wheel >= 0.0, rl.F_wheel, vehicle.regen_fraction * rl.F_wheel)
+    F = np.where(rl.v_mean > 0.0, F, 0.0)
+    T_wheel = F * r / vehicle.n_motors
+    T_m, w_m, P_loss = gear_motor_side(T_wheel, w_wheel, gear)
+    braking = rl.braking_wh
+    regen = vehicle.regen_fraction * braking
+    return GearedMotorDemand(
+        speed_rad_s=w_m, torque_nm=T_m, dt=rl.dt, wheel_traction_wh=rl.traction_wh, wheel_braking_wh=braking,
+        wheel_regen_wh=regen, wheel_friction_wh=braking - regen, n_motors=int(vehicle.n_motors),
+        wheel_torque_nm=T_wheel, wheel_speed_rad_s=w_wheel, gear_loss_w=P_loss,
+    )
+
+
+def vehicle_from_table(v: dict) -> Vehicle:
+    """A :class:`Vehicle` from the case's [vehicle] table: a preset (optional) with any given field
+    overriding it; without a preset every field is required."""
+    given = {k: val for k, val in v.items() if val is not None and k != "preset"}
+    if v.get("preset") is not None:
+        if v["preset"] not in VEHICLES:
+            raise InputError("vehicle.preset", v["preset"], f"one of {sorted(VEHICLES)}")
+        return dataclasses.replace(VEHICLES[v["preset"]], **given)
+    required = ("mass_kg", "drag_coefficient", "frontal_area_m2", "rolling_resistance", "wheel_radius_m",
+                "gear_ratio", "gear_efficiency", "regen_fraction")
+    for k in required:
+        if k not in given:
+            raise InputError(f"vehicle.{k}", None, "given (or a vehicle.preset)")
+    return Vehicle(**given)

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import load_case
+from motoropt.case import design_from_values
 from motoropt.magnetics.analytic import compute_fluxmap
 
 ROOT = Path(__file__).resolve().parents[1]

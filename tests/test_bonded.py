@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
+from motoropt.case import load_case
 from motoropt.errors import InputError
 from motoropt.geometry.rotor import ArcPMRotor
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import design_from_values
 
 ROOT = Path(__file__).parents[1]
 EAXLE = ROOT / "cases" / "dyfree_bonded_eaxle.toml"

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from motoropt.case.schema import load_case, parse_case
+from motoropt.case import load_case, parse_case
 from motoropt.errors import InputError, MotoroptError
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import design_from_values
 
 CASE = Path(__file__).parents[1] / "cases" / "prius2004.toml"
 RAW = tomllib.loads(CASE.read_text())

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
+from motoropt.case import load_case
 from motoropt.geometry.rotor import MIN_IRON
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import design_from_values
 from motoropt.magnetics.fea import (
     build_mesh,
     build_problem,

@@ -9,9 +9,9 @@ import math
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
+from motoropt.case import load_case
 from motoropt.errors import InputError
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import design_from_values
 from motoropt.magnetics.fea import build_mesh, build_problem, flux_linkage, solve, stress_tensor_torque
 from motoropt.magnetics.fea.fluxmap_fea import fea_fluxmap, no_load, operating_point
 from motoropt.magnetics.fea.machine import (

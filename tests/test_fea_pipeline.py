@@ -12,11 +12,11 @@ import h5py
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
+from motoropt.case import load_case
 from motoropt.cli.fea import add_export_parser, add_fea_subcommands, export_fem, export_fem_from_result
 from motoropt.constants import MU0
 from motoropt.errors import InputError
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import design_from_values
 from motoropt.magnetics.fea import build_problem, flux_linkage, read_fem, solve
 from motoropt.magnetics.fea.machine import MeshSpec, build_section, d_axis_angle_deg
 from motoropt.magnetics.fea.pipeline import (

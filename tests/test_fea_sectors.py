@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
+from motoropt.case import load_case
 from motoropt.errors import InputError
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import design_from_values
 from motoropt.magnetics.fea.machine import sector_info
 
 ROOT = Path(__file__).resolve().parents[1]

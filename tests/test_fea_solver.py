@@ -290,8 +290,8 @@ def test_cobalt_iron_machine_converges():
     low-field chord, Newton stalled at a relative residual of 4e-3.)"""
     from pathlib import Path
 
-    from motoropt.case.schema import load_case
-    from motoropt.machines.pmsm.design import design_from_values
+    from motoropt.case import load_case
+    from motoropt.case import design_from_values
     from motoropt.magnetics.fea.fluxmap_fea import no_load
 
     c = load_case(Path(__file__).parents[1] / "cases" / "programme" / "aircooled_air_mobility.toml")

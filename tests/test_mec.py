@@ -75,8 +75,8 @@ def test_reciprocity_on_prius_map():
     load to deep saturation agree to 2 % of the cross term."""
     from pathlib import Path
 
-    from motoropt.case.schema import load_case
-    from motoropt.machines.pmsm.design import design_from_values
+    from motoropt.case import load_case
+    from motoropt.case import design_from_values
 
     case = Path(__file__).parents[1] / "cases" / "prius2004.toml"
     d = design_from_values(load_case(case).values)
@@ -109,8 +109,8 @@ def test_prius_mec_against_embedded_fea():
     import dataclasses
     from pathlib import Path
 
-    from motoropt.case.schema import load_case
-    from motoropt.machines.pmsm.design import design_from_values
+    from motoropt.case import load_case
+    from motoropt.case import design_from_values
     from motoropt.magnetics.fea.fluxmap_fea import no_load, operating_point
 
     case = Path(__file__).parents[1] / "cases" / "prius2004.toml"

@@ -5,10 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
+from motoropt.case import load_case
 from motoropt.errors import InputError
 from motoropt.evaluation.pipeline import evaluate_design
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import design_from_values
 from motoropt.mission import get_mission, mission_points, mission_spec
 
 CASE = Path(__file__).parents[1] / "cases" / "programme" / "aircooled_air_mobility.toml"

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
+from motoropt.case import load_case
 from motoropt.errors import InputError
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import design_from_values
 from motoropt.windings import make_winding
 
 CASE = Path(__file__).parents[1] / "cases" / "multipole_direct_drive.toml"

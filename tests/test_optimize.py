@@ -22,10 +22,10 @@ import h5py
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
+from motoropt.case import load_case
 from motoropt.errors import InputError
 from motoropt.evaluation.pipeline import evaluate_design
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import design_from_values
 from motoropt.optimize import problem as P
 from motoropt.optimize.report import (
     export,

@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
+from motoropt.case import load_case
 from motoropt.drive.control import operating_point
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import design_from_values
 
 CASE = Path(__file__).parents[1] / "cases" / "prius2004.toml"
 

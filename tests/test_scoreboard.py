@@ -203,7 +203,7 @@ def test_refine_fea_column_and_no_rerun(tiny_run, tmp_path):
     import shutil
 
     from motoropt.evaluation.pipeline import evaluate_design
-    from motoropt.machines.pmsm.design import design_from_values
+    from motoropt.case import design_from_values
     from motoropt.scoreboard import refine_scoreboard_designs
 
     run = tmp_path / "im.h5"

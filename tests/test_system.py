@@ -21,13 +21,13 @@ import h5py
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
+from motoropt.case import load_case
 from motoropt.cycles import load_cycle
 from motoropt.errors import InputError
 from motoropt.evaluation.pipeline import evaluate_design
 from motoropt.gear import Gear, gear_motor_side
 from motoropt.inverter import get_device, inverter_operating_points
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import design_from_values
 from motoropt.system.evaluation import (
     gear_from_design,
     gear_wheel_side,

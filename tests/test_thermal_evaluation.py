@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
+from motoropt.case import load_case
 from motoropt.errors import InputError
 from motoropt.evaluation.pipeline import evaluate_design
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import design_from_values
 from motoropt.materials import get_magnet
 from motoropt.thermal import steady_state
 from motoropt.thermal.evaluation import (

@@ -217,9 +217,9 @@ def ref_pulse_torque(net, tg, lg, omega, T0, n_steps, dt, Tw, Tm, tol):
 
 
 def _prius_opt_designs(n, seed):
-    from motoropt.case.schema import load_case
+    from motoropt.case import load_case
     from motoropt.evaluation.pipeline import evaluate_design
-    from motoropt.machines.pmsm.design import design_from_values
+    from motoropt.case import design_from_values
     from motoropt.optimize.problem import bounds, decode, design_values, parse_optimization
 
     case = load_case(ROOT / "cases" / "prius_opt.toml")

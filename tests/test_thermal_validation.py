@@ -56,8 +56,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case.schema import load_case
-from motoropt.machines.pmsm.design import design_from_values
+from motoropt.case import load_case
+from motoropt.case import design_from_values
 from motoropt.thermal import Cooling, Coupling, NaturalConvection, OilSpray, build_network, steady_state
 from motoropt.thermal.evaluation import thermal_geometry, thermal_settings
 from motoropt.thermal.lptn import HOUSING

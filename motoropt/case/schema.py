@@ -160,7 +160,8 @@ SCHEMA["induction"] = {  # squirrel-cage rotor, topology "induction" only (motor
     "rotor_temperature_c": Field("float", -40, 300, default=120.0),
 }
 
-# Sections that other subsystems read; parsed as free tables and validated by their owners.
+# Optional sections owned by other subsystems: read here as tables, parsed by their owners into
+# specs (motoropt.case.specs).
 FREE_SECTIONS = ("optimization", "inverter", "thermal", "gear", "fea", "mission")
 
 
@@ -178,7 +179,9 @@ class Variable:
 
 @dataclass
 class Case:
-    """A validated case: fixed values (in case-file units), design variables, free sections."""
+    """A validated case: fixed values (in case-file units), design variables, and the optional
+    sections' tables (``free``; parsed into specs by :func:`motoropt.case.case_specs`, which
+    :func:`motoropt.case.load_case` runs once at load)."""
 
     path: str
     values: dict  # section -> key -> value (case-file units) at the nominal design
@@ -191,8 +194,8 @@ class Case:
 
     def with_values(self, assignment: dict) -> dict:
         """Values of the design where ``assignment`` maps variable paths to values (variables of the
-        free sections land in ``values[section]`` too; :func:`motoropt.machines.pmsm.design.design_from_values`
-        lays them over the free table)."""
+        optional sections land in ``values[section]`` too; :func:`motoropt.case.specs.merged_tables`
+        lays them over the section's table)."""
         vals = self.nominal()
         for path, v in assignment.items():
             sec, key = path.split(".", 1)
@@ -345,8 +348,9 @@ def _free_variables(sec: str, table: dict, variables: list) -> dict:
     return out
 
 
-def load_case(path: str | Path) -> Case:
-    """Read and validate a TOML case file."""
+def read_case(path: str | Path) -> Case:
+    """Read a TOML case file and validate its sections against the schema (the optional sections'
+    specs are parsed by :func:`motoropt.case.load_case`)."""
     p = Path(path)
     if not p.is_file():
         raise InputError("case", str(path), "an existing TOML file")

@@ -1,7 +1,7 @@
-"""Command-line entry points of the FEA path (wired into :mod:`motoropt.cli.main` by the lead):
+"""Command-line entry points of the FEA path (registered by :mod:`motoropt.cli.main`):
 
 - ``motoropt fea compare CASE.toml [--json] [--positions K] [--n-d N] [--n-q N] [--mesh-scale S]``:
-  analytic vs FEA table (:func:`.pipeline.compare_analytic_fea`);
+  analytic vs FEA table (:func:`motoropt.evaluation.fea.compare_analytic_fea`);
 - ``motoropt fea export CASE.toml --fem OUT.fem [--rotor-angle DEG] [--id A --iq A] [--sector S]``:
   the design's cross-section as a FEMM 4.2 .fem file;
 - ``motoropt fea noload CASE.toml [--json] [--positions N] [--cogging-positions M]``: psi_PM,
@@ -18,21 +18,17 @@ import math
 import sys
 from pathlib import Path
 
+from motoropt.case import load_case, nominal_design, parse_case
+from motoropt.cli.format import kv_table, print_json
 from motoropt.errors import InputError
+from motoropt.evaluation.fea import compare_analytic_fea, compare_text
+from motoropt.magnetics.fea.femfile import write_fem
+from motoropt.magnetics.fea.fluxmap_fea import no_load
+from motoropt.magnetics.fea.machine import MeshSpec, build_section, d_axis_angle_deg
 
 
 def _design(case_path):
-    from motoropt.case.schema import load_case
-    from motoropt.machines.pmsm.design import design_from_values
-
-    case = load_case(case_path)
-    return design_from_values(case.nominal(), case.free)
-
-
-def _print_json(obj) -> None:
-    from motoropt.cli.main import _print_json as pj
-
-    pj(obj)
+    return nominal_design(load_case(case_path))
 
 
 def _overrides(args) -> dict:
@@ -47,12 +43,11 @@ def _overrides(args) -> dict:
 
 def cmd_fea_compare(args) -> int:
     """``motoropt fea compare CASE.toml [--json]``."""
-    from motoropt.magnetics.fea.pipeline import compare_analytic_fea, compare_text
 
     d = _design(args.case)
     tab = compare_analytic_fea(d, **_overrides(args))
     if args.json:
-        _print_json(tab)
+        print_json(tab)
     else:
         print(compare_text(tab))
     return 0
@@ -63,8 +58,6 @@ def export_fem(design, fem_path, rotor_angle_deg: float | None = None, i_d: floa
     """Write the design's cross-section (rotor at ``rotor_angle_deg`` mechanical, default the d axis
     on phase A; currents i_d, i_q A peak, amplitude-invariant) as a FEMM .fem file (millimetres).
     Returns {"path", "rotor_angle_deg", "i_abc_a", "sector", "sectors"}."""
-    from motoropt.magnetics.fea.femfile import write_fem
-    from motoropt.magnetics.fea.machine import MeshSpec, build_section, d_axis_angle_deg
 
     for name, v in (("--id", i_d), ("--iq", i_q)):
         if not math.isfinite(float(v)):
@@ -94,8 +87,6 @@ def noload_summary(design, positions: int = 12, cogging_positions: int = 8) -> d
     """JSON-able no-load results: psi_pm_wb (phase fundamental, peak), emf_ll_rms_v_per_krpm (incl.
     harmonics), emf_phase_fund_peak_v_per_krpm, emf_ll_harmonics_v_per_krpm {order: V peak},
     emf_ll_thd_pct, cogging_pp_nm (over one slot pitch; 0 if cogging_positions = 0)."""
-    from motoropt.magnetics.fea.fluxmap_fea import no_load
-
     if int(positions) < 2:
         raise InputError("--positions", positions, ">= 2")
     if int(cogging_positions) < 0:
@@ -116,14 +107,13 @@ def cmd_fea_noload(args) -> int:
     res = noload_summary(_design(args.case), getattr(args, "positions", None) or 12,
                          8 if getattr(args, "cogging_positions", None) is None else args.cogging_positions)
     if args.json:
-        _print_json(res)
+        print_json(res)
     else:
-        from motoropt.cli.main import _table
 
         rows = [(k, v) for k, v in res.items() if not isinstance(v, (dict, list)) and k != "design"]
         rows += [(f"EMF harmonic {o} (V peak, line-line, per 1000 rpm)", v)
                  for o, v in res["emf_ll_harmonics_v_per_krpm"].items() if v > 1e-3 * res["emf_phase_fund_peak_v_per_krpm"]]
-        print(_table(rows, f"{res['design']}: no-load FEA"))
+        print(kv_table(rows, f"{res['design']}: no-load FEA"))
     return 0
 
 
@@ -135,8 +125,6 @@ def export_fem_from_result(result_h5, fem_path, rotor_angle_deg: float | None = 
 
     import h5py
 
-    from motoropt.case.schema import parse_case
-    from motoropt.machines.pmsm.design import design_from_values
 
     p = Path(result_h5)
     if not p.is_file():
@@ -150,7 +138,7 @@ def export_fem_from_result(result_h5, fem_path, rotor_angle_deg: float | None = 
         raise InputError("result", str(result_h5), f"a readable HDF5 file ({e})") from None
     text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
     case = parse_case(tomllib.loads(text), str(p))
-    design = design_from_values(case.nominal(), case.free)
+    design = nominal_design(case)
     return export_fem(design, fem_path, rotor_angle_deg, i_d, i_q, sector)
 
 

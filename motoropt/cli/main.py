@@ -7,105 +7,74 @@ Errors a user can cause (bad case, unknown cycle, a point outside the envelope) 
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 
-from motoropt.errors import MotoroptError
-
-
-def _print_json(obj) -> None:
-    def default(o):
-        try:
-            return float(o)
-        except (TypeError, ValueError):
-            return str(o)
-
-    def clean(o):
-        if isinstance(o, float) and not math.isfinite(o):
-            return None
-        if isinstance(o, dict):
-            return {k: clean(v) for k, v in o.items()}
-        if isinstance(o, (list, tuple)):
-            return [clean(v) for v in o]
-        return o
-
-    print(json.dumps(clean(json.loads(json.dumps(obj, default=default))), indent=None))
-
-
-def _table(rows, title=None) -> str:
-    w = max(len(k) for k, _ in rows) if rows else 0
-    out = [title, "-" * len(title)] if title else []
-    for k, v in rows:
-        if isinstance(v, float):
-            v = f"{v:.4g}" if abs(v) < 1e5 else f"{v:.6g}"
-        out.append(f"{k:<{w}}  {v}")
-    return "\n".join(out)
+from motoropt.cli.fea import add_fea_subcommands, cmd_fea_export
+from motoropt.cli.format import kv_table, print_json
+from motoropt.cli.optimize import register as register_optimize
+from motoropt.cli.scoreboard import add_scoreboard_parser
+from motoropt.cycles import load_cycle
+from motoropt.errors import InputError, MotoroptError
+from motoropt.evaluation.pipeline import evaluate_case, operating_point_case
+from motoropt.magnetics.fea.post import solve_fem_file
+from motoropt.optimize.report import export
+from motoropt.plots import write_plots
+from motoropt.store import write_result
 
 
 def cmd_evaluate(args) -> int:
-    from motoropt.evaluation.pipeline import evaluate_case
-
     ev = evaluate_case(args.case, progress=not args.json)
     if args.out:
-        from motoropt.store import write_result
 
         write_result(args.out, ev)
     if args.plots:
-        from motoropt.plots.maps import write_plots
 
         paths = write_plots(ev, args.plots)
         if not args.json:
             for p in paths:
                 print(f"wrote {p}", file=sys.stderr)
     if args.json:
-        _print_json(ev.kpis)
+        print_json(ev.kpis)
     else:
         k = ev.kpis
         scalars = [(key, v) for key, v in k.items() if not isinstance(v, dict)]
-        print(_table(scalars, f"{ev.design.name}: KPIs"))
+        print(kv_table(scalars, f"{ev.design.name}: KPIs"))
         for name, c in k.get("cycles", {}).items():
             print()
-            print(_table(list(c.items()), f"cycle {name}"))
+            print(kv_table(list(c.items()), f"cycle {name}"))
     return 0
 
 
 def cmd_point(args) -> int:
-    from motoropt.evaluation.pipeline import operating_point_case
-
     res = operating_point_case(args.case, args.rpm, args.torque)
     if args.json:
-        _print_json(res)
+        print_json(res)
     else:
         rows = [(k, v) for k, v in res.items() if k != "losses_w"]
         rows += [(f"loss {k} (W)", v) for k, v in res["losses_w"].items()]
-        print(_table(rows, f"operating point {args.rpm:g} rpm, {args.torque:g} N m"))
+        print(kv_table(rows, f"operating point {args.rpm:g} rpm, {args.torque:g} N m"))
     return 0
 
 
 def cmd_cycle(args) -> int:
-    from motoropt.cycles import load_cycle
-
     c = load_cycle(args.name)
     s = c.summary()
     if args.json:
-        _print_json(s)
+        print_json(s)
     else:
-        print(_table(list(s.items()), f"cycle {args.name}"))
+        print(kv_table(list(s.items()), f"cycle {args.name}"))
     return 0
 
 
 def cmd_fea_solve(args) -> int:
-    from motoropt.magnetics.fea.post import solve_fem_file
-
     res = solve_fem_file(args.file, torque_group=args.torque_group)
     if args.json:
-        _print_json(res)
+        print_json(res)
     else:
         rows = [(k, v) for k, v in res.items() if k != "circuits"]
         rows += [(f"circuit {n}: current (A), flux linkage (Wb)", f"{c['current_a']:.6g}, {c['flux_linkage_wb']:.6g}")
                  for n, c in res.get("circuits", {}).items()]
-        print(_table(rows, f"FEA solve of {args.file}"))
+        print(kv_table(rows, f"FEA solve of {args.file}"))
     return 0
 
 
@@ -115,7 +84,6 @@ def cmd_export(args) -> int:
 
     import h5py
 
-    from motoropt.errors import InputError
 
     if not (args.case or args.fem):
         raise InputError("export", args.file, "given --case OUT.toml and/or --fem OUT.fem")
@@ -132,13 +100,11 @@ def cmd_export(args) -> int:
         else:
             if args.design is None:
                 raise InputError("--design", None, "given for a run file (a design id of the run)")
-            from motoropt.optimize.report import export
 
             export(args.file, args.design, case_path, full_map=args.full_map)
         if args.case:
             print(f"wrote {args.case}", file=sys.stderr)
         if args.fem:
-            from motoropt.cli.fea import cmd_fea_export
 
             ns = argparse.Namespace(case=case_path, fem=args.fem, rotor_angle=args.rotor_angle, id=args.id,
                                     iq=args.iq, sector="auto")
@@ -169,10 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_cycle)
 
-    from motoropt.cli.optimize import register as register_optimize
 
     register_optimize(sub, with_export=False)  # optimize, report, show
-    from motoropt.scoreboard import add_scoreboard_parser
 
     add_scoreboard_parser(sub)
 
@@ -195,7 +159,6 @@ def build_parser() -> argparse.ArgumentParser:
     fs.add_argument("--json", action="store_true")
     fs.add_argument("--torque-group", type=int, default=None, help="block group for the stress-tensor torque")
     fs.set_defaults(func=cmd_fea_solve)
-    from motoropt.cli.fea import add_fea_subcommands
 
     add_fea_subcommands(fsub)  # compare, export, noload
     return p

@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from motoropt.errors import InputError, MotoroptError
+from motoropt.optimize.report import export, infeasibility_text, refine_fea, show
+from motoropt.optimize.runner import run_optimization
+from motoropt.review import report
+
 
 def _optimize(a) -> int:
-    from motoropt.optimize.report import infeasibility_text, refine_fea
-    from motoropt.optimize.runner import run_optimization
-
     res = run_optimization(a.case, a.out, pop=a.pop, generations=a.generations, algorithm=a.algorithm,
                            workers=a.workers, dask_address=a.dask, seed=a.seed, resume=a.resume,
                            progress=not a.quiet)
@@ -33,22 +35,16 @@ def _optimize(a) -> int:
 
 
 def _report(a) -> int:
-    from motoropt.optimize.report import report
-
     report(a.run, html=a.html)
     return 0
 
 
 def _show(a) -> int:
-    from motoropt.optimize.report import show
-
     show(a.run, a.design, full_map=a.full_map)
     return 0
 
 
 def _export(a) -> int:
-    from motoropt.optimize.report import export
-
     p = export(a.run, a.design, a.case, full_map=a.full_map)
     print(f"wrote {p}")
     return 0
@@ -93,8 +89,6 @@ def register(subparsers, with_export: bool = True) -> None:
 
 
 def main(argv=None) -> int:
-    from motoropt.errors import InputError, MotoroptError
-
     ap = argparse.ArgumentParser(prog="python -m motoropt.cli.optimize")
     register(ap.add_subparsers(dest="command", required=True))
     a = ap.parse_args(argv)

@@ -108,16 +108,6 @@ class Limits:
         return self.voltage_utilisation * self.u_dc / math.sqrt(3.0)
 
 
-@dataclass(frozen=True)
-class MachineModel:
-    """A machine as the drive pipeline sees it: flux map + loss parameters + limits."""
-
-    fluxmap: FluxMap
-    loss_params: LossParams
-    limits: Limits
-    name: str = "machine"
-
-
 # ---------------------------------------------------------------- kernels
 
 @njit(cache=True, inline="always")
@@ -521,7 +511,16 @@ def envelope_kernel(speeds, lim, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
 _STRATEGIES = {"min_loss": 0, "mtpa": 1}
 
 
-def _pack(model: MachineModel):
+@dataclass(frozen=True)
+class _Bound:
+    """Flux map, loss parameters and limits as the kernels' packer reads them."""
+
+    fluxmap: FluxMap
+    loss_params: LossParams
+    limits: Limits
+
+
+def _pack(model):
     fmap = model.fluxmap
     if model.limits.i_max > fmap.i_max * (1 + 1e-9):
         raise InputError("limits.i_max", model.limits.i_max,
@@ -532,7 +531,7 @@ def _pack(model: MachineModel):
     return (ida, iqa, G, ud, uq), float(fmap.pole_pairs), lv, rc, lim
 
 
-def solve_operating_points(model: MachineModel, speed, torque, strategy: str = "min_loss",
+def solve_operating_points(model, speed, torque, strategy: str = "min_loss",
                            n_scan: int = 12) -> dict:
     """Control + losses on arrays of points.
 
@@ -574,7 +573,7 @@ def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, sp
     speed_max; 0 where no torque is available), i_d_motoring, i_q_motoring, i_d_generating,
     i_q_generating (A peak).
     """
-    model = MachineModel(fluxmap, params, limits)
+    model = _Bound(fluxmap, params, limits)
     sp = np.atleast_1d(np.asarray(speeds, dtype=float))
     if not np.all(np.isfinite(sp)) or np.any(sp < 0):
         raise InputError("speeds", speeds, "finite and >= 0 rad/s")
@@ -584,7 +583,7 @@ def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, sp
             "torque_generating": r[:, 3], "i_d_generating": r[:, 4], "i_q_generating": r[:, 5]}
 
 
-def operating_point(model: MachineModel, speed_rpm: float, torque_nm: float, strategy: str = "min_loss") -> dict:
+def operating_point(model, speed_rpm: float, torque_nm: float, strategy: str = "min_loss") -> dict:
     """One operating point (negative torque = generating) as a plain dict for the CLI and users.
 
     Keys: speed_rpm, torque_nm, motor_efficiency (fraction), id_a, iq_a (peak), current_rms_a (phase),

@@ -1,7 +1,8 @@
 """Efficiency map over a torque-speed grid (motoring and generating) and loss look-up for cycles.
 
-The map is the drive kernel (:mod:`motoropt.drive.control`) evaluated on a rectangular grid of mechanical
-speed (0 .. speed_max) x shaft torque (-T_gen,max .. +T_mot,max), all points in one numba call.
+The map is a machine model's operating-point solver (:class:`motoropt.machines.base.MachineModel`:
+the PMSM's drive kernel, the induction machine's slip control, ...) evaluated on a rectangular grid
+of mechanical speed (0 .. speed_max) x shaft torque (-T_gen,max .. +T_mot,max), all points in one call.
 Efficiency: motoring P_mech / P_elec, generating P_elec / P_mech (= |P_elec| / |P_mech|); NaN
 outside the envelope. Losses are kept per kind so that cycle energy can be integrated from them.
 """
@@ -9,20 +10,16 @@ outside the envelope. Losses are kept per kind so that cycle energy can be integ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from motoropt.constants import RPM_TO_RAD_S
-from motoropt.drive.control import (
-    CURRENT_LIMIT,
-    VOLTAGE_LIMIT,
-    MachineModel,
-    max_torque_envelope,
-    solve_operating_points,
-)
+from motoropt.drive.control import CURRENT_LIMIT, VOLTAGE_LIMIT
 from motoropt.errors import InputError
 
-LOSS_KINDS = ("copper", "iron", "magnet", "mechanical")
+if TYPE_CHECKING:
+    from motoropt.machines.base import MachineModel
 
 
 @dataclass(frozen=True)
@@ -33,12 +30,14 @@ class EfficiencyMap:
         speed_rpm: (n_speed,) mechanical speed axis, rpm, from 0.
         torque_nm: (n_torque,) shaft torque axis, N m (negative = generating).
         efficiency: fraction, NaN outside the envelope.
-        losses: {copper, iron, magnet, mechanical, total} -> W (NaN outside).
+        losses: {kind: W} for the model's loss kinds (PMSM: copper, iron, magnet, mechanical) and
+            "total" (NaN outside).
         i_d, i_q: A peak. voltage_ll_rms: V. power_factor (signed). p_mech, p_elec: W.
         feasible: bool mask; reason: drive reason codes (0 ok, 1 current, 2 voltage, 3 speed).
         envelope_speed_rpm, envelope_motoring_nm, envelope_generating_nm: envelope on a finer speed
             axis (magnitudes, N m).
-        model: the MachineModel (used to solve points near the envelope edge exactly).
+        model: the machine model (used to solve points near the envelope edge exactly).
+        connection: with a winding changeover, the connection (0/1) that runs each point, else None.
     """
 
     speed_rpm: np.ndarray
@@ -57,6 +56,7 @@ class EfficiencyMap:
     envelope_motoring_nm: np.ndarray
     envelope_generating_nm: np.ndarray
     model: MachineModel
+    connection: np.ndarray | None = None
 
     def envelope_at(self, speed_rpm):
         """(motoring max, generating max magnitude) in N m at the given speeds, linear interpolation."""
@@ -71,7 +71,7 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
 
     Args:
         speed_max: top of the speed axis, rad/s (default: limits.speed_max).
-        strategy: "min_loss" or "mtpa" (see drive.solve_operating_points).
+        strategy: passed to the model's solver (PMSM: "min_loss" or "mtpa").
         n_envelope: speeds of the envelope axis (default: the map's own speed axis).
     The torque axis runs from the largest generating torque magnitude (negative) to the largest
     motoring torque over all speeds. Grid points above the envelope at their speed (by more than
@@ -86,7 +86,7 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
         raise InputError("efficiency_map.speed_max", speed_max, f"in (0, {model.limits.speed_max}] rad/s")
     speeds = np.linspace(0.0, w_max, int(n_speed))
     env_speeds = speeds if n_envelope is None else np.linspace(0.0, w_max, int(n_envelope))
-    env = max_torque_envelope(model.fluxmap, model.loss_params, model.limits, env_speeds)
+    env = model.envelope(env_speeds)
     t_mot = float(np.nanmax(env["torque_motoring"]))
     t_gen = float(np.nanmax(env["torque_generating"]))
     torques = np.linspace(-t_gen, t_mot, int(n_torque))
@@ -95,32 +95,37 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
     eg = np.interp(speeds, env_speeds, env["torque_generating"])[None, :]
     above = (T > em * (1 + 1e-9)) | (-T > eg * (1 + 1e-9))
     solve = ~above
-    rs = solve_operating_points(model, W[solve], T[solve], strategy=strategy)
+    rs = model.solve_operating_points(W[solve], T[solve], strategy=strategy)
     r = {}
     for k, v in rs.items():
         if k == "iron_by_region":
             continue
-        full = np.full(W.shape, False if k == "feasible" else (0 if k == "reason" else np.nan), dtype=v.dtype)
+        fill = False if k == "feasible" else (0 if k == "reason" else (-1 if k == "connection" else np.nan))
+        full = np.full(W.shape, fill, dtype=v.dtype)
         full[solve] = v
         r[k] = full
     cap_m = np.broadcast_to(em >= env["torque_motoring"][0] * (1 - 1e-9), W.shape)
     cap_g = np.broadcast_to(eg >= env["torque_generating"][0] * (1 - 1e-9), W.shape)
     cur = np.where(T > 0, cap_m, cap_g)
     r["reason"][above] = np.where(cur[above], CURRENT_LIMIT, VOLTAGE_LIMIT)
-    losses = {"copper": r["p_copper"], "iron": r["p_iron"], "magnet": r["p_magnet"], "mechanical": r["p_mechanical"]}
-    losses["total"] = losses["copper"] + losses["iron"] + losses["magnet"] + losses["mechanical"]
-    eff = np.where(r["feasible"], r["efficiency"], np.nan)
+    feas = r["feasible"]
+    losses = {k: np.where(feas, r["p_" + k], np.nan) for k in model.loss_kinds}
+    losses["total"] = sum(losses[k] for k in model.loss_kinds)
+    eff = np.where(feas, r["efficiency"], np.nan)
     return EfficiencyMap(
         speed_rpm=speeds / RPM_TO_RAD_S, torque_nm=torques, efficiency=eff, losses=losses,
-        i_d=r["i_d"], i_q=r["i_q"], voltage_ll_rms=r["v_ll_rms"], power_factor=r["power_factor"],
-        p_mech=r["p_mech"], p_elec=r["p_elec"], feasible=r["feasible"], reason=r["reason"],
+        i_d=np.where(feas, r["i_d"], np.nan), i_q=np.where(feas, r["i_q"], np.nan),
+        voltage_ll_rms=np.where(feas, r["v_ll_rms"], np.nan), power_factor=np.where(feas, r["power_factor"], np.nan),
+        p_mech=np.where(feas, r["p_mech"], np.nan), p_elec=np.where(feas, r["p_elec"], np.nan), feasible=feas,
+        reason=r["reason"],
         envelope_speed_rpm=env_speeds / RPM_TO_RAD_S, envelope_motoring_nm=env["torque_motoring"],
         envelope_generating_nm=env["torque_generating"], model=model,
+        connection=np.where(feas, r["connection"], -1) if "connection" in r else None,
     )
 
 
 def loss_kinds(emap) -> tuple:
-    """The loss kinds a map carries (the PMSM's four, or more for other machine models)."""
+    """The loss kinds a map carries (its model's)."""
     return tuple(k for k in emap.losses if k != "total")
 
 
@@ -161,11 +166,7 @@ def interpolate_losses(emap: EfficiencyMap, speed_rpm, torque_nm, exact_at_edge:
         res[k] = np.where(inside & cell_ok, val, np.nan)
     exact = inside & ~cell_ok
     if exact_at_edge and np.any(exact):
-        solver = getattr(emap.model, "solve_operating_points", None)
-        if solver is not None:  # machine models with their own control (e.g. the induction motor)
-            r = solver(s[exact] * RPM_TO_RAD_S, t[exact])
-        else:
-            r = solve_operating_points(emap.model, s[exact] * RPM_TO_RAD_S, t[exact])
+        r = emap.model.solve_operating_points(s[exact] * RPM_TO_RAD_S, t[exact])
         for k in kinds:
             res[k][exact] = r["p_" + k]
         # a point under the (interpolated) envelope that the solver still rejects is reported outside

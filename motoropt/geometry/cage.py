@@ -37,6 +37,17 @@ import math
 from dataclasses import dataclass
 
 from motoropt.errors import InputError
+from motoropt.geometry.polygons import rotate
+from motoropt.mechanics import (
+    CAGE_ELASTIC,
+    StressLimits,
+    disc_bore_hoop_stress,
+    end_ring_hoop_stress,
+    retained_end_ring_stress,
+)
+
+#: end-ring yield strength by cage conductor, Pa (used when the case gives no thermal.cage_yield_mpa)
+CAGE_YIELD_DEFAULT = {"copper": 200e6, "aluminium": 60e6, "die_cast_aluminium": 40e6}
 
 
 @dataclass(frozen=True)
@@ -169,6 +180,55 @@ class CageRotor:
     def cage_mass(self) -> float:
         """Cage assembly: bars + end rings + retaining rings (if any), kg."""
         return self.bar_mass + self.ring_mass + self.retainer_mass
+
+    def section_polygons(self) -> list:
+        """The whole rotor's polygons: (kind "conductor" (bar) | "air" (neck), polygon (m), bar index)."""
+        out = []
+        hw = 0.5 * self.bar_width
+        for j in range(self.Q_r):
+            a = 2 * math.pi * j / self.Q_r
+            bar = [(self.r_bar_bottom, -hw), (self.r_bar_top, -hw), (self.r_bar_top, hw), (self.r_bar_bottom, hw)]
+            out.append(("conductor", rotate(bar, a), j))
+            if not self.closed:
+                hb = 0.5 * self.bar_opening
+                neck = [(self.r_bar_top, -hb), (self.R, -hb), (self.R, hb), (self.r_bar_top, hb)]
+                out.append(("air", rotate(neck, a), j))
+        return out
+
+    def stress_margins(self, omega: float, yield_strength: float, cage_material: str, lim: StressLimits) -> dict:
+        """Overspeed margins (:mod:`motoropt.mechanics`): the lamination disc (laminations + bars in
+        the stack) at the bore, and the end rings -- free rings (end_ring_hoop_stress) or, with a
+        retaining ring (``retainer_thickness`` > 0), the copper ring + Inconel 718 hoop assembly
+        (retained_end_ring_stress: fit sized per design, hot states at ``lim.hot_delta_T``):
+        end_ring_margin is the cage ring's, end_ring_retainer_margin the hoop's,
+        end_ring_retainer_fit_um the radial interference used."""
+        sf, of = lim.safety_factor, lim.overspeed_factor
+        cage_yield = lim.cage_yield if lim.cage_yield is not None else CAGE_YIELD_DEFAULT.get(cage_material, 40e6)
+        r_i = 0.5 * self.D_shaft
+        vol = math.pi * (self.R**2 - r_i**2) * self.L
+        rho_eff = (self.core_mass + self.Q_r * self.bar_area * self.L * self.cage_density) / vol
+        disc = disc_bore_hoop_stress(r_i, self.R, rho=rho_eff, omega=omega, yield_strength=yield_strength,
+                                     safety_factor=sf, overspeed_factor=of)
+        out = {"disc_margin": disc["margin"], "disc_sigma_mpa": disc["sigma"] / 1e6}
+        if self.retainer_thickness > 0:
+            ring = retained_end_ring_stress(0.5 * self.ring_mean_diameter, self.ring_height, self.ring_width,
+                                            CAGE_ELASTIC[cage_material], self.Q_r, self.bar_area, self.bar_extension,
+                                            self.r_bar_centre, omega, self.retainer_thickness,
+                                            delta_T=lim.hot_delta_T, cage_yield=cage_yield, safety_factor=sf,
+                                            overspeed_factor=of)
+            out["end_ring_margin"] = ring["ring_margin"]
+            out["end_ring_sigma_mpa"] = ring["sigma_ring_max"] / 1e6
+            out["end_ring_retainer_margin"] = ring["retainer_margin"]
+            out["end_ring_retainer_sigma_mpa"] = ring["sigma_retainer"] / 1e6
+            out["end_ring_retainer_fit_um"] = ring["interference"] * 1e6
+        else:
+            ring = end_ring_hoop_stress(0.5 * self.ring_mean_diameter, self.ring_area, self.cage_density, self.Q_r,
+                                        self.bar_area, self.bar_extension, self.r_bar_centre, omega,
+                                        yield_strength=cage_yield, safety_factor=sf, overspeed_factor=of)
+            out["end_ring_margin"] = ring["margin"]
+            out["end_ring_sigma_mpa"] = ring["sigma"] / 1e6
+        out["margin"] = min(v for k, v in out.items() if k.endswith("_margin"))
+        return out
 
     def validate(self, prefix: str = "induction") -> None:
         """Does the cage fit the rotor? InputError naming the case field otherwise."""

@@ -18,16 +18,73 @@ iron between the rotor surface and the V; masses use the stacking factor; fillet
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
 
 from motoropt.errors import InputError
+from motoropt.geometry.polygons import arc_polyline, polygon_area, rotate
+from motoropt.mechanics import StressLimits, disc_bore_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
 
 MIN_IRON = 0.3e-3  # thinnest bridge/post/rib a lamination can be punched or cut with, m
 
 
+class BuriedMagnetRotor:
+    """What the interior-PM rotors (V, flat, arc) share: iron up to the air gap, magnets buried below
+    a pole piece held by bridges (and a post). Needs R, L, p, bridge, v_depth, post,
+    magnet_thickness, magnet_width, magnets_per_pole, pole_piece_mass, stacking_factor."""
+
+    surface_mounted: ClassVar[bool] = False
+    sleeve: ClassVar[float] = 0.0
+    sleeve_mass: ClassVar[float] = 0.0
+
+    @property
+    def R_core(self) -> float:
+        """Outer radius of the rotor iron, m (the rotor surface)."""
+        return self.R
+
+    def magnetic_gap_extension(self, mu_r: float) -> float:
+        """Magnetic gap the stator slot openings see beyond the air gap, m (none: iron surface)."""
+        return 0.0
+
+    def surface_ripple_attenuation(self, slot_pitch: float) -> float:
+        """Slot-ripple field at the rotor iron / at the rotor surface (the iron is the surface)."""
+        return 1.0
+
+    def section_polygons(self) -> list:
+        """The whole rotor's polygons: (kind "magnet" | "air", polygon (m), pole index) for every pole."""
+        return pole_section_polygons(self)
+
+    def magnet_ripple_attenuation(self, slot_pitch: float) -> float:
+        """Slot-ripple field at the magnets / at the rotor surface: Laplace decay exp(-2 pi d /
+        tau_s) through the bridge and half the pole-piece depth."""
+        return math.exp(-2 * math.pi * self.bridge / slot_pitch) * math.exp(-2 * math.pi * 0.5 * self.v_depth / slot_pitch)
+
+    def stress_margins(self, omega: float, yield_strength: float, magnet_density: float, lim: StressLimits) -> dict:
+        """Overspeed margins (:mod:`motoropt.mechanics`): lamination disc at the bore, and the bridges
+        + post carrying the pole piece and magnets (centroid radii approximate: pole piece at
+        R - v_depth / 2, magnets at mid-leg, mid-thickness)."""
+        sf, of = lim.safety_factor, lim.overspeed_factor
+        disc = disc_bore_hoop_stress(0.5 * self.D_shaft, self.R, rho=self.density, omega=omega,
+                                     yield_strength=yield_strength, safety_factor=sf, overspeed_factor=of)
+        m_iron = self.pole_piece_mass
+        m_mag = self.magnets_per_pole * self.magnet_width * self.magnet_thickness * self.L * magnet_density
+        r_iron = self.R - 0.5 * self.v_depth
+        r_mag = self.R - 0.5 * (self.v_depth + self.bridge) - 0.5 * self.magnet_thickness
+        r_cg = (m_iron * r_iron + m_mag * r_mag) / (m_iron + m_mag)
+        b = ipm_bridge_stress(m_iron, m_mag, r_cg, omega, self.L * self.stacking_factor, self.bridge, 2, self.post,
+                              k_t=lim.bridge_kt, yield_strength=yield_strength, safety_factor=sf, overspeed_factor=of)
+        out = {"disc_margin": disc["margin"], "disc_sigma_mpa": disc["sigma"] / 1e6,
+               "bridge_margin": b["margin"], "bridge_sigma_peak_mpa": b["sigma_peak"] / 1e6}
+        out["margin"] = min(out["disc_margin"], out["bridge_margin"])
+        return out
+
+
 @dataclass(frozen=True)
-class InteriorPMRotor:
+class InteriorPMRotor(BuriedMagnetRotor):
     D_r: float
     D_shaft: float
     L: float
@@ -131,6 +188,10 @@ class InteriorPMRotor:
     def pole_piece_mass(self) -> float:
         return self.pole_piece_area * self.L * self.stacking_factor * self.density
 
+    def pole_polygons(self):
+        """Hole polygons of one pole (:func:`ipm_pole_polygons`)."""
+        return ipm_pole_polygons(self)
+
     def validate(self, prefix: str = "rotor") -> None:
         for name in ("D_r", "D_shaft", "L", "magnet_width", "magnet_thickness", "v_depth", "v_opening", "bridge"):
             v = getattr(self, name)
@@ -220,6 +281,44 @@ class SurfacePMRotor:
     def sleeve_mass(self) -> float:
         return math.pi * (self.R**2 - self.R_magnet**2) * self.L * self.sleeve_density
 
+    surface_mounted: ClassVar[bool] = True
+    magnets_per_pole: ClassVar[int] = 1
+
+    def magnetic_gap_extension(self, mu_r: float) -> float:
+        """Magnetic gap the stator slot openings see beyond the air gap, m: sleeve + h_m / mu_r."""
+        return self.sleeve + self.magnet_thickness / mu_r
+
+    def surface_ripple_attenuation(self, slot_pitch: float) -> float:
+        """Slot-ripple field at the core surface / at the magnet surface: exp(-2 pi h_m / tau_s)."""
+        return math.exp(-2 * math.pi * self.magnet_thickness / slot_pitch)
+
+    def magnet_ripple_attenuation(self, slot_pitch: float) -> float:
+        """The magnets face the gap: no attenuation."""
+        return 1.0
+
+    def pole_polygons(self):
+        """Magnet and inter-polar air polygons of one pole (:func:`spm_pole_polygons`)."""
+        return spm_pole_polygons(self)
+
+    def section_polygons(self) -> list:
+        """The whole rotor's polygons: (kind, polygon (m), pole index) for every pole."""
+        return pole_section_polygons(self)
+
+    def stress_margins(self, omega: float, yield_strength: float, magnet_density: float, lim: StressLimits) -> dict:
+        """Overspeed margins: core disc at the bore and, with a sleeve, its hoop stress."""
+        sf, of = lim.safety_factor, lim.overspeed_factor
+        disc = disc_bore_hoop_stress(0.5 * self.D_shaft, self.R_core, rho=self.density, omega=omega,
+                                     yield_strength=yield_strength, safety_factor=sf, overspeed_factor=of)
+        out = {"disc_margin": disc["margin"], "disc_sigma_mpa": disc["sigma"] / 1e6}
+        if self.sleeve > 0:
+            sl = spm_sleeve_stress(self.R - 0.5 * self.sleeve, self.sleeve, self.sleeve_density, magnet_density,
+                                   self.magnet_thickness, omega, strength=lim.sleeve_strength, safety_factor=sf,
+                                   overspeed_factor=of)
+            out["sleeve_margin"] = sl["margin"]
+            out["sleeve_sigma_mpa"] = sl["sigma"] / 1e6
+        out["margin"] = min(v for k, v in out.items() if k.endswith("_margin"))
+        return out
+
     def validate(self, prefix: str = "rotor") -> None:
         for name in ("D_r", "D_shaft", "L", "magnet_thickness"):
             v = getattr(self, name)
@@ -255,7 +354,7 @@ _KEYS = {
 
 
 @dataclass(frozen=True)
-class ArcPMRotor:
+class ArcPMRotor(BuriedMagnetRotor):
     """Interior PM rotor with one circular-arc (U/C-shaped) barrier per pole, concave towards the
     air gap and filled with a bonded magnet moulded into it (topology "ipm_arc").
 
@@ -411,6 +510,10 @@ class ArcPMRotor:
         annulus = math.pi * (self.R**2 - (0.5 * self.D_shaft) ** 2)
         return (annulus - 2 * self.p * self.magnet_cross_section) * self.L * self.stacking_factor * self.density
 
+    def pole_polygons(self):
+        """Magnet polygons of one pole (:func:`arc_pole_polygons`)."""
+        return arc_pole_polygons(self)
+
     def validate(self, prefix: str = "rotor") -> None:
         for name, key in (("D_r", "outer_diameter_mm"), ("D_shaft", "shaft_diameter_mm"), ("L", "stack_length_mm"),
                           ("magnet_thickness", "magnet_thickness_mm"), ("arc_depth", "arc_depth_mm"),
@@ -446,3 +549,140 @@ class ArcPMRotor:
         if yoke < 2e-3:
             raise InputError(f"{prefix}.arc_depth_mm", round(self.arc_depth * 1e3, 6),
                              f"small enough (with magnet_thickness_mm) to leave >= 2 mm of rotor yoke above the shaft (yoke is {yoke * 1e3:.2f} mm)")
+
+
+# ---------------------------------------------------------------------- pole polygons (pole frame)
+def pole_section_polygons(r) -> list:
+    """Every pole's polygons of a PM rotor: (kind, polygon rotated to the pole, pole index), pole j
+    centred at j pi / p (pole 0 is N on the +x axis)."""
+    return [(kind, rotate(poly, j * math.pi / r.p), j) for j in range(2 * r.p) for kind, poly, _ in r.pole_polygons()]
+
+
+
+def ipm_pole_polygons(r: InteriorPMRotor):
+    """Hole polygons of one pole (axis +x): list of (kind, polygon, magdir_deg) with kind "magnet"/"air"."""
+    R = r.R
+    t, w = r.magnet_thickness, r.magnet_width
+    a = r.half_opening_angle
+    Rb = R - r.bridge
+    out = []
+    legs = {}
+    for side in (1, -1):
+        P0 = np.array([R - r.v_depth, side * 0.5 * r.post])
+        P1 = np.array([Rb * math.cos(a), side * Rb * math.sin(a)])
+        u = (P1 - P0) / np.hypot(*(P1 - P0))
+        n = np.array([u[1], -u[0]]) if side > 0 else np.array([-u[1], u[0]])  # towards the gap
+        # lower edge: P0 - t n + s u; the barrier ends with a cap perpendicular to the leg at the outer
+        # tip P1 (bridge = distance from P1 to the rotor surface; the cap takes t sin(leg angle) of the rib)
+        L0 = P0 - t * n
+        P2 = P1 - t * n
+        wm = min(w, float(np.hypot(*(P1 - P0))))
+        M1 = P0 + wm * u
+        M2 = M1 - t * n
+        legs[side] = (P0, P1, P2, L0, M1, M2, n)
+        mag = [tuple(P0), tuple(M1), tuple(M2), tuple(L0)]
+        out.append(("magnet", mag if polygon_area(mag) > 0 else mag[::-1], math.degrees(math.atan2(n[1], n[0]))))
+        tip = [tuple(M1), tuple(P1), tuple(P2), tuple(M2)]
+        if abs(polygon_area(tip)) > 1e-12:
+            out.append(("air", tip if polygon_area(tip) > 0 else tip[::-1], 0.0))
+    # vertex pocket
+    P0p, L0p, L0m = legs[1][0], legs[1][3], legs[-1][3]
+    if r.post <= 0.0:
+        x_low = (R - r.v_depth) - t / max(math.cos(r.leg_angle), 1e-6)
+        vert = [tuple(P0p), tuple(L0p), (x_low, 0.0), tuple(L0m)]
+        if abs(polygon_area(vert)) > 1e-12:
+            out.append(("air", vert if polygon_area(vert) > 0 else vert[::-1], 0.0))
+    else:
+        for side, (P0, _, _, L0, _, _, n) in legs.items():
+            # lower line meets y = side*post/2
+            u = np.array([-n[1], n[0]]) * side
+            if abs(u[1]) > 1e-12:
+                s = (side * 0.5 * r.post - L0[1]) / u[1]
+                Q0 = L0 + s * u
+                tri = [tuple(P0), tuple(L0), tuple(Q0)]
+                if abs(polygon_area(tri)) > 1e-12:
+                    out.append(("air", tri if polygon_area(tri) > 0 else tri[::-1], 0.0))
+    return out
+
+
+def spm_pole_polygons(r: SurfacePMRotor, arc_deg: float = 0.5):
+    """Magnet arc of one pole (axis +x), radially magnetised (magdir None), and the inter-polar air
+    between it and the next pole; both polylines with the same arc pieces, so together they form the
+    rotor core's outer boundary at R_core."""
+    half = 0.5 * r.pole_arc_ratio * math.pi / r.p
+    outer = arc_polyline(r.R_magnet, -half, half, arc_deg)
+    inner = arc_polyline(r.R_core, half, -half, arc_deg)
+    out = [("magnet", outer + inner, None)]
+    gap = math.pi / r.p - 2 * half
+    if gap > 1e-6:
+        out.append(("air", arc_polyline(r.R_magnet, half, half + gap, arc_deg)
+                    + arc_polyline(r.R_core, half + gap, half, arc_deg), 0.0))
+    return out
+
+
+def arc_pole_polygons(r: ArcPMRotor, seg_deg: float = 6.0, arc_deg: float = 2.0):
+    """Magnet polygons of one pole (axis +x) of an arc-barrier (ipm_arc) rotor: list of
+    (kind, polygon, magdir_deg), all kind "magnet", counter-clockwise, in m (the return convention of
+    :func:`ipm_pole_polygons`).
+
+    Shape (:class:`~motoropt.geometry.rotor.ArcPMRotor`): in polar coordinates (s, t) about the arc
+    centre C = (x_c, 0) a point is (x_c - s cos t, s sin t) (t = 0 on the pole axis, rotor-centre side
+    of C). The band lies between s = rho (gap-side edge, |t| <= phi, ends E on the circle R - bridge)
+    and s = rho + h_m (lower edge, |t| <= phi_l, ends E' = :attr:`ArcPMRotor.lower_corner` on the
+    same circle); each end E -> E' follows the circle R - bridge, so the bridge is exactly ``bridge``
+    thick along it (the end is normal to the arc up to the small angle |phi - phi_l|). The bonded
+    magnet fills the band, magnetised normal to the arc towards C, i.e. towards the air gap on an N
+    pole (the V rotor's convention): at angle t the direction is (cos t, -sin t), magdir = -t.
+
+    Discretisation: the band over |t| <= min(phi, phi_l) is split into an even number of equal angular
+    segments of at most ``seg_deg`` degrees about C (so a vertex lies on the pole axis, at the band's
+    deepest point), each its own magnet block with magdir = -t at its middle (the
+    magnetisation deviates by at most seg_deg / 2 from the true direction: a flux loss of
+    1 - sinc(seg_deg / 2), 0.05 % at 6 deg); the two end pieces between t = +-min(phi, phi_l) and the
+    ends E -> E' are one block each (magdir at the middle of their t range). Arcs are polylines with
+    vertices on the true circles and pieces of at most ``arc_deg`` degrees about their own centre
+    (the chords cut off a relative area of about (arc_deg in rad)^2 / 12: 1e-4 at 2 deg). All vertices
+    lie in the disc r <= R - bridge, which is convex, so the bridge to the air gap is >= ``bridge``.
+    """
+    if not (0.0 < seg_deg <= 30.0):
+        raise InputError("seg_deg", seg_deg, "in (0, 30]")
+    if not (0.0 < arc_deg <= seg_deg):
+        raise InputError("arc_deg", arc_deg, f"in (0, seg_deg = {seg_deg}]")
+    xc, s_lo, s_hi = r.arc_centre, r.arc_radius, r.arc_radius + r.magnet_thickness
+    phi_u, phi_l = r.arc_half_angle, r.lower_half_angle
+    t_min = min(phi_u, phi_l)
+    R1 = r.R - r.bridge
+    step = math.radians(arc_deg)
+
+    def P(s, t):
+        return (xc - s * math.cos(t), s * math.sin(t))
+
+    def c_arc(s, t0, t1):
+        """Polyline on the circle of radius s about C from t0 to t1 (rad), both ends included."""
+        n = max(1, math.ceil(abs(t1 - t0) / step - 1e-9))
+        return [P(s, t0 + (t1 - t0) * k / n) for k in range(n)] + [P(s, t1)]
+
+    def ccw(poly):
+        return poly if polygon_area(poly) > 0 else poly[::-1]
+
+    out = []
+    n_seg = 2 * max(1, math.ceil(math.degrees(t_min) / seg_deg - 1e-9))  # even: a vertex on the pole axis
+    ts = [-t_min] + [-t_min + 2.0 * t_min * k / n_seg for k in range(1, n_seg)] + [t_min]
+    for t0, t1 in itertools.pairwise(ts):
+        out.append(("magnet", ccw(c_arc(s_lo, t0, t1) + c_arc(s_hi, t1, t0)), -math.degrees(0.5 * (t0 + t1))))
+    if abs(phi_u - phi_l) > 1e-9:
+        t_max = max(phi_u, phi_l)
+        for side in (1.0, -1.0):
+            # the radial cut at t_min, the longer edge from the cut to its end corner, back along the
+            # bridge circle R - bridge to the other end corner (which lies on the cut)
+            if phi_u > phi_l:  # gap-side edge longer; E' = P(s_hi, phi_l) is on the cut
+                first = P(s_hi, side * t_min)
+                edge = c_arc(s_lo, side * t_min, side * t_max)  # cut -> E
+            else:  # lower edge longer; E = P(s_lo, phi_u) is on the cut
+                first = P(s_lo, side * t_min)
+                edge = c_arc(s_hi, side * t_min, side * t_max)  # cut -> E'
+            end = edge[-1]
+            a0, a1 = math.atan2(end[1], end[0]), math.atan2(first[1], first[0])
+            back = arc_polyline(R1, a0, a1, arc_deg)[1:-1]
+            out.append(("magnet", ccw([first] + edge + back), -math.degrees(0.5 * side * (t_min + t_max))))
+    return out

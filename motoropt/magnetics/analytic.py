@@ -92,6 +92,7 @@ import numpy as np
 from numba import njit
 
 from motoropt.constants import MU0
+from motoropt.errors import ConvergenceError, InputError
 from motoropt.magnetics.fluxmap import FluxMap
 
 # branch kinds
@@ -678,7 +679,6 @@ def tooth_coil_unit(Q: int, p: int, coils, turns_per_coil: float, parallel_paths
     N = np.zeros((Q, 3))
     for go, ret, ph, sg in np.asarray(coils):
         if (ret - go) % Q != 1:
-            from motoropt.errors import InputError
             raise InputError("winding.coil_pitch_slots", int((ret - go) % Q), "1 for the tooth-coil network")
         N[go, ph] += sg * turns_per_coil / parallel_paths
     for n in range(1, Q + 1):
@@ -1048,7 +1048,6 @@ def compute_fluxmap(m: MECInputs, bh_H, bh_B, i_max: float, n_d: int = 13, n_q: 
     else:
         psi_d, psi_q, B_t, B_y, resid = _compute_fluxmap_cells(m, build_network(m, J, M), Ht, Bt, i_d, i_q)
     if np.any(resid > 1e-6):
-        from motoropt.errors import ConvergenceError
         raise ConvergenceError(f"MEC did not converge at {int(np.sum(resid > 1e-6))} flux-map points",
                                residuals=resid[resid > 1e-6][:20])
     torque = 1.5 * m.p * (psi_d * i_q[None, :] - psi_q * i_d[:, None])

@@ -29,143 +29,25 @@ from __future__ import annotations
 
 import math
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from motoropt.errors import InputError
+from motoropt.case import Case, design_from_values, load_case
+from motoropt.case.optimization import (  # noqa: F401 - the optimisation spec's names, re-exported
+    ALGORITHMS,
+    MAP_OVERRIDES,
+    Constraint,
+    Objective,
+    OptimizationSpec,
+    parse_optimization,
+)
+from motoropt.errors import InputError, MotoroptError
+from motoropt.evaluation.pipeline import evaluate_design
 
 ERROR_VIOLATION = 1.0e6
 ERROR_OBJECTIVE = 1.0e9
-ALGORITHMS = ("nsga2", "nsga3")
 _EPS = 1e-9
-
-# [optimization] keys -> [map] keys applied to every evaluated design
-MAP_OVERRIDES = {"map_n_speed": "n_speed", "map_n_torque": "n_torque",
-                 "fluxmap_n_d": "fluxmap_n_d", "fluxmap_n_q": "fluxmap_n_q"}
-
-
-@dataclass(frozen=True)
-class Objective:
-    kpi: str
-    sense: str  # "min" | "max"
-
-    @property
-    def label(self) -> str:
-        return f"{self.sense} {self.kpi}"
-
-
-@dataclass(frozen=True)
-class Constraint:
-    kpi: str
-    min: float | None = None
-    max: float | None = None
-
-    def terms(self) -> list[tuple[str, float]]:
-        """(kind, bound) pairs: one g column each."""
-        out = []
-        if self.min is not None:
-            out.append(("min", self.min))
-        if self.max is not None:
-            out.append(("max", self.max))
-        return out
-
-
-@dataclass(frozen=True)
-class OptimizationSpec:
-    """The validated ``[optimization]`` table."""
-
-    objectives: tuple
-    constraints: tuple = ()
-    pop: int = 100
-    generations: int = 100
-    algorithm: str = "nsga2"
-    seed: int = 1
-    map_overrides: dict = field(default_factory=dict)  # [map] key -> value
-
-    @property
-    def constraint_terms(self) -> list[tuple[str, str, float]]:
-        """(kpi, "min"|"max", bound) for every g column (excluding the evaluation_ok column)."""
-        return [(c.kpi, kind, b) for c in self.constraints for kind, b in c.terms()]
-
-    @property
-    def constraint_labels(self) -> list[str]:
-        return [f"{k} {'>=' if kind == 'min' else '<='} {b:g}" for k, kind, b in self.constraint_terms]
-
-
-def _num(field_name, v, lo=None, integer=False):
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
-        raise InputError(field_name, v, "a finite number" if not integer else "an integer")
-    if integer and not float(v).is_integer():
-        raise InputError(field_name, v, "an integer")
-    if lo is not None and v < lo:
-        raise InputError(field_name, v, f">= {lo}")
-    return int(v) if integer else float(v)
-
-
-def parse_optimization(free: dict) -> OptimizationSpec:
-    """Validate the case's ``[optimization]`` table (see the module docstring)."""
-    opt = free.get("optimization")
-    if opt is None:
-        raise InputError("optimization", None, "a table [optimization] with at least 'objectives'")
-    if not isinstance(opt, dict):
-        raise InputError("optimization", opt, "a table")
-    known = {"objectives", "constraints", "pop", "generations", "algorithm", "seed", *MAP_OVERRIDES}
-    for k in opt:
-        if k not in known:
-            raise InputError(f"optimization.{k}", opt[k], f"a known key of [optimization]: {sorted(known)}")
-    objs_raw = opt.get("objectives")
-    if not isinstance(objs_raw, list) or not objs_raw:
-        raise InputError("optimization.objectives", objs_raw, "a non-empty list of {kpi = .., sense = 'min'|'max'}")
-    objectives = []
-    for i, o in enumerate(objs_raw):
-        f = f"optimization.objectives[{i}]"
-        if not isinstance(o, dict):
-            raise InputError(f, o, "a table {kpi = .., sense = 'min'|'max'}")
-        for k in o:
-            if k not in ("kpi", "sense"):
-                raise InputError(f"{f}.{k}", o[k], "one of the keys kpi, sense")
-        if not isinstance(o.get("kpi"), str) or not o["kpi"]:
-            raise InputError(f"{f}.kpi", o.get("kpi"), "a KPI name (dotted path, e.g. 'cycles.wltc3b.motor_efficiency')")
-        sense = o.get("sense", "min")
-        if sense not in ("min", "max"):
-            raise InputError(f"{f}.sense", sense, "'min' or 'max'")
-        objectives.append(Objective(o["kpi"], sense))
-    cons_raw = opt.get("constraints", [])
-    if not isinstance(cons_raw, list):
-        raise InputError("optimization.constraints", cons_raw, "a list of {kpi = .., min = .., max = ..}")
-    constraints = []
-    for i, c in enumerate(cons_raw):
-        f = f"optimization.constraints[{i}]"
-        if not isinstance(c, dict):
-            raise InputError(f, c, "a table {kpi = .., min = .., max = ..}")
-        for k in c:
-            if k not in ("kpi", "min", "max"):
-                raise InputError(f"{f}.{k}", c[k], "one of the keys kpi, min, max")
-        if not isinstance(c.get("kpi"), str) or not c["kpi"]:
-            raise InputError(f"{f}.kpi", c.get("kpi"), "a KPI name (dotted path)")
-        if "min" not in c and "max" not in c:
-            raise InputError(f, c, "a bound: min and/or max")
-        lo = _num(f"{f}.min", c["min"]) if "min" in c else None
-        hi = _num(f"{f}.max", c["max"]) if "max" in c else None
-        if lo is not None and hi is not None and lo > hi:
-            raise InputError(f, c, f"min <= max (got min {lo} > max {hi})")
-        constraints.append(Constraint(c["kpi"], lo, hi))
-    pop = _num("optimization.pop", opt.get("pop", 100), lo=4, integer=True)
-    gens = _num("optimization.generations", opt.get("generations", 100), lo=1, integer=True)
-    alg = opt.get("algorithm", "nsga2")
-    if alg not in ALGORITHMS:
-        raise InputError("optimization.algorithm", alg, f"one of {list(ALGORITHMS)}")
-    seed = _num("optimization.seed", opt.get("seed", 1), lo=0, integer=True)
-    mo = {}
-    for k, mk in MAP_OVERRIDES.items():
-        if k in opt:
-            lo_ = 5
-            mo[mk] = _num(f"optimization.{k}", opt[k], lo=lo_, integer=True)
-    return OptimizationSpec(tuple(objectives), tuple(constraints), pop, gens, alg, seed, mo)
-
-
 # --- KPIs ---------------------------------------------------------------------------------------
 def get_kpi(kpis: dict, path: str):
     """Value of a dotted KPI path (KeyError if absent)."""
@@ -261,8 +143,6 @@ _CASE_CACHE: dict = {}
 
 
 def _as_case(case):
-    from motoropt.case.schema import Case, load_case
-
     if isinstance(case, Case):
         return case
     key = str(Path(case).resolve())
@@ -285,9 +165,6 @@ def evaluate_assignment(case, assignment: dict, map_overrides: dict | None = Non
     ``case`` is a :class:`~motoropt.case.schema.Case` or a case-file path (loaded once per process).
     Pure (no state beyond the case cache) and top-level, so it runs in process pools and on Dask.
     """
-    from motoropt.errors import MotoroptError
-    from motoropt.evaluation.pipeline import evaluate_design
-    from motoropt.machines.pmsm.design import design_from_values
 
     try:
         c = _as_case(case)

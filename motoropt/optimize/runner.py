@@ -31,12 +31,15 @@ from pathlib import Path
 
 import numpy as np
 
+from motoropt.case import load_case
 from motoropt.errors import InputError
 from motoropt.optimize import storage
 from motoropt.optimize.problem import (
     ALGORITHMS,
     MotorProblem,
+    bounds,
     check_kpi_names,
+    decode,
     evaluate_assignment,
     evaluate_chunk,
     flatten_kpis,
@@ -44,6 +47,7 @@ from motoropt.optimize.problem import (
     objective_constraint_rows,
     parse_optimization,
 )
+from motoropt.optimize.report import pareto_front_rows
 
 
 @dataclass
@@ -256,7 +260,6 @@ def prepare(case_path, pop=None, generations=None, algorithm=None, seed=None):
     """Load and validate the case and its [optimization] table, evaluate the nominal design and
     check every KPI name (if the nominal fails, up to N_PROBE designs sampled from the ranges
     are tried). Returns (case, case_text, spec, nominal_kpis)."""
-    from motoropt.case.schema import load_case
 
     case = load_case(case_path)
     spec = _apply_overrides(parse_optimization(case.free), pop, generations, algorithm, seed)
@@ -266,7 +269,6 @@ def prepare(case_path, pop=None, generations=None, algorithm=None, seed=None):
     kpis, err = evaluate_assignment(case, nominal, spec.map_overrides)
     if kpis is None:
         # the nominal (range midpoints) may be infeasible: try a few designs from the ranges
-        from motoropt.optimize.problem import bounds, decode
 
         xl, xu = bounds(case.variables)
         rng = np.random.default_rng(12345)
@@ -349,7 +351,6 @@ def run_optimization(case_path, out, pop=None, generations=None, algorithm=None,
     sign = np.array([-1.0 if o.sense == "max" else 1.0 for o in spec.objectives])
     final_front = np.atleast_2d(res.F) * sign if res.F is not None else np.empty((0, len(sign)))
     run = storage.RunData(out)
-    from motoropt.optimize.report import pareto_front_rows
 
     fr = pareto_front_rows(run)
     return RunResult(path=out, n_evaluated=len(run.id), n_feasible=int(run.feasible.sum()),

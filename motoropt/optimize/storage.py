@@ -40,6 +40,8 @@ import h5py
 import numpy as np
 
 from motoropt import __version__
+from motoropt.case import parse_case
+from motoropt.errors import InputError
 
 FORMAT = "motoropt-optrun"
 FORMAT_VERSION = 1
@@ -140,8 +142,6 @@ class RunData:
     """Everything in a run file, loaded into memory (numpy arrays, lists)."""
 
     def __init__(self, path):
-        from motoropt.errors import InputError
-
         self.path = str(path)
         if not os.path.isfile(self.path):
             raise InputError("run", self.path, "an existing run file (RUN.h5 written by 'motoropt optimize')")
@@ -182,13 +182,10 @@ class RunData:
         """The run's case (from the stored TOML text)."""
         import tomllib
 
-        from motoropt.case.schema import parse_case
 
         return parse_case(tomllib.loads(self.case_toml), self.case_path)
 
     def row(self, design_id: int) -> int:
-        from motoropt.errors import InputError
-
         idx = np.nonzero(self.id == int(design_id))[0]
         if len(idx) == 0:
             raise InputError("--design", design_id, f"a design id of this run (0..{int(self.id.max()) if len(self.id) else -1})")

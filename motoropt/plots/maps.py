@@ -26,7 +26,7 @@ def efficiency_map_png(evaluation, path, cycles: bool = True, title: str | None 
                        efficiency=None, label: str = "motor efficiency") -> Path:
     """Efficiency map (%, filled + labelled contour lines), torque envelope, cycle operating points."""
     plt = _plt()
-    m = evaluation.map
+    m = evaluation.emap
     eff = m.efficiency if efficiency is None else efficiency
     S, T = np.meshgrid(m.speed_rpm, m.torque_nm)
     fig, ax = plt.subplots(figsize=(9, 6.5), dpi=110)
@@ -35,8 +35,8 @@ def efficiency_map_png(evaluation, path, cycles: bool = True, title: str | None 
     cs = ax.contour(S, T, e, levels=EFF_LEVELS, colors="k", linewidths=0.6)
     ax.clabel(cs, fmt="%g %%", fontsize=7, inline=True)
     fig.colorbar(cf, ax=ax, label=f"{label} (%)")
-    ax.plot(m.env_speed_rpm, m.env_torque_max, "r-", lw=2, label="torque envelope")
-    ax.plot(m.env_speed_rpm, m.env_torque_min, "r-", lw=2)
+    ax.plot(m.envelope_speed_rpm, m.envelope_motoring_nm, "r-", lw=2, label="torque envelope")
+    ax.plot(m.envelope_speed_rpm, -m.envelope_generating_nm, "r-", lw=2)
     ax.axhline(0, color="0.3", lw=0.5)
     if cycles:
         markers = "ox^sv<>"
@@ -64,8 +64,8 @@ def efficiency_map_png(evaluation, path, cycles: bool = True, title: str | None 
 def loss_maps_png(evaluation, path) -> Path:
     """One panel per loss kind, W."""
     plt = _plt()
-    m = evaluation.map
-    kinds = list(m.losses)
+    m = evaluation.emap
+    kinds = [k for k in m.losses if k != "total"]
     n = len(kinds)
     cols = min(3, n)
     rows = (n + cols - 1) // cols
@@ -75,8 +75,8 @@ def loss_maps_png(evaluation, path) -> Path:
         L = np.where(m.feasible, m.losses[kind], np.nan)
         cf = ax.contourf(S, T, L, levels=20, cmap="magma")
         fig.colorbar(cf, ax=ax, label="W")
-        ax.plot(m.env_speed_rpm, m.env_torque_max, "c-", lw=1)
-        ax.plot(m.env_speed_rpm, m.env_torque_min, "c-", lw=1)
+        ax.plot(m.envelope_speed_rpm, m.envelope_motoring_nm, "c-", lw=1)
+        ax.plot(m.envelope_speed_rpm, -m.envelope_generating_nm, "c-", lw=1)
         ax.set_title(f"{kind} loss")
         ax.set_xlabel("rpm")
         ax.set_ylabel("N m")
@@ -109,16 +109,3 @@ def cycle_losses_png(evaluation, path) -> Path:
     fig.savefig(path)
     plt.close(fig)
     return path
-
-
-def write_plots(evaluation, outdir) -> list[Path]:
-    """All standard plots of an evaluation into ``outdir``."""
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [efficiency_map_png(evaluation, out / "efficiency_map.png"),
-             loss_maps_png(evaluation, out / "loss_maps.png")]
-    if evaluation.cycles:
-        paths.append(cycle_losses_png(evaluation, out / "cycle_losses.png"))
-    for fn in evaluation.extra.get("plot_functions", []):
-        paths.extend(fn(evaluation, out))
-    return paths

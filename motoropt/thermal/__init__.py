@@ -1,7 +1,8 @@
-"""Thermal models: lumped-parameter thermal network, cooling options, demagnetisation and rotor
-stress checks (issue 4). See each module's docstring for assumptions and sources."""
+"""Thermal models: lumped-parameter thermal network (:mod:`.network` builds it, :mod:`.kernels`
+solves it, :mod:`.lptn` is the public API), cooling options, demagnetisation, and the evaluation
+stage that rates a design (:mod:`.evaluation`, settings in :mod:`.settings`). See each module's
+docstring for assumptions and sources."""
 
-from motoropt.mechanics import disc_bore_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
 from motoropt.thermal.cooling import Cooling, ForcedAirFins, InverterThermal, NaturalConvection, OilSpray, WaterJacket
 from motoropt.thermal.demag import demag_check, demag_margin, magnet_field, short_circuit_peak_id
 from motoropt.thermal.lptn import (
@@ -31,5 +32,4 @@ __all__ = [
     "INSULATION_CLASS_C", "LOSS_COMPONENTS", "NODE_NAMES", "Coupling", "SteadyResult", "ThermalGeometry",
     "ThermalMaterials", "ThermalNetwork", "TransientResult", "build_network", "continuous_rating",
     "custom_network", "hotspot", "loss_array", "peak_pulse", "pulse_rating", "steady_state", "transient",
-    "disc_bore_hoop_stress", "ipm_bridge_stress", "spm_sleeve_stress",
 ]

@@ -37,7 +37,6 @@ Groups: 1 rotor (iron, magnets, rotor air layer), 0 stator, 2 air-gap band.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -45,8 +44,9 @@ import numpy as np
 
 from motoropt.constants import MU0
 from motoropt.errors import InputError
-from motoropt.geometry.rotor import ArcPMRotor, InteriorPMRotor, SurfacePMRotor
+from motoropt.geometry.polygons import clip_wedge, interior_point, polygon_area, pt, rotate
 from motoropt.magnetics.fea.geometry2d import NO_MESH, Boundary, Circuit, Geometry, Material
+from motoropt.magnetics.fea.post import arkkio_torque
 
 PHASES = ("A", "B", "C")
 GROUP_STATOR, GROUP_ROTOR, GROUP_BAND = 0, 1, 2
@@ -97,7 +97,6 @@ class MachineSection:
 
     def torque(self, sol) -> float:
         """Arkkio torque of the full machine, N m, from the middle air-gap layer (r_1 .. r_2)."""
-        from motoropt.magnetics.fea.post import arkkio_torque
 
         r1, r2 = self.r_band
         return arkkio_torque(sol, r1, r2) * self.sectors
@@ -137,239 +136,6 @@ def abc_to_dq(x_abc, theta_e_x) -> tuple:
     t = np.asarray(theta_e_x, float)
     x = np.asarray(x_abc, float)
     return float(2.0 / 3.0 * np.sum(x * np.cos(t))), float(-2.0 / 3.0 * np.sum(x * np.sin(t)))
-
-
-# ---------------------------------------------------------------------- polygon helpers
-def _pt(r, a):
-    return (r * math.cos(a), r * math.sin(a))
-
-
-def _clip_halfplane(poly, nx, ny):
-    """Sutherland-Hodgman: keep nx x + ny y >= 0."""
-    out = []
-    n = len(poly)
-    for i in range(n):
-        P, S = poly[i], poly[i - 1]
-        dp, ds = nx * P[0] + ny * P[1], nx * S[0] + ny * S[1]
-        if dp >= 0:
-            if ds < 0:
-                t = ds / (ds - dp)
-                out.append((S[0] + t * (P[0] - S[0]), S[1] + t * (P[1] - S[1])))
-            out.append(P)
-        elif ds >= 0:
-            t = ds / (ds - dp)
-            out.append((S[0] + t * (P[0] - S[0]), S[1] + t * (P[1] - S[1])))
-    return out
-
-
-def _clip_wedge(poly, c0, c1):
-    """Polygon clipped to the wedge c0 <= angle <= c1 (c1 - c0 <= pi)."""
-    poly = _clip_halfplane(poly, -math.sin(c0), math.cos(c0))
-    if len(poly) < 3:
-        return []
-    poly = _clip_halfplane(poly, math.sin(c1), -math.cos(c1))
-    return poly if len(poly) >= 3 else []
-
-
-def _area(poly):
-    x = np.array([q[0] for q in poly])
-    y = np.array([q[1] for q in poly])
-    return 0.5 * float(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y))
-
-
-def _inside(poly, x, y):
-    inside = False
-    n = len(poly)
-    for i in range(n):
-        (x0, y0), (x1, y1) = poly[i - 1], poly[i]
-        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
-            inside = not inside
-    return inside
-
-
-def _interior_point(poly):
-    """A point well inside a simple polygon (centroid, else the best of a few candidates)."""
-    P = np.asarray(poly, float)
-    A = _area(poly)
-    x, y = P[:, 0], P[:, 1]
-    cr = x * np.roll(y, -1) - np.roll(x, -1) * y
-    cx = float(np.sum((x + np.roll(x, -1)) * cr) / (6 * A))
-    cy = float(np.sum((y + np.roll(y, -1)) * cr) / (6 * A))
-    cands = [(cx, cy)]
-    n = len(poly)
-    for i in range(n):  # near each edge midpoint, stepped inwards
-        a, b = P[i - 1], P[i]
-        m = 0.5 * (a + b)
-        d = b - a
-        L = float(np.hypot(*d))
-        if L == 0:
-            continue
-        nrm = np.array([-d[1], d[0]]) / L * (1 if A > 0 else -1)
-        for f in (0.3, 0.1, 0.03):
-            cands.append(tuple(m + nrm * f * math.sqrt(abs(A))))
-    best, bd = None, -1.0
-    Pa = np.roll(P, 1, axis=0)  # edge i runs P[i - 1] -> P[i]
-    for q in cands:
-        if not _inside(poly, *q):
-            continue
-        dmin = _min_edge_dist(q, Pa, P)
-        if dmin > bd:
-            best, bd = q, dmin
-    if best is None:
-        raise InputError("machine geometry", "polygon", "a region with an interior point")
-    return best
-
-
-def _min_edge_dist(q, A, B):
-    """Smallest distance from point q to the segments A[i] -> B[i] (vectorised)."""
-    q = np.asarray(q, float)
-    d = B - A
-    dd = np.maximum(np.einsum("ij,ij->i", d, d), 1e-30)
-    t = np.clip(np.einsum("ij,ij->i", q - A, d) / dd, 0.0, 1.0)
-    e = q - A - t[:, None] * d
-    return float(np.sqrt(np.einsum("ij,ij->i", e, e).min()))
-
-
-def _rot(poly, ang):
-    c, s = math.cos(ang), math.sin(ang)
-    return [(c * x - s * y, s * x + c * y) for x, y in poly]
-
-
-def _arc_poly(r, a0, a1, max_deg):
-    n = max(1, int(math.ceil(abs(math.degrees(a1 - a0)) / max_deg)))
-    return [_pt(r, a0 + (a1 - a0) * k / n) for k in range(n + 1)]
-
-
-# ---------------------------------------------------------------------- rotor polygons (pole frame)
-def ipm_pole_polygons(r: InteriorPMRotor):
-    """Hole polygons of one pole (axis +x): list of (kind, polygon, magdir_deg) with kind "magnet"/"air"."""
-    R = r.R
-    t, w = r.magnet_thickness, r.magnet_width
-    a = r.half_opening_angle
-    Rb = R - r.bridge
-    out = []
-    legs = {}
-    for side in (1, -1):
-        P0 = np.array([R - r.v_depth, side * 0.5 * r.post])
-        P1 = np.array([Rb * math.cos(a), side * Rb * math.sin(a)])
-        u = (P1 - P0) / np.hypot(*(P1 - P0))
-        n = np.array([u[1], -u[0]]) if side > 0 else np.array([-u[1], u[0]])  # towards the gap
-        # lower edge: P0 - t n + s u; the barrier ends with a cap perpendicular to the leg at the outer
-        # tip P1 (bridge = distance from P1 to the rotor surface; the cap takes t sin(leg angle) of the rib)
-        L0 = P0 - t * n
-        P2 = P1 - t * n
-        wm = min(w, float(np.hypot(*(P1 - P0))))
-        M1 = P0 + wm * u
-        M2 = M1 - t * n
-        legs[side] = (P0, P1, P2, L0, M1, M2, n)
-        mag = [tuple(P0), tuple(M1), tuple(M2), tuple(L0)]
-        out.append(("magnet", mag if _area(mag) > 0 else mag[::-1], math.degrees(math.atan2(n[1], n[0]))))
-        tip = [tuple(M1), tuple(P1), tuple(P2), tuple(M2)]
-        if abs(_area(tip)) > 1e-12:
-            out.append(("air", tip if _area(tip) > 0 else tip[::-1], 0.0))
-    # vertex pocket
-    P0p, L0p, L0m = legs[1][0], legs[1][3], legs[-1][3]
-    if r.post <= 0.0:
-        x_low = (R - r.v_depth) - t / max(math.cos(r.leg_angle), 1e-6)
-        vert = [tuple(P0p), tuple(L0p), (x_low, 0.0), tuple(L0m)]
-        if abs(_area(vert)) > 1e-12:
-            out.append(("air", vert if _area(vert) > 0 else vert[::-1], 0.0))
-    else:
-        for side, (P0, _, _, L0, _, _, n) in legs.items():
-            # lower line meets y = side*post/2
-            u = np.array([-n[1], n[0]]) * side
-            if abs(u[1]) > 1e-12:
-                s = (side * 0.5 * r.post - L0[1]) / u[1]
-                Q0 = L0 + s * u
-                tri = [tuple(P0), tuple(L0), tuple(Q0)]
-                if abs(_area(tri)) > 1e-12:
-                    out.append(("air", tri if _area(tri) > 0 else tri[::-1], 0.0))
-    return out
-
-
-def spm_pole_polygons(r: SurfacePMRotor, arc_deg: float = 0.5):
-    """Magnet arc of one pole (axis +x), radially magnetised (magdir None), and the inter-polar air
-    between it and the next pole; both polylines with the same arc pieces, so together they form the
-    rotor core's outer boundary at R_core."""
-    half = 0.5 * r.pole_arc_ratio * math.pi / r.p
-    outer = _arc_poly(r.R_magnet, -half, half, arc_deg)
-    inner = _arc_poly(r.R_core, half, -half, arc_deg)
-    out = [("magnet", outer + inner, None)]
-    gap = math.pi / r.p - 2 * half
-    if gap > 1e-6:
-        out.append(("air", _arc_poly(r.R_magnet, half, half + gap, arc_deg)
-                    + _arc_poly(r.R_core, half + gap, half, arc_deg), 0.0))
-    return out
-
-
-def arc_pole_polygons(r: ArcPMRotor, seg_deg: float = 6.0, arc_deg: float = 2.0):
-    """Magnet polygons of one pole (axis +x) of an arc-barrier (ipm_arc) rotor: list of
-    (kind, polygon, magdir_deg), all kind "magnet", counter-clockwise, in m (the return convention of
-    :func:`ipm_pole_polygons`).
-
-    Shape (:class:`~motoropt.geometry.rotor.ArcPMRotor`): in polar coordinates (s, t) about the arc
-    centre C = (x_c, 0) a point is (x_c - s cos t, s sin t) (t = 0 on the pole axis, rotor-centre side
-    of C). The band lies between s = rho (gap-side edge, |t| <= phi, ends E on the circle R - bridge)
-    and s = rho + h_m (lower edge, |t| <= phi_l, ends E' = :attr:`ArcPMRotor.lower_corner` on the
-    same circle); each end E -> E' follows the circle R - bridge, so the bridge is exactly ``bridge``
-    thick along it (the end is normal to the arc up to the small angle |phi - phi_l|). The bonded
-    magnet fills the band, magnetised normal to the arc towards C, i.e. towards the air gap on an N
-    pole (the V rotor's convention): at angle t the direction is (cos t, -sin t), magdir = -t.
-
-    Discretisation: the band over |t| <= min(phi, phi_l) is split into an even number of equal angular
-    segments of at most ``seg_deg`` degrees about C (so a vertex lies on the pole axis, at the band's
-    deepest point), each its own magnet block with magdir = -t at its middle (the
-    magnetisation deviates by at most seg_deg / 2 from the true direction: a flux loss of
-    1 - sinc(seg_deg / 2), 0.05 % at 6 deg); the two end pieces between t = +-min(phi, phi_l) and the
-    ends E -> E' are one block each (magdir at the middle of their t range). Arcs are polylines with
-    vertices on the true circles and pieces of at most ``arc_deg`` degrees about their own centre
-    (the chords cut off a relative area of about (arc_deg in rad)^2 / 12: 1e-4 at 2 deg). All vertices
-    lie in the disc r <= R - bridge, which is convex, so the bridge to the air gap is >= ``bridge``.
-    """
-    if not isinstance(r, ArcPMRotor):
-        raise InputError("design.rotor", type(r).__name__, "ArcPMRotor")
-    if not (0.0 < seg_deg <= 30.0):
-        raise InputError("seg_deg", seg_deg, "in (0, 30]")
-    if not (0.0 < arc_deg <= seg_deg):
-        raise InputError("arc_deg", arc_deg, f"in (0, seg_deg = {seg_deg}]")
-    xc, s_lo, s_hi = r.arc_centre, r.arc_radius, r.arc_radius + r.magnet_thickness
-    phi_u, phi_l = r.arc_half_angle, r.lower_half_angle
-    t_min = min(phi_u, phi_l)
-    R1 = r.R - r.bridge
-    step = math.radians(arc_deg)
-
-    def P(s, t):
-        return (xc - s * math.cos(t), s * math.sin(t))
-
-    def c_arc(s, t0, t1):
-        """Polyline on the circle of radius s about C from t0 to t1 (rad), both ends included."""
-        n = max(1, math.ceil(abs(t1 - t0) / step - 1e-9))
-        return [P(s, t0 + (t1 - t0) * k / n) for k in range(n)] + [P(s, t1)]
-
-    def ccw(poly):
-        return poly if _area(poly) > 0 else poly[::-1]
-
-    out = []
-    n_seg = 2 * max(1, math.ceil(math.degrees(t_min) / seg_deg - 1e-9))  # even: a vertex on the pole axis
-    ts = [-t_min] + [-t_min + 2.0 * t_min * k / n_seg for k in range(1, n_seg)] + [t_min]
-    for t0, t1 in itertools.pairwise(ts):
-        out.append(("magnet", ccw(c_arc(s_lo, t0, t1) + c_arc(s_hi, t1, t0)), -math.degrees(0.5 * (t0 + t1))))
-    if abs(phi_u - phi_l) > 1e-9:
-        t_max = max(phi_u, phi_l)
-        for side in (1.0, -1.0):
-            # the radial cut at t_min, the longer edge from the cut to its end corner, back along the
-            # bridge circle R - bridge to the other end corner (which lies on the cut)
-            if phi_u > phi_l:  # gap-side edge longer; E' = P(s_hi, phi_l) is on the cut
-                first = P(s_hi, side * t_min)
-                edge = c_arc(s_lo, side * t_min, side * t_max)  # cut -> E
-            else:  # lower edge longer; E = P(s_lo, phi_u) is on the cut
-                first = P(s_lo, side * t_min)
-                edge = c_arc(s_hi, side * t_min, side * t_max)  # cut -> E'
-            end = edge[-1]
-            a0, a1 = math.atan2(end[1], end[0]), math.atan2(first[1], first[0])
-            back = _arc_poly(R1, a0, a1, arc_deg)[1:-1]
-            out.append(("magnet", ccw([first] + edge + back), -math.degrees(0.5 * side * (t_min + t_max))))
-    return out
 
 
 # ---------------------------------------------------------------------- builder
@@ -493,7 +259,7 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
         n = max(1, int(math.ceil(math.degrees(tot) / 90.0 - 1e-9)))
         for k in range(n):
             b0, b1 = a0 + tot * k / n, a0 + tot * (k + 1) / n
-            geo.add_arc(_pt(rad, b0), _pt(rad, b1), math.degrees(b1 - b0), max_deg, boundary, group)
+            geo.add_arc(pt(rad, b0), pt(rad, b1), math.degrees(b1 - b0), max_deg, boundary, group)
 
     def on_cut(q):
         if full:
@@ -506,24 +272,18 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
     cut_radii = {Rsh, R, r1, r2, Ri, Ro}
 
     # ---- rotor holes / magnets
-    if isinstance(r, InteriorPMRotor):
-        pole_polys = ipm_pole_polygons(r)
-    elif isinstance(r, ArcPMRotor):
-        pole_polys = arc_pole_polygons(r)
-    elif isinstance(r, SurfacePMRotor):
-        pole_polys = spm_pole_polygons(r)
+    pole_polys = r.pole_polygons()
+    if r.surface_mounted:  # the rotor surface R is the sleeve's, not a boundary of the iron
         cut_radii.discard(R)
-    else:
-        raise InputError("design.rotor", type(r).__name__, "InteriorPMRotor, ArcPMRotor or SurfacePMRotor")
     area_tol = (0.02e-3) ** 2
     for j in range(2 * p):
         ang = th_r + j * math.pi / p
         sgn = 1.0 if j % 2 == 0 else -1.0
         for kind, poly, mdir in pole_polys:
-            P = _rot(poly, ang)
+            P = rotate(poly, ang)
             if not full:
-                P = _clip_wedge(P, c0, c1)
-                if not P or abs(_area(P)) < area_tol:
+                P = clip_wedge(P, c0, c1)
+                if not P or abs(polygon_area(P)) < area_tol:
                     continue
             n = len(P)
             for i in range(n):
@@ -534,7 +294,7 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
                 if ca is not None and ca == cb:
                     continue  # replaced by the cut-line segments
                 seg(qa, qb, group=GROUP_ROTOR)
-            x, y = _interior_point(P)
+            x, y = interior_point(P)
             if kind == "magnet":
                 if mdir is None:  # SPM radial: FEMM expression, outwards on N poles
                     expr = "theta" if sgn > 0 else "theta+180"
@@ -559,19 +319,19 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
             arc(rad, c0, c1, gap_deg, None, grp)
     # rotor surface (IPM: iron/air interface; SPM: the core surface R_core and the sleeve is air)
     mid = 0.5 * (c0 + c1) if not full else math.pi / (2 * p) + th_r
-    if isinstance(r, (InteriorPMRotor, ArcPMRotor)):
+    if not r.surface_mounted:
         if full:
             arc(R, 0.0, 2 * math.pi, gap_deg, None, GROUP_ROTOR)
         else:
             arc(R, c0, c1, gap_deg, None, GROUP_ROTOR)
         y_mid = Rsh + 0.5 * (R - r.barrier_depth - Rsh)
-        geo.add_label(*_pt(y_mid, mid), "rotor_steel", h["h_rotor"], group=GROUP_ROTOR)
-        geo.add_label(*_pt(0.5 * (R + r1), mid), "air", h["h_gap"], group=GROUP_ROTOR)
+        geo.add_label(*pt(y_mid, mid), "rotor_steel", h["h_rotor"], group=GROUP_ROTOR)
+        geo.add_label(*pt(0.5 * (R + r1), mid), "air", h["h_gap"], group=GROUP_ROTOR)
     else:
         Rc = r.R_core
-        geo.add_label(*_pt(0.5 * (Rsh + Rc), mid), "rotor_steel", h["h_rotor"], group=GROUP_ROTOR)
-        geo.add_label(*_pt(0.5 * (r.R_magnet + r1), mid + 1e-3), "air", h["h_gap"], group=GROUP_ROTOR)
-    geo.add_label(*_pt(0.5 * (r1 + r2), mid + 0.01), "air", h["h_gap"], group=GROUP_BAND)
+        geo.add_label(*pt(0.5 * (Rsh + Rc), mid), "rotor_steel", h["h_rotor"], group=GROUP_ROTOR)
+        geo.add_label(*pt(0.5 * (r.R_magnet + r1), mid + 1e-3), "air", h["h_gap"], group=GROUP_ROTOR)
+    geo.add_label(*pt(0.5 * (r1 + r2), mid + 0.01), "air", h["h_gap"], group=GROUP_BAND)
 
     # ---- stator: slots whose centres lie in the sector
     x_tip = Ri + s.tip_height
@@ -587,35 +347,35 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
         ak = 2 * math.pi * k / Q
         # opening (air, open to the gap) and slot body
         op = [(xb0, -b0), (x_tip, -b0), (x_tip, b0), (xb0, b0)]
-        op = _rot(op, ak)
+        op = rotate(op, ak)
         seg(op[0], op[1], group=GROUP_STATOR)
         seg(op[2], op[3], group=GROUP_STATOR)
         body = [(x_tip, -wt), (x_tip, -b0), (x_tip, b0), (x_tip, wt), (x_bot, wb), (x_bot, -wb)]
-        bodyr = _rot(body, ak)
+        bodyr = rotate(body, ak)
         for i in range(len(bodyr)):
             seg(bodyr[i - 1], bodyr[i], group=GROUP_STATOR)
         opening_angles.append((ak - math.asin(b0 / Ri), ak + math.asin(b0 / Ri)))
         ph_sign = [(int(lay[k, L, 0]), int(lay[k, L, 1])) for L in range(lay.shape[1])]
         tpc = int(w.turns_per_coil)
         if len(ph_sign) == 1:
-            x, y = _pt(0.5 * (x_tip + x_bot), ak)
+            x, y = pt(0.5 * (x_tip + x_bot), ak)
             ph, sg = ph_sign[0]
             geo.add_label(x, y, "copper", h["h_coil"], circuit=PHASES[ph], group=GROUP_STATOR, turns=sg * tpc)
         elif tooth_coil:  # side by side: layer 0 on the +theta half
-            sp = _rot([(x_tip, 0.0), (x_bot, 0.0)], ak)
+            sp = rotate([(x_tip, 0.0), (x_bot, 0.0)], ak)
             seg(sp[0], sp[1], group=GROUP_STATOR)
             for L, (ph, sg) in enumerate(ph_sign):
                 off = 0.5 * min(wt, wb) * (1 if L == 0 else -1)
-                x, y = _rot([(0.5 * (x_tip + x_bot), off)], ak)[0]
+                x, y = rotate([(0.5 * (x_tip + x_bot), off)], ak)[0]
                 geo.add_label(x, y, "copper", h["h_coil"], circuit=PHASES[ph], group=GROUP_STATOR, turns=sg * tpc)
         else:  # radial halves: layer 0 near the gap
             xm = 0.5 * (x_tip + x_bot)
             wm = 0.5 * (wt + wb)
-            sp = _rot([(xm, -wm), (xm, wm)], ak)
+            sp = rotate([(xm, -wm), (xm, wm)], ak)
             seg(sp[0], sp[1], group=GROUP_STATOR)
             for L, (ph, sg) in enumerate(ph_sign):
                 xx = 0.5 * (x_tip + xm) if L == 0 else 0.5 * (xm + x_bot)
-                x, y = _pt(xx, ak)
+                x, y = pt(xx, ak)
                 geo.add_label(x, y, "copper", h["h_coil"], circuit=PHASES[ph], group=GROUP_STATOR, turns=sg * tpc)
     # bore arcs (tooth faces)
     for k in range(n_slots):
@@ -627,8 +387,8 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
         arc(Ri, a_start, a_end, gap_deg, None, GROUP_STATOR)
     if not full:
         arc(Ri, c0, opening_angles[0][0], gap_deg, None, GROUP_STATOR)
-    geo.add_label(*_pt(0.5 * (Ro + x_bot), mid), "stator_steel", h["h_stator"], group=GROUP_STATOR)
-    geo.add_label(*_pt(0.5 * (r2 + Ri), mid + 0.013), "air", h["h_gap"], group=GROUP_STATOR)
+    geo.add_label(*pt(0.5 * (Ro + x_bot), mid), "stator_steel", h["h_stator"], group=GROUP_STATOR)
+    geo.add_label(*pt(0.5 * (r2 + Ri), mid + 0.013), "air", h["h_gap"], group=GROUP_STATOR)
 
     # ---- cut lines
     if not full:
@@ -642,7 +402,7 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
             name = f"cut{i}"
             geo.add_boundary(Boundary(name, kind))
             for c in (c0, c1):
-                geo.add_segment(_pt(merged[i], c), _pt(merged[i + 1], c), boundary=name)
+                geo.add_segment(pt(merged[i], c), pt(merged[i + 1], c), boundary=name)
     return MachineSection(geo, n_sec, anti, (math.degrees(c0), math.degrees(c1)), (r1, r2), axes,
                           float(rotor_angle_deg), float(theta_e), a_par, Ri, x_tip, x_bot, p,
                           {"i_abc": tuple(float(v) for v in i_abc), "Br": Br, "mu_r": mu_r, "T_magnet_c": T_m,

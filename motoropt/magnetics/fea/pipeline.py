@@ -1,7 +1,8 @@
-"""The finite-element path inside the design pipeline: FEA flux maps (cached on disk) for the same
-control, loss, efficiency-map and drive-cycle code as the analytic model; the analytic-vs-FEA
-comparison; torque ripple; the magnet field for the demagnetisation check; the case option
-``[fea] fidelity`` and the optimiser's ``--refine-fea`` evaluator.
+"""FEA flux maps of designs (cached on disk), the flux-map provider that puts them into the same
+control, loss, efficiency-map and drive-cycle code as the analytic model (:class:`FeaFluxMaps`; the
+case's ``[fea]`` settings: :mod:`.settings`), apparent inductances and MTPA from a map, torque
+ripple, and the magnet field for the demagnetisation check. The evaluation-level uses (FEA-refined
+evaluations, the analytic-vs-FEA comparison) are in :mod:`motoropt.evaluation.fea`.
 
 Conventions and assumptions (SI units; A peak phase current, Wb peak phase flux linkage):
 - current grid: the analytic map's (:func:`motoropt.magnetics.analytic.compute_fluxmap`):
@@ -9,8 +10,8 @@ Conventions and assumptions (SI units; A peak phase current, Wb peak phase flux 
   n_d, n_q = the case's ``map.fluxmap_n_d``, ``map.fluxmap_n_q`` unless given.
 - flux linkages and torque are averages over ``positions`` rotor positions over 60 electrical
   degrees (:func:`.fluxmap_fea.fea_fluxmap`); the iron regions are the FEA map's "stator_teeth",
-  "stator_yoke" plus "rotor_surface" (slot-ripple field, :meth:`Design.with_rotor_surface_region`,
-  computed from the FEA tooth field as for the analytic map), so the same
+  "stator_yoke"; the design's machine model adds "rotor_surface" (slot-ripple field computed from
+  the FEA tooth field as for the analytic map), so the same
   :class:`~motoropt.drive.losses.LossParams` apply.
 - cache: ``$MOTOROPT_CACHE_DIR/fea`` (default ``~/.cache/motoropt/fea``), one ``.npz`` per map,
   keyed by a SHA-256 of the design (case-file values, the derived stator/rotor/winding/material
@@ -37,77 +38,14 @@ from pathlib import Path
 import numpy as np
 
 from motoropt.constants import RPM_TO_RAD_S
-from motoropt.errors import InputError, OperatingPointError
-from motoropt.machines.pmsm.design import Design
-from motoropt.magnetics.fea.machine import MeshSpec
+from motoropt.errors import InputError
+from motoropt.magnetics.fea.fluxmap_fea import fea_fluxmap, operating_point
+from motoropt.magnetics.fea.machine import MeshSpec, build_section, d_axis_angle_deg, sector_info
+from motoropt.magnetics.fea.settings import FeaSettings
+from motoropt.magnetics.fea.solver import build_problem, solve
 from motoropt.magnetics.fluxmap import FluxMap
 
 CACHE_VERSION = 1
-FIDELITIES = ("analytic", "fea")
-FEA_KEYS = ("fidelity", "positions", "mesh_scale", "sector", "fluxmap_n_d", "fluxmap_n_q", "cache")
-
-
-# ---------------------------------------------------------------------- [fea] case section
-@dataclass(frozen=True)
-class FeaSettings:
-    """The case's free ``[fea]`` section.
-
-    fidelity: "analytic" (default) or "fea": which flux map Design.fluxmap returns; positions: rotor
-    positions per current (over 60 elec. deg, >= 1, default 4); mesh_scale: multiplies every default
-    element size (> 0, default 1: ~14k elements per Prius pole); sector: "auto" (default: one pole if the winding
-    allows, else the smallest symmetric sector) | "pole" | "pole_pair" | "unit" | "full";
-    fluxmap_n_d, fluxmap_n_q: FEA grid (default the case's [map] grid); cache: use the disk cache.
-    """
-
-    fidelity: str = "analytic"
-    positions: int = 4
-    mesh_scale: float = 1.0
-    sector: str = "auto"
-    fluxmap_n_d: int | None = None
-    fluxmap_n_q: int | None = None
-    cache: bool = True
-
-    @property
-    def mesh(self) -> MeshSpec:
-        return MeshSpec(scale=self.mesh_scale)
-
-
-def fea_settings(design) -> FeaSettings:
-    """Validated :class:`FeaSettings` from ``design.free["fea"]`` (InputError naming the key)."""
-    raw = (getattr(design, "free", None) or {}).get("fea") or {}
-    if not isinstance(raw, dict):
-        raise InputError("fea", raw, "a table")
-    for k in raw:
-        if k not in FEA_KEYS:
-            raise InputError(f"fea.{k}", raw[k], f"a known key of [fea]: {list(FEA_KEYS)}")
-    s = FeaSettings()
-    out = {}
-    if "fidelity" in raw:
-        if raw["fidelity"] not in FIDELITIES:
-            raise InputError("fea.fidelity", raw["fidelity"], f"one of {list(FIDELITIES)}")
-        out["fidelity"] = raw["fidelity"]
-    for k, lo, hi in (("positions", 1, 360), ("fluxmap_n_d", 2, 61), ("fluxmap_n_q", 2, 61)):
-        if k in raw:
-            v = raw[k]
-            if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-                raise InputError(f"fea.{k}", v, f"an integer in [{lo}, {hi}]")
-            out[k] = v
-    if "mesh_scale" in raw:
-        v = raw["mesh_scale"]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0.1 <= v <= 10.0):
-            raise InputError("fea.mesh_scale", v, "a number in [0.1, 10]")
-        out["mesh_scale"] = float(v)
-    if "sector" in raw:
-        from motoropt.magnetics.fea.machine import SECTORS
-
-        if raw["sector"] not in SECTORS:
-            raise InputError("fea.sector", raw["sector"], f"one of {list(SECTORS)}")
-        out["sector"] = raw["sector"]
-    if "cache" in raw:
-        if not isinstance(raw["cache"], bool):
-            raise InputError("fea.cache", raw["cache"], "true or false")
-        out["cache"] = raw["cache"]
-    return dataclasses.replace(s, **out)
 
 
 # ---------------------------------------------------------------------- cache
@@ -151,8 +89,6 @@ def design_key(design) -> dict:
 
 
 def _cache_key(design, i_d, i_q, positions, sector, mesh, T_m, span) -> str:
-    from motoropt.magnetics.fea.machine import sector_info
-
     n_sec, anti, _ = sector_info(design, sector)  # the modelled sector, not its name ("auto" = "pole"...)
     blob = json.dumps({"v": CACHE_VERSION, "code": _code_hash(), "design": design_key(design),
                        "i_d": np.round(i_d, 9).tolist(), "i_q": np.round(i_q, 9).tolist(),
@@ -195,10 +131,9 @@ def fluxmap_axes(design, n_d: int | None = None, n_q: int | None = None):
 def fea_fluxmap_for_design(design, n_d: int | None = None, n_q: int | None = None, positions: int = 4,
                            progress: bool = False, T_magnet_c: float | None = None, mesh: MeshSpec | None = None,
                            sector: str = "auto", cache: bool = True) -> FluxMap:
-    """FEA :class:`FluxMap` (source "fea") of a design on the analytic map's grid, with the
-    "rotor_surface" region added; cached on disk (see the module docstring). ``progress`` prints
-    start and end of a computation to stderr."""
-    from motoropt.magnetics.fea.fluxmap_fea import fea_fluxmap
+    """FEA :class:`FluxMap` (source "fea") of a design on the analytic map's grid; cached on disk
+    (see the module docstring). The design's machine model adds the "rotor_surface" region.
+    ``progress`` prints start and end of a computation to stderr."""
 
     i_d, i_q = fluxmap_axes(design, n_d, n_q)
     T_m = design.T_magnet_c if T_magnet_c is None else float(T_magnet_c)
@@ -221,85 +156,23 @@ def fea_fluxmap_for_design(design, n_d: int | None = None, n_q: int | None = Non
             except OSError as e:  # a read-only home must not stop an evaluation
                 if progress:
                     print(f"FEA cache not written ({e})", file=sys.stderr)
-    return design.with_rotor_surface_region(fm)
+    return fm
 
 
-def _settings_kwargs(s: FeaSettings) -> dict:
-    return dict(n_d=s.fluxmap_n_d, n_q=s.fluxmap_n_q, positions=s.positions, mesh=s.mesh, sector=s.sector,
-                cache=s.cache)
+@dataclass(frozen=True)
+class FeaFluxMaps:
+    """Flux-map provider (:data:`motoropt.machines.base.FluxMapProvider`) of the embedded FEA with
+    the case's ``[fea]`` settings: ``FeaFluxMaps(settings)(design, T_magnet_c)`` is the cached FEA
+    flux map on the settings' grid (default the design's [map] grid)."""
 
+    settings: FeaSettings = FeaSettings(fidelity="fea")
+    progress: bool = False
 
-def fluxmap_for_fidelity(design, T_magnet_c: float | None = None):
-    """The FEA flux map if the case's ``[fea] fidelity = "fea"``, else None (use the analytic map).
-
-    For :meth:`Design.fluxmap`: ``fm = fluxmap_for_fidelity(self, T_magnet_c)``; ``if fm is not None:
-    return fm``."""
-    s = fea_settings(design)
-    if s.fidelity != "fea":
-        return None
-    return fea_fluxmap_for_design(design, T_magnet_c=T_magnet_c, **_settings_kwargs(s))
-
-
-def _plain_design(design, fidelity: str):
-    """A plain :class:`~motoropt.machines.pmsm.design.Design` copy whose [fea] fidelity is ``fidelity``."""
-    kw = {f.name: getattr(design, f.name) for f in dataclasses.fields(Design)}
-    free = dict(kw.get("free") or {})
-    free["fea"] = {**(free.get("fea") or {}), "fidelity": fidelity}
-    kw["free"] = free
-    return Design(**kw)
-
-
-class FeaDesign(Design):
-    """A :class:`~motoropt.machines.pmsm.design.Design` whose flux map is the FEA one (settings from its free
-    ["fea"] section), so ``machine_model`` and ``evaluate_design`` use it unchanged."""
-
-    def fluxmap(self, T_magnet_c: float | None = None):
-        return fea_fluxmap_for_design(self, T_magnet_c=T_magnet_c, **_settings_kwargs(fea_settings(self)))
-
-
-def fea_design(design, **overrides):
-    """The design with the FEA flux map (``machine_model``, ``evaluate_design`` then use it).
-
-    ``overrides``: [fea] keys (positions, mesh_scale, sector, fluxmap_n_d, fluxmap_n_q, cache)."""
-    if not isinstance(design, Design):
-        raise InputError("machine.topology", getattr(design, "topology", type(design).__name__),
-                         "a permanent-magnet machine for the FEA flux-map path (induction designs are "
-                         "evaluated with their equivalent circuit only)")
-    kw = {f.name: getattr(design, f.name) for f in dataclasses.fields(Design)}
-    free = dict(kw.get("free") or {})
-    free["fea"] = {**(free.get("fea") or {}), **overrides, "fidelity": "fea"}
-    kw["free"] = free
-    d = FeaDesign(**kw)
-    fea_settings(d)  # validate
-    return d
-
-
-def fea_machine_model(design, T_magnet_c: float | None = None, T_winding_c: float | None = None, **overrides):
-    """``design.machine_model()`` (same LossParams and Limits) with the FEA flux map."""
-    base = _plain_design(design, "analytic").machine_model(T_magnet_c, T_winding_c)
-    fd = fea_design(design, **overrides)
-    return dataclasses.replace(base, fluxmap=fd.fluxmap(T_magnet_c))
-
-
-def fea_evaluate(design, **overrides):
-    """:func:`motoropt.evaluation.pipeline.evaluate_design` with the FEA flux map (an Evaluation)."""
-    from motoropt.evaluation.pipeline import evaluate_design
-
-    return evaluate_design(fea_design(design, **overrides))
-
-
-def fea_evaluator(values: dict, free: dict | None = None) -> dict:
-    """The optimiser's ``--refine-fea`` evaluator: KPIs of the design of case-file ``values`` with the
-    FEA flux map ([fea] settings from ``free``), plus ``fea_positions`` and ``fea_mesh_scale``."""
-    from motoropt.machines.pmsm.design import design_from_values
-
-    d = fea_design(design_from_values(values, free))
-    s = fea_settings(d)
-    ev = fea_evaluate(d)
-    k = dict(ev.kpis)
-    k["fea_positions"] = s.positions
-    k["fea_mesh_scale"] = s.mesh_scale
-    return k
+    def __call__(self, design, T_magnet_c: float | None = None) -> FluxMap:
+        s = self.settings
+        return fea_fluxmap_for_design(design, n_d=s.fluxmap_n_d, n_q=s.fluxmap_n_q, positions=s.positions,
+                                      progress=self.progress, T_magnet_c=T_magnet_c, mesh=s.mesh, sector=s.sector,
+                                      cache=s.cache)
 
 
 # ---------------------------------------------------------------------- comparison
@@ -342,80 +215,6 @@ def mtpa_at(fm: FluxMap, i_amp: float, n: int = 721) -> tuple:
     return float(T[k]), float(math.degrees(g[k]))
 
 
-def compare_analytic_fea(design, points=None, cycles: bool = True, **overrides) -> dict:
-    """Analytic vs FEA on the same design, same control/loss/map/cycle pipeline.
-
-    Returns {"design": name, "settings": {...}, "rows": [{"quantity", "unit", "analytic", "fea",
-    "diff_pct"}]}; diff_pct = 100 (fea - analytic) / |analytic|. Rows: psi_PM, back-EMF per krpm,
-    L_d/L_q at 0.25/0.5/1 I_max, MTPA torque and angle at I_max, peak torque/power, max speed, peak
-    efficiency, efficiency at ``points`` [(rpm, N m)] (default: (0.25, 0.5), (0.5, 0.2), (0.75, 0.1)
-    x (max speed, peak torque) of the analytic envelope; NaN where outside an envelope) and each
-    cycle's motor efficiency.
-    """
-    from motoropt.drive.control import operating_point
-    from motoropt.evaluation.pipeline import evaluate_design
-
-    plain = _plain_design(design, "analytic")
-    ev_a = evaluate_design(plain, cycles=cycles)
-    fd = fea_design(design, **overrides)
-    ev_f = evaluate_design(fd, cycles=cycles)
-    rows = []
-
-    def row(q, unit, a, f):
-        a, f = float(a), float(f)
-        d = 100.0 * (f - a) / abs(a) if (math.isfinite(a) and math.isfinite(f) and a != 0) else float("nan")
-        rows.append({"quantity": q, "unit": unit, "analytic": a, "fea": f, "diff_pct": d})
-
-    ka, kf = ev_a.kpis, ev_f.kpis
-    fa, ff = ev_a.fluxmap, ev_f.fluxmap
-    row("psi_PM", "Wb", fa.psi_pm, ff.psi_pm)
-    row("back-EMF (line-line rms) per 1000 rpm", "V", ka["back_emf_ll_rms_v_per_krpm"], kf["back_emf_ll_rms_v_per_krpm"])
-    La, Lf = inductances(fa), inductances(ff)
-    for key in La:
-        name, k = key.rsplit("_", 1)
-        row(f"{name} at {k} I_max", "mH", 1e3 * La[key], 1e3 * Lf[key])
-    Ta, ga = mtpa_at(fa, design.i_max)
-    Tf, gf = mtpa_at(ff, design.i_max)
-    row("torque at I_max on the MTPA angle", "N m", Ta, Tf)
-    row("MTPA current angle at I_max", "deg", ga, gf)
-    row("peak torque (envelope)", "N m", ka["peak_torque_nm"], kf["peak_torque_nm"])
-    row("peak power (envelope)", "kW", ka["peak_power_kw"], kf["peak_power_kw"])
-    row("max speed with torque", "rpm", ka["max_speed_rpm"], kf["max_speed_rpm"])
-    row("peak motor efficiency", "%", 100 * ka["peak_motor_efficiency"], 100 * kf["peak_motor_efficiency"])
-    if points is None:
-        n_max, T_pk = ka["max_speed_rpm"], ka["peak_torque_nm"]
-        points = [(round(a * n_max, -1), round(b * T_pk)) for a, b in ((0.25, 0.5), (0.5, 0.2), (0.75, 0.1))]
-    for rpm, T in points:
-        eff = []
-        for ev in (ev_a, ev_f):
-            try:
-                eff.append(100 * operating_point(ev.model, rpm, T)["motor_efficiency"])
-            except OperatingPointError:
-                eff.append(float("nan"))
-        row(f"efficiency at {rpm:g} rpm, {T:g} N m", "%", *eff)
-    for name in ka.get("cycles", {}):
-        row(f"{name} motor efficiency", "%", 100 * ka["cycles"][name]["motor_efficiency"],
-            100 * kf["cycles"][name]["motor_efficiency"])
-    s = fea_settings(fd)
-    return {"design": design.name, "settings": {"positions": s.positions, "mesh_scale": s.mesh_scale,
-                                                "sector": s.sector, "n_d": ff.i_d.size, "n_q": ff.i_q.size},
-            "rows": rows}
-
-
-def compare_text(table: dict) -> str:
-    """The comparison table as fixed-width text."""
-    rows = table["rows"]
-    w = max(len(r["quantity"]) + len(r["unit"]) + 3 for r in rows)
-    s = table["settings"]
-    out = [f"{table['design']}: analytic vs FEA ({s['n_d']} x {s['n_q']} currents, {s['positions']} positions, "
-           f"mesh scale {s['mesh_scale']:g}, {s['sector']} sector)",
-           f"{'quantity':<{w}}  {'analytic':>10}  {'FEA':>10}  {'diff %':>7}"]
-    for r in rows:
-        q = f"{r['quantity']} ({r['unit']})"
-        out.append(f"{q:<{w}}  {r['analytic']:>10.4g}  {r['fea']:>10.4g}  {r['diff_pct']:>7.1f}")
-    return "\n".join(out)
-
-
 # ---------------------------------------------------------------------- ripple and magnets
 def torque_ripple(design, i_d: float, i_q: float, positions: int = 24, span_elec_deg: float | None = None,
                   T_magnet_c: float | None = None, mesh: MeshSpec | None = None, sector: str = "auto") -> dict:
@@ -425,7 +224,6 @@ def torque_ripple(design, i_d: float, i_q: float, positions: int = 24, span_elec
     Returns theta_e (rad), torque (N m) per position, mean_nm, peak_to_peak_nm, ripple_pct
     (= 100 p-p / |mean|), span_elec_deg, torque_dq_nm (1.5 p (psi_d i_q - psi_q i_d) of the
     position-mean flux linkages: a second torque method)."""
-    from motoropt.magnetics.fea.fluxmap_fea import operating_point
 
     if int(positions) < 2:
         raise InputError("positions", positions, ">= 2")
@@ -450,8 +248,6 @@ def magnet_field(design, i_d: float, i_q: float, rotor_angle_deg: float | None =
     H_knee_a_per_m: the knee field magnitude at the magnet temperature (> 0);
     fraction_beyond_knee: magnet area fraction (modelled sector) with -H_m > H_knee;
     B_m_mean_t: area-mean flux density along m, T."""
-    from motoropt.magnetics.fea.machine import build_section, d_axis_angle_deg
-    from motoropt.magnetics.fea.solver import build_problem, solve
 
     T_m = design.T_magnet_c if T_magnet_c is None else float(T_magnet_c)
     ang = d_axis_angle_deg(design) if rotor_angle_deg is None else float(rotor_angle_deg)

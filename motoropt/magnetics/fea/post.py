@@ -26,6 +26,7 @@ from scipy.sparse.linalg import splu
 
 from motoropt.constants import MU0
 from motoropt.errors import InputError
+from motoropt.magnetics.fea.femfile import read_fem
 from motoropt.magnetics.fea.solver import Problem, Solution, _energy_density, _grads, build_problem, solve
 
 
@@ -191,7 +192,6 @@ def solve_fem_file(path, torque_group: int | None = None) -> dict:
     factorisation, s), circuits {name: {current_a, flux_linkage_wb}}, and torque_nm (weighted stress
     tensor on the blocks of ``torque_group``, N m, for the modelled part) when a group is given.
     """
-    from motoropt.magnetics.fea.femfile import read_fem
 
     geom = read_fem(path)
     p = build_problem(geom)

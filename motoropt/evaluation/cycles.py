@@ -1,0 +1,78 @@
+"""A design's motor over drive cycles: operating points from the vehicle (through the gear, if the
+case has one) or from a mission profile, and the energies and efficiencies over the cycle.
+
+Definitions (all efficiencies are fractions), per cycle (motor operating points from the vehicle
+model, one per 1-s interval; losses from the efficiency map, with points at the envelope edge solved
+exactly): ``motoring_efficiency`` = mechanical energy out / electrical energy in over the motoring
+intervals; ``generating_efficiency`` = electrical energy out / mechanical energy in over the
+generating ones; ``motor_efficiency`` (combined) = (E_mech,out + E_elec,out) / (E_elec,in +
+E_mech,in) = energy out / energy in over the whole cycle, so ``loss_wh = energy_in_wh -
+energy_out_wh``. Points beyond the envelope are not clipped: they are left out of the energies and
+reported as ``points_beyond_envelope`` with the shaft energy they asked for (``unmet_energy_wh``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from motoropt.constants import RPM_TO_RAD_S
+from motoropt.cycles import load_cycle
+from motoropt.drive.effmap import EfficiencyMap, interpolate_losses, loss_kinds
+from motoropt.evaluation.records import CycleData
+from motoropt.vehicle import motor_demand, motor_demand_with_gear
+
+if TYPE_CHECKING:
+    from motoropt.machines.base import MachineDesign
+
+WH = 1.0 / 3600.0  # Wh per J
+
+
+def cycle_points(design: MachineDesign, cycle_name: str):
+    """Motor speed (rpm), torque (N m), dt (s) and interval mid-times of a cycle for the design's
+    vehicle; the ``[mission]``'s name gives the mission profile's points instead."""
+    specs = design.specs
+    if specs is not None and specs.mission is not None and cycle_name == specs.mission.name:
+        return specs.mission.points()
+    cyc = load_cycle(cycle_name)
+    gear = specs.gear.gear if specs is not None and specs.gear is not None else None
+    # the [gear] model replaces the vehicle's constant gear efficiency
+    dem = motor_demand_with_gear(cyc, design.vehicle, gear) if gear is not None else motor_demand(cyc, design.vehicle)
+    t_mid = 0.5 * (cyc.t[1:] + cyc.t[:-1])
+    return dem.speed_rad_s / RPM_TO_RAD_S, dem.torque_nm, dem.dt, t_mid
+
+
+def evaluate_cycle(emap: EfficiencyMap, design: MachineDesign, name: str) -> CycleData:
+    """Energies and efficiencies of the motor over one cycle (definitions in the module docstring)."""
+    rpm, T, dt, t_mid = cycle_points(design, name)
+    moving = (rpm > 0) & (T != 0)
+    res = interpolate_losses(emap, rpm, T)
+    inside = res["in_envelope"] | ~moving
+    kinds = loss_kinds(emap)
+    losses = {k: np.where(moving & inside, np.nan_to_num(res[k]), 0.0) for k in kinds}
+    p_mech = np.where(moving, rpm * RPM_TO_RAD_S * T, 0.0)
+    total = sum(losses.values())
+    p_elec = np.where(moving & inside, p_mech + total, 0.0)
+    ok = moving & inside
+    mot = ok & (T > 0)
+    gen = ok & (T < 0)
+    e_elec_in = float(np.sum(p_elec[mot] * dt[mot])) * WH
+    e_mech_out = float(np.sum(p_mech[mot] * dt[mot])) * WH
+    e_mech_in = float(-np.sum(p_mech[gen] * dt[gen])) * WH
+    e_elec_out = float(-np.sum(p_elec[gen] * dt[gen])) * WH
+    e_in, e_out = e_elec_in + e_mech_in, e_mech_out + e_elec_out
+    beyond = moving & ~inside
+    summary = {
+        "motor_efficiency": e_out / e_in if e_in > 0 else float("nan"),
+        "energy_in_wh": e_in, "energy_out_wh": e_out, "loss_wh": e_in - e_out,
+        "motoring_efficiency": e_mech_out / e_elec_in if e_elec_in > 0 else float("nan"),
+        "generating_efficiency": e_elec_out / e_mech_in if e_mech_in > 0 else float("nan"),
+        "motoring_energy_in_wh": e_elec_in, "motoring_energy_out_wh": e_mech_out,
+        "generating_energy_in_wh": e_mech_in, "generating_energy_out_wh": e_elec_out,
+        "points_beyond_envelope": int(beyond.sum()),
+        "unmet_energy_wh": float(np.sum(np.abs(p_mech[beyond]) * dt[beyond])) * WH,
+    }
+    summary.update({f"{k}_loss_wh": float(np.sum(losses[k] * dt)) * WH for k in kinds})
+    return CycleData(name=name, time_s=t_mid, dt_s=dt, speed_rpm=rpm, torque_nm=T, p_mech_w=p_mech,
+                     p_elec_w=p_elec, losses=losses, feasible=inside, summary=summary)

@@ -1,0 +1,137 @@
+"""What every machine family provides, and the registry from topology name to family.
+
+A family is a package under :mod:`motoropt.machines` (``pmsm``, ``induction``) that registers a
+:class:`Family` for each topology it builds. Code that uses a machine goes through the two
+Protocols below and never asks which family it has:
+
+- :class:`MachineDesign` -- one fully specified design (SI units): masses, resistance, the machine
+  model for given flux maps and limits, its rotor's overspeed stress and the heat-carrying rotor
+  body the thermal network needs. ``magnet`` is None for a magnet-free machine (declared, not
+  guessed).
+- :class:`MachineModel` -- what the drive, map, cycle, system and thermal code evaluate: operating
+  points under the drive limits, the torque envelope, efficiency maps and single points, with the
+  loss kinds it reports. ``fluxmap`` is the PM flux map (None for machines without one).
+
+The flux-map provider (MEC or FEA) and the drive limits (with the inverter's voltage limit) are
+passed to :meth:`MachineDesign.machine_model` by the evaluation pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from motoropt.errors import InputError
+
+if TYPE_CHECKING:
+    from motoropt.drive.control import Limits
+    from motoropt.drive.effmap import EfficiencyMap
+    from motoropt.magnetics.fluxmap import FluxMap
+    from motoropt.materials import Magnet
+    from motoropt.mechanics import StressLimits
+
+
+@dataclass(frozen=True)
+class RotorHeatBody:
+    """The rotor's heat-carrying body for the thermal network (magnets of a PM rotor, the cage of an
+    induction rotor): total mass (kg), thickness and width of one piece (m, across and along the
+    rotor surface), number of pieces, whether it faces the air gap (surface magnets), and its
+    thermal conductivity (W/m/K), specific heat (J/kg/K) and contact gap to the laminations (m);
+    None = the thermal model's default for magnets."""
+
+    mass: float
+    thickness: float
+    width: float
+    count: int
+    surface: bool
+    conductivity: float | None = None
+    specific_heat: float | None = None
+    interface_gap: float | None = None
+
+
+#: a flux-map provider: (design, magnet temperature degC or None for the design's) -> FluxMap
+FluxMapProvider = Callable[[Any, "float | None"], "FluxMap"]
+
+
+class MachineModel(Protocol):
+    """A machine as the drive, map, cycle, system and thermal code see it."""
+
+    name: str
+    limits: Limits
+    loss_kinds: tuple[str, ...]
+    fluxmap: FluxMap | None
+    pole_pairs: int
+    bearing_drag_torque: float  # N m at the shaft (the mechanical loss's speed-proportional part)
+
+    def solve_operating_points(self, speed, torque, strategy: str = "min_loss") -> dict: ...
+
+    def envelope(self, speeds) -> dict: ...
+
+    def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None,
+                       strategy: str = "min_loss") -> EfficiencyMap: ...
+
+    def operating_point(self, speed_rpm: float, torque_nm: float, strategy: str = "min_loss") -> dict: ...
+
+
+class MachineDesign(Protocol):
+    """One fully specified design of any family (SI units)."""
+
+    name: str
+    topology: str
+    p: int
+    magnet: Magnet | None
+    i_max: float
+    u_dc: float
+    speed_max: float
+    voltage_utilisation: float
+    T_winding_c: float
+    T_magnet_c: float
+    T_coolant_c: float
+    values: dict
+
+    def masses(self) -> dict: ...
+
+    @property
+    def R_s_20(self) -> float: ...
+
+    def machine_model(self, fluxmaps: FluxMapProvider | None = None, limits: Limits | None = None,
+                      T_magnet_c: float | None = None, T_winding_c: float | None = None) -> MachineModel: ...
+
+    def rotor_stress(self, lim: StressLimits) -> dict: ...
+
+    def rotor_heat_body(self) -> RotorHeatBody: ...
+
+
+@dataclass(frozen=True)
+class Family:
+    """A registered topology: its family name and the builder from case values to a design."""
+
+    topology: str
+    family: str
+    build: Callable[..., MachineDesign]
+    doc: str = ""
+
+
+_REGISTRY: dict[str, Family] = {}
+
+
+def register(family: Family) -> Family:
+    """Add a topology to the registry (each family package registers its topologies on import)."""
+    if family.topology in _REGISTRY:
+        raise ValueError(f"topology {family.topology!r} registered twice")
+    _REGISTRY[family.topology] = family
+    return family
+
+
+def family_for(topology: str) -> Family:
+    """The registered family of a topology (InputError naming machine.topology otherwise)."""
+    try:
+        return _REGISTRY[topology]
+    except KeyError:
+        raise InputError("machine.topology", topology, f"one of {sorted(_REGISTRY)}") from None
+
+
+def topologies() -> tuple[str, ...]:
+    """Registered topology names."""
+    return tuple(sorted(_REGISTRY))

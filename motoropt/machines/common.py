@@ -1,0 +1,163 @@
+"""What the families with the slotted stator of :mod:`motoropt.geometry.stator` share: the stator
+and winding from case values, the current limit, winding-derived quantities (turns, resistance,
+AC factor), the bearing drag, and the drive limits with the inverter's voltage limit.
+
+Stated approximations:
+- mean turn length = 2 (L + l_end) with the end-winding length per side from :mod:`motoropt.windings`;
+- AC copper loss: proximity effect of round strands in the slot-leakage field (low-frequency,
+  resistance-limited: P = pi sigma w^2 d^4 B^2 / 128 per unit length of strand, with the slot field
+  rising linearly from the slot bottom to mu0 n_c i / b_s), applied to the active length only;
+- bearings: Coulomb drag torque mu F d/2 with mu = 0.0015 (SKF, deep-groove ball bearings) for
+  the rotor weight x 1.3 (+ shaft) plus a 200 N preload per bearing, on the shaft radius (>= 20 mm).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from motoropt.constants import MU0
+from motoropt.drive.control import Limits
+from motoropt.errors import InputError
+from motoropt.geometry.stator import Stator, parallel_tooth_slot
+from motoropt.inverter.spec import InverterSpec, inverter_voltage_limit
+from motoropt.windings import Winding, make_winding
+
+if TYPE_CHECKING:
+    from motoropt.materials import Steel
+
+MM = 1e-3
+BEARING_MU = 0.0015  # Coulomb friction coefficient of deep-groove ball bearings (SKF)
+BEARING_PRELOAD_N = 200.0  # per bearing
+HOUSING_NOTE = "housing, shaft and bearings are an allowance (mechanical.housing_mass_fraction x active mass)"
+
+
+class StatorWinding:
+    """Winding-derived quantities of a design with the slotted stator (needs ``stator``,
+    ``winding``, ``conductor``, ``fill_factor``, ``strand_diameter``, ``end_extension``,
+    ``T_winding_c``, ``rotor`` (D_shaft), ``bearing_torque`` and ``masses()``)."""
+
+    @property
+    def conductors_per_slot(self) -> int:
+        return int(self.winding.conductors_per_slot)
+
+    @property
+    def turn_area(self) -> float:
+        """Copper cross-section of one turn (all strands in hand), m^2."""
+        return self.stator.slot_area * self.fill_factor / self.conductors_per_slot
+
+    @property
+    def end_winding_length(self) -> float:
+        """Length of one coil end (one end of one turn), m: half circle over the coil span plus the
+        straight extensions (:func:`motoropt.windings.end_winding_length`)."""
+        return self.winding.end_winding_length(self.stator.D_i, self.stator.slot_depth, self.end_extension)
+
+    @property
+    def mean_turn_length(self) -> float:
+        return 2.0 * (self.stator.L + self.end_winding_length)
+
+    @property
+    def N_ph(self) -> float:
+        """Series turns per phase (per parallel path)."""
+        return float(self.winding.series_turns)
+
+    @property
+    def R_s_20(self) -> float:
+        """Phase resistance at 20 degC, ohm."""
+        a = self.winding.parallel_paths
+        return self.conductor.resistivity(20.0) * self.N_ph * self.mean_turn_length / (self.turn_area * a)
+
+    @property
+    def copper_mass(self) -> float:
+        """Stator winding copper (active + end windings), kg."""
+        return (3 * self.N_ph * self.winding.parallel_paths * self.mean_turn_length * self.turn_area
+                * self.conductor.density)
+
+    def k_ac(self) -> float:
+        """AC copper-loss factor coefficient: R_ac/R_dc = 1 + k_ac (f_e / 1 kHz)^2 (module docstring)."""
+        s = self.stator
+        sigma = 1.0 / self.conductor.resistivity(self.T_winding_c)
+        d = self.strand_diameter
+        n_strands = max(1.0, self.turn_area / (math.pi / 4 * d * d))
+        n_c = self.conductors_per_slot
+        b_s = 0.5 * (s.slot_width_top + s.slot_width_bottom)
+        w = 2 * math.pi * 1000.0
+        # per unit peak phase current: B_max = mu0 n_c / b_s, <B^2> = B_max^2 / 3 over the height
+        B2 = (MU0 * n_c / b_s) ** 2 / 3.0
+        p_prox = n_c * n_strands * math.pi * sigma * w**2 * d**4 * B2 / 128.0  # W/m per slot at 1 A peak
+        p_dc = n_c * 0.5 / (sigma * self.turn_area)  # W/m per slot at 1 A peak (rms^2 = 1/2)
+        return p_prox / p_dc * s.L / (0.5 * self.mean_turn_length)
+
+    def bearing_drag_torque(self) -> float:
+        """Bearing drag torque, N m: the case's ``mechanical.bearing_torque_nm`` or the Coulomb
+        estimate of the module docstring."""
+        if self.bearing_torque is not None:
+            return self.bearing_torque
+        F = self.masses()["rotor"] * 1.3 * 9.81 + 2 * BEARING_PRELOAD_N
+        return BEARING_MU * F * 0.5 * max(self.rotor.D_shaft * 0.5, 0.02)
+
+    def drive_limits(self, inverter: InverterSpec | None = None) -> Limits:
+        """Drive limits of the design; with an inverter, its phase-voltage limit after device drops
+        and dead time (:func:`motoropt.inverter.spec.inverter_voltage_limit`)."""
+        v = None if inverter is None else inverter_voltage_limit(inverter, self.i_max, self.voltage_utilisation)
+        return Limits(u_dc=self.u_dc, i_max=self.i_max, speed_max=self.speed_max,
+                      voltage_utilisation=self.voltage_utilisation, u_ph_max_override=v)
+
+
+def stator_from_values(st: dict, steel: Steel) -> Stator:
+    """The stator lamination from the case's [stator] values (case-file units), validated: parallel
+    teeth from tooth_width_mm, or a trapezoidal slot from slot_width_top_mm / slot_width_bottom_mm."""
+    D_o, D_i, L = st["outer_diameter_mm"] * MM, st["bore_diameter_mm"] * MM, st["stack_length_mm"] * MM
+    Q = int(st["slots"])
+    depth, tip = st["slot_depth_mm"] * MM, st["tip_height_mm"] * MM
+    if st.get("tooth_width_mm") is not None:
+        if st.get("slot_width_top_mm") is not None or st.get("slot_width_bottom_mm") is not None:
+            raise InputError("stator.tooth_width_mm", st["tooth_width_mm"],
+                             "given alone: either tooth_width_mm (parallel teeth) or slot_width_top_mm + slot_width_bottom_mm")
+        w_top, w_bot = parallel_tooth_slot(D_i, Q, depth, tip, st["tooth_width_mm"] * MM)
+    else:
+        if st.get("slot_width_top_mm") is None or st.get("slot_width_bottom_mm") is None:
+            raise InputError("stator.tooth_width_mm", None, "given, or both slot_width_top_mm and slot_width_bottom_mm")
+        w_top, w_bot = st["slot_width_top_mm"] * MM, st["slot_width_bottom_mm"] * MM
+    if w_top <= 0.3e-3 or w_bot <= 0.3e-3:
+        raise InputError("stator.tooth_width_mm", st.get("tooth_width_mm"), "small enough to leave slots of >= 0.3 mm")
+    stator = Stator(D_o=D_o, D_i=D_i, L=L, Q=Q, slot_depth=depth, slot_width_top=w_top, slot_width_bottom=w_bot,
+                    slot_opening=st["slot_opening_mm"] * MM, tip_height=tip, stacking_factor=st["stacking_factor"],
+                    density=steel.density)
+    stator.validate()
+    return stator
+
+
+@dataclass(frozen=True)
+class WindingValues:
+    """The winding and the electrical values every slotted-stator family takes from a case (SI)."""
+
+    winding: Winding
+    fill_factor: float
+    strand_diameter: float  # m
+    end_extension: float  # m
+    i_max: float  # peak phase current, A
+
+
+def winding_from_values(values: dict, stator: Stator, p: int) -> WindingValues:
+    """Winding, fill, strands and the current limit from [winding] and [limits], validated: the
+    current from ``max_current_rms_a`` or ``max_current_density_a_per_mm2``; strands that fit a turn."""
+    wi, li = values["winding"], values["limits"]
+    winding = make_winding(slots=stator.Q, pole_pairs=p, layers=int(wi["layers"]), coil_pitch=wi.get("coil_pitch_slots"),
+                           turns_per_coil=int(wi["turns_per_coil"]), parallel_paths=int(wi["parallel_paths"]),
+                           field_prefix="winding")
+    fill = wi["fill_factor"]
+    turn_area = stator.slot_area * fill / winding.conductors_per_slot
+    if li.get("max_current_rms_a") is not None:
+        i_rms = li["max_current_rms_a"]
+    elif li.get("max_current_density_a_per_mm2") is not None:
+        i_rms = li["max_current_density_a_per_mm2"] * turn_area * 1e6 * winding.parallel_paths
+    else:
+        raise InputError("limits.max_current_rms_a", None, "given (or limits.max_current_density_a_per_mm2)")
+    d_strand = wi["strand_diameter_mm"] * MM
+    if d_strand * d_strand * math.pi / 4 > turn_area * 1.0001:
+        raise InputError("winding.strand_diameter_mm", wi["strand_diameter_mm"],
+                         f"<= {2e3 * math.sqrt(turn_area / math.pi):.3f} (the copper area of one turn is {turn_area * 1e6:.3f} mm^2)")
+    return WindingValues(winding=winding, fill_factor=fill, strand_diameter=d_strand,
+                         end_extension=wi["end_extension_mm"] * MM, i_max=i_rms * math.sqrt(2.0))

@@ -1,0 +1,494 @@
+"""The lumped-parameter thermal network (LPTN) of a radial-flux machine: node and loss-component
+names, material defaults, the geometry it is built from, and the builder (conductances, capacities,
+boundary conductances and the loss-to-node map). The model and its assumptions are in
+:mod:`motoropt.thermal.lptn`; the solvers in :mod:`.kernels` (numba) and :mod:`.lptn` (public API).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from motoropt.errors import InputError
+from motoropt.thermal import correlations as cr
+from motoropt.thermal.cooling import Cooling
+from motoropt.thermal.kernels import _elimination_pattern, _solver_tables
+from motoropt.thermal.nodes import (
+    AIR_FRONT,
+    AIR_REAR,
+    BRG_FRONT,
+    BRG_REAR,
+    EW_FRONT,
+    EW_REAR,
+    HOUSING,
+    KIND_COPPER,
+    KIND_IRON,
+    KIND_NONE,
+    MAGNET,
+    NODE_NAMES,
+    ROTOR,
+    SHAFT,
+    TEETH,
+    WINDING,
+    YOKE,
+)
+
+# ---- material defaults (sources) -----------------------------------------------------------------
+# copper k 400, cp 385 (IDBL Table A.1, pure Cu 401 W/m/K, 385 J/kg/K); laminated steel in-plane
+# k 28, axial ~1.5 (Staton et al. 2005: 20-30 in-plane for Si-steel, 1-3 through the stack),
+# cp 460; sintered NdFeB k 8, cp 440 (manufacturer datasheets, e.g. Arnold/Shin-Etsu: 7-9 W/m/K,
+# 420-460 J/kg/K); impregnation resin 0.25 (Boglietti 2009: 0.2-0.3), liner (Nomex-type) 0.2;
+# cast aluminium housing k 150, cp 900, rho 2700 (IDBL Table A.1, Al alloys 150-180); steel shaft
+# k 45, cp 470, rho 7850; bearings (steel) cp 470.
+
+
+@dataclass(frozen=True)
+class ThermalMaterials:
+    """Thermal properties per region: k in W/(m K), cp in J/(kg K), rho in kg/m^3."""
+
+    k_copper: float = 400.0
+    cp_copper: float = 385.0
+    k_steel_radial: float = 28.0
+    k_steel_axial: float = 1.5
+    cp_steel: float = 460.0
+    k_magnet: float = 8.0
+    cp_magnet: float = 440.0
+    k_resin: float = 0.25
+    k_liner: float = 0.2
+    k_housing: float = 150.0
+    cp_housing: float = 900.0
+    rho_housing: float = 2700.0
+    k_shaft: float = 45.0
+    cp_shaft: float = 470.0
+    rho_shaft: float = 7850.0
+    cp_bearing: float = 470.0
+    interface_gap_stator_housing: float = 30e-6
+    interface_gap_magnet: float = 50e-6  # glue/clearance layer around magnets (assumption)
+    interface_gap_shaft: float = 10e-6  # shrink fit rotor-shaft (assumption)
+    bearing_equivalent_gap: float = 0.3e-3
+
+
+@dataclass(frozen=True)
+class ThermalGeometry:
+    """Plain-number thermal geometry of a radial-flux inner-rotor PM machine (SI: m, kg).
+
+    stator_outer_diameter, bore_diameter, stack_length; slots; slot_depth (radial, from bore),
+    slot_width (mean), tooth_width (mean), yoke_height; fill_factor (copper/slot area inside the
+    liner); liner_thickness; copper_mass (active + both end windings); end_winding_overhang (axial,
+    per side); end_turn_length (conductor length of the end turn per side; 0 -> estimated as
+    max(2 overhang, pi/2 x pole pitch at mid-slot)); pole_pairs; airgap; rotor_outer_diameter,
+    rotor_inner_diameter, shaft_diameter, shaft_length; magnet_mass, magnet_thickness (along
+    magnetisation), magnet_width, n_magnets, magnet_surface (True: SPM, magnets on the rotor
+    surface; False: IPM, buried); rotor_core_mass, stator_teeth_mass, stator_yoke_mass;
+    housing_outer_diameter, housing_length (0 -> stack + 2 overhang + 0.04), housing_mass (0 ->
+    from the aluminium shell + end plates of housing_thickness); housing_thickness; bearing_mass
+    (each), bearing_width, bearing_mean_diameter; bearing_distance (stack end to bearing centre;
+    0 -> overhang + 0.02); materials.
+    """
+
+    stator_outer_diameter: float
+    bore_diameter: float
+    stack_length: float
+    slots: int
+    slot_depth: float
+    slot_width: float
+    tooth_width: float
+    yoke_height: float
+    fill_factor: float
+    copper_mass: float
+    end_winding_overhang: float
+    pole_pairs: int
+    airgap: float
+    rotor_outer_diameter: float
+    rotor_inner_diameter: float
+    shaft_diameter: float
+    magnet_mass: float
+    magnet_thickness: float
+    magnet_width: float
+    n_magnets: int
+    rotor_core_mass: float
+    stator_teeth_mass: float
+    stator_yoke_mass: float
+    housing_thickness: float = 0.008
+    housing_outer_diameter: float = 0.0
+    housing_length: float = 0.0
+    housing_mass: float = 0.0
+    liner_thickness: float = 0.25e-3
+    end_turn_length: float = 0.0
+    magnet_surface: bool = False
+    shaft_length: float = 0.0
+    bearing_mass: float = 0.4
+    bearing_width: float = 0.016
+    bearing_mean_diameter: float = 0.0
+    bearing_distance: float = 0.0
+    materials: ThermalMaterials = field(default_factory=ThermalMaterials)
+
+    def __post_init__(self):
+        for f in ("stator_outer_diameter", "bore_diameter", "stack_length", "slots", "slot_depth",
+                  "slot_width", "tooth_width", "yoke_height", "copper_mass", "end_winding_overhang",
+                  "pole_pairs", "airgap", "rotor_outer_diameter", "shaft_diameter", "magnet_mass",
+                  "magnet_thickness", "magnet_width", "n_magnets", "rotor_core_mass",
+                  "stator_teeth_mass", "stator_yoke_mass", "housing_thickness", "liner_thickness"):
+            if not (getattr(self, f) > 0):
+                raise InputError(f"thermal.{f}", getattr(self, f), "> 0")
+        if not (0 < self.fill_factor < 0.9069):
+            raise InputError("thermal.fill_factor", self.fill_factor, "0 < ff < 0.9069")
+        if self.bore_diameter >= self.stator_outer_diameter:
+            raise InputError("thermal.bore_diameter", self.bore_diameter, "< stator_outer_diameter")
+        if not (self.shaft_diameter <= self.rotor_inner_diameter < self.rotor_outer_diameter):
+            raise InputError("thermal.rotor_inner_diameter", self.rotor_inner_diameter,
+                             "shaft_diameter <= rotor_inner_diameter < rotor_outer_diameter")
+
+    # derived quantities
+    @property
+    def end_turn(self) -> float:
+        if self.end_turn_length > 0:
+            return self.end_turn_length
+        tau_p = math.pi * (self.bore_diameter + self.slot_depth) / (2 * self.pole_pairs)
+        return max(2.0 * self.end_winding_overhang, 0.5 * math.pi * tau_p)
+
+    @property
+    def d_housing_out(self) -> float:
+        return self.housing_outer_diameter or self.stator_outer_diameter + 2 * self.housing_thickness
+
+    @property
+    def l_housing(self) -> float:
+        return self.housing_length or self.stack_length + 2 * self.end_winding_overhang + 0.04
+
+
+@dataclass(frozen=True)
+class Coupling:
+    """Temperature coupling of losses (see module docstring). Temperatures in degC, alphas in 1/K.
+
+    alpha_cu: copper resistivity coefficient at 20 degC (0.00393, IACS; shared reference
+    materials.md); T_ref_winding_c: temperature the reference copper losses were computed at;
+    alpha_br: magnet remanence coefficient (e.g. -0.0011 for Dy grades); T_ref_magnet_c: magnet
+    temperature of the reference losses (the flux map's); br_current_exponent: n_br.
+    ``Coupling(enabled=False)`` keeps losses at their reference values.
+    """
+
+    alpha_cu: float = 0.00393
+    T_ref_winding_c: float = 20.0
+    alpha_br: float = -0.0011
+    T_ref_magnet_c: float = 20.0
+    br_current_exponent: float = 2.0
+    enabled: bool = True
+
+    @property
+    def alpha_cu_eff(self) -> float:
+        """Slope of rho(T)/rho(T_ref) per K: alpha / (1 + alpha (T_ref - 20))."""
+        if not self.enabled:
+            return 0.0
+        return self.alpha_cu / (1.0 + self.alpha_cu * (self.T_ref_winding_c - 20.0))
+
+
+@dataclass(frozen=True)
+class ThermalNetwork:
+    """An assembled network. Arrays (n nodes):
+
+    names; C (J/K); G (n x n symmetric conductances at zero speed, W/K, zero diagonal);
+    g_b (W/K to a fixed boundary temperature), T_b (degC); var_i, var_j (speed-dependent edges),
+    speed_grid (rad/s, ascending), G_var (n_speed x n_var, W/K: replaces G[i, j] for those edges);
+    loss map (comp, node, fraction, kind); hotspot data: G_side_int, G_side_series, G_bot_int,
+    G_bot_series (W/K, for the active-winding hotspot estimate).
+    """
+
+    names: tuple
+    C: np.ndarray
+    G: np.ndarray
+    g_b: np.ndarray
+    T_b: np.ndarray
+    var_i: np.ndarray
+    var_j: np.ndarray
+    speed_grid: np.ndarray
+    G_var: np.ndarray
+    map_comp: np.ndarray
+    map_node: np.ndarray
+    map_frac: np.ndarray
+    map_kind: np.ndarray
+    hot: np.ndarray  # [G_side_int, G_side_series, G_bot_int, G_bot_series]
+    coupling: Coupling = field(default_factory=Coupling)
+
+    @property
+    def n(self) -> int:
+        return len(self.names)
+
+    def index(self, name: str) -> int:
+        return self.names.index(name)
+
+    @cached_property
+    def _kn(self) -> tuple:
+        """The network as the kernels take it (see the numba kernels section); computed once."""
+        n = self.n
+        c = self.coupling
+        has_mag = "magnets" in self.names
+        mag = self.names.index("magnets") if has_mag else 0
+        T_lo = float(np.min(self.T_b[self.g_b > 0])) if np.any(self.g_b > 0) else 0.0
+        cpl = np.array([c.alpha_cu_eff, c.T_ref_winding_c, c.alpha_br if c.enabled else 0.0, c.T_ref_magnet_c,
+                        c.br_current_exponent, T_lo], dtype=np.float64)
+        hot_mode = int("winding_active" in self.names and bool(np.any(self.hot)))
+        w_idx = self.names.index("winding_active") if "winding_active" in self.names else 0
+        copper = np.zeros(n, dtype=np.bool_)  # nodes whose diagonal changes with the copper rho(T)
+        copper[np.asarray(self.map_node)[np.asarray(self.map_kind) == KIND_COPPER]] = True
+        ip = np.array([mag, int(c.enabled and has_mag), int(has_mag), hot_mode, w_idx, n - int(copper.sum())],
+                      dtype=np.int64)
+        def f64(x):
+            return np.ascontiguousarray(x, dtype=np.float64)
+
+        def i64(x):
+            return np.ascontiguousarray(x, dtype=np.int64)
+
+        G = f64(self.G)
+        mask = (G != 0.0) | np.eye(n, dtype=bool)
+        vi, vj = i64(self.var_i), i64(self.var_j)
+        mask[vi, vj] = True
+        mask[vj, vi] = True
+        pos, nb_ptr, nb_idx = _elimination_pattern(mask, copper)
+        slot, toff, tgt = _solver_tables(pos, nb_ptr, nb_idx)
+        es = np.ascontiguousarray(np.stack([slot[pos[vi], pos[vj]], pos[vi], pos[vj]], axis=1).reshape(-1, 3),
+                                  dtype=np.int64)  # speed-dependent edge -> value slots (off-diag, diag i, diag j)
+        return (f64(self.C), G, f64(self.g_b), f64(self.T_b), vi, vj, f64(self.speed_grid), f64(self.G_var),
+                i64(self.map_comp), i64(self.map_node), f64(self.map_frac), i64(self.map_kind), cpl,
+                f64(np.asarray(self.hot).reshape(4)), ip, pos, nb_ptr, nb_idx, slot, toff, tgt, es)
+
+
+# ---- builder -------------------------------------------------------------------------------------
+
+
+def _sym(G, i, j, g):
+    G[i, j] += g
+    G[j, i] += g
+
+
+def build_network(geom: ThermalGeometry, cooling: Cooling | None = None, coupling: Coupling | None = None,
+                  max_speed: float = 2000.0, n_speed: int = 41) -> ThermalNetwork:
+    """Build the LPTN of ``geom`` with ``cooling`` (default natural convection only).
+
+    Speed-dependent conductances (air gap, end spaces) are tabulated on ``n_speed`` points from 0
+    to ``max_speed`` (rad/s mechanical) and interpolated linearly; speeds beyond are clipped.
+    """
+    cooling = cooling or Cooling()
+    coupling = coupling or Coupling()
+    m = geom.materials
+    names = list(NODE_NAMES)
+    extra = {}
+    if cooling.jacket is not None:
+        extra["jacket"] = len(names)
+        names.append("jacket_coolant")
+    if cooling.oil is not None:
+        extra["oil"] = len(names)
+        names.append("spray_oil")
+    if cooling.inverter is not None:
+        extra["junction"] = len(names)
+        names.append("inverter_junction")
+        extra["case"] = len(names)
+        names.append("inverter_case")
+    n = len(names)
+    G = np.zeros((n, n))
+    g_b = np.zeros(n)
+    T_b = np.zeros(n)
+    C = np.zeros(n)
+
+    L = geom.stack_length
+    R_so = 0.5 * geom.stator_outer_diameter
+    R_b = 0.5 * geom.bore_diameter
+    R_yi = R_so - geom.yoke_height
+    R_ro = 0.5 * geom.rotor_outer_diameter
+    R_ri = 0.5 * geom.rotor_inner_diameter
+    R_sh = 0.5 * geom.shaft_diameter
+    R_ho = 0.5 * geom.d_housing_out
+    R_hi = R_ho - geom.housing_thickness
+    if R_hi < R_so - 1e-9:
+        raise InputError("thermal.housing_outer_diameter", geom.d_housing_out,
+                         ">= stator_outer_diameter + 2 housing_thickness")
+    R_hi = max(R_hi, R_so)
+    L_h = geom.l_housing
+    k_air = cr.air_properties(80.0)[2]
+    Q = geom.slots
+    d, w = geom.slot_depth, geom.slot_width
+    l_et = geom.end_turn
+
+    # -- stator: yoke <-> housing (yoke outer half, interface gap, housing inner half)
+    g_yoke_out = cr.cylinder_half_conductance(R_yi, R_so, m.k_steel_radial, L, "outer")
+    g_contact = cr.slab_conductance(k_air, 2 * math.pi * R_so * L, m.interface_gap_stator_housing)
+    g_h_in = cr.cylinder_half_conductance(R_hi, R_ho, m.k_housing, L_h, "inner")
+    _sym(G, YOKE, HOUSING, cr.series(g_yoke_out, g_contact, g_h_in))
+    # -- teeth <-> yoke (tooth half-depth slab, yoke inner half-shell)
+    g_tooth_half = cr.slab_conductance(m.k_steel_radial, Q * geom.tooth_width * L, 0.5 * d)
+    g_yoke_in = cr.cylinder_half_conductance(R_yi, R_so, m.k_steel_radial, L, "inner")
+    _sym(G, TEETH, YOKE, cr.series(g_tooth_half, g_yoke_in))
+    # -- winding <-> teeth / yoke (see module docstring)
+    k_eq = cr.slot_equivalent_conductivity(geom.fill_factor, m.k_copper, m.k_resin)
+    g_side_int = Q * 12.0 * k_eq * d * L / w
+    g_side_liner = Q * 2.0 * m.k_liner * d * L / geom.liner_thickness
+    g_side = cr.series(g_side_int, g_side_liner)
+    g_bot_int = Q * 3.0 * k_eq * w * L / d
+    g_bot_liner = Q * m.k_liner * w * L / geom.liner_thickness
+    g_bot = cr.series(g_bot_int, g_bot_liner)
+    _sym(G, WINDING, TEETH, g_side)
+    _sym(G, WINDING, YOKE, cr.series(g_bot, g_yoke_in))
+    # -- winding active <-> end windings (axial copper, centroid to centroid)
+    A_cu = geom.fill_factor * w * d * Q
+    g_ax = m.k_copper * A_cu / (0.25 * L + 0.5 * l_et)
+    _sym(G, WINDING, EW_FRONT, g_ax)
+    _sym(G, WINDING, EW_REAR, g_ax)
+    # -- rotor: magnets, core, shaft
+    A_mag_face = geom.magnet_width * L * geom.n_magnets
+    g_mag = cr.series(
+        cr.slab_conductance(m.k_magnet, A_mag_face, 0.5 * geom.magnet_thickness),
+        cr.slab_conductance(k_air, A_mag_face, m.interface_gap_magnet),
+    )
+    if geom.magnet_surface:
+        R_rc_out = R_ro - geom.magnet_thickness  # core outer radius under surface magnets
+        g_core_out = cr.cylinder_half_conductance(R_ri, R_rc_out, m.k_steel_radial, L, "outer")
+        _sym(G, MAGNET, ROTOR, cr.series(g_mag, g_core_out))
+        rotor_surface, g_surf_half = MAGNET, cr.slab_conductance(m.k_magnet, A_mag_face, 0.5 * geom.magnet_thickness)
+        R_core_o = R_rc_out
+    else:
+        # buried magnets: both faces in contact with the core lamination (2 x area)
+        g_mag2 = cr.series(
+            cr.slab_conductance(m.k_magnet, 2 * A_mag_face, 0.25 * geom.magnet_thickness),
+            cr.slab_conductance(k_air, 2 * A_mag_face, m.interface_gap_magnet),
+        )
+        _sym(G, MAGNET, ROTOR, g_mag2)
+        rotor_surface = ROTOR
+        g_surf_half = cr.cylinder_half_conductance(R_ri, R_ro, m.k_steel_radial, L, "outer")
+        R_core_o = R_ro
+    g_core_in = cr.cylinder_half_conductance(R_ri, R_core_o, m.k_steel_radial, L, "inner")
+    g_shrink = cr.slab_conductance(k_air, 2 * math.pi * R_ri * L, m.interface_gap_shaft)
+    g_shaft_rad = 8.0 * math.pi * m.k_shaft * L  # solid cylinder, mean temperature to surface
+    _sym(G, ROTOR, SHAFT, cr.series(g_core_in, g_shrink, g_shaft_rad))
+    # -- shaft <-> bearings <-> housing
+    l_b = geom.bearing_distance or geom.end_winding_overhang + 0.02
+    g_shaft_ax = m.k_shaft * math.pi * R_sh**2 / (0.25 * L + l_b)
+    D_bm = geom.bearing_mean_diameter or geom.shaft_diameter * 1.4
+    A_brg = math.pi * D_bm * geom.bearing_width
+    g_brg_half = cr.slab_conductance(k_air, A_brg, 0.5 * m.bearing_equivalent_gap)
+    for b in (BRG_FRONT, BRG_REAR):
+        _sym(G, SHAFT, b, cr.series(g_shaft_ax, g_brg_half))
+        _sym(G, b, HOUSING, g_brg_half)
+
+    # -- speed-dependent edges: air gap and end spaces
+    A_bore = 2 * math.pi * R_b * L
+    A_rs = 2 * math.pi * R_ro * L
+    D_sm = geom.bore_diameter + d
+    ov = geom.end_winding_overhang
+    A_ew = math.pi * geom.bore_diameter * ov + math.pi * (geom.bore_diameter + 2 * d) * ov + math.pi * D_sm * d
+    A_cap = math.pi * R_hi**2 + 2 * math.pi * R_hi * max(0.5 * (L_h - L), ov)
+    A_rend = math.pi * (R_ro**2 - R_ri**2)
+    var_edges = [(TEETH, rotor_surface)]
+    for air, ew in ((AIR_FRONT, EW_FRONT), (AIR_REAR, EW_REAR)):
+        var_edges += [(air, ew), (air, HOUSING), (air, ROTOR)]
+    speed_grid = np.linspace(0.0, max(max_speed, 1.0), n_speed)
+    G_var = np.zeros((n_speed, len(var_edges)))
+    for s, om in enumerate(speed_grid):
+        h_g = cr.airgap_h(om, R_ro, geom.airgap)
+        G_var[s, 0] = cr.series(g_tooth_half, h_g * A_bore, h_g * A_rs, g_surf_half)
+        h_e = cr.end_space_h(om * R_ro)
+        for side in range(2):
+            G_var[s, 1 + 3 * side] = h_e * A_ew
+            G_var[s, 2 + 3 * side] = h_e * A_cap
+            G_var[s, 3 + 3 * side] = h_e * A_rend
+    var_i = np.array([e[0] for e in var_edges], dtype=np.int64)
+    var_j = np.array([e[1] for e in var_edges], dtype=np.int64)
+
+    # -- cooling
+    A_h_out = 2 * math.pi * R_ho * L_h + 2 * math.pi * R_ho**2
+    g_b[HOUSING] += cooling.natural.h(2 * R_ho) * A_h_out
+    T_b[HOUSING] = cooling.natural.ambient_c
+    if cooling.air is not None:
+        g_fin = cooling.air.conductance(2 * R_ho, L_h)
+        # combine with natural convection into one boundary at the fin air temperature
+        gsum = g_b[HOUSING] + g_fin
+        T_b[HOUSING] = (g_b[HOUSING] * T_b[HOUSING] + g_fin * cooling.air.ambient_c) / gsum
+        g_b[HOUSING] = gsum
+    if cooling.jacket is not None:
+        j = extra["jacket"]
+        jk = cooling.jacket
+        _, _, _, h_j, _, mdot, cp = jk.flow_state()
+        _sym(G, HOUSING, j, h_j * jk.area)
+        g_b[j] = 2.0 * mdot * cp
+        T_b[j] = jk.inlet_c
+        C[j] = jk.fluid_capacitance
+    if cooling.oil is not None:
+        o = extra["oil"]
+        oil = cooling.oil
+        for ew in (EW_FRONT, EW_REAR):
+            _sym(G, ew, o, oil.h * oil.wetted_fraction * A_ew)
+        g_b[o] = 2.0 * oil.m_dot * cr.OIL_CP
+        T_b[o] = oil.inlet_c
+        C[o] = oil.holdup_mass * cr.OIL_CP
+    if cooling.inverter is not None:
+        inv = cooling.inverter
+        jn, cs = extra["junction"], extra["case"]
+        _sym(G, jn, cs, 1.0 / inv.R_th_jc)
+        g_b[cs] = 1.0 / inv.R_th_ch
+        T_b[cs] = inv.coolant_c if inv.coolant_c is not None else (
+            cooling.jacket.inlet_c if cooling.jacket is not None else cooling.natural.ambient_c)
+        C[jn], C[cs] = inv.C_junction, inv.C_case
+
+    # -- capacitances
+    l_tot = L + 2 * l_et
+    C[WINDING] = geom.copper_mass * L / l_tot * m.cp_copper
+    C[EW_FRONT] = C[EW_REAR] = geom.copper_mass * l_et / l_tot * m.cp_copper
+    C[YOKE] = geom.stator_yoke_mass * m.cp_steel
+    C[TEETH] = geom.stator_teeth_mass * m.cp_steel
+    C[ROTOR] = geom.rotor_core_mass * m.cp_steel
+    C[MAGNET] = geom.magnet_mass * m.cp_magnet
+    sh_len = geom.shaft_length or L + 2 * l_b + 0.06
+    C[SHAFT] = m.rho_shaft * math.pi * R_sh**2 * sh_len * m.cp_shaft
+    C[BRG_FRONT] = C[BRG_REAR] = geom.bearing_mass * m.cp_bearing
+    hm = geom.housing_mass or m.rho_housing * (math.pi * (R_ho**2 - R_hi**2) * L_h
+                                               + 2 * math.pi * R_ho**2 * geom.housing_thickness)
+    C[HOUSING] = hm * m.cp_housing
+    rho_air, _, _, cp_air, _ = cr.air_properties(60.0)
+    v_end = math.pi * R_hi**2 * max(0.5 * (L_h - L), ov)
+    C[AIR_FRONT] = C[AIR_REAR] = rho_air * cp_air * v_end
+
+    # -- loss map: (component, node, fraction, kind)
+    lm = [
+        (0, WINDING, 1.0, KIND_COPPER),
+        (1, EW_FRONT, 0.5, KIND_COPPER), (1, EW_REAR, 0.5, KIND_COPPER),
+        (2, TEETH, 1.0, KIND_IRON), (3, YOKE, 1.0, KIND_IRON), (4, ROTOR, 1.0, KIND_IRON),
+        (5, MAGNET, 1.0, KIND_NONE),
+        (6, BRG_FRONT, 0.5, KIND_NONE), (6, BRG_REAR, 0.5, KIND_NONE),
+        (7, rotor_surface, 0.5, KIND_NONE), (7, TEETH, 0.5, KIND_NONE),
+    ]
+    if cooling.inverter is not None:
+        lm.append((8, extra["junction"], 1.0, KIND_NONE))
+    if not coupling.enabled:
+        lm = [(c, nd, f, KIND_NONE) for (c, nd, f, _) in lm]
+    return ThermalNetwork(
+        names=tuple(names), C=C, G=G, g_b=g_b, T_b=T_b, var_i=var_i, var_j=var_j,
+        speed_grid=speed_grid, G_var=G_var,
+        map_comp=np.array([e[0] for e in lm], dtype=np.int64),
+        map_node=np.array([e[1] for e in lm], dtype=np.int64),
+        map_frac=np.array([e[2] for e in lm], dtype=np.float64),
+        map_kind=np.array([e[3] for e in lm], dtype=np.int64),
+        hot=np.array([g_side_int, g_side, g_bot_int, cr.series(g_bot, g_yoke_in)]),
+        coupling=coupling,
+    )
+
+
+def custom_network(names, C, G, g_b, T_b, loss_nodes=None, coupling: Coupling | None = None) -> ThermalNetwork:
+    """A network given directly by matrices (for tests and hand-built models); no speed dependence.
+
+    ``loss_nodes[k]`` is the node receiving loss component k (default component k -> node k),
+    uncoupled. The hotspot estimate reduces to the winding-node temperature if there is none.
+    """
+    n = len(names)
+    G = np.asarray(G, dtype=np.float64)
+    if G.shape != (n, n) or not np.allclose(G, G.T) or np.any(np.diag(G) != 0):
+        raise InputError("G", G.shape, "symmetric n x n with zero diagonal")
+    loss_nodes = list(range(n)) if loss_nodes is None else list(loss_nodes)
+    return ThermalNetwork(
+        names=tuple(names), C=np.asarray(C, dtype=np.float64), G=G, g_b=np.asarray(g_b, dtype=np.float64),
+        T_b=np.asarray(T_b, dtype=np.float64), var_i=np.zeros(0, np.int64), var_j=np.zeros(0, np.int64),
+        speed_grid=np.array([0.0, 1.0]), G_var=np.zeros((2, 0)),
+        map_comp=np.arange(len(loss_nodes), dtype=np.int64), map_node=np.array(loss_nodes, dtype=np.int64),
+        map_frac=np.ones(len(loss_nodes)), map_kind=np.zeros(len(loss_nodes), np.int64),
+        hot=np.zeros(4), coupling=coupling or Coupling(enabled=False),
+    )
