@@ -5,3 +5,7 @@ units where the key says so (``stack_length_mm``).
 """
 
 __version__ = "0.1.0"
+
+from motoropt import compat as _compat
+
+_compat.install()  # old import paths (motoropt.design, motoropt.evaluate, ...) for users' scripts
