@@ -2,18 +2,17 @@
 
 import copy
 import tomllib
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from motoropt.case import load_case, parse_case
+from motoropt.case import design_from_values, load_case, parse_case
 from motoropt.errors import InputError, MotoroptError
-from motoropt.case import design_from_values
+from tests.shipped import case_path
 
-CASE = Path(__file__).parents[1] / "cases" / "prius2004.toml"
+CASE = case_path("prius2004")
 RAW = tomllib.loads(CASE.read_text())
 
 
@@ -117,7 +116,7 @@ def test_fuzz_loader_and_geometry(mutations):
     # a design that builds is physical (positive masses) and gives a finite flux map or a clear error
     assert design.masses()["active"] > 0 and design.stator.slot_area > 0
     try:
-        fm = design.fluxmap()
+        fm = design.mec_fluxmap()
     except MotoroptError:
         return
     assert np.all(np.isfinite(fm.psi_d)) and np.all(np.isfinite(fm.psi_q))
@@ -144,11 +143,22 @@ def test_free_section_variables_reach_the_models():
     for f_khz in (5.0, 20.0):
         values = c.with_values({"inverter.switching_frequency_khz": f_khz})
         design = design_from_values(values, c.free)
-        assert design.free["inverter"]["switching_frequency_khz"] == f_khz
+        assert design.specs.tables["inverter"]["switching_frequency_khz"] == f_khz
+        assert design.specs.inverter.f_sw == pytest.approx(f_khz * 1e3, rel=1e-12)
         sw[f_khz] = evaluate_design(design).kpis["cycles"]["wltc3b"]["inverter_switching_loss_wh"]
-        text = values_to_toml(design.values, design.free)
+        text = values_to_toml(design.values, design.specs.tables)
         assert text.count("[inverter]") == 1
         assert _t.loads(text)["inverter"]["switching_frequency_khz"] == f_khz
     assert sw[20.0] > 2.5 * sw[5.0]
     other = design_from_values(c.with_values({"inverter.device": "wolfspeed_cab530m12bm3"}), c.free)
     assert evaluate_design(other).kpis["inverter_device"] != evaluate_design(design).kpis["inverter_device"]
+
+
+def test_shipped_case_list_is_complete(shipped, root):
+    """The tests' list of shipped cases (tests/shipped.py) names every case file under cases/ (so the
+    fixtures, the Protocol-conformance tests and the programme checks cover each one), and each
+    loads."""
+    files = set(root.glob("cases/*.toml")) | set(root.glob("cases/programme/*.toml"))
+    assert files == set(shipped.CASE_FILES.values())
+    for name in shipped.CASE_FILES:
+        assert shipped.case(name).values["machine"]["topology"]

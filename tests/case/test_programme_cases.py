@@ -8,12 +8,10 @@ the stress models that motivated a design-space change (cases/programme/*.toml h
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
 from motoropt.optimize.problem import (
     evaluate_assignment,
     get_kpi,
@@ -21,8 +19,7 @@ from motoropt.optimize.problem import (
     parse_optimization,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-PROG = ROOT / "cases" / "programme"
+from tests import shipped
 
 # a feasible retained-ring design from the reduced-size scoreboard run (bench_scoreboard, seed 1)
 IM_DESIGN = {"stator.outer_diameter_mm": 228.27, "stator.bore_diameter_mm": 138.05, "stator.stack_length_mm": 125.92,
@@ -36,7 +33,7 @@ DY_DESIGN = {"stator.bore_diameter_mm": 139.66, "stator.stack_length_mm": 94.48,
 
 
 def _evaluate(case_name, assignment):
-    case = load_case(PROG / f"{case_name}.toml")
+    case = shipped.case(f"programme/{case_name}")
     spec = parse_optimization(case.free)
     a = {v.path: v.nominal for v in case.variables}
     assert set(assignment) <= set(a), "test design names a key that is not a variable of the case"
@@ -51,13 +48,14 @@ def test_programme_cases_keep_the_stress_limits():
     """Reference: the project's stress limits (motoropt.thermal.evaluation defaults: overspeed 1.2,
     safety factor 1.5): no programme case overrides them in [thermal], and every case with a rotor
     constrains rotor_stress_margin >= 0."""
-    for p in sorted(PROG.glob("*.toml")):
-        case = load_case(p)
+    assert len(shipped.PROGRAMME) == 4
+    for name in shipped.PROGRAMME:
+        case = shipped.case(name)
         th = case.free.get("thermal", {}) or {}
         for key in ("overspeed_factor", "stress_safety_factor", "bridge_kt", "cage_yield_mpa", "sleeve_strength_mpa"):
-            assert key not in th, f"{p.name} overrides thermal.{key}"
+            assert key not in th, f"{name} overrides thermal.{key}"
         labels = parse_optimization(case.free).constraint_labels
-        assert "rotor_stress_margin >= 0" in labels, p.name
+        assert "rotor_stress_margin >= 0" in labels, name
 
 
 def test_im_eaxle_retained_design_feasible_and_needs_its_retainer():
@@ -118,6 +116,6 @@ def test_dyfree_old_bridge_range_infeasible_by_closed_form():
         s[t] = k["rotor_bridge_sigma_peak_mpa"]
     assert s[1.2] * 1.2 == pytest.approx(s[1.8] * 1.8, rel=0.01)
     assert s[1.2] > 280.0 > s[1.8]
-    case = load_case(PROG / "dyfree_eaxle_150kw.toml")
+    case = shipped.case("programme/dyfree_eaxle_150kw")
     v = {x.path: x for x in case.variables}["rotor.bridge_mm"]
     assert v.lo == pytest.approx(1.8) and np.isfinite(v.hi)

@@ -3,14 +3,16 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import h5py
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).parents[1]
-CASE = ROOT / "cases" / "prius2004.toml"
+from motoropt.errors import OperatingPointError
+
+from tests.shipped import ROOT, case_path
+
+CASE = case_path("prius2004")
 
 
 def run(*args, check=True):
@@ -108,7 +110,7 @@ def test_cycle_command():
 def test_fea_solve_command(tmp_path):
     """`motoropt fea solve FILE.fem --json` on the hand-written FEMM-layout file of the .fem tests:
     prints mesh size, Newton iterations, solve time and each circuit's current and flux linkage."""
-    from tests.test_fea_femfile import FEMM_STYLE
+    from tests.magnetics.fea.test_femfile import FEMM_STYLE
 
     p = tmp_path / "c.fem"
     p.write_text(FEMM_STYLE)
@@ -132,3 +134,26 @@ def test_export_result_to_fem_and_case(evaluated):
     assert json.loads(run("evaluate", out / "d.toml", "--json").stdout)["peak_torque_nm"] > 0
     r = run("export", out / "res.h5", check=False)
     assert r.returncode == 2 and "--case" in r.stderr
+
+
+@pytest.mark.parametrize("rpm,torque,expect", [(600.0, 1000.0, "parallel"), (100.0, 4500.0, "series")])
+def test_point_on_changeover_case_reports_the_lower_loss_connection(shipped, rpm, torque, expect):
+    """`motoropt point` on the multipole case ([winding] changeover = "series_parallel") runs the
+    point in the connection with the lower total loss, as the efficiency map does, and reports it as
+    "connection". Reference: each connection's own operating point (the two models of the case's
+    switched model, inverter limit applied as in the evaluation), losses equal to 1e-9. At 600 rpm,
+    1000 N m (field weakening) parallel loses ~1.2 kW against ~3.4 kW in series; at 100 rpm, 4500 N m
+    only the series connection reaches the torque (parallel: 3195 N m there)."""
+    k = json.loads(run("point", shipped.case_path("multipole"), "--rpm", rpm, "--torque", torque, "--json").stdout)
+    assert k["connection"] == expect
+    sm = shipped.model("multipole")
+    own = {}
+    for m, name in zip(sm.models, sm.connection_names):
+        try:
+            own[name] = m.operating_point(rpm, torque)["losses_w"]["total"]
+        except OperatingPointError:
+            own[name] = np.inf
+    assert min(own, key=own.get) == expect
+    assert k["losses_w"]["total"] == pytest.approx(own[expect], rel=1e-9)
+    text = run("point", shipped.case_path("multipole"), "--rpm", rpm, "--torque", torque).stdout
+    assert "connection" in text and expect in text

@@ -1,23 +1,21 @@
 """Ultra-multi-pole thin direct drive (issue 5, part 2): FSCW winding data, MEC against the embedded
-FEA on a q = 1/2 SPM, magnet segmentation, pole-count trends, winding changeover, bad input."""
+FEA on a q = 1/2 SPM, magnet segmentation, pole-count trends, bad input (the winding changeover of
+the case: tests/drive/test_changeover.py)."""
 
 import dataclasses
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
-from motoropt.errors import InputError
 from motoropt.case import design_from_values
+from motoropt.errors import InputError
 from motoropt.windings import make_winding
 
-CASE = Path(__file__).parents[1] / "cases" / "multipole_direct_drive.toml"
 
-
-def _values(**over):
-    v = load_case(CASE).nominal()
+def _values(case, **over):
+    """The case's nominal values with ``section__key=value`` overrides."""
+    v = case.nominal()
     for path, val in over.items():
         sec, key = path.split("__")
         v[sec][key] = val
@@ -64,34 +62,33 @@ def test_twelve_ten_family_subharmonic():
     assert F[4] == pytest.approx(5 * 0.0670 / 0.933, rel=0.01)
 
 
-def test_magnet_segmentation_thin_plate():
+def test_magnet_segmentation_thin_plate(multipole_case):
     """Thin-plate eddy loss P ~ sigma w^2 B^2 b^2 V / 24: n segments across the width divide b by n,
     so the loss by n^2 (losses.magnet_eddy_coefficient)."""
-    d1 = design_from_values(_values(rotor__magnet_segments=1))
-    d4 = design_from_values(_values(rotor__magnet_segments=4))
+    d1 = design_from_values(_values(multipole_case, rotor__magnet_segments=1))
+    d4 = design_from_values(_values(multipole_case, rotor__magnet_segments=4))
     assert d4.magnet_eddy_coeff() == pytest.approx(d1.magnet_eddy_coeff() / 16.0, rel=1e-12)
 
 
-def test_iron_loss_credible_at_kilohertz():
+def test_iron_loss_credible_at_kilohertz(multipole_design):
     """NO20 data point (Tata Hi-Lite NO20: 42.4 W/kg at 1 T, 1 kHz, Epstein): the loss model of the
     case's steel at 1 kHz and 1 T reproduces it within 10 % (the fit spans 50 Hz - 1 kHz)."""
-    d = design_from_values(_values())
-    st = d.steel
+    st = multipole_design.steel
     w = st.kh * 1000 * 1.0 ** 2 + st.kc * (1000 * 1.0) ** 2 + st.ke * (1000 * 1.0) ** 1.5
     assert w == pytest.approx(42.4, rel=0.10)
 
 
-def _scaled(p: int):
+def _scaled(case, p: int):
     """The case with p pole pairs: slots 12/5 x p (12s/10p family), yoke height scaled ~ 1/p (same
     yoke flux density), everything else equal."""
     h_y0 = (600 - 500) / 2 - 38  # 12 mm at p = 20
     h_y = h_y0 * 20 / p
-    return design_from_values(_values(machine__pole_pairs=p, stator__slots=12 * p // 5,
+    return design_from_values(_values(case, machine__pole_pairs=p, stator__slots=12 * p // 5,
                                       stator__outer_diameter_mm=500 + 2 * (38 + h_y),
                                       stator__tooth_width_mm=16.0 * 20 / p))
 
 
-def test_pole_count_trends():
+def test_pole_count_trends(multipole_case):
     """More poles (p = 10, 20, 30 with the 12s/10p family, yoke sized for the same flux density):
     less yoke mass (flux per pole ~ 1/p) and more iron loss per kg of stator core at the same speed
     at no load (f_e = p n; eddy ~ f^2; Steinmetz terms of the case's steel at the MEC's no-load
@@ -102,8 +99,8 @@ def test_pole_count_trends():
     yoke, per_kg = [], []
     f_mech = 500 / 60
     for p in (10, 20, 30):
-        d = _scaled(p)
-        fm = d.fluxmap()
+        d = _scaled(multipole_case, p)
+        fm = d.mec_fluxmap()
         i0 = int(np.argmin(np.abs(fm.i_d)))
         st, ms = d.steel, d.masses()
         f = p * f_mech
@@ -116,75 +113,18 @@ def test_pole_count_trends():
     assert per_kg[0] < per_kg[1] < per_kg[2]
 
 
-def test_changeover_scaling_exact():
-    """Parallel connection = the series map with current x 2 and flux linkage / 2: psi_PM halves, R
-    quarters, the torque at the same ampere-turns is equal; the standstill torque is the series one at
-    half the current (same inverter current; more than half of it where the series one saturates),
-    the envelope at top speed is larger."""
-    from motoropt.drive.changeover import switched_model
-    from motoropt.drive.control import max_torque_envelope
-
-    d = design_from_values(_values())
-    sm = switched_model(d)
-    m0, m1 = sm.models
-    assert m1.fluxmap.psi_pm == pytest.approx(m0.fluxmap.psi_pm / 2, rel=1e-12)
-    assert m1.loss_params.R_s_20 == pytest.approx(m0.loss_params.R_s_20 / 4, rel=1e-12)
-    assert np.allclose(m1.fluxmap.torque, m0.fluxmap.torque)
-    w = np.array([1.0, d.speed_max])
-    e0 = max_torque_envelope(m0.fluxmap, m0.loss_params, m0.limits, w)["torque_motoring"]
-    e1 = max_torque_envelope(m1.fluxmap, m1.loss_params, m1.limits, w)["torque_motoring"]
-    # at standstill the parallel connection is the series one at half the current (same ampere-turns)
-    half = dataclasses.replace(m0.limits, i_max=m0.limits.i_max / 2)
-    e_half = max_torque_envelope(m0.fluxmap, m0.loss_params, half, w[:1])["torque_motoring"]
-    assert e1[0] == pytest.approx(e_half[0], rel=1e-6)
-    assert e1[0] < e0[0]
-    assert e1[1] > 1.2 * e0[1]
-
-
-def test_switched_map_and_cycle():
-    """The switched map: envelope = max of both connections; parallel used at high speed; the WLTC
-    (beyond the series envelope at high speed) asks for less unmet energy; losses per point are the
-    smaller of the two connections (energy per point <= either)."""
-    from motoropt.drive.changeover import switched_efficiency_map
-    from motoropt.drive.effmap import efficiency_map
-    from motoropt.evaluation.pipeline import evaluate_cycle
-
-    d = design_from_values(_values())
-    m = d.machine_model()
-    e0 = efficiency_map(m, 30, 30)
-    es = switched_efficiency_map(d, m, n_speed=30, n_torque=30)
-    assert np.all(es.envelope_motoring_nm >= np.interp(es.envelope_speed_rpm, e0.envelope_speed_rpm,
-                                                       e0.envelope_motoring_nm) * (1 - 1e-6))
-    assert es.envelope_connection[-1] == 1 and es.envelope_connection[0] == 0
-    assert set(np.unique(es.connection)) <= {-1, 0, 1}
-    c0 = evaluate_cycle(e0, d, "wltc3b").summary
-    cs = evaluate_cycle(es, d, "wltc3b").summary
-    assert cs["unmet_energy_wh"] < c0["unmet_energy_wh"]
-    r = es.model.solve_operating_points(np.array([60.0]), np.array([800.0]))
-    from motoropt.drive.control import solve_operating_points
-    tot = lambda x: x["p_copper"] + x["p_iron"] + x["p_magnet"] + x["p_mechanical"]
-    r0 = solve_operating_points(es.model.models[0], np.array([60.0]), np.array([800.0]))
-    r1 = solve_operating_points(es.model.models[1], np.array([60.0]), np.array([800.0]))
-    assert tot(r)[0] == pytest.approx(min(tot(r0)[0], tot(r1)[0]), rel=1e-12)
-
-
-def test_bad_input():
-    """Unbalanced slot/pole combination, pole count too high for the diameter, unknown changeover:
-    InputError naming the field."""
+def test_bad_input(multipole_case):
+    """Unbalanced slot/pole combination, pole count too high for the diameter: InputError naming the
+    field (an unknown changeover: tests/drive/test_changeover.py)."""
     with pytest.raises(InputError, match="winding"):
-        design_from_values(_values(stator__slots=50))
+        design_from_values(_values(multipole_case, stator__slots=50))
     with pytest.raises(InputError, match="machine.pole_pairs"):
-        design_from_values(_values(stator__outer_diameter_mm=140, stator__bore_diameter_mm=100,
+        design_from_values(_values(multipole_case, stator__outer_diameter_mm=140, stator__bore_diameter_mm=100,
                                    stator__slot_depth_mm=12, stator__tooth_width_mm=3,
                                    stator__slot_opening_mm=1.0, rotor__shaft_diameter_mm=60))
-    from motoropt.drive.changeover import switched_model
-
-    d = design_from_values(_values())
-    with pytest.raises(InputError, match="winding.changeover"):
-        switched_model(d, kind="zigzag")
 
 
-def test_tooth_coil_network_closed_form():
+def test_tooth_coil_network_closed_form(multipole_case):
     """Tooth-coil MEC network (motoropt.magnetics.analytic.ToothCoilStator), ideal iron, no magnet
     (Br = 0), no slot leakage, thin gap (g 0.2 mm << slot pitch 26 mm, so the gap layer's tangential
     permeance is negligible): each tooth's gap permeance P_g = mu0 r L tau / g_e; with three-phase
@@ -194,7 +134,7 @@ def test_tooth_coil_network_closed_form():
     from motoropt.constants import MU0
     from motoropt.magnetics.analytic import build_tooth_coil_network, compute_fluxmap
 
-    d = design_from_values(_values(stator__slots=60, stator__tooth_width_mm=13.0))
+    d = design_from_values(_values(multipole_case, stator__slots=60, stator__tooth_width_mm=13.0))
     m = d.mec_inputs(20.0)
     tc = m.tooth_coil
     assert tc is not None and tc.teeth == 3 and not tc.antiperiodic and tc.units == 20
@@ -214,7 +154,7 @@ def test_tooth_coil_network_closed_form():
 
 
 @pytest.mark.parametrize("slots", [48, 60])
-def test_tooth_coil_reciprocity(slots):
+def test_tooth_coil_reciprocity(slots, multipole_case):
     """Maxwell reciprocity of the co-energy, d psi_d / d i_q = d psi_q / d i_d, for the tooth-coil
     network (the coil MMFs sit in the nonlinear teeth, the flux linkages are the coil-weighted tooth
     fluxes): central differences (h = 0.5 A) at points from light load to deep saturation agree to 2 %
@@ -222,7 +162,7 @@ def test_tooth_coil_reciprocity(slots):
     from motoropt.magnetics.analytic import compute_fluxmap
 
     over = {} if slots == 48 else dict(stator__slots=60, stator__tooth_width_mm=13.0)
-    d = design_from_values(_values(**over))
+    d = design_from_values(_values(multipole_case, **over))
     H, B = d.steel.bh_arrays()
     m = d.mec_inputs()
     assert m.tooth_coil is not None
@@ -258,7 +198,7 @@ def _fea_errors(d, sector):
 
 
 @pytest.mark.slow
-def test_fscw_spm_mec_against_embedded_fea():
+def test_fscw_spm_mec_against_embedded_fea(multipole_case):
     """The case's machine with 60 slots (q = 1/2; 3 slots per pole pair, a pole-pair FEA sector),
     20 degC, network without end winding, against the embedded 2-D FEA (reference values: the FEA,
     run here). FEA: psi_PM 0.691 Wb; psi_d(-200, 0) 0.223 Wb; psi_q(0, 200) 0.366 Wb; torque at
@@ -268,7 +208,7 @@ def test_fscw_spm_mec_against_embedded_fea():
     -2.4 %, -6.4 %, +0.7 %. (The former smeared-cell MEC: torque at (0, 396) -18 %, psi_d there
     0.385 vs 0.471 Wb.) Asserted: psi_PM, L_d, psi_q and torque within 5 %, torque at (0, 396) A
     within 8 %."""
-    d = design_from_values(_values(stator__slots=60, stator__tooth_width_mm=13.0))
+    d = design_from_values(_values(multipole_case, stator__slots=60, stator__tooth_width_mm=13.0))
     err = _fea_errors(d, "pole_pair")
     assert len(err) == 8
     for k, e in err.items():
@@ -276,15 +216,14 @@ def test_fscw_spm_mec_against_embedded_fea():
 
 
 @pytest.mark.slow
-def test_fscw_48_40_mec_against_embedded_fea():
+def test_fscw_48_40_mec_against_embedded_fea(multipole_design):
     """The shipped 48-slot / 40-pole case (12s/10p family, q = 2/5; FEA over its antiperiodic
     6-slot / 5-pole unit), 20 degC, network without end winding, against the embedded FEA: psi_PM
     0.606 Wb; psi_d(-200, 0) 0.198 Wb; torque at (0, 200), (0, 396), (-200, 300) A: 3423, 5547,
     4831 N m. Measured when written: psi_PM -5.1 %, secant L_d -2 %, psi_q +0.7 %, +0.8 %, -3.0 %,
     torque -1.1 %, +3.8 %, -4.2 % (the former MEC: psi_d(-200, 0) +29 %, torque at (0, 396) -23 %).
     Asserted: psi_PM within 6 %, the rest within 5 %."""
-    d = design_from_values(_values())
-    err = _fea_errors(d, "auto")
+    err = _fea_errors(multipole_design, "auto")
     assert len(err) == 8
     for k, e in err.items():
         assert abs(e) <= (0.06 if k == "psi_pm" else 0.05), (k, e)

@@ -1,0 +1,91 @@
+"""Winding changeover (motoropt.drive.changeover): the second connection as an exact transform of the
+first one's model, and the switched model that runs each point in the lower-loss connection, on the
+shipped multipole direct drive (series/parallel).
+
+References: the ampere-turn scaling of the module docstring (exact: current x 2, flux linkage / 2,
+R / 4); the series model at half the current (same ampere-turns) as a second computation of the
+parallel connection's standstill torque; each connection's own solution as the reference of the
+switched model's per-point choice (1e-12)."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from motoropt.constants import RPM_TO_RAD_S
+from motoropt.drive.changeover import SwitchedModel, switched_model
+from motoropt.drive.control import max_torque_envelope, solve_operating_points
+from motoropt.errors import InputError
+from motoropt.evaluation.cycles import evaluate_cycle
+
+
+def test_changeover_scaling_exact(multipole_design):
+    """Parallel connection = the series map with current x 2 and flux linkage / 2: psi_PM halves, R
+    quarters, the torque at the same ampere-turns is equal; the standstill torque is the series one at
+    half the current (same inverter current; more than half of it where the series one saturates),
+    the envelope at top speed is larger."""
+    d = multipole_design
+    assert d.changeover == "series_parallel"
+    sm = d.machine_model()
+    assert isinstance(sm, SwitchedModel) and sm.connection_names == ("series", "parallel")
+    m0, m1 = sm.models
+    assert m1.fluxmap.psi_pm == pytest.approx(m0.fluxmap.psi_pm / 2, rel=1e-12)
+    assert m1.loss_params.R_s_20 == pytest.approx(m0.loss_params.R_s_20 / 4, rel=1e-12)
+    assert np.allclose(m1.fluxmap.torque, m0.fluxmap.torque)
+    w = np.array([1.0, d.speed_max])
+    e0 = max_torque_envelope(m0.fluxmap, m0.loss_params, m0.limits, w)["torque_motoring"]
+    e1 = max_torque_envelope(m1.fluxmap, m1.loss_params, m1.limits, w)["torque_motoring"]
+    # at standstill the parallel connection is the series one at half the current (same ampere-turns)
+    half = dataclasses.replace(m0.limits, i_max=m0.limits.i_max / 2)
+    e_half = max_torque_envelope(m0.fluxmap, m0.loss_params, half, w[:1])["torque_motoring"]
+    assert e1[0] == pytest.approx(e_half[0], rel=1e-6)
+    assert e1[0] < e0[0]
+    assert e1[1] > 1.2 * e0[1]
+
+
+def test_switched_map_and_cycle(multipole_design):
+    """The switched map: envelope = max of both connections; parallel used at high speed; the WLTC
+    (beyond the series envelope at high speed) asks for less unmet energy; losses per point are the
+    smaller of the two connections (energy per point <= either)."""
+    d = multipole_design
+    m = d.machine_model(switched=False)  # the series connection alone
+    sm = d.machine_model()
+    e0 = m.efficiency_map(30, 30)
+    es = sm.efficiency_map(30, 30)
+    assert np.all(es.envelope_motoring_nm >= np.interp(es.envelope_speed_rpm, e0.envelope_speed_rpm,
+                                                       e0.envelope_motoring_nm) * (1 - 1e-6))
+    conn = sm.envelope(es.envelope_speed_rpm * RPM_TO_RAD_S)["connection"]
+    assert conn[-1] == 1 and conn[0] == 0
+    assert es.connection is not None and set(np.unique(es.connection)) <= {-1, 0, 1}
+    assert np.all((es.connection >= 0) == es.feasible)
+    c0 = evaluate_cycle(e0, d, "wltc3b").summary
+    cs = evaluate_cycle(es, d, "wltc3b").summary
+    assert cs["unmet_energy_wh"] < c0["unmet_energy_wh"]
+    r = sm.solve_operating_points(np.array([60.0]), np.array([800.0]))
+    tot = lambda x: x["p_copper"] + x["p_iron"] + x["p_magnet"] + x["p_mechanical"]  # noqa: E731
+    r0 = solve_operating_points(sm.models[0], np.array([60.0]), np.array([800.0]))
+    r1 = solve_operating_points(sm.models[1], np.array([60.0]), np.array([800.0]))
+    assert tot(r)[0] == pytest.approx(min(tot(r0)[0], tot(r1)[0]), rel=1e-12)
+
+
+def test_switched_operating_point_picks_the_lower_loss_connection(multipole_design):
+    """SwitchedModel.operating_point runs the point in the connection with the lower total loss and
+    names it: at 60 rad/s, 800 N m and at the top speed, light load, its losses equal the smaller of
+    the two connections' own operating points (1e-12)."""
+    sm = multipole_design.machine_model()
+    for rpm, T in ((60.0 / RPM_TO_RAD_S, 800.0), (0.9 * multipole_design.speed_max / RPM_TO_RAD_S, 100.0)):
+        r = sm.operating_point(rpm, T)
+        own = []
+        for m in sm.models:
+            try:
+                own.append(m.operating_point(rpm, T)["losses_w"]["total"])
+            except Exception:  # noqa: BLE001 - outside this connection's envelope
+                own.append(np.inf)
+        assert r["losses_w"]["total"] == pytest.approx(min(own), rel=1e-12)
+        assert r["connection"] == sm.connection_names[int(np.argmin(own))]
+
+
+def test_unknown_changeover_names_the_field(multipole_design):
+    """An unknown changeover kind: InputError naming winding.changeover."""
+    with pytest.raises(InputError, match="winding.changeover"):
+        switched_model(multipole_design.machine_model(switched=False), "zigzag")
