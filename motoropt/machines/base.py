@@ -86,7 +86,7 @@ class MachineDesign(Protocol):
     speed_max: float
     voltage_utilisation: float
     T_winding_c: float
-    T_magnet_c: float
+    T_rotor_c: float  # reference temperature of the rotor's heat body (magnets, cage), degC
     T_coolant_c: float
     values: dict
 
