@@ -16,12 +16,12 @@ from motoropt.drive.control import (
     SPEED_LIMIT,
     VOLTAGE_LIMIT,
     Limits,
-    MachineModel,
     max_torque_envelope,
     operating_point,
     solve_operating_points,
 )
 from motoropt.drive.losses import LossParams
+from motoropt.drive.model import FluxMapModel
 from motoropt.errors import InputError, OperatingPointError
 from motoropt.magnetics.fluxmap import linear_fluxmap
 
@@ -46,12 +46,12 @@ def with_iron(R):
 
 def nonsalient(R=0.02, limits=LIM):
     fm = linear_fluxmap(0.1, 1e-3, 1e-3, P, 200.0)
-    return MachineModel(fm, copper_only(R), limits, "nonsalient")
+    return FluxMapModel(fm, copper_only(R), limits, "nonsalient")
 
 
 def salient(loss=None, limits=Limits(u_dc=300.0, i_max=250.0, speed_max=2000.0)):
     fm = linear_fluxmap(0.08, 0.4e-3, 1.0e-3, P, 250.0)
-    return MachineModel(fm, loss or copper_only(0.02), limits, "salient")
+    return FluxMapModel(fm, loss or copper_only(0.02), limits, "salient")
 
 
 def test_nonsalient_mtpa_is_pure_q_current():
@@ -98,7 +98,7 @@ def test_finite_max_speed_when_characteristic_current_exceeds_imax():
     env = max_torque_envelope(fm, copper_only(0.0), LIM, [0.97 * w_lim, 1.03 * w_lim])
     assert env["torque_motoring"][0] > 0.5
     assert env["torque_motoring"][1] == 0.0
-    m = MachineModel(fm, copper_only(0.0), LIM)
+    m = FluxMapModel(fm, copper_only(0.0), LIM)
     r = solve_operating_points(m, 1.03 * w_lim, 0.1)
     assert not r["feasible"] and r["reason"] == VOLTAGE_LIMIT
 
@@ -225,7 +225,7 @@ def test_infeasible_points_raise_and_report_reason():
     with pytest.raises(InputError, match="u_dc"):
         Limits(u_dc=-1.0, i_max=10.0, speed_max=10.0)
     with pytest.raises(InputError, match="i_max"):  # map covers 250 A only
-        solve_operating_points(MachineModel(m.fluxmap, m.loss_params, Limits(300.0, 300.0, 2000.0)), 10.0, 1.0)
+        solve_operating_points(FluxMapModel(m.fluxmap, m.loss_params, Limits(300.0, 300.0, 2000.0)), 10.0, 1.0)
 
 
 def test_operating_point_dict_keys():

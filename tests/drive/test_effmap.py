@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from motoropt.constants import RPM_TO_RAD_S
-from motoropt.drive.control import Limits, MachineModel, solve_operating_points
+from motoropt.drive.control import Limits, solve_operating_points
 from motoropt.drive.effmap import efficiency_map, interpolate_losses
 from motoropt.drive.losses import LossParams
+from motoropt.drive.model import FluxMapModel
 from motoropt.magnetics.fluxmap import linear_fluxmap
 
 
@@ -20,7 +21,7 @@ def model():
                     region_mass=(3.0, 5.0), kh=(1.306e-2,) * 2, kc=(3.312e-5,) * 2, ke=(7.572e-4,) * 2,
                     k_build=(1.5, 1.3), magnet_eddy_coeff=60.0, T_b0=0.1, rotor_radius=0.07,
                     stack_length=0.1, air_gap=7e-4)
-    return MachineModel(fm, lp, Limits(u_dc=300.0, i_max=250.0, speed_max=1600.0), "test-ipm")
+    return FluxMapModel(fm, lp, Limits(u_dc=300.0, i_max=250.0, speed_max=1600.0), "test-ipm")
 
 
 @pytest.fixture(scope="module")

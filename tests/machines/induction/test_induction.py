@@ -1,36 +1,56 @@
-"""Squirrel-cage induction motor: circuit, geometry -> parameters, control, map, envelope, bad input."""
+"""Squirrel-cage induction motor: circuit, geometry -> parameters, control, map, envelope, bad input.
+
+The induction case is an ordinary case file (cases/induction_traction.toml: an [induction] section,
+topology "induction") loaded with motoropt.case.load_case and built with design_from_values."""
 
 import cmath
+import copy
 import math
-from pathlib import Path
+import tomllib
 
 import numpy as np
 import pytest
 
+from motoropt.case import design_from_values, parse_case
 from motoropt.errors import InputError
-from motoropt.machines.induction.circuit import CircuitParams, circuit_point, skin_factors, solve_fixed_circuit
-from motoropt.machines.induction.model import load_induction_case, parse_induction_case
+from motoropt.evaluation.cycles import evaluate_cycle
+from motoropt.evaluation.pipeline import envelope_kpis
+from motoropt.machines.induction.circuit import CircuitParams, circuit_point, rotor_branch, skin_factors, solve_fixed_circuit
+from motoropt.machines.induction.design import InductionDesign
+from motoropt.machines.induction.model import InductionModel
 from motoropt.materials import get_steel
+from tests.shipped import case_path
 
-CASE = Path(__file__).resolve().parents[1] / "cases" / "induction_traction.toml"
+RAW = tomllib.loads(case_path("induction_traction").read_text())
 
 # Chapman, Electric Machinery Fundamentals (induction-motor example: 460 V, 25 hp, 60 Hz, 4 poles, Y)
 CH = dict(V=460.0, f=60.0, poles=4, R1=0.641, X1=1.106, R2=0.332, X2=0.464, XM=26.3, s=0.022, P_rot=1100.0)
 
 
 @pytest.fixture(scope="module")
-def design():
-    return load_induction_case(CASE)
+def design(induction_design):
+    return induction_design
 
 
 @pytest.fixture(scope="module")
-def model(design):
-    return design.machine_model()
+def model(induction_model):
+    return induction_model
 
 
 @pytest.fixture(scope="module")
 def emap(model):
     return model.efficiency_map(24, 20)
+
+
+def test_case_loads_through_the_shared_case_path(induction_case, design, model):
+    """The [induction] case loads as an ordinary case (load_case + design_from_values): the design is
+    an InductionDesign with the case's section values, its model an InductionModel without a PM flux
+    map, and without an [inverter] the evaluation's model has the design's own drive limits."""
+    assert induction_case.values["machine"]["topology"] == "induction"
+    assert isinstance(design, InductionDesign) and design.magnet is None
+    assert design.rotor.Q_r == induction_case.values["induction"]["rotor_bars"]
+    assert isinstance(model, InductionModel) and model.fluxmap is None
+    assert design.specs.inverter is None and model.limits == design.drive_limits()
 
 
 def test_chapman_closed_form():
@@ -101,9 +121,7 @@ def test_tesla_like_envelope_and_rated_values(design, model, emap):
     torque (current-limited, the inverter current is not published) is reported, not asserted to
     441 N m. Plausibility bands (not measurements): peak efficiency 0.95-0.98, power factor at the
     peak-torque point at 2000 rpm 0.70-0.92, peak-torque slip frequency 0.5-10 Hz."""
-    from motoropt.evaluation.pipeline import _map_data, envelope_kpis
-
-    k = envelope_kpis(_map_data(emap))
+    k = envelope_kpis(emap)
     assert k["peak_power_kw"] == pytest.approx(270.0, rel=0.10)
     assert 250.0 < k["peak_torque_nm"] < 450.0
     assert k["max_speed_rpm"] >= 15000.0
@@ -163,8 +181,6 @@ def test_envelope_field_weakening_to_16000_rpm(model):
 def test_cycle_losses_through_shared_evaluation(design, model):
     """The shared cycle evaluation (interpolate_losses with the model's own point solver at the
     envelope edge) works with the induction map: energies finite, rotor copper loss reported."""
-    from motoropt.evaluation.pipeline import evaluate_cycle
-
     em = model.efficiency_map(30, 30)
     cd = evaluate_cycle(em, design, "udds")
     assert 0.8 < cd.summary["motor_efficiency"] < 1.0
@@ -173,16 +189,13 @@ def test_cycle_losses_through_shared_evaluation(design, model):
 
 
 def _case_with(**ind):
-    import tomllib
-
-    data = tomllib.loads(CASE.read_text())
+    """The induction case with ``section__key=value`` changes, parsed and built as any case."""
+    data = copy.deepcopy(RAW)
     for k, v in ind.items():
         sec, key = k.split("__")
         data[sec][key] = v
-    values, free = parse_induction_case(data)
-    from motoropt.machines.induction.model import induction_design_from_values
-
-    return induction_design_from_values(values, free)
+    c = parse_case(data)
+    return design_from_values(c.nominal(), c.free)
 
 
 @pytest.mark.parametrize("change, field", [
@@ -208,8 +221,6 @@ def test_bad_input_names_the_field(change, field):
 def test_closed_slot_bridge_leakage_saturates():
     """Closed rotor slots: the bridge leakage falls with bar current once the bridge saturates
     (lambda_b ~ B_sat h_b / (mu0 I_bar)); the design still solves."""
-    from motoropt.machines.induction.circuit import rotor_branch
-
     d = _case_with(induction__closed_slots=True, induction__opening_height_mm=0.5)
     m = d.machine_model()
     P = m.params
@@ -220,3 +231,37 @@ def test_closed_slot_bridge_leakage_saturates():
     assert L_small > L_mid > L_big > P.L_bar * skin_factors(P.xi_coeff * math.sqrt(10.0))[1] + P.L_rc
     op = m.operating_point(3000.0, 100.0)
     assert 0.85 < op["motor_efficiency"] < 1.0
+
+
+def test_inverter_voltage_limit_applies_to_induction_designs(shipped):
+    """An induction case with an [inverter] (cases/programme/im_eaxle.toml, 800 V, SiC module) runs
+    at the inverter's phase-voltage limit after device drops and dead time, as the PM designs do:
+    the evaluation's model has u_ph_max_override = inverter_voltage_limit(spec, i_max,
+    voltage_utilisation) (1e-12), below the ideal 0.95 x 800 / sqrt(3) V. Against the same case
+    without its [inverter]: the same torque where the current limits it (1000 rpm, 1e-9), less
+    motoring torque in field weakening (>= 12,000 rpm), and a lower peak power (golden snapshot:
+    254.6 -> 250.4 kW when the limit was fixed)."""
+    from motoropt.evaluation.pipeline import machine_model
+    from motoropt.inverter.spec import inverter_voltage_limit
+
+    d = shipped.design("programme/im_eaxle")
+    assert isinstance(d, InductionDesign) and d.specs.inverter is not None
+    m = shipped.model("programme/im_eaxle")
+    v = inverter_voltage_limit(d.specs.inverter, d.i_max, d.voltage_utilisation)
+    assert m.limits.u_ph_max_override == pytest.approx(v, rel=1e-12)
+    assert m.limits.v_max == pytest.approx(v, rel=1e-12)
+    assert v < 0.95 * 800.0 / math.sqrt(3.0)
+    case = shipped.case("programme/im_eaxle")
+    free = {k: t for k, t in case.free.items() if k not in ("inverter", "optimization")}
+    d0 = design_from_values(case.nominal(), free)
+    m0 = machine_model(d0)
+    assert d0.specs.inverter is None and m0.limits.u_ph_max_override is None
+    rpm = np.array([1000.0, 12000.0, 16000.0, 20000.0])
+    e = m.envelope(rpm * math.pi / 30)["torque_motoring"]
+    e0 = m0.envelope(rpm * math.pi / 30)["torque_motoring"]
+    assert e[0] == pytest.approx(e0[0], rel=1e-9)
+    assert np.all(e[1:] < e0[1:])
+    k = envelope_kpis(m.efficiency_map(d.n_speed, d.n_torque))
+    k0 = envelope_kpis(m0.efficiency_map(d.n_speed, d.n_torque))
+    assert k["peak_power_kw"] < k0["peak_power_kw"]
+    print(f"im_eaxle peak power {k0['peak_power_kw']:.1f} -> {k['peak_power_kw']:.1f} kW with the inverter limit")

@@ -2,23 +2,22 @@
 re-sizing for the bonded grade, magnet KPIs, bad input."""
 
 import copy
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
+from motoropt.case import design_from_values
 from motoropt.errors import InputError
 from motoropt.geometry.rotor import ArcPMRotor
-from motoropt.case import design_from_values
+from tests import shipped
 
-ROOT = Path(__file__).parents[1]
-EAXLE = ROOT / "cases" / "dyfree_bonded_eaxle.toml"
-BUS = ROOT / "cases" / "multipole_direct_drive.toml"
+EAXLE = "dyfree_bonded"
+BUS = "multipole"
 
 
-def _v(path, **over):
-    v = copy.deepcopy(load_case(path).nominal())
+def _v(name, **over):
+    """The shipped case's nominal values with ``section__key=value`` overrides (a copy)."""
+    v = copy.deepcopy(shipped.case(name).nominal())
     for k, val in over.items():
         sec, key = k.split("__")
         v[sec][key] = val
@@ -62,7 +61,7 @@ def test_spm_br_swap_follows_magnet_circuit():
     work = lambda mu: (h / mu) / (m.g_eff + h / mu)
     expect = br * work(d2.magnet.mu_r) / work(d1.magnet.mu_r)
     assert lin[1] / lin[0] == pytest.approx(expect, rel=0.005)
-    assert d2.fluxmap().psi_pm / d1.fluxmap().psi_pm > expect
+    assert d2.mec_fluxmap().psi_pm / d1.mec_fluxmap().psi_pm > expect
 
 
 def test_arc_rotor_br_swap_and_demag():
