@@ -409,7 +409,7 @@ def test_export_show_report_refine(tradeoff_runs, tmp_path, capsys):
     html = (tmp_path / "r.html").read_text()
     assert html.count("data:image/png;base64,") >= 2 + 2 * len(select_designs(run))
     # the default evaluator is the embedded-FEA one (motoropt.evaluate_fea); the real FEA run is
-    # covered by tests/test_fea_pipeline.py, here the wiring is checked with a fake evaluator
+    # covered by tests/magnetics/fea/test_pipeline.py, here the wiring is checked with a fake evaluator
     from motoropt.magnetics.fea.pipeline import fea_evaluator
     from motoropt.optimize.report import resolve_fea_evaluator
 

@@ -83,7 +83,7 @@ def test_back_emf_is_line_to_line_and_linear(emf_ratio):
 
 def test_back_emf_accuracy_reached(emf_ratio):
     """Reached: the model's EMF is 20-33 % above ORNL's; the embedded FEA of the same geometry and
-    magnet is ~19 % above too (tests/test_fea_machine.py), so the assumed magnet grade (Br 1.24 T,
+    magnet is ~19 % above too (tests/validation/test_prius_fea.py), so the assumed magnet grade (Br 1.24 T,
     pyleecan's assumption; the grade is not published) and geometry are the main suspects."""
     assert 1.0 < np.mean(emf_ratio) < 1.30 and np.max(emf_ratio) < 1.35
 

@@ -1,5 +1,5 @@
-"""Dy-free bonded-magnet rotors (issue 5, part 3): arc-barrier geometry, Br swap, demag margin,
-re-sizing for the bonded grade, magnet KPIs, bad input."""
+"""Dy-free bonded-magnet rotors (issue 5, part 3): Br swap, demag margin, re-sizing for the bonded
+grade, magnet KPIs, bad input (the arc-barrier geometry: tests/geometry/test_arc_rotor.py)."""
 
 import copy
 
@@ -8,7 +8,6 @@ import pytest
 
 from motoropt.case import design_from_values
 from motoropt.errors import InputError
-from motoropt.geometry.rotor import ArcPMRotor
 from tests import shipped
 
 EAXLE = "dyfree_bonded"
@@ -22,23 +21,6 @@ def _v(name, **over):
         sec, key = k.split("__")
         v[sec][key] = val
     return v
-
-
-def test_arc_band_area_by_sampling():
-    """Cross-section of the arc band (annulus rho..rho+h about C, inside the circle R - bridge, on
-    the pole's side of C) against a fine grid count (independent second method), within 1.5 %;
-    the magnet volume is 2p x that area x L."""
-    r = ArcPMRotor(D_r=0.1486, D_shaft=0.05, L=0.1, p=4, magnet_thickness=0.007, arc_depth=0.02,
-                   arc_opening=0.04, bridge=0.0012)
-    r.validate()
-    xc, rho, h, R1 = r.arc_centre, r.arc_radius, r.magnet_thickness, r.R - r.bridge
-    n = 1500
-    x, y = np.meshgrid(np.linspace(0, R1, n), np.linspace(-R1, R1, 2 * n))
-    d = np.hypot(x - xc, y)
-    inside = (d >= rho) & (d <= rho + h) & (np.hypot(x, y) <= R1) & (x < xc)
-    area = inside.sum() * (R1 / (n - 1)) * (2 * R1 / (2 * n - 1))
-    assert r.magnet_cross_section == pytest.approx(area, rel=0.015)
-    assert r.magnet_volume == pytest.approx(2 * 4 * r.magnet_cross_section * 0.1, rel=1e-12)
 
 
 def test_spm_br_swap_follows_magnet_circuit():

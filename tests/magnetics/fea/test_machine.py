@@ -1,7 +1,8 @@
 """Finite-element machine model (motoropt.magnetics.fea.machine / fluxmap_fea) on the 2004 Prius and
-variants. References: ORNL/TM-2004/247 Table 3.4 back-EMF (fit 89.8 V rms per 1000 rpm, oil at 25 degC);
-Yang et al., IEMDC 2013 torque vs current angle at 250 A peak (192, 319, 353 N m at 90, 120, 140 deg),
-both as quoted in /work/shared/reference/prius2004.md (copied here)."""
+variants: geometry, mesh and solve per topology, phase axes and Park transform, sectors, torque by
+two methods, the FEA flux map's structure. References in each test's docstring (symmetry, the
+amplitude-invariant Park transform, Arkkio vs Maxwell stress tensor, 1.5 p (psi_d i_q - psi_q i_d));
+the comparisons with ORNL's back-EMF and Yang et al.'s torque: tests/validation/test_prius_fea.py."""
 
 import copy
 import math
@@ -9,11 +10,10 @@ import math
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
-from motoropt.errors import InputError
 from motoropt.case import design_from_values
+from motoropt.errors import InputError
 from motoropt.magnetics.fea import build_mesh, build_problem, flux_linkage, solve, stress_tensor_torque
-from motoropt.magnetics.fea.fluxmap_fea import fea_fluxmap, no_load, operating_point
+from motoropt.magnetics.fea.fluxmap_fea import fea_fluxmap
 from motoropt.magnetics.fea.machine import (
     GROUP_ROTOR,
     abc_to_dq,
@@ -24,17 +24,20 @@ from motoropt.magnetics.fea.machine import (
     phase_axes,
 )
 
-ORNL_EMF_LL_RMS_PER_KRPM = 89.8  # V, ORNL/TM-2004/247 Table 3.4 fit through the origin
-YANG_250A = {90: 192.0, 120: 319.0, 140: 353.0}  # N m, Yang et al. 2013
+
+@pytest.fixture(scope="module")
+def prius(prius_design):
+    return prius_design
 
 
 @pytest.fixture(scope="module")
-def prius():
-    return design_from_values(load_case("cases/prius2004.toml").values)
+def prius_values(prius_case):
+    return prius_case.nominal()
 
 
-def _variant(kind):
-    v = copy.deepcopy(load_case("cases/prius2004.toml").values)
+def _variant(values, kind):
+    """The Prius with a surface-PM or a flat-magnet interior-PM rotor."""
+    v = copy.deepcopy(values)
     ro = v["rotor"]
     if kind == "spm":
         v["machine"]["topology"] = "spm"
@@ -46,11 +49,11 @@ def _variant(kind):
 
 
 @pytest.mark.parametrize("kind", ["prius", "spm", "ipm_flat"])
-def test_geometry_validates_meshes_and_solves(kind, prius):
+def test_geometry_validates_meshes_and_solves(kind, prius, prius_values):
     """Each topology gives a valid closed geometry, a ~10-20k element one-pole mesh and a converged
     no-load field. At theta_e = 0 (d axis on phase A) psi_a(theta) is even, so psi_b = psi_a(-120 deg)
     equals psi_c = psi_a(+120 deg) (the sum is not zero: 3x the triplen harmonics, k_w3 = 0.71 here)."""
-    d = prius if kind == "prius" else _variant(kind)
+    d = prius if kind == "prius" else _variant(prius_values, kind)
     for ang in (0.0, 1.234, d_axis_angle_deg(d)):
         sec = build_section(d, ang)
         sec.geometry.validate()
@@ -107,40 +110,3 @@ def test_fluxmap_structure_and_torque_consistency(prius):
     assert np.allclose(fm.torque[:, 1], T_dq[:, 1], rtol=0.03)
     assert fm.psi_d[0, 0] < fm.psi_d[1, 0]  # field weakening lowers psi_d
     assert np.all(fm.B_iron > 0) and np.all(fm.B_iron < 2.6)
-
-
-@pytest.mark.slow
-def test_prius_no_load_psi_pm_and_emf_reading(prius):
-    """Prius no-load at 25 degC (ORNL's oil temperature). ORNL's 89.8 V rms per 1000 rpm read as
-    line-to-line means psi_PM = 89.8 / sqrt(3/2) / (4 * 104.72) = 0.175 Wb; read as phase rms it would be
-    0.303 Wb. The 2-D FEA with pyleecan's assumed magnet (Br 1.24 T at 20 degC; the real grade is not
-    published) and the simplified V barrier (magnets from the vertex) gives about 0.206 Wb, i.e. 18 %
-    above the line-to-line reading and 32 % below the phase reading: the line-to-line reading is the
-    physical one. Tolerance 20 %: unknown magnet grade (Br of comparable grades spans 1.17-1.30 T) plus
-    the barrier details. The analytic MEC is above FEA (it omits the air-pocket and inter-polar leakage)."""
-    nl = no_load(prius, positions=12, T_magnet_c=25.0)
-    psi_ll = ORNL_EMF_LL_RMS_PER_KRPM / math.sqrt(1.5) / (prius.p * 1000 * 2 * math.pi / 60)
-    assert abs(psi_ll - 0.175) < 0.001
-    assert abs(nl.psi_pm / psi_ll - 1) < 0.20
-    assert abs(nl.emf_ll_rms_per_krpm / ORNL_EMF_LL_RMS_PER_KRPM - 1) < 0.20
-    assert nl.emf_ll_rms_per_krpm / math.sqrt(3) < 0.75 * ORNL_EMF_LL_RMS_PER_KRPM  # not the phase reading
-    # E_ll,1 = sqrt(3) * omega_e * psi_1 for a balanced winding (0.2 %: remeshing noise between positions)
-    assert abs(nl.emf_ll_harmonics[0] - math.sqrt(3) * nl.emf_phase_fund_peak_per_krpm) < 2e-3 * nl.emf_ll_harmonics[0]
-    assert nl.psi_pm < prius.fluxmap(25.0).psi_pm
-
-
-@pytest.mark.slow
-def test_prius_torque_vs_yang(prius):
-    """Torque at 250 A peak, current angles 90/120/140 deg (Id = I cos, Iq = I sin) vs Yang et al. 2013
-    (192, 319, 353 N m). Magnets at 20 degC (Br 1.24 T, the value used with those data in pyleecan).
-    Tolerance 18 %: the torque at 90 deg is the magnet torque 1.5 p psi_d i_q, and the no-load flux of
-    this model is up to 18 % above ORNL's EMF (test above); at 120/140 deg the reluctance torque is a
-    larger share and the model is within 3 %. The torque also rises from 90 to 140 deg as measured."""
-    t = {}
-    for phi in (90, 120, 140):
-        idq = (250 * math.cos(math.radians(phi)), 250 * math.sin(math.radians(phi)))
-        res = operating_point(prius, *idq, positions=3, T_magnet_c=20.0)
-        t[phi] = res["torque_mean"]
-        assert abs(t[phi] / YANG_250A[phi] - 1) < 0.18
-        assert abs(res["torque_dq"] / t[phi] - 1) < 0.03
-    assert t[90] < t[120] < t[140]

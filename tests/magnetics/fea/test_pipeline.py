@@ -1,6 +1,7 @@
-"""FEA path inside the design pipeline (motoropt.magnetics.fea.pipeline / commands): cached FEA flux
-maps, FEA flux map -> efficiency map -> drive cycle, analytic-vs-FEA table, .fem export, magnet field
-for the demagnetisation check, [fea] settings and the optimiser's FEA evaluator."""
+"""FEA path inside the design pipeline (motoropt.magnetics.fea.pipeline, motoropt.evaluation.fea,
+motoropt.cli.fea): cached FEA flux maps (the provider FeaFluxMaps), FEA flux map -> efficiency map ->
+drive cycle, analytic-vs-FEA table, .fem export, magnet field for the demagnetisation check, [fea]
+settings and the optimiser's FEA evaluator."""
 
 import argparse
 import copy
@@ -12,28 +13,24 @@ import h5py
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
+from motoropt.case import design_from_values
 from motoropt.cli.fea import add_export_parser, add_fea_subcommands, export_fem, export_fem_from_result
 from motoropt.constants import MU0
 from motoropt.errors import InputError
-from motoropt.case import design_from_values
+from motoropt.evaluation.fea import compare_analytic_fea, fea_evaluate, fea_evaluator, fea_machine_model, fea_settings_for
+from motoropt.evaluation.pipeline import fluxmap_provider, machine_model
 from motoropt.magnetics.fea import build_problem, flux_linkage, read_fem, solve
 from motoropt.magnetics.fea.machine import MeshSpec, build_section, d_axis_angle_deg
 from motoropt.magnetics.fea.pipeline import (
-    FeaDesign,
+    FeaFluxMaps,
     _cache_key,
     cache_dir,
-    compare_analytic_fea,
-    fea_design,
-    fea_evaluator,
     fea_fluxmap_for_design,
-    fea_machine_model,
-    fea_settings,
-    fluxmap_for_fidelity,
     magnet_field,
     mtpa_at,
     torque_ripple,
 )
+from motoropt.magnetics.fea.settings import FeaSettings, parse_fea
 from motoropt.store import values_to_toml
 
 COARSE = {"fluxmap_n_d": 5, "fluxmap_n_q": 5, "positions": 2}
@@ -59,20 +56,21 @@ def fea_cache(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def case():
-    return load_case("cases/prius2004.toml")
+def case(prius_case):
+    return prius_case
 
 
 @pytest.fixture(scope="module")
-def prius(case):
-    return design_from_values(case.nominal(), case.free)
+def prius(prius_design):
+    return prius_design
 
 
 def test_cache_returns_identical_maps(prius, fea_cache):
     """A cached map is bit-identical to the computed one and to a fresh uncached computation (the
-    solver is deterministic), loads in a fraction of the time, carries the "rotor_surface" region, and
-    a different magnet temperature, position count, mesh or geometry is a different cache key. Axes: the analytic map's convention
-    i_d in [-1.05, 0.15] I_max, i_q in [0, 1.05] I_max."""
+    solver is deterministic), loads in a fraction of the time, is the raw FEA map (the stator regions;
+    the design's machine model adds "rotor_surface" to it, as to the MEC map), and a different magnet
+    temperature, position count, mesh or geometry is a different cache key. Axes: the analytic map's
+    convention i_d in [-1.05, 0.15] I_max, i_q in [0, 1.05] I_max."""
     kw = dict(n_d=3, n_q=2, positions=1)
     t0 = time.perf_counter()
     a = fea_fluxmap_for_design(prius, **kw)
@@ -85,7 +83,11 @@ def test_cache_returns_identical_maps(prius, fea_cache):
     for name in ("i_d", "i_q", "psi_d", "psi_q", "torque", "B_iron"):
         assert np.array_equal(getattr(a, name), getattr(b, name))
         assert np.array_equal(getattr(a, name), getattr(c, name))
-    assert a.regions == b.regions == ("stator_teeth", "stator_yoke", "rotor_surface")
+    assert a.regions == b.regions == ("stator_teeth", "stator_yoke")
+    provider = FeaFluxMaps(FeaSettings(fidelity="fea", positions=1, fluxmap_n_d=3, fluxmap_n_q=2))
+    fm = prius.machine_model(fluxmaps=provider).fluxmap
+    assert fm.regions == ("stator_teeth", "stator_yoke", "rotor_surface")
+    assert np.array_equal(fm.psi_d, a.psi_d) and len(list(cache_dir().glob("*.npz"))) == 1
     assert a.source == b.source == "fea" and b.pole_pairs == 4 and b.T_magnet_c == prius.T_magnet_c
     assert t_warm < 0.2 * t_cold
     assert np.allclose(a.i_d, [-1.05 * prius.i_max, -0.45 * prius.i_max, 0.15 * prius.i_max])
@@ -101,22 +103,30 @@ def test_cache_returns_identical_maps(prius, fea_cache):
 
 
 def test_fea_settings_and_fidelity_switch(prius):
-    """[fea] defaults (fidelity analytic -> no FEA map), validation naming the key, and the FEA design
-    wrapper keeping every design field."""
-    assert fea_settings(prius).fidelity == "analytic" and fluxmap_for_fidelity(prius) is None
+    """[fea] defaults (fidelity analytic -> no FEA flux-map provider), validation naming the key (when
+    the case's sections are parsed, and for overrides), and fea_settings_for: the design's settings
+    with fidelity "fea" and the overrides, the design itself untouched."""
+    assert prius.specs.fea == FeaSettings() and prius.specs.fea.fidelity == "analytic"
+    assert fluxmap_provider(prius) is None
     for bad, field in (({"fidelity": "fem"}, "fea.fidelity"), ({"positions": 0}, "fea.positions"),
                        ({"mesh_scale": "x"}, "fea.mesh_scale"), ({"n_d": 3}, "fea.n_d"),
                        ({"sector": "half"}, "fea.sector")):
-        d = design_from_values(prius.values, {"fea": bad})
         with pytest.raises(InputError, match=field.replace(".", r"\.")):
-            fea_settings(d)
-    fd = fea_design(prius, positions=3)
-    assert isinstance(fd, FeaDesign) and fea_settings(fd).fidelity == "fea" and fea_settings(fd).positions == 3
-    assert fd.stator == prius.stator and fd.i_max == prius.i_max and fd.values is prius.values
+            design_from_values(prius.values, {"fea": bad})
+        with pytest.raises(InputError, match=field.replace(".", r"\.")):
+            parse_fea(bad)
+    with pytest.raises(InputError, match=r"fea\.positions"):
+        fea_settings_for(prius, positions=0)
+    s = fea_settings_for(prius, positions=3)
+    assert s.fidelity == "fea" and s.positions == 3
+    assert (s.mesh_scale, s.sector, s.fluxmap_n_d, s.fluxmap_n_q, s.cache) == (1.0, "auto", None, None, True)
+    assert prius.specs.fea.fidelity == "analytic" and prius.specs.fea.positions == 4
+    d = design_from_values(prius.values, {"fea": {"fidelity": "fea", "positions": 3}})
+    assert isinstance(fluxmap_provider(d), FeaFluxMaps) and fluxmap_provider(d).settings == s
 
 
 @pytest.mark.slow
-def test_fea_map_efficiency_map_cycle_end_to_end(prius):
+def test_fea_map_efficiency_map_cycle_end_to_end(prius, prius_ev):
     """Prius, FEA map 5 x 5 currents x 2 positions -> efficiency map -> WLTC/UDDS/HWFET.
     Checks (second methods): the envelope's peak torque (drive optimiser incl. drag torque) equals the
     MTPA torque at I_max from a direct angle scan of the same map within 1.5 % (iron/mechanical drag
@@ -124,13 +134,10 @@ def test_fea_map_efficiency_map_cycle_end_to_end(prius):
     keeps the analytic model's loss parameters and limits; the FEA WLTC motor efficiency lies within
     2 points of the analytic model's (two models of one machine: the ORNL-calibrated efficiency map of
     test_prius is above 90 % over the urban region)."""
-    from motoropt.evaluation.pipeline import evaluate_design
-
-    fd = fea_design(prius, **COARSE)
     model = fea_machine_model(prius, **COARSE)
-    base = prius.machine_model()
+    base = machine_model(prius)
     assert model.fluxmap.source == "fea" and model.loss_params == base.loss_params and model.limits == base.limits
-    ev = evaluate_design(fd)
+    ev = fea_evaluate(prius, **COARSE)
     assert ev.fluxmap.source == "fea" and ev.fluxmap.psi_d.shape == (5, 5)
     T_mtpa, gamma = mtpa_at(ev.fluxmap, prius.i_max)
     assert 95.0 < gamma < 180.0
@@ -138,18 +145,17 @@ def test_fea_map_efficiency_map_cycle_end_to_end(prius):
     w = ev.kpis["cycles"]["wltc3b"]
     assert abs(w["loss_wh"] - (w["energy_in_wh"] - w["energy_out_wh"])) < 1e-9
     assert 0.85 < w["motor_efficiency"] < 0.99
-    ana = evaluate_design(prius).kpis["cycles"]["wltc3b"]["motor_efficiency"]
+    ana = prius_ev.kpis["cycles"]["wltc3b"]["motor_efficiency"]
     assert abs(w["motor_efficiency"] - ana) < 0.02
 
 
 @pytest.mark.slow
-def test_compare_table_and_fea_evaluator(prius, case):
+def test_compare_table_and_fea_evaluator(prius, case, prius_ev):
     """compare_analytic_fea: every documented row, numbers finite, diff_pct consistent; the analytic
-    psi_PM is above the FEA one (the MEC omits pocket and inter-polar leakage, see test_fea_machine).
-    fea_evaluator(values, free) returns the analytic evaluator's KPI keys plus the FEA settings, with the
-    same peak torque as the table; [fea] fidelity = "fea" switches fluxmap_for_fidelity to that map."""
-    from motoropt.evaluation.pipeline import evaluate_design
-
+    psi_PM is above the FEA one (the MEC omits pocket and inter-polar leakage, see
+    tests/validation/test_prius_fea.py). fea_evaluator(values, free) returns the analytic evaluator's
+    KPI keys plus the FEA settings, with the same peak torque as the table; [fea] fidelity = "fea"
+    makes the evaluation's machine model use that map (with the rotor_surface region)."""
     tab = compare_analytic_fea(prius, **COARSE)
     q = [r["quantity"] for r in tab["rows"]]
     for key in ("psi_PM", "back-EMF (line-line rms) per 1000 rpm", "L_d at 0.5 I_max", "L_q at 1 I_max",
@@ -167,11 +173,11 @@ def test_compare_table_and_fea_evaluator(prius, case):
     assert rows["psi_PM"]["analytic"] > rows["psi_PM"]["fea"]
     free = dict(case.free, fea=dict(COARSE))
     k = fea_evaluator(case.nominal(), free)
-    ref = evaluate_design(prius, cycles=True).kpis
+    ref = prius_ev.kpis
     assert set(ref) <= set(k) and k["fea_positions"] == 2 and k["fea_mesh_scale"] == 1.0
     assert k["peak_torque_nm"] == pytest.approx(rows["peak torque (envelope)"]["fea"])
-    # the case option: [fea] fidelity = "fea" makes fluxmap_for_fidelity return the (cached) FEA map
-    fm = fluxmap_for_fidelity(design_from_values(case.nominal(), dict(free, fea=dict(COARSE, fidelity="fea"))))
+    # the case option: [fea] fidelity = "fea" makes the evaluation's model use the (cached) FEA map
+    fm = machine_model(design_from_values(case.nominal(), dict(free, fea=dict(COARSE, fidelity="fea")))).fluxmap
     assert fm.source == "fea" and "rotor_surface" in fm.regions
     assert fm.psi_pm == pytest.approx(rows["psi_PM"]["fea"], rel=1e-12)
 
@@ -197,7 +203,7 @@ def test_export_fem_round_trip(prius, tmp_path):
         assert abs(s_file.currents[n] - s_mem.currents[n]) < 1e-6
     h5 = tmp_path / "r.h5"
     with h5py.File(h5, "w") as f:
-        f.create_group("design").create_dataset("case_toml", data=values_to_toml(prius.values, prius.free))
+        f.create_group("design").create_dataset("case_toml", data=values_to_toml(prius.values, prius.specs.tables))
     out2 = tmp_path / "again.fem"
     export_fem_from_result(h5, out2, ang, -100.0, 150.0)
     assert out2.read_text() == out.read_text()
@@ -205,7 +211,7 @@ def test_export_fem_round_trip(prius, tmp_path):
         export_fem_from_result(tmp_path / "missing.h5", out2)
 
 
-def test_cli_parsers_export_and_noload(prius, tmp_path, capsys):
+def test_cli_parsers_export_and_noload(prius, prius_path, tmp_path, capsys):
     """The sub-command parsers dispatch to their functions; `fea export` writes a parseable file;
     `fea noload --json` prints psi_PM, EMF and harmonics (E_ll,1 = sqrt(3) w_e psi_1 for a balanced
     winding, within the 0.5 % of position-to-position remeshing noise at 4 positions)."""
@@ -220,16 +226,16 @@ def test_cli_parsers_export_and_noload(prius, tmp_path, capsys):
     add_export_parser(sub)
     assert build_parser() is not None
     fem = tmp_path / "x.fem"
-    a = p.parse_args(["fea", "export", "cases/prius2004.toml", "--fem", str(fem), "--id", "-50", "--iq", "80"])
+    a = p.parse_args(["fea", "export", str(prius_path), "--fem", str(fem), "--id", "-50", "--iq", "80"])
     assert a.func(a) == 0 and read_fem(fem).circuits
-    a = p.parse_args(["fea", "noload", "cases/prius2004.toml", "--json", "--positions", "4", "--cogging-positions", "0"])
+    a = p.parse_args(["fea", "noload", str(prius_path), "--json", "--positions", "4", "--cogging-positions", "0"])
     capsys.readouterr()
     assert a.func(a) == 0
     res = json.loads(capsys.readouterr().out)
     w_e = prius.p * 1000 * 2 * math.pi / 60
     assert 0.15 < res["psi_pm_wb"] < 0.25
     assert abs(res["emf_ll_harmonics_v_per_krpm"]["1"] - math.sqrt(3) * w_e * res["psi_pm_wb"]) < 5e-3 * res["emf_ll_harmonics_v_per_krpm"]["1"]
-    a = p.parse_args(["fea", "compare", "cases/prius2004.toml", "--positions", "2", "--n-d", "5", "--n-q", "5"])
+    a = p.parse_args(["fea", "compare", str(prius_path), "--positions", "2", "--n-d", "5", "--n-q", "5"])
     assert a.positions == 2 and a.n_d == 5
 
 

@@ -4,22 +4,20 @@ full model (second method: the whole cross-section), and "auto" keeps one pole w
 
 import copy
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
-from motoropt.errors import InputError
 from motoropt.case import design_from_values
+from motoropt.errors import InputError
+from motoropt.magnetics.fea.fluxmap_fea import no_load, operating_point
 from motoropt.magnetics.fea.machine import sector_info
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests import shipped
 
 
 def _spm(slots: int, pole_pairs: int):
     """A tooth-coil SPM in the 2004 Prius stator frame (stack, diameters), ``slots`` / 2 ``pole_pairs``."""
-    v = copy.deepcopy(load_case(ROOT / "cases" / "prius2004.toml").values)
+    v = copy.deepcopy(shipped.case("prius2004").nominal())
     v["machine"].update(topology="spm", pole_pairs=pole_pairs, name=f"SPM {slots}s/{2 * pole_pairs}p")
     v["stator"].update(slots=slots, slot_width_top_mm=None, slot_width_bottom_mm=None, tooth_width_mm=240.0 / slots,
                        slot_opening_mm=4.0, tip_height_mm=2.0)
@@ -28,13 +26,12 @@ def _spm(slots: int, pole_pairs: int):
     return design_from_values(v)
 
 
-def test_sector_choices():
+def test_sector_choices(prius_design):
     """Exact symmetry counts: Prius 48 slots / 8 poles -> one pole (1/8, antiperiodic) for "auto";
     12 slots / 10 poles double layer: unit machine 6 slots / 5 poles, antiperiodic (1/2); 48 / 40:
     24 / 20: 1/4 (6 slots / 5 poles), antiperiodic; 12 / 8: 3 slots / 2 poles, periodic (1/4); "pole" on a
     q < 1 winding is an InputError naming the sector."""
-    prius = design_from_values(load_case(ROOT / "cases" / "prius2004.toml").values)
-    assert sector_info(prius, "auto") == (8, True, pytest.approx(math.pi / 4))
+    assert sector_info(prius_design, "auto") == (8, True, pytest.approx(math.pi / 4))
     assert sector_info(_spm(12, 5), "auto") == (2, True, pytest.approx(math.pi))
     assert sector_info(_spm(24, 10), "unit") == (4, True, pytest.approx(math.pi / 2))
     assert sector_info(_spm(12, 4), "auto") == (4, False, pytest.approx(math.pi / 2))
@@ -47,8 +44,6 @@ def test_unit_sector_matches_full_model():
     """12-slot / 10-pole SPM: no-load phase flux-linkage fundamental and the mean torque at 100 A on
     the q axis from the unit sector (half the machine, antiperiodic) equal the full model's within
     1 % (the two meshes differ; same mesh sizes)."""
-    from motoropt.magnetics.fea.fluxmap_fea import no_load, operating_point
-
     d = _spm(12, 5)
     a = no_load(d, positions=4, T_magnet_c=20.0, sector="unit")
     b = no_load(d, positions=4, T_magnet_c=20.0, sector="full")

@@ -284,18 +284,13 @@ def test_low_field_bh_replaced_by_max_permeability_chord():
 
 
 @pytest.mark.slow
-def test_cobalt_iron_machine_converges():
+def test_cobalt_iron_machine_converges(shipped):
     """The air-mobility programme case's nominal design (49Co-2V stator, 36 slots / 30 poles, unit
     sector 6 slots / 5 poles) solves at no load; the flux linkage is positive and finite. (Before the
     low-field chord, Newton stalled at a relative residual of 4e-3.)"""
-    from pathlib import Path
-
-    from motoropt.case import load_case
-    from motoropt.case import design_from_values
     from motoropt.magnetics.fea.fluxmap_fea import no_load
 
-    c = load_case(Path(__file__).parents[1] / "cases" / "programme" / "aircooled_air_mobility.toml")
-    d = design_from_values(c.nominal(), c.free)
+    d = shipped.design("programme/aircooled_air_mobility")
     assert d.steel.name == "FeCo_49Co2V"
     nl = no_load(d, positions=2)
     assert np.isfinite(nl.psi_pm) and nl.psi_pm > 0

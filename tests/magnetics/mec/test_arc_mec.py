@@ -10,31 +10,21 @@ References (independent of the MEC):
 Comparison convention: the MEC network alone (L_sigma = 0: the end-winding leakage, which the 2-D FEA
 does not contain) on the FEA's currents. Tolerances were fixed before the comparison at 10 % for
 psi_PM, the secant inductances and the torque (the Prius V-rotor MEC of the same network is within
-6 % on psi_PM; tests/test_mec.py). Measured values are in each test's docstring.
+6 % on psi_PM; tests/magnetics/mec/test_mec.py). Measured values are in each test's docstring.
 """
 
 import dataclasses
 import functools
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
-from motoropt.case import design_from_values
 from motoropt.magnetics.analytic import compute_fluxmap
+from tests import shipped
 
-ROOT = Path(__file__).resolve().parents[1]
-CASES = {"bonded": ROOT / "cases" / "dyfree_bonded_eaxle.toml",
-         "programme": ROOT / "cases" / "programme" / "dyfree_eaxle_150kw.toml"}
+CASES = {"bonded": "dyfree_bonded", "programme": "programme/dyfree_eaxle_150kw"}
 TOL = 0.10  # fixed before the comparison
-
-
-@functools.cache
-def _design(name):
-    c = load_case(CASES[name])
-    return design_from_values(c.nominal(), c.free)
 
 
 def _axes(d):
@@ -53,7 +43,7 @@ def _fea_map(name):
     from motoropt.magnetics.fea.fluxmap_fea import fea_fluxmap
     from motoropt.magnetics.fea.machine import MeshSpec
 
-    d = _design(name)
+    d = shipped.design(CASES[name])
     return fea_fluxmap(d, *_axes(d), positions=3, mesh=MeshSpec(scale=1.5))
 
 
@@ -92,7 +82,7 @@ def test_arc_mec_vs_fea(name, qty, request):
     torque -8.0 / -5.1 % [-21 / -32]. FEA: 25 currents x 3 positions, ~6 s per case."""
     if (name, qty) in XFAIL:
         request.applymarker(pytest.mark.xfail(strict=True, reason=XFAIL[(name, qty)]))
-    d = _design(name)
+    d = shipped.design(CASES[name])
     a = _quantities(_mec_map(d), d.p)
     f = _quantities(_fea_map(name), d.p)
     err = a[qty] / f[qty] - 1.0
@@ -110,7 +100,7 @@ def test_pole_piece_profile_follows_the_arc(name):
     piece at a_E reaches down the arm's inner face), and beyond E (over the arm top) the depth is the
     bridge. The pole arc reaches the lower corner E' and the magnets' arc the end E (polar angles of
     ArcPMRotor's corners)."""
-    d = _design(name)
+    d = shipped.design(CASES[name])
     r, m = d.rotor, d.mec_inputs()
     xE, yE = r._end()
     xL, yL = r.lower_corner
@@ -145,7 +135,7 @@ def test_arc_mec_reciprocity(name):
     tolerance); both derivatives are non-zero there (cross-saturation). Measured: within 0.6 %; the
     step matters where the cross derivative is small (programme case at (-0.5, 0.5) I_max: -9.9e-6 H,
     -3.4 % with 2 A steps, -10 % with 8 A: truncation error, it falls with the step)."""
-    d = _design(name)
+    d = shipped.design(CASES[name])
     H, B = d.steel.bh_arrays()
     m = d.mec_inputs()
     I, h = d.i_max, 0.5

@@ -1,5 +1,6 @@
 """Analytic magnetic-equivalent-circuit model (motoropt.magnetics.analytic) against closed forms."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -7,6 +8,7 @@ import pytest
 
 from motoropt.constants import MU0
 from motoropt.magnetics.analytic import MECInputs, compute_fluxmap, leakage_inductance
+from motoropt.magnetics.fea.fluxmap_fea import no_load, operating_point
 
 # An (almost) ideal iron: mu_r = 1e5 up to 1e5 A/m.
 IDEAL_H = np.array([0.0, 1e5])
@@ -69,17 +71,11 @@ def test_saturation_lowers_flux_and_inductance():
     assert Lq_inc[-1] < 0.9 * Lq_inc[0]
 
 
-def test_reciprocity_on_prius_map():
+def test_reciprocity_on_prius_map(prius_design):
     """A conservative magnetic system has d psi_d / d i_q = d psi_q / d i_d (Maxwell reciprocity of
     the co-energy). Central differences (h = 0.5 A) of the nonlinear Prius MEC at points from light
     load to deep saturation agree to 2 % of the cross term."""
-    from pathlib import Path
-
-    from motoropt.case import load_case
-    from motoropt.case import design_from_values
-
-    case = Path(__file__).parents[1] / "cases" / "prius2004.toml"
-    d = design_from_values(load_case(case).values)
+    d = prius_design
     H, B = d.steel.bh_arrays()
     h = 0.5
     for i_d, i_q in ((-40.0, 60.0), (-120.0, 150.0), (-200.0, 200.0), (-60.0, 250.0)):
@@ -99,22 +95,14 @@ def test_leakage_inductance_formula():
 
 
 @pytest.mark.slow
-def test_prius_mec_against_embedded_fea():
+def test_prius_mec_against_embedded_fea(prius_design):
     """The Prius MEC against the project's embedded 2-D FEA (motoropt.magnetics.fea, 2 rotor
     positions over 60 electrical degrees, 20 degC), both without end-winding leakage (2-D).
     Reference values: the FEA itself, run here. Tolerances reached by the tooth-level MEC (stated,
     not fitted): psi_PM within 7 % (MEC +6 %: too little pole-tip and pocket leakage); q-axis and cross-saturated points (i_q >= 50 A) within 8 % of
     psi_q and 0.02 Wb (10 % of psi_PM) in psi_d. The d-axis inductance is underestimated (at
     (-100, 0) A psi_d is 0.03 Wb high): a known limitation, asserted loosely (0.04 Wb)."""
-    import dataclasses
-    from pathlib import Path
-
-    from motoropt.case import load_case
-    from motoropt.case import design_from_values
-    from motoropt.magnetics.fea.fluxmap_fea import no_load, operating_point
-
-    case = Path(__file__).parents[1] / "cases" / "prius2004.toml"
-    d = design_from_values(load_case(case).values)
+    d = prius_design
     H, B = d.steel.bh_arrays()
     m = dataclasses.replace(d.mec_inputs(20.0), L_sigma=0.0)  # the network alone: no end winding
     psi_pm_fea = no_load(d, positions=6, T_magnet_c=20.0).psi_pm
