@@ -10,30 +10,37 @@ re-evaluating each reported design from its stored variables (motoropt.optimize.
 import argparse
 import json
 import math
-from pathlib import Path
+import shutil
 
 import numpy as np
 import pytest
 
+from motoropt.case import design_from_values
+from motoropt.cli.scoreboard import add_scoreboard_parser, scoreboard_table
 from motoropt.errors import InputError
+from motoropt.evaluation.pipeline import evaluate_design
+from motoropt.optimize.problem import flatten_kpis
+from motoropt.optimize.report import evaluate_run_design
+from motoropt.optimize.runner import run_optimization
+from motoropt.plots.scoreboard import scoreboard_png
 from motoropt.scoreboard import (
     TARGETS,
     Target,
-    add_scoreboard_parser,
     is_met,
     margin,
+    refine_scoreboard_designs,
+    refined_violations,
     score_rows,
     scoreboard,
-    scoreboard_png,
-    scoreboard_table,
 )
+from tests.shipped import case_path
 
 T_EFF = Target("eff", "eff", "x", ">=", 0.85)
 T_EFF90 = Target("eff90", "eff90", "x", ">=", 0.90, stretch=True)
 T_KW = Target("kw", "kw", "y", ">=", 8.0)
 T_DY = Target("dy", "dy", "z", "<=", 0.0)
 SYN = (T_EFF, T_EFF90, T_KW, T_DY)
-CASE = Path(__file__).resolve().parents[1] / "cases" / "programme" / "im_eaxle.toml"
+CASE = case_path("programme/im_eaxle")
 
 
 def test_target_bounds_are_the_programme_figures():
@@ -94,8 +101,6 @@ def test_score_rows_no_candidates_and_nan():
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     """A pop 6 x 2 generations run of the IM e-axle programme case (seed 1)."""
-    from motoropt.optimize.runner import run_optimization
-
     p = tmp_path_factory.mktemp("sb") / "im.h5"
     run_optimization(CASE, p, pop=6, generations=2, seed=1, progress=False)
     return p
@@ -105,9 +110,6 @@ def test_scoreboard_numbers_reproduce_by_reevaluation(tiny_run):
     """Second method: every design the scoreboard names (best per target, limiter designs) is
     re-evaluated from its stored variables with the run's map grid; the KPI must agree within 1e-9
     (relative), so the table is reproducible from the HDF5 file alone."""
-    from motoropt.optimize.problem import flatten_kpis
-    from motoropt.optimize.report import evaluate_run_design
-
     sb = scoreboard([tiny_run], population="feasible")
     run = sb["runs"][0]
     assert run["cycle"] == "wltc3b" and run["n_designs"] == 12
@@ -147,7 +149,7 @@ def test_scoreboard_table_json_png_cli(tiny_run, tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["runs"][0]["targets"][0]["target"] == "cycle_eff_85"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    p2 = scoreboard_png([tiny_run], tmp_path / "b.png")
+    p2 = scoreboard_png([tiny_run], tmp_path / "b.png", sb)
     assert p2.stat().st_size > 1000
 
 
@@ -163,49 +165,11 @@ def test_bad_input(tiny_run, tmp_path):
         scoreboard([tiny_run], population="all")
 
 
-def test_mission_momentum_theory_and_energy():
-    """Hand calculation (momentum theory): 2200 kg / 6 rotors -> T = 2200 x 9.80665 / 6 = 3595.8 N;
-    A = pi 1.0^2 = 3.1416 m^2; P_ideal = T^1.5 / sqrt(2 x 1.225 x A) = 77.72 kW; / FM 0.75 = 103.6 kW.
-    Hover rpm = 180 / 1.0 rad/s = 1718.9 rpm. One-inoperative: x (6/5)^1.5 = 1.3145.
-    Conservation: sum(w T dt) over the points = sum(P_phase x duration) (Wh), durations sum to
-    60 + 180 + 1440 + 180 + 60 = 1920 s; a gear ratio scales speed up and torque down, same energy."""
-    from motoropt.constants import RPM_TO_RAD_S
-    from motoropt.mission import MissionVehicle, get_mission, mission_points, oei_power_w
-
-    m = get_mission("uber_elevate")
-    T = 2200 * 9.80665 / 6
-    P = T ** 1.5 / math.sqrt(2 * 1.225 * math.pi) / 0.75
-    assert m.hover_power_w == pytest.approx(P, rel=1e-12) and P == pytest.approx(103.6e3, rel=1e-3)
-    assert m.hover_rpm == pytest.approx(180 / RPM_TO_RAD_S, rel=1e-12)
-    assert oei_power_w(m) / m.hover_power_w == pytest.approx(1.2 ** 1.5, rel=1e-12)
-    assert m.duration_s == 1920.0
-    for g in (1.0, 4.5):
-        rpm, Tq, dt, t_mid = mission_points(m, gear_ratio=g)
-        assert dt.sum() == pytest.approx(1920.0) and np.all(np.diff(t_mid) > 0)
-        e = float(np.sum(rpm * RPM_TO_RAD_S * Tq * dt)) / 3600
-        assert e == pytest.approx(m.energy_wh, rel=1e-12)
-    rpm1, T1, _, _ = mission_points(m, 1.0)
-    rpm2, T2, _, _ = mission_points(m, 4.5)
-    assert np.allclose(rpm2, 4.5 * rpm1) and np.allclose(T2, T1 / 4.5)
-    with pytest.raises(InputError):
-        get_mission("nope")
-    with pytest.raises(InputError):
-        get_mission("uber_elevate", MissionVehicle(mass_kg=-1))
-    with pytest.raises(InputError):
-        mission_points(m, gear_ratio=0)
-
-
 def test_refine_fea_column_and_no_rerun(tiny_run, tmp_path):
     """--refine-fea wiring with a stand-in evaluator (the analytic model with motor kW/kg halved, so
     the refined column must differ from the stored one by exactly that factor): every design the
     table names is re-evaluated once and stored in /refined/fea; a second call re-runs nothing; the
     FEA column's margin and met flag follow the refined value; the table gets the column."""
-    import shutil
-
-    from motoropt.evaluation.pipeline import evaluate_design
-    from motoropt.case import design_from_values
-    from motoropt.scoreboard import refine_scoreboard_designs
-
     run = tmp_path / "im.h5"
     shutil.copy(tiny_run, run)
     calls = []
@@ -234,8 +198,6 @@ def test_refine_fea_column_and_no_rerun(tiny_run, tmp_path):
 
 def test_refined_violations():
     """Constraint re-check of refined KPIs: bounds inclusive, NaN/missing violated, labels readable."""
-    from motoropt.scoreboard import refined_violations
-
     cons = [{"kpi": "demag_margin", "min": 0.0, "max": None}, {"kpi": "hot", "min": None, "max": 180.0},
             {"kpi": "torque", "min": 300.0, "max": None}]
     assert refined_violations(cons, {"demag_margin": 0.0, "hot": 180.0, "torque": 300.0}) == []

@@ -15,35 +15,29 @@ import json
 import math
 import subprocess
 import sys
-from pathlib import Path
 
 import h5py
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
+from motoropt.case import design_from_values
 from motoropt.cycles import load_cycle
 from motoropt.errors import InputError
-from motoropt.evaluation.pipeline import evaluate_design
-from motoropt.gear import Gear, gear_motor_side
+from motoropt.evaluation.cycles import cycle_points
+from motoropt.evaluation.pipeline import evaluate_design, machine_model
+from motoropt.gear import Gear, gear_motor_side, gear_wheel_side
 from motoropt.inverter import get_device, inverter_operating_points
-from motoropt.case import design_from_values
-from motoropt.system.evaluation import (
-    gear_from_design,
-    gear_wheel_side,
-    inverter_spec,
-    inverter_voltage_limit,
-    motor_demand_with_gear,
-)
-from motoropt.vehicle import motor_demand
+from motoropt.inverter.spec import inverter_voltage_limit
+from motoropt.vehicle import motor_demand, motor_demand_with_gear
+from tests import shipped
 
-ROOT = Path(__file__).parents[1]
-CASE_IGBT = ROOT / "cases" / "prius2004_system.toml"
-CASE_SIC = ROOT / "cases" / "prius2004_sic.toml"
+CASE_IGBT = "prius2004_system"
+CASE_SIC = "prius2004_sic"
 
 
-def _design(path, inverter=None, gear=None, drop=()):
-    case = load_case(path)
+def _design(name, inverter=None, gear=None, drop=()):
+    """The shipped case's nominal design with [inverter] / [gear] keys changed or sections dropped."""
+    case = shipped.case(name)
     free = {k: dict(v) for k, v in case.free.items() if k not in drop}
     if inverter:
         free["inverter"] = {**free.get("inverter", {}), **inverter}
@@ -53,13 +47,13 @@ def _design(path, inverter=None, gear=None, drop=()):
 
 
 @pytest.fixture(scope="module")
-def ev_igbt():
-    return evaluate_design(_design(CASE_IGBT))
+def ev_igbt(prius_system_ev):
+    return prius_system_ev
 
 
 @pytest.fixture(scope="module")
 def ev_sic():
-    return evaluate_design(_design(CASE_SIC))
+    return shipped.evaluation(CASE_SIC)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +68,7 @@ def test_map_energy_balance_without_gear(ev_nogear):
     (conduction + switching), and the system efficiency is P_mech/P_dc (motoring), P_dc/P_mech
     (generating). Reference: energy conservation; tolerance 1e-9 relative (round-off)."""
     ev = ev_nogear
-    em, x = ev.emap, ev.extra["map"]
+    em, x = ev.emap, ev.map_arrays()
     F = em.feasible
     assert F.sum() > 500
     motor_losses = sum(em.losses[k] for k in em.losses if k != "total")
@@ -98,10 +92,10 @@ def test_inverter_sees_the_motor_power(ev_nogear):
     1.5 v_ph,peak i_peak cos(phi) (with v_ph,peak = sqrt(2/3) V_ll,rms, i_peak = |i_dq|) equals the
     motor's P_elec, and an independent call at sampled points reproduces the stored loss map."""
     ev = ev_nogear
-    em, x = ev.emap, ev.extra["map"]
+    em, x = ev.emap, ev.map_arrays()
     idx = np.argwhere(em.feasible)[::37]
     j, i = idx[:, 0], idx[:, 1]
-    spec = inverter_spec(ev.design)
+    spec = ev.design.specs.inverter
     r = inverter_operating_points(np.hypot(em.i_d[j, i], em.i_q[j, i]), em.voltage_ll_rms[j, i] * math.sqrt(2 / 3),
                                   em.power_factor[j, i], 4 * em.speed_rpm[i] / 60, 500.0, spec.f_sw, 65.0,
                                   "infineon_fs820r08a6p2b", "svpwm", 1e-6, "water_cold_plate")
@@ -114,14 +108,14 @@ def test_map_energy_balance_with_gear(ev_igbt):
     loss at every feasible point; gear loss >= 0; and the wheel-side inverse reproduces the motor
     torque through gear_motor_side (second method). Reference: conservation, tolerance 1e-9."""
     ev = ev_igbt
-    em, x = ev.emap, ev.extra["map"]
+    em, x = ev.emap, ev.map_arrays()
     F = em.feasible
     motor_losses = sum(em.losses[k] for k in em.losses if k != "total")
     lhs = x["p_dc_w"][F]
     rhs = (x["p_wheel_w"] + motor_losses + x["inverter_loss_w"] + x["gear_loss_w"])[F]
     np.testing.assert_allclose(lhs, rhs, rtol=1e-9, atol=1e-6)
     assert np.all(x["gear_loss_w"][F] >= -1e-9)
-    gear = gear_from_design(ev.design)
+    gear = ev.design.specs.gear.gear
     T = np.broadcast_to(em.torque_nm[:, None], F.shape)[F]
     w = np.broadcast_to(em.speed_rpm[None, :] * 2 * math.pi / 60, F.shape)[F]
     T_w, w_w, _ = gear_wheel_side(T, w, gear)
@@ -142,7 +136,7 @@ def test_cycle_energy_balance(ev_igbt):
         assert s["system_loss_wh"] == pytest.approx(s["loss_wh"] + s["inverter_loss_wh"] + s["gear_loss_wh"], rel=1e-9)
         assert s["inverter_loss_wh"] == pytest.approx(s["inverter_conduction_loss_wh"] + s["inverter_switching_loss_wh"],
                                                       rel=1e-12)
-        a, c = ev.extra["cycles"][name], ev.cycles[name]
+        a, c = ev.cycle_arrays(name), ev.cycles[name]
         assert float(np.sum(a["inverter_loss_w"] * c.dt_s)) / 3600 == pytest.approx(s["inverter_loss_wh"], rel=1e-12)
         assert float(np.sum(a["gear_loss_w"] * c.dt_s)) / 3600 == pytest.approx(s["gear_loss_wh"], rel=1e-12)
         ok = c.feasible & (c.speed_rpm > 0) & (c.torque_nm != 0)
@@ -152,11 +146,11 @@ def test_cycle_energy_balance(ev_igbt):
         assert s["system_efficiency"] < s["motor_inverter_efficiency"] < s["motor_efficiency"]
 
 
-def test_geared_demand_matches_vehicle_model_for_ideal_gear():
+def test_geared_demand_matches_vehicle_model_for_ideal_gear(prius_system_design):
     """Second method: with a lossless gear (eta_mesh 1, no drag) motor_demand_with_gear equals the
     vehicle model's constant-efficiency gear at efficiency 1 (same road load and braking blend);
     with the default gear, sum of gear losses = sum(T_m w_m - T_w w_w) over the cycle."""
-    d = _design(CASE_IGBT)
+    d = prius_system_design
     cyc = load_cycle("udds")
     veh1 = dataclasses.replace(d.vehicle, gear_efficiency=1.0)
     ideal = Gear(ratio=d.vehicle.gear_ratio, eta_mesh=1.0, T_drag_ref=0.0)
@@ -164,40 +158,42 @@ def test_geared_demand_matches_vehicle_model_for_ideal_gear():
     b = motor_demand(cyc, veh1)
     np.testing.assert_allclose(a.torque_nm, b.torque_nm, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(a.speed_rad_s, b.speed_rad_s, rtol=1e-12)
-    g = gear_from_design(d)
+    g = d.specs.gear.gear
     dem = motor_demand_with_gear(cyc, d.vehicle, g)
     lhs = dem.torque_nm * dem.speed_rad_s - dem.wheel_torque_nm * dem.wheel_speed_rad_s
     np.testing.assert_allclose(dem.gear_loss_w, lhs, rtol=1e-12, atol=1e-9)
     assert np.all(dem.gear_loss_w >= -1e-9) and dem.gear_loss_w.sum() > 0
 
 
-def test_cycle_points_routed_through_gear_give_same_result(ev_igbt, monkeypatch):
-    """Once evaluate.cycle_points routes the vehicle through the gear (the lead's change), the system
-    KPIs equal those of the in-module fallback (same points, same definitions), and
-    gear_in_cycle_points becomes True."""
-    import motoropt.evaluation.pipeline as E
-    from motoropt.system.evaluation import gear_from_design as gfd
-
-    def cycle_points(design, cycle_name):
-        cyc = load_cycle(cycle_name)
-        g = gfd(design)
-        dem = motor_demand_with_gear(cyc, design.vehicle, g) if g is not None else motor_demand(cyc, design.vehicle)
-        return dem.speed_rad_s * 60 / (2 * math.pi), dem.torque_nm, dem.dt, 0.5 * (cyc.t[1:] + cyc.t[:-1])
-
-    monkeypatch.setattr(E, "cycle_points", cycle_points)
-    ev = evaluate_design(_design(CASE_IGBT))
-    assert ev.kpis["gear_in_cycle_points"] is True and ev_igbt.kpis["gear_in_cycle_points"] in (True, False)
-    for name, s in ev.kpis["cycles"].items():
-        r = ev_igbt.kpis["cycles"][name]
-        for key in ("system_efficiency", "inverter_loss_wh", "gear_loss_wh", "loss_wh", "motor_efficiency"):
-            assert s[key] == pytest.approx(r[key], rel=1e-9), (name, key)
+def test_cycle_points_routed_through_gear(ev_igbt, ev_nogear):
+    """The evaluation's cycle points go through the [gear] model: for every cycle the motor points
+    (evaluation.cycles.cycle_points and the evaluated CycleData) equal motor_demand_with_gear with the
+    case's gear (second computation, 1e-12), and without [gear] the vehicle's constant-efficiency
+    gear (motor_demand); the two differ. The drive-system stage works on the same points (its p_dc
+    per interval = the motor's P_elec + inverter loss there). The stand-in's flag KPI
+    gear_in_cycle_points is gone."""
+    d = ev_igbt.design
+    for name, c in ev_igbt.cycles.items():
+        cyc = load_cycle(name)
+        dem = motor_demand_with_gear(cyc, d.vehicle, d.specs.gear.gear)
+        rpm, T, dt, _ = cycle_points(d, name)
+        np.testing.assert_allclose(T, dem.torque_nm, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(rpm * 2 * math.pi / 60, dem.speed_rad_s, rtol=1e-12)
+        np.testing.assert_allclose(c.torque_nm, T, rtol=1e-12, atol=1e-12)
+        plain = motor_demand(cyc, d.vehicle)
+        np.testing.assert_allclose(ev_nogear.cycles[name].torque_nm, plain.torque_nm, rtol=1e-12, atol=1e-12)
+        assert not np.allclose(plain.torque_nm, dem.torque_nm, rtol=1e-6)
+        a = ev_igbt.cycle_arrays(name)
+        ok = c.feasible & (c.speed_rpm > 0) & (c.torque_nm != 0)
+        np.testing.assert_allclose(a["p_dc_w"][ok], (c.p_elec_w + a["inverter_loss_w"])[ok], rtol=1e-12)
+    assert "gear_in_cycle_points" not in ev_igbt.kpis
 
 
 # --- IGBT vs SiC, switching frequency ----------------------------------------------------------
 
 def _load_bins(ev_a, ev_b, name):
-    pa = ev_a.extra["cycles"][name]["inverter_loss_w"]
-    pb = ev_b.extra["cycles"][name]["inverter_loss_w"]
+    pa = ev_a.cycle_arrays(name)["inverter_loss_w"]
+    pb = ev_b.cycle_arrays(name)["inverter_loss_w"]
     P = np.abs(ev_a.cycles[name].p_mech_w)
     both = (pa > 0) & (pb > 0)
     light = both & (P < 5e3)
@@ -247,37 +243,35 @@ def test_switching_frequency_moves_loss_only_in_the_inverter():
         assert b["system_efficiency"] < a["system_efficiency"]
 
 
-def test_inverter_voltage_limit_by_hand():
+def test_inverter_voltage_limit_by_hand(prius_system_design):
     """V = 1.10 x 500/sqrt(3) - (4/pi) V0 - r i_max - (4/pi) t_dead f_sw u_dc at T_j,max = 150 degC,
     with the HybridPACK Drive table values V0 = (0.62 + 0.75)/2 V, r = (1.07 + 0.85)/2 mOhm,
-    i_max = 200 sqrt(2) A, t_dead 1 us, f_sw 10 kHz (hand evaluation of the stated formula).
-    Without [inverter] there is no override (None)."""
-    d = _design(CASE_IGBT)
+    i_max = 200 sqrt(2) A, t_dead 1 us, f_sw 10 kHz (hand evaluation of the stated formula); the
+    evaluation's machine model runs at it. Without [inverter] there is no override (None)."""
+    d = prius_system_design
     v0, r, i = 0.5 * (0.62 + 0.75), 0.5 * (1.07 + 0.85) * 1e-3, 200 * math.sqrt(2)
     hand = 1.10 * 500 / math.sqrt(3) - 4 / math.pi * v0 - r * i - 4 / math.pi * 1e-6 * 10e3 * 500
-    assert inverter_voltage_limit(d) == pytest.approx(hand, rel=1e-12)
-    assert inverter_voltage_limit(d) < 1.10 * 500 / math.sqrt(3)  # below the case's modulator-only limit
-    assert inverter_voltage_limit(_design(CASE_IGBT, drop=("inverter", "gear"))) is None
+    v = inverter_voltage_limit(d.specs.inverter, d.i_max, d.voltage_utilisation)
+    assert v == pytest.approx(hand, rel=1e-12)
+    assert v < 1.10 * 500 / math.sqrt(3)  # below the case's modulator-only limit
+    assert machine_model(d).limits.u_ph_max_override == pytest.approx(hand, rel=1e-12)
+    assert d.drive_limits(d.specs.inverter).u_ph_max_override == pytest.approx(hand, rel=1e-12)
+    d0 = _design(CASE_IGBT, drop=("inverter", "gear"))
+    assert d0.specs.inverter is None and machine_model(d0).limits.u_ph_max_override is None
 
 
 # --- KPIs, plots, CLI --------------------------------------------------------------------------
 
-def test_kpis_and_plots(ev_igbt, tmp_path):
+def test_kpis(ev_igbt):
     """KPI record: masses add up (system = motor active + inverter; e-axle = system + gear), the
-    inverter mass shares sum to 1, and both plot functions write PNG files."""
+    inverter mass shares sum to 1 (the system plots: tests/plots/test_plots.py)."""
     k = ev_igbt.kpis
     assert k["system_mass_kg"] == pytest.approx(k["motor_mass_kg"] + k["inverter_mass_kg"], rel=1e-12)
     assert k["e_axle_mass_kg"] == pytest.approx(k["system_mass_kg"] + k["gear_mass_kg"], rel=1e-12)
     assert sum(k["inverter_mass_shares"].values()) == pytest.approx(1.0, rel=1e-12)
     assert k["system_power_density_kw_per_kg"] == pytest.approx(k["peak_power_kw"] / k["system_mass_kg"])
     assert 0.9 < k["peak_system_efficiency"] < k["peak_motor_efficiency"]
-    paths = []
-    for fn in ev_igbt.extra["plot_functions"]:
-        if fn.__module__ == "motoropt.system.evaluation":
-            paths += fn(ev_igbt, tmp_path)
-    assert {p.name for p in paths} == {"system_efficiency_map.png", "system_cycle_losses.png"}
-    for p in paths:
-        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert ev_igbt.system is not None and set(ev_igbt.system.kpis) <= set(k)
 
 
 def test_no_inverter_section_adds_nothing():
@@ -285,15 +279,15 @@ def test_no_inverter_section_adds_nothing():
     ev = evaluate_design(_design(CASE_IGBT, drop=("inverter", "gear")), cycles=False)
     for key in ("inverter_mass_kg", "system_mass_kg", "peak_system_efficiency", "gear_mass_kg"):
         assert key not in ev.kpis
-    assert "system_efficiency" not in ev.extra.get("map", {})
+    assert ev.system is None and "system_efficiency" not in ev.map_arrays()
 
 
 @pytest.mark.slow
-def test_cli_json_hdf5_keys(tmp_path):
+def test_cli_json_hdf5_keys(tmp_path, prius_system_path):
     """`python -m motoropt evaluate cases/prius2004_system.toml --json --out R.h5` carries the
     issue's KPI names, and the HDF5 result holds the loss maps and per-interval arrays."""
-    r = subprocess.run([sys.executable, "-m", "motoropt", "evaluate", str(CASE_IGBT), "--json", "--out",
-                        str(tmp_path / "r.h5")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    r = subprocess.run([sys.executable, "-m", "motoropt", "evaluate", str(prius_system_path), "--json", "--out",
+                        str(tmp_path / "r.h5")], capture_output=True, text=True, cwd=shipped.ROOT, timeout=300)
     assert r.returncode == 0, r.stderr
     k = json.loads(r.stdout)
     for key in ("inverter_mass_kg", "inverter_power_density_kw_per_kg", "system_mass_kg",
@@ -331,10 +325,10 @@ def test_cli_json_hdf5_keys(tmp_path):
     ({"fsw": 10}, "inverter.fsw"),
 ])
 def test_bad_inverter_input_names_the_field(inverter, field):
-    """Bad [inverter] input: InputError naming the field (device, ranges, unknown keys)."""
-    d = _design(CASE_IGBT, inverter)
+    """Bad [inverter] input: InputError naming the field (device, ranges, unknown keys) when the
+    case's sections are parsed."""
     with pytest.raises(InputError) as e:
-        inverter_spec(d)
+        _design(CASE_IGBT, inverter)
     assert e.value.field == field
     assert field in str(e.value)
 
@@ -342,15 +336,14 @@ def test_bad_inverter_input_names_the_field(inverter, field):
 def test_dc_link_above_device_rating():
     """The Fuji 650 V module allows 0.8 x 650 = 520 V: a 600 V DC link is refused, naming the DC-link
     field and the device; the same case is accepted at 500 V."""
-    case = load_case(CASE_IGBT)
+    case = shipped.case(CASE_IGBT)
     vals = case.nominal()
     vals["limits"] = {**vals["limits"], "dc_link_voltage_v": 600}
     free = {**case.free, "inverter": {**case.free["inverter"], "device": "fuji_2mbi600xee065_50"}}
-    d = design_from_values(vals, free)
     with pytest.raises(InputError) as e:
-        inverter_voltage_limit(d)
+        design_from_values(vals, free)
     assert e.value.field == "limits.dc_link_voltage_v" and "fuji_2mbi600xee065_50" in str(e.value)
-    assert inverter_spec(_design(CASE_IGBT, {"device": "fuji_2mbi600xee065_50"})).u_dc == 500.0
+    assert _design(CASE_IGBT, {"device": "fuji_2mbi600xee065_50"}).specs.inverter.u_dc == 500.0
 
 
 @pytest.mark.parametrize("gear, field", [
@@ -361,7 +354,7 @@ def test_dc_link_above_device_rating():
     ({"stages": 2, "stage_ratios": [2.0, 3.0]}, "gear.stage_ratios"),
 ])
 def test_bad_gear_input_names_the_field(gear, field):
-    """Bad [gear] input: InputError naming the field."""
+    """Bad [gear] input: InputError naming the field when the case's sections are parsed."""
     with pytest.raises(InputError) as e:
-        gear_from_design(_design(CASE_IGBT, gear=gear))
+        _design(CASE_IGBT, gear=gear)
     assert e.value.field == field

@@ -13,65 +13,61 @@ import math
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
+from motoropt.case import design_from_values
 from motoropt.errors import InputError
 from motoropt.evaluation.pipeline import evaluate_design
-from motoropt.case import design_from_values
 from motoropt.materials import get_magnet
 from motoropt.thermal import steady_state
 from motoropt.thermal.evaluation import (
-    LOSS_COMPONENTS,
     cycle_components,
     cycle_transient,
     demag_assessment,
     rating_grid,
-    rotor_stress,
     thermal_evaluation,
     thermal_network,
-    thermal_settings,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
-CASE = ROOT / "cases" / "prius2004.toml"
-
-
-@pytest.fixture(scope="module")
-def case():
-    return load_case(CASE)
+from motoropt.thermal.nodes import LOSS_COMPONENTS
+from motoropt.thermal.settings import parse_thermal, thermal_settings
+from tests.shipped import ROOT
 
 
 @pytest.fixture(scope="module")
-def design(case):
-    return design_from_values(case.nominal(), case.free)
+def case(prius_case):
+    return prius_case
 
 
 @pytest.fixture(scope="module")
-def ev(design):
-    return evaluate_design(design)
+def design(prius_design):
+    return prius_design
+
+
+@pytest.fixture(scope="module")
+def ev(prius_ev):
+    return prius_ev
+
+
+def _network(ev):
+    """The evaluation's thermal network and settings (the case's [thermal] section)."""
+    st = thermal_settings(ev.design, ev.design.specs.thermal)
+    return thermal_network(ev, st), st
 
 
 def _with_thermal(ev, section):
-    """A copy of ``ev`` whose design carries the [thermal] table ``section``, thermal re-evaluated."""
-    e = copy.copy(ev)
-    e.design = dataclasses.replace(ev.design, free={**ev.design.free, "thermal": section})
-    e.kpis = {k: (dict(v) if isinstance(v, dict) else v) for k, v in ev.kpis.items()}
-    e.kpis["cycles"] = {n: dict(c) for n, c in ev.kpis.get("cycles", {}).items()}
-    e.extra = {"map": {}, "cycles": {}, "series": {}}
-    e.timings = {}
-    thermal_evaluation(e)
-    return e
+    """The thermal stage of ``ev`` re-run with the [thermal] table ``section`` (``ev`` untouched)."""
+    spec = parse_thermal(section)
+    d = dataclasses.replace(ev.design, specs=dataclasses.replace(ev.design.specs, thermal=spec))
+    return thermal_evaluation(dataclasses.replace(ev, design=d, timings={}), spec)
 
 
-def test_cli_json_has_thermal_kpis():
+def test_cli_json_has_thermal_kpis(prius_path):
     """Contract of issue 4: `motoropt evaluate <case> --json` reports continuous_power_kw,
     continuous_torque_nm, peak_power_30s_kw, demag_margin, rotor_stress_margin, and per cycle
     winding_hotspot_c_max and magnet_temperature_c_max, all finite numbers."""
-    out = subprocess.run([sys.executable, "-m", "motoropt", "evaluate", str(CASE), "--json"], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "motoropt", "evaluate", str(prius_path), "--json"], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     k = json.loads(out.stdout.strip().splitlines()[-1])
@@ -93,7 +89,7 @@ def test_ratings_ordered_and_on_the_limit(ev):
     k = ev.kpis
     assert 0 < k["continuous_torque_nm"] < k["peak_torque_nm"]
     assert 0 < k["continuous_power_kw"] <= k["peak_power_30s_kw"] + 1e-6 <= k["peak_power_kw"] * (1 + 1e-6) + 1e-6
-    net, st = thermal_network(ev)
+    net, st = _network(ev)
     grid = rating_grid(ev)
     pos = grid.frac >= 0
     T_c = k["continuous_torque_nm"]
@@ -107,10 +103,10 @@ def test_ratings_ordered_and_on_the_limit(ev):
     assert -1e-6 <= gap < 1.5
     r2 = state(1.03 * T_c)
     assert r2.hotspot_c > st.T_winding_max or r2.magnet_c > st.T_magnet_max
-    s = ev.extra["series"]
+    s = ev.series()
     assert s["continuous_speed_rpm"].shape == s["continuous_torque_nm"].shape
-    assert np.all(s["continuous_torque_nm"] <= np.interp(s["continuous_speed_rpm"], ev.map.env_speed_rpm,
-                                                         ev.map.env_torque_max) + 1e-6)
+    assert np.all(s["continuous_torque_nm"] <= np.interp(s["continuous_speed_rpm"], ev.emap.envelope_speed_rpm,
+                                                         ev.emap.envelope_motoring_nm) + 1e-6)
 
 
 def test_cycle_transient_conserves_energy_and_split_is_lossless(ev):
@@ -119,7 +115,7 @@ def test_cycle_transient_conserves_energy_and_split_is_lossless(ev):
     1e-9 relative. The split into LOSS_COMPONENTS loses nothing: its cycle energy equals the
     evaluation's loss_wh (same map losses). The coupling is active: the winding stays below the
     100 degC reference, so the copper energy injected is below its reference value."""
-    net, st = thermal_network(ev)
+    net, st = _network(ev)
     grid = rating_grid(ev)
     cyc = ev.cycles["wltc3b"]
     comp = cycle_components(ev, grid, cyc)
@@ -135,7 +131,7 @@ def test_cycle_transient_conserves_energy_and_split_is_lossless(ev):
     cu_ref = float(np.sum((comp[:, 0] + comp[:, 1]) * dt))
     assert hot.max() < ev.design.T_winding_c and cu_used < 0.99 * cu_ref
     # stored arrays match the transient (one value per interval)
-    x = ev.extra["cycles"]["wltc3b"]
+    x = ev.cycle_arrays("wltc3b")
     assert x["T_winding_c"].shape == cyc.dt_s.shape
     assert np.allclose(x["T_winding_c"], hot[1:]) and np.isclose(ev.kpis["cycles"]["wltc3b"]["winding_hotspot_c_max"], hot.max())
 
@@ -143,7 +139,7 @@ def test_cycle_transient_conserves_energy_and_split_is_lossless(ev):
 def test_wltc_transient_faster_than_design_evaluation(ev, design):
     """Speed requirement of issue 4: the coupled transient over the full WLTC (1800 s) takes no
     more than the design evaluation (model + map + cycles) itself, best of 3 each."""
-    net, st = thermal_network(ev)
+    net, st = _network(ev)
     grid = rating_grid(ev)
     cyc = ev.cycles["wltc3b"]
     comp = cycle_components(ev, grid, cyc)
@@ -164,7 +160,7 @@ def _demag(design, magnet, h_m, T_c):
                             rotor=dataclasses.replace(design.rotor, magnet_thickness=h_m))
     e = evaluate_design(d, cycles=False)
     i_fw = float(np.nanmin(np.where(e.emap.feasible, e.emap.i_d, np.nan)))
-    return demag_assessment(e, T_c, thermal_settings(d), i_fw)
+    return demag_assessment(e, T_c, thermal_settings(d, d.specs.thermal), i_fw)
 
 
 def test_demag_dy_free_thin_hot_fails_dy_thick_100c_passes(design):
@@ -188,13 +184,13 @@ def test_rotor_stress_hand_calculation(design):
     rho 7700, nu 0.29 (Timoshenko & Goodier): (3.29/4) 7700 w^2 (r_o^2 + (0.71/3.29) r_i^2)
     = 25.5 MPa by hand; the margin against M19 yield 360 MPa / 1.5 is 1 - 25.5/240 = 0.894.
     Stresses scale with w^2: doubling the overspeed factor quadruples them."""
-    st = thermal_settings(design)
-    r = rotor_stress(design, st)
+    st = thermal_settings(design, design.specs.thermal)
+    r = design.rotor_stress(st.stress)
     w = 1.2 * 6000 * math.pi / 30
     sigma = 3.29 / 4 * 7700 * w**2 * (0.0802**2 + 0.71 / 3.29 * 0.05532**2)
     assert abs(r["disc_sigma_mpa"] - sigma / 1e6) < 0.01 * sigma / 1e6
     assert abs(r["disc_margin"] - (1 - sigma / 240e6)) < 0.01
-    r2 = rotor_stress(design, dataclasses.replace(st, overspeed_factor=2.4))
+    r2 = design.rotor_stress(dataclasses.replace(st.stress, overspeed_factor=2.4))
     assert np.isclose(r2["bridge_sigma_peak_mpa"], 4 * r["bridge_sigma_peak_mpa"])
     assert r["margin"] == min(r["disc_margin"], r["bridge_margin"])
 
@@ -221,38 +217,37 @@ def test_oil_spray_raises_continuous_torque(ev):
     up to 180 degC) can only lower the steady temperatures, so the continuous torque rises; a
     low-flow jacket (1 l/min, laminar-transition) lowers it."""
     base = ev.kpis["continuous_torque_nm"]
+    assert _with_thermal(ev, None).kpis["continuous_torque_nm"] == pytest.approx(base, rel=1e-12)
     oil = _with_thermal(ev, {"cooling": "oil_spray"}).kpis["continuous_torque_nm"]
     low = _with_thermal(ev, {"flow_lpm": 1.0}).kpis["continuous_torque_nm"]
+    assert ev.kpis["continuous_torque_nm"] == base  # the shared evaluation is untouched
     assert oil > base * 1.02
     assert low < base
 
 
 def test_bad_thermal_input_named(design):
-    """Bad [thermal] entries raise InputError naming thermal.<key>."""
+    """Bad [thermal] entries raise InputError naming thermal.<key>: from the settings of the design,
+    and when the case loads (the section is parsed then), except the shaft diameter, which is checked
+    against the rotor's bore when the thermal stage runs (evaluate_design raises it)."""
     for section, field in (({"cooling": "laser"}, "thermal.cooling"), ({"flow_lpm": -1.0}, "thermal.flow_lpm"),
                            ({"insulation_class": "Z"}, "thermal.insulation_class"),
                            ({"flow_lpn": 8.0}, "thermal.flow_lpn"), ({"fin_count": 2.5}, "thermal.fin_count"),
                            ({"shaft_diameter_mm": 500.0}, "thermal.shaft_diameter_mm")):
         with pytest.raises(InputError) as ex:
-            thermal_settings(dataclasses.replace(design, free={"thermal": section}))
+            thermal_settings(design, parse_thermal(section))
+        assert ex.value.field == field
+        with pytest.raises(InputError) as ex:  # the same error when the case loads or is evaluated
+            evaluate_design(design_from_values(design.values, {"thermal": section}), cycles=False)
         assert ex.value.field == field
 
 
 def test_default_settings_documented(design):
     """Without [thermal]: water jacket 8 l/min at the case's coolant temperature (65 degC), class H
     (180 degC, IEC 60085), magnet limit = the grade's max_temperature_c (150 degC for prius2004)."""
-    st = thermal_settings(dataclasses.replace(design, free={}))
+    assert design.specs.thermal == parse_thermal(None)  # the Prius case has no [thermal]
+    st = thermal_settings(design, parse_thermal(None))
+    assert st == thermal_settings(design)
     assert st.cooling_type == "water_jacket" and st.cooling.jacket.flow_lpm == 8.0
     assert st.cooling.jacket.inlet_c == 65.0 and st.T_winding_max == 180.0 and st.T_magnet_max == 150.0
-    st_f = thermal_settings(dataclasses.replace(design, free={"thermal": {"insulation_class": "F"}}))
+    st_f = thermal_settings(design, parse_thermal({"insulation_class": "F"}))
     assert st_f.T_winding_max == 155.0
-
-
-def test_plots_written(ev, tmp_path):
-    """The thermal plot functions write one temperature-vs-time PNG per cycle and the efficiency map
-    with the continuous envelope."""
-    fns = ev.extra["plot_functions"]
-    paths = [p for fn in fns if fn.__module__ == "motoropt.thermal.evaluation" for p in fn(ev, tmp_path)]
-    names = {p.name for p in paths}
-    assert {"thermal_wltc3b.png", "thermal_udds.png", "thermal_hwfet.png", "efficiency_map_continuous.png"} <= names
-    assert all(p.stat().st_size > 10_000 for p in paths)

@@ -2,31 +2,32 @@
 the end-ring stress of motoropt.mechanics."""
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from motoropt.case import design_from_values
 from motoropt.errors import InputError
-from motoropt.evaluation.pipeline import evaluate_case
+from motoropt.geometry.cage import CAGE_YIELD_DEFAULT, CageRotor
 from motoropt.mechanics import disc_hoop_stress, end_ring_hoop_stress
-from motoropt.thermal.evaluation import C, is_cage, rating_grid, rotor_stress, thermal_network, thermal_settings
+from motoropt.thermal.evaluation import C, rating_grid, thermal_network
 from motoropt.thermal.lptn import steady_state
+from motoropt.thermal.settings import parse_thermal, thermal_settings
 
-ROOT = Path(__file__).resolve().parents[1]
-CASES = ["cases/induction_traction.toml", "cases/programme/im_eaxle.toml"]
+CASES = ["induction_traction", "programme/im_eaxle"]
 
 
 @pytest.fixture(scope="module", params=CASES)
-def ev(request):
-    return evaluate_case(ROOT / request.param)
+def ev(request, shipped):
+    return shipped.evaluation(request.param)
 
 
 def test_kpis_present(ev):
     """Reference: the brief's KPI list -- continuous/peak ratings, per-cycle winding hotspot and rotor
     temperature, rotor stress margin, no demag KPIs (magnet-free), no 'not available' marker."""
     k = ev.kpis
-    assert is_cage(ev.design)
+    assert ev.design.magnet is None and isinstance(ev.design.rotor, CageRotor)
+    assert ev.thermal is not None and set(ev.thermal.kpis) <= set(k)
     for key in ("continuous_power_kw", "continuous_torque_nm", "peak_power_30s_kw", "rotor_stress_margin",
                 "rotor_disc_margin", "rotor_end_ring_margin"):
         assert math.isfinite(k[key]), key
@@ -52,7 +53,7 @@ def test_rotor_copper_loss_heats_rotor(ev):
     """Reference: conservation of energy in the LPTN -- adding the rotor copper loss (a positive heat
     source on the cage node) raises the cage and lamination temperatures; with it set to zero the
     rotor is cooler. Point: half the envelope torque at mid speed of the rating grid."""
-    net, _ = thermal_network(ev)
+    net = thermal_network(ev, thermal_settings(ev.design, ev.design.specs.thermal))
     grid = rating_grid(ev, n_speed=5, n_torque=5)
     s = 2
     j = int(np.argmin(np.abs(grid.frac - 0.5)))
@@ -89,10 +90,14 @@ def test_end_ring_stress_hand_calculation():
 
 def test_rotor_stress_of_case(ev):
     """Reference: the end-ring stress scales with omega^2 -- the case's margin follows from its own
-    sigma and the documented copper default 200 MPa / 1.5 (cage conductor copper in both cases)."""
-    st = thermal_settings(ev.design)
-    assert st.cage_yield == 200e6
-    rs = rotor_stress(ev.design, st)
+    sigma and the documented copper default 200 MPa / 1.5 (cage conductor copper in both cases, no
+    thermal.cage_yield_mpa given); the evaluation reports the same margins."""
+    st = thermal_settings(ev.design, ev.design.specs.thermal)
+    assert st.stress.cage_yield is None and ev.design.cage_conductor.name == "copper"
+    assert CAGE_YIELD_DEFAULT["copper"] == 200e6
+    rs = ev.design.rotor_stress(st.stress)
+    assert ev.kpis["rotor_stress_margin"] == rs["margin"]
+    assert ev.kpis["rotor_end_ring_margin"] == rs["end_ring_margin"]
     allow = 200e6 / 1.5
     assert rs["end_ring_margin"] == pytest.approx((allow - rs["end_ring_sigma_mpa"] * 1e6) / allow, rel=1e-12)
     assert rs["margin"] == min(v for k, v in rs.items() if k.endswith("_margin"))
@@ -101,11 +106,9 @@ def test_rotor_stress_of_case(ev):
 
 def test_magnet_key_rejected_for_cage(ev):
     """Reference: the [thermal] key contract -- magnet_max_c is meaningless for a cage rotor and is
-    rejected naming thermal.magnet_max_c."""
-    import dataclasses
-
-    d = dataclasses.replace(ev.design, free={**ev.design.free, "thermal": {"magnet_max_c": 150.0}})
+    rejected naming thermal.magnet_max_c; rotor_max_c sets the rotor limit."""
     with pytest.raises(InputError, match="thermal.magnet_max_c"):
-        thermal_settings(d)
-    d2 = dataclasses.replace(ev.design, free={**ev.design.free, "thermal": {"rotor_max_c": 180.0}})
-    assert thermal_settings(d2).T_magnet_max == 180.0
+        thermal_settings(ev.design, parse_thermal({"magnet_max_c": 150.0}))
+    assert thermal_settings(ev.design, parse_thermal({"rotor_max_c": 180.0})).T_magnet_max == 180.0
+    d2 = design_from_values(ev.design.values, {**ev.design.specs.tables, "thermal": {"rotor_max_c": 180.0}})
+    assert thermal_settings(d2, d2.specs.thermal).T_magnet_max == 180.0

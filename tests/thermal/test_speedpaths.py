@@ -13,7 +13,7 @@ solutions near -273 degC (test_runaway_formal_solution_rejected).
 
 import copy
 import math
-from pathlib import Path
+import time
 
 import numpy as np
 import pytest
@@ -21,6 +21,9 @@ from scipy.optimize import brentq
 
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.errors import ConvergenceError
+from motoropt.case import design_from_values
+from motoropt.evaluation.pipeline import evaluate_design
+from motoropt.optimize.problem import bounds, decode, design_values, parse_optimization
 from motoropt.thermal.evaluation import (
     _admissible,
     continuous_envelope,
@@ -31,16 +34,23 @@ from motoropt.thermal.evaluation import (
     thermal_network,
 )
 from motoropt.thermal.lptn import (
-    LOSS_COMPONENTS,
-    Coupling,
     continuous_rating,
+    custom_network,
     hotspot,
     pulse_rating,
     steady_state,
     transient,
 )
+from motoropt.thermal.network import Coupling
+from motoropt.thermal.nodes import LOSS_COMPONENTS
+from motoropt.thermal.settings import thermal_settings
+from tests import shipped
 
-ROOT = Path(__file__).resolve().parents[1]
+
+def _network(ev):
+    """The evaluation's thermal network and settings (its case's [thermal] section)."""
+    st = thermal_settings(ev.design, ev.design.specs.thermal)
+    return thermal_network(ev, st), st
 
 
 # ---- slow reference (numpy) ----------------------------------------------------------------------
@@ -217,12 +227,7 @@ def ref_pulse_torque(net, tg, lg, omega, T0, n_steps, dt, Tw, Tm, tol):
 
 
 def _prius_opt_designs(n, seed):
-    from motoropt.case import load_case
-    from motoropt.evaluation.pipeline import evaluate_design
-    from motoropt.case import design_from_values
-    from motoropt.optimize.problem import bounds, decode, design_values, parse_optimization
-
-    case = load_case(ROOT / "cases" / "prius_opt.toml")
+    case = shipped.case("prius_opt")
     spec = parse_optimization(case.free)
     xl, xu = bounds(case.variables)
     rng = np.random.default_rng(seed)
@@ -251,7 +256,7 @@ def test_continuous_envelope_matches_python_bisection(evs):
     tolerance (0.5 N m; the same bisection points give equality up to rounding in practice), and
     its steady states must equal the reference steady states at the rated torques to 1e-6 K."""
     for ev in evs:
-        net, st = thermal_network(ev)
+        net, st = _network(ev)
         grid = rating_grid(ev)
         tq, states = continuous_envelope(net, grid, st)
         pos = grid.frac >= 0
@@ -273,7 +278,7 @@ def test_pulse_envelope_matches_python_bisection(evs):
     0.5 N m) per grid speed; and the rated pulse's magnet maximum. Agreement within the bisection
     tolerance (0.5 N m) and 1e-6 K."""
     for ev in evs[:2]:
-        net, st = thermal_network(ev)
+        net, st = _network(ev)
         grid = rating_grid(ev)
         tq, _ = continuous_envelope(net, grid, st)
         out, mag_max = pulse_envelope(net, grid, st, tq)
@@ -300,7 +305,7 @@ def test_public_ratings_match_reference_on_common_grid(evs):
     reference bisections on a uniform 0..300 N m grid with the losses of the first design's rating
     grid resampled on it."""
     ev = evs[0]
-    net, st = thermal_network(ev)
+    net, st = _network(ev)
     grid = rating_grid(ev)
     pos = grid.frac >= 0
     tg = np.linspace(0.0, 300.0, 16)
@@ -325,7 +330,7 @@ def test_cycle_transient_matches_numpy_backward_euler(evs):
     docstring) over the first 400 s of the WLTC of one design, 1 s steps with the cycle's speeds.
     Node temperatures agree to 1e-9 K; the injected losses and the boundary heat to 1e-9 relative."""
     ev = evs[1]
-    net, st = thermal_network(ev)
+    net, st = _network(ev)
     grid = rating_grid(ev)
     cyc = ev.cycles["wltc3b"]
     n = 400
@@ -349,7 +354,7 @@ def test_steady_state_matches_reference_including_runaway(evs):
     grid x {1, 2, 4} loss scale: the same runaway verdict (ConvergenceError <-> None) and, where a
     state exists, the same temperatures to 1e-6 K."""
     ev = evs[0]
-    net, _ = thermal_network(ev)
+    net, _ = _network(ev)
     grid = rating_grid(ev)
     rng = np.random.default_rng(3)
     n_run = 0
@@ -379,10 +384,8 @@ def test_runaway_formal_solution_rejected():
     with pd_check=False) accepted such a state (node temperatures down to ~-273 degC) and so rated
     the continuous torque at the full peak envelope; steady_state must raise ConvergenceError and
     the continuous rating must stay below peak torque with its steady state on a limit."""
-    from motoropt.evaluation.pipeline import evaluate_case
-
-    ev = evaluate_case(ROOT / "cases" / "programme" / "aircooled_air_mobility.toml")
-    net, st = thermal_network(ev)
+    ev = shipped.evaluation("programme/aircooled_air_mobility")
+    net, st = _network(ev)
     grid = rating_grid(ev)
     P = grid.comp[-1, 1]  # peak motoring torque, second rating speed (1/12 of max speed)
     T_lo = float(np.min(net.T_b[net.g_b > 0]))
@@ -403,10 +406,8 @@ def test_runaway_formal_solution_rejected():
 def test_kernels_faster_than_reference(evs):
     """Speed: the numba continuous + pulse envelopes of one design take < 1/10 of the reference
     Python bisection (measured ~1/100; 10 leaves room for a loaded machine)."""
-    import time
-
     ev = evs[2]
-    net, st = thermal_network(ev)
+    net, st = _network(ev)
     grid = rating_grid(ev)
     continuous_envelope(net, grid, st)  # warm-up
     t0 = time.perf_counter()
@@ -426,7 +427,7 @@ def test_network_kernel_tuple_cached_and_consistent(evs):
     """The kernels' network data (ThermalNetwork._kn) is built once per network; the elimination
     order puts the copper nodes (whose diagonal changes with rho(T)) last and the filled pattern
     covers every conductance."""
-    net, _ = thermal_network(evs[0])
+    net, _ = _network(evs[0])
     kn = net._kn
     assert net._kn is kn
     pos, nb_ptr, nb_idx, slot, k_tail = kn[15], kn[16], kn[17], kn[18], kn[14][5]
@@ -442,8 +443,6 @@ def test_uncoupled_custom_network_rating_and_transient():
     """A hand-built network without magnets/winding nodes (lptn.custom_network): transient equals the
     two-node closed form of test_thermal (through the new kernel), and continuous_rating is 0 (no
     magnets node -> magnet temperature NaN -> never within limits: the replaced code's convention)."""
-    from motoropt.thermal.lptn import custom_network
-
     net = custom_network(["a", "b"], [2000.0, 8000.0], [[0, 5.0], [5.0, 0]], [0.0, 2.0], [0.0, 0.0],
                          coupling=Coupling(enabled=False))
     r = transient(net, np.tile([100.0, 0.0], (50, 1)), 0.0, 1.0, T0=np.zeros(2))
@@ -461,7 +460,7 @@ def test_pulse_preload_admissibility_consistent(evs):
     """pulse_envelope reports None exactly where the preload state is not admissible (limits + 0.5 K),
     and 0 torque there."""
     ev = evs[0]
-    net, st = thermal_network(ev)
+    net, st = _network(ev)
     grid = rating_grid(ev)
     tq, _ = continuous_envelope(net, grid, st)
     st2 = copy.copy(st)

@@ -13,16 +13,12 @@ so that reaching them turns the suite red until the expectation is updated.
 
 import dataclasses
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.interpolate import RegularGridInterpolator
 
-from motoropt.case import load_case
 from motoropt.drive.control import operating_point
-from motoropt.case import design_from_values
-
-CASE = Path(__file__).parents[1] / "cases" / "prius2004.toml"
 
 EMF_RPM = [502, 1000, 1502, 1999, 2501, 2999, 3501, 3999, 4501, 4999, 5500, 5998]
 EMF_V_LL_RMS = [42.0, 85.7, 132.3, 181.6, 221.8, 269.3, 315.7, 354.6, 405.5, 440.4, 503.4, 539.8]
@@ -40,14 +36,14 @@ ORNL_POINTS = [
 
 
 @pytest.fixture(scope="module")
-def design():
-    return design_from_values(load_case(CASE).values)
+def design(prius_design):
+    return prius_design
 
 
 @pytest.fixture(scope="module")
 def emf_ratio(design):
     """Model / measured line-to-line back-EMF at 25 degC magnets, per speed."""
-    fm = design.fluxmap(25.0)
+    fm = design.mec_fluxmap(25.0)
     w = np.array(EMF_RPM) * 2 * math.pi / 60 * design.p
     model = fm.psi_pm * w * math.sqrt(1.5)  # amplitude-invariant: V_ll,rms = sqrt(3/2) w psi
     return model / np.array(EMF_V_LL_RMS)
@@ -55,9 +51,7 @@ def emf_ratio(design):
 
 @pytest.fixture(scope="module")
 def torque_angle(design):
-    from scipy.interpolate import RegularGridInterpolator
-
-    fm = design.fluxmap(20.0)
+    fm = design.mec_fluxmap(20.0)
     fd = RegularGridInterpolator((fm.i_d, fm.i_q), fm.psi_d)
     fq = RegularGridInterpolator((fm.i_d, fm.i_q), fm.psi_q)
     out = []
@@ -154,15 +148,12 @@ def test_efficiency_target(efficiency_errors):
     assert np.all(np.abs(efficiency_errors) < 1.5)
 
 
-def test_map_main_regions():
+def test_map_main_regions(prius_ev):
     """ORNL/TM-2006/423: peak efficiency (95.0 %) at 2303 rpm / 110.8 N m; 70-80 % at <= 500 rpm and
     high torque; >= 90 % over ~1100-4200 rpm below ~150 N m. The model's map reproduces the regions:
     its best point lies in 1500-4500 rpm below 200 N m, low speed / high torque is below 85 %, and
     2000-4000 rpm at 50-120 N m is above 90 %."""
-    from motoropt.evaluation.pipeline import evaluate_case
-
-    ev = evaluate_case(CASE)
-    m = ev.map
+    m = prius_ev.emap
     eff = np.where(m.feasible & (m.torque_nm[:, None] > 0), m.efficiency, np.nan)  # motoring
     j, i = np.unravel_index(np.nanargmax(eff), eff.shape)
     assert 1500 <= m.speed_rpm[i] <= 4500 and 0 < m.torque_nm[j] < 200

@@ -5,7 +5,7 @@ Reference
 J. S. Hsu, S. C. Nelson, P. A. Jallouk, C. W. Ayers, R. H. Wiles, S. L. Campbell, C. L. Coomer,
 K. T. Lowe, T. A. Burress, "Report on Toyota/Prius Motor Thermal Management", ORNL/TM-2005/33,
 Oak Ridge National Laboratory, February 2005 (OSTI 885987, public domain). Data in
-tests/data/thermal_prius2004_ornl_tm2005_33.csv: Table 7 (p. 15) steady continuous-load points,
+tests/validation/data/thermal_prius2004_ornl_tm2005_33.csv: Table 7 (p. 15) steady continuous-load points,
 Table 10 (p. 16) their loss separation, Tables 17/18 (pp. 32, 35) the winding thermocouples.
 
 Test conditions (ORNL): the 2004 Prius MG2 in its transaxle, 900 rpm, line-fed at 60 Hz (no
@@ -56,14 +56,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
-from motoropt.case import design_from_values
 from motoropt.thermal import Cooling, Coupling, NaturalConvection, OilSpray, build_network, steady_state
-from motoropt.thermal.evaluation import thermal_geometry, thermal_settings
-from motoropt.thermal.lptn import HOUSING
+from motoropt.thermal.evaluation import thermal_geometry
+from motoropt.thermal.nodes import HOUSING
+from motoropt.thermal.settings import thermal_settings
 
-ROOT = Path(__file__).resolve().parents[1]
-CASE = ROOT / "cases" / "prius2004.toml"
 DATA = Path(__file__).resolve().parent / "data" / "thermal_prius2004_ornl_tm2005_33.csv"
 
 SPEED = 900.0 * 2.0 * math.pi / 60.0  # rad/s (line-fed 60 Hz, 4 pole pairs) [ORNL/TM-2005/33]
@@ -82,10 +79,8 @@ POINTS = _read_points()
 
 
 @pytest.fixture(scope="module")
-def prius():
-    case = load_case(CASE)
-    design = design_from_values(case.nominal(), case.free)
-    return design, thermal_geometry(design, thermal_settings(design))
+def prius(prius_design):
+    return prius_design, thermal_geometry(prius_design, thermal_settings(prius_design, prius_design.specs.thermal))
 
 
 def _network(geom, T_oil, h_oil=OIL_H_DEFAULT):
