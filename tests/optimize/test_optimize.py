@@ -22,10 +22,10 @@ import h5py
 import numpy as np
 import pytest
 
-from motoropt.case import load_case
+from motoropt.case import design_from_values, load_case
 from motoropt.errors import InputError
+from motoropt.evaluation.fea import fea_evaluator
 from motoropt.evaluation.pipeline import evaluate_design
-from motoropt.case import design_from_values
 from motoropt.optimize import problem as P
 from motoropt.optimize.report import (
     export,
@@ -33,15 +33,17 @@ from motoropt.optimize.report import (
     infeasibility_text,
     pareto_front_rows,
     refine_fea,
-    report,
+    resolve_fea_evaluator,
     select_designs,
     show,
 )
 from motoropt.optimize.runner import run_optimization
 from motoropt.optimize.storage import RunData, read_checkpoint
+from motoropt.review import report
+from tests import shipped
+from tests.shipped import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-OPT_CASE = ROOT / "cases" / "prius_opt.toml"
+OPT_CASE = shipped.case_path("prius_opt")
 
 
 def _fmt(v):
@@ -76,7 +78,7 @@ def small_case(tmp_path, name="case.toml", variables=("stator.stack_length_mm", 
     """The Prius optimisation case with only ``variables`` free (others fixed at the Prius values),
     a 12 x 12 efficiency map and a 7 x 7 flux map."""
     d = base_dict()
-    prius = tomllib.loads((ROOT / "cases" / "prius2004.toml").read_text())
+    prius = tomllib.loads(shipped.case_path("prius2004").read_text())
     for sec in ("stator", "rotor", "winding"):
         for k, v in d[sec].items():
             if isinstance(v, list) and f"{sec}.{k}" not in variables:
@@ -183,7 +185,7 @@ def test_kpi_columns_and_objectives_stored(tradeoff_runs):
 def test_encoding_round_trip():
     """Integer and choice variables: every value in the range is reachable and equally wide;
     decode(encode) is the identity on the stored numeric row."""
-    case = load_case(OPT_CASE)
+    case = shipped.case("prius_opt")
     xl, xu = P.bounds(case.variables)
     for j, v in enumerate(case.variables):
         if v.kind == "int":
@@ -218,7 +220,7 @@ def test_constraint_normalisation_and_errors():
 # --- failures recorded ---------------------------------------------------------------------------------
 def test_evaluate_assignment_never_raises():
     """Infeasible geometry → InputError text naming the field; a type error → its text; no raise."""
-    case = load_case(OPT_CASE)
+    case = shipped.case("prius_opt")
     nom = {v.path: v.nominal for v in case.variables}
     k, e = P.evaluate_assignment(case, {**nom, "rotor.magnet_width_mm": 60.0}, {"n_speed": 10, "n_torque": 10})
     assert k is None and e.startswith("InputError") and "rotor.magnet_width_mm" in e
@@ -408,11 +410,8 @@ def test_export_show_report_refine(tradeoff_runs, tmp_path, capsys):
     assert str(did) in front_table(run) and "non-dominated feasible designs" in text
     html = (tmp_path / "r.html").read_text()
     assert html.count("data:image/png;base64,") >= 2 + 2 * len(select_designs(run))
-    # the default evaluator is the embedded-FEA one (motoropt.evaluate_fea); the real FEA run is
+    # the default evaluator is the embedded-FEA one (motoropt.evaluation.fea); the real FEA run is
     # covered by tests/magnetics/fea/test_pipeline.py, here the wiring is checked with a fake evaluator
-    from motoropt.magnetics.fea.pipeline import fea_evaluator
-    from motoropt.optimize.report import resolve_fea_evaluator
-
     assert resolve_fea_evaluator() is fea_evaluator
     calls = []
 
