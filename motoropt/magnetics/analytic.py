@@ -280,81 +280,80 @@ def _cholesky_solve(J, rhs, x):
     return True
 
 
+@njit(cache=True, inline="always")
+def _branch_flux(kind, du, P, A, A2, l, Ht, Bt, phi_guess):
+    """Flux (Wb) and its derivative d phi / d du (H) of one branch at MMF drop du (A)."""
+    if kind == _GAP_TOOTH:
+        return _gap_tooth_flux(du, P, A, A2, l, Ht, Bt, phi_guess)
+    if kind == _TOOTH:
+        return _gap_tooth_flux(du, 0.0, A, A2, l, Ht, Bt, phi_guess)
+    if kind == _IRON:
+        Bv, sl = b_of_h(du / l, Ht, Bt)
+        return A * Bv, A * sl / l
+    return P * du, P
+
+
+@njit(cache=True, inline="always")
+def _residual(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, uu, phi_guess, phi_out, g_out):
+    """KCL residual of the node potentials ``uu``: the linear part G uu + h (when ``dense``) plus the
+    signed branch fluxes; the branch fluxes and derivatives go to phi_out, g_out."""
+    r = G @ uu + h if dense else np.zeros(n)
+    for i in range(kind.shape[0]):
+        du = F[i]
+        if a[i] >= 0:
+            du += sa[i] * uu[a[i]]
+        if b[i] >= 0:
+            du -= sb[i] * uu[b[i]]
+        f, gg = _branch_flux(kind[i], du, P[i], A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
+        phi_out[i] = f
+        g_out[i] = gg
+        if a[i] >= 0:
+            r[a[i]] += sa[i] * f
+        if b[i] >= 0:
+            r[b[i]] -= sb[i] * f
+    return r
+
+
 @njit(cache=True)
-def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, tol, max_iter):
-    """Newton solve of the nonlinear network's node potentials (KCL), damped by line search.
+def _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u, phi_prev, scale, tol, max_iter):
+    """Newton solve of a magnetic network's node potentials (KCL), damped by a halving line search.
 
     Branch i carries flux from endpoint a to endpoint b driven by du = sa*u[a] - sb*u[b] + F[i]
-    (GROUND = -1 has potential 0; a sign of -1 refers to the antiperiodic image of a node).
-    Returns (u, branch fluxes, iterations, final residual norm).
+    (GROUND = -1 has potential 0; a sign of -1 refers to the antiperiodic image of a node); with
+    ``dense`` the network's linear part is a dense permeance matrix G and flux injection h (the
+    Kron-reduced gap of the tooth-coil network). The Jacobian is symmetric positive definite
+    (Cholesky; LU as a fallback). Converged when |r| <= tol scale.
+    Returns (u, branch fluxes, iterations, final residual norm / scale).
     """
     nb = kind.shape[0]
     phi = phi_prev.copy()
     g = np.zeros(nb)
-    it_done = 0
-    rnorm = 0.0
-
-    def residual(uu, phi_guess, phi_out, g_out):
-        r = np.zeros(n)
-        for i in range(nb):
-            du = F[i]
-            if a[i] >= 0:
-                du += sa[i] * uu[a[i]]
-            if b[i] >= 0:
-                du -= sb[i] * uu[b[i]]
-            if kind[i] == _GAP_TOOTH:
-                f, gg = _gap_tooth_flux(du, P[i], A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
-            elif kind[i] == _TOOTH:
-                f, gg = _gap_tooth_flux(du, 0.0, A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
-            elif kind[i] == _IRON:
-                Bv, sl = b_of_h(du / l[i], Ht, Bt)
-                f = A[i] * Bv
-                gg = A[i] * sl / l[i]
-            else:
-                f = P[i] * du
-                gg = P[i]
-            phi_out[i] = f
-            g_out[i] = gg
-            if a[i] >= 0:
-                r[a[i]] += sa[i] * f
-            if b[i] >= 0:
-                r[b[i]] -= sb[i] * f
-        return r
-
-    scale = 0.0
-    for i in range(nb):
-        if kind[i] == _LINEAR:
-            scale = max(scale, abs(P[i] * F[i]))
-    for i in range(nb):
-        if kind[i] == _GAP_TOOTH:
-            scale = max(scale, abs(P[i] * F[i]) * 1e-3)
-        elif (kind[i] == _IRON or kind[i] == _TOOTH) and F[i] != 0.0:
-            # winding MMF in a yoke (or, tooth-coil network, a tooth) branch: flux at mu_r = 1000, x 1e-3
-            scale = max(scale, MU0 * A[i] * abs(F[i]) / l[i])
-    if scale == 0.0:
-        scale = 1.0
-
     phi_new = np.empty(nb)
     g_new = np.empty(nb)
     J = np.empty((n, n))
     rhs = np.empty(n)
     du_vec = np.empty(n)
-    r = residual(u, phi, phi, g)
+    r = _residual(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u, phi, phi, g)
     rnorm = np.sqrt(np.sum(r * r))
+    it_done = 0
     for it in range(max_iter):
         it_done = it
         if rnorm <= tol * scale:
             break
         _assemble_jacobian(J, g, a, sa, b, sb)
+        if dense:
+            J += G
         for k in range(n):
             rhs[k] = -r[k]
         if not _cholesky_solve(J, rhs, du_vec):  # not positive definite (should not happen): LU
             _assemble_jacobian(J, g, a, sa, b, sb)
+            if dense:
+                J += G
             du_vec[:] = np.linalg.solve(J, rhs)
         step = 1.0
         for _ls in range(12):
             u_try = u + step * du_vec
-            r_try = residual(u_try, phi, phi_new, g_new)
+            r_try = _residual(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u_try, phi, phi_new, g_new)
             n_try = np.sqrt(np.sum(r_try * r_try))
             if n_try < rnorm or _ls == 11:
                 u = u_try
@@ -365,6 +364,29 @@ def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, t
                 break
             step *= 0.5
     return u, phi, it_done, rnorm / scale
+
+
+@njit(cache=True)
+def _network_scale(kind, P, A, l, F):
+    """Flux scale of the convergence test: the largest linear-branch flux P F (gap-tooth branches
+    x 1e-3), or for winding MMF in an iron branch its flux at mu_r = 1000 (x 1e-3)."""
+    scale = 0.0
+    for i in range(kind.shape[0]):
+        if kind[i] == _LINEAR:
+            scale = max(scale, abs(P[i] * F[i]))
+    for i in range(kind.shape[0]):
+        if kind[i] == _GAP_TOOTH:
+            scale = max(scale, abs(P[i] * F[i]) * 1e-3)
+        elif (kind[i] == _IRON or kind[i] == _TOOTH) and F[i] != 0.0:
+            scale = max(scale, MU0 * A[i] * abs(F[i]) / l[i])
+    return scale if scale != 0.0 else 1.0
+
+
+@njit(cache=True)
+def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, tol, max_iter):
+    """:func:`_newton` on a network of branches only (the cell network)."""
+    return _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, np.zeros((1, 1)), np.zeros(1), False, Ht, Bt, u,
+                   phi_prev, _network_scale(kind, P, A, l, F), tol, max_iter)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -804,70 +826,12 @@ def build_tooth_coil_network(m: MECInputs):
 
 @njit(cache=True)
 def _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, F, G, h, Ht, Bt, u, phi_prev, scale, tol, max_iter):
-    """Newton solve (damped by line search) of a network whose linear part is given as a dense
-    permeance matrix G and flux injection h (KCL residual r = G u + h + sum over the nonlinear
-    branches of their signed fluxes; branches as in :func:`_solve_network`, kinds _TOOTH and _IRON).
-    Returns (u, branch fluxes, iterations, residual norm / scale)."""
-    nb = kind.shape[0]
-    phi = phi_prev.copy()
-    g = np.zeros(nb)
-
-    def residual(uu, phi_guess, phi_out, g_out):
-        r = G @ uu + h
-        for i in range(nb):
-            du = F[i]
-            if a[i] >= 0:
-                du += sa[i] * uu[a[i]]
-            if b[i] >= 0:
-                du -= sb[i] * uu[b[i]]
-            if kind[i] == _TOOTH:
-                f, gg = _gap_tooth_flux(du, 0.0, A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
-            else:
-                Bv, sl = b_of_h(du / l[i], Ht, Bt)
-                f = A[i] * Bv
-                gg = A[i] * sl / l[i]
-            phi_out[i] = f
-            g_out[i] = gg
-            if a[i] >= 0:
-                r[a[i]] += sa[i] * f
-            if b[i] >= 0:
-                r[b[i]] -= sb[i] * f
-        return r
-
-    phi_new = np.empty(nb)
-    g_new = np.empty(nb)
-    J = np.empty((n, n))
-    rhs = np.empty(n)
-    du_vec = np.empty(n)
-    r = residual(u, phi, phi, g)
-    rnorm = np.sqrt(np.sum(r * r))
-    it_done = 0
-    for it in range(max_iter):
-        it_done = it
-        if rnorm <= tol * scale:
-            break
-        _assemble_jacobian(J, g, a, sa, b, sb)
-        J += G
-        for k in range(n):
-            rhs[k] = -r[k]
-        if not _cholesky_solve(J, rhs, du_vec):
-            _assemble_jacobian(J, g, a, sa, b, sb)
-            J += G
-            du_vec[:] = np.linalg.solve(J, rhs)
-        step = 1.0
-        for _ls in range(12):
-            u_try = u + step * du_vec
-            r_try = residual(u_try, phi, phi_new, g_new)
-            n_try = np.sqrt(np.sum(r_try * r_try))
-            if n_try < rnorm or _ls == 11:
-                u = u_try
-                r = r_try
-                rnorm = n_try
-                phi[:] = phi_new
-                g[:] = g_new
-                break
-            step *= 0.5
-    return u, phi, it_done, rnorm / scale
+    """:func:`_newton` on a network whose linear part is the dense permeance matrix G and flux
+    injection h (KCL residual r = G u + h + the nonlinear branches' signed fluxes; branch kinds
+    _TOOTH and _IRON)."""
+    no_linear = np.zeros(kind.shape[0])  # branch permeances: no linear branch is left after the reduction
+    return _newton(n, kind, a, sa, b, sb, no_linear, A, A2, l, F, G, h, True, Ht, Bt, u, phi_prev, scale, tol,
+                   max_iter)
 
 
 def reduce_linear(net):
