@@ -595,9 +595,17 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
 
 
 @njit(cache=True)
-def _fluxmap_kernel(i_d, i_q, n, kind, a, sa, b, sb, P, A, A2, l, F0, cosk, sink, cell_branch, yoke_branch,
-                    dcos, dsin, tips, Fk_per_A, p, kwN, r_gap, L, L_sigma, Ht, Bt, tooth_fraction, yoke_area, tol,
-                    max_iter):
+def _fluxmap_kernel(i_d, i_q, n, branches, F0, cells, tips, consts, Ht, Bt, tol, max_iter):
+    """Flux map of the cell network on the (i_d, i_q) grid (A peak): psi_d, psi_q (Wb), teeth and
+    yoke fundamental flux densities (T), Newton iterations and residuals per point.
+
+    branches = (kind, a, sa, b, sb, P, A, A2, l) of :func:`build_network`; cells = (cos, sin,
+    cell_branch, yoke_branch, dcos, dsin) of the stator cells; consts = [MMF per ampere Fk_per_A,
+    p, k_w1 N_ph, r_gap, L, L_sigma, tooth_fraction, yoke_area]."""
+    kind, a, sa, b, sb, P, A, A2, l = branches
+    cosk, sink, cell_branch, yoke_branch, dcos, dsin = cells
+    Fk_per_A, p, kwN, r_gap, L, L_sigma, tooth_fraction, yoke_area = (
+        consts[0], consts[1], consts[2], consts[3], consts[4], consts[5], consts[6], consts[7])
     n_d, n_q = i_d.shape[0], i_q.shape[0]
     psi_d = np.empty((n_d, n_q))
     psi_q = np.empty((n_d, n_q))
@@ -883,9 +891,15 @@ def reduce_linear(net):
 
 
 @njit(cache=True)
-def _fluxmap_tc_kernel(i_d, i_q, n, kind, a, sa, b, sb, A, A2, l, G_pos, h_pos, theta_e, phase_axis, turns,
-                       tooth_branch, yoke_branch, y_node, th_tooth_e, th_yoke_e, units, L_sigma, Ht, Bt, A_tooth,
-                       yoke_area, tol, max_iter):
+def _fluxmap_tc_kernel(i_d, i_q, n, branches, G_pos, h_pos, teeth, consts, Ht, Bt, tol, max_iter):
+    """Flux map of the Kron-reduced tooth-coil network, averaged over the rotor positions theta_e.
+
+    branches = (kind, a, sa, b, sb, A, A2, l); G_pos, h_pos: the reduced gap per position;
+    teeth = (theta_e, phase_axis, turns, tooth_branch, yoke_branch, th_tooth_e, th_yoke_e);
+    consts = [units, L_sigma, A_tooth, yoke_area]."""
+    kind, a, sa, b, sb, A, A2, l = branches
+    theta_e, phase_axis, turns, tooth_branch, yoke_branch, th_tooth_e, th_yoke_e = teeth
+    units, L_sigma, A_tooth, yoke_area = consts[0], consts[1], consts[2], consts[3]
     n_d, n_q = i_d.shape[0], i_q.shape[0]
     n_pos = theta_e.shape[0]
     nt = tooth_branch.shape[0]
@@ -979,20 +993,20 @@ def _compute_fluxmap_tc(m: MECInputs, Ht, Bt, i_d, i_q):
     full = build_tooth_coil_network(m)
     net = reduce_linear(full)
     tc = m.tooth_coil
-    return _fluxmap_tc_kernel(
-        i_d, i_q, net["n"], net["kind"], net["a"], net["sa"], net["b"], net["sb"], net["A"], net["A2"],
-        net["l"], net["G_pos"], net["h_pos"], full["theta_e"], full["phase_axis"], full["turns"],
-        net["tooth_branch"], net["yoke_branch"], net["y_node"], full["th_tooth_e"], full["th_yoke_e"],
-        float(tc.units), m.L_sigma, Ht, Bt, tc.tooth_width * m.L * tc.k_fe, m.yoke_area, 1e-8, 60)
+    branches = tuple(net[k] for k in ("kind", "a", "sa", "b", "sb", "A", "A2", "l"))
+    teeth = (full["theta_e"], full["phase_axis"], full["turns"], net["tooth_branch"], net["yoke_branch"],
+             full["th_tooth_e"], full["th_yoke_e"])
+    consts = np.array([float(tc.units), m.L_sigma, tc.tooth_width * m.L * tc.k_fe, m.yoke_area])
+    return _fluxmap_tc_kernel(i_d, i_q, net["n"], branches, net["G_pos"], net["h_pos"], teeth, consts, Ht, Bt, 1e-8, 60)
 
 
 def _compute_fluxmap_cells(m: MECInputs, net, Ht, Bt, i_d, i_q):
     Fk_per_A = 3.0 / math.pi * m.kw1 * m.N_ph / m.p
+    branches = tuple(net[k] for k in ("kind", "a", "sa", "b", "sb", "P", "A", "A2", "l"))
+    cells = tuple(net[k] for k in ("cos", "sin", "cell_branch", "yoke_branch", "dcos", "dsin"))
+    consts = np.array([Fk_per_A, m.p, m.kw1 * m.N_ph, m.r_gap, m.L, m.L_sigma, m.tooth_fraction, m.yoke_area])
     psi_d, psi_q, B_t, B_y, iters, resid = _fluxmap_kernel(
-        i_d, i_q, net["n"], net["kind"], net["a"], net["sa"], net["b"], net["sb"], net["P"], net["A"],
-        net["A2"], net["l"], net["F"], net["cos"], net["sin"], net["cell_branch"], net["yoke_branch"], net["dcos"],
-        net["dsin"], net["n_stator"] > net["K"], Fk_per_A, m.p,
-        m.kw1 * m.N_ph, m.r_gap, m.L, m.L_sigma, Ht, Bt, m.tooth_fraction, m.yoke_area, 1e-8, 60)
+        i_d, i_q, net["n"], branches, net["F"], cells, net["n_stator"] > net["K"], consts, Ht, Bt, 1e-8, 60)
     return psi_d, psi_q, B_t, B_y, resid
 
 
