@@ -26,8 +26,8 @@ CASE = ROOT / "cases" / "prius_opt.toml"
 
 
 def raw_rate(case, spec, n: int, overrides: dict) -> dict:
-    from motoropt.evaluation.pipeline import evaluate_design
     from motoropt.case import design_from_values
+    from motoropt.evaluation.pipeline import evaluate_design
     from motoropt.optimize.problem import bounds, decode, design_values, evaluate_chunk
 
     xl, xu = bounds(case.variables)

@@ -209,7 +209,7 @@ def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") 
         import tomllib
 
         name = tomllib.loads(r.case_toml).get("machine", {}).get("name", "")
-    except Exception:  # noqa: BLE001 - the name is cosmetic
+    except Exception:
         pass
 
     refined = refined_results(r, "fea")

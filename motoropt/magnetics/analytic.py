@@ -29,7 +29,8 @@ for saturated IPM MECs, and Pyrhönen et al., *Design of Rotating Electrical Mac
 - Flux linkages: psi_x = sum over the MMF-carrying yoke branches of (dF/di_x) phi (x 4p/3 for the
   machine and amplitude-invariant Park) = k_w1·N_ph·(4/pi)·sum_k phi_yoke,k (c_k - c_k+1), which is
   the fundamental gap flux plus the slot-leakage linkage, plus a linear L_sigma (end winding; plus
-  slot and tooth tip without the tooth-level option, Pyrhönen eqs. 4.50–4.62) times the current. Torque T = 1.5 p (psi_d i_q - psi_q i_d); with the fundamental-only coupling this is the
+  slot and tooth tip without the tooth-level option, Pyrhönen eqs. 4.50–4.62) times the current.
+  Torque T = 1.5 p (psi_d i_q - psi_q i_d); with the fundamental-only coupling this is the
   co-energy torque of the network exactly (no ripple: the model is position-averaged).
 
 Tooth-coil stator (``MECInputs.tooth_coil``: a :class:`ToothCoilStator`; Design.mec_inputs sets it
@@ -392,6 +393,27 @@ def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, t
 # ---------------------------------------------------------------------------------------------
 # Building the network from geometry
 # ---------------------------------------------------------------------------------------------
+class _Branches:
+    """The branch list of a network under construction: kind, endpoints a/b with their signs
+    (GROUND = -1; sign -1: the antiperiodic image), permeance P (linear), areas A (A2: far end),
+    length l and source MMF F of each branch."""
+
+    def __init__(self):
+        self.cols = {k: [] for k in ("kind", "a", "sa", "b", "sb", "P", "A", "A2", "l", "F")}
+
+    def add(self, kind, a, sa, b, sb, P=0.0, A=0.0, l=1.0, F=0.0, A2=None) -> int:
+        """Append a branch; returns its index."""
+        for k, v in (("kind", kind), ("a", a), ("sa", sa), ("b", b), ("sb", sb), ("P", P), ("A", A),
+                     ("A2", A if A2 is None else A2), ("l", l), ("F", F)):
+            self.cols[k].append(v)
+        return len(self.cols["kind"]) - 1
+
+    def arrays(self) -> dict:
+        """The branches as arrays (int64 kind/endpoints, float64 the rest)."""
+        ints = ("kind", "a", "b")
+        return {k: np.asarray(v, dtype=np.int64 if k in ints else float) for k, v in self.cols.items()}
+
+
 @dataclass(frozen=True)
 class MECInputs:
     """Plain numbers the MEC needs (SI), built from the design by :func:`mec_inputs`."""
@@ -490,12 +512,8 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
     c = (np.sin(edges[1:]) - np.sin(edges[:-1])) / w  # cell averages of cos
     s = (np.cos(edges[:-1]) - np.cos(edges[1:])) / w  # cell averages of sin
     A_cell = m.r_gap * (w / m.p) * m.L
-    kinds, aa, sa, bb, sb, P, A, A2, l, Fsrc = [], [], [], [], [], [], [], [], [], []
-
-    def add(kind, a_, sa_, b_, sb_, P_=0.0, A_=0.0, l_=1.0, F_=0.0, A2_=None):
-        kinds.append(kind); aa.append(a_); sa.append(sa_); bb.append(b_); sb.append(sb_)
-        P.append(P_); A.append(A_); l.append(l_); Fsrc.append(F_); A2.append(A_ if A2_ is None else A2_)
-        return len(kinds) - 1
+    br = _Branches()
+    add = br.add
 
     tl = m.slot_permeance > 0.0 and m.slots > 0
     RB = 2 * K if tl else K  # first rotor node
@@ -540,13 +558,15 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
         wk = 0.5 * (w[k] + w[(k + 1) % K]) / m.p * m.yoke_radius
         if k < K - 1:
             yoke_branch.append(add(_IRON, k, 1.0, k + 1, 1.0, 0.0, m.yoke_area, wk))
-            dcos.append(c[k] - c[k + 1]); dsin.append(s[k] - s[k + 1])
+            dcos.append(c[k] - c[k + 1])
+            dsin.append(s[k] - s[k + 1])
             if tl:
                 n_s = (theta_c[k + 1] - theta_c[k]) / slot_elec
                 add(_LINEAR, K + k, 1.0, K + k + 1, 1.0, m.slot_permeance / n_s)
         else:
             yoke_branch.append(add(_IRON, K - 1, 1.0, 0, -1.0, 0.0, m.yoke_area, wk))
-            dcos.append(c[K - 1] + c[0]); dsin.append(s[K - 1] + s[0])
+            dcos.append(c[K - 1] + c[0])
+            dsin.append(s[K - 1] + s[0])
             if tl:
                 n_s = (theta_c[0] + math.pi - theta_c[K - 1]) / slot_elec
                 add(_LINEAR, 2 * K - 1, 1.0, K, -1.0, m.slot_permeance / n_s)
@@ -587,10 +607,7 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
         # inter-polar rib Q -> Y, rotor yoke from the left image (-Y) to Y under the pole
         add(_IRON, iQ, 1.0, iY, 1.0, 0.0, m.rib_area, m.rib_length)
         add(_IRON, iY, -1.0, iY, 1.0, 0.0, m.rotor_yoke_area, m.rotor_yoke_length)
-    arr = lambda x, t: np.asarray(x, dtype=t)
-    return dict(n=n_nodes, K=K, kind=arr(kinds, np.int64), a=arr(aa, np.int64), sa=arr(sa, float),
-                b=arr(bb, np.int64), sb=arr(sb, float), P=arr(P, float), A=arr(A, float), A2=arr(A2, float), l=arr(l, float),
-                F=arr(Fsrc, float), cos=c, sin=s, cell_branch=np.asarray(cell_branch, np.int64), A_cell=A_cell,
+    return dict(n=n_nodes, K=K, **br.arrays(), cos=c, sin=s, cell_branch=np.asarray(cell_branch, np.int64), A_cell=A_cell,
                 width=w, n_stator=RB, yoke_branch=np.asarray(yoke_branch, np.int64), dcos=np.asarray(dcos), dsin=np.asarray(dsin))
 
 
@@ -743,12 +760,8 @@ def build_tooth_coil_network(m: MECInputs):
     per = 2 + 2 * no + ncell  # nodes per tooth: T, Y, left overhang, right overhang, gap nodes
     n_nodes = per * nt
     sgn_wrap = -1.0 if tc.antiperiodic else 1.0
-    kinds, aa, sa, bb, sb, P, A, A2, l = [], [], [], [], [], [], [], [], []
-
-    def add(kind, a_, sa_, b_, sb_, P_=0.0, A_=0.0, l_=1.0, A2_=None):
-        kinds.append(kind); aa.append(a_); sa.append(sa_); bb.append(b_); sb.append(sb_)
-        P.append(P_); A.append(A_); l.append(l_); A2.append(A_ if A2_ is None else A2_)
-        return len(kinds) - 1
+    br = _Branches()
+    add = br.add
 
     arcs, mag_branch, air_branch, tooth_branch, yoke_branch = [], [], [], [], []
     A_tip = tc.tip_height * m.L * tc.k_fe
@@ -775,14 +788,15 @@ def build_tooth_coil_network(m: MECInputs):
             if c > 0:
                 dx = 0.5 * (hi - cells[c - 1][0][0]) * m.r_gap
                 add(_LINEAR, gap0 + c - 1, 1.0, gap0 + c, 1.0, MU0 * m.L * g_layer / dx)
-        first_gap.append((gap0, cells[0][0])); last_gap.append((gap0 + ncell - 1, cells[-1][0]))
-        for side, nodes in ((-1.0, left), (1.0, right)):
+        first_gap.append((gap0, cells[0][0]))
+        last_gap.append((gap0 + ncell - 1, cells[-1][0]))
+        for nodes in (left, right):
             for j in range(no):
                 inner = T if j == 0 else nodes[j - 1]
                 length = (ov_c[j] - (half_body if j == 0 else ov_c[j - 1])) * R_tip
                 add(_IRON, nodes[j], 1.0, inner, 1.0, 0.0, A_tip, max(length, 1e-6))
         tooth_branch.append(add(_TOOTH, T, 1.0, Y, 1.0, 0.0, tc.tooth_width * m.L * tc.k_fe, tc.tooth_length,
-                                tc.tooth_width_root * m.L * tc.k_fe))
+                                A2=tc.tooth_width_root * m.L * tc.k_fe))
     for k in range(nt):  # to the next tooth (antiperiodic image beyond the unit)
         kn = (k + 1) % nt
         s_ = sgn_wrap if k == nt - 1 else 1.0
@@ -799,8 +813,9 @@ def build_tooth_coil_network(m: MECInputs):
     period = 2.0 * math.pi / (tc.Q * 2 * m.p // math.gcd(tc.Q, 2 * m.p))  # cogging period, mech rad
     n_pos = int(tc.n_positions) if tc.n_positions > 0 else auto_positions(tc.Q, m.p)
     theta_r = np.arange(n_pos) * period / n_pos  # d axis (north pole centre) positions, mech rad
-    nb = len(kinds)
-    P_pos = np.tile(np.asarray(P, float), (n_pos, 1))
+    branches = br.arrays()
+    nb = branches["kind"].size
+    P_pos = np.tile(branches["P"], (n_pos, 1))
     F_pos = np.zeros((n_pos, nb))
     half_mag = 0.5 * m.pole_arc * math.pi / m.p
     pole = math.pi / m.p
@@ -823,13 +838,12 @@ def build_tooth_coil_network(m: MECInputs):
     turns = np.asarray(tc.turns, float).reshape(nt, 3)
     th_t = (np.arange(nt) + 0.5) * tau
     z = turns.T @ np.exp(1j * m.p * th_t)  # phase MMF fundamentals (electrical axes)
-    arr = lambda x, t: np.asarray(x, dtype=t)
-    return dict(n=n_nodes, kind=arr(kinds, np.int64), a=arr(aa, np.int64), sa=arr(sa, float),
-                b=arr(bb, np.int64), sb=arr(sb, float), A=arr(A, float), A2=arr(A2, float), l=arr(l, float),
+    i64 = np.int64
+    return dict(n=n_nodes, **{k: branches[k] for k in ("kind", "a", "sa", "b", "sb", "A", "A2", "l")},
                 P_pos=P_pos, F_pos=F_pos, theta_e=m.p * theta_r, phase_axis=np.angle(z), turns=turns,
-                tooth_branch=arr(tooth_branch, np.int64), yoke_branch=arr(yoke_branch, np.int64),
-                th_tooth_e=m.p * th_t, th_yoke_e=m.p * (th_t + 0.5 * tau), gap_branch=arr(air_branch, np.int64),
-                y_node=arr([per * k + 1 for k in range(nt)], np.int64))
+                tooth_branch=np.asarray(tooth_branch, i64), yoke_branch=np.asarray(yoke_branch, i64),
+                th_tooth_e=m.p * th_t, th_yoke_e=m.p * (th_t + 0.5 * tau), gap_branch=np.asarray(air_branch, i64),
+                y_node=np.asarray([per * k + 1 for k in range(nt)], i64))
 
 
 @njit(cache=True)
@@ -883,7 +897,9 @@ def reduce_linear(net):
     nl = np.flatnonzero(~lin)
     pos_in_nl = -np.ones(lin.size, np.int64)
     pos_in_nl[nl] = np.arange(nl.size)
-    remap = lambda e: np.where(e >= 0, new_index[np.maximum(e, 0)], e)
+    def remap(e):
+        return np.where(e >= 0, new_index[np.maximum(e, 0)], e)
+
     return dict(n=int(keep.size), kind=net["kind"][nl], a=remap(net["a"][nl]), sa=net["sa"][nl],
                 b=remap(net["b"][nl]), sb=net["sb"][nl], A=net["A"][nl], A2=net["A2"][nl], l=net["l"][nl],
                 G_pos=G_pos, h_pos=h_pos, y_node=new_index[net["y_node"]],
