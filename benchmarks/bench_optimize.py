@@ -39,7 +39,7 @@ def raw_rate(case, spec, n: int, overrides: dict) -> dict:
     dt = time.perf_counter() - t0
     tm = {}
     n_ok = 0
-    for a, (k, e) in zip(A[:40], res[:40]):
+    for a, (k, _err) in zip(A[:40], res[:40]):
         if k is None:
             continue
         ev = evaluate_design(design_from_values(design_values(case, a, overrides), case.free))
