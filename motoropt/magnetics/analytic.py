@@ -492,6 +492,77 @@ def _cells(pole_arc: float, J: int, M: int, rib_arc: float = 0.0, magnet_arc: fl
     return edges
 
 
+def _stator_yoke_branches(add, m: MECInputs, edges, w, c, s, K: int, tl: bool):
+    """Stator yoke branches (antiperiodic wrap from K-1 to the image of node 0) carrying the winding
+    MMF: branch k -> k+1 holds F_k - F_{k+1} (F_k = stator MMF at cell k; the wrap holds
+    F_{K-1} + F_0); with slot leakage (``tl``) the tip-to-tip slot permeances. Returns (yoke branch
+    indices, dcos, dsin)."""
+    theta_c = 0.5 * (edges[:-1] + edges[1:])
+    yoke_branch, dcos, dsin = [], [], []
+    slot_elec = 2.0 * math.pi * m.p / m.slots if tl else 1.0
+    for k in range(K):
+        wk = 0.5 * (w[k] + w[(k + 1) % K]) / m.p * m.yoke_radius
+        if k < K - 1:
+            yoke_branch.append(add(_IRON, k, 1.0, k + 1, 1.0, 0.0, m.yoke_area, wk))
+            dcos.append(c[k] - c[k + 1])
+            dsin.append(s[k] - s[k + 1])
+            if tl:
+                n_s = (theta_c[k + 1] - theta_c[k]) / slot_elec
+                add(_LINEAR, K + k, 1.0, K + k + 1, 1.0, m.slot_permeance / n_s)
+        else:
+            yoke_branch.append(add(_IRON, K - 1, 1.0, 0, -1.0, 0.0, m.yoke_area, wk))
+            dcos.append(c[K - 1] + c[0])
+            dsin.append(s[K - 1] + s[0])
+            if tl:
+                n_s = (theta_c[0] + math.pi - theta_c[K - 1]) / slot_elec
+                add(_LINEAR, 2 * K - 1, 1.0, K, -1.0, m.slot_permeance / n_s)
+    return yoke_branch, dcos, dsin
+
+
+def _interior_rotor_branches(add, m: MECInputs, J: int, M: int, RB: int, w, theta_c, tip_pocket: bool, F_m: float):
+    """Rotor of an interior-PM pole: magnets (core -> pole-piece nodes over the magnets' arc, area
+    shared by cell width), tip air pockets, the pole piece's tangential iron (depth from the profile,
+    or falling linearly from the centre to the tips), bridges to the inter-polar iron, centre post,
+    inter-polar rib and rotor yoke. Nodes: pole piece RB..RB+J-1, inter-polar iron iQ, yoke iY."""
+    iQ, iY = RB + J, RB + J + 1
+    # magnets: core (ground) -> pole-piece nodes over the magnets' arc (area shared by cell width)
+    mag = [j for j in range(J) if not (tip_pocket and (j == 0 or j == J - 1))]
+    w_mag = sum(w[M + j] for j in mag)
+    for j in mag:
+        A_mj = m.A_m * w[M + j] / w_mag
+        add(_LINEAR, GROUND, 1.0, RB + j, 1.0, MU0 * m.mu_r * A_mj / m.h_m, 0.0, 1.0, F_m)
+    if tip_pocket and m.pocket_permeance > 0.0:
+        # air pocket beyond the magnet's end: pole-piece tip -> rotor core
+        add(_LINEAR, RB, 1.0, GROUND, 1.0, m.pocket_permeance)
+        add(_LINEAR, RB + J - 1, 1.0, GROUND, 1.0, m.pocket_permeance)
+    # pole piece tangential: depth falls linearly from the centre to the tips
+    tc = theta_c[M:M + J]
+    a_half = 0.5 * math.pi * m.pole_arc
+    prof = np.asarray(m.pp_depth_profile, float).reshape(-1, 2)
+    for j in range(J - 1):
+        th = 0.5 * (tc[j] + tc[j + 1])
+        if prof.shape[0]:
+            ths = np.linspace(tc[j], tc[j + 1], 65)
+            ths = 0.5 * (ths[1:] + ths[:-1])  # midpoints of 64 pieces
+            dep = np.interp(np.abs(ths) / a_half, prof[:, 0], prof[:, 1])
+            depth = float(dep.min())
+            length = float(np.sum((tc[j + 1] - tc[j]) / 64 / m.p * (m.R_r - 0.5 * dep) * depth / dep))
+        else:
+            depth = m.pp_depth_tip + (m.pp_depth_centre - m.pp_depth_tip) * (1.0 - abs(th) / a_half)
+            length = (tc[j + 1] - tc[j]) / m.p * (m.R_r - 0.5 * depth)
+        add(_IRON, RB + j, 1.0, RB + j + 1, 1.0, 0.0, depth * m.L * m.k_fe_rotor, length)
+    # bridges: tips -> inter-polar iron (image -Q on the left, Q on the right)
+    add(_IRON, RB, 1.0, iQ, -1.0, 0.0, m.bridge_area, m.bridge_length)
+    add(_IRON, RB + J - 1, 1.0, iQ, 1.0, 0.0, m.bridge_area, m.bridge_length)
+    # centre post: the middle pole-piece node(s) -> core
+    if m.post_area > 0:
+        jm = J // 2
+        add(_IRON, RB + jm, 1.0, GROUND, 1.0, 0.0, m.post_area, m.post_length)
+    # inter-polar rib Q -> Y, rotor yoke from the left image (-Y) to Y under the pole
+    add(_IRON, iQ, 1.0, iY, 1.0, 0.0, m.rib_area, m.rib_length)
+    add(_IRON, iY, -1.0, iY, 1.0, 0.0, m.rotor_yoke_area, m.rotor_yoke_length)
+
+
 def build_network(m: MECInputs, J: int = 10, M: int = 4):
     """Assemble the branch arrays of the one-pole network. Returns a dict of numpy arrays.
 
@@ -518,7 +589,7 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
     tl = m.slot_permeance > 0.0 and m.slots > 0
     RB = 2 * K if tl else K  # first rotor node
     n_nodes = RB if m.spm else RB + J + 2
-    iQ, iY = RB + J, RB + J + 1
+    iQ = RB + J  # inter-polar iron node (the rotor yoke node iY = RB + J + 1)
     F_m = m.Br * m.h_m / (MU0 * m.mu_r)
     cell_branch = []
     for k in range(K):
@@ -549,64 +620,10 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
         else:
             cell_branch.append(add(_GAP_TOOTH, ra, rs, k, 1.0, Pk, A_cell[k] * m.tooth_fraction, m.tooth_length,
                                    Fk, A_cell[k] * m.tooth_fraction_root))
-    # stator yoke (antiperiodic wrap from K-1 to the image of node 0), carrying the winding MMF:
-    # branch k -> k+1 holds F_k - F_{k+1} (F_k = stator MMF at cell k; the wrap holds F_{K-1} + F_0)
     theta_c = 0.5 * (edges[:-1] + edges[1:])
-    yoke_branch, dcos, dsin = [], [], []
-    slot_elec = 2.0 * math.pi * m.p / m.slots if tl else 1.0
-    for k in range(K):
-        wk = 0.5 * (w[k] + w[(k + 1) % K]) / m.p * m.yoke_radius
-        if k < K - 1:
-            yoke_branch.append(add(_IRON, k, 1.0, k + 1, 1.0, 0.0, m.yoke_area, wk))
-            dcos.append(c[k] - c[k + 1])
-            dsin.append(s[k] - s[k + 1])
-            if tl:
-                n_s = (theta_c[k + 1] - theta_c[k]) / slot_elec
-                add(_LINEAR, K + k, 1.0, K + k + 1, 1.0, m.slot_permeance / n_s)
-        else:
-            yoke_branch.append(add(_IRON, K - 1, 1.0, 0, -1.0, 0.0, m.yoke_area, wk))
-            dcos.append(c[K - 1] + c[0])
-            dsin.append(s[K - 1] + s[0])
-            if tl:
-                n_s = (theta_c[0] + math.pi - theta_c[K - 1]) / slot_elec
-                add(_LINEAR, 2 * K - 1, 1.0, K, -1.0, m.slot_permeance / n_s)
+    yoke_branch, dcos, dsin = _stator_yoke_branches(add, m, edges, w, c, s, K, tl)
     if not m.spm:
-        # magnets: core (ground) -> pole-piece nodes over the magnets' arc (area shared by cell width)
-        mag = [j for j in range(J) if not (tip_pocket and (j == 0 or j == J - 1))]
-        w_mag = sum(w[M + j] for j in mag)
-        for j in mag:
-            A_mj = m.A_m * w[M + j] / w_mag
-            add(_LINEAR, GROUND, 1.0, RB + j, 1.0, MU0 * m.mu_r * A_mj / m.h_m, 0.0, 1.0, F_m)
-        if tip_pocket and m.pocket_permeance > 0.0:
-            # air pocket beyond the magnet's end: pole-piece tip -> rotor core
-            add(_LINEAR, RB, 1.0, GROUND, 1.0, m.pocket_permeance)
-            add(_LINEAR, RB + J - 1, 1.0, GROUND, 1.0, m.pocket_permeance)
-        # pole piece tangential: depth falls linearly from the centre to the tips
-        tc = theta_c[M:M + J]
-        a_half = 0.5 * math.pi * m.pole_arc
-        prof = np.asarray(m.pp_depth_profile, float).reshape(-1, 2)
-        for j in range(J - 1):
-            th = 0.5 * (tc[j] + tc[j + 1])
-            if prof.shape[0]:
-                ths = np.linspace(tc[j], tc[j + 1], 65)
-                ths = 0.5 * (ths[1:] + ths[:-1])  # midpoints of 64 pieces
-                dep = np.interp(np.abs(ths) / a_half, prof[:, 0], prof[:, 1])
-                depth = float(dep.min())
-                length = float(np.sum((tc[j + 1] - tc[j]) / 64 / m.p * (m.R_r - 0.5 * dep) * depth / dep))
-            else:
-                depth = m.pp_depth_tip + (m.pp_depth_centre - m.pp_depth_tip) * (1.0 - abs(th) / a_half)
-                length = (tc[j + 1] - tc[j]) / m.p * (m.R_r - 0.5 * depth)
-            add(_IRON, RB + j, 1.0, RB + j + 1, 1.0, 0.0, depth * m.L * m.k_fe_rotor, length)
-        # bridges: tips -> inter-polar iron (image -Q on the left, Q on the right)
-        add(_IRON, RB, 1.0, iQ, -1.0, 0.0, m.bridge_area, m.bridge_length)
-        add(_IRON, RB + J - 1, 1.0, iQ, 1.0, 0.0, m.bridge_area, m.bridge_length)
-        # centre post: the middle pole-piece node(s) -> core
-        if m.post_area > 0:
-            jm = J // 2
-            add(_IRON, RB + jm, 1.0, GROUND, 1.0, 0.0, m.post_area, m.post_length)
-        # inter-polar rib Q -> Y, rotor yoke from the left image (-Y) to Y under the pole
-        add(_IRON, iQ, 1.0, iY, 1.0, 0.0, m.rib_area, m.rib_length)
-        add(_IRON, iY, -1.0, iY, 1.0, 0.0, m.rotor_yoke_area, m.rotor_yoke_length)
+        _interior_rotor_branches(add, m, J, M, RB, w, theta_c, tip_pocket, F_m)
     return dict(n=n_nodes, K=K, **br.arrays(), cos=c, sin=s, cell_branch=np.asarray(cell_branch, np.int64), A_cell=A_cell,
                 width=w, n_stator=RB, yoke_branch=np.asarray(yoke_branch, np.int64), dcos=np.asarray(dcos), dsin=np.asarray(dsin))
 
