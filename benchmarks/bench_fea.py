@@ -27,8 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from motoropt.case import load_case  # noqa: E402
-from motoropt.case import design_from_values  # noqa: E402
+from motoropt.case import design_from_values, load_case  # noqa: E402
 from motoropt.magnetics.fea import build_mesh, build_problem, flux_linkage, solve  # noqa: E402
 from motoropt.magnetics.fea.fluxmap_fea import fea_fluxmap  # noqa: E402
 from motoropt.magnetics.fea.machine import MeshSpec, abc_to_dq, build_section, d_axis_angle_deg, dq_to_abc  # noqa: E402

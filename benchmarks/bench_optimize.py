@@ -26,8 +26,8 @@ CASE = ROOT / "cases" / "prius_opt.toml"
 
 
 def raw_rate(case, spec, n: int, overrides: dict) -> dict:
-    from motoropt.evaluation.pipeline import evaluate_design
     from motoropt.case import design_from_values
+    from motoropt.evaluation.pipeline import evaluate_design
     from motoropt.optimize.problem import bounds, decode, design_values, evaluate_chunk
 
     xl, xu = bounds(case.variables)
@@ -39,7 +39,7 @@ def raw_rate(case, spec, n: int, overrides: dict) -> dict:
     dt = time.perf_counter() - t0
     tm = {}
     n_ok = 0
-    for a, (k, e) in zip(A[:40], res[:40]):
+    for a, (k, _err) in zip(A[:40], res[:40]):
         if k is None:
             continue
         ev = evaluate_design(design_from_values(design_values(case, a, overrides), case.free))

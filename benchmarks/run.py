@@ -34,9 +34,8 @@ def cold_start(case: Path, cache_dir: str | None) -> float:
 
 
 def warm_eval(case: Path, n: int = 20) -> dict:
-    from motoropt.case import load_case
+    from motoropt.case import design_from_values, load_case
     from motoropt.evaluation.pipeline import evaluate_design
-    from motoropt.case import design_from_values
 
     c = load_case(case)
     d = design_from_values(c.nominal(), c.free)

@@ -80,7 +80,7 @@ class DriveCycle:
         }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_cycle(name: str) -> DriveCycle:
     """Load a shipped cycle by name (one of :data:`CYCLE_NAMES`); cached.
 

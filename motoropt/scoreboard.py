@@ -1,4 +1,4 @@
-"""Programme scoreboard (issue 8): which programme targets each optimisation run meets.
+"""Programme scoreboard: which programme targets each optimisation run meets.
 
 ``motoropt scoreboard RUN.h5 [RUN2.h5 ...] [--json] [--png PATH]``
 
@@ -43,7 +43,7 @@ Every value is a stored KPI of one design id, so ``motoropt show RUN.h5 --design
 reproduces it.
 
 FEA refinement (``--refine-fea``): the designs the table names (best per target, closest to all at
-once, the limiter design of a missed target) are re-evaluated with the embedded finite-element flux map (:mod:`motoropt.evaluate_fea`, the
+once, the limiter design of a missed target) are re-evaluated with the embedded finite-element flux map (:mod:`motoropt.evaluation.fea`, the
 case's own full map grid) and stored in the run's ``/refined/fea``; when present, an "FEA-refined"
 column gives each target's value with that map and the run's constraints the refined design
 violates (JSON: ``fea_value``, ``fea_margin``, ``fea_met``, ``fea_violates``, ``fea_error``); the
@@ -209,7 +209,7 @@ def scoreboard_run(run, targets=TARGETS, cycle=None, population: str = "front") 
         import tomllib
 
         name = tomllib.loads(r.case_toml).get("machine", {}).get("name", "")
-    except Exception:  # noqa: BLE001 - the name is cosmetic
+    except Exception:
         pass
 
     refined = refined_results(r, "fea")

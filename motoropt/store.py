@@ -105,7 +105,7 @@ def write_result(path, evaluation) -> None:
     with h5py.File(path, "w") as f:
         f.attrs.update(format=FORMAT, format_version=FORMAT_VERSION, motoropt_version=__version__,
                        design_name=ev.design.name, case_path=str(ev.case_path or ""),
-                       created_utc=_dt.datetime.now(_dt.timezone.utc).isoformat())
+                       created_utc=_dt.datetime.now(_dt.UTC).isoformat())
         k = f.create_group("kpis")
         for key, v in ev.kpis.items():
             if isinstance(v, (int, float, np.integer, np.floating, str, bool)) and v is not None:

@@ -124,6 +124,34 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
     )
 
 
+@dataclass(frozen=True)
+class MapCells:
+    """Where points (speed, torque) fall on a map's grid: cell indices i (speed), j (torque), the
+    fractions u, v in the cell, and ``ok`` = all four corner nodes feasible."""
+
+    i: np.ndarray
+    j: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    ok: np.ndarray
+
+    def interpolate(self, G: np.ndarray) -> np.ndarray:
+        """Bilinear interpolation of the (n_torque, n_speed) grid G at the points."""
+        i, j, u, v = self.i, self.j, self.u, self.v
+        return (1 - v) * ((1 - u) * G[j, i] + u * G[j, i + 1]) + v * ((1 - u) * G[j + 1, i] + u * G[j + 1, i + 1])
+
+
+def map_cells(emap: EfficiencyMap, speed_rpm, torque_nm) -> MapCells:
+    """The grid cells of points (1-D arrays; indices clamped to the grid, meaningful inside it)."""
+    sp, tq = emap.speed_rpm, emap.torque_nm
+    i = np.clip(np.searchsorted(sp, speed_rpm, side="right") - 1, 0, len(sp) - 2)
+    j = np.clip(np.searchsorted(tq, torque_nm, side="right") - 1, 0, len(tq) - 2)
+    u = np.clip((speed_rpm - sp[i]) / (sp[i + 1] - sp[i]), 0.0, 1.0)
+    v = np.clip((torque_nm - tq[j]) / (tq[j + 1] - tq[j]), 0.0, 1.0)
+    F = emap.feasible
+    return MapCells(i=i, j=j, u=u, v=v, ok=F[j, i] & F[j, i + 1] & F[j + 1, i] & F[j + 1, i + 1])
+
+
 def loss_kinds(emap) -> tuple:
     """The loss kinds a map carries (its model's)."""
     return tuple(k for k in emap.losses if k != "total")
@@ -148,22 +176,14 @@ def interpolate_losses(emap: EfficiencyMap, speed_rpm, torque_nm, exact_at_edge:
     shape = s.shape
     s = s.ravel()
     t = t.ravel()
-    sp, tq = emap.speed_rpm, emap.torque_nm
     env_m, env_g = emap.envelope_at(s)
-    inside = (s <= sp[-1] * (1 + 1e-12)) & (t <= env_m) & (-t <= env_g)
-    # cell indices and fractions (clamped: only used where inside)
-    i = np.clip(np.searchsorted(sp, s, side="right") - 1, 0, len(sp) - 2)
-    j = np.clip(np.searchsorted(tq, t, side="right") - 1, 0, len(tq) - 2)
-    u = np.clip((s - sp[i]) / (sp[i + 1] - sp[i]), 0.0, 1.0)
-    v = np.clip((t - tq[j]) / (tq[j + 1] - tq[j]), 0.0, 1.0)
-    F = emap.feasible
-    cell_ok = F[j, i] & F[j, i + 1] & F[j + 1, i] & F[j + 1, i + 1]
+    inside = (s <= emap.speed_rpm[-1] * (1 + 1e-12)) & (t <= env_m) & (-t <= env_g)
+    cells = map_cells(emap, s, t)
+    cell_ok = cells.ok
     res = {}
     kinds = loss_kinds(emap)
     for k in kinds:
-        G = emap.losses[k]
-        val = ((1 - v) * ((1 - u) * G[j, i] + u * G[j, i + 1]) + v * ((1 - u) * G[j + 1, i] + u * G[j + 1, i + 1]))
-        res[k] = np.where(inside & cell_ok, val, np.nan)
+        res[k] = np.where(inside & cell_ok, cells.interpolate(emap.losses[k]), np.nan)
     exact = inside & ~cell_ok
     if exact_at_edge and np.any(exact):
         r = emap.model.solve_operating_points(s[exact] * RPM_TO_RAD_S, t[exact])

@@ -42,6 +42,25 @@ class BuriedMagnetRotor:
     sleeve_mass: ClassVar[float] = 0.0
 
     @property
+    def R(self) -> float:
+        return 0.5 * self.D_r
+
+    @property
+    def half_opening_angle(self) -> float:
+        """Mechanical half angle of the pole piece at the surface (centre to outer tip), rad: the
+        barrier's end chord (``opening_chord``) on the circle R - bridge."""
+        return math.asin(min(1.0, self.opening_chord / (2.0 * (self.R - self.bridge))))
+
+    @property
+    def pole_arc_ratio(self) -> float:
+        """Pole-piece arc / pole pitch (electrical: fraction of pi)."""
+        return 2.0 * self.half_opening_angle / (math.pi / self.p)
+
+    @property
+    def sagitta(self) -> float:
+        return (self.R - self.bridge) * (1.0 - math.cos(self.half_opening_angle))
+
+    @property
     def R_core(self) -> float:
         """Outer radius of the rotor iron, m (the rotor surface)."""
         return self.R
@@ -105,22 +124,8 @@ class InteriorPMRotor(BuriedMagnetRotor):
 
     # --- derived ----------------------------------------------------------------------------
     @property
-    def R(self) -> float:
-        return 0.5 * self.D_r
-
-    @property
-    def half_opening_angle(self) -> float:
-        """Mechanical half angle of the pole piece at the surface (centre to outer tip), rad."""
-        return math.asin(min(1.0, self.v_opening / (2.0 * (self.R - self.bridge))))
-
-    @property
-    def pole_arc_ratio(self) -> float:
-        """Pole-piece arc / pole pitch (electrical: fraction of pi)."""
-        return 2.0 * self.half_opening_angle / (math.pi / self.p)
-
-    @property
-    def sagitta(self) -> float:
-        return (self.R - self.bridge) * (1.0 - math.cos(self.half_opening_angle))
+    def opening_chord(self) -> float:
+        return self.v_opening
 
     @property
     def leg_rise(self) -> float:
@@ -389,20 +394,8 @@ class ArcPMRotor(BuriedMagnetRotor):
     rib: float | None = None
 
     @property
-    def R(self) -> float:
-        return 0.5 * self.D_r
-
-    @property
-    def half_opening_angle(self) -> float:
-        return math.asin(min(1.0, self.arc_opening / (2.0 * (self.R - self.bridge))))
-
-    @property
-    def pole_arc_ratio(self) -> float:
-        return 2.0 * self.half_opening_angle / (math.pi / self.p)
-
-    @property
-    def sagitta(self) -> float:
-        return (self.R - self.bridge) * (1.0 - math.cos(self.half_opening_angle))
+    def opening_chord(self) -> float:
+        return self.arc_opening
 
     def _end(self):
         R1, a = self.R - self.bridge, self.half_opening_angle

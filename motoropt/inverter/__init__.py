@@ -1,4 +1,5 @@
-"""Inverter models: power-device library, semiconductor losses, inverter mass (issue 3)."""
+"""Inverter models: power-device library, semiconductor losses, inverter mass, the [inverter] spec
+and its phase-voltage limit."""
 
 from motoropt.inverter.devices import COOLING_TYPES, DEVICES, PowerModule, R_th_junction_coolant, get_device
 from motoropt.inverter.losses import (

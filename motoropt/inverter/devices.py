@@ -265,7 +265,7 @@ DEVICES = {
         estimates=("V0_T", "r_T", "V0_D", "r_D", "E_on", "E_off", "E_rr", "V_ref/I_ref",
                    "R_th_jc_T/R_th_jc_D (junction-to-fluid)", "mass_module_kg", "footprint_m2", "f_sw range"),
         notes="Only ratings, T_vj,op and the pin-fin direct cooling were read from public datasheet text "
-        "in this session; the loss and thermal data here are ENGINEERING ESTIMATES for a 750 V EDT2 "
+        "at the time; the loss and thermal data here are ENGINEERING ESTIMATES for a 750 V EDT2 "
         "six-pack (V_CE,sat(820 A) ~1.35 V @25 / 1.50 V @150 degC) and must be replaced by the "
         "datasheet values before quantitative use. R_th is junction-to-fluid (R_th_ch = 0).",
     ),

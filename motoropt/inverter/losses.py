@@ -37,7 +37,7 @@ Assumptions (SI units; temperatures in degC where named _c):
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -83,7 +83,7 @@ def clamped_mask(theta):
     return np.abs(c).argmax(axis=0) == 0
 
 
-@lru_cache(maxsize=None)
+@cache
 def _conduction_tables(modulation):
     """A0, A1, B0, B1 on _PHI: a_T = A0 + m A1, b_T = B0 + m B1 (numerical, midpoint rule)."""
     th = _theta_grid()
@@ -101,7 +101,7 @@ def _conduction_tables(modulation):
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _dpwm_switching_table(K):
     """k(phi) = share of int_{i>0} |cos(theta-phi)|^K falling in the un-clamped intervals (DPWM1)."""
     th = _theta_grid()

@@ -29,7 +29,8 @@ for saturated IPM MECs, and Pyrhönen et al., *Design of Rotating Electrical Mac
 - Flux linkages: psi_x = sum over the MMF-carrying yoke branches of (dF/di_x) phi (x 4p/3 for the
   machine and amplitude-invariant Park) = k_w1·N_ph·(4/pi)·sum_k phi_yoke,k (c_k - c_k+1), which is
   the fundamental gap flux plus the slot-leakage linkage, plus a linear L_sigma (end winding; plus
-  slot and tooth tip without the tooth-level option, Pyrhönen eqs. 4.50–4.62) times the current. Torque T = 1.5 p (psi_d i_q - psi_q i_d); with the fundamental-only coupling this is the
+  slot and tooth tip without the tooth-level option, Pyrhönen eqs. 4.50–4.62) times the current.
+  Torque T = 1.5 p (psi_d i_q - psi_q i_d); with the fundamental-only coupling this is the
   co-energy torque of the network exactly (no ripple: the model is position-averaged).
 
 Tooth-coil stator (``MECInputs.tooth_coil``: a :class:`ToothCoilStator`; Design.mec_inputs sets it
@@ -280,81 +281,80 @@ def _cholesky_solve(J, rhs, x):
     return True
 
 
+@njit(cache=True, inline="always")
+def _branch_flux(kind, du, P, A, A2, l, Ht, Bt, phi_guess):
+    """Flux (Wb) and its derivative d phi / d du (H) of one branch at MMF drop du (A)."""
+    if kind == _GAP_TOOTH:
+        return _gap_tooth_flux(du, P, A, A2, l, Ht, Bt, phi_guess)
+    if kind == _TOOTH:
+        return _gap_tooth_flux(du, 0.0, A, A2, l, Ht, Bt, phi_guess)
+    if kind == _IRON:
+        Bv, sl = b_of_h(du / l, Ht, Bt)
+        return A * Bv, A * sl / l
+    return P * du, P
+
+
+@njit(cache=True, inline="always")
+def _residual(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, uu, phi_guess, phi_out, g_out):
+    """KCL residual of the node potentials ``uu``: the linear part G uu + h (when ``dense``) plus the
+    signed branch fluxes; the branch fluxes and derivatives go to phi_out, g_out."""
+    r = G @ uu + h if dense else np.zeros(n)
+    for i in range(kind.shape[0]):
+        du = F[i]
+        if a[i] >= 0:
+            du += sa[i] * uu[a[i]]
+        if b[i] >= 0:
+            du -= sb[i] * uu[b[i]]
+        f, gg = _branch_flux(kind[i], du, P[i], A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
+        phi_out[i] = f
+        g_out[i] = gg
+        if a[i] >= 0:
+            r[a[i]] += sa[i] * f
+        if b[i] >= 0:
+            r[b[i]] -= sb[i] * f
+    return r
+
+
 @njit(cache=True)
-def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, tol, max_iter):
-    """Newton solve of the nonlinear network's node potentials (KCL), damped by line search.
+def _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u, phi_prev, scale, tol, max_iter):
+    """Newton solve of a magnetic network's node potentials (KCL), damped by a halving line search.
 
     Branch i carries flux from endpoint a to endpoint b driven by du = sa*u[a] - sb*u[b] + F[i]
-    (GROUND = -1 has potential 0; a sign of -1 refers to the antiperiodic image of a node).
-    Returns (u, branch fluxes, iterations, final residual norm).
+    (GROUND = -1 has potential 0; a sign of -1 refers to the antiperiodic image of a node); with
+    ``dense`` the network's linear part is a dense permeance matrix G and flux injection h (the
+    Kron-reduced gap of the tooth-coil network). The Jacobian is symmetric positive definite
+    (Cholesky; LU as a fallback). Converged when |r| <= tol scale.
+    Returns (u, branch fluxes, iterations, final residual norm / scale).
     """
     nb = kind.shape[0]
     phi = phi_prev.copy()
     g = np.zeros(nb)
-    it_done = 0
-    rnorm = 0.0
-
-    def residual(uu, phi_guess, phi_out, g_out):
-        r = np.zeros(n)
-        for i in range(nb):
-            du = F[i]
-            if a[i] >= 0:
-                du += sa[i] * uu[a[i]]
-            if b[i] >= 0:
-                du -= sb[i] * uu[b[i]]
-            if kind[i] == _GAP_TOOTH:
-                f, gg = _gap_tooth_flux(du, P[i], A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
-            elif kind[i] == _TOOTH:
-                f, gg = _gap_tooth_flux(du, 0.0, A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
-            elif kind[i] == _IRON:
-                Bv, sl = b_of_h(du / l[i], Ht, Bt)
-                f = A[i] * Bv
-                gg = A[i] * sl / l[i]
-            else:
-                f = P[i] * du
-                gg = P[i]
-            phi_out[i] = f
-            g_out[i] = gg
-            if a[i] >= 0:
-                r[a[i]] += sa[i] * f
-            if b[i] >= 0:
-                r[b[i]] -= sb[i] * f
-        return r
-
-    scale = 0.0
-    for i in range(nb):
-        if kind[i] == _LINEAR:
-            scale = max(scale, abs(P[i] * F[i]))
-    for i in range(nb):
-        if kind[i] == _GAP_TOOTH:
-            scale = max(scale, abs(P[i] * F[i]) * 1e-3)
-        elif (kind[i] == _IRON or kind[i] == _TOOTH) and F[i] != 0.0:
-            # winding MMF in a yoke (or, tooth-coil network, a tooth) branch: flux at mu_r = 1000, x 1e-3
-            scale = max(scale, MU0 * A[i] * abs(F[i]) / l[i])
-    if scale == 0.0:
-        scale = 1.0
-
     phi_new = np.empty(nb)
     g_new = np.empty(nb)
     J = np.empty((n, n))
     rhs = np.empty(n)
     du_vec = np.empty(n)
-    r = residual(u, phi, phi, g)
+    r = _residual(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u, phi, phi, g)
     rnorm = np.sqrt(np.sum(r * r))
+    it_done = 0
     for it in range(max_iter):
         it_done = it
         if rnorm <= tol * scale:
             break
         _assemble_jacobian(J, g, a, sa, b, sb)
+        if dense:
+            J += G
         for k in range(n):
             rhs[k] = -r[k]
         if not _cholesky_solve(J, rhs, du_vec):  # not positive definite (should not happen): LU
             _assemble_jacobian(J, g, a, sa, b, sb)
+            if dense:
+                J += G
             du_vec[:] = np.linalg.solve(J, rhs)
         step = 1.0
         for _ls in range(12):
             u_try = u + step * du_vec
-            r_try = residual(u_try, phi, phi_new, g_new)
+            r_try = _residual(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u_try, phi, phi_new, g_new)
             n_try = np.sqrt(np.sum(r_try * r_try))
             if n_try < rnorm or _ls == 11:
                 u = u_try
@@ -367,9 +367,53 @@ def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, t
     return u, phi, it_done, rnorm / scale
 
 
+@njit(cache=True)
+def _network_scale(kind, P, A, l, F):
+    """Flux scale of the convergence test: the largest linear-branch flux P F (gap-tooth branches
+    x 1e-3), or for winding MMF in an iron branch its flux at mu_r = 1000 (x 1e-3)."""
+    scale = 0.0
+    for i in range(kind.shape[0]):
+        if kind[i] == _LINEAR:
+            scale = max(scale, abs(P[i] * F[i]))
+    for i in range(kind.shape[0]):
+        if kind[i] == _GAP_TOOTH:
+            scale = max(scale, abs(P[i] * F[i]) * 1e-3)
+        elif (kind[i] == _IRON or kind[i] == _TOOTH) and F[i] != 0.0:
+            scale = max(scale, MU0 * A[i] * abs(F[i]) / l[i])
+    return scale if scale != 0.0 else 1.0
+
+
+@njit(cache=True)
+def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, tol, max_iter):
+    """:func:`_newton` on a network of branches only (the cell network)."""
+    return _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, np.zeros((1, 1)), np.zeros(1), False, Ht, Bt, u,
+                   phi_prev, _network_scale(kind, P, A, l, F), tol, max_iter)
+
+
 # ---------------------------------------------------------------------------------------------
 # Building the network from geometry
 # ---------------------------------------------------------------------------------------------
+class _Branches:
+    """The branch list of a network under construction: kind, endpoints a/b with their signs
+    (GROUND = -1; sign -1: the antiperiodic image), permeance P (linear), areas A (A2: far end),
+    length l and source MMF F of each branch."""
+
+    def __init__(self):
+        self.cols = {k: [] for k in ("kind", "a", "sa", "b", "sb", "P", "A", "A2", "l", "F")}
+
+    def add(self, kind, a, sa, b, sb, P=0.0, A=0.0, l=1.0, F=0.0, A2=None) -> int:
+        """Append a branch; returns its index."""
+        for k, v in (("kind", kind), ("a", a), ("sa", sa), ("b", b), ("sb", sb), ("P", P), ("A", A),
+                     ("A2", A if A2 is None else A2), ("l", l), ("F", F)):
+            self.cols[k].append(v)
+        return len(self.cols["kind"]) - 1
+
+    def arrays(self) -> dict:
+        """The branches as arrays (int64 kind/endpoints, float64 the rest)."""
+        ints = ("kind", "a", "b")
+        return {k: np.asarray(v, dtype=np.int64 if k in ints else float) for k, v in self.cols.items()}
+
+
 @dataclass(frozen=True)
 class MECInputs:
     """Plain numbers the MEC needs (SI), built from the design by :func:`mec_inputs`."""
@@ -448,6 +492,77 @@ def _cells(pole_arc: float, J: int, M: int, rib_arc: float = 0.0, magnet_arc: fl
     return edges
 
 
+def _stator_yoke_branches(add, m: MECInputs, edges, w, c, s, K: int, tl: bool):
+    """Stator yoke branches (antiperiodic wrap from K-1 to the image of node 0) carrying the winding
+    MMF: branch k -> k+1 holds F_k - F_{k+1} (F_k = stator MMF at cell k; the wrap holds
+    F_{K-1} + F_0); with slot leakage (``tl``) the tip-to-tip slot permeances. Returns (yoke branch
+    indices, dcos, dsin)."""
+    theta_c = 0.5 * (edges[:-1] + edges[1:])
+    yoke_branch, dcos, dsin = [], [], []
+    slot_elec = 2.0 * math.pi * m.p / m.slots if tl else 1.0
+    for k in range(K):
+        wk = 0.5 * (w[k] + w[(k + 1) % K]) / m.p * m.yoke_radius
+        if k < K - 1:
+            yoke_branch.append(add(_IRON, k, 1.0, k + 1, 1.0, 0.0, m.yoke_area, wk))
+            dcos.append(c[k] - c[k + 1])
+            dsin.append(s[k] - s[k + 1])
+            if tl:
+                n_s = (theta_c[k + 1] - theta_c[k]) / slot_elec
+                add(_LINEAR, K + k, 1.0, K + k + 1, 1.0, m.slot_permeance / n_s)
+        else:
+            yoke_branch.append(add(_IRON, K - 1, 1.0, 0, -1.0, 0.0, m.yoke_area, wk))
+            dcos.append(c[K - 1] + c[0])
+            dsin.append(s[K - 1] + s[0])
+            if tl:
+                n_s = (theta_c[0] + math.pi - theta_c[K - 1]) / slot_elec
+                add(_LINEAR, 2 * K - 1, 1.0, K, -1.0, m.slot_permeance / n_s)
+    return yoke_branch, dcos, dsin
+
+
+def _interior_rotor_branches(add, m: MECInputs, J: int, M: int, RB: int, w, theta_c, tip_pocket: bool, F_m: float):
+    """Rotor of an interior-PM pole: magnets (core -> pole-piece nodes over the magnets' arc, area
+    shared by cell width), tip air pockets, the pole piece's tangential iron (depth from the profile,
+    or falling linearly from the centre to the tips), bridges to the inter-polar iron, centre post,
+    inter-polar rib and rotor yoke. Nodes: pole piece RB..RB+J-1, inter-polar iron iQ, yoke iY."""
+    iQ, iY = RB + J, RB + J + 1
+    # magnets: core (ground) -> pole-piece nodes over the magnets' arc (area shared by cell width)
+    mag = [j for j in range(J) if not (tip_pocket and (j == 0 or j == J - 1))]
+    w_mag = sum(w[M + j] for j in mag)
+    for j in mag:
+        A_mj = m.A_m * w[M + j] / w_mag
+        add(_LINEAR, GROUND, 1.0, RB + j, 1.0, MU0 * m.mu_r * A_mj / m.h_m, 0.0, 1.0, F_m)
+    if tip_pocket and m.pocket_permeance > 0.0:
+        # air pocket beyond the magnet's end: pole-piece tip -> rotor core
+        add(_LINEAR, RB, 1.0, GROUND, 1.0, m.pocket_permeance)
+        add(_LINEAR, RB + J - 1, 1.0, GROUND, 1.0, m.pocket_permeance)
+    # pole piece tangential: depth falls linearly from the centre to the tips
+    tc = theta_c[M:M + J]
+    a_half = 0.5 * math.pi * m.pole_arc
+    prof = np.asarray(m.pp_depth_profile, float).reshape(-1, 2)
+    for j in range(J - 1):
+        th = 0.5 * (tc[j] + tc[j + 1])
+        if prof.shape[0]:
+            ths = np.linspace(tc[j], tc[j + 1], 65)
+            ths = 0.5 * (ths[1:] + ths[:-1])  # midpoints of 64 pieces
+            dep = np.interp(np.abs(ths) / a_half, prof[:, 0], prof[:, 1])
+            depth = float(dep.min())
+            length = float(np.sum((tc[j + 1] - tc[j]) / 64 / m.p * (m.R_r - 0.5 * dep) * depth / dep))
+        else:
+            depth = m.pp_depth_tip + (m.pp_depth_centre - m.pp_depth_tip) * (1.0 - abs(th) / a_half)
+            length = (tc[j + 1] - tc[j]) / m.p * (m.R_r - 0.5 * depth)
+        add(_IRON, RB + j, 1.0, RB + j + 1, 1.0, 0.0, depth * m.L * m.k_fe_rotor, length)
+    # bridges: tips -> inter-polar iron (image -Q on the left, Q on the right)
+    add(_IRON, RB, 1.0, iQ, -1.0, 0.0, m.bridge_area, m.bridge_length)
+    add(_IRON, RB + J - 1, 1.0, iQ, 1.0, 0.0, m.bridge_area, m.bridge_length)
+    # centre post: the middle pole-piece node(s) -> core
+    if m.post_area > 0:
+        jm = J // 2
+        add(_IRON, RB + jm, 1.0, GROUND, 1.0, 0.0, m.post_area, m.post_length)
+    # inter-polar rib Q -> Y, rotor yoke from the left image (-Y) to Y under the pole
+    add(_IRON, iQ, 1.0, iY, 1.0, 0.0, m.rib_area, m.rib_length)
+    add(_IRON, iY, -1.0, iY, 1.0, 0.0, m.rotor_yoke_area, m.rotor_yoke_length)
+
+
 def build_network(m: MECInputs, J: int = 10, M: int = 4):
     """Assemble the branch arrays of the one-pole network. Returns a dict of numpy arrays.
 
@@ -468,17 +583,13 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
     c = (np.sin(edges[1:]) - np.sin(edges[:-1])) / w  # cell averages of cos
     s = (np.cos(edges[:-1]) - np.cos(edges[1:])) / w  # cell averages of sin
     A_cell = m.r_gap * (w / m.p) * m.L
-    kinds, aa, sa, bb, sb, P, A, A2, l, Fsrc = [], [], [], [], [], [], [], [], [], []
-
-    def add(kind, a_, sa_, b_, sb_, P_=0.0, A_=0.0, l_=1.0, F_=0.0, A2_=None):
-        kinds.append(kind); aa.append(a_); sa.append(sa_); bb.append(b_); sb.append(sb_)
-        P.append(P_); A.append(A_); l.append(l_); Fsrc.append(F_); A2.append(A_ if A2_ is None else A2_)
-        return len(kinds) - 1
+    br = _Branches()
+    add = br.add
 
     tl = m.slot_permeance > 0.0 and m.slots > 0
     RB = 2 * K if tl else K  # first rotor node
     n_nodes = RB if m.spm else RB + J + 2
-    iQ, iY = RB + J, RB + J + 1
+    iQ = RB + J  # inter-polar iron node (the rotor yoke node iY = RB + J + 1)
     F_m = m.Br * m.h_m / (MU0 * m.mu_r)
     cell_branch = []
     for k in range(K):
@@ -509,73 +620,26 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
         else:
             cell_branch.append(add(_GAP_TOOTH, ra, rs, k, 1.0, Pk, A_cell[k] * m.tooth_fraction, m.tooth_length,
                                    Fk, A_cell[k] * m.tooth_fraction_root))
-    # stator yoke (antiperiodic wrap from K-1 to the image of node 0), carrying the winding MMF:
-    # branch k -> k+1 holds F_k - F_{k+1} (F_k = stator MMF at cell k; the wrap holds F_{K-1} + F_0)
     theta_c = 0.5 * (edges[:-1] + edges[1:])
-    yoke_branch, dcos, dsin = [], [], []
-    slot_elec = 2.0 * math.pi * m.p / m.slots if tl else 1.0
-    for k in range(K):
-        wk = 0.5 * (w[k] + w[(k + 1) % K]) / m.p * m.yoke_radius
-        if k < K - 1:
-            yoke_branch.append(add(_IRON, k, 1.0, k + 1, 1.0, 0.0, m.yoke_area, wk))
-            dcos.append(c[k] - c[k + 1]); dsin.append(s[k] - s[k + 1])
-            if tl:
-                n_s = (theta_c[k + 1] - theta_c[k]) / slot_elec
-                add(_LINEAR, K + k, 1.0, K + k + 1, 1.0, m.slot_permeance / n_s)
-        else:
-            yoke_branch.append(add(_IRON, K - 1, 1.0, 0, -1.0, 0.0, m.yoke_area, wk))
-            dcos.append(c[K - 1] + c[0]); dsin.append(s[K - 1] + s[0])
-            if tl:
-                n_s = (theta_c[0] + math.pi - theta_c[K - 1]) / slot_elec
-                add(_LINEAR, 2 * K - 1, 1.0, K, -1.0, m.slot_permeance / n_s)
+    yoke_branch, dcos, dsin = _stator_yoke_branches(add, m, edges, w, c, s, K, tl)
     if not m.spm:
-        # magnets: core (ground) -> pole-piece nodes over the magnets' arc (area shared by cell width)
-        mag = [j for j in range(J) if not (tip_pocket and (j == 0 or j == J - 1))]
-        w_mag = sum(w[M + j] for j in mag)
-        for j in mag:
-            A_mj = m.A_m * w[M + j] / w_mag
-            add(_LINEAR, GROUND, 1.0, RB + j, 1.0, MU0 * m.mu_r * A_mj / m.h_m, 0.0, 1.0, F_m)
-        if tip_pocket and m.pocket_permeance > 0.0:
-            # air pocket beyond the magnet's end: pole-piece tip -> rotor core
-            add(_LINEAR, RB, 1.0, GROUND, 1.0, m.pocket_permeance)
-            add(_LINEAR, RB + J - 1, 1.0, GROUND, 1.0, m.pocket_permeance)
-        # pole piece tangential: depth falls linearly from the centre to the tips
-        tc = theta_c[M:M + J]
-        a_half = 0.5 * math.pi * m.pole_arc
-        prof = np.asarray(m.pp_depth_profile, float).reshape(-1, 2)
-        for j in range(J - 1):
-            th = 0.5 * (tc[j] + tc[j + 1])
-            if prof.shape[0]:
-                ths = np.linspace(tc[j], tc[j + 1], 65)
-                ths = 0.5 * (ths[1:] + ths[:-1])  # midpoints of 64 pieces
-                dep = np.interp(np.abs(ths) / a_half, prof[:, 0], prof[:, 1])
-                depth = float(dep.min())
-                length = float(np.sum((tc[j + 1] - tc[j]) / 64 / m.p * (m.R_r - 0.5 * dep) * depth / dep))
-            else:
-                depth = m.pp_depth_tip + (m.pp_depth_centre - m.pp_depth_tip) * (1.0 - abs(th) / a_half)
-                length = (tc[j + 1] - tc[j]) / m.p * (m.R_r - 0.5 * depth)
-            add(_IRON, RB + j, 1.0, RB + j + 1, 1.0, 0.0, depth * m.L * m.k_fe_rotor, length)
-        # bridges: tips -> inter-polar iron (image -Q on the left, Q on the right)
-        add(_IRON, RB, 1.0, iQ, -1.0, 0.0, m.bridge_area, m.bridge_length)
-        add(_IRON, RB + J - 1, 1.0, iQ, 1.0, 0.0, m.bridge_area, m.bridge_length)
-        # centre post: the middle pole-piece node(s) -> core
-        if m.post_area > 0:
-            jm = J // 2
-            add(_IRON, RB + jm, 1.0, GROUND, 1.0, 0.0, m.post_area, m.post_length)
-        # inter-polar rib Q -> Y, rotor yoke from the left image (-Y) to Y under the pole
-        add(_IRON, iQ, 1.0, iY, 1.0, 0.0, m.rib_area, m.rib_length)
-        add(_IRON, iY, -1.0, iY, 1.0, 0.0, m.rotor_yoke_area, m.rotor_yoke_length)
-    arr = lambda x, t: np.asarray(x, dtype=t)
-    return dict(n=n_nodes, K=K, kind=arr(kinds, np.int64), a=arr(aa, np.int64), sa=arr(sa, float),
-                b=arr(bb, np.int64), sb=arr(sb, float), P=arr(P, float), A=arr(A, float), A2=arr(A2, float), l=arr(l, float),
-                F=arr(Fsrc, float), cos=c, sin=s, cell_branch=np.asarray(cell_branch, np.int64), A_cell=A_cell,
+        _interior_rotor_branches(add, m, J, M, RB, w, theta_c, tip_pocket, F_m)
+    return dict(n=n_nodes, K=K, **br.arrays(), cos=c, sin=s, cell_branch=np.asarray(cell_branch, np.int64), A_cell=A_cell,
                 width=w, n_stator=RB, yoke_branch=np.asarray(yoke_branch, np.int64), dcos=np.asarray(dcos), dsin=np.asarray(dsin))
 
 
 @njit(cache=True)
-def _fluxmap_kernel(i_d, i_q, n, kind, a, sa, b, sb, P, A, A2, l, F0, cosk, sink, cell_branch, yoke_branch,
-                    dcos, dsin, tips, Fk_per_A, p, kwN, r_gap, L, L_sigma, Ht, Bt, tooth_fraction, yoke_area, tol,
-                    max_iter):
+def _fluxmap_kernel(i_d, i_q, n, branches, F0, cells, tips, consts, Ht, Bt, tol, max_iter):
+    """Flux map of the cell network on the (i_d, i_q) grid (A peak): psi_d, psi_q (Wb), teeth and
+    yoke fundamental flux densities (T), Newton iterations and residuals per point.
+
+    branches = (kind, a, sa, b, sb, P, A, A2, l) of :func:`build_network`; cells = (cos, sin,
+    cell_branch, yoke_branch, dcos, dsin) of the stator cells; consts = [MMF per ampere Fk_per_A,
+    p, k_w1 N_ph, r_gap, L, L_sigma, tooth_fraction, yoke_area]."""
+    kind, a, sa, b, sb, P, A, A2, l = branches
+    cosk, sink, cell_branch, yoke_branch, dcos, dsin = cells
+    Fk_per_A, p, kwN, r_gap, L, L_sigma, tooth_fraction, yoke_area = (
+        consts[0], consts[1], consts[2], consts[3], consts[4], consts[5], consts[6], consts[7])
     n_d, n_q = i_d.shape[0], i_q.shape[0]
     psi_d = np.empty((n_d, n_q))
     psi_q = np.empty((n_d, n_q))
@@ -713,12 +777,8 @@ def build_tooth_coil_network(m: MECInputs):
     per = 2 + 2 * no + ncell  # nodes per tooth: T, Y, left overhang, right overhang, gap nodes
     n_nodes = per * nt
     sgn_wrap = -1.0 if tc.antiperiodic else 1.0
-    kinds, aa, sa, bb, sb, P, A, A2, l = [], [], [], [], [], [], [], [], []
-
-    def add(kind, a_, sa_, b_, sb_, P_=0.0, A_=0.0, l_=1.0, A2_=None):
-        kinds.append(kind); aa.append(a_); sa.append(sa_); bb.append(b_); sb.append(sb_)
-        P.append(P_); A.append(A_); l.append(l_); A2.append(A_ if A2_ is None else A2_)
-        return len(kinds) - 1
+    br = _Branches()
+    add = br.add
 
     arcs, mag_branch, air_branch, tooth_branch, yoke_branch = [], [], [], [], []
     A_tip = tc.tip_height * m.L * tc.k_fe
@@ -745,14 +805,15 @@ def build_tooth_coil_network(m: MECInputs):
             if c > 0:
                 dx = 0.5 * (hi - cells[c - 1][0][0]) * m.r_gap
                 add(_LINEAR, gap0 + c - 1, 1.0, gap0 + c, 1.0, MU0 * m.L * g_layer / dx)
-        first_gap.append((gap0, cells[0][0])); last_gap.append((gap0 + ncell - 1, cells[-1][0]))
-        for side, nodes in ((-1.0, left), (1.0, right)):
+        first_gap.append((gap0, cells[0][0]))
+        last_gap.append((gap0 + ncell - 1, cells[-1][0]))
+        for nodes in (left, right):
             for j in range(no):
                 inner = T if j == 0 else nodes[j - 1]
                 length = (ov_c[j] - (half_body if j == 0 else ov_c[j - 1])) * R_tip
                 add(_IRON, nodes[j], 1.0, inner, 1.0, 0.0, A_tip, max(length, 1e-6))
         tooth_branch.append(add(_TOOTH, T, 1.0, Y, 1.0, 0.0, tc.tooth_width * m.L * tc.k_fe, tc.tooth_length,
-                                tc.tooth_width_root * m.L * tc.k_fe))
+                                A2=tc.tooth_width_root * m.L * tc.k_fe))
     for k in range(nt):  # to the next tooth (antiperiodic image beyond the unit)
         kn = (k + 1) % nt
         s_ = sgn_wrap if k == nt - 1 else 1.0
@@ -769,8 +830,9 @@ def build_tooth_coil_network(m: MECInputs):
     period = 2.0 * math.pi / (tc.Q * 2 * m.p // math.gcd(tc.Q, 2 * m.p))  # cogging period, mech rad
     n_pos = int(tc.n_positions) if tc.n_positions > 0 else auto_positions(tc.Q, m.p)
     theta_r = np.arange(n_pos) * period / n_pos  # d axis (north pole centre) positions, mech rad
-    nb = len(kinds)
-    P_pos = np.tile(np.asarray(P, float), (n_pos, 1))
+    branches = br.arrays()
+    nb = branches["kind"].size
+    P_pos = np.tile(branches["P"], (n_pos, 1))
     F_pos = np.zeros((n_pos, nb))
     half_mag = 0.5 * m.pole_arc * math.pi / m.p
     pole = math.pi / m.p
@@ -793,81 +855,22 @@ def build_tooth_coil_network(m: MECInputs):
     turns = np.asarray(tc.turns, float).reshape(nt, 3)
     th_t = (np.arange(nt) + 0.5) * tau
     z = turns.T @ np.exp(1j * m.p * th_t)  # phase MMF fundamentals (electrical axes)
-    arr = lambda x, t: np.asarray(x, dtype=t)
-    return dict(n=n_nodes, kind=arr(kinds, np.int64), a=arr(aa, np.int64), sa=arr(sa, float),
-                b=arr(bb, np.int64), sb=arr(sb, float), A=arr(A, float), A2=arr(A2, float), l=arr(l, float),
+    i64 = np.int64
+    return dict(n=n_nodes, **{k: branches[k] for k in ("kind", "a", "sa", "b", "sb", "A", "A2", "l")},
                 P_pos=P_pos, F_pos=F_pos, theta_e=m.p * theta_r, phase_axis=np.angle(z), turns=turns,
-                tooth_branch=arr(tooth_branch, np.int64), yoke_branch=arr(yoke_branch, np.int64),
-                th_tooth_e=m.p * th_t, th_yoke_e=m.p * (th_t + 0.5 * tau), gap_branch=arr(air_branch, np.int64),
-                y_node=arr([per * k + 1 for k in range(nt)], np.int64))
+                tooth_branch=np.asarray(tooth_branch, i64), yoke_branch=np.asarray(yoke_branch, i64),
+                th_tooth_e=m.p * th_t, th_yoke_e=m.p * (th_t + 0.5 * tau), gap_branch=np.asarray(air_branch, i64),
+                y_node=np.asarray([per * k + 1 for k in range(nt)], i64))
 
 
 @njit(cache=True)
 def _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, F, G, h, Ht, Bt, u, phi_prev, scale, tol, max_iter):
-    """Newton solve (damped by line search) of a network whose linear part is given as a dense
-    permeance matrix G and flux injection h (KCL residual r = G u + h + sum over the nonlinear
-    branches of their signed fluxes; branches as in :func:`_solve_network`, kinds _TOOTH and _IRON).
-    Returns (u, branch fluxes, iterations, residual norm / scale)."""
-    nb = kind.shape[0]
-    phi = phi_prev.copy()
-    g = np.zeros(nb)
-
-    def residual(uu, phi_guess, phi_out, g_out):
-        r = G @ uu + h
-        for i in range(nb):
-            du = F[i]
-            if a[i] >= 0:
-                du += sa[i] * uu[a[i]]
-            if b[i] >= 0:
-                du -= sb[i] * uu[b[i]]
-            if kind[i] == _TOOTH:
-                f, gg = _gap_tooth_flux(du, 0.0, A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
-            else:
-                Bv, sl = b_of_h(du / l[i], Ht, Bt)
-                f = A[i] * Bv
-                gg = A[i] * sl / l[i]
-            phi_out[i] = f
-            g_out[i] = gg
-            if a[i] >= 0:
-                r[a[i]] += sa[i] * f
-            if b[i] >= 0:
-                r[b[i]] -= sb[i] * f
-        return r
-
-    phi_new = np.empty(nb)
-    g_new = np.empty(nb)
-    J = np.empty((n, n))
-    rhs = np.empty(n)
-    du_vec = np.empty(n)
-    r = residual(u, phi, phi, g)
-    rnorm = np.sqrt(np.sum(r * r))
-    it_done = 0
-    for it in range(max_iter):
-        it_done = it
-        if rnorm <= tol * scale:
-            break
-        _assemble_jacobian(J, g, a, sa, b, sb)
-        J += G
-        for k in range(n):
-            rhs[k] = -r[k]
-        if not _cholesky_solve(J, rhs, du_vec):
-            _assemble_jacobian(J, g, a, sa, b, sb)
-            J += G
-            du_vec[:] = np.linalg.solve(J, rhs)
-        step = 1.0
-        for _ls in range(12):
-            u_try = u + step * du_vec
-            r_try = residual(u_try, phi, phi_new, g_new)
-            n_try = np.sqrt(np.sum(r_try * r_try))
-            if n_try < rnorm or _ls == 11:
-                u = u_try
-                r = r_try
-                rnorm = n_try
-                phi[:] = phi_new
-                g[:] = g_new
-                break
-            step *= 0.5
-    return u, phi, it_done, rnorm / scale
+    """:func:`_newton` on a network whose linear part is the dense permeance matrix G and flux
+    injection h (KCL residual r = G u + h + the nonlinear branches' signed fluxes; branch kinds
+    _TOOTH and _IRON)."""
+    no_linear = np.zeros(kind.shape[0])  # branch permeances: no linear branch is left after the reduction
+    return _newton(n, kind, a, sa, b, sb, no_linear, A, A2, l, F, G, h, True, Ht, Bt, u, phi_prev, scale, tol,
+                   max_iter)
 
 
 def reduce_linear(net):
@@ -911,7 +914,9 @@ def reduce_linear(net):
     nl = np.flatnonzero(~lin)
     pos_in_nl = -np.ones(lin.size, np.int64)
     pos_in_nl[nl] = np.arange(nl.size)
-    remap = lambda e: np.where(e >= 0, new_index[np.maximum(e, 0)], e)
+    def remap(e):
+        return np.where(e >= 0, new_index[np.maximum(e, 0)], e)
+
     return dict(n=int(keep.size), kind=net["kind"][nl], a=remap(net["a"][nl]), sa=net["sa"][nl],
                 b=remap(net["b"][nl]), sb=net["sb"][nl], A=net["A"][nl], A2=net["A2"][nl], l=net["l"][nl],
                 G_pos=G_pos, h_pos=h_pos, y_node=new_index[net["y_node"]],
@@ -919,9 +924,15 @@ def reduce_linear(net):
 
 
 @njit(cache=True)
-def _fluxmap_tc_kernel(i_d, i_q, n, kind, a, sa, b, sb, A, A2, l, G_pos, h_pos, theta_e, phase_axis, turns,
-                       tooth_branch, yoke_branch, y_node, th_tooth_e, th_yoke_e, units, L_sigma, Ht, Bt, A_tooth,
-                       yoke_area, tol, max_iter):
+def _fluxmap_tc_kernel(i_d, i_q, n, branches, G_pos, h_pos, teeth, consts, Ht, Bt, tol, max_iter):
+    """Flux map of the Kron-reduced tooth-coil network, averaged over the rotor positions theta_e.
+
+    branches = (kind, a, sa, b, sb, A, A2, l); G_pos, h_pos: the reduced gap per position;
+    teeth = (theta_e, phase_axis, turns, tooth_branch, yoke_branch, th_tooth_e, th_yoke_e);
+    consts = [units, L_sigma, A_tooth, yoke_area]."""
+    kind, a, sa, b, sb, A, A2, l = branches
+    theta_e, phase_axis, turns, tooth_branch, yoke_branch, th_tooth_e, th_yoke_e = teeth
+    units, L_sigma, A_tooth, yoke_area = consts[0], consts[1], consts[2], consts[3]
     n_d, n_q = i_d.shape[0], i_q.shape[0]
     n_pos = theta_e.shape[0]
     nt = tooth_branch.shape[0]
@@ -1015,20 +1026,20 @@ def _compute_fluxmap_tc(m: MECInputs, Ht, Bt, i_d, i_q):
     full = build_tooth_coil_network(m)
     net = reduce_linear(full)
     tc = m.tooth_coil
-    return _fluxmap_tc_kernel(
-        i_d, i_q, net["n"], net["kind"], net["a"], net["sa"], net["b"], net["sb"], net["A"], net["A2"],
-        net["l"], net["G_pos"], net["h_pos"], full["theta_e"], full["phase_axis"], full["turns"],
-        net["tooth_branch"], net["yoke_branch"], net["y_node"], full["th_tooth_e"], full["th_yoke_e"],
-        float(tc.units), m.L_sigma, Ht, Bt, tc.tooth_width * m.L * tc.k_fe, m.yoke_area, 1e-8, 60)
+    branches = tuple(net[k] for k in ("kind", "a", "sa", "b", "sb", "A", "A2", "l"))
+    teeth = (full["theta_e"], full["phase_axis"], full["turns"], net["tooth_branch"], net["yoke_branch"],
+             full["th_tooth_e"], full["th_yoke_e"])
+    consts = np.array([float(tc.units), m.L_sigma, tc.tooth_width * m.L * tc.k_fe, m.yoke_area])
+    return _fluxmap_tc_kernel(i_d, i_q, net["n"], branches, net["G_pos"], net["h_pos"], teeth, consts, Ht, Bt, 1e-8, 60)
 
 
 def _compute_fluxmap_cells(m: MECInputs, net, Ht, Bt, i_d, i_q):
     Fk_per_A = 3.0 / math.pi * m.kw1 * m.N_ph / m.p
+    branches = tuple(net[k] for k in ("kind", "a", "sa", "b", "sb", "P", "A", "A2", "l"))
+    cells = tuple(net[k] for k in ("cos", "sin", "cell_branch", "yoke_branch", "dcos", "dsin"))
+    consts = np.array([Fk_per_A, m.p, m.kw1 * m.N_ph, m.r_gap, m.L, m.L_sigma, m.tooth_fraction, m.yoke_area])
     psi_d, psi_q, B_t, B_y, iters, resid = _fluxmap_kernel(
-        i_d, i_q, net["n"], net["kind"], net["a"], net["sa"], net["b"], net["sb"], net["P"], net["A"],
-        net["A2"], net["l"], net["F"], net["cos"], net["sin"], net["cell_branch"], net["yoke_branch"], net["dcos"],
-        net["dsin"], net["n_stator"] > net["K"], Fk_per_A, m.p,
-        m.kw1 * m.N_ph, m.r_gap, m.L, m.L_sigma, Ht, Bt, m.tooth_fraction, m.yoke_area, 1e-8, 60)
+        i_d, i_q, net["n"], branches, net["F"], cells, net["n_stator"] > net["K"], consts, Ht, Bt, 1e-8, 60)
     return psi_d, psi_q, B_t, B_y, resid
 
 

@@ -173,7 +173,7 @@ def evaluate_assignment(case, assignment: dict, map_overrides: dict | None = Non
         return evaluate_design(design).kpis, None
     except MotoroptError as e:
         return None, f"{type(e).__name__}: {e}"
-    except Exception as e:  # noqa: BLE001 - any failure is a recorded, infeasible design
+    except Exception as e:
         tb = traceback.extract_tb(e.__traceback__)
         where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
         return None, f"{type(e).__name__}: {e}{where}"

@@ -123,7 +123,7 @@ def infeasibility_text(run, n_closest: int = 5) -> str:
             terms.append((c["kpi"], "min", c["min"]))
         if c.get("max") is not None:
             terms.append((c["kpi"], "max", c["max"]))
-    for j, (k, kind, b) in enumerate(terms):
+    for j, (k, kind, _bound) in enumerate(terms):
         g = r.con[ok, j]
         v = r.kpi(k)[ok]
         best = np.nanmax(v) if kind == "min" else np.nanmin(v)
@@ -296,7 +296,7 @@ def refine_designs(run, ids, evaluator=None, name: str = "fea", replace: bool = 
         try:
             kp = ev(run_design_values(r, did, full_map=True), free)
             results.append({"id": did, "kpis": flatten_kpis(kp), "error": ""})
-        except Exception as e:  # noqa: BLE001 - recorded per design
+        except Exception as e:
             results.append({"id": did, "kpis": None, "error": f"{type(e).__name__}: {e}"})
     new_ids = {x["id"] for x in results}
     merged = [{"id": i, **v} for i, v in have.items() if i not in new_ids] + results

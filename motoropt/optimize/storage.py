@@ -65,7 +65,7 @@ def create_run(path, case, case_text: str, spec, kpi_columns: list[str]) -> None
             constraints=json.dumps([asdict(c) for c in spec.constraints]),
             constraint_labels=json.dumps(spec.constraint_labels),
             map_overrides=json.dumps(spec.map_overrides),
-            created_utc=_dt.datetime.now(_dt.timezone.utc).isoformat(), complete=0, generations_done=0)
+            created_utc=_dt.datetime.now(_dt.UTC).isoformat(), complete=0, generations_done=0)
         g = f.create_group("variables")
         g.attrs.update(names=json.dumps([v.path for v in vs]), kinds=json.dumps([v.kind for v in vs]),
                        lo=json.dumps([v.lo for v in vs]), hi=json.dumps([v.hi for v in vs]),

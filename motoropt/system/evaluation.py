@@ -49,6 +49,7 @@ import numpy as np
 
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.cycles import CYCLE_NAMES, load_cycle
+from motoropt.drive.effmap import map_cells
 from motoropt.gear import GearSpec, gear_mass, gear_wheel_side
 from motoropt.inverter.losses import inverter_operating_points
 from motoropt.inverter.mass import inverter_mass
@@ -101,18 +102,9 @@ def _cycle_inverter(ev, spec, inv_maps, rpm, T, ok):
     """Inverter conduction and switching loss (W) at cycle points: bilinear where the map cell is
     fully feasible, exact motor solve + inverter model elsewhere (0 where not ok)."""
     em = ev.emap
-    sp, tq = em.speed_rpm, em.torque_nm
-    i = np.clip(np.searchsorted(sp, rpm, side="right") - 1, 0, len(sp) - 2)
-    j = np.clip(np.searchsorted(tq, T, side="right") - 1, 0, len(tq) - 2)
-    u = np.clip((rpm - sp[i]) / (sp[i + 1] - sp[i]), 0.0, 1.0)
-    v = np.clip((T - tq[j]) / (tq[j + 1] - tq[j]), 0.0, 1.0)
-    F = em.feasible
-    cell_ok = F[j, i] & F[j, i + 1] & F[j + 1, i] & F[j + 1, i + 1]
-    out = {}
-    for k in ("cond", "sw"):
-        G = inv_maps[k]
-        val = (1 - v) * ((1 - u) * G[j, i] + u * G[j, i + 1]) + v * ((1 - u) * G[j + 1, i] + u * G[j + 1, i + 1])
-        out[k] = np.where(ok & cell_ok, val, 0.0)
+    cells = map_cells(em, rpm, T)
+    cell_ok = cells.ok
+    out = {k: np.where(ok & cell_ok, cells.interpolate(inv_maps[k]), 0.0) for k in ("cond", "sw")}
     exact = ok & ~cell_ok
     if np.any(exact):
         w = rpm[exact] * RPM_TO_RAD_S

@@ -263,144 +263,150 @@ def _sym(G, i, j, g):
     G[j, i] += g
 
 
-def build_network(geom: ThermalGeometry, cooling: Cooling | None = None, coupling: Coupling | None = None,
-                  max_speed: float = 2000.0, n_speed: int = 41) -> ThermalNetwork:
-    """Build the LPTN of ``geom`` with ``cooling`` (default natural convection only).
+@dataclass(frozen=True)
+class _Radii:
+    """Radii (m) and lengths of the network's regions, from a ThermalGeometry."""
 
-    Speed-dependent conductances (air gap, end spaces) are tabulated on ``n_speed`` points from 0
-    to ``max_speed`` (rad/s mechanical) and interpolated linearly; speeds beyond are clipped.
-    """
-    cooling = cooling or Cooling()
-    coupling = coupling or Coupling()
-    m = geom.materials
+    L: float  # stack length
+    so: float  # stator outer
+    b: float  # bore
+    yi: float  # yoke inner
+    ro: float  # rotor outer
+    ri: float  # rotor inner (lamination bore)
+    sh: float  # shaft
+    ho: float  # housing outer
+    hi: float  # housing inner
+    L_h: float  # housing length
+
+    @classmethod
+    def of(cls, geom: ThermalGeometry) -> _Radii:
+        R_so = 0.5 * geom.stator_outer_diameter
+        R_ho = 0.5 * geom.d_housing_out
+        R_hi = R_ho - geom.housing_thickness
+        if R_hi < R_so - 1e-9:
+            raise InputError("thermal.housing_outer_diameter", geom.d_housing_out,
+                             ">= stator_outer_diameter + 2 housing_thickness")
+        return cls(L=geom.stack_length, so=R_so, b=0.5 * geom.bore_diameter, yi=R_so - geom.yoke_height,
+                   ro=0.5 * geom.rotor_outer_diameter, ri=0.5 * geom.rotor_inner_diameter,
+                   sh=0.5 * geom.shaft_diameter, ho=R_ho, hi=max(R_hi, R_so), L_h=geom.l_housing)
+
+
+def _node_names(cooling: Cooling) -> tuple[list, dict]:
+    """Node names: the base nodes plus the cooling circuits' (their indices in ``extra``)."""
     names = list(NODE_NAMES)
     extra = {}
-    if cooling.jacket is not None:
-        extra["jacket"] = len(names)
-        names.append("jacket_coolant")
-    if cooling.oil is not None:
-        extra["oil"] = len(names)
-        names.append("spray_oil")
-    if cooling.inverter is not None:
-        extra["junction"] = len(names)
-        names.append("inverter_junction")
-        extra["case"] = len(names)
-        names.append("inverter_case")
-    n = len(names)
-    G = np.zeros((n, n))
-    g_b = np.zeros(n)
-    T_b = np.zeros(n)
-    C = np.zeros(n)
+    for key, name, present in (("jacket", "jacket_coolant", cooling.jacket), ("oil", "spray_oil", cooling.oil),
+                               ("junction", "inverter_junction", cooling.inverter),
+                               ("case", "inverter_case", cooling.inverter)):
+        if present is not None:
+            extra[key] = len(names)
+            names.append(name)
+    return names, extra
 
-    L = geom.stack_length
-    R_so = 0.5 * geom.stator_outer_diameter
-    R_b = 0.5 * geom.bore_diameter
-    R_yi = R_so - geom.yoke_height
-    R_ro = 0.5 * geom.rotor_outer_diameter
-    R_ri = 0.5 * geom.rotor_inner_diameter
-    R_sh = 0.5 * geom.shaft_diameter
-    R_ho = 0.5 * geom.d_housing_out
-    R_hi = R_ho - geom.housing_thickness
-    if R_hi < R_so - 1e-9:
-        raise InputError("thermal.housing_outer_diameter", geom.d_housing_out,
-                         ">= stator_outer_diameter + 2 housing_thickness")
-    R_hi = max(R_hi, R_so)
-    L_h = geom.l_housing
-    k_air = cr.air_properties(80.0)[2]
-    Q = geom.slots
-    d, w = geom.slot_depth, geom.slot_width
-    l_et = geom.end_turn
 
-    # -- stator: yoke <-> housing (yoke outer half, interface gap, housing inner half)
-    g_yoke_out = cr.cylinder_half_conductance(R_yi, R_so, m.k_steel_radial, L, "outer")
-    g_contact = cr.slab_conductance(k_air, 2 * math.pi * R_so * L, m.interface_gap_stator_housing)
-    g_h_in = cr.cylinder_half_conductance(R_hi, R_ho, m.k_housing, L_h, "inner")
+def _stator_edges(G, geom: ThermalGeometry, r: _Radii, k_air: float) -> dict:
+    """Yoke-housing, teeth-yoke, winding-teeth/yoke and active-end winding conductances (module
+    docstring); returns the conductances the speed edges and the hotspot reuse."""
+    m, Q, d, w = geom.materials, geom.slots, geom.slot_depth, geom.slot_width
+    # yoke <-> housing (yoke outer half, interface gap, housing inner half)
+    g_yoke_out = cr.cylinder_half_conductance(r.yi, r.so, m.k_steel_radial, r.L, "outer")
+    g_contact = cr.slab_conductance(k_air, 2 * math.pi * r.so * r.L, m.interface_gap_stator_housing)
+    g_h_in = cr.cylinder_half_conductance(r.hi, r.ho, m.k_housing, r.L_h, "inner")
     _sym(G, YOKE, HOUSING, cr.series(g_yoke_out, g_contact, g_h_in))
-    # -- teeth <-> yoke (tooth half-depth slab, yoke inner half-shell)
-    g_tooth_half = cr.slab_conductance(m.k_steel_radial, Q * geom.tooth_width * L, 0.5 * d)
-    g_yoke_in = cr.cylinder_half_conductance(R_yi, R_so, m.k_steel_radial, L, "inner")
+    # teeth <-> yoke (tooth half-depth slab, yoke inner half-shell)
+    g_tooth_half = cr.slab_conductance(m.k_steel_radial, Q * geom.tooth_width * r.L, 0.5 * d)
+    g_yoke_in = cr.cylinder_half_conductance(r.yi, r.so, m.k_steel_radial, r.L, "inner")
     _sym(G, TEETH, YOKE, cr.series(g_tooth_half, g_yoke_in))
-    # -- winding <-> teeth / yoke (see module docstring)
+    # winding <-> teeth / yoke
     k_eq = cr.slot_equivalent_conductivity(geom.fill_factor, m.k_copper, m.k_resin)
-    g_side_int = Q * 12.0 * k_eq * d * L / w
-    g_side_liner = Q * 2.0 * m.k_liner * d * L / geom.liner_thickness
-    g_side = cr.series(g_side_int, g_side_liner)
-    g_bot_int = Q * 3.0 * k_eq * w * L / d
-    g_bot_liner = Q * m.k_liner * w * L / geom.liner_thickness
-    g_bot = cr.series(g_bot_int, g_bot_liner)
+    g_side_int = Q * 12.0 * k_eq * d * r.L / w
+    g_side = cr.series(g_side_int, Q * 2.0 * m.k_liner * d * r.L / geom.liner_thickness)
+    g_bot_int = Q * 3.0 * k_eq * w * r.L / d
+    g_bot = cr.series(g_bot_int, Q * m.k_liner * w * r.L / geom.liner_thickness)
     _sym(G, WINDING, TEETH, g_side)
     _sym(G, WINDING, YOKE, cr.series(g_bot, g_yoke_in))
-    # -- winding active <-> end windings (axial copper, centroid to centroid)
-    A_cu = geom.fill_factor * w * d * Q
-    g_ax = m.k_copper * A_cu / (0.25 * L + 0.5 * l_et)
+    # winding active <-> end windings (axial copper, centroid to centroid)
+    g_ax = m.k_copper * geom.fill_factor * w * d * Q / (0.25 * r.L + 0.5 * geom.end_turn)
     _sym(G, WINDING, EW_FRONT, g_ax)
     _sym(G, WINDING, EW_REAR, g_ax)
-    # -- rotor: magnets, core, shaft
+    return {"tooth_half": g_tooth_half, "hot": (g_side_int, g_side, g_bot_int, cr.series(g_bot, g_yoke_in))}
+
+
+def _rotor_edges(G, geom: ThermalGeometry, r: _Radii, k_air: float) -> tuple[int, float, float]:
+    """Magnets (rotor heat body) - core - shaft - bearings - housing. Returns the node facing the
+    air gap, its half conductance to the surface, and the shaft-to-bearing length."""
+    m, L = geom.materials, r.L
     A_mag_face = geom.magnet_width * L * geom.n_magnets
-    g_mag = cr.series(
-        cr.slab_conductance(m.k_magnet, A_mag_face, 0.5 * geom.magnet_thickness),
-        cr.slab_conductance(k_air, A_mag_face, m.interface_gap_magnet),
-    )
     if geom.magnet_surface:
-        R_rc_out = R_ro - geom.magnet_thickness  # core outer radius under surface magnets
-        g_core_out = cr.cylinder_half_conductance(R_ri, R_rc_out, m.k_steel_radial, L, "outer")
+        g_mag = cr.series(cr.slab_conductance(m.k_magnet, A_mag_face, 0.5 * geom.magnet_thickness),
+                          cr.slab_conductance(k_air, A_mag_face, m.interface_gap_magnet))
+        R_core_o = r.ro - geom.magnet_thickness  # core outer radius under surface magnets
+        g_core_out = cr.cylinder_half_conductance(r.ri, R_core_o, m.k_steel_radial, L, "outer")
         _sym(G, MAGNET, ROTOR, cr.series(g_mag, g_core_out))
         rotor_surface, g_surf_half = MAGNET, cr.slab_conductance(m.k_magnet, A_mag_face, 0.5 * geom.magnet_thickness)
-        R_core_o = R_rc_out
-    else:
-        # buried magnets: both faces in contact with the core lamination (2 x area)
-        g_mag2 = cr.series(
-            cr.slab_conductance(m.k_magnet, 2 * A_mag_face, 0.25 * geom.magnet_thickness),
-            cr.slab_conductance(k_air, 2 * A_mag_face, m.interface_gap_magnet),
-        )
+    else:  # buried magnets: both faces in contact with the core lamination (2 x area)
+        g_mag2 = cr.series(cr.slab_conductance(m.k_magnet, 2 * A_mag_face, 0.25 * geom.magnet_thickness),
+                           cr.slab_conductance(k_air, 2 * A_mag_face, m.interface_gap_magnet))
         _sym(G, MAGNET, ROTOR, g_mag2)
         rotor_surface = ROTOR
-        g_surf_half = cr.cylinder_half_conductance(R_ri, R_ro, m.k_steel_radial, L, "outer")
-        R_core_o = R_ro
-    g_core_in = cr.cylinder_half_conductance(R_ri, R_core_o, m.k_steel_radial, L, "inner")
-    g_shrink = cr.slab_conductance(k_air, 2 * math.pi * R_ri * L, m.interface_gap_shaft)
+        g_surf_half = cr.cylinder_half_conductance(r.ri, r.ro, m.k_steel_radial, L, "outer")
+        R_core_o = r.ro
+    g_core_in = cr.cylinder_half_conductance(r.ri, R_core_o, m.k_steel_radial, L, "inner")
+    g_shrink = cr.slab_conductance(k_air, 2 * math.pi * r.ri * L, m.interface_gap_shaft)
     g_shaft_rad = 8.0 * math.pi * m.k_shaft * L  # solid cylinder, mean temperature to surface
     _sym(G, ROTOR, SHAFT, cr.series(g_core_in, g_shrink, g_shaft_rad))
-    # -- shaft <-> bearings <-> housing
+    # shaft <-> bearings <-> housing
     l_b = geom.bearing_distance or geom.end_winding_overhang + 0.02
-    g_shaft_ax = m.k_shaft * math.pi * R_sh**2 / (0.25 * L + l_b)
+    g_shaft_ax = m.k_shaft * math.pi * r.sh**2 / (0.25 * L + l_b)
     D_bm = geom.bearing_mean_diameter or geom.shaft_diameter * 1.4
-    A_brg = math.pi * D_bm * geom.bearing_width
-    g_brg_half = cr.slab_conductance(k_air, A_brg, 0.5 * m.bearing_equivalent_gap)
+    g_brg_half = cr.slab_conductance(k_air, math.pi * D_bm * geom.bearing_width, 0.5 * m.bearing_equivalent_gap)
     for b in (BRG_FRONT, BRG_REAR):
         _sym(G, SHAFT, b, cr.series(g_shaft_ax, g_brg_half))
         _sym(G, b, HOUSING, g_brg_half)
+    return rotor_surface, g_surf_half, l_b
 
-    # -- speed-dependent edges: air gap and end spaces
-    A_bore = 2 * math.pi * R_b * L
-    A_rs = 2 * math.pi * R_ro * L
+
+def _end_winding_area(geom: ThermalGeometry) -> float:
+    """Surface of one end winding, m^2 (inner, outer and end faces of the overhang)."""
+    d, ov = geom.slot_depth, geom.end_winding_overhang
     D_sm = geom.bore_diameter + d
+    return math.pi * geom.bore_diameter * ov + math.pi * (geom.bore_diameter + 2 * d) * ov + math.pi * D_sm * d
+
+
+def _speed_edges(geom: ThermalGeometry, r: _Radii, rotor_surface: int, g_tooth_half: float, g_surf_half: float,
+                 max_speed: float, n_speed: int):
+    """Air-gap and end-space conductances tabulated over speed: (var_i, var_j, speed_grid, G_var)."""
+    A_bore = 2 * math.pi * r.b * r.L
+    A_rs = 2 * math.pi * r.ro * r.L
     ov = geom.end_winding_overhang
-    A_ew = math.pi * geom.bore_diameter * ov + math.pi * (geom.bore_diameter + 2 * d) * ov + math.pi * D_sm * d
-    A_cap = math.pi * R_hi**2 + 2 * math.pi * R_hi * max(0.5 * (L_h - L), ov)
-    A_rend = math.pi * (R_ro**2 - R_ri**2)
+    A_ew = _end_winding_area(geom)
+    A_cap = math.pi * r.hi**2 + 2 * math.pi * r.hi * max(0.5 * (r.L_h - r.L), ov)
+    A_rend = math.pi * (r.ro**2 - r.ri**2)
     var_edges = [(TEETH, rotor_surface)]
     for air, ew in ((AIR_FRONT, EW_FRONT), (AIR_REAR, EW_REAR)):
         var_edges += [(air, ew), (air, HOUSING), (air, ROTOR)]
     speed_grid = np.linspace(0.0, max(max_speed, 1.0), n_speed)
     G_var = np.zeros((n_speed, len(var_edges)))
     for s, om in enumerate(speed_grid):
-        h_g = cr.airgap_h(om, R_ro, geom.airgap)
+        h_g = cr.airgap_h(om, r.ro, geom.airgap)
         G_var[s, 0] = cr.series(g_tooth_half, h_g * A_bore, h_g * A_rs, g_surf_half)
-        h_e = cr.end_space_h(om * R_ro)
+        h_e = cr.end_space_h(om * r.ro)
         for side in range(2):
             G_var[s, 1 + 3 * side] = h_e * A_ew
             G_var[s, 2 + 3 * side] = h_e * A_cap
             G_var[s, 3 + 3 * side] = h_e * A_rend
     var_i = np.array([e[0] for e in var_edges], dtype=np.int64)
     var_j = np.array([e[1] for e in var_edges], dtype=np.int64)
+    return var_i, var_j, speed_grid, G_var
 
-    # -- cooling
-    A_h_out = 2 * math.pi * R_ho * L_h + 2 * math.pi * R_ho**2
-    g_b[HOUSING] += cooling.natural.h(2 * R_ho) * A_h_out
+
+def _cooling_boundaries(G, g_b, T_b, C, cooling: Cooling, geom: ThermalGeometry, r: _Radii, extra: dict) -> None:
+    """Housing convection (natural, fins), jacket coolant, spray oil and inverter nodes."""
+    A_h_out = 2 * math.pi * r.ho * r.L_h + 2 * math.pi * r.ho**2
+    g_b[HOUSING] += cooling.natural.h(2 * r.ho) * A_h_out
     T_b[HOUSING] = cooling.natural.ambient_c
     if cooling.air is not None:
-        g_fin = cooling.air.conductance(2 * R_ho, L_h)
+        g_fin = cooling.air.conductance(2 * r.ho, r.L_h)
         # combine with natural convection into one boundary at the fin air temperature
         gsum = g_b[HOUSING] + g_fin
         T_b[HOUSING] = (g_b[HOUSING] * T_b[HOUSING] + g_fin * cooling.air.ambient_c) / gsum
@@ -416,6 +422,7 @@ def build_network(geom: ThermalGeometry, cooling: Cooling | None = None, couplin
     if cooling.oil is not None:
         o = extra["oil"]
         oil = cooling.oil
+        A_ew = _end_winding_area(geom)
         for ew in (EW_FRONT, EW_REAR):
             _sym(G, ew, o, oil.h * oil.wetted_fraction * A_ew)
         g_b[o] = 2.0 * oil.m_dot * cr.OIL_CP
@@ -430,7 +437,10 @@ def build_network(geom: ThermalGeometry, cooling: Cooling | None = None, couplin
             cooling.jacket.inlet_c if cooling.jacket is not None else cooling.natural.ambient_c)
         C[jn], C[cs] = inv.C_junction, inv.C_case
 
-    # -- capacitances
+
+def _capacitances(C, geom: ThermalGeometry, r: _Radii, l_b: float) -> None:
+    """Heat capacities of the base nodes, J/K."""
+    m, L, l_et = geom.materials, r.L, geom.end_turn
     l_tot = L + 2 * l_et
     C[WINDING] = geom.copper_mass * L / l_tot * m.cp_copper
     C[EW_FRONT] = C[EW_REAR] = geom.copper_mass * l_et / l_tot * m.cp_copper
@@ -439,16 +449,18 @@ def build_network(geom: ThermalGeometry, cooling: Cooling | None = None, couplin
     C[ROTOR] = geom.rotor_core_mass * m.cp_steel
     C[MAGNET] = geom.magnet_mass * m.cp_magnet
     sh_len = geom.shaft_length or L + 2 * l_b + 0.06
-    C[SHAFT] = m.rho_shaft * math.pi * R_sh**2 * sh_len * m.cp_shaft
+    C[SHAFT] = m.rho_shaft * math.pi * r.sh**2 * sh_len * m.cp_shaft
     C[BRG_FRONT] = C[BRG_REAR] = geom.bearing_mass * m.cp_bearing
-    hm = geom.housing_mass or m.rho_housing * (math.pi * (R_ho**2 - R_hi**2) * L_h
-                                               + 2 * math.pi * R_ho**2 * geom.housing_thickness)
+    hm = geom.housing_mass or m.rho_housing * (math.pi * (r.ho**2 - r.hi**2) * r.L_h
+                                               + 2 * math.pi * r.ho**2 * geom.housing_thickness)
     C[HOUSING] = hm * m.cp_housing
     rho_air, _, _, cp_air, _ = cr.air_properties(60.0)
-    v_end = math.pi * R_hi**2 * max(0.5 * (L_h - L), ov)
+    v_end = math.pi * r.hi**2 * max(0.5 * (r.L_h - L), geom.end_winding_overhang)
     C[AIR_FRONT] = C[AIR_REAR] = rho_air * cp_air * v_end
 
-    # -- loss map: (component, node, fraction, kind)
+
+def _loss_map(rotor_surface: int, cooling: Cooling, coupling: Coupling, extra: dict) -> list:
+    """(loss component, node, fraction, coupling kind) of every loss share (module docstring)."""
     lm = [
         (0, WINDING, 1.0, KIND_COPPER),
         (1, EW_FRONT, 0.5, KIND_COPPER), (1, EW_REAR, 0.5, KIND_COPPER),
@@ -461,6 +473,33 @@ def build_network(geom: ThermalGeometry, cooling: Cooling | None = None, couplin
         lm.append((8, extra["junction"], 1.0, KIND_NONE))
     if not coupling.enabled:
         lm = [(c, nd, f, KIND_NONE) for (c, nd, f, _) in lm]
+    return lm
+
+
+def build_network(geom: ThermalGeometry, cooling: Cooling | None = None, coupling: Coupling | None = None,
+                  max_speed: float = 2000.0, n_speed: int = 41) -> ThermalNetwork:
+    """Build the LPTN of ``geom`` with ``cooling`` (default natural convection only).
+
+    Speed-dependent conductances (air gap, end spaces) are tabulated on ``n_speed`` points from 0
+    to ``max_speed`` (rad/s mechanical) and interpolated linearly; speeds beyond are clipped.
+    """
+    cooling = cooling or Cooling()
+    coupling = coupling or Coupling()
+    names, extra = _node_names(cooling)
+    n = len(names)
+    G = np.zeros((n, n))
+    g_b = np.zeros(n)
+    T_b = np.zeros(n)
+    C = np.zeros(n)
+    r = _Radii.of(geom)
+    k_air = cr.air_properties(80.0)[2]
+    st = _stator_edges(G, geom, r, k_air)
+    rotor_surface, g_surf_half, l_b = _rotor_edges(G, geom, r, k_air)
+    var_i, var_j, speed_grid, G_var = _speed_edges(geom, r, rotor_surface, st["tooth_half"], g_surf_half,
+                                                   max_speed, n_speed)
+    _cooling_boundaries(G, g_b, T_b, C, cooling, geom, r, extra)
+    _capacitances(C, geom, r, l_b)
+    lm = _loss_map(rotor_surface, cooling, coupling, extra)
     return ThermalNetwork(
         names=tuple(names), C=C, G=G, g_b=g_b, T_b=T_b, var_i=var_i, var_j=var_j,
         speed_grid=speed_grid, G_var=G_var,
@@ -468,7 +507,7 @@ def build_network(geom: ThermalGeometry, cooling: Cooling | None = None, couplin
         map_node=np.array([e[1] for e in lm], dtype=np.int64),
         map_frac=np.array([e[2] for e in lm], dtype=np.float64),
         map_kind=np.array([e[3] for e in lm], dtype=np.int64),
-        hot=np.array([g_side_int, g_side, g_bot_int, cr.series(g_bot, g_yoke_in)]),
+        hot=np.array(st["hot"]),
         coupling=coupling,
     )
 

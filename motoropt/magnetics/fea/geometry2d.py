@@ -245,7 +245,7 @@ class Geometry:
         return self.add_label(center[0] + rm * math.cos(0.123), center[1] + rm * math.sin(0.123),
                               material, mesh_size, group=group)
 
-    def rotate_group(self, group: int, angle_deg: float, center=(0.0, 0.0)) -> "Geometry":
+    def rotate_group(self, group: int, angle_deg: float, center=(0.0, 0.0)) -> Geometry:
         """Copy with every node, label (and magnetisation) of ``group`` rotated by ``angle_deg``."""
         import copy
         g = copy.deepcopy(self)
@@ -303,7 +303,7 @@ class Geometry:
                 if abs(a.x - b.x) <= self.merge_tol and abs(a.y - b.y) <= self.merge_tol:
                     raise InputError(f"{a.describe(k)}", "duplicate of " + b.describe(j), "one label per region")
 
-    def split_at_nodes(self) -> "Geometry":
+    def split_at_nodes(self) -> Geometry:
         """Copy in which every segment or arc with a node lying inside it is split there (FEMM splits
         lines when a point is drawn on them); returns ``self`` when nothing needs splitting."""
         import copy
