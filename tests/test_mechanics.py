@@ -16,6 +16,7 @@ from motoropt.mechanics import (
     spm_sleeve_stress,
 )
 
+
 def test_disc_bore_stress_against_numerical_elasticity():
     """Plain rotating disc with a hole, plane stress: the bore formula is checked against (a) the
     general Timoshenko & Goodier hoop-stress distribution at r = r_i and (b) an independent numerical

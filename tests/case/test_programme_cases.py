@@ -18,7 +18,6 @@ from motoropt.optimize.problem import (
     objective_constraint_rows,
     parse_optimization,
 )
-
 from tests import shipped
 
 # a feasible retained-ring design from the reduced-size scoreboard run (bench_scoreboard, seed 1)

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from motoropt.errors import OperatingPointError
-
 from tests.shipped import ROOT, case_path
 
 CASE = case_path("prius2004")

@@ -49,7 +49,10 @@ def nonsalient(R=0.02, limits=LIM):
     return FluxMapModel(fm, copper_only(R), limits, "nonsalient")
 
 
-def salient(loss=None, limits=Limits(u_dc=300.0, i_max=250.0, speed_max=2000.0)):
+LIM_SALIENT = Limits(u_dc=300.0, i_max=250.0, speed_max=2000.0)
+
+
+def salient(loss=None, limits=LIM_SALIENT):
     fm = linear_fluxmap(0.08, 0.4e-3, 1.0e-3, P, 250.0)
     return FluxMapModel(fm, loss or copper_only(0.02), limits, "salient")
 

@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
+from motoropt.case import design_from_values
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.errors import ConvergenceError
-from motoropt.case import design_from_values
 from motoropt.evaluation.pipeline import evaluate_design
 from motoropt.optimize.problem import bounds, decode, design_values, parse_optimization
 from motoropt.thermal.evaluation import (
@@ -236,7 +236,7 @@ def _prius_opt_designs(n, seed):
         a = decode(case.variables, xl + rng.random(len(xl)) * (xu - xl))
         try:
             out.append(evaluate_design(design_from_values(design_values(case, a, spec.map_overrides), case.free)))
-        except Exception:  # noqa: BLE001 - infeasible geometry drawn: draw again
+        except Exception:
             continue
     return out
 

@@ -13,8 +13,9 @@ the reasons in each test's docstring.
 
 import math
 
-from motoropt.magnetics.fea.fluxmap_fea import no_load, operating_point
 import pytest
+
+from motoropt.magnetics.fea.fluxmap_fea import no_load, operating_point
 
 ORNL_EMF_LL_RMS_PER_KRPM = 89.8  # V, ORNL/TM-2004/247 Table 3.4 fit through the origin
 YANG_250A = {90: 192.0, 120: 319.0, 140: 353.0}  # N m, Yang et al. 2013

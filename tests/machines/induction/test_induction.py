@@ -15,7 +15,13 @@ from motoropt.case import design_from_values, parse_case
 from motoropt.errors import InputError
 from motoropt.evaluation.cycles import evaluate_cycle
 from motoropt.evaluation.pipeline import envelope_kpis
-from motoropt.machines.induction.circuit import CircuitParams, circuit_point, rotor_branch, skin_factors, solve_fixed_circuit
+from motoropt.machines.induction.circuit import (
+    CircuitParams,
+    circuit_point,
+    rotor_branch,
+    skin_factors,
+    solve_fixed_circuit,
+)
 from motoropt.machines.induction.design import InductionDesign
 from motoropt.machines.induction.model import InductionModel
 from motoropt.materials import get_steel

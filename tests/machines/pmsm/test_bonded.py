@@ -40,7 +40,10 @@ def test_spm_br_swap_follows_magnet_circuit():
     br = float(d2.magnet.Br(80.0) / d1.magnet.Br(80.0))
     m = d1.mec_inputs()
     h = m.h_m
-    work = lambda mu: (h / mu) / (m.g_eff + h / mu)
+
+    def work(mu):
+        return (h / mu) / (m.g_eff + h / mu)
+
     expect = br * work(d2.magnet.mu_r) / work(d1.magnet.mu_r)
     assert lin[1] / lin[0] == pytest.approx(expect, rel=0.005)
     assert d2.mec_fluxmap().psi_pm / d1.mec_fluxmap().psi_pm > expect

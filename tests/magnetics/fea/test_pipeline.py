@@ -17,7 +17,13 @@ from motoropt.case import design_from_values
 from motoropt.cli.fea import add_export_parser, add_fea_subcommands, export_fem, export_fem_from_result
 from motoropt.constants import MU0
 from motoropt.errors import InputError
-from motoropt.evaluation.fea import compare_analytic_fea, fea_evaluate, fea_evaluator, fea_machine_model, fea_settings_for
+from motoropt.evaluation.fea import (
+    compare_analytic_fea,
+    fea_evaluate,
+    fea_evaluator,
+    fea_machine_model,
+    fea_settings_for,
+)
 from motoropt.evaluation.pipeline import fluxmap_provider, machine_model
 from motoropt.magnetics.fea import build_problem, flux_linkage, read_fem, solve
 from motoropt.magnetics.fea.machine import MeshSpec, build_section, d_axis_angle_deg
