@@ -154,5 +154,6 @@ def test_point_on_changeover_case_reports_the_lower_loss_connection(shipped, rpm
             own[name] = np.inf
     assert min(own, key=own.get) == expect
     assert k["losses_w"]["total"] == pytest.approx(own[expect], rel=1e-9)
-    text = run("point", shipped.case_path("multipole"), "--rpm", rpm, "--torque", torque).stdout
-    assert "connection" in text and expect in text
+    if expect == "parallel":  # the text table names it too (one run is enough)
+        text = run("point", shipped.case_path("multipole"), "--rpm", rpm, "--torque", torque).stdout
+        assert "connection" in text and expect in text
