@@ -44,11 +44,6 @@ def prius_design():
 
 
 @pytest.fixture(scope="session")
-def prius_model():
-    return _shipped.model("prius2004")
-
-
-@pytest.fixture(scope="session")
 def prius_ev():
     """The Prius nominal design evaluated with its cycles (wltc3b, udds, hwfet)."""
     return _shipped.evaluation("prius2004")
@@ -58,11 +53,6 @@ def prius_ev():
 @pytest.fixture(scope="session")
 def prius_system_path():
     return _shipped.case_path("prius2004_system")
-
-
-@pytest.fixture(scope="session")
-def prius_system_case():
-    return _shipped.case("prius2004_system")
 
 
 @pytest.fixture(scope="session")
@@ -76,11 +66,6 @@ def prius_system_ev():
 
 
 # --- induction traction motor -------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def induction_path():
-    return _shipped.case_path("induction_traction")
-
-
 @pytest.fixture(scope="session")
 def induction_case():
     return _shipped.case("induction_traction")
@@ -98,11 +83,6 @@ def induction_model():
 
 # --- multipole direct drive, Dy-free bonded e-axle ----------------------------------------------
 @pytest.fixture(scope="session")
-def multipole_path():
-    return _shipped.case_path("multipole")
-
-
-@pytest.fixture(scope="session")
 def multipole_case():
     return _shipped.case("multipole")
 
@@ -110,11 +90,6 @@ def multipole_case():
 @pytest.fixture(scope="session")
 def multipole_design():
     return _shipped.design("multipole")
-
-
-@pytest.fixture(scope="session")
-def bonded_path():
-    return _shipped.case_path("dyfree_bonded")
 
 
 @pytest.fixture(scope="session")

@@ -36,12 +36,12 @@ def test_system_plots_written(prius_system_ev, tmp_path):
     assert all(_is_png(p) for p in paths)
 
 
-@pytest.mark.parametrize("name", ["prius2004_system", "induction_traction"])
-def test_write_plots_covers_every_stage(shipped, name, tmp_path):
-    """write_plots writes the map plots and each stage's plots where the stage ran: the Prius with
-    inverter and gear gets the system plots, the induction case (no [inverter]) none of them; both
-    get the thermal ones (for the cage rotor: the rotor temperature)."""
-    ev = shipped.evaluation(name)
+def test_write_plots_covers_every_stage(shipped, tmp_path):
+    """write_plots writes the map plots and each stage's plots where the stage ran: the induction case
+    (no [inverter]) gets the map and thermal plots (cage rotor: the rotor temperature) and no system
+    plots (the system plots themselves: test_system_plots_written; write_plots on a PM case: the CLI's
+    ``evaluate --plots`` test)."""
+    ev = shipped.evaluation("induction_traction")
     paths = write_plots(ev, tmp_path / "plots")
     names = {p.name for p in paths}
     assert {"efficiency_map.png", "loss_maps.png", "cycle_losses.png", "efficiency_map_continuous.png"} <= names
