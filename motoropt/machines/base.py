@@ -25,7 +25,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from motoropt.errors import InputError
 
 if TYPE_CHECKING:
+    from motoropt.case.specs import CaseSpecs
     from motoropt.drive.control import Limits
+    from motoropt.inverter.spec import InverterSpec
+    from motoropt.vehicle import Vehicle
     from motoropt.drive.effmap import EfficiencyMap
     from motoropt.magnetics.fluxmap import FluxMap
     from motoropt.materials import Magnet
@@ -88,9 +91,16 @@ class MachineDesign(Protocol):
     T_winding_c: float
     T_rotor_c: float  # reference temperature of the rotor's heat body (magnets, cage), degC
     T_coolant_c: float
-    values: dict
+    vehicle: Vehicle | None  # the case's vehicle (None: no road cycles)
+    cycles: tuple[str, ...]  # cycle names to evaluate
+    n_speed: int  # efficiency-map grid
+    n_torque: int
+    specs: CaseSpecs | None  # the case's parsed optional sections
+    values: dict  # the case-file values the design came from
 
     def masses(self) -> dict: ...
+
+    def drive_limits(self, inverter: InverterSpec | None = None) -> Limits: ...
 
     @property
     def R_s_20(self) -> float: ...
