@@ -27,12 +27,12 @@ from motoropt.errors import InputError
 if TYPE_CHECKING:
     from motoropt.case.specs import CaseSpecs
     from motoropt.drive.control import Limits
-    from motoropt.inverter.spec import InverterSpec
-    from motoropt.vehicle import Vehicle
     from motoropt.drive.effmap import EfficiencyMap
+    from motoropt.inverter.spec import InverterSpec
     from motoropt.magnetics.fluxmap import FluxMap
     from motoropt.materials import Magnet
     from motoropt.mechanics import StressLimits
+    from motoropt.vehicle import Vehicle
 
 
 @dataclass(frozen=True)
