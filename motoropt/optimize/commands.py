@@ -3,7 +3,9 @@
 ``register(subparsers)`` adds them to an existing ``argparse`` sub-parser set (the main CLI calls
 it); each parser's ``func`` default takes the parsed namespace and returns an exit status.
 ``python -m motoropt.optimize.commands optimize CASE.toml --out RUN.h5 ...`` runs them standalone.
-InputError messages are printed on one line with exit status 2.
+InputError messages are printed on one line with exit status 2 (also a second writer on a run
+file). ``optimize`` stopped by SIGINT/SIGTERM prints how to resume and exits with 128 + the signal
+number (130, 143); stopped because its file could not be written (disk full), with 74.
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ import sys
 
 def _optimize(a) -> int:
     from .report import infeasibility_text, refine_fea
-    from .runner import run_optimization
+    from .runner import RunStopped, run_optimization
 
-    res = run_optimization(a.case, a.out, pop=a.pop, generations=a.generations, algorithm=a.algorithm,
-                           workers=a.workers, dask_address=a.dask, seed=a.seed, resume=a.resume,
-                           progress=not a.quiet)
+    try:
+        res = run_optimization(a.case, a.out, pop=a.pop, generations=a.generations, algorithm=a.algorithm,
+                               workers=a.workers, dask_address=a.dask, seed=a.seed, resume=a.resume,
+                               progress=not a.quiet)
+    except RunStopped as e:
+        print(f"motoropt: {e}", file=sys.stderr)
+        return e.exit_status
     print(f"{res.n_evaluated} designs in {res.path} ({res.n_feasible} feasible, {res.n_errors} failed to evaluate); "
           f"{res.designs_per_s:.1f} designs/s this session")
     if res.n_feasible == 0:
