@@ -113,14 +113,13 @@ def cmd_export(args) -> int:
     """One ``export`` for both file kinds: a run (needs --design) or an evaluation result."""
     import tempfile
 
-    import h5py
-
     from .errors import InputError
+    from .optimize.storage import open_h5
 
     if not (args.case or args.fem):
         raise InputError("export", args.file, "given --case OUT.toml and/or --fem OUT.fem")
     try:
-        with h5py.File(args.file, "r") as f:
+        with open_h5(args.file, "r") as f:  # waits while a running optimisation appends
             is_result = f.attrs.get("format") == "motoropt-result"
             case_text = f["design/case_toml"][()].decode() if is_result else None
     except OSError:

@@ -464,10 +464,10 @@ def refined_results(run, name: str = "fea") -> dict:
     ({} when the run has no ``/refined/<name>``)."""
     import json
 
-    import h5py
+    from .storage import open_h5
 
     path = run.path if hasattr(run, "path") else str(run)
-    with h5py.File(path, "r") as f:
+    with open_h5(path, "r") as f:  # waits while a running optimisation appends
         if f"refined/{name}" not in f:
             return {}
         h = f[f"refined/{name}"]
@@ -514,7 +514,9 @@ def refine_designs(run, ids, evaluator=None, name: str = "fea", replace: bool = 
     new_ids = {x["id"] for x in results}
     merged = [{"id": i, **v} for i, v in have.items() if i not in new_ids] + results
     cols = sorted(set().union(*[x["kpis"] for x in merged if x["kpis"]]))
-    with h5py.File(r.path, "a") as f:
+    from .storage import writer_lock, writing
+
+    with writer_lock(r.path), writing(r.path, "store the FEA refinement in") as f:
         g = f.require_group("refined")
         if name in g:
             del g[name]
