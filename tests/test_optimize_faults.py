@@ -16,7 +16,6 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -113,9 +112,20 @@ def _same_designs(a_path, b_path) -> None:
     assert np.array_equal(_front(a), _front(b))
 
 
+class _Proc(subprocess.Popen):
+    """A CLI subprocess whose stderr goes to a file (an orphaned child holding a pipe open would
+    make reading it hang instead of failing)."""
+
+    def err(self) -> str:
+        return Path(self.err_path).read_text()
+
+
 def _popen(args, **kw):
-    return subprocess.Popen(CLI + [str(a) for a in args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **kw)
+    err_path = Path(str(args[args.index("--out") + 1]) + ".stderr")
+    with open(err_path, "w") as fh:
+        proc = _Proc(CLI + [str(a) for a in args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=fh, text=True, **kw)
+    proc.err_path = err_path
+    return proc
 
 
 def _kill_all(pids):
@@ -138,7 +148,7 @@ def test_pool_workers_die_with_killed_parent(tmp_path):
     proc = _popen([c, "--out", out, "--pop", 12, "--generations", 10, "--seed", 5, "--quiet", "--workers", 2])
     kids = set()
     try:
-        assert _wait_until(lambda: _rows(out) >= 1 and len(_descendants(proc.pid)) >= 2, 120, proc), proc.stderr.read()
+        assert _wait_until(lambda: _rows(out) >= 1 and len(_descendants(proc.pid)) >= 2, 120, proc), proc.err()
         kids = _descendants(proc.pid)
         assert proc.poll() is None
         os.kill(proc.pid, signal.SIGKILL)
@@ -212,11 +222,13 @@ def test_femm_under_wine_dies_with_motoropt(tmp_path):
     (bin_ / "wine").chmod(0o755)
     env = {k: v for k, v in os.environ.items() if k != "WINEPREFIX"}
     env.update(HOME=str(home), PATH=f"{bin_}:{env.get('PATH', '')}")
-    proc = subprocess.Popen([sys.executable, "-c", _RUN_FEMM], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    err = tmp_path / "stderr.txt"
+    with open(err, "w") as fh:
+        proc = subprocess.Popen([sys.executable, "-c", _RUN_FEMM], cwd=ROOT, env=env, stderr=fh, text=True)
     pidfile = home / "femm.pid"
     femm = None
     try:
-        assert _wait_until(lambda: pidfile.exists() and pidfile.read_text().strip(), 60, proc), proc.stderr.read()
+        assert _wait_until(lambda: pidfile.exists() and pidfile.read_text().strip(), 60, proc), err.read_text()
         femm = int(pidfile.read_text())
         assert _alive(femm)
         os.kill(proc.pid, signal.SIGKILL)
@@ -238,10 +250,10 @@ def test_second_writer_refused_and_file_not_mixed(tmp_path, reference):
     out = tmp_path / "run.h5"
     a = _popen([c, "--out", out, "--pop", 12, "--generations", 4, "--seed", 1, "--quiet"])
     try:
-        assert _wait_until(lambda: _rows(out) >= 1, 120, a), a.stderr.read()
+        assert _wait_until(lambda: _rows(out) >= 1, 120, a), a.err()
         b = subprocess.run(CLI + [str(c), "--out", str(out), "--pop", "12", "--generations", "4", "--seed", "2",
                                   "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=300)
-        assert a.wait(timeout=300) == 0, a.stderr.read()
+        assert a.wait(timeout=300) == 0, a.err()
     finally:
         a.kill()
     assert b.returncode == 2, b.stderr
@@ -339,7 +351,7 @@ def test_readers_keep_working_during_a_write(tmp_path):
             assert len(r.id) == len(r.error) == r.x.shape[0] == r.kpis.shape[0]
             seen.append(len(r.id))
             time.sleep(0.01)  # a very eager reader (report/show/scoreboard are one-shot commands)
-        assert w.wait() == 0, w.stderr.read()
+        assert w.wait() == 0, w.err()
     finally:
         w.kill()
     assert errors == []
@@ -366,7 +378,7 @@ def test_sigterm_mid_generation_then_resume_is_identical(tmp_path, reference):
     out = tmp_path / "t.h5"
     proc = _popen([c, "--out", out, "--pop", 12, "--generations", 6, "--seed", 5, "--quiet", "--workers", 2])
     try:
-        assert _wait_until(lambda: _rows(out) > 12, 120, proc), proc.stderr.read()
+        assert _wait_until(lambda: _rows(out) > 12, 120, proc), proc.err()
         assert proc.poll() is None
         t0 = time.time()
         proc.send_signal(signal.SIGTERM)
@@ -374,7 +386,7 @@ def test_sigterm_mid_generation_then_resume_is_identical(tmp_path, reference):
         dt = time.time() - t0
     finally:
         proc.kill()
-    err = proc.stderr.read()
+    err = proc.err()
     assert rc == 128 + signal.SIGTERM, err
     assert dt < 10.0
     lines = err.strip().splitlines()
@@ -398,12 +410,12 @@ def test_sigint_in_first_generation_then_resume_is_identical(tmp_path, reference
     out = tmp_path / "i.h5"
     proc = _popen([c, "--out", out, "--pop", 12, "--generations", 2, "--seed", 9, "--quiet"])
     try:
-        assert _wait_until(lambda: _rows(out) >= 1, 120, proc), proc.stderr.read()
+        assert _wait_until(lambda: _rows(out) >= 1, 120, proc), proc.err()
         proc.send_signal(signal.SIGINT)
         rc = proc.wait(timeout=60)
     finally:
         proc.kill()
-    err = proc.stderr.read()
+    err = proc.err()
     assert rc == 130, err
     assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("motoropt: stopped by SIGINT after ")
     r = subprocess.run(_resume_cmd(err), cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -424,6 +436,8 @@ def test_stop_request_in_process_reuses_stored_rows(tmp_path, monkeypatch, refer
         n = real(path, rows)
         calls.append(n)
         if len(calls) == 3:
+            # (without a handler installed by the run, SIGTERM would end pytest itself)
+            assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None), "no SIGTERM handler in the run"
             os.kill(os.getpid(), signal.SIGTERM)
         return n
 
@@ -480,11 +494,9 @@ from motoropt.optimize.storage import RunData
 mnt, case, result_dir = sys.argv[1:4]
 out = os.path.join(mnt, "run.h5")
 real = storage.write_checkpoint
-calls = []
 def fill_after_second(path, state):
     real(path, state)
-    calls.append(1)
-    if len(calls) == 3:   # generations 0 and 1 done: fill the file system
+    if state["generation"] == 2:   # generations 0 and 1 done: fill the file system
         with open(os.path.join(mnt, "filler"), "wb") as f:
             try:
                 while True:
