@@ -592,3 +592,33 @@ def test_write_failing_inside_hdf5_is_reported_not_hidden(tmp_path):
     else:
         assert line.startswith("RunWriteError damaged=True: cannot append designs to"), line
         assert "; the file cannot be read any more (" in line
+
+
+def test_stored_rows_give_the_same_f_g_as_the_evaluation(tmp_path):
+    """--resume hands pymoo F, G rebuilt from stored rows (runner._fg_from_rows); they must equal,
+    bit for bit, what problem.rows gives from the evaluation results, for a good design, a failed
+    one and one with a non-finite objective KPI (independent path: problem.objective_constraint_rows)."""
+    import copy
+
+    from motoropt.case import load_case
+    from motoropt.optimize import problem as P
+
+    case = load_case(small_case(tmp_path))
+    spec = P.parse_optimization(case.free)
+    prob = P.MotorProblem(case, spec)
+    nominal = {v.path: v.nominal for v in case.variables}
+    kpis, err = P.evaluate_assignment(case, nominal, spec.map_overrides)
+    assert kpis is not None, err
+    bad = copy.deepcopy(kpis)
+    *parents, leaf = spec.objectives[0].kpi.split(".")  # cycles.wltc3b.motor_efficiency
+    node = bad
+    for part in parents:
+        node = node[part]
+    node[leaf] = float("nan")
+    results = [(kpis, None), (None, "geometry: boom"), (bad, None)]
+    cols = sorted(P.flatten_kpis(kpis))
+    rows = runner._rows_for(prob, [0, 1, 2], 0, [nominal] * 3, results, cols)
+    F, G = runner._fg_from_rows(spec, rows)
+    F0, G0 = prob.rows(results)
+    assert rows["error"][2].startswith("non-finite KPI")
+    assert np.array_equal(F, F0) and np.array_equal(G, G0)

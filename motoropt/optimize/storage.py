@@ -201,7 +201,12 @@ class _Lock:
 
     def acquire(self) -> None:
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except (FileNotFoundError, NotADirectoryError):
+                raise InputError("run", self.run_path, "a file in an existing directory") from None
+            except PermissionError:
+                raise InputError("run", self.run_path, "a file in a directory you can write to") from None
             try:
                 flocked = fcntl is not None
                 if flocked:
