@@ -18,6 +18,7 @@ from motoropt.errors import InputError, MotoroptError
 from motoropt.evaluation.pipeline import evaluate_case, operating_point_case
 from motoropt.magnetics.fea.post import solve_fem_file
 from motoropt.optimize.report import export
+from motoropt.optimize.storage import open_h5
 from motoropt.plots import write_plots
 from motoropt.store import write_result
 
@@ -82,13 +83,10 @@ def cmd_export(args) -> int:
     """One ``export`` for both file kinds: a run (needs --design) or an evaluation result."""
     import tempfile
 
-    import h5py
-
-
     if not (args.case or args.fem):
         raise InputError("export", args.file, "given --case OUT.toml and/or --fem OUT.fem")
     try:
-        with h5py.File(args.file, "r") as f:
+        with open_h5(args.file, "r") as f:  # waits while a running optimisation appends
             is_result = f.attrs.get("format") == "motoropt-result"
             case_text = f["design/case_toml"][()].decode() if is_result else None
     except OSError:

@@ -3,7 +3,9 @@
 ``register(subparsers)`` adds them to an existing ``argparse`` sub-parser set (the main CLI calls
 it); each parser's ``func`` default takes the parsed namespace and returns an exit status.
 ``python -m motoropt.cli.optimize optimize CASE.toml --out RUN.h5 ...`` runs them standalone.
-InputError messages are printed on one line with exit status 2.
+InputError messages are printed on one line with exit status 2 (also a second writer on a run
+file). ``optimize`` stopped by SIGINT/SIGTERM prints how to resume and exits with 128 + the signal
+number (130, 143); stopped because its file could not be written (disk full), with 74.
 """
 
 from __future__ import annotations
@@ -13,14 +15,18 @@ import sys
 
 from motoropt.errors import InputError, MotoroptError
 from motoropt.optimize.report import export, infeasibility_text, refine_fea, show
-from motoropt.optimize.runner import run_optimization
+from motoropt.optimize.runner import RunStopped, run_optimization
 from motoropt.review import report
 
 
 def _optimize(a) -> int:
-    res = run_optimization(a.case, a.out, pop=a.pop, generations=a.generations, algorithm=a.algorithm,
-                           workers=a.workers, dask_address=a.dask, seed=a.seed, resume=a.resume,
-                           progress=not a.quiet)
+    try:
+        res = run_optimization(a.case, a.out, pop=a.pop, generations=a.generations, algorithm=a.algorithm,
+                               workers=a.workers, dask_address=a.dask, seed=a.seed, resume=a.resume,
+                               progress=not a.quiet)
+    except RunStopped as e:
+        print(f"motoropt: {e}", file=sys.stderr)
+        return e.exit_status
     print(f"{res.n_evaluated} designs in {res.path} ({res.n_feasible} feasible, {res.n_errors} failed to evaluate); "
           f"{res.designs_per_s:.1f} designs/s this session")
     if res.n_feasible == 0:

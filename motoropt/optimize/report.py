@@ -24,7 +24,7 @@ from motoropt.errors import InputError
 from motoropt.evaluation.fea import fea_evaluator
 from motoropt.evaluation.pipeline import evaluate_design
 from motoropt.optimize.problem import assignment_from_row, flatten_kpis
-from motoropt.optimize.storage import RunData
+from motoropt.optimize.storage import RunData, open_h5, writer_lock, writing
 from motoropt.store import values_to_toml
 
 STANDARD_KPIS = ("peak_torque_nm", "peak_power_kw", "max_speed_rpm", "motor_mass_kg", "magnet_mass_kg",
@@ -253,10 +253,9 @@ def refined_results(run, name: str = "fea") -> dict:
     ({} when the run has no ``/refined/<name>``)."""
     import json
 
-    import h5py
 
     path = run.path if hasattr(run, "path") else str(run)
-    with h5py.File(path, "r") as f:
+    with open_h5(path, "r") as f:  # waits while a running optimisation appends
         if f"refined/{name}" not in f:
             return {}
         h = f[f"refined/{name}"]
@@ -301,7 +300,8 @@ def refine_designs(run, ids, evaluator=None, name: str = "fea", replace: bool = 
     new_ids = {x["id"] for x in results}
     merged = [{"id": i, **v} for i, v in have.items() if i not in new_ids] + results
     cols = sorted(set().union(*[x["kpis"] for x in merged if x["kpis"]]))
-    with h5py.File(r.path, "a") as f:
+
+    with writer_lock(r.path), writing(r.path, "store the FEA refinement in") as f:
         g = f.require_group("refined")
         if name in g:
             del g[name]

@@ -18,13 +18,32 @@ Scale-out with Dask (several machines)::
     motoropt optimize case.toml --out run.h5 --dask tcp://<host>:8786
 
 The case is sent to the workers with each task, so they need no shared file system.
+
+Faults (issue 19):
+
+- Local pool workers die with motoropt, even after SIGKILL (:mod:`motoropt.parallel`).
+- One writer per run file: the run holds ``RUN.h5.lock`` (:func:`.storage.writer_lock`); a second
+  ``optimize`` on the same ``--out`` is refused (InputError, exit status 2) naming the holder.
+- SIGINT/SIGTERM stop the run at the next chunk boundary: the chunks in flight are abandoned (pool
+  workers killed, Dask futures cancelled), the rows already stored stay, and :class:`RunStopped`
+  says how to resume (the CLI exits with 128 + the signal number: 130 for SIGINT, 143 for
+  SIGTERM). A second signal aborts at once. The checkpoint on disk is always the last completed
+  generation's (one is written before the first generation, so even a stop in generation 0
+  resumes); ``--resume`` reuses the rows of the interrupted generation that were stored before the
+  stop (same ids and variables as the resumed algorithm asks again), so only the abandoned chunks
+  are evaluated again.
+- A write that fails (full disk, quota) stops the run the same way (exit status 74, EX_IOERR),
+  with the run file as it was before that write (:mod:`.storage` reserves the space first).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import shlex
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,10 +51,12 @@ from pathlib import Path
 import numpy as np
 
 from motoropt.case import load_case
-from motoropt.errors import InputError
+from motoropt.errors import InputError, MotoroptError
 from motoropt.optimize import storage
 from motoropt.optimize.problem import (
     ALGORITHMS,
+    ERROR_OBJECTIVE,
+    ERROR_VIOLATION,
     MotorProblem,
     bounds,
     check_kpi_names,
@@ -48,6 +69,21 @@ from motoropt.optimize.problem import (
     parse_optimization,
 )
 from motoropt.optimize.report import pareto_front_rows
+from motoropt.parallel import kill_pool, make_process_pool
+
+EXIT_WRITE_FAILED = 74  # EX_IOERR (sysexits.h): the run stopped because its file could not be written
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class RunStopped(MotoroptError):
+    """The run stopped before its last generation (a stop signal, or its file could not be
+    written); the run file and checkpoint are consistent and ``--resume`` continues it.
+    ``exit_status``: 128 + signal number, or EXIT_WRITE_FAILED."""
+
+    def __init__(self, message: str, exit_status: int, signum: int | None = None):
+        self.exit_status = exit_status
+        self.signum = signum
+        super().__init__(message)
 
 
 @dataclass
@@ -63,6 +99,7 @@ class RunResult:
     elapsed_s: float
     designs_per_s: float
     final_population_front: np.ndarray  # pymoo result: non-dominated of the final population (raw objectives)
+    n_reused: int = 0  # rows of an interrupted generation taken over by --resume instead of re-evaluated
 
 
 def make_algorithm(spec, n_obj: int):
@@ -95,11 +132,11 @@ class SerialBackend:
     def __init__(self, chunk: int = 8):
         self.chunk = chunk
 
-    def map(self, case, assignments, overrides):
+    def map(self, case, assignments, overrides, stop=None):
         for idx in _chunks(len(assignments), math.ceil(len(assignments) / self.chunk)):
             yield idx, evaluate_chunk(case, [assignments[i] for i in idx], overrides)
 
-    def close(self):
+    def close(self, abandon: bool = False):
         pass
 
 
@@ -107,12 +144,12 @@ BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 
 
 class PoolBackend:
-    """Local process pool (spawned processes; each keeps its numba caches warm across chunks)."""
+    """Local process pool (spawned processes that die with this one, see :mod:`motoropt.parallel`;
+    each keeps its numba caches warm across chunks)."""
 
     def __init__(self, workers: int):
-        import multiprocessing as mp
         import os
-        from concurrent.futures import ProcessPoolExecutor
+
 
         # One BLAS thread per worker: the models' small dense solves gain nothing from OpenBLAS
         # threads, which otherwise spin on every core and stop 2 workers from scaling (measured on
@@ -121,19 +158,30 @@ class PoolBackend:
         for var in BLAS_THREAD_VARS:
             os.environ.setdefault(var, "1")
         self.workers = workers
-        self.ex = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+        self.ex = make_process_pool(workers)
 
-    def map(self, case, assignments, overrides):
-        from concurrent.futures import as_completed
+    def map(self, case, assignments, overrides, stop=None):
+        """Yield (indices, results) per finished chunk; returns early (chunks still running) as
+        soon as ``stop()`` is true (checked every 0.2 s)."""
+        from concurrent.futures import FIRST_COMPLETED, wait
 
         futs = {}
         for idx in _chunks(len(assignments), 4 * self.workers):
             futs[self.ex.submit(evaluate_chunk, case, [assignments[i] for i in idx], overrides)] = idx
-        for fut in as_completed(futs):
-            yield futs[fut], fut.result()
+        pending = set(futs)
+        while pending:
+            if stop is not None and stop():
+                return
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in sorted(done, key=lambda f: futs[f][0]):
+                yield futs[fut], fut.result()
 
-    def close(self):
-        self.ex.shutdown(wait=True, cancel_futures=True)
+    def close(self, abandon: bool = False):
+        if abandon:
+
+            kill_pool(self.ex)
+        else:
+            self.ex.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskBackend:
@@ -146,18 +194,25 @@ class DaskBackend:
         self.client = Client(address) if self.own else address
         n = sum(self.client.nthreads().values()) or 1
         self.n_chunks = 4 * n
+        self.futs = []
 
-    def map(self, case, assignments, overrides):
+    def map(self, case, assignments, overrides, stop=None):
         from dask.distributed import as_completed
 
         idxs = _chunks(len(assignments), self.n_chunks)
         futs = [self.client.submit(evaluate_chunk, case, [assignments[i] for i in idx], overrides, pure=False)
                 for idx in idxs]
+        self.futs = futs
         pos = {f.key: i for i, f in enumerate(futs)}
         for fut, res in as_completed(futs, with_results=True):
             yield idxs[pos[fut.key]], res
 
-    def close(self):
+    def close(self, abandon: bool = False):
+        if abandon and self.futs:
+            try:
+                self.client.cancel(self.futs)
+            except Exception:
+                pass
         if self.own:
             self.client.close()
 
@@ -232,6 +287,73 @@ def _rows_for(problem, ids, gen, assignments, results, kpi_columns):
     return rows
 
 
+def _fg_from_rows(spec, rows):
+    """F, G as pymoo minimises them, from rows as stored: the inverse of
+    :func:`objective_constraint_rows` for what the file keeps (objectives as reported; constraints
+    without the evaluation-ok column, which is 0 exactly when the error text is empty)."""
+    sign = np.array([-1.0 if o.sense == "max" else 1.0 for o in spec.objectives])
+    err = np.array([bool(e) for e in rows["error"]], bool)
+    F = np.where(err[:, None], ERROR_OBJECTIVE, np.asarray(rows["objectives"]) * sign)
+    G = np.column_stack([np.asarray(rows["constraints"]).reshape(len(err), -1), np.where(err, ERROR_VIOLATION, 0.0)])
+    return F, G
+
+
+def _reusable(carried: dict, ids, gen: int, problem, assignments):
+    """Rows of an interrupted generation (read before ``--resume`` truncated them) that the resumed
+    algorithm asked again: same id, generation and variable values. Returns (positions in this
+    generation, rows dict in id order)."""
+    first, n = int(ids[0]), len(ids)
+    keep = {}
+    for r, did in enumerate(carried["id"]):
+        i = int(did) - first
+        if 0 <= i < n and i not in keep and int(carried["generation"][r]) == gen:
+            x = np.asarray(numeric_row(problem.variables, assignments[i]), float)
+            if np.array_equal(carried["x"][r], x, equal_nan=True):
+                keep[i] = r
+    pos = np.array(sorted(keep), int)
+    rs = [keep[i] for i in pos]
+    rows = {k: ([v[r] for r in rs] if isinstance(v, list) else np.asarray(v)[rs]) for k, v in carried.items()}
+    return pos, rows
+
+
+class _StopRequest:
+    """SIGINT/SIGTERM → a request to stop at the next chunk boundary (installed only in the main
+    thread; the previous handlers are restored on exit). A second signal aborts at once
+    (KeyboardInterrupt)."""
+
+    def __init__(self):
+        self.signum = None
+        self._old = {}
+
+    def requested(self) -> bool:
+        return self.signum is not None
+
+    def _handle(self, signum, frame):
+        if self.signum is not None:
+            raise KeyboardInterrupt
+        self.signum = signum
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for s in STOP_SIGNALS:
+                self._old[s] = signal.signal(s, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        for s, h in self._old.items():
+            signal.signal(s, h if h is not None else signal.SIG_DFL)
+        return False
+
+
+def _resume_hint(case_path, out, workers, dask_address) -> str:
+    cmd = ["motoropt", "optimize", str(case_path) if case_path is not None else "CASE.toml", "--out", str(out)]
+    if isinstance(dask_address, str):
+        cmd += ["--dask", dask_address]
+    elif workers not in (None, 1):
+        cmd += ["--workers", str(workers)]
+    return " ".join(shlex.quote(c) for c in cmd + ["--resume"])
+
+
 def _apply_overrides(spec, pop, generations, algorithm, seed):
     ch = {}
     if pop is not None:
@@ -291,19 +413,75 @@ def run_optimization(case_path, out, pop=None, generations=None, algorithm=None,
 
     ``pop``/``generations``/``algorithm``/``seed`` override the case's [optimization] values
     (ignored on resume: the checkpointed run's settings are used). ``dask_address`` may also be
-    a ``dask.distributed.Client``.
+    a ``dask.distributed.Client``. Raises :class:`.storage.RunLockedError` when another process
+    writes ``out`` and :class:`RunStopped` after a stop signal or a failed write.
     """
+    out = str(out)
+    t_start = time.perf_counter()
+    with storage.writer_lock(out), _StopRequest() as stop:
+        st = {"gen": 0, "generations": None}
+        try:
+            algo, spec, next_id, n0, n_reused = _run(case_path, out, pop, generations, algorithm, workers,
+                                                     dask_address, seed, resume, progress, stop, st)
+        except storage.RunWriteError as e:
+            raise RunStopped(_write_failed_message(e, out, st, _resume_hint(case_path, out, workers, dask_address)),
+                             EXIT_WRITE_FAILED) from None
+        if stop.requested() and algo.has_next():
+            try:
+                n = storage.n_rows(out)
+            except OSError:
+                n = next_id
+            name = signal.Signals(stop.signum).name
+            raise RunStopped(f"stopped by {name} after {n} designs ({st['gen']} of {spec.generations} generations "
+                             f"complete); {out} and its checkpoint are consistent; resume with: "
+                             f"{_resume_hint(case_path, out, workers, dask_address)}", 128 + stop.signum, stop.signum)
+    elapsed = time.perf_counter() - t_start
+    n_new = next_id - n0 - n_reused
+    res = algo.result()
+    sign = np.array([-1.0 if o.sense == "max" else 1.0 for o in spec.objectives])
+    final_front = np.atleast_2d(res.F) * sign if res.F is not None else np.empty((0, len(sign)))
+    run = storage.RunData(out)
+
+    fr = pareto_front_rows(run)
+    return RunResult(path=out, n_evaluated=len(run.id), n_feasible=int(run.feasible.sum()),
+                     n_errors=sum(1 for e in run.error if e), front_ids=run.id[fr], front_objectives=run.obj[fr],
+                     elapsed_s=elapsed, designs_per_s=n_new / elapsed if elapsed > 0 else float("nan"),
+                     final_population_front=final_front, n_reused=n_reused)
+
+
+def _write_failed_message(e, out, st, hint) -> str:
+    if st["generations"] is None or e.damaged:
+        return (f"stopped: {e}. Start the run again (without --resume"
+                f"{', after moving the damaged file away' if e.damaged else ''}) once the disk has room")
+    try:
+        n = f"{storage.n_rows(out)} designs"
+    except OSError:
+        n = "its designs"
+    return (f"stopped: {e}. {out} holds {n} ({st['gen']} of {st['generations']} generations complete); "
+            f"free some disk space, then resume with: {hint}")
+
+
+def _checkpoint(out, algo, spec, kpi_columns, gen, next_id):
+    storage.write_checkpoint(out, {"algorithm": algo, "spec": spec, "kpi_columns": kpi_columns,
+                                   "generation": gen, "next_id": next_id, "n_rows": next_id})
+
+
+def _run(case_path, out, pop, generations, algorithm, workers, dask_address, seed, resume, progress, stop, st):
+    """The body of :func:`run_optimization` (lock and signal handlers held by the caller); ``st``
+    records how far the run got (for the stop messages). Returns (algo, spec, next_id, n0, n_reused)."""
     from pymoo.core.evaluator import Evaluator
     from pymoo.problems.static import StaticProblem
 
-    out = str(out)
-    t_start = time.perf_counter()
     ckpt = storage.read_checkpoint(out) if resume else None
     if resume and ckpt is None:
         raise InputError("--resume", out, f"a run with a checkpoint ({storage.checkpoint_path(out)} not found)")
+    carried = None
     if ckpt is not None:
         algo, spec, kpi_columns = ckpt["algorithm"], ckpt["spec"], ckpt["kpi_columns"]
         gen, next_id = ckpt["generation"], ckpt["next_id"]
+        st.update(gen=gen, generations=spec.generations)
+        if storage.n_rows(out) > ckpt["n_rows"]:  # the generation in progress when the run stopped
+            carried = storage.read_rows(out, ckpt["n_rows"])
         storage.truncate_rows(out, ckpt["n_rows"])
         problem = algo.problem
     else:
@@ -316,44 +494,58 @@ def run_optimization(case_path, out, pop=None, generations=None, algorithm=None,
         algo = make_algorithm(spec, problem.n_obj)
         algo.setup(problem, termination=("n_gen", spec.generations), seed=spec.seed, verbose=False)
         gen, next_id = 0, 0
+        _checkpoint(out, algo, spec, kpi_columns, gen, next_id)  # a stop in generation 0 can resume
+        st.update(gen=0, generations=spec.generations)
 
-    n0 = next_id
+    n0, n_reused = next_id, 0
     backend = make_backend(workers, dask_address) if algo.has_next() else None
     prog = _Progress(spec, spec.pop * spec.generations, next_id, progress and backend is not None)
+    clean = False
     try:
-        while algo.has_next():
+        while algo.has_next() and not stop.requested():
             pop_ = algo.ask()
             X = pop_.get("X")
             assignments = problem.assignments(X)
-            ids = np.arange(next_id, next_id + len(assignments))
-            results = [None] * len(assignments)
-            for idx, res in backend.map(problem.case, assignments, spec.map_overrides):
-                for i, r in zip(idx, res):
-                    results[i] = r
-                rows = _rows_for(problem, ids[idx], gen, [assignments[i] for i in idx], res, kpi_columns)
-                storage.append_rows(out, rows)
-                prog.update(rows["objectives"], rows["feasible"].astype(bool))
-            F, G = problem.rows(results)
+            n = len(assignments)
+            ids = np.arange(next_id, next_id + n)
+            F = np.empty((n, problem.n_obj))
+            G = np.empty((n, len(spec.constraint_terms) + 1))
+            have = np.zeros(n, bool)
+            if carried is not None:
+                pos, rows = _reusable(carried, ids, gen, problem, assignments)
+                carried = None
+                if len(pos):
+                    storage.append_rows(out, rows)
+                    F[pos], G[pos] = _fg_from_rows(spec, rows)
+                    have[pos] = True
+                    n_reused += len(pos)
+                    prog.update(rows["objectives"], rows["feasible"].astype(bool))
+            todo = np.nonzero(~have)[0]
+            if len(todo):
+                for idx, res in backend.map(problem.case, [assignments[i] for i in todo], spec.map_overrides,
+                                            stop=stop.requested):
+                    pos = todo[idx]
+                    rows = _rows_for(problem, ids[pos], gen, [assignments[i] for i in pos], res, kpi_columns)
+                    storage.append_rows(out, rows)
+                    F[pos], G[pos] = _fg_from_rows(spec, rows)
+                    have[pos] = True
+                    prog.update(rows["objectives"], rows["feasible"].astype(bool))
+                    if stop.requested():
+                        break
+            if not have.all():  # stopped within the generation: its stored rows are reused on resume
+                break
             Evaluator().eval(StaticProblem(problem, F=F, G=G), pop_)
             algo.tell(infills=pop_)
             gen += 1
-            next_id += len(assignments)
-            storage.write_checkpoint(out, {"algorithm": algo, "spec": spec, "kpi_columns": kpi_columns,
-                                           "generation": gen, "next_id": next_id, "n_rows": next_id})
+            next_id += n
+            _checkpoint(out, algo, spec, kpi_columns, gen, next_id)
+            st["gen"] = gen
             storage.set_attrs(out, generations_done=gen)
+        clean = not stop.requested()
     finally:
         prog.close()
         if backend is not None:
-            backend.close()
-    storage.set_attrs(out, complete=1)
-    elapsed = time.perf_counter() - t_start
-    res = algo.result()
-    sign = np.array([-1.0 if o.sense == "max" else 1.0 for o in spec.objectives])
-    final_front = np.atleast_2d(res.F) * sign if res.F is not None else np.empty((0, len(sign)))
-    run = storage.RunData(out)
-
-    fr = pareto_front_rows(run)
-    return RunResult(path=out, n_evaluated=len(run.id), n_feasible=int(run.feasible.sum()),
-                     n_errors=sum(1 for e in run.error if e), front_ids=run.id[fr], front_objectives=run.obj[fr],
-                     elapsed_s=elapsed, designs_per_s=(next_id - n0) / elapsed if elapsed > 0 else float("nan"),
-                     final_population_front=final_front)
+            backend.close(abandon=not clean)
+    if not algo.has_next():
+        storage.set_attrs(out, complete=1)
+    return algo, spec, next_id, n0, n_reused

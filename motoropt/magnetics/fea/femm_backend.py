@@ -20,10 +20,12 @@ import importlib
 import math
 import os
 import shutil
+import subprocess
 import tempfile
 
 from motoropt.errors import MotoroptError
 from motoropt.magnetics.fea.geometry2d import NO_MESH, Geometry, arc_center
+from motoropt.parallel import popen_dies_with_parent
 
 FALLBACK = ("use the embedded solver instead: motoropt.magnetics.fea.solve_fem_file(path) "
             "or `motoropt fea solve FILE.fem`")
@@ -31,6 +33,16 @@ FALLBACK = ("use the embedded solver instead: motoropt.magnetics.fea.solve_fem_f
 
 class FemmError(MotoroptError):
     """FEMM is missing, failed, or did not answer in time."""
+
+
+def _femm_exe() -> str | None:
+    """femm.exe in the wine prefix (WINEPREFIX or ~/.wine), or None."""
+    prefix = os.environ.get("WINEPREFIX", os.path.expanduser("~/.wine"))
+    for sub in ("drive_c/femm42/bin/femm.exe", "drive_c/Program Files/femm42/bin/femm.exe",
+                "drive_c/Program Files (x86)/femm42/bin/femm.exe"):
+        if os.path.exists(os.path.join(prefix, sub)):
+            return os.path.join(prefix, sub)
+    return None
 
 
 def femm_available() -> bool:
@@ -41,14 +53,23 @@ def femm_available() -> bool:
         return False
     if os.name == "nt":
         return True
-    if shutil.which("wine") is None:
-        return False
-    prefix = os.environ.get("WINEPREFIX", os.path.expanduser("~/.wine"))
-    for sub in ("drive_c/femm42/bin/femm.exe", "drive_c/Program Files/femm42/bin/femm.exe",
-                "drive_c/Program Files (x86)/femm42/bin/femm.exe"):
-        if os.path.exists(os.path.join(prefix, sub)):
-            return True
-    return False
+    return shutil.which("wine") is not None and _femm_exe() is not None
+
+
+def _launch_femm(m):
+    """Start FEMM under wine as a child that dies with motoropt, even on SIGKILL
+    (:func:`motoropt.parallel.popen_dies_with_parent`), and point pyfemm's file link at it.
+    pyfemm's own ``openfemm`` starts it with ``os.system("wine femm.exe -filelink &")``, a detached
+    process that outlives motoropt. Returns the Popen."""
+
+    exe = _femm_exe()
+    d = os.path.dirname(exe)
+    m.ifile, m.ofile = m.fixpath(d + "/ifile.txt"), m.fixpath(d + "/ofile.txt")
+    for f in (m.ifile, m.ofile):
+        if os.path.exists(f):
+            os.unlink(f)
+    return popen_dies_with_parent([shutil.which("wine"), exe, "-filelink"], stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 class FemmSession:
@@ -134,13 +155,19 @@ def run_femm(geom: Geometry, torque_group: int | None = None, femm_module=None, 
 
     Raises FemmError (with the fallback) if FEMM is missing or does not answer within ``timeout_s``.
     """
+    proc, quitting = None, False
     if femm_module is None:
         if not femm_available():
             raise FemmError(f"FEMM 4.2 / pyfemm not found; {FALLBACK}")
         femm_module = importlib.import_module("femm")
+        if os.name != "nt":  # FEMM under wine: our child, so that it dies with us
+            proc = _launch_femm(femm_module)
     s = FemmSession(femm_module, timeout_s)
     try:
-        s.call("openfemm", 1)
+        if proc is None:
+            s.call("openfemm", 1)
+        else:  # what pyfemm's openfemm(1) does once FEMM runs
+            s.call("callfemm", "setcurrentdirectory(" + femm_module.quote(femm_module.fixpath(os.getcwd())) + ")")
         build_in_femm(s, geom)
         d = workdir or tempfile.mkdtemp(prefix="motoropt_femm_")
         path = os.path.join(d, "model.fem")
@@ -157,7 +184,14 @@ def run_femm(geom: Geometry, torque_group: int | None = None, femm_module=None, 
             out["torque_nm"] = float(s.call("mo_blockintegral", 22))
             s.call("mo_clearblock")
         s.call("closefemm")
+        quitting = True
         out["fem_file"] = path
         return out
     finally:
         s.close()
+        if proc is not None:  # closefemm asked FEMM to quit: give it 5 s; on an error end it at once
+            try:
+                proc.wait(timeout=5.0 if quitting else 0.0)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
