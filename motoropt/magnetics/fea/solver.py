@@ -33,6 +33,7 @@ Physics and assumptions:
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
 import time
@@ -442,9 +443,17 @@ class Problem:
     indices: np.ndarray
     currents: dict = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def all_linear(self) -> bool:
         return bool(np.all(self.mats.kind[np.unique(self.emat)] == 0))
+
+    @functools.cached_property
+    def free_rows(self) -> tuple:
+        """(rows, cols): the nodes whose value is a free unknown (T row = one unit entry) and its index."""
+        T = self.T.tocoo()
+        rows_per = np.bincount(T.row, minlength=self.T.shape[0])
+        sel = (T.data == 1.0) & (rows_per[T.row] == 1)
+        return T.row[sel], T.col[sel]
 
 
 def _grads(nodes, tri):
@@ -921,12 +930,9 @@ def _energy_line_search(p, a, da, g0, fe, newton, Je, r_full, c=0.5, max_eval=6)
 
 def _free_values(p: Problem, A_full):
     """Free unknowns a from a full nodal vector (the nodes whose T row is a unit entry)."""
-    T = p.T.tocoo()
-    one = T.data == 1.0
+    rows, cols = p.free_rows
     a = np.zeros(p.n_free)
-    rows_per = np.bincount(T.row, minlength=p.T.shape[0])
-    sel = one & (rows_per[T.row] == 1)
-    a[T.col[sel]] = A_full[T.row[sel]]
+    a[cols] = A_full[rows]
     return a
 
 
