@@ -896,7 +896,8 @@ def _energy_line_search(p, a, da, g0, fe, newton, Je, r_full, c=0.5, max_eval=6)
     """Step a + alpha da along a descent direction of the convex energy Pi(a) (whose gradient is the
     reduced residual r; g0 = r(a).da < 0): alpha = 1 if the directional derivative there,
     g(1) = r(a + da).da, is <= c |g0| (the minimum lies beyond or near the full step), else the
-    zero of g on [0, 1] by regula falsi (Illinois), stopping at |g| <= c |g0|.
+    zero of g on [0, 1] by regula falsi (Illinois), stopping at |g| <= c |g0| (a full step whose
+    residual overflows is halved until finite first).
     Returns (a_new, A_new, r_new); Je and r_full hold the element Jacobians and residual there."""
     def at(alpha):
         a_new = a + alpha * da
@@ -907,7 +908,10 @@ def _energy_line_search(p, a, da, g0, fe, newton, Je, r_full, c=0.5, max_eval=6)
     lo, g_lo = 0.0, g0
     hi = 1.0
     a_new, A_new, r_new, g_hi = at(hi)
-    if not g_hi > c * abs(g0):  # also catches a non-finite g (the caller raises on it)
+    while not math.isfinite(g_hi) and hi > 1.0 / 64:  # overflow far out: shorten the step first
+        hi *= 0.5
+        a_new, A_new, r_new, g_hi = at(hi)
+    if not g_hi > c * abs(g0):  # also a still non-finite g (the caller raises on it)
         return a_new, A_new, r_new
     side = 0
     for _ in range(max_eval):
