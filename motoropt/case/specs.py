@@ -11,7 +11,6 @@ case file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 from motoropt.case.optimization import OptimizationSpec, parse_optimization
 from motoropt.case.schema import VARIABLE_FREE_SECTIONS
@@ -35,7 +34,7 @@ class CaseSpecs:
     fea: FeaSettings = field(default_factory=FeaSettings)
     mission: MissionSpec | None = None
     optimization: OptimizationSpec | None = None
-    tables: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # raw, for export only
+    tables: dict = field(default_factory=dict)  # the raw tables, for writing the case back only (not to be changed)
 
 
 def merged_tables(values: dict, free: dict | None) -> dict:
@@ -64,7 +63,7 @@ def case_specs(values: dict, free: dict | None) -> CaseSpecs:
     specs = CaseSpecs(inverter=inverter, gear=gear, thermal=parse_thermal(tables.get("thermal")),
                       fea=parse_fea(tables.get("fea")), mission=mission,
                       optimization=parse_optimization(tables) if "optimization" in tables else None,
-                      tables=MappingProxyType(tables))
+                      tables=tables)
     for c in values["cycles"]["names"]:
         if c not in CYCLE_NAMES and (mission is None or c != mission.name):
             raise InputError("cycles.names", c, f"one of {list(CYCLE_NAMES)} or the [mission] name")

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from motoropt.errors import InputError
@@ -78,16 +77,20 @@ ROTOR_MAX_C_DEFAULT = 200.0  # cage rotors: a typical design limit (module docst
 
 @dataclass(frozen=True)
 class ThermalSpec:
-    """The validated ``[thermal]`` keys (case-file units), read-only; absent keys take the defaults
-    of :func:`thermal_settings`."""
+    """The validated ``[thermal]`` keys (case-file units) as sorted (key, value) pairs; absent keys
+    take the defaults of :func:`thermal_settings`."""
 
-    keys: MappingProxyType
+    items: tuple = ()
+
+    @property
+    def keys(self) -> dict:
+        return dict(self.items)
 
     def get(self, key: str, default=None):
-        return self.keys.get(key, default)
+        return dict(self.items).get(key, default)
 
     def __contains__(self, key: str) -> bool:
-        return key in self.keys
+        return any(k == key for k, _ in self.items)
 
 
 def parse_thermal(section: dict | None) -> ThermalSpec:
@@ -114,7 +117,7 @@ def parse_thermal(section: dict | None) -> ThermalSpec:
             if not (lo <= v <= hi):
                 raise InputError(f"thermal.{k}", v, f"in [{lo}, {hi}]")
         out[k] = v
-    return ThermalSpec(MappingProxyType(out))
+    return ThermalSpec(tuple(sorted(out.items())))
 
 
 @dataclass(frozen=True)

@@ -125,3 +125,17 @@ def test_model_conforms_and_works(name):
     assert f.sum() >= 10
     np.testing.assert_allclose(em.p_elec[f], em.p_mech[f] + em.losses["total"][f], rtol=1e-9,
                                atol=1e-9 * np.abs(em.p_elec[f]).max())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_design_pickles_for_worker_processes(name):
+    """A design crosses process boundaries (FEA map pools, Dask): it pickles, and the copy builds the
+    same machine model (its flux map equal to the original's to the last bit)."""
+    import pickle
+
+    d = _design(name)
+    d2 = pickle.loads(pickle.dumps(d))
+    assert d2.specs == d.specs and d2.values == d.values
+    m, m2 = d.machine_model(), d2.machine_model()
+    if m.fluxmap is not None:
+        assert np.array_equal(m.fluxmap.psi_d, m2.fluxmap.psi_d)

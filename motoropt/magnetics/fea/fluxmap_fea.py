@@ -14,9 +14,26 @@ Method (see :mod:`.machine` for the model and its assumptions):
   = that of the tangential flux density in the yoke, both averaged over positions. Because the field
   turns synchronously with the rotor, the spatial fundamental over a pole equals the time fundamental
   that one tooth (or yoke cross-section) sees; slot harmonics are left out as in the analytic model.
-- warm starts: at each position the currents are swept in a snake order, each solve starting from the
-  previous one (same mesh); the first current of a position starts from the previous position's
-  field rotated with the rotor and interpolated onto the new mesh.
+- ``method="reference"`` (the original path): at each position the currents are swept in a snake
+  order, each solve starting from the previous one (same mesh), Newton with one LU factorisation per
+  step, tol 1e-7; the first current of a position starts from the previous position's field rotated
+  with the rotor and interpolated onto the new mesh.
+- ``method="fast"`` (default): the same model, mesh, grid and post-processing; per position one mesh,
+  one problem (element geometry, B-H tables, constraints, sparsity pattern) and one set of
+  post-processing operators serve all current points; each solve starts from the parallelogram
+  predictor A(a-1, b) + A(a, b') - A(a-1, b') of its solved neighbours (exact for a field additive
+  in i_d and i_q), Newton steps are preconditioned CG with a factorised Jacobian kept across
+  solves (:class:`.solver.JacobianCache`), an energy line search, tol 1e-4; positions (split into
+  row blocks so that there are >= 4 tasks) run in a pool of spawned processes. Each task starts
+  cold and alone, so the map is the same (bit for bit) for any number of workers. Measured on the
+  10 x 10 x 4 Prius map against the reference path: flux linkage and torque within 0.01 % of
+  their largest values, B_iron within 0.01 % (tests/test_fea_fluxmap_speed.py and
+  benchmarks/bench_fea.py).
+- positions and what they are for: the map feeds the position-averaged psi_d, psi_q (control,
+  voltage limit), torque and the iron-loss flux densities. The mirror symmetry of a machine whose
+  stator and rotor are symmetric about the d axis maps (theta_e, i_d, i_q) to (-theta_e, i_d,
+  -i_q), so it would halve the positions only on a grid symmetric in i_q; the motoring grid here
+  (i_q >= 0) gains nothing from it and every position is solved.
 - magnets at T_magnet_c (default the design's): B_r(T), mu_r; steel B-H curves of the design.
 
 Units: A (peak phase), Wb (peak phase flux linkage), N m, T, rad, V.
@@ -24,19 +41,38 @@ Units: A (peak phase), Wb (peak phase flux linkage), N m, T, rad, V.
 
 from __future__ import annotations
 
+import atexit
 import math
+import multiprocessing as mp
+import os
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
 
 from motoropt.errors import InputError
-from motoropt.magnetics.fea.machine import MeshSpec, abc_to_dq, build_section, d_axis_angle_deg, dq_to_abc
+from motoropt.magnetics.fea.machine import (
+    PHASES,
+    MeshSpec,
+    abc_to_dq,
+    build_section,
+    d_axis_angle_deg,
+    dq_to_abc,
+)
 from motoropt.magnetics.fea.mesh import build_mesh
-from motoropt.magnetics.fea.post import flux_linkage
-from motoropt.magnetics.fea.solver import build_problem, solve
+from motoropt.magnetics.fea.post import ArkkioOperator, flux_linkage, flux_linkage_operator
+from motoropt.magnetics.fea.solver import JacobianCache, build_problem, solve
 from motoropt.magnetics.fluxmap import FluxMap
+from motoropt.parallel import make_process_pool
 
 REGIONS = ("stator_teeth", "stator_yoke")
+METHODS = ("fast", "reference")
+TOL = {"fast": 1e-4, "reference": 1e-7}
+MIN_TASKS = 4  # positions are split into row blocks until a map has at least this many tasks
+BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass
@@ -99,6 +135,210 @@ def _iron_fundamentals(sol, sec, p):
     return out
 
 
+def _iron_operator(P, sec, p):
+    """M (4, N): M @ A = (Re, Im) of the complex fundamentals z of :func:`_iron_fundamentals` for
+    the tooth bodies and the yoke (B_iron = 2 |z|); the same element selection and weights."""
+    c = P.nodes[P.tri].mean(axis=1)
+    r = np.hypot(c[:, 0], c[:, 1])
+    th = np.arctan2(c[:, 1], c[:, 0])
+    cs, sn = np.cos(th), np.sin(th)
+    steel = np.array([n == "stator_steel" for n in P.mats.names], bool)
+    iron = steel[P.emat] if steel.size else np.zeros(P.emat.size, bool)
+    # B_r = sum_k (cg cs - bg sn) A_k, B_theta = sum_k (-cg sn - bg cs) A_k over an element's nodes
+    comp_r = P.cg * cs[:, None] - P.bg * sn[:, None]
+    comp_t = -P.cg * sn[:, None] - P.bg * cs[:, None]
+    N = P.nodes.shape[0]
+    M = np.zeros((4, N))
+    for k, (sel, comp) in enumerate((((r > sec.R_tip) & (r < sec.R_tooth_root) & iron, comp_r),
+                                     ((r > sec.R_tooth_root) & iron, comp_t))):
+        if not np.any(sel):
+            continue
+        w = P.area[sel] / np.sum(P.area[sel])
+        z = (w * np.exp(-1j * p * th[sel]))[:, None] * comp[sel]
+        nodes = P.tri[sel].ravel()
+        M[2 * k] = np.bincount(nodes, weights=z.real.ravel(), minlength=N)
+        M[2 * k + 1] = np.bincount(nodes, weights=z.imag.ravel(), minlength=N)
+    return M
+
+
+@dataclass
+class _MapPosition:
+    """One rotor position of a fast flux map: the problem and its post-processing operators."""
+
+    position: _Position
+    W: object             # (3, N) sparse: W @ A = phase flux linkages A, B, C of the full machine, Wb
+    iron: np.ndarray      # (4, N): Re/Im of the tooth and yoke fundamentals
+    arkkio: ArkkioOperator
+    sectors: int
+
+
+def _map_position(design, angle_deg, sector, mesh, T_m):
+    pos = _position(design, angle_deg, sector, mesh, T_m)
+    P, sec = pos.problem, pos.section
+    W = flux_linkage_operator(P)
+    W = W[[P.circuit_names.index(n) for n in PHASES]] * (sec.sectors / sec.parallel_paths)
+    r1, r2 = sec.r_band
+    return _MapPosition(pos, W.tocsr(), _iron_operator(P, sec, design.p), ArkkioOperator.build(P, r1, r2),
+                        sec.sectors)
+
+
+def _predict(sols, a, b, a_prev, b_prev):
+    """Start field at grid point (a, b) from solved neighbours: row a_prev (the previous row) and
+    column b_prev (the previous point of this row): the parallelogram A(a_prev, b) + A(a, b_prev)
+    - A(a_prev, b_prev) if all three are solved, else the nearest solved neighbour, else None."""
+    s_row = sols.get((a, b_prev))
+    s_col = sols.get((a_prev, b))
+    s_dia = sols.get((a_prev, b_prev))
+    if s_row is not None and s_col is not None and s_dia is not None:
+        return s_col + s_row - s_dia
+    if s_row is not None:
+        return s_row
+    return s_col
+
+
+def _map_task(design, angle_deg, rows, i_d, i_q, sector, mesh, T_m, tol):
+    """Solve rows ``rows`` (indices into i_d) x all i_q at one rotor position (a task of the fast
+    map; runs in a pool worker). Returns the position's psi_d, psi_q, torque (len(rows), n_q),
+    B_iron (2, len(rows), n_q) and counters."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    mp_ = _map_position(design, angle_deg, sector, mesh, T_m)
+    pos, P = mp_.position, mp_.position.problem
+    t_setup = time.perf_counter() - t0
+    n_q = len(i_q)
+    out = {k: np.zeros((len(rows), n_q)) for k in ("psi_d", "psi_q", "torque")}
+    out["B_iron"] = np.zeros((2, len(rows), n_q))
+    cache = JacobianCache(max_cg=5, eta=0.1)
+    sols = {}
+    newton = solves = 0
+    a_prev = None
+    for k, a in enumerate(rows):
+        cols = range(n_q) if k % 2 == 0 else range(n_q - 1, -1, -1)
+        b_prev = None
+        for b in cols:
+            cur = dq_to_abc(i_d[a], i_q[b], pos.theta_x) / pos.section.parallel_paths
+            A0 = _predict(sols, a, b, a_prev, b_prev)
+            sol = solve(P, dict(zip(PHASES, cur)), A0=A0, tol=tol, precond=cache, line_search="energy")
+            sols[(a, b)] = sol.A
+            newton += sol.newton_iterations
+            solves += 1
+            pd, pq = abc_to_dq(mp_.W @ sol.A, pos.theta_x)
+            z = mp_.iron @ sol.A
+            out["psi_d"][k, b] = pd
+            out["psi_q"][k, b] = pq
+            out["torque"][k, b] = mp_.arkkio.torque(sol.A) * mp_.sectors
+            out["B_iron"][:, k, b] = 2.0 * np.hypot(z[0::2], z[1::2])
+            b_prev = b
+        if a_prev is not None:
+            for b in range(n_q):
+                sols.pop((a_prev, b), None)
+        a_prev = a
+    out["stats"] = {"solves": solves, "newton_steps": newton, "factorizations": cache.factorizations,
+                    "cg_iterations": cache.cg_iterations, "setup_s": t_setup,
+                    "wall_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0}
+    return out
+
+
+def _map_tasks(n_positions: int, n_d: int):
+    """(position index, row indices) of a fast map: each position split into ceil(MIN_TASKS / K)
+    blocks of consecutive rows (at most n_d). Fixed by the grid alone, not by the worker count."""
+    blocks = min(n_d, -(-MIN_TASKS // n_positions))
+    edges = np.linspace(0, n_d, blocks + 1).round().astype(int)
+    return [(j, list(range(edges[k], edges[k + 1]))) for j in range(n_positions) for k in range(blocks)
+            if edges[k + 1] > edges[k]]
+
+
+def default_workers() -> int:
+    """Worker processes of a fast FEA map: $MOTOROPT_FEA_WORKERS if set; 1 inside a worker
+    process (the optimiser's pool or this pool: the cores are already in use); else the CPUs
+    available to this process, at most 8."""
+    env = os.environ.get("MOTOROPT_FEA_WORKERS")
+    if env:
+        try:
+            n = int(env)
+        except ValueError:
+            raise InputError("MOTOROPT_FEA_WORKERS", env, "an integer >= 1") from None
+        if n < 1:
+            raise InputError("MOTOROPT_FEA_WORKERS", env, "an integer >= 1")
+        return n
+    if mp.parent_process() is not None:
+        return 1
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        n = os.cpu_count() or 1
+    return max(1, min(8, n))
+
+
+_POOL = {"executor": None, "workers": 0, "unusable": False}
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """The FEA map pool: ``workers`` spawned processes with one BLAS thread each that die with this
+    process (:func:`motoropt.parallel.make_process_pool`, as the optimiser's), created on first use
+    and kept for the next maps of this process."""
+    if _POOL["executor"] is not None and _POOL["workers"] == workers:
+        return _POOL["executor"]
+    _shutdown_pool()
+    for var in BLAS_THREAD_VARS:
+        os.environ.setdefault(var, "1")
+    _POOL["executor"] = make_process_pool(workers)  # spawned workers that die with this process
+    _POOL["workers"] = workers
+    return _POOL["executor"]
+
+
+@atexit.register
+def _shutdown_pool() -> None:
+    ex = _POOL["executor"]
+    _POOL["executor"], _POOL["workers"] = None, 0
+    if ex is not None:
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_tasks(args_list, workers: int):
+    """Results of _map_task(*args) for each args, in order; in a pool when workers > 1.
+
+    If the pool breaks (a worker died: killed, out of memory, or a script without the
+    ``if __name__ == "__main__":`` guard that spawned processes need) the map is computed here,
+    serially, with a warning; a pool that broke before returning anything is not tried again."""
+    if workers <= 1 or len(args_list) <= 1 or _POOL["unusable"]:
+        return [_map_task(*args) for args in args_list]
+    ex = _pool(min(workers, len(args_list)))
+    futs = [ex.submit(_map_task, *args) for args in args_list]
+    try:
+        return [f.result() for f in futs]
+    except BrokenProcessPool as exc:
+        done = any(f.done() and not f.cancelled() and f.exception() is None for f in futs)
+        _shutdown_pool()
+        _POOL["unusable"] = not done
+        warnings.warn(f"FEA map pool failed ({exc}); computing the map in this process. A script that "
+                      "runs FEA maps must guard its top level with `if __name__ == \"__main__\":`.",
+                      RuntimeWarning, stacklevel=3)
+        return [_map_task(*args) for args in args_list]
+
+
+def _fast_fluxmap(design, i_d, i_q, angles, sector, mesh, T_m, tol, workers, stats):
+    tasks = _map_tasks(len(angles), i_d.size)
+    t0 = time.perf_counter()
+    results = _run_tasks([(design, angles[j], rows, i_d, i_q, sector, mesh, T_m, tol) for j, rows in tasks],
+                         workers)
+    n_d, n_q, K = i_d.size, i_q.size, len(angles)
+    acc = {k: np.zeros((K, n_d, n_q)) for k in ("psi_d", "psi_q", "torque")}
+    B = np.zeros((K, 2, n_d, n_q))
+    for (j, rows), res in zip(tasks, results):
+        for k in acc:
+            acc[k][j, rows] = res[k]
+        B[j][:, rows] = res["B_iron"]
+    if stats is not None:
+        st = [r["stats"] for r in results]
+        tot = {k: sum(s[k] for s in st) for k in ("solves", "newton_steps", "factorizations", "cg_iterations",
+                                                 "setup_s", "cpu_s")}
+        stats.update(tot, method="fast", tasks=len(tasks), workers=min(workers, len(tasks)),
+                     wall_s=time.perf_counter() - t0, task_wall_s=[s["wall_s"] for s in st])
+    # position averages summed in position order (the same for any worker count)
+    return (acc["psi_d"].sum(axis=0) / K, acc["psi_q"].sum(axis=0) / K, acc["torque"].sum(axis=0) / K,
+            B.sum(axis=0) / K)
+
+
 def _positions(design, positions, span_elec_deg, start_elec_deg=0.0):
     if int(positions) < 1:
         raise InputError("positions", positions, ">= 1")
@@ -109,22 +349,46 @@ def _positions(design, positions, span_elec_deg, start_elec_deg=0.0):
 
 def fea_fluxmap(design, i_d_axis, i_q_axis, positions: int = 4, T_magnet_c: float | None = None,
                 sector: str = "auto", mesh: MeshSpec | None = None, span_elec_deg: float = 60.0,
-                tol: float = 1e-7) -> FluxMap:
+                tol: float | None = None, method: str = "fast", workers: int | None = None,
+                stats: dict | None = None) -> FluxMap:
     """FluxMap (source "fea") on the grid i_d_axis x i_q_axis (A peak; i_q_axis ascending from 0).
 
     See the module docstring. ``positions`` rotor positions over ``span_elec_deg`` electrical degrees.
+    ``method``: "fast" (default) or "reference"; ``tol``: Newton relative residual (default 1e-4
+    fast, 1e-7 reference); ``workers``: processes of the fast path (default :func:`default_workers`);
+    ``stats``: a dict to fill with counters and times (solves, newton_steps, factorizations,
+    cg_iterations, cpu_s, wall_s, ...).
     """
     i_d = np.asarray(i_d_axis, float)
     i_q = np.asarray(i_q_axis, float)
     if i_d.ndim != 1 or i_q.ndim != 1 or i_d.size < 1 or i_q.size < 1:
         raise InputError("i_d_axis, i_q_axis", (i_d.shape, i_q.shape), "1-D arrays")
+    if method not in METHODS:
+        raise InputError("method", method, f"one of {METHODS}")
+    tol = TOL[method] if tol is None else float(tol)
+    if not 0.0 < tol < 1.0:
+        raise InputError("tol", tol, "0 < tol < 1")
     T_m = design.T_magnet_c if T_magnet_c is None else float(T_magnet_c)
     n_d, n_q = i_d.size, i_q.size
+    angles = _positions(design, positions, span_elec_deg)
+    if method == "fast":
+        if getattr(mp.current_process(), "_inheriting", False):
+            # a spawned worker is importing a script that computes maps at its top level: fail its
+            # start-up (the parent then computes the map itself) rather than run the script here
+            raise RuntimeError("FEA map requested while a spawned process imports the main module; "
+                               "guard the script with `if __name__ == \"__main__\":`")
+        w = default_workers() if workers is None else int(workers)
+        if w < 1:
+            raise InputError("workers", workers, ">= 1")
+        psi_d, psi_q, torque, B_iron = _fast_fluxmap(design, i_d, i_q, angles, sector, mesh, T_m, tol, w, stats)
+        return FluxMap(i_d=i_d, i_q=i_q, psi_d=psi_d, psi_q=psi_q, torque=torque, B_iron=B_iron,
+                       regions=REGIONS, pole_pairs=design.p, T_magnet_c=T_m, source="fea")
+    t0, c0 = time.perf_counter(), time.process_time()
+    newton = 0
     psi_d = np.zeros((n_d, n_q))
     psi_q = np.zeros((n_d, n_q))
     torque = np.zeros((n_d, n_q))
     B_iron = np.zeros((2, n_d, n_q))
-    angles = _positions(design, positions, span_elec_deg)
     order = [(a, b if a % 2 == 0 else n_q - 1 - b) for a in range(n_d) for b in range(n_q)]
     prev = None
     for ia, ang in enumerate(angles):
@@ -138,6 +402,7 @@ def fea_fluxmap(design, i_d_axis, i_q_axis, positions: int = 4, T_magnet_c: floa
                 A0 = _transfer(prev, pos, math.radians(ang - angles[ia - 1]))
             sol = solve(pos.problem, dict(zip(("A", "B", "C"), cur)), A0=A0, tol=tol)
             A0 = sol.A
+            newton += sol.newton_iterations
             if k == 0:
                 sols["first"] = sol.A
             psi = sec.phase_flux_linkage(flux_linkage(sol))
@@ -148,6 +413,10 @@ def fea_fluxmap(design, i_d_axis, i_q_axis, positions: int = 4, T_magnet_c: floa
             B_iron[:, a, b] += _iron_fundamentals(sol, sec, design.p)
         prev = (pos, sols["first"])
     K = len(angles)
+    if stats is not None:
+        stats.update(method="reference", solves=K * n_d * n_q, newton_steps=newton, factorizations=newton,
+                     cg_iterations=0, tasks=1, workers=1, wall_s=time.perf_counter() - t0,
+                     cpu_s=time.process_time() - c0)
     return FluxMap(i_d=i_d, i_q=i_q, psi_d=psi_d / K, psi_q=psi_q / K, torque=torque / K, B_iron=B_iron / K,
                    regions=REGIONS, pole_pairs=design.p, T_magnet_c=T_m, source="fea")
 

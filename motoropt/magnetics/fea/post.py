@@ -13,6 +13,8 @@
 - ``coenergy_torque``: virtual work: nodes inside r_cut rotated by +/- delta on the same mesh (elements
   crossing r_cut deform), magnets turned with the rotor, co-energy difference / (2 delta).
 - ``solve_fem_file``: the ``motoropt fea solve`` entry point.
+- ``flux_linkage_operator``, ``ArkkioOperator``: the same flux linkage and Arkkio torque as linear
+  (matrix) and quadratic forms in the nodal A, set up once per mesh for the many solves of a flux map.
 """
 
 from __future__ import annotations
@@ -39,6 +41,50 @@ def flux_linkage(sol: Solution) -> dict:
         sel = p.circuit == ci
         out[name] = float(p.depth * np.sum(p.cdens[sel] * p.area[sel] * Am[sel]))
     return out
+
+
+def flux_linkage_operator(p: Problem) -> sp.csr_matrix:
+    """W (n_circuits, N) with W @ A = the :func:`flux_linkage` values (Wb) in ``p.circuit_names``
+    order: row c holds depth * cdens * area / 3 of each element of circuit c on its three nodes."""
+    N = p.nodes.shape[0]
+    sel = p.circuit >= 0
+    w = np.repeat((p.depth * p.cdens[sel] * p.area[sel] / 3.0)[:, None], 3, axis=1).ravel()
+    rows = np.repeat(p.circuit[sel], 3)
+    return sp.csr_matrix((w, (rows, p.tri[sel].ravel())), shape=(len(p.circuit_names), N))
+
+
+@dataclasses.dataclass(frozen=True)
+class ArkkioOperator:
+    """:func:`arkkio_torque` as a quadratic form in A: the band elements (same selection), their
+    gradient rows and the weights depth * area * r / (mu0 (r2 - r1)); ``torque(A)`` in N m."""
+
+    tri: np.ndarray
+    bg: np.ndarray
+    cg: np.ndarray
+    cs: np.ndarray
+    sn: np.ndarray
+    weight: np.ndarray
+
+    @classmethod
+    def build(cls, p: Problem, r1: float, r2: float, center=(0.0, 0.0)) -> ArkkioOperator:
+        xy = p.nodes - np.asarray(center)
+        c = xy[p.tri].mean(axis=1)
+        rc = np.hypot(c[:, 0], c[:, 1])
+        sel = (rc >= r1) & (rc <= r2) & _air(p)
+        if not np.any(sel):
+            raise InputError("arkkio band", (r1, r2), "radii of a meshed air layer")
+        c = c[sel]
+        r = np.hypot(c[:, 0], c[:, 1])
+        return cls(p.tri[sel], p.bg[sel], p.cg[sel], c[:, 0] / r, c[:, 1] / r,
+                   p.depth / (MU0 * (r2 - r1)) * p.area[sel] * r)
+
+    def torque(self, A: np.ndarray) -> float:
+        At = A[self.tri]
+        Bx = np.sum(self.cg * At, axis=1)
+        By = -np.sum(self.bg * At, axis=1)
+        Br = Bx * self.cs + By * self.sn
+        Bt = -Bx * self.sn + By * self.cs
+        return float(np.sum(self.weight * Br * Bt))
 
 
 def _w(sol: Solution) -> np.ndarray:

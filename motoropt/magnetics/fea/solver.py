@@ -19,11 +19,21 @@ Physics and assumptions:
   symmetric mode without pivoting: the reduced Jacobian is symmetric positive definite for monotone
   B-H curves).
   Convergence: ||r|| / ||r(A = g)|| < tol (relative residual of the reduced system).
+- many solves on one mesh (flux maps): ``solve(..., precond=JacobianCache())`` keeps a factorised
+  Jacobian across solves and Newton steps and solves each Newton system J da = -r by the
+  preconditioned conjugate-gradient method (J and the stale factor are both symmetric positive
+  definite) to a relative residual eta (inexact Newton: eta = 1e-2, or larger where that already
+  meets tol); it refactorises when CG needs more than ``max_cg`` iterations. Factorisations after
+  the first on a sparsity pattern are sparse Cholesky (:class:`SparseCholesky`: SuperLU's
+  minimum-degree ordering and the symbolic analysis reused, numeric phase only; 4.7 ms against
+  SuperLU's 16 ms on a 14k-element Prius pole, solves 0.30 against 0.46 ms). The convergence test
+  is the same as above, so the solution meets the same tolerance.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
 import time
@@ -202,6 +212,158 @@ def _scatter(Je_flat, ent, coef, idx, nnz):
     return data
 
 
+# ---------------------------------------------------------------------- sparse Cholesky
+@njit(cache=True)
+def _chol_symbolic(n, Cp, Ci):
+    """Elimination tree and the row patterns of L for the upper triangle of a symmetric matrix in CSC
+    (Cp, Ci; row indices <= column), after T. A. Davis, Direct Methods for Sparse Linear Systems
+    (SIAM 2006), cs_etree and cs_ereach. Returns (Lp, Li, Rp, Rs): Li holds the diagonal first in
+    each column then the rows in increasing order; Rs[Rp[k]:Rp[k+1]] is the pattern of row k of L
+    (off-diagonal) in the topological order the numeric factorisation needs."""
+    parent = -np.ones(n, np.int64)
+    anc = -np.ones(n, np.int64)
+    for k in range(n):
+        for p in range(Cp[k], Cp[k + 1]):
+            i = Ci[p]
+            while i != -1 and i < k:
+                nxt = anc[i]
+                anc[i] = k
+                if nxt == -1:
+                    parent[i] = k
+                i = nxt
+    mark = -np.ones(n, np.int64)
+    stack = np.empty(n, np.int64)
+    count = np.ones(n, np.int64)
+    rows = []
+    Rp = np.zeros(n + 1, np.int64)
+    for k in range(n):
+        top = n
+        mark[k] = k
+        for p in range(Cp[k], Cp[k + 1]):
+            i = Ci[p]
+            if i > k:
+                continue
+            ln = 0
+            while mark[i] != k:
+                stack[ln] = i
+                ln += 1
+                mark[i] = k
+                i = parent[i]
+            while ln > 0:
+                top -= 1
+                ln -= 1
+                stack[top] = stack[ln]
+        for t in range(top, n):
+            rows.append(stack[t])
+            count[stack[t]] += 1
+        Rp[k + 1] = Rp[k] + (n - top)
+    Rs = np.empty(len(rows), np.int64)
+    for t in range(len(rows)):
+        Rs[t] = rows[t]
+    Lp = np.zeros(n + 1, np.int64)
+    for j in range(n):
+        Lp[j + 1] = Lp[j] + count[j]
+    Li = np.empty(Lp[n], np.int64)
+    fill = Lp[:-1].copy()
+    for k in range(n):
+        Li[fill[k]] = k
+        fill[k] += 1
+        for t in range(Rp[k], Rp[k + 1]):
+            i = Rs[t]
+            Li[fill[i]] = k
+            fill[i] += 1
+    return Lp, Li, Rp, Rs
+
+
+@njit(cache=True)
+def _chol_numeric(n, Cp, Ci, Cx, Lp, Li, Rp, Rs, Lx, x):
+    """Up-looking Cholesky C = L L^T on the pattern of :func:`_chol_symbolic` (cs_chol): fills Lx,
+    returns False if C is not positive definite. x: work array (n,), zero on entry and exit."""
+    fill = Lp[:-1].copy()
+    for k in range(n):
+        for p in range(Cp[k], Cp[k + 1]):
+            if Ci[p] <= k:
+                x[Ci[p]] = Cx[p]
+        d = x[k]
+        x[k] = 0.0
+        for t in range(Rp[k], Rp[k + 1]):
+            i = Rs[t]
+            lki = x[i] / Lx[Lp[i]]
+            x[i] = 0.0
+            for p in range(Lp[i] + 1, fill[i]):
+                x[Li[p]] -= Lx[p] * lki
+            d -= lki * lki
+            Lx[fill[i]] = lki
+            fill[i] += 1
+        if not d > 0.0:
+            for t in range(Rp[k], Rp[k + 1]):
+                x[Rs[t]] = 0.0
+            return False
+        Lx[fill[k]] = math.sqrt(d)
+        fill[k] += 1
+    return True
+
+
+@njit(cache=True)
+def _chol_solve(n, Lp, Li, Lx, pinv, b):
+    """x with J x = b for C = P J P^T = L L^T (C[pinv[i], pinv[j]] = J[i, j])."""
+    y = np.empty(n)
+    for i in range(n):
+        y[pinv[i]] = b[i]
+    for j in range(n):
+        yj = y[j] / Lx[Lp[j]]
+        y[j] = yj
+        for p in range(Lp[j] + 1, Lp[j + 1]):
+            y[Li[p]] -= Lx[p] * yj
+    for j in range(n - 1, -1, -1):
+        acc = y[j]
+        for p in range(Lp[j] + 1, Lp[j + 1]):
+            acc -= Lx[p] * y[Li[p]]
+        y[j] = acc / Lx[Lp[j]]
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = y[pinv[i]]
+    return out
+
+
+class SparseCholesky:
+    """Cholesky factorisation P J P^T = L L^T of symmetric positive definite matrices that share one
+    sparsity pattern (CSC ``indptr``, ``indices``, both triangles): the ordering ``pinv`` (new index
+    of each row, e.g. SuperLU's minimum-degree ``perm_c``) and the symbolic analysis (elimination
+    tree, pattern of L) are done once; :meth:`factorize` (numeric, up-looking) and :meth:`solve` many
+    times. Simplicial (no supernodes); 3-4x faster than SuperLU's LU on the 2-D FE Jacobians here."""
+
+    def __init__(self, indptr, indices, pinv):
+        n = indptr.size - 1
+        self.n = n
+        self.pinv = np.asarray(pinv, np.int64)
+        col = np.repeat(np.arange(n), np.diff(indptr))
+        r_new, c_new = self.pinv[indices], self.pinv[col]
+        keep = np.nonzero(r_new <= c_new)[0]
+        order = np.lexsort((r_new[keep], c_new[keep]))
+        self.cmap = keep[order]  # positions in the CSC data of the upper triangle of C, column-major
+        self.Ci = r_new[self.cmap].astype(np.int64)
+        self.Cp = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(c_new[self.cmap], minlength=n), out=self.Cp[1:])
+        self.Lp, self.Li, self.Rp, self.Rs = _chol_symbolic(n, self.Cp, self.Ci)
+        self.Lx = np.zeros(self.Li.size)
+        self._x = np.zeros(n)
+        self.ok = False
+
+    @property
+    def nnz(self) -> int:
+        return int(self.Li.size)
+
+    def factorize(self, data) -> bool:
+        """Numeric factorisation of the matrix with CSC values ``data``; False if not positive definite."""
+        self.ok = bool(_chol_numeric(self.n, self.Cp, self.Ci, np.ascontiguousarray(data)[self.cmap], self.Lp,
+                                     self.Li, self.Rp, self.Rs, self.Lx, self._x))
+        return self.ok
+
+    def solve(self, b):
+        return _chol_solve(self.n, self.Lp, self.Li, self.Lx, self.pinv, np.ascontiguousarray(b, dtype=float))
+
+
 # ---------------------------------------------------------------------- expressions
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
         ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos}
@@ -280,9 +442,17 @@ class Problem:
     indices: np.ndarray
     currents: dict = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def all_linear(self) -> bool:
         return bool(np.all(self.mats.kind[np.unique(self.emat)] == 0))
+
+    @functools.cached_property
+    def free_rows(self) -> tuple:
+        """(rows, cols): the nodes whose value is a free unknown (T row = one unit entry) and its index."""
+        T = self.T.tocoo()
+        rows_per = np.bincount(T.row, minlength=self.T.shape[0])
+        sel = (T.data == 1.0) & (rows_per[T.row] == 1)
+        return T.row[sel], T.col[sel]
 
 
 def _grads(nodes, tri):
@@ -527,7 +697,9 @@ def element_sources(p: Problem, currents: dict | None = None) -> np.ndarray:
 # ---------------------------------------------------------------------- solution
 @dataclass
 class Solution:
-    """A solved field: A (N,) Wb/m at the nodes, B (E, 2) T per element, Newton record."""
+    """A solved field: A (N,) Wb/m at the nodes, B (E, 2) T per element, Newton record
+    (``factorizations`` and ``cg_iterations``: sparse LU factorisations and preconditioned CG
+    iterations this solve used; without a :class:`JacobianCache` one factorisation per Newton step)."""
 
     problem: Problem
     A: np.ndarray
@@ -537,6 +709,85 @@ class Solution:
     residuals: list
     solve_time_s: float
     fe: np.ndarray
+    factorizations: int = 0
+    cg_iterations: int = 0
+
+
+def _factorize(Jm, hist):
+    try:
+        # symmetric positive definite: no pivoting keeps the fill-reducing order (10x faster)
+        return splu(Jm, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options=_LU_OPTS)
+    except RuntimeError as exc:
+        raise ConvergenceError(f"singular system ({exc}): is the field fixed somewhere "
+                               "(a Dirichlet boundary)?", hist) from None
+
+
+@dataclass
+class JacobianCache:
+    """A factorised Newton Jacobian kept across the solves on one Problem (same mesh and constraints)
+    as the preconditioner of conjugate-gradient Newton steps (see the module docstring).
+
+    max_cg: CG iterations per Newton step before refactorising at the current Jacobian; eta: the
+    relative residual each Newton system is solved to. Counters: factorizations, cg_iterations,
+    newton_steps over the cache's life.
+    """
+
+    max_cg: int = 15
+    eta: float = 1e-2
+    lu: object = None
+    chol: SparseCholesky | None = None
+    pattern: object = None
+    factorizations: int = 0
+    cg_iterations: int = 0
+    newton_steps: int = 0
+
+    def factorize(self, p: Problem, Jm, hist) -> None:
+        """Factorise Jm: the first time on a pattern with SuperLU (whose minimum-degree ordering
+        then serves the :class:`SparseCholesky` of the later ones), SuperLU again if Cholesky
+        finds Jm not positive definite."""
+        if self.pattern is not p.indptr:
+            self.chol = None
+        if self.chol is not None and self.chol.factorize(Jm.data):
+            self.lu = self.chol
+        else:
+            lu = _factorize(Jm, hist)
+            if self.chol is None:
+                self.chol = SparseCholesky(p.indptr, p.indices, lu.perm_c)
+            self.lu = lu
+        self.pattern = p.indptr  # the factor belongs to this sparsity pattern (held, not just its id)
+        self.factorizations += 1
+
+    def valid_for(self, p: Problem) -> bool:
+        return self.lu is not None and self.pattern is p.indptr
+
+
+def _pcg(Jm, b, psolve, rtol, maxiter):
+    """Preconditioned CG for J x = b from x = 0: (x, iterations, converged); stops on
+    ||b - J x|| <= rtol ||b||, after maxiter iterations or on a non-positive curvature p.Jp."""
+    x = np.zeros_like(b)
+    r = b.copy()
+    bn = float(np.linalg.norm(b))
+    if bn == 0.0:
+        return x, 0, True
+    z = psolve(r)
+    d = z.copy()
+    rz = float(r @ z)
+    for k in range(1, maxiter + 1):
+        q = Jm @ d
+        dq = float(d @ q)
+        if not dq > 0.0:
+            return x, k, False
+        alpha = rz / dq
+        x += alpha * d
+        r -= alpha * q
+        if float(np.linalg.norm(r)) <= rtol * bn:
+            return x, k, True
+        z = psolve(r)
+        rz_new = float(r @ z)
+        d *= rz_new / rz
+        d += z
+        rz = rz_new
+    return x, maxiter, False
 
 
 def _residual(p, A, fe, newton, Je, r_full):
@@ -547,13 +798,20 @@ def _residual(p, A, fe, newton, Je, r_full):
 
 
 def solve(p: Problem, currents: dict | None = None, A0: np.ndarray | None = None, tol: float = 1e-8,
-          max_iter: int = 40, newton: bool = True) -> Solution:
+          max_iter: int = 40, newton: bool = True, precond: JacobianCache | None = None,
+          line_search: str = "residual") -> Solution:
     """Solve the (nonlinear) problem; warm start from A0 (a previous Solution.A on the same mesh).
 
     ``newton=False`` uses the secant (fixed-point, Picard) matrix instead of the Jacobian.
+    ``precond``: a :class:`JacobianCache` shared by the solves on ``p`` (preconditioned CG Newton
+    steps; see the module docstring), None: one LU factorisation per Newton step.
+    ``line_search``: "residual" (backtrack until ||r|| decreases) or "energy" (step length where
+    the energy stops decreasing along the Newton direction, :func:`_energy_line_search`).
     Raises ConvergenceError with the relative-residual history if it does not converge.
     """
     t0 = time.perf_counter()
+    if line_search not in ("residual", "energy"):
+        raise InputError("line_search", line_search, "'residual' or 'energy'")
     fe = element_sources(p, currents)
     cur = dict(p.currents)
     cur.update(currents or {})
@@ -578,7 +836,7 @@ def solve(p: Problem, currents: dict | None = None, A0: np.ndarray | None = None
     A = p.T @ a + p.g
     r = _residual(p, A, fe, newton, Je, r_full)
     rn = float(np.linalg.norm(r))
-    its = 0
+    its = n_fact = n_cg = 0
     while True:
         hist.append(rn / ref)
         if rn / ref < tol or (linear and its >= 1 and rn / ref < 1e-6):
@@ -588,40 +846,96 @@ def solve(p: Problem, currents: dict | None = None, A0: np.ndarray | None = None
                                    f"(relative residual {rn / ref:.3g})", hist)
         data = _scatter(Je.ravel(), p.ent, p.coef, p.idx, p.indptr[-1])
         Jm = sp.csc_matrix((data, p.indices, p.indptr), shape=(p.n_free, p.n_free))
-        try:
-            # symmetric positive definite: no pivoting keeps the fill-reducing order (10x faster)
-            lu = splu(Jm, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options=_LU_OPTS)
-        except RuntimeError as exc:
-            raise ConvergenceError(f"singular system ({exc}): is the field fixed somewhere "
-                                   "(a Dirichlet boundary)?", hist) from None
-        da = -lu.solve(r)
+        if precond is None or linear:
+            da = -_factorize(Jm, hist).solve(r)
+            n_fact += 1
+        else:
+            da = None
+            if precond.valid_for(p):
+                # inexact Newton: no need to solve below what tol asks of the next residual
+                eta = min(0.5, max(precond.eta, 0.5 * tol * ref / rn))
+                x, k, ok = _pcg(Jm, -r, precond.lu.solve, eta, precond.max_cg)
+                n_cg += k
+                if ok:
+                    da = x
+            if da is None:
+                precond.factorize(p, Jm, hist)
+                n_fact += 1
+                da = -precond.lu.solve(r)
+            precond.newton_steps += 1
         its += 1
-        alpha = 1.0
-        while True:
-            a_new = a + alpha * da
-            A_new = p.T @ a_new + p.g
-            r_new = _residual(p, A_new, fe, newton, Je, r_full)
+        g0 = float(r @ da)
+        if line_search == "energy" and not linear and g0 < 0.0:
+            a_new, A_new, r_new = _energy_line_search(p, a, da, g0, fe, newton, Je, r_full)
             rn_new = float(np.linalg.norm(r_new))
-            if linear or rn_new <= (1.0 - 1e-4 * alpha) * rn or alpha < 1.0 / 64:
-                break
-            alpha *= 0.5
+        else:
+            alpha = 1.0
+            while True:
+                a_new = a + alpha * da
+                A_new = p.T @ a_new + p.g
+                r_new = _residual(p, A_new, fe, newton, Je, r_full)
+                rn_new = float(np.linalg.norm(r_new))
+                if linear or rn_new <= (1.0 - 1e-4 * alpha) * rn or alpha < 1.0 / 64:
+                    break
+                alpha *= 0.5
         if not np.isfinite(rn_new):
             raise ConvergenceError("Newton produced a non-finite residual", hist)
         a, A, r, rn = a_new, A_new, r_new, rn_new
         if linear and its >= 2:
             hist.append(rn / ref)
             break
-    return _finish(p, A, cur, its, hist, t0, fe)
+    if precond is not None:
+        precond.cg_iterations += n_cg
+    sol = _finish(p, A, cur, its, hist, t0, fe)
+    sol.factorizations, sol.cg_iterations = n_fact, n_cg
+    return sol
+
+
+def _energy_line_search(p, a, da, g0, fe, newton, Je, r_full, c=0.5, max_eval=6):
+    """Step a + alpha da along a descent direction of the convex energy Pi(a) (whose gradient is the
+    reduced residual r; g0 = r(a).da < 0): alpha = 1 if the directional derivative there,
+    g(1) = r(a + da).da, is <= c |g0| (the minimum lies beyond or near the full step), else the
+    zero of g on [0, 1] by regula falsi (Illinois), stopping at |g| <= c |g0| (a full step whose
+    residual overflows is halved until finite first).
+    Returns (a_new, A_new, r_new); Je and r_full hold the element Jacobians and residual there."""
+    def at(alpha):
+        a_new = a + alpha * da
+        A_new = p.T @ a_new + p.g
+        r_new = _residual(p, A_new, fe, newton, Je, r_full)
+        return a_new, A_new, r_new, float(r_new @ da)
+
+    lo, g_lo = 0.0, g0
+    hi = 1.0
+    a_new, A_new, r_new, g_hi = at(hi)
+    while not math.isfinite(g_hi) and hi > 1.0 / 64:  # overflow far out: shorten the step first
+        hi *= 0.5
+        a_new, A_new, r_new, g_hi = at(hi)
+    if not g_hi > c * abs(g0):  # also a still non-finite g (the caller raises on it)
+        return a_new, A_new, r_new
+    side = 0
+    for _ in range(max_eval):
+        alpha = lo - g_lo * (hi - lo) / (g_hi - g_lo)
+        a_new, A_new, r_new, g = at(alpha)
+        if abs(g) <= c * abs(g0) or not math.isfinite(g):
+            break
+        if g > 0.0:
+            hi, g_hi = alpha, g
+            if side == 1:
+                g_lo *= 0.5
+            side = 1
+        else:
+            lo, g_lo = alpha, g
+            if side == -1:
+                g_hi *= 0.5
+            side = -1
+    return a_new, A_new, r_new
 
 
 def _free_values(p: Problem, A_full):
     """Free unknowns a from a full nodal vector (the nodes whose T row is a unit entry)."""
-    T = p.T.tocoo()
-    one = T.data == 1.0
+    rows, cols = p.free_rows
     a = np.zeros(p.n_free)
-    rows_per = np.bincount(T.row, minlength=p.T.shape[0])
-    sel = one & (rows_per[T.row] == 1)
-    a[T.col[sel]] = A_full[T.row[sel]]
+    a[cols] = A_full[rows]
     return a
 
 
