@@ -101,6 +101,10 @@ def cmd_fea_solve(args) -> int:
     res = solve_fem_file(args.file, torque_group=args.torque_group)
     if args.json:
         _print_json(res)
+    elif "frequency_hz" in res:  # time-harmonic file (issue 16)
+        from .magnetics.fea.commands import harmonic_solve_text
+
+        print(harmonic_solve_text(res, args.file))
     else:
         rows = [(k, v) for k, v in res.items() if k != "circuits"]
         rows += [(f"circuit {n}: current (A), flux linkage (Wb)", f"{c['current_a']:.6g}, {c['flux_linkage_wb']:.6g}")

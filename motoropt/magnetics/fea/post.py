@@ -97,10 +97,11 @@ def arkkio_torque(sol: Solution, r1: float, r2: float, center=(0.0, 0.0)) -> flo
     return float(p.depth / (MU0 * (r2 - r1)) * np.sum(p.area[sel] * r * Br * Bt))
 
 
-def stress_tensor_weight(p: Problem, group: int) -> np.ndarray:
-    """FEMM-style weighting function w (N,) for the weighted stress tensor of ``group``."""
+def stress_tensor_weight(p: Problem, group: int, air: np.ndarray | None = None) -> np.ndarray:
+    """FEMM-style weighting function w (N,) for the weighted stress tensor of ``group``; ``air`` (E,)
+    bool overrides which elements count as air (default: linear, unit permeability, source-free)."""
     N = p.nodes.shape[0]
-    air = _air(p) & (p.group != group)
+    air = (_air(p) if air is None else np.asarray(air, bool)) & (p.group != group)
     ing = p.group == group
     if not np.any(ing):
         raise InputError("torque group", group, f"a group of some block label (groups: {sorted(set(p.group.tolist()))})")
@@ -186,7 +187,8 @@ def field_at(sol: Solution, points) -> np.ndarray:
 
 
 def solve_fem_file(path, torque_group: int | None = None) -> dict:
-    """Mesh and solve a FEMM .fem file; the JSON-able summary ``motoropt fea solve`` prints.
+    """Mesh and solve a FEMM .fem file; the JSON-able summary ``motoropt fea solve`` prints (a file
+    with [Frequency] > 0 is solved by :mod:`.harmonic` and answers its keys: ``harmonic_summary``).
 
     Keys: mesh_nodes, mesh_elements, newton_iterations, solve_time_s (Newton solve incl. assembly and
     factorisation, s), circuits {name: {current_a, flux_linkage_wb}}, and torque_nm (weighted stress
@@ -195,6 +197,10 @@ def solve_fem_file(path, torque_group: int | None = None) -> dict:
     from .femfile import read_fem
 
     geom = read_fem(path)
+    if geom.frequency_hz > 0:  # time-harmonic file: keys of motoropt.magnetics.fea.harmonic.harmonic_summary
+        from .harmonic import solve_harmonic_geometry
+
+        return solve_harmonic_geometry(geom, torque_group)
     p = build_problem(geom)
     sol = solve(p)
     psi = flux_linkage(sol)
