@@ -123,7 +123,7 @@ def test_complex_power_balance_with_hysteresis_lag():
     assert p_in == pytest.approx(p_r + p_fe, rel=1e-3)
 
 
-@pytest.mark.parametrize("iteration", ["tangent", "femm"])
+@pytest.mark.parametrize("iteration", ["newton", "femm"])
 def test_nonlinear_saturated_balance_and_iterations_agree(iteration):
     """Nonlinear laminated iron driven into saturation (coil 5000 A peak x 30 turns, 15 deg lag):
     both iteration matrices converge to the same fixed point (coil flux linkage within 1e-5) and

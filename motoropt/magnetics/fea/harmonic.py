@@ -38,10 +38,10 @@ Physics (planar, complex amplitudes: a field x(t) = Re(X e^{j w t}), X a *peak* 
     solution across its half thickness (:func:`lamination_mu`); then the fill factor. Each element
     gets the secant nu(|B|) of that curve at its peak |B| = sqrt(|Bx|^2 + |By|^2) (FEMM's measure; it
     is the true peak for a pulsating field and sqrt(2) x the peak for a circularly rotating one;
-    ``peak="ellipse"`` uses the major semi-axis of the field ellipse instead). Iteration: fixed
-    point on the secant nu with the mean of secant and incremental nu as iteration matrix (FEMM's
-    "successive approximation" scheme) and a halving line search; converged when the relative
-    residual < tol.
+    ``peak="ellipse"`` uses the major semi-axis of the field ellipse instead). Iteration:
+    Newton-Raphson on the real and imaginary parts (default) or FEMM's "successive approximation"
+    (mean of secant and incremental nu), both with a halving line search, to the same fixed point
+    (residual with the secant nu); converged when the relative residual < tol.
   * permanent magnets: H_c is ignored at a frequency (FEMM's harmonic solver has no magnet source).
 - Boundaries, mesh, constraints: those of the static solver (:mod:`.solver`, :mod:`.mesh`): Dirichlet
   A = (a0 + a1 x + a2 y) e^{j phi}, natural Neumann, periodic and antiperiodic pairs. Not supported
@@ -415,17 +415,13 @@ def _scatter_c(Je_flat, ent, coef, idx, nnz):
     return data
 
 
-def _element_matrices(hp: HarmonicProblem, txx, tyy, txy=None, tyx=None) -> np.ndarray:
-    """(E, 3, 3) complex element matrices area (R g_a)^T t (R g_b) + j w sigma area / 12 (1 + I), with
-    R g = (c, -b) the flux density of a unit nodal potential and t the reluctivity tensor acting on B
-    (diagonal: t_xx = nu_x, t_yy = nu_y; the nonlinear iteration's tangent adds t_xy, t_yx)."""
+def _element_matrices(hp: HarmonicProblem, nux, nuy) -> np.ndarray:
+    """(E, 3, 3) complex element matrices area (nu_y b b^T + nu_x c c^T) + j w sigma area / 12 (1 + I)
+    (b, c: the x and y derivatives of the shape functions; H_x = nu_x B_x, H_y = nu_y B_y)."""
     p = hp.static
     bg, cg, ar = p.bg, p.cg, p.area
-    K = ar[:, None, None] * (tyy[:, None, None] * bg[:, :, None] * bg[:, None, :]
-                             + txx[:, None, None] * cg[:, :, None] * cg[:, None, :])
-    if txy is not None:
-        K -= ar[:, None, None] * (txy[:, None, None] * cg[:, :, None] * bg[:, None, :]
-                                  + tyx[:, None, None] * bg[:, :, None] * cg[:, None, :])
+    K = ar[:, None, None] * (nuy[:, None, None] * bg[:, :, None] * bg[:, None, :]
+                             + nux[:, None, None] * cg[:, :, None] * cg[:, None, :])
     mass = 1j * hp.omega * hp.sigma * ar / 12.0
     K = K + mass[:, None, None] * (np.ones((3, 3)) + np.eye(3))[None, :, :]
     return K
@@ -490,10 +486,12 @@ class HarmonicSolution:
 
 
 def _factor(M, symmetric: bool = True):
+    """SuperLU with a symmetric fill-reducing order; no pivoting for the complex-symmetric matrix
+    (positive definite real part), threshold pivoting for the real Newton matrix."""
+    M = M.tocsc()
+    M.sort_indices()
     try:
-        if symmetric:
-            return splu(M, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options=_LU_OPTS)
-        return splu(M, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options=_LU_OPTS)
+        return splu(M, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0 if symmetric else 0.01, options=_LU_OPTS)
     except RuntimeError:
         try:
             return splu(M)
@@ -502,44 +500,59 @@ def _factor(M, symmetric: bool = True):
                                    "(a Dirichlet boundary)?", []) from None
 
 
+def _real_part(M):
+    M = M.tocsr()
+    return sp.csr_matrix((np.ascontiguousarray(M.data.real), M.indices, M.indptr), shape=M.shape)
+
+
+def _imag_part(M):
+    M = M.tocsr()
+    return sp.csr_matrix((np.ascontiguousarray(M.data.imag), M.indices, M.indptr), shape=M.shape)
+
+
 def solve_harmonic(hp: HarmonicProblem, currents: dict | None = None, A0: np.ndarray | None = None,
-                   tol: float = 1e-6, max_iter: int = 100, peak: str = "femm",
-                   iteration: str = "tangent") -> HarmonicSolution:
+                   tol: float = 1e-6, max_iter: int = 60, peak: str = "femm",
+                   iteration: str = "newton") -> HarmonicSolution:
     """Solve the time-harmonic problem (circuit currents: complex A peak, default the file's).
 
     ``peak``: "femm" (|B| = sqrt(|Bx|^2 + |By|^2)) or "ellipse" (major semi-axis of the field
-    ellipse) for the nonlinear materials' effective permeability. ``iteration``: the nonlinear
-    iteration matrix, "tangent" (secant plus the incremental reluctivity along B: quasi-Newton for
-    in-phase changes of |B|) or "femm" (FEMM's isotropic mean of secant and incremental); both
-    converge to the same solution (the residual uses the secant). Raises ConvergenceError with the
-    relative-residual history when the nonlinear iteration does not converge."""
+    ellipse) for the nonlinear materials' effective permeability. ``iteration`` (nonlinear only):
+    "newton" -- Newton-Raphson on the real and imaginary parts of the unknowns (the residual
+    nu(|B|) B is not complex-analytic in A: its Jacobian has a term in conj(dA), so the step solves
+    the real 2n x 2n system; quadratic convergence), or "femm" -- FEMM's successive approximation
+    (isotropic mean of secant and incremental reluctivity as iteration matrix; linear convergence).
+    Both converge to the same solution (the residual uses the secant nu). Linear problems: one
+    complex-symmetric solve. Converged when the relative residual < ``tol``; else ConvergenceError
+    with the history."""
     if peak not in ("femm", "ellipse"):
         raise InputError("peak", peak, "'femm' or 'ellipse'")
-    if iteration not in ("tangent", "femm"):
-        raise InputError("iteration", iteration, "'tangent' or 'femm'")
+    if iteration not in ("newton", "femm"):
+        raise InputError("iteration", iteration, "'newton' or 'femm'")
     t0 = time.perf_counter()
     p = hp.static
     cur = _currents(hp, currents)
     J0, rc = _sources(hp, cur)
     fe = (p.area * J0 / 3.0)[:, None] * np.ones(3)
     N, E, ns = p.nodes.shape[0], p.tri.shape[0], hp.n_solid
+    nf = p.n_free
     Cr = (p.Tt @ hp.C_full).tocsc() if ns else None
     nonlin = np.nonzero(hp.curve_idx >= 0)[0]
     nux, nuy = hp.nu_x.copy(), hp.nu_y.copy()
-    a = np.zeros(p.n_free, complex)
+    a = np.zeros(nf, complex)
     u = np.zeros(ns, complex)
     if A0 is not None:
         A0 = np.asarray(A0, complex)
         if A0.shape != (N,):
             raise InputError("A0", A0.shape, f"shape ({N},) (a solution on the same mesh)")
         a = _free_values_c(p, A0)
+    V = np.stack((p.cg, -p.bg), axis=2)  # (E, 3, 2): B of a unit nodal potential
 
     def update_nu(A):
-        """Secant reluctivities (residual) and the iteration matrix's tensor (txx, tyy, txy, tyx)."""
+        """Secant reluctivities and, for the nonlinear elements, (nu_inc, nu_sec, B, c) where
+        d|B| = Re(c . dB) (c = B*/b for peak "femm"; the ellipse's major semi-axis otherwise)."""
         if nonlin.size == 0:
-            return nux, nuy, (nux, nuy, None, None)
-        B = _field(p, A)
-        Bn = B[nonlin]
+            return nux, nuy, None
+        Bn = _field(p, A)[nonlin]
         b = _peak_b(Bn, peak)
         sec = np.empty(nonlin.size, complex)
         inc = np.empty(nonlin.size, complex)
@@ -548,20 +561,15 @@ def solve_harmonic(hp: HarmonicProblem, currents: dict | None = None, A0: np.nda
             sec[k], inc[k] = c.nu(b[k])
         sx, sy = nux.copy(), nuy.copy()
         sx[nonlin] = sy[nonlin] = sec
-        if iteration == "femm":  # FEMM: mean of secant and incremental, isotropic
-            tx, ty = nux.copy(), nuy.copy()
-            tx[nonlin] = ty[nonlin] = 0.5 * (sec + inc)
-            return sx, sy, (tx, ty, None, None)
-        # tangent for in-phase changes of |B|: nu_s I + (nu_i - nu_s) B B^H / |B|^2
-        txx, tyy = sx.copy(), sy.copy()
-        txy, tyx = np.zeros(E, complex), np.zeros(E, complex)
-        q = np.abs(Bn[:, 0]) ** 2 + np.abs(Bn[:, 1]) ** 2
-        dn = np.where(q > 0, (inc - sec) / np.where(q > 0, q, 1.0), 0.0)
-        txx[nonlin] += dn * np.abs(Bn[:, 0]) ** 2
-        tyy[nonlin] += dn * np.abs(Bn[:, 1]) ** 2
-        txy[nonlin] = dn * Bn[:, 0] * np.conj(Bn[:, 1])
-        tyx[nonlin] = dn * Bn[:, 1] * np.conj(Bn[:, 0])
-        return sx, sy, (txx, tyy, txy, tyx)
+        bs = np.where(b > 0, b, 1.0)
+        if peak == "femm":
+            cvec = np.conj(Bn) / bs[:, None]
+        else:
+            sq = Bn[:, 0] ** 2 + Bn[:, 1] ** 2
+            ph = np.where(np.abs(sq) > 0, np.conj(sq) / np.where(np.abs(sq) > 0, np.abs(sq), 1.0), 0.0)
+            cvec = (np.conj(Bn) + ph[:, None] * Bn) / (2.0 * bs[:, None])
+        cvec[b == 0] = 0.0
+        return sx, sy, (inc, sec, Bn, cvec, b)
 
     def residual(A, u, sx, sy):
         Ae = A[p.tri]
@@ -579,8 +587,45 @@ def solve_harmonic(hp: HarmonicProblem, currents: dict | None = None, A0: np.nda
             return np.concatenate((p.Tt @ r_full, rcir))
         return p.Tt @ r_full
 
+    def reduced(Ke):
+        data = _scatter_c(Ke.reshape(E, 9).ravel(), p.ent, p.coef, p.idx, p.indptr[-1])
+        # the static pattern is row-major (rows = test nodes): CSR
+        return sp.csr_matrix((data, p.indices, p.indptr), shape=(nf, nf))
+
+    def step(sx, sy, extra, r):
+        """Newton (or FEMM) correction of the reduced unknowns and the solid-conductor unknowns."""
+        if extra is None or iteration == "femm":
+            tx, ty = sx, sy
+            if extra is not None:  # FEMM: mean of secant and incremental, isotropic
+                tx, ty = sx.copy(), sy.copy()
+                tx[nonlin] = ty[nonlin] = 0.5 * (extra[0] + extra[1])
+            M = reduced(_element_matrices(hp, tx, ty))
+            if ns:
+                M = sp.bmat([[M, Cr], [Cr.T, sp.diags(hp.D)]])
+            return -_factor(M.tocsc()).solve(r)
+        inc, sec, Bn, cvec, b = extra
+        K1 = _element_matrices(hp, sx, sy)
+        dnu = np.where(b > 0, (inc - sec) / np.where(b > 0, b, 1.0), 0.0)  # d nu / d|B|
+        Vn = V[nonlin]
+        vB = np.einsum("eak,ek->ea", Vn, Bn)
+        cv = np.einsum("ebk,ek->eb", Vn, cvec)
+        ccv = np.einsum("ebk,ek->eb", Vn, np.conj(cvec))
+        w = 0.5 * p.area[nonlin] * dnu
+        K1[nonlin] += w[:, None, None] * vB[:, :, None] * cv[:, None, :]
+        K2 = np.zeros_like(K1)
+        K2[nonlin] = w[:, None, None] * vB[:, :, None] * ccv[:, None, :]
+        M1, M2 = reduced(K1), reduced(K2)
+        if ns:
+            M1 = sp.bmat([[M1, Cr], [Cr.T, sp.diags(hp.D)]])
+            M2 = sp.bmat([[M2, None], [None, sp.csr_matrix((ns, ns))]])
+        S, Dm = (M1 + M2).tocsr(), (M1 - M2).tocsr()
+        Rm = sp.bmat([[_real_part(S), -_imag_part(Dm)], [_imag_part(S), _real_part(Dm)]], format="csc")
+        n = nf + ns
+        xy = _factor(Rm, symmetric=False).solve(-np.concatenate((r.real, r.imag)))
+        return xy[:n] + 1j * xy[n:]
+
     A = p.T @ a + hp.g
-    sx, sy, tens = update_nu(A)
+    sx, sy, extra = update_nu(A)
     ref = float(np.linalg.norm(residual(hp.g, np.zeros(ns, complex), sx, sy)))
     r = residual(A, u, sx, sy)
     rn = float(np.linalg.norm(r))
@@ -596,21 +641,14 @@ def solve_harmonic(hp: HarmonicProblem, currents: dict | None = None, A0: np.nda
         if its >= max_iter:
             raise ConvergenceError(f"harmonic iteration did not converge in {max_iter} iterations "
                                    f"(relative residual {rn / ref:.3g})", hist)
-        Ke = _element_matrices(hp, *tens)
-        data = _scatter_c(Ke.reshape(E, 9).ravel(), p.ent, p.coef, p.idx, p.indptr[-1])
-        # the static pattern is row-major (rows = test nodes): CSR
-        M = sp.csr_matrix((data, p.indices, p.indptr), shape=(p.n_free, p.n_free))
-        if ns:
-            M = sp.bmat([[M, Cr], [Cr.T, sp.diags(hp.D)]], format="csc")
-        lu = _factor(M.tocsc(), symmetric=tens[2] is None)
-        dx = -lu.solve(r)
+        dx = step(sx, sy, extra, r)
         its += 1
         alpha = 1.0
         while True:
-            a_new = a + alpha * dx[:p.n_free]
-            u_new = u + alpha * dx[p.n_free:]
+            a_new = a + alpha * dx[:nf]
+            u_new = u + alpha * dx[nf:]
             A_new = p.T @ a_new + hp.g
-            sx_n, sy_n, tens_n = update_nu(A_new)
+            sx_n, sy_n, extra_n = update_nu(A_new)
             r_new = residual(A_new, u_new, sx_n, sy_n)
             rn_new = float(np.linalg.norm(r_new))
             if linear or rn_new <= (1.0 - 1e-4 * alpha) * rn or alpha < 1.0 / 16:
@@ -619,7 +657,7 @@ def solve_harmonic(hp: HarmonicProblem, currents: dict | None = None, A0: np.nda
         if not np.isfinite(rn_new):
             raise ConvergenceError("harmonic iteration produced a non-finite residual", hist)
         a, u, A, r, rn = a_new, u_new, A_new, r_new, rn_new
-        sx, sy, tens = sx_n, sy_n, tens_n
+        sx, sy, extra = sx_n, sy_n, extra_n
     return _finish_h(hp, A, u, sx, sy, cur, J0, its, hist, t0)
 
 
