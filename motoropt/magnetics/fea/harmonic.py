@@ -592,9 +592,9 @@ def solve_harmonic(hp: HarmonicProblem, currents: dict | None = None, A0: np.nda
         # the static pattern is row-major (rows = test nodes): CSR
         return sp.csr_matrix((data, p.indices, p.indptr), shape=(nf, nf))
 
-    def step(sx, sy, extra, r):
+    def step(sx, sy, extra, r, femm_step):
         """Newton (or FEMM) correction of the reduced unknowns and the solid-conductor unknowns."""
-        if extra is None or iteration == "femm":
+        if extra is None or femm_step:
             tx, ty = sx, sy
             if extra is not None:  # FEMM: mean of secant and incremental, isotropic
                 tx, ty = sx.copy(), sy.copy()
@@ -641,7 +641,7 @@ def solve_harmonic(hp: HarmonicProblem, currents: dict | None = None, A0: np.nda
         if its >= max_iter:
             raise ConvergenceError(f"harmonic iteration did not converge in {max_iter} iterations "
                                    f"(relative residual {rn / ref:.3g})", hist)
-        dx = step(sx, sy, extra, r)
+        dx = step(sx, sy, extra, r, iteration == "femm")
         its += 1
         alpha = 1.0
         while True:
