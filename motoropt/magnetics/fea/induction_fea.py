@@ -106,7 +106,10 @@ class MagnetisingCurve:
     elements: int
 
     def L_m(self, psi: float) -> float:
-        """Secant magnetising inductance at air-gap flux linkage psi (Wb), H (linear below the first point)."""
+        """Secant magnetising inductance at air-gap flux linkage psi (Wb), H (linear below the first
+        point; InputError beyond the last: no extrapolation into saturation)."""
+        if psi > self.psi_m[-1] * (1 + 1e-12):
+            raise InputError("psi_m", psi, f"<= {self.psi_m[-1]:.6g} Wb (the magnetising curve's last point)")
         if psi <= self.psi_m[0]:
             return float(self.psi_m[0] / self.i_m[0])
         return float(psi / np.interp(psi, self.psi_m, self.i_m))
