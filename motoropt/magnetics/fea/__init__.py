@@ -1,6 +1,7 @@
 """Finite-element path: one 2-D cross-section (:mod:`.geometry2d`) -> FEMM .fem files (:mod:`.femfile`),
-FEMM through pyfemm (:mod:`.femm_backend`) and the embedded nonlinear magnetostatic solver
-(:mod:`.mesh`, :mod:`.solver`, :mod:`.post`)."""
+FEMM through pyfemm (:mod:`.femm_backend`), the embedded nonlinear magnetostatic solver
+(:mod:`.mesh`, :mod:`.solver`, :mod:`.post`) and its time-harmonic counterpart (:mod:`.harmonic`);
+cage induction machines: :mod:`.cage_section`, :mod:`.induction_fea`."""
 
 from .femfile import fem_text, parse_fem, read_fem, write_fem
 from .geometry2d import NO_MESH, ArcSegment, BlockLabel, Boundary, Circuit, Geometry, Material, Segment
