@@ -80,7 +80,7 @@ from motoropt.errors import ConvergenceError, InputError
 from .femfile import check_harmonic_material
 from .geometry2d import Geometry
 from .mesh import Mesh
-from .solver import Problem, _bh_curve, _constraints, build_problem
+from .solver import Problem, _bh_curve, _constraints, _free_values, build_problem
 
 N_AC_TABLE = 2001
 _N_GAUSS = 96
@@ -662,12 +662,8 @@ def solve_harmonic(hp: HarmonicProblem, currents: dict | None = None, A0: np.nda
 
 
 def _free_values_c(p: Problem, A_full):
-    T = p.T.tocoo()
-    rows_per = np.bincount(T.row, minlength=p.T.shape[0])
-    sel = (T.data == 1.0) & (rows_per[T.row] == 1)
-    a = np.zeros(p.n_free, complex)
-    a[T.col[sel]] = A_full[T.row[sel]]
-    return a
+    """Free unknowns of a complex nodal vector (the static solver's rule, per part)."""
+    return _free_values(p, np.ascontiguousarray(A_full.real)) + 1j * _free_values(p, np.ascontiguousarray(A_full.imag))
 
 
 def _finish_h(hp, A, u, sx, sy, cur, J0, its, hist, t0):
