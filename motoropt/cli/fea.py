@@ -150,6 +150,30 @@ def cmd_export(args) -> int:
     return 0
 
 
+def harmonic_solve_text(res: dict, source: str = "") -> str:
+    """Table of a time-harmonic ``motoropt fea solve`` result (:func:`.harmonic.harmonic_summary`):
+    peak phasors as magnitude and angle, time-average losses and torque."""
+    import cmath
+
+
+    def ph(z):
+        c = complex(z[0], z[1])
+        return f"{abs(c):.6g} at {math.degrees(cmath.phase(c)):.2f} deg"
+
+    rows = [(k, res[k]) for k in ("frequency_hz", "mesh_nodes", "mesh_elements", "iterations", "solve_time_s")]
+    for n, c in res["circuits"].items():
+        rows.append((f"circuit {n}: current (A peak)", ph(c["current_a"])))
+        rows.append((f"circuit {n}: voltage (V peak)", ph(c["voltage_v"])))
+        rows.append((f"circuit {n}: flux linkage (Wb peak)", ph(c["flux_linkage_wb"])))
+    rows.append(("resistive loss, time average (W)", res["losses_w"]["total"]))
+    rows += [(f"  group {g} (W)", v) for g, v in res["losses_w"]["by_group"].items() if v != 0.0]
+    rows.append(("hysteresis + lamination loss (W)", res["iron_loss_w"]))
+    if "torque_nm" in res:
+        rows.append(("torque, time average (N m)", res["torque_nm"]))
+        rows.append(("torque method", res["torque_method"]))
+    return kv_table(rows, f"time-harmonic FEA solve of {source}")
+
+
 def _export_options(p) -> None:
     p.add_argument("--fem", required=True, help="output FEMM 4.2 .fem file")
     p.add_argument("--rotor-angle", type=float, default=None,

@@ -9,14 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from motoropt.cli.fea import add_fea_subcommands, cmd_fea_export
+from motoropt.cli.fea import add_fea_subcommands, cmd_fea_export, harmonic_solve_text
 from motoropt.cli.format import kv_table, print_json
 from motoropt.cli.optimize import register as register_optimize
 from motoropt.cli.scoreboard import add_scoreboard_parser
 from motoropt.cycles import load_cycle
 from motoropt.errors import InputError, MotoroptError
 from motoropt.evaluation.pipeline import evaluate_case, operating_point_case
-from motoropt.magnetics.fea.post import solve_fem_file
+from motoropt.magnetics.fea.fem_solve import solve_fem_file
 from motoropt.optimize.report import export
 from motoropt.optimize.storage import open_h5
 from motoropt.plots import write_plots
@@ -71,6 +71,8 @@ def cmd_fea_solve(args) -> int:
     res = solve_fem_file(args.file, torque_group=args.torque_group)
     if args.json:
         print_json(res)
+    elif "frequency_hz" in res:  # time-harmonic file
+        print(harmonic_solve_text(res, args.file))
     else:
         rows = [(k, v) for k, v in res.items() if k != "circuits"]
         rows += [(f"circuit {n}: current (A), flux linkage (Wb)", f"{c['current_a']:.6g}, {c['flux_linkage_wb']:.6g}")

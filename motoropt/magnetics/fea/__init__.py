@@ -1,7 +1,9 @@
 """Finite-element path: one 2-D cross-section (:mod:`.geometry2d`) -> FEMM .fem files (:mod:`.femfile`),
-FEMM through pyfemm (:mod:`.femm_backend`) and the embedded nonlinear magnetostatic solver
-(:mod:`.mesh`, :mod:`.solver`, :mod:`.post`)."""
+FEMM through pyfemm (:mod:`.femm_backend`), the embedded nonlinear magnetostatic solver
+(:mod:`.mesh`, :mod:`.solver`, :mod:`.post`) and its time-harmonic counterpart (:mod:`.harmonic`);
+cage induction machines: :mod:`.cage_section` (its cage parameters: :mod:`motoropt.machines.induction.fea`)."""
 
+from motoropt.magnetics.fea.fem_solve import solve_fem_file
 from motoropt.magnetics.fea.femfile import fem_text, parse_fem, read_fem, write_fem
 from motoropt.magnetics.fea.geometry2d import (
                    NO_MESH,
@@ -21,7 +23,6 @@ from motoropt.magnetics.fea.post import (
                    energy,
                    field_at,
                    flux_linkage,
-                   solve_fem_file,
                    stress_tensor_torque,
 )
 from motoropt.magnetics.fea.solver import Problem, Solution, build_problem, solve

@@ -17,6 +17,14 @@ case-insensitive; unknown keys are ignored (FEMM does the same).
 
 Lengths in the file are in its [LengthUnits] (default inches, as in FEMM); the reader converts to
 metres. The writer writes millimetres by default.
+
+Time-harmonic files ([Frequency] > 0, Hz): the reader keeps the frequency (Geometry.frequency_hz) and
+the fields FEMM gives them meaning at a frequency: <J_im> (MA/m^2), <Sigma> (MS/m), <d_lam>
+(lamination thickness, mm), <Phi_h> (hysteresis lag of a nonlinear material, deg), <Phi_hx>, <Phi_hy>
+(lags of a linear material, deg), <NStrands>, <WireD> (mm), <TotalAmps_im> (A) and the Dirichlet
+phase <Phi> (deg). What FEMM itself refuses at a frequency (LamType 1, 2: laminations on edge) and
+what the embedded harmonic solver does not model (FEMM's wire LamTypes 3.. with a conductivity:
+their strand skin/proximity fits) raise InputError naming the block.
 """
 
 from __future__ import annotations
@@ -48,7 +56,8 @@ def _g(v: float) -> str:
 
 # ---------------------------------------------------------------------- writer
 def write_fem(geom: Geometry, path, units: str = "millimeters") -> None:
-    """Write ``geom`` as a FEMM 4.2 planar magnetostatic .fem file (lengths in ``units``)."""
+    """Write ``geom`` as a FEMM 4.2 planar magnetics .fem file (lengths in ``units``; magnetostatic, or
+    time-harmonic at ``geom.frequency_hz`` > 0)."""
     Path(path).write_text(fem_text(geom, units), encoding="utf-8")
 
 
@@ -59,7 +68,7 @@ def fem_text(geom: Geometry, units: str = "millimeters") -> str:
     s = 1.0 / UNIT_TO_M[units]
     out = []
     w = out.append
-    w("[Format]      =  4.0\n[Frequency]   =  0\n[Precision]   =  1e-08\n[MinAngle]    =  30\n")
+    w(f"[Format]      =  4.0\n[Frequency]   =  {_g(geom.frequency_hz)}\n[Precision]   =  1e-08\n[MinAngle]    =  30\n")
     w("[DoSmartMesh] =  1\n")
     w(f"[Depth]       =  {_g(geom.depth * s)}\n[LengthUnits] =  {units}\n")
     w("[ProblemType] =  planar\n[Coordinates] =  cartesian\n[ACSolver]    =  0\n[PrevType]    =  0\n")
@@ -72,7 +81,7 @@ def fem_text(geom: Geometry, units: str = "millimeters") -> str:
         b = geom.boundaries[name]
         w(f'  <BeginBdry>\n    <BdryName> = "{name}"\n    <BdryType> = {_KIND_BDRY[b.kind]}\n')
         # FEMM multiplies A_1, A_2 by coordinates in the file units
-        w(f"    <A_0> = {_g(b.a0)}\n    <A_1> = {_g(b.a1 / s)}\n    <A_2> = {_g(b.a2 / s)}\n    <Phi> = 0\n")
+        w(f"    <A_0> = {_g(b.a0)}\n    <A_1> = {_g(b.a1 / s)}\n    <A_2> = {_g(b.a2 / s)}\n    <Phi> = {_g(b.phi_deg)}\n")
         w("    <c0> = 0\n    <c0i> = 0\n    <c1> = 0\n    <c1i> = 0\n    <Mu_ssd> = 0\n    <Sigma_ssd> = 0\n")
         w("    <innerangle> = 0\n    <outerangle> = 0\n  <EndBdry>\n")
     mnames = list(geom.materials)
@@ -80,9 +89,12 @@ def fem_text(geom: Geometry, units: str = "millimeters") -> str:
     for name in mnames:
         m = geom.materials[name]
         w(f'  <BeginBlock>\n    <BlockName> = "{name}"\n    <Mu_x> = {_g(m.mu_x)}\n    <Mu_y> = {_g(m.mu_y)}\n')
-        w(f"    <H_c> = {_g(m.H_c)}\n    <H_cAngle> = 0\n    <J_re> = {_g(m.J_a_per_m2 * 1e-6)}\n    <J_im> = 0\n")
-        w(f"    <Sigma> = {_g(m.sigma_ms)}\n    <d_lam> = 0\n    <Phi_h> = 0\n    <Phi_hx> = 0\n    <Phi_hy> = 0\n")
-        w(f"    <LamType> = {m.lam_type}\n    <LamFill> = {_g(m.lam_fill)}\n    <NStrands> = 0\n    <WireD> = 0\n")
+        w(f"    <H_c> = {_g(m.H_c)}\n    <H_cAngle> = 0\n    <J_re> = {_g(m.J_a_per_m2 * 1e-6)}\n"
+          f"    <J_im> = {_g(m.J_im_a_per_m2 * 1e-6)}\n")
+        w(f"    <Sigma> = {_g(m.sigma_ms)}\n    <d_lam> = {_g(m.lam_thickness * 1e3)}\n    <Phi_h> = {_g(m.phi_h_deg)}\n"
+          f"    <Phi_hx> = {_g(m.phi_hx_deg)}\n    <Phi_hy> = {_g(m.phi_hy_deg)}\n")
+        w(f"    <LamType> = {m.lam_type}\n    <LamFill> = {_g(m.lam_fill)}\n    <NStrands> = {int(m.n_strands)}\n"
+          f"    <WireD> = {_g(m.wire_d * 1e3)}\n")
         w(f"    <BHPoints> = {len(m.bh)}\n")
         for B, H in m.bh:
             w(f"      {_g(B)}\t{_g(H)}\n")
@@ -92,7 +104,7 @@ def fem_text(geom: Geometry, units: str = "millimeters") -> str:
     for name in cnames:
         c = geom.circuits[name]
         w(f'  <BeginCircuit>\n    <CircuitName> = "{name}"\n    <TotalAmps_re> = {_g(c.current_a)}\n')
-        w(f"    <TotalAmps_im> = 0\n    <CircuitType> = {1 if c.series else 0}\n  <EndCircuit>\n")
+        w(f"    <TotalAmps_im> = {_g(c.current_im_a)}\n    <CircuitType> = {1 if c.series else 0}\n  <EndCircuit>\n")
     ng = geom.node_groups if len(geom.node_groups) == len(geom.nodes) else [0] * len(geom.nodes)
     w(f"[NumPoints] = {len(geom.nodes)}\n")
     for (x, y), gr in zip(geom.nodes, ng):
@@ -126,6 +138,24 @@ def fem_text(geom: Geometry, units: str = "millimeters") -> str:
     return "".join(out)
 
 
+def check_harmonic_material(m, where: str) -> None:
+    """InputError for block properties the time-harmonic solvers cannot give FEMM's meaning:
+    LamType 1 or 2 (FEMM 4.2 refuses laminations on edge at a frequency), FEMM's wire LamTypes >= 3
+    with a conductivity (their strand skin/proximity-effect fits are not modelled here; a stranded
+    region is a LamType-0 block with |turns| > 1), negative conductivity, lamination thickness or a
+    fill factor outside (0, 1]."""
+    if m.lam_type in (1, 2):
+        raise InputError(f"{where} <LamType>", m.lam_type, "0 or >= 3 at a frequency (FEMM: laminations on edge "
+                                                           "are not supported in AC problems)")
+    if m.lam_type >= 3 and m.sigma_ms != 0.0:
+        raise InputError(f"{where} <LamType>", m.lam_type, "0 (a stranded coil: |turns| > 1) or a wire type with "
+                                                           "<Sigma> = 0 (FEMM's AC wire models are not implemented)")
+    if m.sigma_ms < 0 or m.lam_thickness < 0:
+        raise InputError(f"{where} <Sigma>, <d_lam>", (m.sigma_ms, m.lam_thickness * 1e3), ">= 0")
+    if not 0.0 < m.lam_fill <= 1.0:
+        raise InputError(f"{where} <LamFill>", m.lam_fill, "in (0, 1]")
+
+
 # ---------------------------------------------------------------------- reader
 _KEY = re.compile(r"^\s*([\[<][^\]>]+[\]>])\s*=?\s*(.*?)\s*$")
 
@@ -151,7 +181,7 @@ def _tokens(line: str) -> list:
 
 
 def read_fem(path) -> Geometry:
-    """Read a FEMM 4.2 magnetics .fem file (planar, magnetostatic) into a Geometry (SI units)."""
+    """Read a FEMM 4.2 magnetics .fem file (planar; magnetostatic or time-harmonic) into a Geometry (SI)."""
     try:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
@@ -160,8 +190,9 @@ def read_fem(path) -> Geometry:
 
 
 def parse_fem(text: str, source: str = "<text>") -> Geometry:
-    """Parse .fem text; unsupported features (axisymmetric, AC, air-gap or skin-depth boundaries,
-    mixed boundaries with c0 or c1 != 0) raise InputError naming them."""
+    """Parse .fem text; unsupported features (axisymmetric, air-gap or skin-depth boundaries, mixed
+    boundaries with c0 or c1 != 0, a Dirichlet phase in a static file, at a frequency: laminations on
+    edge and conducting wire LamTypes) raise InputError naming them."""
     lines = text.splitlines()
     header = {}
     bdry, blocks, circs = [], [], []
@@ -219,9 +250,9 @@ def parse_fem(text: str, source: str = "<text>") -> Geometry:
     # header
     if header.get("[problemtype]", "planar").lower() != "planar":
         raise InputError(f"{source}: [ProblemType]", header.get("[problemtype]"), "planar")
-    freq = float(header.get("[frequency]", "0") or 0)
-    if freq != 0.0:
-        raise InputError(f"{source}: [Frequency]", freq, "0 (magnetostatics only)")
+    freq = _num(header.get("[frequency]", "0") or "0", f"{source}: [Frequency]")
+    if not (freq >= 0.0 and freq < float("inf")):
+        raise InputError(f"{source}: [Frequency]", freq, ">= 0 Hz (0: magnetostatics)")
     units = header.get("[lengthunits]", "inches").lower()
     if units not in UNIT_TO_M:
         raise InputError(f"{source}: [LengthUnits]", units, f"one of {sorted(UNIT_TO_M)}")
@@ -230,7 +261,7 @@ def parse_fem(text: str, source: str = "<text>") -> Geometry:
     if header.get("[coordinates]", "cartesian").lower() not in ("cartesian", "polar", "0", "1"):
         raise InputError(f"{source}: [Coordinates]", header.get("[coordinates]"), "cartesian or polar")
 
-    g = Geometry(depth=depth * s, comment=header.get("[comment]", ""))
+    g = Geometry(depth=depth * s, comment=header.get("[comment]", ""), frequency_hz=freq)
     bnames = []
     for k, b in enumerate(bdry):
         name = _val(b.get("<bdryname>", f"bdry{k + 1}"))
@@ -246,11 +277,12 @@ def parse_fem(text: str, source: str = "<text>") -> Geometry:
             kind = _BDRY_KIND[t]
         else:
             raise InputError(f"{source}: boundary '{name}' <BdryType>", t, "0, 2 (c0 = c1 = 0), 4 or 5")
-        if kind == "dirichlet" and _num(b.get("<phi>", "0"), "phi") != 0.0:
-            raise InputError(f"{source}: boundary '{name}' <Phi>", b.get("<phi>"), "0")
+        phi = _num(b.get("<phi>", "0"), "phi") if kind == "dirichlet" else 0.0
+        if phi != 0.0 and freq == 0.0:
+            raise InputError(f"{source}: boundary '{name}' <Phi>", b.get("<phi>"), "0 (a phase needs [Frequency] > 0)")
         # FEMM's A_1, A_2 multiply coordinates in the file's length units: convert to metres
         g.add_boundary(Boundary(name, kind, _num(b.get("<a_0>", "0"), "A_0"),
-                                _num(b.get("<a_1>", "0"), "A_1") / s, _num(b.get("<a_2>", "0"), "A_2") / s))
+                                _num(b.get("<a_1>", "0"), "A_1") / s, _num(b.get("<a_2>", "0"), "A_2") / s, phi))
         bnames.append(name)
     mnames = []
     for k, b in enumerate(blocks):
@@ -262,7 +294,16 @@ def parse_fem(text: str, source: str = "<text>") -> Geometry:
             sigma_ms=_num(b.get("<sigma>", "0"), f"{name} Sigma"),
             J_a_per_m2=_num(b.get("<j_re>", "0"), f"{name} J_re") * 1e6,
             lam_fill=_num(b.get("<lamfill>", "1"), f"{name} LamFill"),
-            lam_type=int(_num(b.get("<lamtype>", "0"), f"{name} LamType"))))
+            lam_type=int(_num(b.get("<lamtype>", "0"), f"{name} LamType")),
+            J_im_a_per_m2=_num(b.get("<j_im>", "0"), f"{name} J_im") * 1e6,
+            lam_thickness=_num(b.get("<d_lam>", "0"), f"{name} d_lam") * 1e-3,
+            phi_h_deg=_num(b.get("<phi_h>", "0"), f"{name} Phi_h"),
+            phi_hx_deg=_num(b.get("<phi_hx>", "0"), f"{name} Phi_hx"),
+            phi_hy_deg=_num(b.get("<phi_hy>", "0"), f"{name} Phi_hy"),
+            n_strands=int(_num(b.get("<nstrands>", "0"), f"{name} NStrands")),
+            wire_d=_num(b.get("<wired>", "0"), f"{name} WireD") * 1e-3))
+        if freq > 0.0:
+            check_harmonic_material(g.materials[name], f"{source}: block '{name}'")
         hca = _num(b.get("<h_cangle>", "0"), "H_cAngle")
         if hca != 0.0:
             raise InputError(f"{source}: block '{name}' <H_cAngle>", hca, "0")
@@ -271,7 +312,8 @@ def parse_fem(text: str, source: str = "<text>") -> Geometry:
     for k, c in enumerate(circs):
         name = _val(c.get("<circuitname>", f"circuit{k + 1}"))
         g.add_circuit(Circuit(name, _num(c.get("<totalamps_re>", "0"), f"{name} TotalAmps_re"),
-                              int(_num(c.get("<circuittype>", "1"), "CircuitType")) == 1))
+                              int(_num(c.get("<circuittype>", "1"), "CircuitType")) == 1,
+                              _num(c.get("<totalamps_im>", "0"), f"{name} TotalAmps_im")))
         cnames.append(name)
 
     def ref(tok, names, what):

@@ -11,6 +11,14 @@ Fallback when FEMM is absent: the embedded solver (``motoropt.magnetics.fea.solv
 segments, arcs, labels), saves the .fem, meshes, solves, and reads circuit currents/flux linkages
 and optionally the weighted-stress-tensor torque of a group (FEMM's block integral 22). A fake module
 recording the calls can be passed for testing.
+
+Time-harmonic geometries (``geom.frequency_hz`` > 0, issue 16): mi_probdef gets the frequency;
+materials carry their conductivity, lamination thickness (mm), hysteresis lags, strands; circuit
+currents and Dirichlet phases are complex; the result has the keys of the embedded solver's
+:func:`.harmonic.harmonic_summary`: frequency_hz, circuits {name: {current_a, voltage_v,
+flux_linkage_wb}} as [re, im] (FEMM's mo_getcircuitproperties), losses_w {total, by_group} (block
+integral 4, resistive, per group), iron_loss_w (block integral 3, hysteresis and lamination) and
+torque_nm (block integral 22: FEMM's time-average weighted stress tensor torque).
 """
 
 from __future__ import annotations
@@ -108,18 +116,20 @@ def build_in_femm(s: FemmSession, geom: Geometry) -> None:
     geom = geom.split_at_nodes()
     geom.validate()
     s.call("newdocument", 0)
-    s.call("mi_probdef", 0, "millimeters", "planar", 1e-8, _mm(geom.depth), 30)
+    s.call("mi_probdef", geom.frequency_hz, "millimeters", "planar", 1e-8, _mm(geom.depth), 30)
     for m in geom.materials.values():
-        s.call("mi_addmaterial", m.name, m.mu_x, m.mu_y, m.H_c, m.J_a_per_m2 * 1e-6, m.sigma_ms, 0, 0,
-               m.lam_fill, m.lam_type, 0, 0, 0, 0)
+        J = m.J_a_per_m2 * 1e-6 if m.J_im_a_per_m2 == 0.0 else complex(m.J_a_per_m2, m.J_im_a_per_m2) * 1e-6
+        s.call("mi_addmaterial", m.name, m.mu_x, m.mu_y, m.H_c, J, m.sigma_ms, _mm(m.lam_thickness), m.phi_h_deg,
+               m.lam_fill, m.lam_type, m.phi_hx_deg, m.phi_hy_deg, m.n_strands, _mm(m.wire_d))
         for B, H in m.bh:
             s.call("mi_addbhpoint", m.name, B, H)
     for b in geom.boundaries.values():
         fmt = {"dirichlet": 0, "neumann": 2, "periodic": 4, "antiperiodic": 5}[b.kind]
         # FEMM's A_1, A_2 multiply coordinates in drawing units (mm here)
-        s.call("mi_addboundprop", b.name, b.a0, b.a1 * 1e-3, b.a2 * 1e-3, 0, 0, 0, 0, 0, fmt, 0, 0)
+        s.call("mi_addboundprop", b.name, b.a0, b.a1 * 1e-3, b.a2 * 1e-3, b.phi_deg, 0, 0, 0, 0, fmt, 0, 0)
     for c in geom.circuits.values():
-        s.call("mi_addcircprop", c.name, c.current_a, 1 if c.series else 0)
+        cur = c.current_a if c.current_im_a == 0.0 else complex(c.current_a, c.current_im_a)
+        s.call("mi_addcircprop", c.name, cur, 1 if c.series else 0)
     for x, y in geom.nodes:
         s.call("mi_addnode", _mm(x), _mm(y))
     for sg in geom.segments:
@@ -149,9 +159,33 @@ def build_in_femm(s: FemmSession, geom: Geometry) -> None:
         s.call("mi_clearselected")
 
 
+def _pair(z) -> list:
+    z = complex(z)
+    return [z.real, z.imag]
+
+
+def _harmonic_results(s: FemmSession, geom: Geometry) -> dict:
+    """FEMM's answers for a time-harmonic problem, in the keys of harmonic_summary (no torque)."""
+    out = {"frequency_hz": float(geom.frequency_hz), "circuits": {}}
+    for name in geom.circuits:
+        I, V, psi = s.call("mo_getcircuitproperties", name)[:3]
+        out["circuits"][name] = {"current_a": _pair(I), "voltage_v": _pair(V), "flux_linkage_wb": _pair(psi)}
+    by = {}
+    for gr in sorted({lab.group for lab in geom.labels if lab.material != NO_MESH}):
+        s.call("mo_groupselectblock", int(gr))
+        by[str(gr)] = float(complex(s.call("mo_blockintegral", 4)).real)
+        s.call("mo_clearblock")
+    out["losses_w"] = {"total": float(sum(by.values())), "by_group": by}
+    s.call("mo_groupselectblock")
+    out["iron_loss_w"] = float(complex(s.call("mo_blockintegral", 3)).real)
+    s.call("mo_clearblock")
+    return out
+
+
 def run_femm(geom: Geometry, torque_group: int | None = None, femm_module=None, timeout_s: float = 120.0,
              workdir: str | None = None) -> dict:
-    """Build, mesh, solve and post-process ``geom`` in FEMM; same keys as solve_fem_file (no mesh counts).
+    """Build, mesh, solve and post-process ``geom`` in FEMM; same keys as solve_fem_file (no mesh counts;
+    a time-harmonic geometry: the keys of harmonic_summary).
 
     Raises FemmError (with the fallback) if FEMM is missing or does not answer within ``timeout_s``.
     """
@@ -175,14 +209,19 @@ def run_femm(geom: Geometry, torque_group: int | None = None, femm_module=None, 
         s.call("mi_createmesh")
         s.call("mi_analyze", 1)
         s.call("mi_loadsolution")
-        out = {"circuits": {}}
-        for name in geom.circuits:
-            props = s.call("mo_getcircuitproperties", name)
-            out["circuits"][name] = {"current_a": float(props[0]), "flux_linkage_wb": float(props[2])}
+        if geom.frequency_hz > 0:
+            out = _harmonic_results(s, geom)
+        else:
+            out = {"circuits": {}}
+            for name in geom.circuits:
+                props = s.call("mo_getcircuitproperties", name)
+                out["circuits"][name] = {"current_a": float(props[0]), "flux_linkage_wb": float(props[2])}
         if torque_group is not None:
             s.call("mo_groupselectblock", int(torque_group))
-            out["torque_nm"] = float(s.call("mo_blockintegral", 22))
+            out["torque_nm"] = float(complex(s.call("mo_blockintegral", 22)).real)
             s.call("mo_clearblock")
+            if geom.frequency_hz > 0:
+                out["torque_method"] = "weighted Maxwell stress tensor, time average (FEMM block integral 22)"
         s.call("closefemm")
         quitting = True
         out["fem_file"] = path

@@ -55,6 +55,12 @@ class Material:
         J_a_per_m2: source current density of the block, A/m^2 (FEMM's J_re).
         lam_fill: lamination fill factor (in-plane laminations: B_eff(H) = f B(H) + (1 - f) mu0 H).
         lam_type: FEMM's LamType (0 = laminated in plane / not laminated).
+        Time-harmonic fields (FEMM's meaning; ignored by the magnetostatic solver):
+        J_im_a_per_m2: imaginary part of the block source current density, A/m^2 (FEMM's J_im).
+        lam_thickness: lamination thickness, m (FEMM's d_lam in mm; 0 = no lamination eddy currents).
+        phi_h_deg: maximum hysteresis lag angle of a nonlinear material, deg (FEMM's Phi_h).
+        phi_hx_deg, phi_hy_deg: hysteresis lag angles of a linear material, deg (FEMM's Phi_hx, Phi_hy).
+        n_strands, wire_d: strands and strand diameter (m) of FEMM's wire LamTypes 3..; kept for FEMM.
     """
 
     name: str
@@ -66,6 +72,13 @@ class Material:
     J_a_per_m2: float = 0.0
     lam_fill: float = 1.0
     lam_type: int = 0
+    J_im_a_per_m2: float = 0.0
+    lam_thickness: float = 0.0
+    phi_h_deg: float = 0.0
+    phi_hx_deg: float = 0.0
+    phi_hy_deg: float = 0.0
+    n_strands: int = 0
+    wire_d: float = 0.0
 
     @property
     def nonlinear(self) -> bool:
@@ -74,22 +87,27 @@ class Material:
 
 @dataclass(frozen=True)
 class Circuit:
-    """A circuit: ``current_a`` total current, A; ``series`` (FEMM CircuitType 1) or parallel (0)."""
+    """A circuit: ``current_a`` total current, A; ``series`` (FEMM CircuitType 1) or parallel (0).
+
+    ``current_im_a``: imaginary part of the current phasor (A peak) of a time-harmonic problem."""
 
     name: str
     current_a: float = 0.0
     series: bool = True
+    current_im_a: float = 0.0
 
 
 @dataclass(frozen=True)
 class Boundary:
-    """A boundary condition: kind in BOUNDARY_KINDS; for "dirichlet" A = a0 + a1 x + a2 y (Wb/m, x,y in m)."""
+    """A boundary condition: kind in BOUNDARY_KINDS; for "dirichlet" A = a0 + a1 x + a2 y (Wb/m, x,y in m),
+    times exp(j phi_deg) in a time-harmonic problem (FEMM's Phi)."""
 
     name: str
     kind: str = "dirichlet"
     a0: float = 0.0
     a1: float = 0.0
     a2: float = 0.0
+    phi_deg: float = 0.0
 
 
 @dataclass
@@ -140,9 +158,10 @@ class BlockLabel:
 
 @dataclass
 class Geometry:
-    """A planar magnetostatic problem: nodes (m), segments, arcs, labels and properties.
+    """A planar magnetics problem: nodes (m), segments, arcs, labels and properties.
 
-    ``depth`` is the axial length in m; ``comment`` is free text.
+    ``depth`` is the axial length in m; ``comment`` is free text; ``frequency_hz`` > 0 makes it a
+    time-harmonic problem (FEMM's [Frequency]; solved by :mod:`.harmonic`), 0 magnetostatic.
     """
 
     nodes: list = field(default_factory=list)
@@ -156,6 +175,7 @@ class Geometry:
     depth: float = 1.0
     comment: str = ""
     merge_tol: float = 1e-9
+    frequency_hz: float = 0.0
 
     # ------------------------------------------------------------------ properties
     def add_material(self, material: Material) -> Material:

@@ -198,6 +198,197 @@ def _default_mesh(design, mesh: MeshSpec | None) -> dict:
                 h_stator=m.h_stator or k * tau / 7.0, h_coil=m.h_coil or k * tau / 6.0)
 
 
+class SectionDrawer:
+    """Draws a machine section into a :class:`Geometry`: segments without duplicates, arcs in
+    pieces of <= 90 deg, the sector wedge c0..c1 (``full``: the whole machine) with the radii where
+    contours meet its cut lines, and the parts every radial-flux section shares (shaft, outer and
+    air-gap band circles, the slotted stator with its coils, the sector cut boundaries)."""
+
+    def __init__(self, geo: Geometry, full: bool, c0: float, c1: float, radii=()):
+        self.geo, self.full, self.c0, self.c1 = geo, full, c0, c1
+        self.seg_keys: set = set()
+        self.cut_radii = set(radii)
+
+    def seg(self, pa, pb, boundary=None, group=0) -> None:
+        geo = self.geo
+        na, nb = geo.add_node(*pa, group=group), geo.add_node(*pb, group=group)
+        if na == nb:
+            return
+        key = (min(na, nb), max(na, nb))
+        if key in self.seg_keys:
+            return
+        self.seg_keys.add(key)
+        geo.add_segment(pa, pb, boundary=boundary, group=group)
+
+    def arc(self, rad, a0, a1, max_deg, boundary=None, group=0) -> None:
+        """Counter-clockwise arc(s) a0 -> a1 (rad) of radius rad, pieces <= 180 deg (split in <= 90)."""
+        tot = a1 - a0
+        if tot <= 1e-12:
+            return
+        n = max(1, int(math.ceil(math.degrees(tot) / 90.0 - 1e-9)))
+        for k in range(n):
+            b0, b1 = a0 + tot * k / n, a0 + tot * (k + 1) / n
+            self.geo.add_arc(pt(rad, b0), pt(rad, b1), math.degrees(b1 - b0), max_deg, boundary, group)
+
+    def sector_arc(self, rad, max_deg, boundary=None, group=0) -> None:
+        """The circle of radius ``rad`` over the whole sector."""
+        if self.full:
+            self.arc(rad, 0.0, 2 * math.pi, max_deg, boundary, group)
+        else:
+            self.arc(rad, self.c0, self.c1, max_deg, boundary, group)
+
+    def on_cut(self, q):
+        """Index of the cut line (0: c0, 1: c1) point q lies on, else None."""
+        if self.full:
+            return None
+        for ci, c in enumerate((self.c0, self.c1)):
+            if abs(-math.sin(c) * q[0] + math.cos(c) * q[1]) < 1e-9 and (math.cos(c) * q[0] + math.sin(c) * q[1]) > 0:
+                return ci
+        return None
+
+    def circles(self, Rsh: float, Ro: float, r1: float, r2: float, gap_deg: float) -> None:
+        """Shaft (A = 0; outside the domain), stator outer circle (A = 0) and the band's two circles."""
+        self.sector_arc(Rsh, 3.0, "A0", GROUP_ROTOR)
+        if self.full:
+            self.geo.add_label(0.0, 0.0, NO_MESH, group=GROUP_ROTOR)  # the shaft is outside the domain
+        self.sector_arc(Ro, 2.0, "A0", GROUP_STATOR)
+        for rad in (r1, r2):
+            self.sector_arc(rad, gap_deg, None, GROUP_BAND)
+
+    def stator(self, design, h: dict, span: float, gap_deg: float, r2: float, steel_angle: float,
+               air_angle: float) -> tuple[float, float]:
+        """Slots (openings, bodies, coil regions of the layout, single layer, radial halves or side by
+        side for tooth coils) whose centres lie in the sector, the bore arcs, and the stator steel and
+        gap-air labels at the given angles. Returns (x_tip, x_bot): slot radii of the tips and bottoms."""
+        geo, s, w = self.geo, design.stator, design.winding
+        Q, Ri, Ro = s.Q, 0.5 * s.D_i, 0.5 * s.D_o
+        x_tip = Ri + s.tip_height
+        x_bot = Ri + s.slot_depth
+        b0 = 0.5 * s.slot_opening
+        wt, wb = 0.5 * s.slot_width_top, 0.5 * s.slot_width_bottom
+        xb0 = math.sqrt(Ri * Ri - b0 * b0)
+        n_slots = Q if self.full else int(round(span / (2 * math.pi / Q)))
+        lay = np.asarray(w.layout)
+        tooth_coil = w.coil_pitch == 1
+        tpc = int(w.turns_per_coil)
+        opening_angles = []
+        for k in range(n_slots):
+            ak = 2 * math.pi * k / Q
+            op = rotate([(xb0, -b0), (x_tip, -b0), (x_tip, b0), (xb0, b0)], ak)  # opening, open to the gap
+            self.seg(op[0], op[1], group=GROUP_STATOR)
+            self.seg(op[2], op[3], group=GROUP_STATOR)
+            body = rotate([(x_tip, -wt), (x_tip, -b0), (x_tip, b0), (x_tip, wt), (x_bot, wb), (x_bot, -wb)], ak)
+            for i in range(len(body)):
+                self.seg(body[i - 1], body[i], group=GROUP_STATOR)
+            opening_angles.append((ak - math.asin(b0 / Ri), ak + math.asin(b0 / Ri)))
+            ph_sign = [(int(lay[k, L, 0]), int(lay[k, L, 1])) for L in range(lay.shape[1])]
+            if len(ph_sign) == 1:
+                ph, sg = ph_sign[0]
+                geo.add_label(*pt(0.5 * (x_tip + x_bot), ak), "copper", h["h_coil"], circuit=PHASES[ph],
+                              group=GROUP_STATOR, turns=sg * tpc)
+            elif tooth_coil:  # side by side: layer 0 on the +theta half
+                sp = rotate([(x_tip, 0.0), (x_bot, 0.0)], ak)
+                self.seg(sp[0], sp[1], group=GROUP_STATOR)
+                for L, (ph, sg) in enumerate(ph_sign):
+                    off = 0.5 * min(wt, wb) * (1 if L == 0 else -1)
+                    geo.add_label(*rotate([(0.5 * (x_tip + x_bot), off)], ak)[0], "copper", h["h_coil"],
+                                  circuit=PHASES[ph], group=GROUP_STATOR, turns=sg * tpc)
+            else:  # radial halves: layer 0 near the gap
+                xm, wm = 0.5 * (x_tip + x_bot), 0.5 * (wt + wb)
+                sp = rotate([(xm, -wm), (xm, wm)], ak)
+                self.seg(sp[0], sp[1], group=GROUP_STATOR)
+                for L, (ph, sg) in enumerate(ph_sign):
+                    xx = 0.5 * (x_tip + xm) if L == 0 else 0.5 * (xm + x_bot)
+                    geo.add_label(*pt(xx, ak), "copper", h["h_coil"], circuit=PHASES[ph], group=GROUP_STATOR,
+                                  turns=sg * tpc)
+        for k in range(n_slots):  # bore arcs (tooth faces)
+            a_start = opening_angles[k][1]
+            if k + 1 < n_slots:
+                a_end = opening_angles[k + 1][0]
+            else:
+                a_end = opening_angles[0][0] + 2 * math.pi if self.full else self.c1
+            self.arc(Ri, a_start, a_end, gap_deg, None, GROUP_STATOR)
+        if not self.full:
+            self.arc(Ri, self.c0, opening_angles[0][0], gap_deg, None, GROUP_STATOR)
+        geo.add_label(*pt(0.5 * (Ro + x_bot), steel_angle), "stator_steel", h["h_stator"], group=GROUP_STATOR)
+        geo.add_label(*pt(0.5 * (r2 + Ri), air_angle), "air", h["h_gap"], group=GROUP_STATOR)
+        return x_tip, x_bot
+
+    def cuts(self, antiperiodic: bool) -> None:
+        """The two radial cut lines as (anti)periodic boundaries, one per radial interval between the
+        radii where contours meet them."""
+        if self.full:
+            return
+        kind = "antiperiodic" if antiperiodic else "periodic"
+        radii = sorted(self.cut_radii)
+        merged = [radii[0]]
+        for q in radii[1:]:
+            if q - merged[-1] > 1e-8:
+                merged.append(q)
+        for i in range(len(merged) - 1):
+            name = f"cut{i}"
+            self.geo.add_boundary(Boundary(name, kind))
+            for c in (self.c0, self.c1):
+                self.geo.add_segment(pt(merged[i], c), pt(merged[i + 1], c), boundary=name)
+
+
+def _bh_material(name: str, steel, lam_fill: float) -> Material:
+    H, B = steel.bh_arrays()
+    return Material(name, bh=tuple((float(b), float(hh)) for b, hh in zip(B, H) if b > 0 or hh > 0), lam_fill=lam_fill)
+
+
+def _pm_rotor_poles(dr: SectionDrawer, design, h: dict, th_r: float, R: float) -> None:
+    """The PM rotor's poles: every pole's polygons (rotated to the rotor angle, clipped to the
+    sector) with magnet labels magnetised N/S alternately."""
+    geo, r, p = dr.geo, design.rotor, design.p
+    pole_polys = r.pole_polygons()
+    if r.surface_mounted:  # the rotor surface R is the sleeve's, not a boundary of the iron
+        dr.cut_radii.discard(R)
+    area_tol = (0.02e-3) ** 2
+    for j in range(2 * p):
+        ang = th_r + j * math.pi / p
+        sgn = 1.0 if j % 2 == 0 else -1.0
+        for kind, poly, mdir in pole_polys:
+            P = rotate(poly, ang)
+            if not dr.full:
+                P = clip_wedge(P, dr.c0, dr.c1)
+                if not P or abs(polygon_area(P)) < area_tol:
+                    continue
+            for i in range(len(P)):
+                qa, qb = P[i - 1], P[i]
+                ca, cb = dr.on_cut(qa), dr.on_cut(qb)
+                if ca is not None:
+                    dr.cut_radii.add(math.hypot(*qa))
+                if ca is not None and ca == cb:
+                    continue  # replaced by the cut-line segments
+                dr.seg(qa, qb, group=GROUP_ROTOR)
+            x, y = interior_point(P)
+            if kind == "magnet":
+                if mdir is None:  # SPM radial: FEMM expression, outwards on N poles
+                    expr = "theta" if sgn > 0 else "theta+180"
+                    geo.add_label(x, y, "magnet", h["h_magnet"], magdir_deg=0.0, group=GROUP_ROTOR, magdir_expr=expr)
+                else:
+                    d = mdir + math.degrees(ang) + (0.0 if sgn > 0 else 180.0)
+                    geo.add_label(x, y, "magnet", h["h_magnet"], magdir_deg=d, group=GROUP_ROTOR)
+            else:
+                geo.add_label(x, y, "air", h["h_magnet"], group=GROUP_ROTOR)
+
+
+def _pm_rotor_surface(dr: SectionDrawer, design, h: dict, R: float, r1: float, Rsh: float, gap_deg: float,
+                      mid: float) -> None:
+    """The rotor surface (IPM: iron/air interface; SPM: the core surface R_core, the sleeve is air)
+    and the rotor's steel and air labels."""
+    geo, r = dr.geo, design.rotor
+    if not r.surface_mounted:
+        dr.sector_arc(R, gap_deg, None, GROUP_ROTOR)
+        y_mid = Rsh + 0.5 * (R - r.barrier_depth - Rsh)
+        geo.add_label(*pt(y_mid, mid), "rotor_steel", h["h_rotor"], group=GROUP_ROTOR)
+        geo.add_label(*pt(0.5 * (R + r1), mid), "air", h["h_gap"], group=GROUP_ROTOR)
+    else:
+        geo.add_label(*pt(0.5 * (Rsh + r.R_core), mid), "rotor_steel", h["h_rotor"], group=GROUP_ROTOR)
+        geo.add_label(*pt(0.5 * (r.R_magnet + r1), mid + 1e-3), "air", h["h_gap"], group=GROUP_ROTOR)
+
+
 def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), sector: str = "auto",
                   mesh: MeshSpec | None = None, T_magnet_c: float | None = None,
                   i_dq: tuple | None = None) -> MachineSection:
@@ -225,13 +416,8 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
     a_par = int(w.parallel_paths)
 
     geo = Geometry(depth=s.L, comment=f"{design.name}: {sector} sector, rotor at {rotor_angle_deg:.4f} deg")
-    H, B = design.steel.bh_arrays()
-    bh = tuple((float(b), float(hh)) for b, hh in zip(B, H) if b > 0 or hh > 0)
-    geo.add_material(Material("stator_steel", bh=bh, lam_fill=s.stacking_factor))
-    rs = design.rotor_steel
-    Hr, Brr = rs.bh_arrays()
-    geo.add_material(Material("rotor_steel", bh=tuple((float(b), float(hh)) for b, hh in zip(Brr, Hr) if b > 0 or hh > 0),
-                              lam_fill=r.stacking_factor))
+    geo.add_material(_bh_material("stator_steel", design.steel, s.stacking_factor))
+    geo.add_material(_bh_material("rotor_steel", design.rotor_steel, r.stacking_factor))
     Br = float(design.magnet.Br(T_m))
     mu_r = float(design.magnet.mu_r)
     geo.add_material(Material("magnet", mu_x=mu_r, mu_y=mu_r, H_c=Br / (MU0 * mu_r)))
@@ -241,168 +427,15 @@ def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), s
     for k, name in enumerate(PHASES):
         geo.add_circuit(Circuit(name, float(i_abc[k]) / a_par, True))
 
-    seg_keys = set()
-
-    def seg(pa, pb, boundary=None, group=0):
-        na, nb = geo.add_node(*pa, group=group), geo.add_node(*pb, group=group)
-        if na == nb:
-            return
-        key = (min(na, nb), max(na, nb))
-        if key in seg_keys:
-            return
-        seg_keys.add(key)
-        geo.add_segment(pa, pb, boundary=boundary, group=group)
-
-    def arc(rad, a0, a1, max_deg, boundary=None, group=0):
-        """Counter-clockwise arc(s) a0 -> a1 (rad) of radius rad, pieces <= 180 deg (split in <= 90)."""
-        tot = a1 - a0
-        n = max(1, int(math.ceil(math.degrees(tot) / 90.0 - 1e-9)))
-        for k in range(n):
-            b0, b1 = a0 + tot * k / n, a0 + tot * (k + 1) / n
-            geo.add_arc(pt(rad, b0), pt(rad, b1), math.degrees(b1 - b0), max_deg, boundary, group)
-
-    def on_cut(q):
-        if full:
-            return None
-        for ci, c in enumerate((c0, c1)):
-            if abs(-math.sin(c) * q[0] + math.cos(c) * q[1]) < 1e-9 and (math.cos(c) * q[0] + math.sin(c) * q[1]) > 0:
-                return ci
-        return None
-
-    cut_radii = {Rsh, R, r1, r2, Ri, Ro}
-
-    # ---- rotor holes / magnets
-    pole_polys = r.pole_polygons()
-    if r.surface_mounted:  # the rotor surface R is the sleeve's, not a boundary of the iron
-        cut_radii.discard(R)
-    area_tol = (0.02e-3) ** 2
-    for j in range(2 * p):
-        ang = th_r + j * math.pi / p
-        sgn = 1.0 if j % 2 == 0 else -1.0
-        for kind, poly, mdir in pole_polys:
-            P = rotate(poly, ang)
-            if not full:
-                P = clip_wedge(P, c0, c1)
-                if not P or abs(polygon_area(P)) < area_tol:
-                    continue
-            n = len(P)
-            for i in range(n):
-                qa, qb = P[i - 1], P[i]
-                ca, cb = on_cut(qa), on_cut(qb)
-                if ca is not None:
-                    cut_radii.add(math.hypot(*qa))
-                if ca is not None and ca == cb:
-                    continue  # replaced by the cut-line segments
-                seg(qa, qb, group=GROUP_ROTOR)
-            x, y = interior_point(P)
-            if kind == "magnet":
-                if mdir is None:  # SPM radial: FEMM expression, outwards on N poles
-                    expr = "theta" if sgn > 0 else "theta+180"
-                    geo.add_label(x, y, "magnet", h["h_magnet"], magdir_deg=0.0, group=GROUP_ROTOR, magdir_expr=expr)
-                else:
-                    d = mdir + math.degrees(ang) + (0.0 if sgn > 0 else 180.0)
-                    geo.add_label(x, y, "magnet", h["h_magnet"], magdir_deg=d, group=GROUP_ROTOR)
-            else:
-                geo.add_label(x, y, "air", h["h_magnet"], group=GROUP_ROTOR)
-
+    dr = SectionDrawer(geo, full, c0, c1, radii=(Rsh, R, r1, r2, Ri, Ro))
     gap_deg = math.degrees(h["h_gap"] / R)
-    if full:
-        arc(Rsh, 0.0, 2 * math.pi, 3.0, "A0", GROUP_ROTOR)
-        geo.add_label(0.0, 0.0, NO_MESH, group=GROUP_ROTOR)  # the shaft is outside the domain (A = 0 on it)
-        arc(Ro, 0.0, 2 * math.pi, 2.0, "A0", GROUP_STATOR)
-        for rad, grp in ((r1, GROUP_BAND), (r2, GROUP_BAND)):
-            arc(rad, 0.0, 2 * math.pi, gap_deg, None, grp)
-    else:
-        arc(Rsh, c0, c1, 3.0, "A0", GROUP_ROTOR)
-        arc(Ro, c0, c1, 2.0, "A0", GROUP_STATOR)
-        for rad, grp in ((r1, GROUP_BAND), (r2, GROUP_BAND)):
-            arc(rad, c0, c1, gap_deg, None, grp)
-    # rotor surface (IPM: iron/air interface; SPM: the core surface R_core and the sleeve is air)
     mid = 0.5 * (c0 + c1) if not full else math.pi / (2 * p) + th_r
-    if not r.surface_mounted:
-        if full:
-            arc(R, 0.0, 2 * math.pi, gap_deg, None, GROUP_ROTOR)
-        else:
-            arc(R, c0, c1, gap_deg, None, GROUP_ROTOR)
-        y_mid = Rsh + 0.5 * (R - r.barrier_depth - Rsh)
-        geo.add_label(*pt(y_mid, mid), "rotor_steel", h["h_rotor"], group=GROUP_ROTOR)
-        geo.add_label(*pt(0.5 * (R + r1), mid), "air", h["h_gap"], group=GROUP_ROTOR)
-    else:
-        Rc = r.R_core
-        geo.add_label(*pt(0.5 * (Rsh + Rc), mid), "rotor_steel", h["h_rotor"], group=GROUP_ROTOR)
-        geo.add_label(*pt(0.5 * (r.R_magnet + r1), mid + 1e-3), "air", h["h_gap"], group=GROUP_ROTOR)
+    _pm_rotor_poles(dr, design, h, th_r, R)
+    dr.circles(Rsh, Ro, r1, r2, gap_deg)
+    _pm_rotor_surface(dr, design, h, R, r1, Rsh, gap_deg, mid)
     geo.add_label(*pt(0.5 * (r1 + r2), mid + 0.01), "air", h["h_gap"], group=GROUP_BAND)
-
-    # ---- stator: slots whose centres lie in the sector
-    x_tip = Ri + s.tip_height
-    x_bot = Ri + s.slot_depth
-    b0 = 0.5 * s.slot_opening
-    wt, wb = 0.5 * s.slot_width_top, 0.5 * s.slot_width_bottom
-    xb0 = math.sqrt(Ri * Ri - b0 * b0)
-    n_slots = Q if full else int(round(span / (2 * math.pi / Q)))
-    lay = np.asarray(w.layout)
-    tooth_coil = w.coil_pitch == 1
-    opening_angles = []
-    for k in range(n_slots):
-        ak = 2 * math.pi * k / Q
-        # opening (air, open to the gap) and slot body
-        op = [(xb0, -b0), (x_tip, -b0), (x_tip, b0), (xb0, b0)]
-        op = rotate(op, ak)
-        seg(op[0], op[1], group=GROUP_STATOR)
-        seg(op[2], op[3], group=GROUP_STATOR)
-        body = [(x_tip, -wt), (x_tip, -b0), (x_tip, b0), (x_tip, wt), (x_bot, wb), (x_bot, -wb)]
-        bodyr = rotate(body, ak)
-        for i in range(len(bodyr)):
-            seg(bodyr[i - 1], bodyr[i], group=GROUP_STATOR)
-        opening_angles.append((ak - math.asin(b0 / Ri), ak + math.asin(b0 / Ri)))
-        ph_sign = [(int(lay[k, L, 0]), int(lay[k, L, 1])) for L in range(lay.shape[1])]
-        tpc = int(w.turns_per_coil)
-        if len(ph_sign) == 1:
-            x, y = pt(0.5 * (x_tip + x_bot), ak)
-            ph, sg = ph_sign[0]
-            geo.add_label(x, y, "copper", h["h_coil"], circuit=PHASES[ph], group=GROUP_STATOR, turns=sg * tpc)
-        elif tooth_coil:  # side by side: layer 0 on the +theta half
-            sp = rotate([(x_tip, 0.0), (x_bot, 0.0)], ak)
-            seg(sp[0], sp[1], group=GROUP_STATOR)
-            for L, (ph, sg) in enumerate(ph_sign):
-                off = 0.5 * min(wt, wb) * (1 if L == 0 else -1)
-                x, y = rotate([(0.5 * (x_tip + x_bot), off)], ak)[0]
-                geo.add_label(x, y, "copper", h["h_coil"], circuit=PHASES[ph], group=GROUP_STATOR, turns=sg * tpc)
-        else:  # radial halves: layer 0 near the gap
-            xm = 0.5 * (x_tip + x_bot)
-            wm = 0.5 * (wt + wb)
-            sp = rotate([(xm, -wm), (xm, wm)], ak)
-            seg(sp[0], sp[1], group=GROUP_STATOR)
-            for L, (ph, sg) in enumerate(ph_sign):
-                xx = 0.5 * (x_tip + xm) if L == 0 else 0.5 * (xm + x_bot)
-                x, y = pt(xx, ak)
-                geo.add_label(x, y, "copper", h["h_coil"], circuit=PHASES[ph], group=GROUP_STATOR, turns=sg * tpc)
-    # bore arcs (tooth faces)
-    for k in range(n_slots):
-        a_start = opening_angles[k][1]
-        if k + 1 < n_slots:
-            a_end = opening_angles[k + 1][0]
-        else:
-            a_end = opening_angles[0][0] + 2 * math.pi if full else c1
-        arc(Ri, a_start, a_end, gap_deg, None, GROUP_STATOR)
-    if not full:
-        arc(Ri, c0, opening_angles[0][0], gap_deg, None, GROUP_STATOR)
-    geo.add_label(*pt(0.5 * (Ro + x_bot), mid), "stator_steel", h["h_stator"], group=GROUP_STATOR)
-    geo.add_label(*pt(0.5 * (r2 + Ri), mid + 0.013), "air", h["h_gap"], group=GROUP_STATOR)
-
-    # ---- cut lines
-    if not full:
-        kind = "antiperiodic" if anti else "periodic"
-        radii = sorted(cut_radii)
-        merged = [radii[0]]
-        for q in radii[1:]:
-            if q - merged[-1] > 1e-8:
-                merged.append(q)
-        for i in range(len(merged) - 1):
-            name = f"cut{i}"
-            geo.add_boundary(Boundary(name, kind))
-            for c in (c0, c1):
-                geo.add_segment(pt(merged[i], c), pt(merged[i + 1], c), boundary=name)
+    x_tip, x_bot = dr.stator(design, h, span, gap_deg, r2, mid, mid + 0.013)
+    dr.cuts(anti)
     return MachineSection(geo, n_sec, anti, (math.degrees(c0), math.degrees(c1)), (r1, r2), axes,
                           float(rotor_angle_deg), float(theta_e), a_par, Ri, x_tip, x_bot, p,
                           {"i_abc": tuple(float(v) for v in i_abc), "Br": Br, "mu_r": mu_r, "T_magnet_c": T_m,

@@ -12,7 +12,7 @@
   F = -depth * integral T . grad(w) dS, torque about the origin, T_ij = nu0 (B_i B_j - B^2 delta_ij / 2).
 - ``coenergy_torque``: virtual work: nodes inside r_cut rotated by +/- delta on the same mesh (elements
   crossing r_cut deform), magnets turned with the rotor, co-energy difference / (2 delta).
-- ``solve_fem_file``: the ``motoropt fea solve`` entry point.
+- the ``motoropt fea solve`` entry point is :func:`.fem_solve.solve_fem_file`.
 - ``flux_linkage_operator``, ``ArkkioOperator``: the same flux linkage and Arkkio torque as linear
   (matrix) and quadratic forms in the nodal A, set up once per mesh for the many solves of a flux map.
 """
@@ -28,8 +28,7 @@ from scipy.sparse.linalg import splu
 
 from motoropt.constants import MU0
 from motoropt.errors import InputError
-from motoropt.magnetics.fea.femfile import read_fem
-from motoropt.magnetics.fea.solver import Problem, Solution, _energy_density, _grads, build_problem, solve
+from motoropt.magnetics.fea.solver import Problem, Solution, _energy_density, _grads, solve
 
 
 def flux_linkage(sol: Solution) -> dict:
@@ -143,10 +142,11 @@ def arkkio_torque(sol: Solution, r1: float, r2: float, center=(0.0, 0.0)) -> flo
     return float(p.depth / (MU0 * (r2 - r1)) * np.sum(p.area[sel] * r * Br * Bt))
 
 
-def stress_tensor_weight(p: Problem, group: int) -> np.ndarray:
-    """FEMM-style weighting function w (N,) for the weighted stress tensor of ``group``."""
+def stress_tensor_weight(p: Problem, group: int, air: np.ndarray | None = None) -> np.ndarray:
+    """FEMM-style weighting function w (N,) for the weighted stress tensor of ``group``; ``air`` (E,)
+    bool overrides which elements count as air (default: linear, unit permeability, source-free)."""
     N = p.nodes.shape[0]
-    air = _air(p) & (p.group != group)
+    air = (_air(p) if air is None else np.asarray(air, bool)) & (p.group != group)
     ing = p.group == group
     if not np.any(ing):
         raise InputError("torque group", group, f"a group of some block label (groups: {sorted(set(p.group.tolist()))})")
@@ -228,24 +228,4 @@ def field_at(sol: Solution, points) -> np.ndarray:
     out = np.full((pts.shape[0], 2), np.nan)
     ok = e >= 0
     out[ok] = sol.B[e[ok]]
-    return out
-
-
-def solve_fem_file(path, torque_group: int | None = None) -> dict:
-    """Mesh and solve a FEMM .fem file; the JSON-able summary ``motoropt fea solve`` prints.
-
-    Keys: mesh_nodes, mesh_elements, newton_iterations, solve_time_s (Newton solve incl. assembly and
-    factorisation, s), circuits {name: {current_a, flux_linkage_wb}}, and torque_nm (weighted stress
-    tensor on the blocks of ``torque_group``, N m, for the modelled part) when a group is given.
-    """
-
-    geom = read_fem(path)
-    p = build_problem(geom)
-    sol = solve(p)
-    psi = flux_linkage(sol)
-    out = {"mesh_nodes": int(p.nodes.shape[0]), "mesh_elements": int(p.tri.shape[0]),
-           "newton_iterations": int(sol.newton_iterations), "solve_time_s": float(sol.solve_time_s),
-           "circuits": {n: {"current_a": float(sol.currents[n]), "flux_linkage_wb": psi[n]} for n in p.circuit_names}}
-    if torque_group is not None:
-        out["torque_nm"] = stress_tensor_torque(sol, int(torque_group))
     return out

@@ -204,11 +204,13 @@ def test_reads_femm_style_file(tmp_path):
 
 
 def test_unsupported_features_named():
-    """Axisymmetric, AC and air-gap boundary files are refused with the offending key named."""
+    """Axisymmetric and air-gap boundary files are refused with the offending key named; an AC file
+    (issue 16) is read with its frequency, but FEMM's on-edge laminations are refused at a frequency."""
     with pytest.raises(InputError, match="ProblemType"):
         parse_fem(FEMM_STYLE.replace("=  planar", "=  axisymmetric"))
-    with pytest.raises(InputError, match="Frequency"):
-        parse_fem(FEMM_STYLE.replace("[Frequency]   =  0", "[Frequency]   =  60"))
+    assert parse_fem(FEMM_STYLE.replace("[Frequency]   =  0", "[Frequency]   =  60")).frequency_hz == 60.0
+    with pytest.raises(InputError, match="LamType"):
+        parse_fem(FEMM_STYLE.replace("[Frequency]   =  0", "[Frequency]   =  60").replace("<LamType> = 0", "<LamType> = 1"))
     with pytest.raises(InputError, match="BdryType"):
         parse_fem(FEMM_STYLE.replace("<BdryType> = 2", "<BdryType> = 6"))
     with pytest.raises(InputError, match="NumPoints|points"):
