@@ -26,7 +26,7 @@ from motoropt.errors import InputError
 from motoropt.evaluation.cycles import cycle_points
 from motoropt.evaluation.pipeline import evaluate_design, machine_model
 from motoropt.gear import Gear, gear_motor_side, gear_wheel_side
-from motoropt.inverter import get_device, inverter_operating_points
+from motoropt.inverter import inverter_operating_points
 from motoropt.inverter.spec import inverter_voltage_limit
 from motoropt.vehicle import motor_demand, motor_demand_with_gear
 from tests import shipped
@@ -36,11 +36,15 @@ CASE_SIC = "prius2004_sic"
 
 
 def _design(name, inverter=None, gear=None, drop=()):
-    """The shipped case's nominal design with [inverter] / [gear] keys changed or sections dropped."""
+    """The shipped case's nominal design with [inverter] / [gear] keys changed or sections dropped.
+    A changed device or switching frequency drops the case's carrier modes (they are the Prius
+    controller's) unless new ones are given."""
     case = shipped.case(name)
     free = {k: dict(v) for k, v in case.free.items() if k not in drop}
     if inverter:
         free["inverter"] = {**free.get("inverter", {}), **inverter}
+        if {"device", "switching_frequency_khz"} & set(inverter) and "carrier_modes_khz" not in inverter:
+            free["inverter"].pop("carrier_modes_khz", None)
     if gear:
         free["gear"] = {**free.get("gear", {}), **gear}
     return design_from_values(case.nominal(), free)
@@ -96,9 +100,10 @@ def test_inverter_sees_the_motor_power(ev_nogear):
     idx = np.argwhere(em.feasible)[::37]
     j, i = idx[:, 0], idx[:, 1]
     spec = ev.design.specs.inverter
+    assert (spec.u_dc, spec.T_coolant_c, spec.t_dead) == (500.0, 65.0, 1e-6)
     r = inverter_operating_points(np.hypot(em.i_d[j, i], em.i_q[j, i]), em.voltage_ll_rms[j, i] * math.sqrt(2 / 3),
                                   em.power_factor[j, i], 4 * em.speed_rpm[i] / 60, 500.0, spec.f_sw, 65.0,
-                                  "infineon_fs820r08a6p2b", "svpwm", 1e-6, "water_cold_plate")
+                                  "toyota_prius2004_mg2", "svpwm", 1e-6, "water_cold_plate")
     np.testing.assert_allclose(r["p_ac"], em.p_elec[j, i], rtol=1e-9, atol=1e-6)
     np.testing.assert_allclose(r["p_loss"], x["inverter_loss_w"][j, i], rtol=1e-12)
 
@@ -201,15 +206,16 @@ def _load_bins(ev_a, ev_b, name):
     return pb[light].sum() / pa[light].sum(), pb[heavy].sum() / pa[heavy].sum()
 
 
-@pytest.mark.parametrize("igbt", ["infineon_fs820r08a6p2b", "fuji_2mbi600xee065_50"])
-def test_sic_lowers_cycle_inverter_loss_most_at_light_load(igbt, ev_igbt, ev_sic):
+@pytest.mark.parametrize("igbt", ["toyota_prius2004_mg2", "fuji_2mbi600xee065_50"])
+def test_sic_lowers_cycle_inverter_loss_most_at_light_load(igbt, ev_sic):
     """Prius case, same motor, same 10 kHz: the SiC MOSFET inverter (CAB450M12XM3) has lower
-    cycle-average inverter loss than the Si IGBT (HybridPACK Drive; and the Fuji 650 V dual whose
-    data are datasheet values), and its relative saving is largest at light load (|P| < 5 kW vs
-    > 20 kW). Reference (physics of the device models): the IGBT's conduction has a knee voltage
-    V_CE0 (loss ~ I) while the MOSFET's is R_DS(on) I^2, so the SiC/IGBT loss ratio rises with
-    current; SiC switching energies are also far lower."""
-    ev_a = ev_igbt if igbt == "infineon_fs820r08a6p2b" else evaluate_design(_design(CASE_IGBT, {"device": igbt}))
+    cycle-average inverter loss than the Si IGBT (the Prius's own, scaled from a datasheet; and the
+    Fuji 650 V dual whose data are datasheet values), and its relative saving is largest at light
+    load (|P| < 5 kW vs > 20 kW). Reference (physics of the device models): the IGBT's conduction
+    has a knee voltage V_CE0 (loss ~ I) while the MOSFET's is R_DS(on) I^2, so the SiC/IGBT loss
+    ratio rises with current; SiC switching energies are also far lower."""
+    assert ev_sic.design.specs.inverter.f_sw == 10e3
+    ev_a = evaluate_design(_design(CASE_IGBT, {"device": igbt, "switching_frequency_khz": 10}))
     for name in ev_sic.kpis["cycles"]:
         a, b = ev_a.kpis["cycles"][name], ev_sic.kpis["cycles"][name]
         assert b["inverter_loss_wh"] < 0.5 * a["inverter_loss_wh"]
@@ -228,7 +234,7 @@ def test_switching_frequency_moves_loss_only_in_the_inverter():
     ev15 = evaluate_design(_design(CASE_IGBT, {"switching_frequency_khz": 15, "dead_time_us": 0.0}))
     for k in ev5.emap.losses:
         np.testing.assert_array_equal(ev5.emap.losses[k], ev15.emap.losses[k])
-    dev = get_device("infineon_fs820r08a6p2b")
+    dev = ev5.design.specs.inverter.device
     E = np.array(dev.E_on) + np.array(dev.E_off)
 
     def E_at(T):
@@ -245,12 +251,19 @@ def test_switching_frequency_moves_loss_only_in_the_inverter():
 
 def test_inverter_voltage_limit_by_hand(prius_system_design):
     """V = 1.10 x 500/sqrt(3) - (4/pi) V0 - r i_max - (4/pi) t_dead f_sw u_dc at T_j,max = 150 degC,
-    with the HybridPACK Drive table values V0 = (0.62 + 0.75)/2 V, r = (1.07 + 0.85)/2 mOhm,
-    i_max = 200 sqrt(2) A, t_dead 1 us, f_sw 10 kHz (hand evaluation of the stated formula); the
+    with the Prius device's table values extrapolated linearly from 25/125 to 150 degC
+    (x(150) = x(125) + 0.25 (x(125) - x(25))): V0 = (V0_T + V0_D)/2, r = (r_T + r_D)/2,
+    i_max = 200 sqrt(2) A, t_dead 1 us, f_sw 5 kHz (hand evaluation of the stated formula); the
     evaluation's machine model runs at it. Without [inverter] there is no override (None)."""
     d = prius_system_design
-    v0, r, i = 0.5 * (0.62 + 0.75), 0.5 * (1.07 + 0.85) * 1e-3, 200 * math.sqrt(2)
-    hand = 1.10 * 500 / math.sqrt(3) - 4 / math.pi * v0 - r * i - 4 / math.pi * 1e-6 * 10e3 * 500
+
+    def at150(a25, a125):
+        return a125 + 0.25 * (a125 - a25)
+
+    v0 = 0.5 * (at150(0.8407, 0.7949) + at150(1.003, 0.8204))
+    r = 0.5 * (at150(3.006, 3.932) + at150(2.643, 3.647)) * 1e-3
+    i = 200 * math.sqrt(2)
+    hand = 1.10 * 500 / math.sqrt(3) - 4 / math.pi * v0 - r * i - 4 / math.pi * 1e-6 * 5e3 * 500
     v = inverter_voltage_limit(d.specs.inverter, d.i_max, d.voltage_utilisation)
     assert v == pytest.approx(hand, rel=1e-12)
     assert v < 1.10 * 500 / math.sqrt(3)  # below the case's modulator-only limit
@@ -314,11 +327,14 @@ def test_cli_json_hdf5_keys(tmp_path, prius_system_path):
 @pytest.mark.parametrize("inverter, field", [
     ({"device": "no_such_module"}, "inverter.device"),
     ({"device": "fuji_2mbi600xee065_50", "switching_frequency_khz": 25}, "inverter.switching_frequency_khz"),
-    ({"switching_frequency_khz": 1}, "inverter.switching_frequency_khz"),
+    ({"switching_frequency_khz": 0.5}, "inverter.switching_frequency_khz"),
+    ({"switching_frequency_khz": 10, "carrier_modes_khz": {"low": 1.25, "normal": 5}}, "inverter.switching_frequency_khz"),
+    ({"carrier_modes_khz": {"low": 0.5, "normal": 5}}, "inverter.carrier_modes_khz.low"),
+    ({"carrier_modes_khz": [1.25, 5]}, "inverter.carrier_modes_khz"),
     ({"modulation": "spwm"}, "inverter.modulation"),
     ({"cooling": "oil_spray"}, "inverter.cooling"),
     ({"dead_time_us": -1}, "inverter.dead_time_us"),
-    ({"dead_time_us": 10}, "inverter.dead_time_us"),
+    ({"dead_time_us": 20}, "inverter.dead_time_us"),
     ({"switching_frequency_khz": "10"}, "inverter.switching_frequency_khz"),
     ({"coolant_c": 300}, "inverter.coolant_c"),
     ({"dc_link_ripple": 0}, "inverter.dc_link_ripple"),
@@ -340,6 +356,7 @@ def test_dc_link_above_device_rating():
     vals = case.nominal()
     vals["limits"] = {**vals["limits"], "dc_link_voltage_v": 600}
     free = {**case.free, "inverter": {**case.free["inverter"], "device": "fuji_2mbi600xee065_50"}}
+    free["inverter"].pop("carrier_modes_khz")
     with pytest.raises(InputError) as e:
         design_from_values(vals, free)
     assert e.value.field == "limits.dc_link_voltage_v" and "fuji_2mbi600xee065_50" in str(e.value)
