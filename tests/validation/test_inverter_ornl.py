@@ -119,7 +119,7 @@ def test_inverter_efficiency_mean_within_one_point(spec, measured):
 
 @pytest.mark.xfail(strict=True, reason="max inverter-efficiency error 2.84 points (503 rpm / 148.8 N m: model loss "
                    "358 W vs 656 W measured) > 1 point: the model misses a loss linear in current at low speed "
-                   "(0.53 of the measured loss below 800 rpm); carrier frequency not fitted")
+                   "(the model has 0.52 of the measured loss below 800 rpm); carrier frequency not fitted")
 def test_inverter_efficiency_max_within_one_point(measured):
     """Issue 14 target, max part: every shared point within 1 point. Measured gap: 2.84 points at
     503 rpm / 148.8 N m, 1.51 at 1104 rpm, 1.37 at 905 rpm, 1.10 at 1306 rpm (module docstring)."""
