@@ -37,14 +37,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RotorRim:
-    """The rim of an outer rotor (the rotor surrounds the stator), for the thermal network: inner and
-    outer diameter of the rim, m; its mass, kg, and radial thermal conductivity, W/m/K; the
-    thickness (m) and mass (kg) of a retaining can over it (0: none)."""
+    """The rim of an outer rotor (the rotor surrounds the stator), for the thermal network: the
+    diameter of the magnets' gap face, m; inner and outer diameter of the rim, m; its mass, kg,
+    radial thermal conductivity, W/m/K, and specific heat, J/kg/K; the thickness (m) and mass (kg)
+    of a retaining can over it (0: none)."""
 
+    magnet_inner_diameter: float
     inner_diameter: float
     outer_diameter: float
     mass: float
     conductivity: float
+    specific_heat: float
     can_thickness: float = 0.0
     can_mass: float = 0.0
 

@@ -1185,6 +1185,18 @@ def slot_leakage_lambdas(slot_depth: float, tip_height: float, slot_width_mean: 
     return lam_u, lam_tt
 
 
+def trapezoid_slot_lambda(h: float, b_bottom: float, b_top: float, n: int = 64) -> float:
+    """Slot-body leakage permeance factor of a trapezoidal slot with uniformly distributed
+    conductors, lambda = integral over the height of (A(y) / A)^2 / b(y) dy (A(y) the slot area
+    below height y: the enclosed current's share; Pyrhonen et al. 2014 sec. 4.2, whose h / (3 b) is
+    the rectangular case). Midpoint rule over n strips (exact for b_top = b_bottom)."""
+    y = (np.arange(n) + 0.5) * h / n
+    b = b_bottom + (b_top - b_bottom) * y / h
+    A = b_bottom * y + 0.5 * (b_top - b_bottom) * y * y / h
+    A_tot = 0.5 * (b_bottom + b_top) * h
+    return float(np.sum((A / A_tot) ** 2 / b) * h / n)
+
+
 def leakage_inductance(Q: int, N_ph: float, L: float, slot_depth: float, tip_height: float,
                        slot_width_mean: float, slot_opening: float, q: float, l_end: float,
                        layers: int = 1, pitch_ratio: float = 1.0, lambda_ew: float = 0.3) -> float:

@@ -52,6 +52,7 @@ from motoropt.magnetics.analytic import (
     compute_fluxmap,
     leakage_inductance,
     tooth_coil_unit,
+    trapezoid_slot_lambda,
 )
 from motoropt.magnetics.fluxmap import FluxMap
 from motoropt.magnetics.magnet_layer import MagnetLayer, equivalent_air_thickness
@@ -71,6 +72,8 @@ RIM_MATERIALS: dict[str, RingMaterial | None] = {
 # Aerospace Specification Metals / ASM Handbook vol. 2 data sheets); carbon fibre / epoxy across the
 # fibres 0.6 (typical transverse value of T700-class laminates, 0.5-0.8; assumption)
 RIM_CONDUCTIVITY = {"titanium": 6.7, "aluminium": 130.0, "cfrp": 0.6}
+# specific heat, J/kg/K: Ti-6Al-4V 526, 7075-T6 960 (same sources); carbon fibre / epoxy 900 (800-1000)
+RIM_SPECIFIC_HEAT = {"titanium": 526.0, "aluminium": 960.0, "cfrp": 900.0}
 
 
 @dataclass(frozen=True)
@@ -274,23 +277,15 @@ class OuterDesign(StatorWinding):
         """The magnets (2p x segments per pole, facing the gap), with the rim outside them: the
         thermal stage builds the outer-rotor network for it."""
         r = self.rotor
-        k_rim = self.rotor_steel.thermal_conductivity if r.magnetic_rim else RIM_CONDUCTIVITY[r.rim.name]
-        rim = RotorRim(inner_diameter=2.0 * r.R_magnet_outer, outer_diameter=2.0 * r.R_rim_outer, mass=r.rim_mass,
-                       conductivity=k_rim, can_thickness=r.can_thickness, can_mass=r.can_mass)
+        if r.magnetic_rim:
+            k_rim, cp_rim = self.rotor_steel.thermal_conductivity, self.rotor_steel.specific_heat
+        else:
+            k_rim, cp_rim = RIM_CONDUCTIVITY[r.rim.name], RIM_SPECIFIC_HEAT[r.rim.name]
+        rim = RotorRim(magnet_inner_diameter=2.0 * r.R_magnet_inner, inner_diameter=2.0 * r.R_magnet_outer,
+                       outer_diameter=2.0 * r.R_rim_outer, mass=r.rim_mass, conductivity=k_rim, specific_heat=cp_rim,
+                       can_thickness=r.can_thickness, can_mass=r.can_mass)
         return RotorHeatBody(mass=self.masses()["magnets"], thickness=r.magnet_thickness, width=r.magnet_width,
                              count=2 * self.p * r.magnets_per_pole, surface=True, rim=rim)
-
-
-def trapezoid_slot_lambda(h: float, b_bottom: float, b_top: float, n: int = 64) -> float:
-    """Slot-body leakage permeance factor of a trapezoidal slot with uniformly distributed
-    conductors, lambda = integral over the height of (A(y) / A)^2 / b(y) dy (A(y) the slot area
-    below height y: the enclosed current's share; Pyrhonen et al. 2014 sec. 4.2, whose h / (3 b) is
-    the rectangular case). Midpoint rule over n strips (exact for b_top = b_bottom)."""
-    y = (np.arange(n) + 0.5) * h / n
-    b = b_bottom + (b_top - b_bottom) * y / h
-    A = b_bottom * y + 0.5 * (b_top - b_bottom) * y * y / h
-    A_tot = 0.5 * (b_bottom + b_top) * h
-    return float(np.sum((A / A_tot) ** 2 / b) * h / n)
 
 
 # ------------------------------------------------------------------------------ builder
