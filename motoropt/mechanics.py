@@ -46,6 +46,11 @@ Models and sources:
   max-min) for the best of the copper margin (|sigma_c| in tension at overspeed, in compression at
   standstill with the hot interference) and the retainer margin. Copper is taken elastic up to its
   yield (a copper ring that yields plastically would shed more load onto the retainer).
+- Outer-rotor rim (:func:`rim_stress`): a thin rotating ring carrying the magnets (and sleeve)
+  inside it, which are segmented and carry no hoop load: sigma = rho v^2 + sum(rho_i t_i r_i^2)
+  omega^2 / t_rim; with a retaining can wound over it, the two rings share the load by radial
+  compatibility as the retained end ring does (no winding pre-tension; standstill and overspeed,
+  cold and hot).
 """
 
 from __future__ import annotations

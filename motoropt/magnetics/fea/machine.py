@@ -33,6 +33,11 @@ Model (SI units; planar, magnetostatic, depth = stack length L):
   (N) lies at the mechanical angle theta_r. Phase x has axis phi_x; Park transform on those axes.
 
 Groups: 1 rotor (iron, magnets, rotor air layer), 0 stator, 2 air-gap band.
+
+A machine family that draws its own section (the outer rotor: stator inside with outward slots)
+registers its builder for its topology (:func:`register_section_builder`); :func:`build_section`
+hands those designs to it, so the flux maps, no-load and operating-point functions serve every
+family alike.
 """
 
 from __future__ import annotations
