@@ -92,8 +92,12 @@ def auto_mesh_size(geom: Geometry) -> float:
     return float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0)))) / 40.0
 
 
-def build_mesh(geom: Geometry, min_angle: float = 30.0) -> Mesh:
-    """Mesh ``geom`` (validated first). Raises InputError naming the region on failure."""
+def build_mesh(geom: Geometry, min_angle: float = 30.0, max_nodes: int | None = None) -> Mesh:
+    """Mesh ``geom`` (validated first). Raises InputError naming the region on failure, and with
+    ``max_nodes`` an InputError instead of a mesh of ``max_nodes`` nodes or more: the boundary pieces
+    are counted before they are made, and Triangle inserts at most 2 ``max_nodes`` points (switch
+    ``S``, a bound on its work; it counts points it later removes, so the bound is not the limit);
+    a mesh stopped by that bound has triangles above their area constraint and is refused too."""
     geom = geom.split_at_nodes()
     geom.validate()
     d_auto = auto_mesh_size(geom)
@@ -113,25 +117,29 @@ def build_mesh(geom: Geometry, min_angle: float = 30.0) -> Mesh:
             verts.append((float(p[0]), float(p[1])))
         return key[k]
 
-    segs, marks = [], []
     nseg = len(geom.segments)
+    pieces = []
+    for k, e in enumerate(geom.segments + geom.arcs):
+        p0, p1 = geom.nodes[e.n0], geom.nodes[e.n1]
+        if k in counts:
+            npc = counts[k]
+        elif k < nseg:
+            npc = 1 if e.max_side_length <= 0 else \
+                max(1, int(math.ceil(math.hypot(p1[0] - p0[0], p1[1] - p0[1]) / e.max_side_length - 1e-9)))
+        else:
+            npc = max(1, int(math.ceil(e.angle_deg / e.max_seg_deg - 1e-9)))
+        pieces.append(npc)
+    if max_nodes is not None and len(verts) + sum(pieces) - len(pieces) >= max_nodes:
+        raise _too_many_nodes(max_nodes)
+    segs, marks = [], []
     for k, e in enumerate(geom.segments + geom.arcs):
         p0, p1 = geom.nodes[e.n0], geom.nodes[e.n1]
         if k < nseg:
-            if k in counts:
-                npc = counts[k]
-            elif e.max_side_length > 0:
-                npc = max(1, int(math.ceil(math.hypot(p1[0] - p0[0], p1[1] - p0[1]) / e.max_side_length - 1e-9)))
-            else:
-                npc = 1
-            t = np.linspace(0.0, 1.0, npc + 1)
+            t = np.linspace(0.0, 1.0, pieces[k] + 1)
             pts = np.outer(1 - t, p0) + np.outer(t, p1)
             pts[0], pts[-1] = p0, p1
         else:
-            if k in counts:
-                pts = arc_points(p0, p1, e.angle_deg, e.angle_deg / counts[k])
-            else:
-                pts = arc_points(p0, p1, e.angle_deg, e.max_seg_deg)
+            pts = arc_points(p0, p1, e.angle_deg, e.angle_deg / pieces[k] if k in counts else e.max_seg_deg)
         ids = [e.n0] + [vid(p) for p in pts[1:-1]] + [e.n1]
         for a, b in zip(ids[:-1], ids[1:]):
             segs.append((a, b))
@@ -148,19 +156,28 @@ def build_mesh(geom: Geometry, min_angle: float = 30.0) -> Mesh:
             "regions": np.asarray(regions, dtype=float)}
     if holes:
         pslg["holes"] = np.asarray(holes, dtype=float)
+    switches = f"pq{min_angle:g}AaQ" + (f"S{2 * max_nodes}" if max_nodes is not None else "")
     try:
-        out = triangle.triangulate(pslg, f"pq{min_angle:g}AaQ")
+        out = triangle.triangulate(pslg, switches)
     except Exception as exc:  # Triangle reports bad PSLGs through exceptions
         raise InputError("geometry", "mesh", f"a valid planar graph (Triangle failed: {exc})") from None
     if "triangles" not in out or len(out["triangles"]) == 0:
         k = geom.nearest_label(*geom.nodes[0])
         raise InputError(geom.labels[k].describe(k), "no elements", "a closed contour around the label")
     nodes = np.asarray(out["vertices"], dtype=float)
+    if max_nodes is not None and nodes.shape[0] >= max_nodes:
+        raise _too_many_nodes(max_nodes)
     tri = np.asarray(out["triangles"], dtype=np.int64)
     attr = np.asarray(out["triangle_attributes"], dtype=float).ravel().round().astype(np.int64)
     # orientation: counter-clockwise
     x, y = nodes[:, 0], nodes[:, 1]
     det = (x[tri[:, 1]] - x[tri[:, 0]]) * (y[tri[:, 2]] - y[tri[:, 0]]) - (x[tri[:, 2]] - x[tri[:, 0]]) * (y[tri[:, 1]] - y[tri[:, 0]])
+    if max_nodes is not None:  # Triangle stopped by S: some triangle left above its area constraint
+        max_area = np.full(len(geom.labels) + 1, np.inf)
+        for r in regions:
+            max_area[int(r[2])] = r[3]
+        if np.any(0.5 * np.abs(det) > max_area[np.clip(attr, 0, len(geom.labels))] * (1.0 + 1e-6)):
+            raise _too_many_nodes(max_nodes)
     neg = det < 0
     tri[neg] = tri[neg][:, [0, 2, 1]]
     if np.any(attr == 0):
@@ -173,6 +190,11 @@ def build_mesh(geom: Geometry, min_angle: float = 30.0) -> Mesh:
     sg = np.asarray(out.get("segments", np.zeros((0, 2))), dtype=np.int64)
     keep = sm >= 2
     return Mesh(nodes, tri, attr - 1, sg[keep], sm[keep] - 2, geom)
+
+
+def _too_many_nodes(max_nodes: int) -> InputError:
+    return InputError("mesh", f"{max_nodes} nodes or more", f"fewer than max_nodes = {max_nodes} nodes (larger "
+                      "block-label mesh sizes, segment max side lengths or arc max segment angles, or a larger limit)")
 
 
 def _check_labels(geom, nodes, tri, attr):
