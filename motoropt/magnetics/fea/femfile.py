@@ -18,6 +18,19 @@ case-insensitive; unknown keys are ignored (FEMM does the same).
 Lengths in the file are in its [LengthUnits] (default inches, as in FEMM); the reader converts to
 metres. The writer writes millimetres by default.
 
+Reading is strict about structure and values, lenient where FEMM is: the format line
+``[Format] = 4.0`` (FEMM 4.x magnetics) comes first; a property section holds exactly the announced
+number of <Begin..> .. <End..> blocks and <BHPoints> = n exactly n "B H" lines; a geometry section
+exactly the announced number of records, each with at least its leading fields (points and holes
+2, segments 2, arcs 3, block labels 3); every number is finite, an integer where FEMM writes one,
+references lie in their lists, points are distinct, arcs span (0, 180] deg, coordinates lie within
++-10 km, a linear block has mu_r >= 1e-6, 0 < LamFill <= 1, [Depth] > 0, conductivities and
+thicknesses >= 0. Unknown ``[Key] = value`` lines between sections and unknown <Key> lines in a
+block are ignored. Messages: "FILE: not a FEMM 4.2 magnetics file: ..." (no or another format
+line, binary data, empty), "FILE: not a valid FEMM 4.2 magnetics file ([Format] = 4.0 on line 1):
+line N (section): field = value: must be ..." (malformed or truncated), "FILE line N (section):
+field = value: must be ..." (a valid file with something the embedded solvers do not model).
+
 Time-harmonic files ([Frequency] > 0, Hz): the reader keeps the frequency (Geometry.frequency_hz) and
 the fields FEMM gives them meaning at a frequency: <J_im> (MA/m^2), <Sigma> (MS/m), <d_lam>
 (lamination thickness, mm), <Phi_h> (hysteresis lag of a nonlinear material, deg), <Phi_hx>, <Phi_hy>
@@ -430,7 +443,8 @@ def read_fem(path) -> Geometry:
         with open(path, "rb") as f:
             head = f.read(4096)
         # the format line first: a large binary file is refused without reading it whole
-        if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:8].lower() != b"[format]":
+        start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if len(start) >= 8 and start[:8].lower() != b"[format]":
             _FemReader(head.decode("utf-8", errors="replace"), str(path)).format_line()
         text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:

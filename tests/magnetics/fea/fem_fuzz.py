@@ -129,13 +129,21 @@ class SolveWorker:
         child.close()
 
     def run(self, path: str, args=(), timeout: float = 20.0):
-        self.conn.send((str(path), list(args)))
-        if not self.conn.poll(timeout):
-            self.proc.kill()
-            self.proc.join()
+        """(exit status, stdout, stderr); None after ``timeout`` s; ("died", exit code, "") if the
+        worker process died (a crash in compiled code)."""
+        try:
+            self.conn.send((str(path), list(args)))
+            if self.conn.poll(timeout):
+                return self.conn.recv()
+        except (BrokenPipeError, EOFError, ConnectionResetError):
+            self.proc.join(5)
+            code = self.proc.exitcode
             self._start()
-            return None
-        return self.conn.recv()
+            return ("died", code, "")
+        self.proc.kill()
+        self.proc.join()
+        self._start()
+        return None
 
     def close(self):
         try:
@@ -165,6 +173,8 @@ def check_outcome(result, data: bytes) -> str:
     if result is None:
         return "hang (no answer within the timeout)"
     rc, out, err = result
+    if rc == "died":
+        return f"the process died (exit code {out}: a crash in compiled code)"
     if rc == 0:
         try:
             res = json.loads(out)

@@ -271,7 +271,7 @@ def test_cli_reports_limits_on_one_line(tmp_path, capsys):
 
 
 # ---------------------------------------------------------------------- property-based
-N_EXAMPLES = int(os.environ.get("MOTOROPT_FEM_FUZZ_EXAMPLES", "60"))
+N_EXAMPLES = int(os.environ.get("MOTOROPT_FEM_FUZZ_EXAMPLES", "100"))
 
 
 @pytest.fixture(scope="module")
@@ -288,7 +288,7 @@ def test_mutated_fem_files_end_cleanly(name, worker, tmp_path_factory):
     unknown section or key; binary garbage) ends cleanly: a finite JSON result and nothing on
     stderr, or exit 2 with one line -- within 30 s per example (a forked worker; a hang fails).
     Limits keep each example small: --max-nodes 20000, --time-limit 10. Examples are derandomised
-    (the same each run); MOTOROPT_FEM_FUZZ_EXAMPLES sets their number (60 per file here; 1500 per
+    (the same each run); MOTOROPT_FEM_FUZZ_EXAMPLES sets their number (100 per file here; 1500 per
     file were run while developing). On main 16 of 200 such examples ended in internal errors."""
     text = SAMPLES[name]
     path = tmp_path_factory.mktemp("fuzz") / f"{name}.fem"
