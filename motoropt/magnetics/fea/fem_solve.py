@@ -57,7 +57,7 @@ def _solve_fem_file(path, torque_group, max_iter, time_limit_s, max_nodes) -> di
 
 
 def _solve_geometry(geom, torque_group, max_iter, time_limit_s, max_nodes) -> dict:
-    mesh = build_mesh(geom, max_nodes=max_nodes)
+    mesh = build_mesh(geom, max_nodes=max_nodes, check_crossings=True)
     if geom.frequency_hz > 0:  # time-harmonic file: keys of motoropt.magnetics.fea.harmonic.harmonic_summary
         out = solve_harmonic_geometry(geom, torque_group, mesh,
                                       max_iter=MAX_ITER_HARMONIC if max_iter is None else max_iter,

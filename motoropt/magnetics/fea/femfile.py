@@ -249,7 +249,9 @@ class _FemReader:
 
     def __init__(self, text: str, source: str):
         self.source = source
-        self.lines = text.splitlines()
+        self.lines = text.split("\n")  # line numbers as an editor counts them ("\r\n" ends lines too)
+        if self.lines and not self.lines[-1].strip():
+            self.lines.pop()
         self.fmt = None  # (line, version text) of the format line
 
     # ------------------------------------------------------------------ errors

@@ -42,11 +42,13 @@ UNKNOWN_SECTIONS = (b"[Bogus] = 3", b"<Bogus> = 1", b"[NumWidgets] = 2\n1\t2\n3\
 @st.composite
 def mutations(draw, text: str) -> bytes:
     """``text`` with 1-3 faults: truncation, a deleted, duplicated or swapped line, a number made
-    out of range, NaN or non-numeric, an unknown section or key inserted, binary garbage."""
+    out of range, NaN or non-numeric, an unknown section or key inserted, binary garbage, a point
+    moved onto or next to another one (0 to 1e-3 relative) or anywhere in the drawing."""
     lines = text.encode().split(b"\n")
     rnd = draw(st.randoms(use_true_random=True))  # positions uniform over the file (not drawn towards 0)
     for _ in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(("truncate", "delete", "duplicate", "swap", "number", "unknown", "garbage")))
+        kind = draw(st.sampled_from(("truncate", "delete", "duplicate", "swap", "number", "unknown", "garbage",
+                                     "move")))
         if not lines:
             break
         i = rnd.randrange(len(lines))
@@ -68,6 +70,18 @@ def mutations(draw, text: str) -> bytes:
                                      st.floats(allow_nan=True, allow_infinity=True).map(repr)))
                 toks[k] = new.encode()
                 lines[i] = b"\t".join(toks)
+        elif kind == "move":  # a point moved onto (or next to) another, or anywhere: crossing segments
+            pts = _point_lines(lines)
+            if len(pts) >= 2:
+                a, b = rnd.sample(pts, 2)
+                xa, ya, *rest = lines[a].split(b"\t")
+                xb, yb = (float(v) for v in lines[b].split(b"\t")[:2])
+                eps = rnd.choice((0.0, 1e-13, 1e-9, 1e-6, 1e-3))
+                if rnd.random() < 0.3:  # anywhere in the bounding box
+                    xs = [float(lines[k].split(b"\t")[0]) for k in pts]
+                    ys = [float(lines[k].split(b"\t")[1]) for k in pts]
+                    xb, yb = rnd.uniform(min(xs), max(xs)), rnd.uniform(min(ys), max(ys))
+                lines[a] = b"\t".join([repr(xb * (1 + eps)).encode(), repr(yb - eps).encode(), *rest])
         elif kind == "unknown":
             lines.insert(i, draw(st.sampled_from(UNKNOWN_SECTIONS)))
         elif kind == "garbage":
@@ -77,6 +91,20 @@ def mutations(draw, text: str) -> bytes:
             else:
                 lines.insert(i, junk)
     return b"\n".join(lines)
+
+
+def _point_lines(lines: list) -> list:
+    """Indices of the [NumPoints] records (as long as they still look like "x\ty\t...")."""
+    out = []
+    for k, ln in enumerate(lines):
+        if ln.lower().startswith(b"[numpoints]"):
+            for j in range(k + 1, len(lines)):
+                f = lines[j].split(b"\t")
+                if len(f) < 2 or not (_is_number(f[0]) and _is_number(f[1])):
+                    break
+                out.append(j)
+            break
+    return out
 
 
 def _is_number(tok: bytes) -> bool:
