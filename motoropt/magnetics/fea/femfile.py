@@ -46,7 +46,7 @@ import math
 import re
 from pathlib import Path
 
-from motoropt.errors import InputError
+from motoropt.errors import InputError, check_number
 from motoropt.magnetics.fea.geometry2d import (
     NO_MESH,
     ArcSegment,
@@ -269,27 +269,19 @@ class _FemReader:
 
     def number(self, text: str, line: int, where: str, field: str, lo=None, hi=None, lo_open=False,
                integer=False, allowed: str | None = None) -> float:
-        """The first token of ``text`` as a finite number (integer-valued with ``integer``) in
-        [lo, hi] (> lo with ``lo_open``), else :meth:`bad`."""
+        """The first token of ``text`` as a finite number (an integer below 2^31 in magnitude with
+        ``integer``) in [lo, hi] (> lo with ``lo_open``), else :meth:`bad` (errors.check_number's rule)."""
         toks = _val(text).split()
         try:
             v = float(toks[0])
         except (ValueError, IndexError):
             v = None
-        ok = v is not None and math.isfinite(v)
-        if ok and integer:
-            ok = v.is_integer() and abs(v) < 2 ** 53
-        if ok and lo is not None:
-            ok = v > lo if lo_open else v >= lo
-        if ok and hi is not None:
-            ok = v <= hi
-        if not ok:
-            if allowed is None:
-                rng = [f"> {lo:g}" if lo_open else f">= {lo:g}"] if lo is not None else []
-                rng += [f"<= {hi:g}"] if hi is not None else []
-                allowed = ("an integer" if integer else "a finite number") + (" " + " and ".join(rng) if rng else "")
-            raise self.bad(line, where, field, _val(text) if toks else text, allowed)
-        return int(v) if integer else v
+        if integer and v is not None and not abs(v) < 2.0 ** 31:  # FEMM's integers are C ints
+            v = math.nan
+        try:
+            return check_number(field, v, lo, hi, lo_open, integer, allowed)
+        except InputError as exc:
+            raise self.bad(line, where, field, _val(text) if toks else text, exc.allowed) from None
 
     # ------------------------------------------------------------------ structure
     def format_line(self) -> int:
@@ -328,6 +320,18 @@ class _FemReader:
         cur = None  # the open property block
         last_records = None  # (section as written, count, line) of the last record section
 
+        def next_line(r, count, where, announced, what):
+            """(number, stripped text) of the next non-blank line: record r + 1 of the ``count`` that
+            ``announced`` promises, or :meth:`bad` where the file ends."""
+            nonlocal i
+            while i < n and not lines[i].strip():
+                i += 1
+            if i >= n:
+                raise self.bad(n, where, announced, count,
+                               f"the number of {what} that follow it: the file ends after {r} (truncated?)")
+            i += 1
+            return i, lines[i - 1].strip()
+
         def close_section(line):
             if section is not None and len(items[section[0]]) != section[2]:
                 what = _BLOCK_SECTIONS[section[0]][2]
@@ -357,19 +361,12 @@ class _FemReader:
                 if key == "<bhpoints>":
                     count = self.number(val, line, where, written, lo=0, integer=True)
                     for r in range(count):
-                        while i < n and not lines[i].strip():
-                            i += 1
-                        if i >= n:
-                            raise self.bad(n, where, f"{written} (line {line})", count,
-                                           f"the number of B-H lines that follow it: the file ends after {r} "
-                                           "(truncated?)")
-                        toks = lines[i].split()
-                        i += 1
-                        if len(toks) < 2 or _split_key(lines[i - 1]) is not None:
-                            raise self.bad(i, where, f"B-H point {r + 1} of {count}", lines[i - 1].strip(),
-                                           "two numbers 'B H' (T, A/m)")
-                        B = self.number(toks[0], i, where, f"B-H point {r + 1} B", lo=0.0)
-                        H = self.number(toks[1], i, where, f"B-H point {r + 1} H", lo=0.0)
+                        ln, rec = next_line(r, count, where, f"{written} (line {line})", "B-H lines")
+                        toks = rec.split()
+                        if len(toks) < 2 or _split_key(rec) is not None:
+                            raise self.bad(ln, where, f"B-H point {r + 1} of {count}", rec, "two numbers 'B H' (T, A/m)")
+                        B = self.number(toks[0], ln, where, f"B-H point {r + 1} B", lo=0.0)
+                        H = self.number(toks[1], ln, where, f"B-H point {r + 1} H", lo=0.0)
                         cur.bh.append((B, H))
                 continue
             if k is None:
@@ -406,19 +403,12 @@ class _FemReader:
             if key in _RECORD_SECTIONS:
                 what, fewest, layout = _RECORD_SECTIONS[key]
                 for r in range(count):
-                    while i < n and not lines[i].strip():
-                        i += 1
-                    if i >= n:
-                        raise self.bad(n, written, f"{written} (line {line})", count,
-                                       f"the number of {what} records that follow it: the file ends after {r} "
-                                       "(truncated?)")
-                    rec = lines[i].strip()
-                    i += 1
+                    ln, rec = next_line(r, count, written, f"{written} (line {line})", f"{what} records")
                     toks = _tokens(rec)
                     if _split_key(rec) is not None or len(toks) < fewest:
-                        raise self.bad(i, written, f"{what} {r + 1} of {count}", rec,
+                        raise self.bad(ln, written, f"{what} {r + 1} of {count}", rec,
                                        f"a record '{layout}' (at least {fewest} fields)")
-                    it = _Item(what, i, r)
+                    it = _Item(what, ln, r)
                     it.tokens = toks
                     items[key].append(it)
                 last_records = (written, count, line)
