@@ -47,7 +47,8 @@ RPM = 2.0 * math.pi / 60.0
 SCHEMA: dict[str, dict[str, Field]] = {
     "machine": {
         "name": Field("str", default="unnamed design"),
-        "topology": Field("str", choices=("ipm_v", "ipm_flat", "ipm_arc", "spm", "induction"), required=True),
+        "topology": Field("str", choices=("ipm_v", "ipm_flat", "ipm_arc", "spm", "spm_outer", "induction"),
+                          required=True),
         "pole_pairs": Field("int", 1, 60, required=True),
     },
     "stator": {
@@ -85,6 +86,15 @@ SCHEMA: dict[str, dict[str, Field]] = {
                                 doc="ipm_arc: chord between the arc's ends on the circle R - bridge"),
         "sleeve_mm": Field("float", 0, 30, scale=MM, default=0.0),
         "magnet_segments": Field("int", 1, 200, default=1),
+        "halbach_segments": Field("int", 1, 5, default=1,
+                                  doc="spm, spm_outer: 1 = radially magnetised arcs; 2-5 = Halbach array of that "
+                                      "many parallel-magnetised segments per pole (fills the pole pitch)"),
+        "rim_thickness_mm": Field("float", 0.3, 100, scale=MM,
+                                  doc="spm_outer: radial thickness of the rotor rim outside the magnets"),
+        "rim_material": Field("str", default="rotor_steel", choices=("rotor_steel", "titanium", "aluminium", "cfrp"),
+                              doc="spm_outer: the rim's material (rotor_steel: laminated back iron; others non-magnetic)"),
+        "can_thickness_mm": Field("float", 0, 30, scale=MM, default=0.0,
+                                  doc="spm_outer: hoop-wound carbon-fibre retaining can over the rim (0 = none)"),
     },
     "winding": {
         "layers": Field("int", 1, 2, required=True),

@@ -113,6 +113,14 @@ def _transfer(prev, new, delta_rad):
     return np.where(np.isfinite(A), A, 0.0)
 
 
+def _stator_regions(r, sec):
+    """Masks of the tooth bodies (between the tip and slot-bottom radii) and of the yoke (beyond the
+    slot bottoms, away from the gap) at element radii ``r``, for slots opening either way."""
+    lo, hi = sorted((sec.R_tip, sec.R_tooth_root))
+    yoke = r > sec.R_tooth_root if sec.R_tooth_root > sec.R_tip else r < sec.R_tooth_root
+    return (r > lo) & (r < hi), yoke
+
+
 def _iron_fundamentals(sol, sec, p):
     """Peak spatial fundamentals (T) of B_r in the tooth bodies and B_theta in the yoke."""
     P = sol.problem
@@ -123,8 +131,9 @@ def _iron_fundamentals(sol, sec, p):
     Br = sol.B[:, 0] * cs + sol.B[:, 1] * sn
     Bt = -sol.B[:, 0] * sn + sol.B[:, 1] * cs
     iron = np.array([P.mats.names[m] == "stator_steel" for m in P.emat])
+    teeth, yoke = _stator_regions(r, sec)
     out = []
-    for sel, comp in (((r > sec.R_tip) & (r < sec.R_tooth_root) & iron, Br), ((r > sec.R_tooth_root) & iron, Bt)):
+    for sel, comp in ((teeth & iron, Br), (yoke & iron, Bt)):
         if not np.any(sel):
             out.append(0.0)
             continue
@@ -149,8 +158,8 @@ def _iron_operator(P, sec, p):
     comp_t = -P.cg * sn[:, None] - P.bg * cs[:, None]
     N = P.nodes.shape[0]
     M = np.zeros((4, N))
-    for k, (sel, comp) in enumerate((((r > sec.R_tip) & (r < sec.R_tooth_root) & iron, comp_r),
-                                     ((r > sec.R_tooth_root) & iron, comp_t))):
+    teeth, yoke = _stator_regions(r, sec)
+    for k, (sel, comp) in enumerate(((teeth & iron, comp_r), (yoke & iron, comp_t))):
         if not np.any(sel):
             continue
         w = P.area[sel] / np.sum(P.area[sel])
@@ -225,7 +234,7 @@ def _map_task(design, angle_deg, rows, i_d, i_q, sector, mesh, T_m, tol):
             z = mp_.iron @ sol.A
             out["psi_d"][k, b] = pd
             out["psi_q"][k, b] = pq
-            out["torque"][k, b] = mp_.arkkio.torque(sol.A) * mp_.sectors
+            out["torque"][k, b] = mp_.arkkio.torque(sol.A) * mp_.sectors * pos.section.torque_sign
             out["B_iron"][:, k, b] = 2.0 * np.hypot(z[0::2], z[1::2])
             b_prev = b
         if a_prev is not None:
