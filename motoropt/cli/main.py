@@ -68,7 +68,8 @@ def cmd_cycle(args) -> int:
 
 
 def cmd_fea_solve(args) -> int:
-    res = solve_fem_file(args.file, torque_group=args.torque_group)
+    res = solve_fem_file(args.file, torque_group=args.torque_group, max_iter=args.max_iterations,
+                         time_limit_s=args.time_limit, max_nodes=args.max_nodes)
     if args.json:
         print_json(res)
     elif "frequency_hz" in res:  # time-harmonic file
@@ -158,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     fs.add_argument("file")
     fs.add_argument("--json", action="store_true")
     fs.add_argument("--torque-group", type=int, default=None, help="block group for the stress-tensor torque")
+    fs.add_argument("--max-iterations", type=int, default=None,
+                    help="nonlinear iteration limit (default 40 Newton steps static, 60 time-harmonic)")
+    fs.add_argument("--time-limit", type=float, default=600.0, help="wall-time limit of the solve, s (default 600)")
+    fs.add_argument("--max-nodes", type=int, default=1_000_000, help="mesh size limit, nodes (default 1000000)")
     fs.set_defaults(func=cmd_fea_solve)
 
     add_fea_subcommands(fsub)  # compare, export, noload
