@@ -96,6 +96,10 @@ class SwitchedModel:
     def bearing_drag_torque(self) -> float:
         return self.models[0].bearing_drag_torque
 
+    def with_limits(self, limits) -> SwitchedModel:
+        """Both connections under other drive limits."""
+        return SwitchedModel(models=tuple(m.with_limits(limits) for m in self.models), kind=self.kind, k=self.k)
+
     @property
     def connection_names(self) -> tuple:
         return CONNECTION_NAMES[self.kind]

@@ -8,7 +8,14 @@ Stated approximations:
   resistance-limited: P = pi sigma w^2 d^4 B^2 / 128 per unit length of strand, with the slot field
   rising linearly from the slot bottom to mu0 n_c i / b_s), applied to the active length only;
 - bearings: Coulomb drag torque mu F d/2 with mu = 0.0015 (SKF, deep-groove ball bearings) for
-  the rotor weight x 1.3 (+ shaft) plus a 200 N preload per bearing, on the shaft radius (>= 20 mm).
+  the rotor weight x 1.3 (+ shaft) plus a 200 N preload per bearing, on the shaft radius (>= 20 mm);
+  a measured spin loss (``mechanical.drag_torque_nm`` and ``drag_viscous_nm_per_krpm``, case data
+  with its source) replaces it (and, in the PM family, the windage model, which the measurement
+  contains);
+- drive limits: the case's ``limits.modulation`` (or the ``[inverter]``'s) as a
+  :class:`motoropt.drive.modulation.Modulation`, which sets the voltage limit and the harmonic
+  losses; without either, the legacy limit voltage_utilisation u_dc / sqrt(3) and no harmonic
+  losses; ``limits.max_power_kw`` the shaft power limit.
 """
 
 from __future__ import annotations
@@ -17,11 +24,12 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from motoropt.constants import MU0
+from motoropt.constants import MU0, RPM_TO_RAD_S
 from motoropt.drive.control import Limits
+from motoropt.drive.modulation import Modulation
 from motoropt.errors import InputError
 from motoropt.geometry.stator import Stator, parallel_tooth_slot
-from motoropt.inverter.spec import InverterSpec, inverter_voltage_limit
+from motoropt.inverter.spec import InverterSpec, device_drop_voltage, inverter_voltage_limit
 from motoropt.windings import Winding, make_winding
 
 if TYPE_CHECKING:
@@ -89,20 +97,53 @@ class StatorWinding:
         p_dc = n_c * 0.5 / (sigma * self.turn_area)  # W/m per slot at 1 A peak (rms^2 = 1/2)
         return p_prox / p_dc * s.L / (0.5 * self.mean_turn_length)
 
+    @property
+    def measured_drag(self) -> tuple | None:
+        """(constant drag torque N m, viscous coefficient N m s/rad) of the case's measured spin loss
+        (``mechanical.drag_torque_nm``, ``drag_viscous_nm_per_krpm``), or None."""
+        me = (self.values or {}).get("mechanical") or {}
+        if me.get("drag_torque_nm") is None:
+            return None
+        c = (me.get("drag_viscous_nm_per_krpm") or 0.0) / (1000.0 * RPM_TO_RAD_S)
+        return float(me["drag_torque_nm"]), float(c)
+
     def bearing_drag_torque(self) -> float:
-        """Bearing drag torque, N m: the case's ``mechanical.bearing_torque_nm`` or the Coulomb
-        estimate of the module docstring."""
+        """Bearing drag torque, N m: the measured drag (``mechanical.drag_torque_nm``), the case's
+        ``mechanical.bearing_torque_nm`` or the Coulomb estimate of the module docstring."""
+        if self.measured_drag is not None:
+            return self.measured_drag[0]
         if self.bearing_torque is not None:
             return self.bearing_torque
         F = self.masses()["rotor"] * 1.3 * 9.81 + 2 * BEARING_PRELOAD_N
         return BEARING_MU * F * 0.5 * max(self.rotor.D_shaft * 0.5, 0.02)
 
+    def modulation(self, inverter: InverterSpec | None = None) -> Modulation | None:
+        """The drive's :class:`Modulation`: the ``[inverter]``'s (mode, f_sw, dead time, device drop at
+        the current limit) or the case's ``limits.modulation`` keys, or None (legacy limit)."""
+        if inverter is not None:
+            mode = "svpwm" if inverter.mode == "linear" else inverter.mode
+            return Modulation(mode=mode, f_sw=inverter.f_sw, t_dead=inverter.t_dead,
+                              v_device=device_drop_voltage(inverter, self.i_max))
+        li = (self.values or {}).get("limits") or {}
+        if li.get("modulation") is None:
+            return None
+        f = li.get("switching_frequency_khz")
+        return Modulation(mode=li["modulation"], f_sw=None if f is None else f * 1e3,
+                          t_dead=(li.get("dead_time_us") or 0.0) * 1e-6)
+
     def drive_limits(self, inverter: InverterSpec | None = None) -> Limits:
-        """Drive limits of the design; with an inverter, its phase-voltage limit after device drops
-        and dead time (:func:`motoropt.inverter.spec.inverter_voltage_limit`)."""
-        v = None if inverter is None else inverter_voltage_limit(inverter, self.i_max, self.voltage_utilisation)
+        """Drive limits of the design (module docstring); with an inverter in the linear range, its
+        phase-voltage limit after device drops and dead time with the case's voltage_utilisation
+        (:func:`motoropt.inverter.spec.inverter_voltage_limit`); over-modulation and six-step take
+        the mode's limit (:meth:`Modulation.v_max`)."""
+        mod = self.modulation(inverter)
+        v = None
+        if inverter is not None and inverter.mode == "linear":
+            v = inverter_voltage_limit(inverter, self.i_max, self.voltage_utilisation)
+        p_kw = ((self.values or {}).get("limits") or {}).get("max_power_kw")
         return Limits(u_dc=self.u_dc, i_max=self.i_max, speed_max=self.speed_max,
-                      voltage_utilisation=self.voltage_utilisation, u_ph_max_override=v)
+                      voltage_utilisation=self.voltage_utilisation, u_ph_max_override=v, modulation=mod,
+                      p_max=None if p_kw is None else p_kw * 1e3)
 
 
 def stator_from_values(st: dict, steel: Steel) -> Stator:

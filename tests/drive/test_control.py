@@ -219,7 +219,7 @@ def test_infeasible_points_raise_and_report_reason():
     with pytest.raises(OperatingPointError, match=r"max motoring torque at 1000 rpm is \d+\.\d N m"):
         operating_point(m, 1000.0, 1000.0)
     with pytest.raises(OperatingPointError, match="max speed"):
-        operating_point(m, 2001.0 / RPM_TO_RAD_S, 10.0)
+        operating_point(m, 2041.0 / RPM_TO_RAD_S, 10.0)  # > 2 % above speed_max = 2000 rad/s
     r = solve_operating_points(m, [100.0, 2500.0, 1800.0], [1000.0, 10.0, 150.0])
     assert list(r["reason"]) == [CURRENT_LIMIT, SPEED_LIMIT, VOLTAGE_LIMIT]
     assert not r["feasible"].any() and np.isnan(r["efficiency"]).all()
@@ -239,3 +239,17 @@ def test_operating_point_dict_keys():
     assert set(r["losses_w"]) >= {"copper", "iron", "magnet", "mechanical"}
     assert r["current_rms_a"] == pytest.approx(math.hypot(r["id_a"], r["iq_a"]) / math.sqrt(2), rel=1e-12)
     assert 0.5 < r["motor_efficiency"] < 1.0 and r["power_factor"] < 0
+
+
+def test_point_within_two_percent_above_speed_limit_is_evaluated_with_warning():
+    """A point up to 2 % above speed_max (ORNL's 6005 rpm against 6000) is evaluated, not refused, with a
+    warning; its result equals that of the same model with the limit raised to the point (exact, 1e-12)."""
+    m = salient(with_iron(0.02))  # speed_max 2000 rad/s
+    w = 2030.0  # 1.5 % above
+    r = operating_point(m, w / RPM_TO_RAD_S, 5.0)
+    assert len(r["warnings"]) == 1 and "above the speed limit" in r["warnings"][0]
+    raised = FluxMapModel(m.fluxmap, m.loss_params, Limits(300.0, 250.0, w))
+    ref = operating_point(raised, w / RPM_TO_RAD_S, 5.0)
+    assert ref["warnings"] == []
+    assert r["current_rms_a"] == pytest.approx(ref["current_rms_a"], rel=1e-12)
+    assert r["motor_efficiency"] == pytest.approx(ref["motor_efficiency"], rel=1e-12)
