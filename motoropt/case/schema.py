@@ -98,6 +98,10 @@ SCHEMA: dict[str, dict[str, Field]] = {
                                   doc="straight axial part of each coil side outside the core"),
         "changeover": Field("str", choices=("none", "series_parallel", "star_delta"),
                             doc="winding changeover per operating point (motoropt.drive.changeover)"),
+        "strand_paralleling": Field("str", choices=("none", "coil", "phase"), default="none",
+                                    doc="where the parallel strands of a turn are joined when they are not "
+                                        "transposed (circulating currents, motoropt.machines.common); none: "
+                                        "transposed / Litz, no circulating current"),
     },
     "limits": {
         "dc_link_voltage_v": Field("float", 12, 2000, required=True),
@@ -106,7 +110,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "max_speed_rpm": Field("float", 100, 200000, scale=RPM, required=True),
         "voltage_utilisation": Field("float", 0.5, 1.1027, default=0.95,
                                      doc="fraction of the linear SVPWM limit u_dc/sqrt(3) used (six-step: 2 sqrt(3)/pi = 1.1027); "
-                                         "not with limits.modulation, which sets the limit itself"),
+                                         "ignored with limits.modulation or an [inverter] in over-modulation / six-step, "
+                                         "which set the limit themselves"),
         "modulation": Field("str", choices=("svpwm", "spwm", "overmodulation", "six_step"),
                             doc="the inverter's modulation when the case has no [inverter] (motoropt.drive.modulation): "
                                 "voltage limit by mode and, with switching_frequency_khz, PWM harmonic losses"),
@@ -350,16 +355,9 @@ def _check_drive_keys(data: dict) -> None:
             raise InputError(f"limits.{own[0]}", li[own[0]],
                              "absent with an [inverter] section (its modulation, switching_frequency_khz "
                              "and dead_time_us apply)")
-        if "modulation" in li and "voltage_utilisation" in li:
-            raise InputError("limits.voltage_utilisation", li["voltage_utilisation"],
-                             "absent when limits.modulation is given (the modulation sets the voltage limit)")
         for k in ("switching_frequency_khz", "dead_time_us"):
             if k in li and "modulation" not in li:
                 raise InputError(f"limits.{k}", li[k], "given together with limits.modulation")
-        if isinstance(inv, dict) and inv.get("modulation") in ("overmodulation", "six_step") \
-                and "voltage_utilisation" in li:
-            raise InputError("limits.voltage_utilisation", li["voltage_utilisation"],
-                             f"absent with inverter.modulation = {inv['modulation']!r} (the mode sets the limit)")
     if isinstance(mech, dict):
         if "drag_viscous_nm_per_krpm" in mech and "drag_torque_nm" not in mech:
             raise InputError("mechanical.drag_viscous_nm_per_krpm", mech["drag_viscous_nm_per_krpm"],

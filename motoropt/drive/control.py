@@ -590,9 +590,10 @@ def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud,
 
 @njit(cache=True)
 def envelope_kernel(speeds, lim, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
-    """Per speed: (T_motoring_max, i_d, i_q, T_generating_max magnitude, i_d, i_q); NaN above speed_max."""
+    """Per speed: (T_motoring_max, i_d, i_q, T_generating_max magnitude, i_d, i_q, and the two torques
+    without the power limit); NaN above speed_max."""
     n = speeds.shape[0]
-    res = np.full((n, 6), np.nan)
+    res = np.full((n, 8), np.nan)
     i_max, v_max, speed_max = lim[L_IMAX], lim[L_VMAX], lim[L_SPEED]
     id_ax = ida
     lo = max(id_ax[0], -i_max)
@@ -619,9 +620,11 @@ def envelope_kernel(speeds, lim, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
                                   p_mechl, v_max, i_max, 0, ida, iqa, G, ud, uq, p, lv, rc)
             if best >= _PEN_V:
                 res[m, 3 * side] = 0.0
+                res[m, 6 + side] = 0.0
                 continue
             s, iq = _env_phi(xb, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
             res[m, 3 * side] = -s
+            res[m, 6 + side] = -s
             res[m, 3 * side + 1] = xb
             res[m, 3 * side + 2] = iq
             if lim[L_PMAX] > 0.0 and w_m > 0.0 and -s * w_m > lim[L_PMAX]:
@@ -717,7 +720,8 @@ def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, sp
     those of the unclipped maximum).
     Returns dict: speed (rad/s), torque_motoring, torque_generating (magnitudes, N m; NaN above
     speed_max; 0 where no torque is available), i_d_motoring, i_q_motoring, i_d_generating,
-    i_q_generating (A peak).
+    i_q_generating (A peak), torque_motoring_unlimited, torque_generating_unlimited (without the
+    power limit: what the motor reaches within its current and voltage limits).
     """
     model = _Bound(fluxmap, params, limits)
     sp = np.atleast_1d(np.asarray(speeds, dtype=float))
@@ -726,7 +730,8 @@ def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, sp
     fm, p, lv, rc, lim, _, _ = _pack(model)
     r = envelope_kernel(np.ascontiguousarray(sp), lim, int(n_scan), *fm, p, lv, rc)
     return {"speed": sp, "torque_motoring": r[:, 0], "i_d_motoring": r[:, 1], "i_q_motoring": r[:, 2],
-            "torque_generating": r[:, 3], "i_d_generating": r[:, 4], "i_q_generating": r[:, 5]}
+            "torque_generating": r[:, 3], "i_d_generating": r[:, 4], "i_q_generating": r[:, 5],
+            "torque_motoring_unlimited": r[:, 6], "torque_generating_unlimited": r[:, 7]}
 
 
 def operating_point(model, speed_rpm: float, torque_nm: float, strategy: str = "min_loss") -> dict:

@@ -38,6 +38,8 @@ class EfficiencyMap:
             axis (magnitudes, N m).
         model: the machine model (used to solve points near the envelope edge exactly).
         connection: with a winding changeover, the connection (0/1) that runs each point, else None.
+        envelope_motoring_unlimited_nm: the motoring envelope without the drive's power limit
+            (None: the model has no such limit).
     """
 
     speed_rpm: np.ndarray
@@ -57,6 +59,7 @@ class EfficiencyMap:
     envelope_generating_nm: np.ndarray
     model: MachineModel
     connection: np.ndarray | None = None
+    envelope_motoring_unlimited_nm: np.ndarray | None = None
 
     def envelope_at(self, speed_rpm):
         """(motoring max, generating max magnitude) in N m at the given speeds, linear interpolation."""
@@ -124,6 +127,7 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
         envelope_speed_rpm=env_speeds / RPM_TO_RAD_S, envelope_motoring_nm=env["torque_motoring"],
         envelope_generating_nm=env["torque_generating"], model=model,
         connection=np.where(feas, r["connection"], -1) if "connection" in r else None,
+        envelope_motoring_unlimited_nm=env.get("torque_motoring_unlimited"),
     )
 
 

@@ -5,7 +5,9 @@ All powers in W, currents A peak (amplitude-invariant dq), speeds rad/s, frequen
 Models and their stated assumptions
 -----------------------------------
 Copper:  P_cu = 1.5 R_ac I^2 with I = hypot(i_d, i_q) (peak) and
-         R_ac = R_s_20 (1 + alpha_R (T_winding_c - 20)) (1 + k_ac (f_e / f_ref)^2), f_ref = 1000 Hz.
+         R_ac = R_s_20 (1 + alpha_R (T_winding_c - 20)) (1 + k_ac r^2 + k_circ r^2 / (1 + (f_e/f_circ)^2)),
+         r = f_e / f_ref, f_ref = 1000 Hz; k_circ: circulating currents between non-transposed parallel
+         strands (:mod:`motoropt.machines.common`), inductance-limited above f_circ.
          The (f_e/f_ref)^2 term is the low-frequency expansion of the strand skin/proximity effect
          (Dowell 1966, Proc. IEE 113(8); valid while strands are thin against the skin depth); k_ac
          is supplied by the caller (computed from strand size and conductors per slot).
@@ -87,7 +89,8 @@ LV_R20, LV_ALPHA, LV_TW, LV_KAC, LV_FREF, LV_CMAG, LV_NMAG, LV_PSIPM = 0, 1, 2, 
 LV_TB0, LV_CVISC, LV_RROT, LV_LSTK, LV_GAP, LV_KF, LV_RHO, LV_MU = 8, 9, 10, 11, 12, 13, 14, 15
 LV_MAG_LAYER, LV_PWM_LAYER = 16, 17  # G layer of the FEA magnet loss / magnet PWM coefficients (-1: none)
 LV_MAG_B, LV_MAG_RHO = 18, 19  # magnet piece width (m) and resistivity (Ohm m) for the skin factor
-N_LV = 20
+LV_KCIRC, LV_FCIRC = 20, 21  # strand circulating-current AC coefficient and its corner frequency (Hz)
+N_LV = 22
 # columns of the per-row matrix rc
 RC_AH, RC_AC, RC_AE, RC_FF, RC_MKC, RC_MKE, RC_STATOR, RC_KIND, RC_LAYER, RC_LOSS = range(10)
 N_RC = 10
@@ -114,6 +117,8 @@ class LossParams:
         rotor_radius, stack_length, air_gap: windage geometry, m (rotor_radius 0 disables windage).
         windage_k_f: surface roughness factor (1 smooth; Saari 1998 uses ~2.5 for slotted rotors).
         rho_air: kg/m^3, mu_air: Pa s (gap fluid).
+        k_circ: strand circulating-current coefficient, R_circ / R_dc = k_circ (f / 1 kHz)^2 below
+            f_circ (Hz), 0: none.
         magnet_width: width of one magnet piece across which the eddy currents close, m, and
             magnet_resistivity, Ohm m: the skin factor of the magnets' harmonic (PWM) loss
             (0: resistance-limited).
@@ -147,11 +152,13 @@ class LossParams:
     conductor_sigma_20: float = 0.0
     magnet_width: float = 0.0
     magnet_resistivity: float = 0.0
+    k_circ: float = 0.0
+    f_circ: float = math.inf
 
     def __post_init__(self):
         nonneg = ("R_s_20", "alpha_R", "k_ac", "magnet_eddy_coeff", "magnet_eddy_load_exp", "T_b0",
                   "c_visc", "rotor_radius", "stack_length", "windage_k_f", "strand_diameter",
-                  "conductor_sigma_20", "magnet_width", "magnet_resistivity")
+                  "conductor_sigma_20", "magnet_width", "magnet_resistivity", "k_circ")
         for name in nonneg:
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
@@ -236,6 +243,8 @@ def pack_loss_params(params: LossParams, fluxmap: FluxMap):
     lv[LV_PWM_LAYER] = -1.0
     lv[LV_MAG_B] = params.magnet_width
     lv[LV_MAG_RHO] = params.magnet_resistivity
+    lv[LV_KCIRC] = params.k_circ
+    lv[LV_FCIRC] = params.f_circ if math.isfinite(params.f_circ) else 1e30
     if fluxmap.magnet_loss is not None:
         lv[LV_MAG_LAYER] = layer
         layer += 1
@@ -278,23 +287,26 @@ def strand_ac_factors(f, d: float, sigma: float):
 
 def ac_factor_table(params: LossParams) -> np.ndarray:
     """(2, n) table of log10 f and the phase resistance factor F(f) = R_ac(f) / R_dc(T) for harmonic
-    currents: F = 1 + k_ac (f / 1 kHz)^2 G(f) + (F_skin(f) - 1), with the strand proximity G and skin
+    currents: F = 1 + k_ac (f / 1 kHz)^2 G(f) + (F_skin(f) - 1) + k_circ (f / 1 kHz)^2 / (1 + (f / f_circ)^2),
+    with the strand proximity G and skin
     F_skin of :func:`strand_ac_factors` at the winding temperature (without a strand diameter:
     the low-frequency form, G = 1, F_skin = 1)."""
     sigma = 0.0
     if params.strand_diameter > 0 and params.conductor_sigma_20 > 0:
         sigma = params.conductor_sigma_20 / (1.0 + params.alpha_R * (params.T_winding_c - 20.0))
-    return _ac_table(float(params.k_ac), float(params.strand_diameter), float(sigma)).copy()
+    return _ac_table(float(params.k_ac), float(params.strand_diameter), float(sigma), float(params.k_circ),
+                     float(params.f_circ)).copy()
 
 
 @lru_cache(maxsize=64)
-def _ac_table(k_ac: float, d: float, sigma: float) -> np.ndarray:
+def _ac_table(k_ac: float, d: float, sigma: float, k_circ: float = 0.0, f_circ: float = math.inf) -> np.ndarray:
     f = 10.0 ** AC_LOG_F
     if d > 0 and sigma > 0:
         skin, prox = strand_ac_factors(f, d, sigma)
     else:
         skin, prox = np.ones_like(f), np.ones_like(f)
-    F = 1.0 + k_ac * (f / F_REF_AC) ** 2 * prox + (skin - 1.0)
+    r2 = (f / F_REF_AC) ** 2
+    F = 1.0 + k_ac * r2 * prox + (skin - 1.0) + k_circ * r2 / (1.0 + (f / f_circ) ** 2)
     return np.ascontiguousarray(np.stack([AC_LOG_F, F]))
 
 
@@ -361,7 +373,9 @@ def bertotti_loss_density(f, B, kh, kc, ke):
 def ac_resistance(lv, f_e):
     """Phase resistance at the winding temperature and electrical frequency f_e (Hz), Ohm."""
     r = f_e / lv[LV_FREF]
-    return lv[LV_R20] * (1.0 + lv[LV_ALPHA] * (lv[LV_TW] - 20.0)) * (1.0 + lv[LV_KAC] * r * r)
+    c = f_e / lv[LV_FCIRC]
+    return (lv[LV_R20] * (1.0 + lv[LV_ALPHA] * (lv[LV_TW] - 20.0))
+            * (1.0 + lv[LV_KAC] * r * r + lv[LV_KCIRC] * r * r / (1.0 + c * c)))
 
 
 @njit(cache=True)

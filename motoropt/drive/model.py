@@ -32,9 +32,6 @@ class FluxMapModel:
     def pole_pairs(self) -> int:
         return int(self.fluxmap.pole_pairs)
 
-    def with_limits(self, limits: Limits) -> FluxMapModel:
-        """The same machine under other drive limits."""
-        return FluxMapModel(fluxmap=self.fluxmap, loss_params=self.loss_params, limits=limits, name=self.name)
 
     @property
     def bearing_drag_torque(self) -> float:

@@ -89,12 +89,9 @@ def machine_kpis(design: MachineDesign, model: MachineModel, emap: EfficiencyMap
         "magnet_cost_usd": m_mag * mag.cost_per_kg if mag is not None else 0.0,
     })
     k["motor_peak_power_kw"] = k["peak_power_kw"]
-    lim = getattr(model, "limits", None)
-    if getattr(lim, "p_max", None) is not None and getattr(model, "with_limits", None) is not None:
-        # the motor-only envelope: the same model without the system power limit
-        free = model.with_limits(dataclasses.replace(lim, p_max=None))
+    if emap.envelope_motoring_unlimited_nm is not None:  # the motor-only envelope (no system power limit)
         sp = emap.envelope_speed_rpm
-        t = free.envelope(sp * RPM_TO_RAD_S)["torque_motoring"]
+        t = emap.envelope_motoring_unlimited_nm
         k["motor_peak_power_kw"] = float(np.nanmax(np.where(np.isfinite(t), t * sp * RPM_TO_RAD_S, 0.0))) / 1e3
     k["motor_power_density_kw_per_kg"] = k["peak_power_kw"] / ms["active"]
     k["motor_power_density_with_housing_kw_per_kg"] = k["peak_power_kw"] / (ms["active"] + ms["housing_allowance"])

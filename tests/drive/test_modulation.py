@@ -154,7 +154,8 @@ def test_no_harmonic_losses_without_a_switching_frequency():
     """Without f_sw (or without a modulation) the harmonic losses are zero (the model says so)."""
     for lim in (Limits(u_dc=U_DC, i_max=200.0, speed_max=2000.0),
                 Limits(u_dc=U_DC, i_max=200.0, speed_max=2000.0, modulation=M.Modulation("svpwm"))):
-        r = solve_operating_points(_spm().with_limits(lim), 300.0, 60.0)
+        m = _spm()
+        r = solve_operating_points(FluxMapModel(m.fluxmap, m.loss_params, lim), 300.0, 60.0)
         assert bool(r["feasible"]) and float(r["p_harmonic_copper"]) == 0.0 and float(r["p_harmonic_iron"]) == 0.0
 
 

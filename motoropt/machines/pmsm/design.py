@@ -261,10 +261,11 @@ class Design(StatorWinding):
         st, rs = self.steel, self.rotor_steel
         kb = K_BUILD_MANUFACTURING if harmonic_iron else K_BUILD
         drag = self.measured_drag
+        T_w = self.T_winding_c if T_winding_c is None else T_winding_c
+        k_circ, f_circ = self.circulating_current_factor(T_w)
         return LossParams(
             R_s_20=self.R_s_20, alpha_R=self.conductor.alpha,
-            T_winding_c=self.T_winding_c if T_winding_c is None else T_winding_c,
-            k_ac=self.k_ac(),
+            T_winding_c=T_w, k_ac=self.k_ac(T_w), k_circ=k_circ, f_circ=f_circ,
             regions=("stator_teeth", "stator_yoke", "rotor_surface", "rotor_core"),
             region_mass=(ms["stator_teeth"], ms["stator_yoke"], self.rotor_surface_mass, ms["rotor_core"]),
             kh=(st.kh, st.kh, rs.kh, rs.kh), kc=(st.kc, st.kc, rs.kc, rs.kc), ke=(st.ke, st.ke, rs.ke, rs.ke),

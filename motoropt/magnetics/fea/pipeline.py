@@ -80,7 +80,10 @@ def design_key(design) -> dict:
 
     w = design.winding
     return {
-        "values": {k: v for k, v in (design.values or {}).items() if k not in ("map", "cycles", "vehicle")},
+        # the case values that shape the 2-D field (limits, temperatures, mechanical and winding data
+        # enter through i_max, T_magnet and the winding layout below)
+        "values": {k: v for k, v in (design.values or {}).items()
+                   if k not in ("map", "cycles", "vehicle", "limits", "temperatures", "mechanical", "winding")},
         "stator": repr(design.stator), "rotor": repr(design.rotor), "p": design.p,
         "steel": mat(design.steel), "rotor_steel": mat(design.rotor_steel), "magnet": repr(design.magnet),
         "winding": [np.asarray(w.layout).tolist(), int(w.turns_per_coil), int(w.parallel_paths), w.coil_pitch],
