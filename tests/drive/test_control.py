@@ -13,6 +13,7 @@ import pytest
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.control import (
     CURRENT_LIMIT,
+    POWER_LIMIT,
     SPEED_LIMIT,
     VOLTAGE_LIMIT,
     Limits,
@@ -253,3 +254,23 @@ def test_point_within_two_percent_above_speed_limit_is_evaluated_with_warning():
     assert ref["warnings"] == []
     assert r["current_rms_a"] == pytest.approx(ref["current_rms_a"], rel=1e-12)
     assert r["motor_efficiency"] == pytest.approx(ref["motor_efficiency"], rel=1e-12)
+
+
+def test_power_limit_caps_envelope_and_points():
+    """limits.p_max = 30 kW: the envelope is min(motor envelope, P_max / w) at every speed (1e-12), the
+    motor-only envelope is kept alongside; points above P_max / w are infeasible with the reason "power
+    limit", points below it are unchanged (the same solution as without the limit, 1e-12)."""
+    m = salient(with_iron(0.02))
+    lim = Limits(300.0, 250.0, 2000.0, p_max=30e3)
+    ml = FluxMapModel(m.fluxmap, m.loss_params, lim)
+    sp = np.array([50.0, 200.0, 400.0, 800.0])
+    e0, e1 = m.envelope(sp), ml.envelope(sp)
+    np.testing.assert_allclose(e1["torque_motoring"], np.minimum(e0["torque_motoring"], 30e3 / sp), rtol=1e-12)
+    np.testing.assert_allclose(e1["torque_motoring_unlimited"], e0["torque_motoring"], rtol=1e-12)
+    T_hi = 30e3 / 400.0 * 1.01
+    r = solve_operating_points(ml, [400.0, 400.0], [T_hi, 50.0])
+    assert not r["feasible"][0] and r["reason"][0] == POWER_LIMIT and r["feasible"][1]
+    r0 = solve_operating_points(m, 400.0, 50.0)
+    assert float(r["i_q"][1]) == pytest.approx(float(r0["i_q"]), rel=1e-12)
+    with pytest.raises(InputError, match="max_power_kw"):
+        Limits(300.0, 250.0, 2000.0, p_max=-1.0)
