@@ -187,3 +187,23 @@ def test_ac_factor_table_matches_low_frequency_form():
     assert tab[1][i100] == pytest.approx(1 + 0.2 * (f[i100] / 1e3) ** 2, rel=1e-4)
     i100k = np.argmin(abs(f - 1e5))
     assert tab[1][i100k] < 1 + 0.2 * (f[i100k] / 1e3) ** 2
+
+
+def test_overmodulation_moments_bridge_carrier_and_six_step():
+    """Between the linear limit and six-step the harmonic moments are the linear interpolation (in V1) of the
+    carrier table's end and the rectangular wave (stated approximation): at V_lin the carrier values, at V_6
+    the six-step values (1e-12), halfway the mean; the frequency shares sum to 1 throughout."""
+    f_sw, w_e = 5e3, 2 * math.pi * 300
+    lin, six = M.LINEAR["six_step"] * U_DC, M.SIX_STEP * U_DC
+    a = M.harmonic_moments("six_step", lin, U_DC, f_sw, w_e)
+    b = M.harmonic_moments("six_step", six, U_DC, f_sw, w_e)
+    c = M.harmonic_moments("six_step", 0.5 * (lin + six), U_DC, f_sw, w_e)
+    vp, vq, pp, pq, _ = M.six_step_moments()
+    assert b["v_par2"] == pytest.approx(vp * U_DC ** 2, rel=1e-12)
+    assert b["psi_perp2"] == pytest.approx(pq * (U_DC / w_e) ** 2, rel=1e-12)
+    for k in ("v_par2", "v_perp2", "psi_par2", "psi_perp2"):
+        assert c[k] == pytest.approx(0.5 * (a[k] + b[k]), rel=1e-12)
+    for r in (a, b, c):
+        assert r["shares"].sum() == pytest.approx(1.0, rel=1e-12)
+    # SVPWM alone stops at its linear limit: the same moments beyond it
+    assert M.harmonic_moments("svpwm", six, U_DC, f_sw, w_e)["v_par2"] == pytest.approx(a["v_par2"], rel=1e-12)
