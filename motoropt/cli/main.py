@@ -16,10 +16,12 @@ from motoropt.cli.scoreboard import add_scoreboard_parser
 from motoropt.cycles import load_cycle
 from motoropt.errors import InputError, MotoroptError
 from motoropt.evaluation.pipeline import evaluate_case, operating_point_case
+from motoropt.evaluation.validation import METRIC_KEYS, REGISTRY, metrics_json, model_map, points_table, validate
 from motoropt.magnetics.fea.fem_solve import solve_fem_file
 from motoropt.optimize.report import export
 from motoropt.optimize.storage import open_h5
 from motoropt.plots import write_plots
+from motoropt.plots.validation import validation_pngs
 from motoropt.store import write_result
 
 
@@ -47,13 +49,56 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_point(args) -> int:
-    res = operating_point_case(args.case, args.rpm, args.torque)
+    res = operating_point_case(args.case, args.rpm, args.torque, winding_c=args.winding_c, magnet_c=args.magnet_c)
+    for w in res.get("warnings", []):
+        print(f"warning: {w}", file=sys.stderr)
     if args.json:
         print_json(res)
     else:
-        rows = [(k, v) for k, v in res.items() if k != "losses_w"]
+        nested = ("losses_w", "harmonic_losses_w", "iron_by_region_w", "warnings")
+        rows = [(k, v) for k, v in res.items() if k not in nested]
         rows += [(f"loss {k} (W)", v) for k, v in res["losses_w"].items()]
+        rows += [(f"harmonic loss {k} (W)", v) for k, v in res.get("harmonic_losses_w", {}).items()]
         print(kv_table(rows, f"operating point {args.rpm:g} rpm, {args.torque:g} N m"))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    names = args.names or sorted(REGISTRY)
+    for n in names:
+        if n not in REGISTRY:
+            raise InputError("validate", n, f"one of {sorted(REGISTRY)}")
+    results = [validate(n) for n in names]
+    if args.png:
+        for r in results:
+            for path in validation_pngs(r, model_map(r), args.png, REGISTRY[r.name].efficiency_ok):
+                print(f"wrote {path}", file=sys.stderr)
+    if args.json:
+        print_json(metrics_json(results))
+        return 0
+    for r in results:
+        m = r.metrics
+        pct = lambda v: "n/a" if v is None else f"{100 * v:.2f} %"  # noqa: E731
+        print(kv_table([("points compared", m["n_points"]), ("mean |dI|/I", pct(m["mean_abs_current_error"])),
+                        ("mean |d eta_motor|", pct(m["mean_abs_motor_efficiency_error"])),
+                        ("max |d eta_motor|", pct(m["max_abs_motor_efficiency_error"])),
+                        ("back-EMF error", pct(m["back_emf_error"])),
+                        ("mean |d eta_inverter|", pct(m["inverter_efficiency_mean_abs_error"]))]
+                       + [(k, v if not isinstance(v, float) else pct(v)) for k, v in m.items() if k not in METRIC_KEYS],
+                       f"{r.name}: model against measurement ({REGISTRY[r.name].description})"))
+        print()
+        print(f"{'rpm':>6} {'N m':>6} {'I meas':>7} {'I model':>7} {'dI %':>6} {'eta meas':>8} {'eta model':>9} {'d eta pt':>8}")
+        for row in points_table(r):
+            if row[3] is None:
+                print(f"{row[0]:6.0f} {row[1]:6.1f} {row[2]:7.1f}  outside the model's envelope")
+            else:
+                print(f"{row[0]:6.0f} {row[1]:6.1f} {row[2]:7.1f} {row[3]:7.1f} {row[4]:6.1f} {row[5]:8.3f} {row[6]:9.3f} "
+                      f"{row[7]:8.2f}")
+        for label, c in r.checks.items():
+            e = c["current_error"]
+            print(f"{label}: current {c['model_current_rms_a'] or float('nan'):.1f} A rms model, "
+                  f"{c['measured_current_rms_a']:.1f} A measured ({'n/a' if e is None else f'{100 * e:+.1f} %'})")
+        print()
     return 0
 
 
@@ -128,8 +173,20 @@ def build_parser() -> argparse.ArgumentParser:
     pt.add_argument("case")
     pt.add_argument("--rpm", type=float, required=True)
     pt.add_argument("--torque", type=float, required=True, help="N m; negative = generating")
+    pt.add_argument("--winding-c", type=float, default=None,
+                    help="winding temperature, degC (default the case's temperatures.winding_c)")
+    pt.add_argument("--magnet-c", type=float, default=None,
+                    help="magnet temperature, degC (default the case's temperatures.magnet_c, also when only "
+                         "--winding-c is given: a winding temperature says nothing about the rotor)")
     pt.add_argument("--json", action="store_true")
     pt.set_defaults(func=cmd_point)
+
+    va = sub.add_parser("validate", help="compare shipped machines with their measurements (current, efficiency, "
+                                         "back-EMF)")
+    va.add_argument("names", nargs="*", metavar="NAME", help="machines (default all)")
+    va.add_argument("--json", action="store_true", help="{name: metrics} as one JSON object (fractions)")
+    va.add_argument("--png", metavar="DIR", help="write model-vs-measurement PNGs into DIR")
+    va.set_defaults(func=cmd_validate)
 
     c = sub.add_parser("cycle", help="a shipped drive cycle's duration, distance and speeds")
     c.add_argument("name")
