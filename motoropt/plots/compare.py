@@ -31,12 +31,17 @@ def common_grid(evs, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
 
 def efficiency_on(ev, speed_rpm: np.ndarray, torque_nm: np.ndarray) -> np.ndarray:
     """The design's motor efficiency (fraction) bilinearly interpolated onto (torque, speed) axes;
-    NaN outside its map or its envelope (a cell touching an infeasible grid point is NaN)."""
+    NaN outside its map, and wherever a grid point with a non-zero interpolation weight is
+    infeasible (so exact at the map's own nodes, and never extrapolated past the envelope)."""
     m = ev.emap
-    eff = np.where(m.feasible, m.efficiency, np.nan)
-    f = RegularGridInterpolator((m.torque_nm, m.speed_rpm), eff, bounds_error=False, fill_value=np.nan)
+    valid = m.feasible & np.isfinite(m.efficiency)
+    axes = (m.torque_nm, m.speed_rpm)
+    f_eff = RegularGridInterpolator(axes, np.where(valid, m.efficiency, 0.0), bounds_error=False, fill_value=np.nan)
+    f_ok = RegularGridInterpolator(axes, valid.astype(float), bounds_error=False, fill_value=np.nan)
     T, S = np.meshgrid(torque_nm, speed_rpm, indexing="ij")
-    return f(np.column_stack([T.ravel(), S.ravel()])).reshape(T.shape)
+    pts = np.column_stack([T.ravel(), S.ravel()])
+    eff, ok = f_eff(pts), f_ok(pts)
+    return np.where(ok > 1.0 - 1e-9, eff, np.nan).reshape(T.shape)
 
 
 def efficiency_difference(evs) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
