@@ -123,7 +123,7 @@ def efficiency_map_figure(ev, title: str | None = None) -> dict:
     sr = ev.series()
     if "continuous_speed_rpm" in sr and "continuous_torque_nm" in sr:
         fig.add_trace(go.Scatter(x=rounded(sr["continuous_speed_rpm"], 5), y=rounded(sr["continuous_torque_nm"], 5),
-                                 mode="lines", line=dict(color="white", width=2, dash="dash"),
+                                 mode="lines", line=dict(color="#222222", width=2, dash="dash"),
                                  name="continuous (thermal)"))
     for k, (name, c) in enumerate(ev.cycles.items()):
         moving = c.speed_rpm > 1.0
