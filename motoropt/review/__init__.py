@@ -22,17 +22,26 @@ def _human_size(n: int) -> str:
 
 
 def next_steps_text(r, html_path=None, design_id: int | None = None) -> str:
-    """Where the report is and the command that opens a chosen design (the knee of the front)."""
+    """Where the report is and the command that opens a chosen design (the knee of the front): in
+    the report (``report.html#design=ID`` opens with that design selected) or, without a report,
+    in the terminal."""
     run = shlex.quote(str(r.path))
     lines = []
-    if html_path is not None:
-        p = Path(html_path).resolve()
+    p = Path(html_path).resolve() if html_path is not None else None
+    if p is not None:
         lines.append(f"wrote {p} ({_human_size(p.stat().st_size)}, one file, works offline)")
-        lines.append(f"open the report in a browser: python -m webbrowser {shlex.quote(p.as_uri())}")
-    if design_id is not None:
-        lines.append(f"chosen design {design_id} (the knee of the front): motoropt show {run} --design {design_id}")
-        lines.append(f"  then: motoropt export {run} --design {design_id} --dxf design_{design_id}.dxf "
-                     f"--case design_{design_id}.toml; compare designs: motoropt compare {run} --designs A,B")
+    if design_id is None:
+        if p is not None:
+            lines.append(f"open it: python -m webbrowser {shlex.quote(p.as_uri())}")
+        return "\n".join(lines)
+    if p is not None:
+        lines.append(f"open the chosen design {design_id} (the knee of the front) in the report: "
+                     f"python -m webbrowser {shlex.quote(p.as_uri() + f'#design={design_id}')}")
+        lines.append(f"  in the terminal: motoropt show {run} --design {design_id}")
+    else:
+        lines.append(f"open the chosen design {design_id} (the knee of the front): motoropt show {run} --design {design_id}")
+    lines.append(f"  for CAD: motoropt export {run} --design {design_id} --dxf design_{design_id}.dxf; "
+                 f"side by side: motoropt compare {run} --designs {design_id},ID")
     return "\n".join(lines)
 
 

@@ -479,10 +479,7 @@
     });
     document.getElementById("reset-brush").disabled = true;
     drawRun();
-    var hash = {};
-    (window.location.hash || "").replace(/^#/, "").split("&").forEach(function (kv) {
-      var p = kv.split("="); if (p.length === 2) hash[p[0]] = p[1];
-    });
+    var hash = readHash();
     state.compare = (hash.compare ? hash.compare.split(",").map(Number) : D.selected)
       .filter(function (id) { return ROW[id] !== undefined; }).slice(0, MAX_COMPARE);
     drawCompare();
@@ -490,6 +487,18 @@
       : (D.selected.length ? D.selected[D.selected.length - 1] : (N ? D.designs.id[0] : null));
     if (first !== null) selectDesign(first, hash.design !== undefined);
   }
+  // the address's #design=ID[&compare=A,B,C] opens a design (also when it changes later)
+  function readHash() {
+    var hash = {};
+    (window.location.hash || "").replace(/^#/, "").split("&").forEach(function (kv) {
+      var p = kv.split("="); if (p.length === 2) hash[p[0]] = decodeURIComponent(p[1]);
+    });
+    return hash;
+  }
+  window.addEventListener("hashchange", function () {
+    var hash = readHash();
+    if (hash.design !== undefined && ROW[Number(hash.design)] !== undefined) selectDesign(Number(hash.design), true);
+  });
   function PC_ENABLED() { return N > 0 && D.variables.length > 0; }
   function drawParcoordsFresh() {
     Plotly.purge("parcoords");

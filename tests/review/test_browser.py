@@ -148,6 +148,19 @@ def test_report_in_headless_chromium(browser, report_file):
     page.click("#reset-brush")
     page.wait_for_function("document.getElementById('brush-info').textContent === ''")
 
+    # the address report.html#design=ID (the command `report` prints) opens with that design selected,
+    # on loading the page and when the address changes
+    other = next(i for i in data["designs"]["id"] if i not in data["front"])
+    page.goto(report_file.resolve().as_uri() + f"#design={other}")
+    page.wait_for_function(f"document.getElementById('design-title').textContent === 'design {other}'")
+    assert "details" in page.inner_text("#design .note")  # not on the front: no details computed, says how
     page.close()
+    fresh = browser.new_page(viewport={"width": 1400, "height": 1000})
+    fresh.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+    fresh.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+    fresh.goto(report_file.resolve().as_uri() + f"#design={target}")
+    fresh.wait_for_function(f"document.getElementById('design-title').textContent === 'design {target}'")
+    fresh.wait_for_selector("#fig-map.js-plotly-plot .main-svg")
+    fresh.close()
     assert errors == [], errors
     assert requests == [], requests

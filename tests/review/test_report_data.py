@@ -180,6 +180,8 @@ def test_report_prints_where_and_how_to_open(run_file, tmp_path, capsys):
     report(run_file, html=tmp_path / "r.html")
     out = capsys.readouterr().out
     assert "non-dominated feasible designs" in out
-    assert f"wrote {(tmp_path / 'r.html').resolve()}" in out and "python -m webbrowser file://" in out
-    m = re.search(r"chosen design (\d+) \(the knee of the front\): motoropt show (\S+) --design (\d+)", out)
-    assert m and m.group(1) == m.group(3)
+    assert f"wrote {(tmp_path / 'r.html').resolve()}" in out
+    m = re.search(r"open the chosen design (\d+) \(the knee of the front\) in the report: "
+                  r"python -m webbrowser '?file://\S+r.html#design=(\d+)", out)
+    assert m and m.group(1) == m.group(2)
+    assert f"motoropt show {run_file} --design {m.group(1)}" in out
