@@ -17,6 +17,14 @@ from motoropt.plots.maps import _plt
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c")
 
 
+def _save(plt, fig, path) -> Path:
+    fig.tight_layout()
+    out = Path(path)
+    fig.savefig(out)
+    plt.close(fig)
+    return out
+
+
 def common_grid(evs, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A speed axis from 0 to the highest map speed and a torque axis over the widest torque range
     of the designs' maps (``n`` points each; default: 4 x the finest of their grids, at least 80, so
@@ -77,11 +85,7 @@ def efficiency_difference_png(evs, labels, path) -> Path:
         ax.set_title(f"motor efficiency: {labels[k]} − {labels[0]} (blue: {labels[k]} better)", fontsize=10)
         ax.legend(fontsize=8, loc="upper right")
         ax.grid(alpha=0.2)
-    fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out)
-    plt.close(fig)
-    return out
+    return _save(plt, fig, path)
 
 
 def torque_envelopes_png(evs, labels, path) -> Path:
@@ -103,11 +107,7 @@ def torque_envelopes_png(evs, labels, path) -> Path:
         ax.legend(fontsize=8)
     a1.set_title("torque envelopes (dashed: generating)", fontsize=10)
     a2.set_title("power envelopes (dashed: generating)", fontsize=10)
-    fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out)
-    plt.close(fig)
-    return out
+    return _save(plt, fig, path)
 
 
 def cycle_losses_compare_png(evs, labels, path) -> Path:
@@ -136,11 +136,7 @@ def cycle_losses_compare_png(evs, labels, path) -> Path:
     ax.set_title("loss over each cycle by kind (" + ", ".join(labels) + ")", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
-    fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out)
-    plt.close(fig)
-    return out
+    return _save(plt, fig, path)
 
 
 def compare_pngs(evs, labels, outdir) -> list[Path]:

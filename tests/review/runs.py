@@ -5,27 +5,15 @@ grade as a choice, turns per coil as an integer), two constraints, coarse grids 
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 
 from motoropt.optimize.runner import run_optimization
+from motoropt.store import values_to_toml
 from tests import shipped
 
 FREE = {("stator", "stack_length_mm"), ("rotor", "magnet_thickness_mm"), ("rotor", "magnet"),
         ("winding", "turns_per_coil")}
-
-
-def _toml(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(_toml(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k} = {_toml(x)}" for k, x in v.items()) + "}"
-    return repr(v)
 
 
 def small_case(path: Path) -> Path:
@@ -40,12 +28,7 @@ def small_case(path: Path) -> Path:
     o.update(pop=10, generations=2, seed=5, map_n_speed=12, map_n_torque=12, fluxmap_n_d=7, fluxmap_n_q=7,
              constraints=[{"kpi": "peak_torque_nm", "min": 250},
                           {"kpi": "cycles.wltc3b.winding_hotspot_c_max", "max": 180}])
-    lines = []
-    for sec, t in d.items():
-        lines.append(f"[{sec}]")
-        lines += [f"{k} = {_toml(v)}" for k, v in t.items()]
-        lines.append("")
-    path.write_text("\n".join(lines))
+    path.write_text(values_to_toml(d))
     return path
 
 
