@@ -18,11 +18,13 @@ infinities are ``null``):
   reported}, ``g`` {constraint label: normalised g, <= 0 met}, ``kpis`` {dotted KPI name: values}:
   the run file's own numbers (``/designs/*``), not rounded.
 - ``front``: ids of the non-dominated feasible designs; ``selected``: the designs the page opens
-  with (best for each objective and the knee, :func:`motoropt.optimize.report.select_designs`);
+  with (best for each objective and the knee, :func:`motoropt.optimize.report.select_designs`;
+  without a feasible design, the three with the smallest violation, which then get details too);
   ``key_kpis``: the KPIs shown on hover and in the tables.
 - ``details`` {id: {``kpis`` (re-evaluated, flattened), ``envelope``, ``cycle_losses_wh`` {cycle:
   {kind: Wh}}, ``hotspot_c_max`` {cycle: degC}, ``figures`` {section, map, losses, thermal: plotly
-  figures}}}: computed for the front and the designs asked for, not for every design.
+  figures}}}: computed for the front (or the closest designs) and the designs asked for, not for
+  every design.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from motoropt.optimize.problem import flatten_kpis
 from motoropt.optimize.report import STANDARD_KPIS, _run, evaluate_run_design, pareto_front_rows, select_designs
 from motoropt.plots.interactive import cycle_loss_wh, design_figures, envelope_arrays
 
+N_CLOSEST = 3  # designs detailed when no design is feasible
 FORMAT = "motoropt-review"
 FORMAT_VERSION = 1
 
@@ -135,7 +138,11 @@ def review_data(run, designs=None, full_map: bool = False, progress: bool = Fals
     front = np.zeros(len(r.id), np.uint8)
     front[fr] = 1
     terms = constraint_terms(r)
-    selected = [int(r.id[i]) for i in select_designs(r)] if len(fr) else []
+    if len(fr):
+        selected = [int(r.id[i]) for i in select_designs(r)]
+    else:  # no feasible design: the closest ones (smallest summed violation among those that evaluated)
+        ok = np.nonzero([not e for e in r.error])[0]
+        selected = [int(r.id[i]) for i in ok[np.argsort(r.violation[ok], kind="stable")[:N_CLOSEST]]]
     data = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "report": {"motoropt_version": __version__, "created_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -156,7 +163,7 @@ def review_data(run, designs=None, full_map: bool = False, progress: bool = Fals
         "front": front_ids, "selected": selected, "key_kpis": key_kpis(r),
         "details": {},
     }
-    todo = list(dict.fromkeys(front_ids + extra))
+    todo = list(dict.fromkeys(front_ids + (selected if not front_ids else []) + extra))
     bar = None
     if progress and todo:
         from tqdm import tqdm

@@ -185,3 +185,24 @@ def test_report_prints_where_and_how_to_open(run_file, tmp_path, capsys):
                   r"python -m webbrowser '?file://\S+r.html#design=(\d+)", out)
     assert m and m.group(1) == m.group(2)
     assert f"motoropt show {run_file} --design {m.group(1)}" in out
+
+
+def test_without_a_feasible_design_the_closest_get_details(tmp_path):
+    """A run whose constraint no design meets: empty front; the page opens with the three designs
+    of smallest summed violation (stored /designs/violation) and has their details."""
+    import tomllib
+
+    from motoropt.optimize.runner import run_optimization
+    from motoropt.store import values_to_toml
+    from tests.review.runs import small_case
+
+    d = tomllib.loads(small_case(tmp_path / "c.toml").read_text())
+    d["optimization"].update(pop=6, generations=1, constraints=[{"kpi": "peak_torque_nm", "min": 5000}])
+    (tmp_path / "c.toml").write_text(values_to_toml(d))
+    run_optimization(tmp_path / "c.toml", tmp_path / "inf.h5", progress=False)
+    data = review_data(tmp_path / "inf.h5")
+    with h5py.File(tmp_path / "inf.h5", "r") as f:
+        assert not f["designs/feasible"][()].any()
+        closest = f["designs/id"][()][np.argsort(f["designs/violation"][()], kind="stable")[:3]].tolist()
+    assert data["front"] == [] and data["selected"] == closest
+    assert sorted(map(int, data["details"])) == sorted(closest)
