@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import tomllib
 
 import h5py
 import numpy as np
@@ -20,10 +21,12 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from motoropt.errors import InputError
+from motoropt.optimize.runner import run_optimization
 from motoropt.review import report
 from motoropt.review.data import review_data
 from motoropt.review.html import embedded_data, page, write_html
-from tests.review.runs import small_run
+from motoropt.store import values_to_toml
+from tests.review.runs import small_case, small_run
 
 
 @pytest.fixture(scope="module")
@@ -190,12 +193,6 @@ def test_report_prints_where_and_how_to_open(run_file, tmp_path, capsys):
 def test_without_a_feasible_design_the_closest_get_details(tmp_path):
     """A run whose constraint no design meets: empty front; the page opens with the three designs
     of smallest summed violation (stored /designs/violation) and has their details."""
-    import tomllib
-
-    from motoropt.optimize.runner import run_optimization
-    from motoropt.store import values_to_toml
-    from tests.review.runs import small_case
-
     d = tomllib.loads(small_case(tmp_path / "c.toml").read_text())
     d["optimization"].update(pop=6, generations=1, constraints=[{"kpi": "peak_torque_nm", "min": 5000}])
     (tmp_path / "c.toml").write_text(values_to_toml(d))
