@@ -129,7 +129,7 @@ def efficiency_map_figure(ev, title: str | None = None) -> dict:
         moving = c.speed_rpm > 1.0
         ok = moving & c.feasible
         col = CYCLE_COLOURS[k % len(CYCLE_COLOURS)]
-        fig.add_trace(go.Scattergl(x=rounded(c.speed_rpm[ok], 4), y=rounded(c.torque_nm[ok], 4), mode="markers",
+        fig.add_trace(go.Scatter(x=rounded(c.speed_rpm[ok], 4), y=rounded(c.torque_nm[ok], 4), mode="markers",
                                    marker=dict(size=3, color=col, opacity=0.6), name=f"{name} points",
                                    hovertemplate=f"{name}: %{{x:.0f}} rpm, %{{y:.1f}} N m<extra></extra>"))
         bad = moving & ~c.feasible

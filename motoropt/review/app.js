@@ -40,6 +40,10 @@
     l.template = D.template;
     return l;
   }
+  function clear(box) {  // release the plots (and their WebGL contexts) before their divs go
+    Array.prototype.forEach.call(box.querySelectorAll(".js-plotly-plot"), function (d) { Plotly.purge(d); });
+    box.innerHTML = "";
+  }
   function plot(div, fig) {
     return Plotly.react(div, fig.data, withTemplate(fig.layout), CONFIG);
   }
@@ -278,7 +282,7 @@
     if (i === undefined) return;
     state.selected = id;
     var box = document.getElementById("design");
-    box.innerHTML = "";
+    clear(box);
     var detail = D.details[String(id)];
     document.getElementById("design-title").textContent = "design " + id;
     var add = el("button", {id: "add-compare", text: "add to comparison"});
@@ -321,7 +325,7 @@
   }
   function drawCompare() {
     var box = document.getElementById("compare");
-    box.innerHTML = "";
+    clear(box);
     var chips = el("div", {cls: "chips"});
     state.compare.forEach(function (id, k) {
       var b = el("button", {cls: "chip", text: LETTERS[k] + ": design " + id + "  ✕", title: "remove from the comparison"});
