@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from motoropt.cli.compare import register as register_compare
+from motoropt.cli.export import write_dxf_export
 from motoropt.cli.fea import add_fea_subcommands, cmd_fea_export, harmonic_solve_text
 from motoropt.cli.format import kv_table, print_json
 from motoropt.cli.optimize import register as register_optimize
@@ -131,8 +133,8 @@ def cmd_export(args) -> int:
     """One ``export`` for both file kinds: a run (needs --design) or an evaluation result."""
     import tempfile
 
-    if not (args.case or args.fem):
-        raise InputError("export", args.file, "given --case OUT.toml and/or --fem OUT.fem")
+    if not (args.case or args.fem or args.dxf):
+        raise InputError("export", args.file, "given --case OUT.toml, --fem OUT.fem and/or --dxf OUT.dxf")
     try:
         with open_h5(args.file, "r") as f:  # waits while a running optimisation appends
             is_result = f.attrs.get("format") == "motoropt-result"
@@ -150,6 +152,8 @@ def cmd_export(args) -> int:
             export(args.file, args.design, case_path, full_map=args.full_map)
         if args.case:
             print(f"wrote {args.case}", file=sys.stderr)
+        if args.dxf:
+            write_dxf_export(case_path, args.dxf, args.file, args.design)
         if args.fem:
 
             ns = argparse.Namespace(case=case_path, fem=args.fem, rotor_angle=args.rotor_angle, id=args.id,
@@ -195,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
     register_optimize(sub, with_export=False)  # optimize, report, show
+    register_compare(sub)
 
     add_scoreboard_parser(sub)
 
@@ -204,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--design", type=int, help="design id (run files)")
     x.add_argument("--case", help="write the design as a case file (TOML)")
     x.add_argument("--fem", help="write the design's cross-section as a FEMM 4.2 .fem file")
+    x.add_argument("--dxf", help="write the design's cross-section as a DXF drawing (mm, a layer per material region)")
     x.add_argument("--full-map", action="store_true", help="run files: evaluate on the case's own map grid")
     x.add_argument("--rotor-angle", type=float, default=None, help="--fem: mechanical rotor angle of pole 0, deg")
     x.add_argument("--id", type=float, default=0.0, help="--fem: d-axis current, A peak")
