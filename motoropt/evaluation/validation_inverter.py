@@ -1,7 +1,7 @@
 """Inverter efficiency against ORNL's measurement of the 2004 Prius inverter (issue 14).
 
 Reference: ORNL/TM-2006/423 Table B-1 (all 428 dynamometer points, shipped as
-``motoropt/data/validation/ornl_tm2006_423_table_b1.csv``; sources and caveats in
+``motoropt/data/validation/prius2004_ornl_tm2006_423_tableB1.csv``; sources and caveats in
 ``data/validation/SOURCES.md``): P_dc into the inverter and P_ac out of it were measured by a power
 analyser, so eta_inverter = P_ac / P_dc is a measurement nobody here wrote.
 
@@ -45,7 +45,7 @@ from motoropt.errors import InputError
 from motoropt.inverter.losses import M_LINEAR_MAX, inverter_losses, inverter_operating_points
 from motoropt.inverter.spec import InverterSpec
 
-TABLE_B1 = "ornl_tm2006_423_table_b1.csv"
+TABLE_B1 = "prius2004_ornl_tm2006_423_tableB1.csv"
 #: (speed rpm, torque N m) of the shared ORNL points (the project's reference subset of Table B-1)
 SHARED_POINTS = ((303, 20.2), (503, 148.8), (905, 109.5), (1104, 59.4), (1306, 89.6), (1307, 349.3),
                  (1704, 129.5), (1904, 249.0), (2102, 217.8), (2329, 197.7), (3004, 69.1), (3409, 119.2),

@@ -1,7 +1,7 @@
 """The 2004 Prius inverter (cases/prius2004_system.toml, device ``toyota_prius2004_mg2``) against
 ORNL's measured inverter efficiency (issue 14).
 
-Reference: ORNL/TM-2006/423 Table B-1 (motoropt/data/validation/ornl_tm2006_423_table_b1.csv,
+Reference: ORNL/TM-2006/423 Table B-1 (motoropt/data/validation/prius2004_ornl_tm2006_423_tableB1.csv,
 sources in its SOURCES.md): eta_inverter = P_ac / P_dc from a power analyser. Compared at the 13
 shared points with P_ac >= 5 kW and torque < 300 N m (motoropt.evaluation.validation_inverter).
 

@@ -7,8 +7,14 @@ kernels take (:class:`~motoropt.magnetics.analytic.MECInputs`, :class:`~motoropt
 :class:`~motoropt.drive.control.Limits`).
 
 Stated approximations beyond those of the models themselves (and of :mod:`motoropt.machines.common`):
-- iron build factor 1.5 on the Bertotti loss of the fundamental (rotational fields, PWM and
-  harmonics, punching damage; a common design allowance, e.g. SyR-e and Pyrhönen §3.6 quote 1.5–2);
+- iron: on the MEC's flux map, build factor K_BUILD = 1.5 on the Bertotti loss of the fundamental
+  (rotational fields, space and slot harmonics the fundamental misses, punching damage; a common
+  design allowance, e.g. SyR-e and Pyrhönen §3.6 quote 1.5–2; the PWM-carrier and six-step
+  harmonics are computed separately now, :mod:`motoropt.drive.losses`). On a flux map that carries
+  the FEA's field-waveform loss terms (harmonic-complete, per region) the build factor is the
+  manufacturing factor K_BUILD_MANUFACTURING = 1.0 (punching/stacking damage only; no published
+  value for this steel; the Prius no-load spin loss, ORNL/TM-2004/247 Table 3.7, leaves no room for
+  a factor > 1 with the M19 coefficients);
 - magnet eddy loss from the slot-opening ripple (Heller–Hamata dip amplitude), which a buried
   magnet sees attenuated by exp(-2 pi d / tau_s) (Laplace decay through the pole-piece depth d);
 - windage by the Couette formula in :mod:`motoropt.drive.losses`.
@@ -52,7 +58,8 @@ from motoropt.windings import Winding
 if TYPE_CHECKING:
     from motoropt.case.specs import CaseSpecs
 
-K_BUILD = 1.5  # iron-loss build factor (module docstring)
+K_BUILD = 1.5  # iron-loss build factor on the MEC's fundamental (module docstring)
+K_BUILD_MANUFACTURING = 1.0  # on the FEA's harmonic-complete loss terms: manufacturing only (module docstring)
 
 
 @dataclass(frozen=True)
@@ -248,21 +255,30 @@ class Design(StatorWinding):
         return magnet_eddy_coefficient(r.magnet_volume, r.magnet_width, self.magnet.resistivity, B_ripple,
                                        s.Q / self.p, r.magnet_segments)
 
-    def loss_params(self, T_winding_c: float | None = None) -> LossParams:
-        """Loss-model parameters (:class:`motoropt.drive.losses.LossParams`) of this design."""
+    def loss_params(self, T_winding_c: float | None = None, harmonic_iron: bool = False) -> LossParams:
+        """Loss-model parameters (:class:`motoropt.drive.losses.LossParams`) of this design;
+        ``harmonic_iron``: for a flux map with the FEA's field-waveform loss terms (build factor for
+        manufacturing only, module docstring; region "rotor_core" with the rotor steel)."""
         ms = self.masses()
         st, rs = self.steel, self.rotor_steel
+        kb = K_BUILD_MANUFACTURING if harmonic_iron else K_BUILD
+        drag = self.measured_drag
+        T_w = self.T_winding_c if T_winding_c is None else T_winding_c
+        k_circ, f_circ = self.circulating_current_factor(T_w)
         return LossParams(
             R_s_20=self.R_s_20, alpha_R=self.conductor.alpha,
-            T_winding_c=self.T_winding_c if T_winding_c is None else T_winding_c,
-            k_ac=self.k_ac(),
-            regions=("stator_teeth", "stator_yoke", "rotor_surface"),
-            region_mass=(ms["stator_teeth"], ms["stator_yoke"], self.rotor_surface_mass),
-            kh=(st.kh, st.kh, rs.kh), kc=(st.kc, st.kc, rs.kc), ke=(st.ke, st.ke, rs.ke),
-            k_build=(K_BUILD, K_BUILD, K_BUILD), region_freq_factor=(1.0, 1.0, self.stator.Q / self.p),
+            T_winding_c=T_w, k_ac=self.k_ac(T_w), k_circ=k_circ, f_circ=f_circ,
+            regions=("stator_teeth", "stator_yoke", "rotor_surface", "rotor_core"),
+            region_mass=(ms["stator_teeth"], ms["stator_yoke"], self.rotor_surface_mass, ms["rotor_core"]),
+            kh=(st.kh, st.kh, rs.kh, rs.kh), kc=(st.kc, st.kc, rs.kc, rs.kc), ke=(st.ke, st.ke, rs.ke, rs.ke),
+            k_build=(kb, kb, kb, kb), region_freq_factor=(1.0, 1.0, self.stator.Q / self.p, 1.0),
             magnet_eddy_coeff=self.magnet_eddy_coeff(),
-            T_b0=self.bearing_drag_torque(), rotor_radius=0.5 * self.rotor.D_r, stack_length=self.rotor.L,
-            air_gap=self.air_gap,
+            T_b0=self.bearing_drag_torque(), c_visc=0.0 if drag is None else drag[1],
+            rotor_radius=0.0 if drag is not None else 0.5 * self.rotor.D_r, stack_length=self.rotor.L,
+            air_gap=self.air_gap, strand_diameter=self.strand_diameter,
+            conductor_sigma_20=1.0 / float(self.conductor.resistivity(20.0)),
+            magnet_width=self.rotor.magnet_width / max(int(self.rotor.magnet_segments), 1),
+            magnet_resistivity=float(self.magnet.resistivity),
         )
 
     @property
@@ -281,7 +297,8 @@ class Design(StatorWinding):
         provider = fluxmaps if fluxmaps is not None else Design.mec_fluxmap
         fm = self.with_rotor_surface_region(provider(self, T_magnet_c))
         lim = limits if limits is not None else self.drive_limits()
-        model = FluxMapModel(fluxmap=fm, loss_params=self.loss_params(T_winding_c), limits=lim, name=self.name)
+        lp = self.loss_params(T_winding_c, harmonic_iron=fm.loss_terms is not None)
+        model = FluxMapModel(fluxmap=fm, loss_params=lp, limits=lim, name=self.name)
         if switched and self.changeover is not None:
             return switched_model(model, self.changeover)
         return model
