@@ -33,15 +33,14 @@ in the case are reported alongside as a sensitivity, never chosen by their error
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.errors import InputError
+from motoropt.evaluation.validation_data import read_points
 from motoropt.inverter.losses import M_LINEAR_MAX, inverter_losses, inverter_operating_points
 from motoropt.inverter.spec import InverterSpec
 
@@ -56,28 +55,12 @@ T_COOLANT_ORNL_C = 55.0  # ORNL/TM-2006/423 primary coolant temperature (via hea
 SOURCES = ("measured", "model")
 
 
-def read_validation_csv(name: str) -> list[dict]:
-    """Rows of a shipped validation table (``motoropt/data/validation/<name>``; '#' lines are its
-    header), numbers as floats, empty cells as None, other text kept."""
-    text = (resources.files("motoropt") / "data" / "validation" / name).read_text(encoding="utf-8")
-    out = []
-    for row in csv.DictReader(line for line in text.splitlines() if not line.startswith("#")):
-        rec = {}
-        for k, v in row.items():
-            try:
-                rec[k] = float(v) if v != "" else None
-            except ValueError:
-                rec[k] = v
-        out.append(rec)
-    return out
-
-
 def ornl_points(points: str = "shared") -> list[dict]:
     """Table B-1 rows compared here: ``"shared"`` (the 13 shared points passing the filter) or
     ``"all"`` (every row passing it), ascending speed."""
     if points not in ("shared", "all"):
         raise InputError("points", points, "'shared' or 'all'")
-    rows = [r for r in read_validation_csv(TABLE_B1)
+    rows = [r for r in read_points(TABLE_B1)
             if r["p_ac_W"] >= P_AC_MIN_W and r["torque_Nm"] < TORQUE_MAX_NM]
     if points == "shared":
         keys = set(SHARED_POINTS)

@@ -55,7 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from motoropt.errors import InputError
-from motoropt.evaluation.validation_inverter import read_validation_csv
+from motoropt.evaluation.validation_data import read_points
 from motoropt.thermal import Cooling, Coupling, NaturalConvection, OilDrip, OilSpray, build_network, steady_state
 from motoropt.thermal.evaluation import thermal_geometry
 from motoropt.thermal.nodes import HOUSING
@@ -75,7 +75,7 @@ TOL_K = 10.0  # issue 14 target on the winding temperature
 
 def ornl_thermal_points() -> list[dict]:
     """The four steady ORNL/TM-2005/33 points (Table 7 + Table 10 + thermocouples Tables 17/18)."""
-    return read_validation_csv(DATA)
+    return read_points(DATA)
 
 
 def alpha_at_21c(alpha_20: float) -> float:
