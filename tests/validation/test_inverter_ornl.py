@@ -23,6 +23,10 @@ import math
 import numpy as np
 import pytest
 
+from motoropt.case import design_from_values
+from motoropt.evaluation import validation as V
+from motoropt.evaluation.pipeline import machine_model
+from motoropt.evaluation.validation_data import read_points
 from motoropt.evaluation.validation_inverter import (
     P_AC_MIN_W,
     SHARED_POINTS,
@@ -35,10 +39,6 @@ from motoropt.evaluation.validation_inverter import (
     measured_modulation,
     ornl_points,
 )
-from motoropt.case import design_from_values
-from motoropt.evaluation import validation as V
-from motoropt.evaluation.pipeline import machine_model
-from motoropt.evaluation.validation_data import read_points
 
 TOL = 0.01  # 1 efficiency point (issue 14)
 

@@ -16,23 +16,26 @@ energy balance bounds the resistance-average winding temperature at 144.0/148.5/
 thermocouples are hot spots. The model's hottest winding temperature is compared with the hottest
 thermocouple (the target), and the model's copper-weighted mean with the energy bound.
 
-Results, model hottest - hottest thermocouple (K) at 35/50/75/105 degC coolant:
-  as shipped (Table 10 losses, housing pinned, spray h 1000)  -25.5 -24.4 -29.0 -21.0
-  copper recomputed from I and R(T)                           -24.9 -23.9 -28.6 -20.8
-  housing as a node (ORNL casing, oil-wetted end walls)       -23.5 -22.9 -28.0 -21.7
-  passive drip oil on the end windings (2 l/min, films)        -7.2  -8.8 -16.4 -14.2
-Recomputing the copper loss (about 2x Table 10's) barely moves the result because the measured
-total heat is fixed: the copper comes out of Table 10's "core" loss. The housing node moves it by
-0.7-2.0 K. The end-winding cooling decides: the spray default removes the end-winding heat far too
-well; drip films (h ~ 360 W/m^2/K at 2 l/min) bring the model within 10 K at 35 and 50 degC, but
-not at 75 and 105 degC (16.4 and 14.2 K low): strict xfails. At the drip default the model's mean
-winding temperature already exceeds the energy bound by 3.6-8.8 K at three points (the core clamps
-at 0: 11-47 W more heat than measured, <= 2.2 %); over Davin et al.'s tested flow range (40-360
-l/h) the errors span -22.0..+5.1 K, and where all four points fall within 10 K (6 l/min) the model
-mean exceeds the bound by 6.0-22.3 K. So the remaining gap is not a coefficient to fit: the LPTN's end
-windings have no internal gradient, and the thermocouples read hot spots the model cannot resolve
-without violating the energy balance. No published drip/splash end-winding coefficient could be
-cited; OilDrip's flow is an assumption (module docstrings).
+Results with issue 13's Prius case (slot traced from the lamination), model hottest - hottest
+thermocouple (K) at 35/50/75/105 degC coolant (the numbers `motoropt validate prius2004` reports as
+winding_temperature_errors_k; winding_temperature_max_abs_error_k is the drip step's 18.9 K):
+  as shipped (Table 10 losses, housing pinned, spray h 1000)  -25.5 -24.3 -28.9 -21.0
+  copper recomputed from I and R(T)                           -27.1 -25.9 -30.3 -22.0
+  housing as a node (ORNL casing, oil-wetted end walls)       -25.3 -24.6 -29.4 -22.9
+  passive drip oil on the end windings (2 l/min, films)       -10.5 -11.8 -18.9 -16.1
+Recomputing the copper loss (about 2x Table 10's) does not raise the result because the measured
+total heat is fixed: the copper comes out of Table 10's "core" loss (the winding is 1-1.6 K cooler:
+the heat moves from the teeth into the conductors, which the oil-cooled end windings drain). The
+housing node moves it by 0.2-1.9 K. The end-winding cooling decides: the spray default removes the
+end-winding heat far too well; drip films (h ~ 360 W/m^2/K at 2 l/min) raise the model by 7-15 K,
+still 10.5-18.9 K low: strict xfails at all four points. At the drip default the model's mean
+winding temperature already exceeds the energy bound by 2.9-7.6 K at three points (the core clamps
+at 0: 8-41 W more heat than measured, <= 1.9 %); at 40 l/h the model is 18-24 K low and
+energy-consistent, at 6 l/min (above Davin et al.'s tested 360 l/h) the 75 and 105 degC points stay
+11 K low while the 35 degC point's mean exceeds the bound by 20.7 K. So the remaining gap is not a
+coefficient to fit: the LPTN's end windings have no internal gradient, and the thermocouples read hot
+spots the model cannot resolve without violating the energy balance. No published drip/splash
+end-winding coefficient could be cited; OilDrip's flow is an assumption (module docstrings).
 """
 
 import math
@@ -40,6 +43,7 @@ import math
 import numpy as np
 import pytest
 
+from motoropt.evaluation import validation as V
 from motoropt.evaluation.validation_thermal import (
     STEPS,
     TOL_K,
@@ -54,8 +58,26 @@ SPEED = 900.0 * 2.0 * math.pi / 60.0
 
 
 @pytest.fixture(scope="module")
-def cmp(prius_design):
-    return {s: compare_thermal(prius_design, s) for s in STEPS}
+def registry(prius_design):
+    """The ``thermal`` comparison exactly as ``motoropt validate prius2004`` runs it: (metrics, details)."""
+    return V.COMPARISONS["thermal"](V.REGISTRY["prius2004"], prius_design, [])
+
+
+@pytest.fixture(scope="module")
+def cmp(registry):
+    return {c.step: c for c in registry[1]}
+
+
+def test_validate_reports_this_comparison(registry, cmp):
+    """`motoropt validate prius2004` reports winding_temperature_max_abs_error_k (the final drip
+    step's max |model hottest - hottest TC|) and winding_temperature_errors_k (every step, every
+    point): the numbers of this module's comparison, in STEPS order."""
+    m, _ = registry
+    assert "thermal" in V.REGISTRY["prius2004"].comparisons
+    assert list(cmp) == list(STEPS)
+    assert m["winding_temperature_max_abs_error_k"] == cmp["drip"].max_abs_error_k
+    assert m["winding_temperature_errors_k"] == {s: [float(e) for e in cmp[s].errors_k] for s in STEPS}
+    assert m["winding_temperature_max_abs_error_k"] == pytest.approx(18.9, abs=0.1)
 
 
 def test_reference_data_energy_balance():
@@ -111,27 +133,29 @@ def test_harness_conserves_energy(cmp):
 
 
 def test_steps_reached(cmp):
-    """What each step reaches (module docstring): the first three steps are 20-30 K low at every
-    point and within 2.5 K of each other (the housing node moves the result by 0.7-2.0 K); the drip
-    option raises the model by >= 7 K at every point and keeps it below the hottest thermocouple."""
+    """What each step reaches (module docstring): the first three steps are 21-30.3 K low at every
+    point and within 2.5 K of each other (the housing node moves the result by 0.2-1.9 K); the drip
+    option raises the model by 6.8-14.8 K at every point and keeps it below the hottest thermocouple."""
     e = {s: cmp[s].errors_k for s in STEPS}
     for s in ("as_shipped", "copper", "housing"):
-        assert np.all((e[s] > -30.0) & (e[s] < -20.0)), (s, e[s])
+        assert np.all((e[s] > -31.0) & (e[s] < -20.0)), (s, e[s])
         assert np.all(np.abs(e[s] - e["as_shipped"]) < 2.5)
-    assert np.all(e["drip"] - e["housing"] > 7.0)
+    assert np.all(e["drip"] - e["housing"] > 6.5)
     assert np.all(e["drip"] < 0.0), comparison_text(cmp.values())
 
 
-@pytest.mark.parametrize("idx", [0, 1, pytest.param(2, marks=pytest.mark.xfail(
-    strict=True, reason="75 degC coolant: model 16.4 K below the hottest thermocouple (drip default); the LPTN's "
-    "end windings have no internal gradient, and the energy balance caps the mean below the TCs")),
-    pytest.param(3, marks=pytest.mark.xfail(
-        strict=True, reason="105 degC coolant: model 14.2 K below the hottest thermocouple (drip default), same cause"))])
+_GAP = "model {:.1f} K below the hottest thermocouple (drip default); the LPTN's end windings have no internal " \
+    "gradient and the energy balance caps the mean winding temperature below the thermocouples"
+
+
+@pytest.mark.parametrize("idx", [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=f"{c} degC coolant: "
+                                                                         + _GAP.format(g)))
+                                 for k, (c, g) in enumerate(((35, 10.5), (50, 11.8), (75, 18.9), (105, 16.1)))])
 def test_winding_temperature_within_10K(cmp, idx):
     """Target of issues 4 and 14: the model's hottest winding temperature within +-10 K of the
     hottest thermocouple (ORNL Table 7: 166.0, 167.2, 168.5, 166.3 degC at 35/50/75/105 degC
     coolant), with the loss split recomputed, the housing a node and the drip option (default flow).
-    Measured gap: -7.2, -8.8, -16.4, -14.2 K."""
+    Measured gap: -10.5, -11.8, -18.9, -16.1 K."""
     p = cmp["drip"].points[idx]
     assert abs(p.error_k) <= TOL_K, comparison_text([cmp["drip"]])
 
@@ -141,7 +165,7 @@ def test_mean_against_the_energy_bound(cmp):
     (copper, housing steps) the model's copper-weighted mean winding temperature is below the
     energy bound (it must be: its copper loss <= the measured heat). With the drip default the
     mean exceeds the bound by at most 10 K and the model's extra heat stays within 2.5 % of the
-    measured heat (reached: 3.6-8.8 K at three points, 11-47 W, <= 2.2 %)."""
+    measured heat (reached: 2.9-7.6 K at three points, 8-41 W, <= 1.9 %)."""
     for s in ("copper", "housing"):
         assert all(p.T_mean_c <= p.T_bound_c + 1e-6 for p in cmp[s].points)
     for p in cmp["drip"].points:
@@ -150,16 +174,17 @@ def test_mean_against_the_energy_bound(cmp):
 
 
 def test_drip_flow_sensitivity(prius_design):
-    """Over the flow range Davin et al. tested (40..360 l/h total), the drip model's errors span
-    -22.0..+5.1 K. At 40 l/h (thin film, h higher) every point is 15-22 K low and energy-consistent
-    (mean below the bound); at 360 l/h every point is within 10 K, but only with the model's mean
-    winding temperature 6.0-22.3 K above the energy bound: a match the measured heat cannot support."""
+    """Over the flow range Davin et al. tested (40..360 l/h total) and beyond, the drip flow cannot
+    close the gap consistently: at 40 l/h (thin film, h higher) every point is 18-24 K low and
+    energy-consistent (mean below the bound); at 6 l/min the 75 and 105 degC points are still 11 K
+    low while the model's mean winding temperature exceeds the energy bound at every point (by
+    4.8-20.7 K): a match the measured heat cannot support."""
     lo = compare_thermal(prius_design, "drip", drip_flow_lpm=40.0 / 60.0)
     hi = compare_thermal(prius_design, "drip", drip_flow_lpm=6.0)
-    assert np.all((lo.errors_k > -23.0) & (lo.errors_k < -15.0))
+    assert np.all((lo.errors_k > -25.0) & (lo.errors_k < -17.0))
     assert all(p.T_mean_c <= p.T_bound_c + 1e-6 for p in lo.points)
-    assert hi.max_abs_error_k <= TOL_K
-    assert all(p.T_mean_c - p.T_bound_c > 5.5 for p in hi.points)
+    assert np.all(hi.errors_k[2:] < -10.0)
+    assert all(p.T_mean_c - p.T_bound_c > 4.5 for p in hi.points)
 
 
 def test_hotspot_not_below_winding_mean(prius_design):
