@@ -1,5 +1,6 @@
 """The thermal network against ORNL/TM-2005/33's steady continuous-load tests of the 2004 Prius MG2
-(issue 14; the first comparison was issue 4's).
+(issue 14; the first comparison was issue 4's). Run by ``motoropt validate prius2004`` as its
+``thermal`` comparison (:mod:`motoropt.evaluation.validation`).
 
 Reference: J. S. Hsu et al., "Report on Toyota/Prius Motor Thermal Management", ORNL/TM-2005/33,
 February 2005 (data in ``motoropt/data/validation/ornl_tm2005_33_thermal.csv``, sources in its
@@ -39,8 +40,8 @@ Compared quantities (like with like):
   model's value is a mean, i.e. low by the bundle's internal rise;
 - the mean winding temperature against the energy balance: copper loss cannot exceed the measured
   heat minus the mechanical loss (core >= 0), so the resistance-average winding temperature is at
-  most T_bound = 21 + ((P_elec - P_mech - P_mech_loss) / (3 I^2 R_21) - 1) / alpha_21 (143.5,
-  148.0, 150.2, 145.0 degC at the four points: 15-25 K below the hottest thermocouple, below even the
+  most T_bound = 21 + ((P_elec - P_mech - P_mech_loss) / (3 I^2 R_21) - 1) / alpha_21 (144.0,
+  148.5, 150.7, 145.5 degC at the four points with the copper's alpha: 17-23 K below the hottest thermocouple, below even the
   thermocouples' mean). The model's copper-weighted mean winding temperature must respect it. That
   the thermocouples read above the bound shows they are hot spots: a model matching them with its
   mean would violate energy conservation.

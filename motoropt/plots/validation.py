@@ -59,8 +59,9 @@ def efficiency_current_png(result, path, efficiency_ok=None) -> Path:
     a1.set_ylabel("motor efficiency (%)")
     a1.set_title(f"{result.name}: mean |d eta| {100 * (m['mean_abs_motor_efficiency_error'] or np.nan):.2f} pt, "
                  f"max {100 * (m['max_abs_motor_efficiency_error'] or np.nan):.2f} pt; "
-                 f"mean |dI|/I {100 * (m['mean_abs_current_error'] or np.nan):.1f} %")
-    a2.set_ylabel("phase current (A rms)")
+                 + ("current not measured" if m["mean_abs_current_error"] is None
+                    else f"mean |dI|/I {100 * m['mean_abs_current_error']:.1f} %"))
+    a2.set_ylabel("phase current (A rms)" if np.any(np.isfinite(i_m)) else "phase current (A rms), model only")
     a2.set_xlabel("speed (rpm)")
     for a in (a1, a2):
         a.grid(alpha=0.3)
