@@ -24,6 +24,7 @@ CASE_FILES: dict[str, Path] = {
     "prius2004": CASES_DIR / "prius2004.toml",
     "prius2004_sic": CASES_DIR / "prius2004_sic.toml",
     "prius2004_system": CASES_DIR / "prius2004_system.toml",
+    "prius2010": CASES_DIR / "prius2010.toml",
     "prius_opt": CASES_DIR / "prius_opt.toml",
     "induction_traction": CASES_DIR / "induction_traction.toml",
     "multipole": CASES_DIR / "multipole_direct_drive.toml",

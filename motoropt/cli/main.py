@@ -65,6 +65,15 @@ def cmd_point(args) -> int:
     return 0
 
 
+def _extra(key: str, v, pct):
+    """A comparison's extra metric for the text table: fractions in %, *_k in K, per-step errors as lists."""
+    if isinstance(v, dict):
+        return "; ".join(f"{k}: " + " ".join(f"{e:+.1f}" for e in es) + " K" for k, es in v.items())
+    if isinstance(v, float):
+        return f"{v:.1f} K" if key.endswith("_k") else pct(v)
+    return v
+
+
 def cmd_validate(args) -> int:
     names = args.names or sorted(REGISTRY)
     for n in names:
@@ -86,15 +95,17 @@ def cmd_validate(args) -> int:
                         ("max |d eta_motor|", pct(m["max_abs_motor_efficiency_error"])),
                         ("back-EMF error", pct(m["back_emf_error"])),
                         ("mean |d eta_inverter|", pct(m["inverter_efficiency_mean_abs_error"]))]
-                       + [(k, v if not isinstance(v, float) else pct(v)) for k, v in m.items() if k not in METRIC_KEYS],
+                       + [(k, _extra(k, v, pct)) for k, v in m.items() if k not in METRIC_KEYS],
                        f"{r.name}: model against measurement ({REGISTRY[r.name].description})"))
         print()
         print(f"{'rpm':>6} {'N m':>6} {'I meas':>7} {'I model':>7} {'dI %':>6} {'eta meas':>8} {'eta model':>9} {'d eta pt':>8}")
         for row in points_table(r):
+            i_meas = "n/a" if row[2] is None else f"{row[2]:.1f}"
             if row[3] is None:
-                print(f"{row[0]:6.0f} {row[1]:6.1f} {row[2]:7.1f}  outside the model's envelope")
+                print(f"{row[0]:6.0f} {row[1]:6.1f} {i_meas:>7}  outside the model's envelope")
             else:
-                print(f"{row[0]:6.0f} {row[1]:6.1f} {row[2]:7.1f} {row[3]:7.1f} {row[4]:6.1f} {row[5]:8.3f} {row[6]:9.3f} "
+                dI = "n/a" if row[4] is None else f"{row[4]:.1f}"
+                print(f"{row[0]:6.0f} {row[1]:6.1f} {i_meas:>7} {row[3]:7.1f} {dI:>6} {row[5]:8.3f} {row[6]:9.3f} "
                       f"{row[7]:8.2f}")
         for label, c in r.checks.items():
             e = c["current_error"]

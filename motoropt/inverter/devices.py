@@ -135,6 +135,8 @@ _mOhm = 1e-3
 # 32.6 mJ at 600 V and 47.0 mJ at 800 V -> K_v = ln(47.0 / 32.6) / ln(800 / 600) = 1.27.
 _KV_SIC_BM3 = math.log((24.3 + 22.7) / (16.7 + 15.9)) / math.log(800.0 / 600.0)
 
+PRIUS2004_MG2 = "toyota_prius2004_mg2"  # the 2004 Prius MG2 inverter's switch position (see its entry)
+
 DEVICES = {
     "fuji_2mbi600xee065_50": PowerModule(
         name="fuji_2mbi600xee065_50",
@@ -268,6 +270,39 @@ DEVICES = {
         "at the time; the loss and thermal data here are ENGINEERING ESTIMATES for a 750 V EDT2 "
         "six-pack (V_CE,sat(820 A) ~1.35 V @25 / 1.50 V @150 degC) and must be replaced by the "
         "datasheet values before quantitative use. R_th is junction-to-fluid (R_th_ch = 0).",
+    ),
+    PRIUS2004_MG2: PowerModule(
+        name=PRIUS2004_MG2,
+        kind="igbt",
+        datasheet="2004 Toyota Prius MG2 inverter switch position (Toyota planar-gate 600 V Si IGBT + "
+        "diode; no public datasheet): silicon per position from ORNL/TM-2010/253 Table 2.5 (12 IGBT dies "
+        "x 131.9 mm^2 and 12 diode dies x 40.7 mm^2 for the six positions: 2 + 2 dies in parallel, "
+        "263.8 mm^2 IGBT and 81.4 mm^2 diode per position); characteristics SCALED from the Fuji "
+        "Electric 2MBI400U2B-060 (600 V / 400 A U-series dual, datasheet 2004-01 Rev. a; curves "
+        "digitised in the Paderborn LEA transistor database, IGBT/650V/Fuji_2MBI400U2B-060.json): "
+        "V_CE(400 A) 1.86 / 2.11 V @25/125 degC, E_on/E_off/E_rr at 300 V, 400 A, R_G 6.8 Ohm "
+        "13.0/14.7/2.06 mJ @25 and 18.1/18.7/3.95 mJ @125 degC, R_th,jc 0.10 / 0.16 K/W",
+        V_rating=600.0, I_rating=366.4, positions_per_module=6,
+        mass_module_kg=1.0, footprint_m2=0.01,
+        T_cond_c=(25.0, 125.0), V0_T=(0.8407, 0.7949), r_T=(3.006 * _mOhm, 3.932 * _mOhm),
+        T_diode_c=(25.0, 125.0), V0_D=(1.003, 0.8204), r_D=(2.643 * _mOhm, 3.647 * _mOhm),
+        V_ref=300.0, I_ref=200.0, T_sw_c=(25.0, 125.0),
+        E_on=(6.394 * _mJ, 8.579 * _mJ), E_off=(5.930 * _mJ, 8.229 * _mJ), E_rr=(1.191 * _mJ, 2.194 * _mJ),
+        K_i=1.091, K_v=1.3, K_i_D=0.5811, K_v_D=0.6,
+        K_source="K_i, K_i_D: power-law fits of the Fuji E(I) curves (mean of E_on/E_off and of the two "
+        "temperatures); K_v = 1.3, K_v,D = 0.6 as fuji_2mbi600xee065_50 (the datasheet has one voltage)",
+        R_th_jc_T=0.1092, R_th_jc_D=0.2830, R_th_ch=0.3 * 0.1092,
+        T_j_max_c=150.0, f_sw_min=1e3, f_sw_max=20e3, u_dc_max_fraction=0.85,
+        estimates=("Fuji reference silicon per position (2 x 144 mm^2 IGBT, 2 x 72 mm^2 diode: not published; "
+                   "sets the area ratios k_T = 0.916, k_D = 0.565)",
+                   "scaling at equal current density (Toyota's die technology taken equal to Fuji's U-series)",
+                   "K_v", "K_v_D", "R_th_ch", "T_j_max_c", "mass_module_kg", "footprint_m2", "f_sw range",
+                   "u_dc_max_fraction (set to admit ORNL's measured 505 V bus on 600 V dies)"),
+        notes="Scaling from the Fuji module to the Prius silicon (per position) at equal current density, "
+        "k = A_Prius / A_Fuji (k_T IGBT, k_D diode): V0 unchanged, r = r_Fuji / k, E(I) = k E_Fuji(I / k), "
+        "R_th,jc = R_th,jc,Fuji / k, I_rating = 400 A x k_T. Fits over 30-300 A at the Prius scale "
+        "(the per-position peak currents of the ORNL map): V-I straight lines, E(I) power laws; "
+        "tests/system/test_inverter_prius.py recomputes every value from the digitised curves.",
     ),
 }
 

@@ -10,7 +10,11 @@ formulas and the modulation index clipped at the linear limit there, flagged),
 MOSFET: typical gate-driver settings, an assumption), ``cooling`` ("water_cold_plate" |
 "double_side_cooled" | "forced_air", default water cold plate), ``coolant_c`` (default:
 ``temperatures.coolant_c``), ``dc_link_ripple`` (allowed peak-to-peak DC-link voltage ripple as a
-fraction of u_dc, default 0.03). Checked: the DC link must not exceed the device's allowed voltage
+fraction of u_dc, default 0.03), ``carrier_modes_khz`` (optional table name -> kHz, e.g.
+``{low = 1.25, normal = 5}``: the carrier frequencies the real controller switches between, such as
+Toyota's MG2 modes; the model evaluates at ``switching_frequency_khz``, which must be one of them,
+and validations report the others as a sensitivity; a table, not a list, because a two-number list
+in [inverter] is a design variable range). Checked: the DC link must not exceed the device's allowed voltage
 (``u_dc_max_fraction`` x rating), f_sw must lie in the device's range.
 """
 
@@ -27,15 +31,17 @@ SIX_STEP_UTILISATION = 2.0 * math.sqrt(3.0) / math.pi  # six-step fundamental / 
 DEFAULT_DEAD_TIME_US = {"igbt": 1.0, "sic_mosfet": 0.25}
 HIGH_SPEED_MODES = ("overmodulation", "six_step")  # SVPWM carrier below the linear limit
 INVERTER_KEYS = ("device", "modulation", "switching_frequency_khz", "dead_time_us", "cooling", "coolant_c",
-                 "dc_link_ripple")
+                 "dc_link_ripple", "carrier_modes_khz")
 
 
 @dataclass(frozen=True)
 class InverterSpec:
     """Validated ``[inverter]`` section: device, modulation (the carrier pattern of the loss model:
     "svpwm" | "dpwm1"), f_sw (Hz), t_dead (s), cooling, coolant temperature (degC), allowed DC-link
-    ripple (fraction of u_dc), DC-link voltage u_dc (V), and the voltage range used: mode "linear"
-    (carrier PWM, the case's voltage_utilisation applies), "overmodulation" or "six_step"."""
+    ripple (fraction of u_dc), DC-link voltage u_dc (V), the voltage range used: mode "linear"
+    (carrier PWM, the case's voltage_utilisation applies), "overmodulation" or "six_step", and the
+    controller's carrier modes ((name, Hz) pairs by ascending frequency; empty when the case lists
+    none)."""
 
     device: PowerModule
     modulation: str
@@ -46,6 +52,7 @@ class InverterSpec:
     ripple_pp_fraction: float
     u_dc: float
     mode: str = "linear"
+    carrier_modes: tuple = ()
 
 
 def parse_inverter(sec: dict, u_dc: float, T_coolant_c: float) -> InverterSpec:
@@ -79,13 +86,15 @@ def parse_inverter(sec: dict, u_dc: float, T_coolant_c: float) -> InverterSpec:
         raise InputError("inverter.dead_time_us", td_us, f"<= {0.05 / f_sw * 1e6:g} us (2 t_dead f_sw <= 0.1)")
     T_c = check_number("inverter.coolant_c", sec.get("coolant_c", T_coolant_c), -50.0, 150.0)
     ripple = check_number("inverter.dc_link_ripple", sec.get("dc_link_ripple", 0.03), 0.0, 0.5, lo_open=True)
+    modes = _carrier_modes(sec.get("carrier_modes_khz"), dev, f_khz)
     u_dc = float(u_dc)
     if u_dc > dev.u_dc_max * (1 + 1e-12):
         raise InputError("limits.dc_link_voltage_v", u_dc,
                          f"<= {dev.u_dc_max:g} V for inverter.device = {dev.name!r} "
                          f"({dev.u_dc_max_fraction:g} x {dev.V_rating:g} V rating)")
     return InverterSpec(device=dev, modulation=mod, f_sw=f_sw, t_dead=td_us * 1e-6, cooling=cooling,
-                        T_coolant_c=T_c, ripple_pp_fraction=ripple, u_dc=u_dc, mode=mode)
+                        T_coolant_c=T_c, ripple_pp_fraction=ripple, u_dc=u_dc, mode=mode,
+                        carrier_modes=modes)
 
 
 def device_drop_voltage(spec: InverterSpec, i_max: float) -> float:
@@ -94,6 +103,25 @@ def device_drop_voltage(spec: InverterSpec, i_max: float) -> float:
     v_ideal = spec.u_dc / math.sqrt(3.0) - 4.0 / math.pi * spec.t_dead * spec.f_sw * spec.u_dc
     v = float(max_phase_voltage_peak(spec.u_dc, i_max, spec.device, spec.modulation, spec.t_dead, spec.f_sw))
     return max(v_ideal - v, 0.0)
+
+
+def _carrier_modes(value, dev: PowerModule, f_khz: float) -> tuple:
+    """``carrier_modes_khz`` as (name, Hz) pairs by ascending frequency (each within the device's
+    range; one of them is f_sw)."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not value:
+        raise InputError("inverter.carrier_modes_khz", value, "a non-empty table name -> frequency in kHz")
+    modes = []
+    for name, v in value.items():
+        f = check_number(f"inverter.carrier_modes_khz.{name}", v, 0.0, lo_open=True)
+        if not (dev.f_sw_min <= f * 1e3 <= dev.f_sw_max):
+            raise InputError(f"inverter.carrier_modes_khz.{name}", v,
+                             f"within [{dev.f_sw_min / 1e3:g}, {dev.f_sw_max / 1e3:g}] kHz for {dev.name}")
+        modes.append((str(name), f * 1e3))
+    if not any(math.isclose(f, f_khz * 1e3) for _, f in modes):
+        raise InputError("inverter.switching_frequency_khz", f_khz, f"one of carrier_modes_khz {dict(value)}")
+    return tuple(sorted(modes, key=lambda m: m[1]))
 
 
 def inverter_voltage_limit(spec: InverterSpec, i_max: float, voltage_utilisation: float) -> float:

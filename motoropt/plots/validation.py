@@ -4,7 +4,10 @@
 1. ``<name>_efficiency_current.png``: motor efficiency and phase current over speed, measured and
    model, with the points excluded from the efficiency metrics marked;
 2. ``<name>_map_points.png``: the model's motor efficiency map (case conditions) with the measured
-   points on it, coloured by the efficiency error (model - measured, points).
+   points on it, coloured by the efficiency error (model - measured, points);
+3. with the machine's extra comparisons: ``<name>_inverter.png`` (inverter efficiency, model and
+   measured, over the compared points) and ``<name>_thermal.png``
+   (:func:`motoropt.plots.validation_thermal.thermal_comparison_png`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,19 @@ from pathlib import Path
 import numpy as np
 
 from motoropt.plots.maps import EFF_LEVELS, _plt
+from motoropt.plots.validation_thermal import thermal_comparison_png
+
+
+def _save(plt, fig, path) -> Path:
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def _num(v) -> float:
+    return np.nan if v is None else float(v)
 
 
 def _arrays(result):
@@ -21,7 +37,7 @@ def _arrays(result):
     ok = np.array([p.feasible for p in result.points])
     sp = np.array([r["speed_rpm"] for r in rows])
     tq = np.array([r["torque_Nm"] for r in rows])
-    i_m = np.array([r["i_ac_A"] for r in rows])
+    i_m = np.array([_num(r.get("i_ac_A")) for r in rows])
     e_m = np.array([r["eta_motor"] for r in rows])
     i_c = np.array([p.result["current_rms_a"] if p.feasible else np.nan for p in result.points])
     e_c = np.array([p.result["motor_efficiency"] if p.feasible else np.nan for p in result.points])
@@ -44,22 +60,21 @@ def efficiency_current_png(result, path, efficiency_ok=None) -> Path:
     a2.scatter(sp, i_m, marker="o", facecolors="none", edgecolors="C0", label="measured")
     a2.scatter(sp[ok], i_c[ok], marker="x", color="C3", label="model")
     for k in range(len(sp)):
-        a2.annotate(f"{tq[k]:.0f} N m", (sp[k], i_m[k]), fontsize=6, xytext=(3, 3), textcoords="offset points")
+        y = i_m[k] if np.isfinite(i_m[k]) else i_c[k]
+        if np.isfinite(y):
+            a2.annotate(f"{tq[k]:.0f} N m", (sp[k], y), fontsize=6, xytext=(3, 3), textcoords="offset points")
     m = result.metrics
     a1.set_ylabel("motor efficiency (%)")
     a1.set_title(f"{result.name}: mean |d eta| {100 * (m['mean_abs_motor_efficiency_error'] or np.nan):.2f} pt, "
                  f"max {100 * (m['max_abs_motor_efficiency_error'] or np.nan):.2f} pt; "
-                 f"mean |dI|/I {100 * (m['mean_abs_current_error'] or np.nan):.1f} %")
-    a2.set_ylabel("phase current (A rms)")
+                 + ("current not measured" if m["mean_abs_current_error"] is None
+                    else f"mean |dI|/I {100 * m['mean_abs_current_error']:.1f} %"))
+    a2.set_ylabel("phase current (A rms)" if np.any(np.isfinite(i_m)) else "phase current (A rms), model only")
     a2.set_xlabel("speed (rpm)")
     for a in (a1, a2):
         a.grid(alpha=0.3)
         a.legend(fontsize=7)
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def map_points_png(result, emap, path) -> Path:
@@ -87,16 +102,38 @@ def map_points_png(result, emap, path) -> Path:
     ax.set_title(f"{result.name}: measured points on the model's motor efficiency map")
     ax.legend(fontsize=7, loc="upper right")
     ax.grid(alpha=0.2)
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
+
+
+def inverter_png(cmp, path, title: str = "") -> Path:
+    """Inverter efficiency at the compared points, measured and model (an
+    :class:`motoropt.evaluation.validation_inverter.InverterComparison`), with the +-1 point band."""
+    plt = _plt()
+    pts = cmp.points
+    x = np.arange(len(pts))
+    em = np.array([p.eta_measured for p in pts]) * 100.0
+    ec = np.array([p.eta_model for p in pts]) * 100.0
+    fig, ax = plt.subplots(figsize=(9, 5), dpi=110)
+    ax.fill_between(x, em - 1.0, em + 1.0, color="tab:green", alpha=0.15, label="measured +-1 point (target)")
+    ax.plot(x, em, "o", mfc="none", color="C0", label="measured (ORNL/TM-2006/423 Table B-1)")
+    ax.plot(x, ec, "x", color="C3", label=f"model ({cmp.source} inputs, f_sw {cmp.f_sw / 1e3:g} kHz)")
+    ax.set_xticks(x, [f"{p.speed_rpm:.0f} rpm\n{p.torque_nm:.0f} N m" for p in pts], fontsize=7)
+    ax.set_ylabel("inverter efficiency P_ac / P_dc (%)")
+    ax.set_title(f"{title}inverter: mean |d eta| {100 * cmp.mean_abs_error:.2f} pt, max {100 * cmp.max_abs_error:.2f} pt")
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    return _save(plt, fig, path)
 
 
 def validation_pngs(result, emap, directory, efficiency_ok=None) -> list[Path]:
-    """Both PNGs of one machine into ``directory`` (created); returns their paths."""
+    """The PNGs of one machine into ``directory`` (created; module docstring); returns their paths."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
-    return [efficiency_current_png(result, d / f"{result.name}_efficiency_current.png", efficiency_ok),
-            map_points_png(result, emap, d / f"{result.name}_map_points.png")]
+    out = [efficiency_current_png(result, d / f"{result.name}_efficiency_current.png", efficiency_ok),
+           map_points_png(result, emap, d / f"{result.name}_map_points.png")]
+    comps = result.comparisons
+    if comps.get("inverter") is not None:
+        out.append(inverter_png(comps["inverter"], d / f"{result.name}_inverter.png", f"{result.name} "))
+    if comps.get("thermal") is not None:
+        out.append(thermal_comparison_png(comps["thermal"], d / f"{result.name}_thermal.png"))
+    return out

@@ -3,7 +3,15 @@ solves it, :mod:`.lptn` is the public API), cooling options, demagnetisation, an
 stage that rates a design (:mod:`.evaluation`, settings in :mod:`.settings`). See each module's
 docstring for assumptions and sources."""
 
-from motoropt.thermal.cooling import Cooling, ForcedAirFins, InverterThermal, NaturalConvection, OilSpray, WaterJacket
+from motoropt.thermal.cooling import (
+    Cooling,
+    ForcedAirFins,
+    InverterThermal,
+    NaturalConvection,
+    OilDrip,
+    OilSpray,
+    WaterJacket,
+)
 from motoropt.thermal.demag import demag_check, demag_margin, magnet_field, short_circuit_peak_id
 from motoropt.thermal.lptn import (
     INSULATION_CLASS_C,
@@ -27,7 +35,7 @@ from motoropt.thermal.lptn import (
 )
 
 __all__ = [
-    "Cooling", "ForcedAirFins", "InverterThermal", "NaturalConvection", "OilSpray", "WaterJacket",
+    "Cooling", "ForcedAirFins", "InverterThermal", "NaturalConvection", "OilDrip", "OilSpray", "WaterJacket",
     "demag_check", "demag_margin", "magnet_field", "short_circuit_peak_id",
     "INSULATION_CLASS_C", "LOSS_COMPONENTS", "NODE_NAMES", "Coupling", "SteadyResult", "ThermalGeometry",
     "ThermalMaterials", "ThermalNetwork", "TransientResult", "build_network", "continuous_rating",

@@ -119,6 +119,71 @@ class OilSpray:
 
 
 @dataclass(frozen=True)
+class OilDrip:
+    """Passive splash / drip oil (e.g. a motor inside a transaxle: gear-splashed oil dripping onto
+    the end windings and running down the end-space walls, collected in a sump that an oil cooler
+    holds near ``inlet_c``). No spray nozzles, no pump pressure: the oil moves as gravity films.
+
+    Heat transfer (:func:`correlations.falling_film_h`): a laminar falling film, thermally
+    developed (Nu_delta = 1.88 on the Nusselt film thickness), viscosity at the oil temperature
+    ``inlet_c`` (Walther, ATF-type defaults of :mod:`.correlations`), k 0.14 W/m/K:
+    - end windings: per end, flow_lpm / 2 runs down both sides of the end-winding ring (a horizontal
+      cylinder of the overhang's axial width w_ew): Gamma = m_dot / (4 w_ew), circumferential mean
+      (x 0.824), on ``wetted_fraction`` of the end-winding surface;
+    - housing: the same flow then runs down the housing's inner surface in the end spaces (shell
+      beyond the stack and end caps), Gamma = m_dot / (4 w_es) with w_es the axial end-space length
+      per side, on ``wall_wetted_fraction`` of that surface (either fraction may be 0: no film there).
+    The oil is one node at its mean temperature joined to ``inlet_c`` by 2 m_dot c_p (as the spray).
+
+    No published heat-transfer coefficient for drip/splash-cooled end windings could be cited
+    (Davin et al., Appl. Therm. Eng. 75 (2015) 1-13 measured dripping and injection at 40-360 l/h;
+    only the abstract was readable): the film model above is physics, and ``flow_lpm`` (how much
+    oil actually reaches the end windings) and the wetted fractions are ASSUMPTIONS. The default
+    2 l/min total is the geometric middle of Davin's tested range, not a measured value of any
+    machine; h ~ flow^(-1/3) (a thicker film), so 40..360 l/h spans a factor 2.1 in h. The film's
+    wall side is taken isothermal; the entry length of the thermal layer (a few % of the path) and
+    waves (wavy-laminar films transfer more) are neglected: conservative.
+    """
+
+    flow_lpm: float = 2.0
+    inlet_c: float = 70.0
+    wetted_fraction: float = 0.6
+    wall_wetted_fraction: float = 0.5
+    nu40_cst: float = cr.OIL_NU40_CST
+    nu100_cst: float = cr.OIL_NU100_CST
+    holdup_mass: float = 0.1
+
+    def __post_init__(self):
+        for f in ("flow_lpm", "holdup_mass", "nu100_cst"):
+            _positive(f"cooling.drip.{f}", getattr(self, f))
+        for f in ("wetted_fraction", "wall_wetted_fraction"):
+            if not (0 <= getattr(self, f) <= 1):
+                raise InputError(f"cooling.drip.{f}", getattr(self, f), "in [0, 1]")
+        if not self.nu40_cst > self.nu100_cst:
+            raise InputError("cooling.drip.nu40_cst", self.nu40_cst, f"> nu100_cst ({self.nu100_cst})")
+
+    @property
+    def m_dot(self) -> float:
+        return self.flow_lpm / 60000.0 * cr.OIL_RHO
+
+    @property
+    def nu(self) -> float:
+        """Kinematic viscosity at the oil temperature, m^2/s."""
+        return cr.walther_viscosity(self.inlet_c, self.nu40_cst, self.nu100_cst)
+
+    def h(self, width: float, horizontal_cylinder: bool) -> float:
+        """Film coefficient (W/m^2/K) for the flow of one end split over both sides of a surface of
+        axial width ``width`` (m)."""
+        if not width > 0:
+            raise InputError("cooling.drip.width", width, "> 0")
+        return cr.falling_film_h(self.m_dot / (4.0 * width), self.nu, horizontal_cylinder=horizontal_cylinder)
+
+    def film_reynolds(self, width: float) -> float:
+        """4 Gamma / mu of that film (laminar below ~1000)."""
+        return 4.0 * self.m_dot / (4.0 * width) / (self.nu * cr.OIL_RHO)
+
+
+@dataclass(frozen=True)
 class ForcedAirFins:
     """Axial fins on the housing with forced air (fan or flight speed) along them.
 
@@ -198,11 +263,12 @@ class InverterThermal:
 
 @dataclass(frozen=True)
 class Cooling:
-    """Selected cooling: any combination of jacket, oil spray and finned forced air; natural
+    """Selected cooling: any combination of jacket, oil spray, drip oil and finned forced air; natural
     convection from the housing is always included. ``Cooling()`` is natural convection only."""
 
     jacket: WaterJacket | None = None
     oil: OilSpray | None = None
+    drip: OilDrip | None = None
     air: ForcedAirFins | None = None
     natural: NaturalConvection = field(default_factory=NaturalConvection)
     inverter: InverterThermal | None = None

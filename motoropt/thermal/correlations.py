@@ -21,6 +21,12 @@ Sources (cited at each function):
 - End-space convection h = 15 + 6.75 v^0.65 (Schubert 1968, as tabulated in Boglietti et al. 2009
   above and in Staton et al., "Solving the more difficult aspects of electric motor thermal
   analysis", IEEE Trans. Energy Convers. 20(3) (2005) 620-628).
+- Laminar falling film: W. Nusselt, "Die Oberflaechenkondensation des Wasserdampfes", Z. VDI 60
+  (1916) 541-546 and 569-575 (film thickness of a laminar gravity-driven film); thermally developed
+  heat transfer from the wall into the film, Nu_delta = h delta / k = 1.88 at constant wall
+  temperature with an adiabatic free surface (VDI Heat Atlas, 2nd ed., Springer 2010, falling films;
+  recomputed from the eigenvalue problem in tests/thermal/test_drip.py).
+- Oil viscosity-temperature interpolation: ASTM D341 (Walther equation).
 """
 
 from __future__ import annotations
@@ -138,6 +144,50 @@ def glycol50_properties(T_c: float):
 # oil: rho 850-880, cp 1.9-2.1 kJ/kg/K, k 0.14).
 OIL_RHO = 850.0
 OIL_CP = 2000.0
+OIL_K = 0.14
+# Kinematic viscosity of a low-viscosity ATF-type oil at 40 / 100 degC, mm^2/s (cSt): 30 / 6.5, an
+# assumption typical of automatic-transmission fluids (not one product's datasheet). The drip film's
+# h scales as nu^(-1/3): a factor 2 in nu moves it by 26 %.
+OIL_NU40_CST = 30.0
+OIL_NU100_CST = 6.5
+
+
+def walther_viscosity(T_c: float, nu40_cst: float = OIL_NU40_CST, nu100_cst: float = OIL_NU100_CST) -> float:
+    """Kinematic viscosity (m^2/s) of a mineral oil at T_c degC from its 40 and 100 degC values by the
+    Walther equation (ASTM D341): log10 log10(nu + 0.7) = A - B log10(T), nu in cSt, T in K."""
+    if not (nu40_cst > nu100_cst > 0):
+        raise InputError("oil viscosity", (nu40_cst, nu100_cst), "nu(40 degC) > nu(100 degC) > 0")
+    t1, t2 = math.log10(313.15), math.log10(373.15)
+    y1, y2 = math.log10(math.log10(nu40_cst + 0.7)), math.log10(math.log10(nu100_cst + 0.7))
+    B = (y1 - y2) / (t2 - t1)
+    A = y1 + B * t1
+    nu_cst = 10.0 ** (10.0 ** (A - B * math.log10(T_c + 273.15))) - 0.7
+    return nu_cst * 1e-6
+
+
+FALLING_FILM_NU = 1.88  # h delta / k, laminar film, thermally developed, isothermal wall (module doc)
+# Mean of sin(theta)^(1/3) over a half circumference: a film running down both sides of a horizontal
+# cylinder sees the gravity component g sin(theta), delta ~ sin^(-1/3), h ~ sin^(1/3).
+HORIZONTAL_CYLINDER_FILM_FACTOR = math.gamma(2.0 / 3.0) / (math.sqrt(math.pi) * math.gamma(7.0 / 6.0))
+G_ACCEL = 9.80665  # m/s^2
+
+
+def film_thickness(gamma: float, nu: float, rho: float = OIL_RHO) -> float:
+    """Nusselt thickness (m) of a laminar film on a vertical wall: delta = (3 nu Gamma / (rho g))^(1/3),
+    Gamma the mass flow per unit wetted width (kg/s/m), nu the kinematic viscosity (m^2/s)."""
+    if not (gamma > 0 and nu > 0):
+        raise InputError("falling film", (gamma, nu), "Gamma > 0 and nu > 0")
+    return (3.0 * nu * gamma / (rho * G_ACCEL)) ** (1.0 / 3.0)
+
+
+def falling_film_h(gamma: float, nu: float, k: float = OIL_K, rho: float = OIL_RHO,
+                   horizontal_cylinder: bool = False) -> float:
+    """Wall-to-film heat-transfer coefficient (W/m^2/K) of a laminar falling film, thermally
+    developed: Nu_delta = 1.88 on the Nusselt thickness; on a horizontal cylinder (film down both
+    sides) the circumferential mean, x HORIZONTAL_CYLINDER_FILM_FACTOR (0.824). Valid for film
+    Reynolds numbers 4 Gamma / mu below ~1000 (wavy-laminar films transfer more: conservative)."""
+    h = FALLING_FILM_NU * k / film_thickness(gamma, nu, rho)
+    return h * HORIZONTAL_CYLINDER_FILM_FACTOR if horizontal_cylinder else h
 
 # --------------------------------------------------------------------------------------------------
 # internal forced convection

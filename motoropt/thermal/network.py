@@ -296,6 +296,7 @@ def _node_names(cooling: Cooling) -> tuple[list, dict]:
     names = list(NODE_NAMES)
     extra = {}
     for key, name, present in (("jacket", "jacket_coolant", cooling.jacket), ("oil", "spray_oil", cooling.oil),
+                               ("drip", "drip_oil", cooling.drip),
                                ("junction", "inverter_junction", cooling.inverter),
                                ("case", "inverter_case", cooling.inverter)):
         if present is not None:
@@ -428,6 +429,8 @@ def _cooling_boundaries(G, g_b, T_b, C, cooling: Cooling, geom: ThermalGeometry,
         g_b[o] = 2.0 * oil.m_dot * cr.OIL_CP
         T_b[o] = oil.inlet_c
         C[o] = oil.holdup_mass * cr.OIL_CP
+    if cooling.drip is not None:
+        _drip_edges(G, g_b, T_b, C, cooling.drip, geom, r, extra["drip"])
     if cooling.inverter is not None:
         inv = cooling.inverter
         jn, cs = extra["junction"], extra["case"]
@@ -436,6 +439,27 @@ def _cooling_boundaries(G, g_b, T_b, C, cooling: Cooling, geom: ThermalGeometry,
         T_b[cs] = inv.coolant_c if inv.coolant_c is not None else (
             cooling.jacket.inlet_c if cooling.jacket is not None else cooling.natural.ambient_c)
         C[jn], C[cs] = inv.C_junction, inv.C_case
+
+
+def end_space_wall(geom: ThermalGeometry) -> tuple[float, float]:
+    """(inner housing area facing both end spaces, m^2; axial end-space length per side, m): the
+    shell beyond the stack and both end caps."""
+    r = _Radii.of(geom)
+    w_es = max(0.5 * (r.L_h - r.L), geom.end_winding_overhang)
+    return 2.0 * (2.0 * math.pi * r.hi * w_es + math.pi * r.hi**2), w_es
+
+
+def _drip_edges(G, g_b, T_b, C, drip, geom: ThermalGeometry, r: _Radii, o: int) -> None:
+    """Drip oil node ``o``: films on the end windings and the end-space walls (cooling.OilDrip)."""
+    A_ew = _end_winding_area(geom)
+    h_ew = drip.h(geom.end_winding_overhang, horizontal_cylinder=True)
+    for ew in (EW_FRONT, EW_REAR):
+        _sym(G, ew, o, h_ew * drip.wetted_fraction * A_ew)
+    A_wall, w_es = end_space_wall(geom)
+    _sym(G, HOUSING, o, drip.h(w_es, horizontal_cylinder=True) * drip.wall_wetted_fraction * A_wall)
+    g_b[o] = 2.0 * drip.m_dot * cr.OIL_CP
+    T_b[o] = drip.inlet_c
+    C[o] = drip.holdup_mass * cr.OIL_CP
 
 
 def _capacitances(C, geom: ThermalGeometry, r: _Radii, l_b: float) -> None:

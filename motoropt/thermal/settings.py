@@ -5,12 +5,17 @@ housing, limits from its materials).
 Keys (all optional; defaults in brackets; the models are documented in :mod:`.evaluation`):
 
   cooling            "water_jacket" (default) | "oil_spray" (oil on the end windings + a jacket)
+                     | "oil_drip" (passive splash/drip oil films on the end windings and the end-space
+                     walls, no jacket: a motor in a transaxle; cooling.OilDrip)
                      | "forced_air" (finned housing) | "natural" (housing free convection only)
   flow_lpm, inlet_c  jacket flow (8 l/min) and inlet (temperatures.coolant_c)
   channel_width_mm, channel_height_mm (12, 6), n_channels (1), channel_length_m
                      (default: a helix over the stack, one turn per channel width + 4 mm rib, on
                      the mean housing diameter)
-  oil_flow_lpm, oil_inlet_c, oil_h_ref (4 l/min, inlet_c + 5, 1000 W/m^2/K)
+  oil_flow_lpm, oil_inlet_c, oil_h_ref (4 l/min, inlet_c + 5, 1000 W/m^2/K); with oil_drip:
+                     oil_flow_lpm (2 l/min, the oil reaching the end windings: an assumption, see
+                     OilDrip), oil_inlet_c (inlet_c + 5: the sump oil from its cooler); oil_h_ref
+                     does not apply (the film h is computed)
   fin_count, fin_height_mm, fin_thickness_mm, air_speed_m_s (36, 20, 2, 10)
   ambient_c (40)     ambient air (natural convection, fins)
   housing_thickness_mm (8), housing_outer_diameter_mm, housing_length_mm, housing_mass_kg
@@ -37,13 +42,13 @@ from typing import TYPE_CHECKING
 
 from motoropt.errors import InputError
 from motoropt.mechanics import StressLimits
-from motoropt.thermal.cooling import Cooling, ForcedAirFins, NaturalConvection, OilSpray, WaterJacket
+from motoropt.thermal.cooling import Cooling, ForcedAirFins, NaturalConvection, OilDrip, OilSpray, WaterJacket
 from motoropt.thermal.nodes import INSULATION_CLASS_C
 
 if TYPE_CHECKING:
     from motoropt.machines.base import MachineDesign
 
-COOLING_TYPES = ("water_jacket", "oil_spray", "forced_air", "natural")
+COOLING_TYPES = ("water_jacket", "oil_spray", "oil_drip", "forced_air", "natural")
 
 # key -> (kind, lo, hi) ; kind "float"/"int"/"str"
 _KEYS = {
@@ -141,7 +146,7 @@ class ThermalSettings:
 def _cooling(s: ThermalSpec, design: MachineDesign, inlet: float, ambient: float, h_t: float) -> Cooling:
     kind = s.get("cooling", "water_jacket")
     natural = NaturalConvection(ambient_c=ambient, surface_c=max(ambient + 20.0, inlet + 10.0))
-    jacket = oil = air = None
+    jacket = oil = drip = air = None
     if kind in ("water_jacket", "oil_spray"):
         w = float(s.get("channel_width_mm", 12.0)) * 1e-3
         h = float(s.get("channel_height_mm", 6.0)) * 1e-3
@@ -156,11 +161,16 @@ def _cooling(s: ThermalSpec, design: MachineDesign, inlet: float, ambient: float
     if kind == "oil_spray":
         oil = OilSpray(flow_lpm=float(s.get("oil_flow_lpm", 4.0)), inlet_c=float(s.get("oil_inlet_c", inlet + 5.0)),
                        h_ref=float(s.get("oil_h_ref", 1000.0)))
+    if kind == "oil_drip":
+        if "oil_h_ref" in s:
+            raise InputError("thermal.oil_h_ref", s.get("oil_h_ref"), "absent with cooling = 'oil_drip' (its film h "
+                             "is computed from oil_flow_lpm)")
+        drip = OilDrip(flow_lpm=float(s.get("oil_flow_lpm", 2.0)), inlet_c=float(s.get("oil_inlet_c", inlet + 5.0)))
     if kind == "forced_air":
         air = ForcedAirFins(n_fins=int(s.get("fin_count", 36)), fin_height=float(s.get("fin_height_mm", 20.0)) * 1e-3,
                             fin_thickness=float(s.get("fin_thickness_mm", 2.0)) * 1e-3,
                             air_speed=float(s.get("air_speed_m_s", 10.0)), ambient_c=ambient)
-    return Cooling(jacket=jacket, oil=oil, air=air, natural=natural)
+    return Cooling(jacket=jacket, oil=oil, drip=drip, air=air, natural=natural)
 
 
 def thermal_settings(design: MachineDesign, spec: ThermalSpec | None = None) -> ThermalSettings:
@@ -173,7 +183,7 @@ def thermal_settings(design: MachineDesign, spec: ThermalSpec | None = None) -> 
     ambient = float(s.get("ambient_c", 40.0))
     h_t = float(s.get("housing_thickness_mm", 8.0)) * 1e-3
     cooling = _cooling(s, design, inlet, ambient, h_t)
-    coolant = inlet if cooling.jacket is not None else ambient
+    coolant = inlet if cooling.jacket is not None else (cooling.drip.inlet_c if cooling.drip is not None else ambient)
     ins = s.get("insulation_class", "H")
     T_w = float(s.get("winding_max_c", INSULATION_CLASS_C[ins]))
     magnet_free = design.magnet is None

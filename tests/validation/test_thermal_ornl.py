@@ -1,125 +1,90 @@
-"""Validation of the thermal network (motoropt.thermal) against a published measurement (issue 4).
+"""Validation of the thermal network against ORNL/TM-2005/33 (issues 4 and 14).
 
-Reference
----------
-J. S. Hsu, S. C. Nelson, P. A. Jallouk, C. W. Ayers, R. H. Wiles, S. L. Campbell, C. L. Coomer,
-K. T. Lowe, T. A. Burress, "Report on Toyota/Prius Motor Thermal Management", ORNL/TM-2005/33,
-Oak Ridge National Laboratory, February 2005 (OSTI 885987, public domain). Data in
-tests/validation/data/thermal_prius2004_ornl_tm2005_33.csv: Table 7 (p. 15) steady continuous-load points,
-Table 10 (p. 16) their loss separation, Tables 17/18 (pp. 32, 35) the winding thermocouples.
+Reference: J. S. Hsu, S. C. Nelson, P. A. Jallouk, C. W. Ayers, R. H. Wiles, S. L. Campbell, C. L.
+Coomer, K. T. Lowe, T. A. Burress, "Report on Toyota/Prius Motor Thermal Management",
+ORNL/TM-2005/33, February 2005 (OSTI 885987, public domain); data in
+motoropt/data/validation/ornl_tm2005_33_thermal.csv (Table 7 steady continuous-load points, Table 10
+loss separation, Tables 17/18 winding thermocouples). Harness and steps:
+motoropt.evaluation.validation_thermal (its docstring states every input and assumption).
 
-Test conditions (ORNL): the 2004 Prius MG2 in its transaxle, 900 rpm, line-fed at 60 Hz (no
-inverter, so no PWM losses), load raised until the winding settled near its 170 degC limit
-(48-99 min per point), water-glycol coolant at 35 / 50 / 75 / 105 degC inlet, 2.4 gpm, feeding the
-transaxle oil cooler. The motor is cooled by the transaxle oil; winding and oil temperatures were
-measured. Losses are ORNL's measured separation (copper I^2R, "core" = the remainder after
-mechanical loss, i.e. iron + stray + rotor losses), i.e. losses *as measured*, not as motoropt's
-loss model computes them.
+Tolerance fixed before the comparison (issue 4): +-10 K on the winding temperature (the three
+thermocouples spread 4-10 K at each point; ORNL's own finite-difference model lands within ~10 K).
 
-Model (motoropt APIs: thermal_geometry of cases/prius2004.toml -> build_network -> steady_state):
-- geometry, masses, fill factor and end windings from the Prius case (ORNL/pyleecan dimensions);
-  all thermal materials, the 30 um stator-housing interface, slot liner/resin: the model defaults.
-- heat sink = the measured oil temperature T_oil: (a) end windings: motoropt's OilSpray with its
-  default h_ref = 1000 W/m^2/K on 60 % of the end-winding surface, the oil node held at T_oil (flow
-  made large, flow_ref equal to it so that h stays h_ref); (b) the housing is pinned at T_oil (the
-  stator sits in the oil-bathed aluminium transaxle case; an infinite housing-to-oil conductance,
-  i.e. an optimistic bound: a finite one can only raise the winding temperature).
-- losses: copper split active/end by conductor length L / (L + l_end) as evaluation.split_losses
-  does; "core" loss on stator teeth and yoke in proportion to their masses (uniform loss density);
-  mechanical loss half bearings, half air-gap windage. Copper rho(T) / Br(T) coupling off (the
-  losses were measured at the test temperatures). 900 rpm for the speed-dependent conductances.
-- compared quantity: the hottest winding temperature of the model, max(hotspot estimate, active
-  winding mean, end-winding means), against ORNL's winding temperature (the hottest thermocouple).
+Like with like: the reported winding temperature is the hottest thermocouple, a local value. The
+energy balance bounds the resistance-average winding temperature at 144.0/148.5/150.7/145.5 degC
+(core loss >= 0), 18-22 K below the hottest thermocouple and below the thermocouples' mean, so the
+thermocouples are hot spots. The model's hottest winding temperature is compared with the hottest
+thermocouple (the target), and the model's copper-weighted mean with the energy bound.
 
-Tolerance, fixed before running the comparison: +-10 K on the winding temperature. Reasons: the
-three winding thermocouples themselves spread by 4-10 K at each point (a lumped model has one
-winding-hotspot number), the loss separation is good to ~+-5 % (+-2.5 K on the ~50 K rise above
-the oil), and ORNL's own validated finite-difference model (HEATING 7.3) lands within ~10 K of the
-thermocouples (Tables 17/18).
-
-Result: the model misses. With the defaults it reaches only 42-51 % of the measured winding rise
-above the oil (26 vs 52 K at 35 degC coolant); the hottest winding temperature is 21-30 K low. The
-cause is the end-winding oil convection: OilSpray's default h_ref (an actively sprayed jet) removes
-most of the copper loss through the end windings, whereas the 2004 Prius end windings are only
-drip/splash-wetted; the model reproduces the measurement only with an effective end-winding
-h ~ 100 W/m^2/K (see test_sensitivity_to_end_winding_oil_h). Following the rules, the +-10 K target is
-kept as a strict xfail with the measured gap, and what is reached is asserted separately.
-A second finding, now fixed: lptn.hotspot fell below the active-winding mean when the teeth feed
-heat into the slot (the net slot outflow is now clamped at 0; test_hotspot_not_below_winding_mean).
+Results with issue 13's Prius case (slot traced from the lamination), model hottest - hottest
+thermocouple (K) at 35/50/75/105 degC coolant (the numbers `motoropt validate prius2004` reports as
+winding_temperature_errors_k; winding_temperature_max_abs_error_k is the drip step's 18.9 K):
+  as shipped (Table 10 losses, housing pinned, spray h 1000)  -25.5 -24.3 -28.9 -21.0
+  copper recomputed from I and R(T)                           -27.1 -25.9 -30.3 -22.0
+  housing as a node (ORNL casing, oil-wetted end walls)       -25.3 -24.6 -29.4 -22.9
+  passive drip oil on the end windings (2 l/min, films)       -10.5 -11.8 -18.9 -16.1
+Recomputing the copper loss (about 2x Table 10's) does not raise the result because the measured
+total heat is fixed: the copper comes out of Table 10's "core" loss (the winding is 1-1.6 K cooler:
+the heat moves from the teeth into the conductors, which the oil-cooled end windings drain). The
+housing node moves it by 0.2-1.9 K. The end-winding cooling decides: the spray default removes the
+end-winding heat far too well; drip films (h ~ 360 W/m^2/K at 2 l/min) raise the model by 7-15 K,
+still 10.5-18.9 K low: strict xfails at all four points. At the drip default the model's mean
+winding temperature already exceeds the energy bound by 2.9-7.6 K at three points (the core clamps
+at 0: 8-41 W more heat than measured, <= 1.9 %); at 40 l/h the model is 18-24 K low and
+energy-consistent, at 6 l/min (above Davin et al.'s tested 360 l/h) the 75 and 105 degC points stay
+11 K low while the 35 degC point's mean exceeds the bound by 20.7 K. So the remaining gap is not a
+coefficient to fit: the LPTN's end windings have no internal gradient, and the thermocouples read hot
+spots the model cannot resolve without violating the energy balance. No published drip/splash
+end-winding coefficient could be cited; OilDrip's flow is an assumption (module docstrings).
 """
 
-import csv
-import dataclasses
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from motoropt.thermal import Cooling, Coupling, NaturalConvection, OilSpray, build_network, steady_state
-from motoropt.thermal.evaluation import thermal_geometry
-from motoropt.thermal.nodes import HOUSING
-from motoropt.thermal.settings import thermal_settings
+from motoropt.evaluation import validation as V
+from motoropt.evaluation.validation_thermal import (
+    STEPS,
+    TOL_K,
+    compare_thermal,
+    comparison_text,
+    energy_bound_c,
+    ornl_thermal_points,
+)
 
-DATA = Path(__file__).resolve().parent / "data" / "thermal_prius2004_ornl_tm2005_33.csv"
-
-SPEED = 900.0 * 2.0 * math.pi / 60.0  # rad/s (line-fed 60 Hz, 4 pole pairs) [ORNL/TM-2005/33]
-TOL_K = 10.0  # a-priori tolerance on the winding temperature (module docstring)
-OIL_H_DEFAULT = OilSpray().h_ref  # motoropt's default end-winding oil h, W/m^2/K
-G_PINNED = 1.0e6  # W/K: housing pinned at the oil temperature (module docstring)
-
-
-def _read_points():
-    with open(DATA, newline="") as f:
-        rows = [r for r in csv.DictReader(line for line in f if not line.startswith("#"))]
-    return [{k: float(v) for k, v in r.items()} for r in rows]
-
-
-POINTS = _read_points()
+POINTS = ornl_thermal_points()
+SPEED = 900.0 * 2.0 * math.pi / 60.0
 
 
 @pytest.fixture(scope="module")
-def prius(prius_design):
-    return prius_design, thermal_geometry(prius_design, thermal_settings(prius_design, prius_design.specs.thermal))
+def registry(prius_design):
+    """The ``thermal`` comparison exactly as ``motoropt validate prius2004`` runs it: (metrics, details)."""
+    return V.COMPARISONS["thermal"](V.REGISTRY["prius2004"], prius_design, [])
 
 
-def _network(geom, T_oil, h_oil=OIL_H_DEFAULT):
-    """Prius LPTN with the oil as the heat sink at the measured T_oil (module docstring)."""
-    cooling = Cooling(
-        oil=OilSpray(flow_lpm=1000.0, flow_ref_lpm=1000.0, inlet_c=T_oil, h_ref=h_oil),
-        natural=NaturalConvection(ambient_c=T_oil, surface_c=T_oil + 10.0),
-    )
-    net = build_network(geom, cooling, Coupling(enabled=False), max_speed=200.0)
-    g_b, T_b = net.g_b.copy(), net.T_b.copy()
-    g_b[HOUSING], T_b[HOUSING] = G_PINNED, T_oil
-    return dataclasses.replace(net, g_b=g_b, T_b=T_b)
+@pytest.fixture(scope="module")
+def cmp(registry):
+    return {c.step: c for c in registry[1]}
 
 
-def _losses(design, geom, p):
-    L, l_end = design.stator.L, design.end_winding_length
-    a = L / (L + l_end)
-    f_teeth = geom.stator_teeth_mass / (geom.stator_teeth_mass + geom.stator_yoke_mass)
-    return dict(copper_active=p["p_cu_w"] * a, copper_end=p["p_cu_w"] * (1.0 - a),
-                iron_teeth=p["p_core_w"] * f_teeth, iron_yoke=p["p_core_w"] * (1.0 - f_teeth),
-                mechanical_bearings=0.5 * p["p_mech_w"], windage=0.5 * p["p_mech_w"])
-
-
-def _winding_max(r):
-    return max(r.hotspot_c, r["winding_active"], r["end_winding_front"], r["end_winding_rear"])
-
-
-def _solve(prius, p, h_oil=OIL_H_DEFAULT):
-    design, geom = prius
-    net = _network(geom, p["t_oil_c"], h_oil)
-    return net, steady_state(net, _losses(design, geom, p), speed=SPEED)
+def test_validate_reports_this_comparison(registry, cmp):
+    """`motoropt validate prius2004` reports winding_temperature_max_abs_error_k (the final drip
+    step's max |model hottest - hottest TC|) and winding_temperature_errors_k (every step, every
+    point): the numbers of this module's comparison, in STEPS order."""
+    m, _ = registry
+    assert "thermal" in V.REGISTRY["prius2004"].comparisons
+    assert list(cmp) == list(STEPS)
+    assert m["winding_temperature_max_abs_error_k"] == cmp["drip"].max_abs_error_k
+    assert m["winding_temperature_errors_k"] == {s: [float(e) for e in cmp[s].errors_k] for s in STEPS}
+    assert m["winding_temperature_max_abs_error_k"] == pytest.approx(18.9, abs=0.1)
 
 
 def test_reference_data_energy_balance():
     """Integrity of the transcribed ORNL data: P_elec - P_mech = copper + core + mechanical loss
-    (Tables 7 and 10, ORNL/TM-2005/33) within 2 W (rounding), and P_mech = T w at 900 rpm within
-    0.1 %; the reported winding temperature equals the hottest thermocouple within 0.5 K at the
-    35 and 50 degC points (Tables 17/18), which is why the model's hottest winding temperature is
-    the compared quantity."""
+    (Tables 7 and 10) within 2 W (rounding), and P_mech = T w at 900 rpm within 0.1 %; the reported
+    winding temperature equals the hottest thermocouple within 0.5 K at the 35 and 50 degC points
+    (Tables 17/18)."""
     for p in POINTS:
         assert p["p_elec_w"] - p["p_mech_out_w"] == pytest.approx(p["p_cu_w"] + p["p_core_w"] + p["p_mech_w"], abs=2.0)
         assert p["p_mech_out_w"] == pytest.approx(p["torque_nm"] * SPEED, rel=1e-3)
@@ -127,62 +92,112 @@ def test_reference_data_energy_balance():
         assert p["t_winding_c"] == pytest.approx(max(p["tc_w1_c"], p["tc_w2_c"], p["tc_w3_c"]), abs=0.5)
 
 
-def test_harness_conserves_energy(prius):
-    """Conservation law: at each ORNL point the heat leaving through the boundaries (oil and the
-    pinned housing) equals the measured total loss within 1e-6 relative, and no node is colder
-    than the oil (all heat flows to the sink)."""
+def test_table10_copper_loss_implies_51_milliohm():
+    """Table 10's copper loss equals 3 I^2 R with R = 0.0510-0.0515 ohm at all four points (a
+    constant, not corrected for temperature), below even ORNL's 21 degC phase resistance 0.069 ohm
+    (TM-2010/253 T2.7); 3 I^2 R(T) at the measured winding temperature is 1.8-2.1x Table 10."""
     for p in POINTS:
-        net, r = _solve(prius, p)
-        q_out = float(np.sum(net.g_b * (r.T - net.T_b)))
-        assert q_out == pytest.approx(p["p_cu_w"] + p["p_core_w"] + p["p_mech_w"], rel=1e-6)
-        assert np.all(r.T >= p["t_oil_c"] - 1e-6)
+        R = p["p_cu_w"] / (3 * p["i_line_a"] ** 2)
+        assert 0.0509 < R < 0.0516
+        hot = 3 * p["i_line_a"] ** 2 * 0.069 * (1 + 0.00393 * (p["t_winding_c"] - 21.0))
+        assert 1.8 < hot / p["p_cu_w"] < 2.2
 
 
-def test_winding_rise_above_oil_reached(prius):
-    """What the model reaches with its defaults (ORNL/TM-2005/33 Table 7, reference winding rise
-    above the oil: 51.7, 48.7, 50.0, 36.0 K at 35/50/75/105 degC coolant): the model's rise is
-    below the measured one at every point (the pinned housing is an optimistic bound) and at least
-    35 % of it (reached: 42-51 %)."""
-    for p in POINTS:
-        _, r = _solve(prius, p)
-        rise_meas = p["t_winding_c"] - p["t_oil_c"]
-        rise_model = _winding_max(r) - p["t_oil_c"]
-        assert 0.35 * rise_meas <= rise_model < rise_meas, (p["t_coolant_in_c"], rise_model, rise_meas)
+def test_energy_bound_below_the_thermocouples(prius_design):
+    """Like with like: the energy balance (copper <= measured heat - mechanical loss) bounds the
+    resistance-average winding temperature at 144.0, 148.5, 150.7, 145.5 degC (0.1 K), 17-23 K below
+    the hottest thermocouple and below the mean of the three thermocouples at every point."""
+    alpha = prius_design.conductor.alpha
+    for p, ref in zip(POINTS, (144.0, 148.5, 150.7, 145.5)):
+        b = energy_bound_c(p, alpha)
+        assert b == pytest.approx(ref, abs=0.1)
+        assert 17.0 < p["t_winding_c"] - b < 23.0
+        assert b < np.mean([p["tc_w1_c"], p["tc_w2_c"], p["tc_w3_c"]])
 
 
-@pytest.mark.xfail(strict=True, reason="end-winding oil h: OilSpray default 1000 W/m^2/K (active spray) is far "
-                   "too strong for the Prius drip/splash cooling; model winding 21-30 K below ORNL (target 10 K)")
-@pytest.mark.parametrize("idx", range(len(POINTS)))
-def test_winding_temperature_within_10K(prius, idx):
-    """Target of issue 4: hottest winding temperature within +-10 K of ORNL/TM-2005/33 Table 7
-    (166.0, 167.2, 168.5, 166.3 degC at 35/50/75/105 degC coolant, oil 114.3, 118.5, 118.5, 130.3
-    degC). Measured gap with the model defaults: -25.5, -24.4, -29.0, -21.0 K (model low)."""
-    p = POINTS[idx]
-    _, r = _solve(prius, p)
-    assert abs(_winding_max(r) - p["t_winding_c"]) <= TOL_K
+def test_harness_conserves_energy(cmp):
+    """Conservation at every step and point: the heat leaving the boundaries equals the heat the
+    model injects (1e-6 relative): Table 10's sum as shipped, otherwise the measured P_elec - P_mech
+    plus the reported excess (> 0 only where the core loss clamps at 0); with the loss split
+    recomputed (copper, housing steps) there is no excess and the copper loss is 3 I^2 R(T) >= 1.8x
+    Table 10."""
+    for step, c in cmp.items():
+        for p, ref in zip(c.points, POINTS):
+            total = ref["p_elec_w"] - ref["p_mech_out_w"]
+            if step == "as_shipped":
+                total = ref["p_cu_w"] + ref["p_core_w"] + ref["p_mech_w"]
+            assert p.q_out_w == pytest.approx(total + p.excess_w, rel=1e-6), step
+            assert p.p_core_w >= 0.0
+            if step in ("copper", "housing"):
+                assert p.excess_w == 0.0 and p.p_copper_w > 1.8 * ref["p_cu_w"]
 
 
-def test_sensitivity_to_end_winding_oil_h(prius):
-    """Diagnosis of the gap, not a fit: at the 35 degC point (ORNL Table 7: winding 166.0 degC, oil
-    114.3 degC) the model winding temperature falls monotonically as the end-winding oil h rises,
-    and the measured value lies inside the model's range over 30..3000 W/m^2/K (drip-fed to jet
-    spray); the housing-pinned model needs h of order 100 W/m^2/K to reach it, an order of
-    magnitude below OilSpray's default. The bracket is only informative because the measured
-    value is not at either end: it must be > 10 K from both."""
-    p = POINTS[0]
-    hs = [30.0, 100.0, 300.0, 1000.0, 3000.0]
-    T = [_winding_max(_solve(prius, p, h)[1]) for h in hs]
-    assert all(a > b for a, b in zip(T, T[1:]))
-    assert T[-1] + TOL_K < p["t_winding_c"] < T[0] - TOL_K
-    h_match = float(np.exp(np.interp(p["t_winding_c"], T[::-1], np.log(hs)[::-1])))
-    assert 50.0 < h_match < 200.0
+def test_steps_reached(cmp):
+    """What each step reaches (module docstring): the first three steps are 21-30.3 K low at every
+    point and within 2.5 K of each other (the housing node moves the result by 0.2-1.9 K); the drip
+    option raises the model by 6.8-14.8 K at every point and keeps it below the hottest thermocouple."""
+    e = {s: cmp[s].errors_k for s in STEPS}
+    for s in ("as_shipped", "copper", "housing"):
+        assert np.all((e[s] > -31.0) & (e[s] < -20.0)), (s, e[s])
+        assert np.all(np.abs(e[s] - e["as_shipped"]) < 2.5)
+    assert np.all(e["drip"] - e["housing"] > 6.5)
+    assert np.all(e["drip"] < 0.0), comparison_text(cmp.values())
 
 
-def test_hotspot_not_below_winding_mean(prius):
-    """Physics bound: with non-negative copper generation in the slot the hottest point of the slot
-    is at least its mean temperature, so lptn.hotspot must be >= the active-winding node at every
-    ORNL/TM-2005/33 point. (Before the clamp of the net slot outflow at 0, the estimate at the 35 degC
-    point was 140.0 degC against a mean of 140.5 degC, teeth at 142.2 degC.)"""
-    for p in POINTS:
-        _, r = _solve(prius, p)
-        assert r.hotspot_c >= r["winding_active"] - 1e-9
+_GAP = "model {:.1f} K below the hottest thermocouple (drip default); the LPTN's end windings have no internal " \
+    "gradient and the energy balance caps the mean winding temperature below the thermocouples"
+
+
+@pytest.mark.parametrize("idx", [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=f"{c} degC coolant: "
+                                                                         + _GAP.format(g)))
+                                 for k, (c, g) in enumerate(((35, 10.5), (50, 11.8), (75, 18.9), (105, 16.1)))])
+def test_winding_temperature_within_10K(cmp, idx):
+    """Target of issues 4 and 14: the model's hottest winding temperature within +-10 K of the
+    hottest thermocouple (ORNL Table 7: 166.0, 167.2, 168.5, 166.3 degC at 35/50/75/105 degC
+    coolant), with the loss split recomputed, the housing a node and the drip option (default flow).
+    Measured gap: -10.5, -11.8, -18.9, -16.1 K."""
+    p = cmp["drip"].points[idx]
+    assert abs(p.error_k) <= TOL_K, comparison_text([cmp["drip"]])
+
+
+def test_mean_against_the_energy_bound(cmp):
+    """Like with like for the mean: where the loss split is recomputed and the core loss stays >= 0
+    (copper, housing steps) the model's copper-weighted mean winding temperature is below the
+    energy bound (it must be: its copper loss <= the measured heat). With the drip default the
+    mean exceeds the bound by at most 10 K and the model's extra heat stays within 2.5 % of the
+    measured heat (reached: 2.9-7.6 K at three points, 8-41 W, <= 1.9 %)."""
+    for s in ("copper", "housing"):
+        assert all(p.T_mean_c <= p.T_bound_c + 1e-6 for p in cmp[s].points)
+    for p in cmp["drip"].points:
+        assert p.T_mean_c - p.T_bound_c < 10.0
+        assert p.excess_w <= 0.025 * (p.q_out_w - p.excess_w)
+
+
+def test_drip_flow_sensitivity(prius_design):
+    """Over the flow range Davin et al. tested (40..360 l/h total) and beyond, the drip flow cannot
+    close the gap consistently: at 40 l/h (thin film, h higher) every point is 18-24 K low and
+    energy-consistent (mean below the bound); at 6 l/min the 75 and 105 degC points are still 11 K
+    low while the model's mean winding temperature exceeds the energy bound at every point (by
+    4.8-20.7 K): a match the measured heat cannot support."""
+    lo = compare_thermal(prius_design, "drip", drip_flow_lpm=40.0 / 60.0)
+    hi = compare_thermal(prius_design, "drip", drip_flow_lpm=6.0)
+    assert np.all((lo.errors_k > -25.0) & (lo.errors_k < -17.0))
+    assert all(p.T_mean_c <= p.T_bound_c + 1e-6 for p in lo.points)
+    assert np.all(hi.errors_k[2:] < -10.0)
+    assert all(p.T_mean_c - p.T_bound_c > 4.5 for p in hi.points)
+
+
+def test_hotspot_not_below_winding_mean(prius_design):
+    """Physics bound: the model's hottest winding temperature is never below its end-winding or
+    mean temperature at any step."""
+    for s in STEPS:
+        for p in compare_thermal(prius_design, s).points:
+            assert p.T_hot_c >= max(p.T_mean_c, p.T_end_winding_c) - 1e-9
+
+
+def test_comparison_png(cmp, tmp_path):
+    """The thermal comparison PNG (motoropt.plots.validation_thermal) is written for all steps."""
+    from motoropt.plots.validation_thermal import thermal_comparison_png
+
+    p = thermal_comparison_png(cmp.values(), tmp_path / "thermal_ornl.png")
+    assert p.is_file() and p.stat().st_size > 20_000
