@@ -27,9 +27,9 @@ IM_DESIGN = {"stator.outer_diameter_mm": 228.27, "stator.bore_diameter_mm": 138.
              "winding.turns_per_coil": 3, "induction.bar_width_mm": 1.73, "induction.bar_height_mm": 18.59,
              "induction.end_ring_retainer_mm": 2.09}
 # the bonded MF18C design quoted in dyfree_eaxle_150kw.toml's header (issue 17: its nominal design)
-DY_DESIGN = {"stator.bore_diameter_mm": 136.08, "stator.stack_length_mm": 72.0, "stator.slot_depth_mm": 19.27,
-             "rotor.magnet": "MF18C", "rotor.magnet_thickness_mm": 10.0, "rotor.bridge_mm": 4.5,
-             "rotor.arc_depth_mm": 11.2, "rotor.arc_opening_mm": 24.0, "winding.turns_per_coil": 4}
+DY_DESIGN = {"stator.bore_diameter_mm": 150.3, "stator.stack_length_mm": 71.1, "stator.slot_depth_mm": 14.7,
+             "rotor.magnet": "MF18C", "rotor.magnet_thickness_mm": 10.6, "rotor.bridge_mm": 4.7,
+             "rotor.arc_depth_mm": 12.3, "rotor.arc_opening_mm": 23.5, "winding.turns_per_coil": 3}
 # the header's former bonded design (issue 8), feasible only with the former arc-rotor MEC
 DY_DESIGN_ISSUE8 = {"stator.bore_diameter_mm": 139.66, "stator.stack_length_mm": 94.48, "stator.slot_depth_mm": 17.41,
                     "rotor.magnet": "MF18C", "rotor.magnet_thickness_mm": 8.8, "rotor.bridge_mm": 3.56,
@@ -88,8 +88,8 @@ def test_im_eaxle_retained_design_feasible_and_needs_its_retainer():
 def test_dyfree_bonded_design_feasible():
     """Reference: the case's own constraints, with the magnet's HcJ data, the hottest admissible magnet
     temperature and the 1.2 x overspeed bridge check unchanged (issue 17). The bonded (Dy-free MF18C)
-    design quoted in the case header -- its nominal design: 10 mm magnets, 4.5 mm bridges, 24 mm arc
-    opening -- meets every constraint, demagnetisation included (short-circuit margin > 0 with the
+    design quoted in the case header -- its nominal design: 10.6 mm magnets, 4.7 mm bridges, 23.5 mm
+    arc opening -- meets every constraint, demagnetisation included (short-circuit margin > 0 with the
     corrected arc-rotor MEC), is Dy-free and its bridges hold at overspeed."""
     k, G, case, _ = _evaluate("dyfree_eaxle_150kw", DY_DESIGN)
     assert all(g <= 0 for g in G.values()), G
