@@ -14,7 +14,9 @@ run counts as converged when the last 10 generations raised it by less than 0.5 
 ``--full`` run resumes where it stopped (run files and checkpoints are kept in --out).
 
 Cases: every ``cases/programme/*.toml`` with an ``[optimization]`` table (the case files' own coarse
-optimisation map grids, map_n_speed / map_n_torque, are used; seed 1 unless --seed). Each run
+optimisation map grids, map_n_speed / map_n_torque, are used; seed 1 unless --seed); today
+aircooled_air_mobility, dyfree_eaxle_150kw, im_eaxle, multipole_car_eaxle, multipole_direct_drive
+and multipole_heavy (tests/case/test_case.py checks that tests/shipped.py names each one). Each run
 is written to ``DIR/<case>.h5`` (a temporary directory by default) and can be reviewed afterwards
 with ``motoropt report`` / ``motoropt show``.
 """

@@ -33,7 +33,9 @@ CASE_FILES: dict[str, Path] = {
     "programme/aircooled_air_mobility": CASES_DIR / "programme" / "aircooled_air_mobility.toml",
     "programme/dyfree_eaxle_150kw": CASES_DIR / "programme" / "dyfree_eaxle_150kw.toml",
     "programme/im_eaxle": CASES_DIR / "programme" / "im_eaxle.toml",
+    "programme/multipole_car_eaxle": CASES_DIR / "programme" / "multipole_car_eaxle.toml",
     "programme/multipole_direct_drive": CASES_DIR / "programme" / "multipole_direct_drive.toml",
+    "programme/multipole_heavy": CASES_DIR / "programme" / "multipole_heavy.toml",
 }
 PROGRAMME = tuple(n for n in CASE_FILES if n.startswith("programme/"))
 
