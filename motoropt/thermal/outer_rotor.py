@@ -50,7 +50,16 @@ import numpy as np
 from motoropt.errors import InputError
 from motoropt.thermal import correlations as cr
 from motoropt.thermal.cooling import Cooling
-from motoropt.thermal.network import Coupling, ThermalMaterials, ThermalNetwork, _loss_map, _node_names, _sym
+from motoropt.thermal.network import (
+    Coupling,
+    GapSides,
+    ThermalMaterials,
+    ThermalNetwork,
+    _loss_map,
+    _node_names,
+    _sym,
+    add_direct_air,
+)
 from motoropt.thermal.nodes import (
     AIR_FRONT,
     AIR_REAR,
@@ -201,6 +210,7 @@ def outer_thermal_geometry(design: MachineDesign, settings: ThermalSettings) -> 
         can_mass=rim.can_mass, shaft_diameter=settings.shaft_diameter, stator_teeth_mass=ms["stator_teeth"],
         stator_yoke_mass=ms["stator_yoke"], hub_thickness=h["housing_thickness"], hub_length=h["housing_length"],
         hub_mass=h["housing_mass"],
+        **({} if settings.k_resin is None else {"materials": ThermalMaterials(k_resin=settings.k_resin)}),
     )
 
 
@@ -374,6 +384,10 @@ def build_outer_rotor_network(g: OuterRotorThermalGeometry, cooling: Cooling | N
     var_i, var_j, speed_grid, G_var = _speed_edges(g, r, cooling, amb, st["tooth_half"], g_mag_half, g_rim_out,
                                                    max_speed, n_speed)
     _hub_boundaries(G, g_b, T_b, C, cooling, g, r, extra)
+    sides = GapSides(TEETH, st["tooth_half"], 2 * math.pi * r.so * r.L, MAGNET, g_mag_half,
+                     2 * math.pi * r.mi * r.L * g.magnet_coverage)
+    k_eq = cr.slot_equivalent_conductivity(g.fill_factor, g.materials.k_copper, g.materials.k_resin)
+    var_i, var_j, G_var = add_direct_air(G, g_b, T_b, C, var_i, var_j, speed_grid, G_var, cooling, extra, sides, k_eq)
     g_b[amb] = AMBIENT_PIN
     T_b[amb] = cooling.air.ambient_c if cooling.air is not None else cooling.natural.ambient_c
     _capacitances(C, g, r, l_b)
