@@ -30,6 +30,9 @@ Case use: ``[mission] name = "uber_elevate"`` (plus optional overrides of :class
 fields and ``gear_ratio``) is parsed by :func:`parse_mission` into a :class:`MissionSpec`; the
 mission's name may then appear in ``[cycles] names``, where the evaluation takes its points from
 :func:`mission_points` instead of a road cycle's demand, and every cycle KPI follows unchanged.
+With a ``[gear]`` (a geared propulsion motor, e.g. a planetary reduction) the rotor's points pass
+through the gear model (:meth:`MissionSpec.points`; the ratio is the gear's) and the system stage
+takes the rotor shaft as the output.
 """
 
 from __future__ import annotations
