@@ -54,7 +54,9 @@ temperature of a uniformly heated slab to one face). The air's path through the 
 also meets the end windings) is not counted (conservative).
 
 Potting: ``potting_conductivity_w_per_mk`` replaces the impregnation resin's conductivity in the
-slot's equivalent conductivity (:func:`motoropt.thermal.correlations.slot_equivalent_conductivity`).
+slot's equivalent conductivity (:func:`motoropt.thermal.correlations.slot_equivalent_conductivity`)
+and joins the end windings to the housing/hub through the potting
+(:func:`motoropt.thermal.network.potted_end_winding_conductance`).
 Typical values: unfilled impregnation varnish/epoxy 0.2-0.3 W/m/K (Boglietti et al., IEEE TIE 56(3)
 2009); thermally conductive filled epoxy or silicone potting compounds ~0.6-3 W/m/K (e.g. the
 potting compounds compared by Z. Polikarpova et al., "Thermal effects of stator potting in an

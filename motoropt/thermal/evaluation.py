@@ -122,7 +122,7 @@ def thermal_geometry(design, settings: ThermalSettings) -> ThermalGeometry:
     ms = design.masses()
     body = design.rotor_heat_body()
     extra = {}
-    mat = {} if settings.k_resin is None else {"k_resin": settings.k_resin}
+    mat = {} if settings.k_resin is None else {"k_resin": settings.k_resin, "potted_end_windings": True}
     if body.conductivity is not None:
         mat.update(k_magnet=body.conductivity, cp_magnet=body.specific_heat,
                    interface_gap_magnet=body.interface_gap if body.interface_gap is not None else CAGE_CONTACT_GAP)

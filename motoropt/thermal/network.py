@@ -57,6 +57,7 @@ class ThermalMaterials:
     k_magnet: float = 8.0
     cp_magnet: float = 440.0
     k_resin: float = 0.25
+    potted_end_windings: bool = False  # molded winding: the potting fills the end space to the housing
     k_liner: float = 0.2
     k_housing: float = 150.0
     cp_housing: float = 900.0
@@ -307,6 +308,17 @@ def _node_names(cooling: Cooling) -> tuple[list, dict]:
     return names, extra
 
 
+def potted_end_winding_conductance(k_eq: float, k_pot: float, r_face: float, overhang: float, depth: float,
+                                   t_pot: float) -> float:
+    """Conductance (W/K) of one potted end winding to the housing (inner rotor) or hub (outer rotor):
+    the bundle's half depth at its equivalent conductivity, then a potting layer of thickness t_pot
+    (the radial space between the bundle and the housing/hub, taken as filled by the potting) over
+    the bundle face A = 2 pi r_face overhang: series(k_eq A / (d / 2), k_pot A / t_pot). Stated
+    approximations: radial path only (the axial face to the end cap is not counted), plane layers."""
+    A = 2.0 * math.pi * r_face * overhang
+    return cr.series(cr.slab_conductance(k_eq, A, 0.5 * depth), cr.slab_conductance(k_pot, A, t_pot))
+
+
 @dataclass(frozen=True)
 class GapSides:
     """The two surfaces of the air gap for the direct-air edges: node, conductance from the node to
@@ -382,6 +394,11 @@ def _stator_edges(G, geom: ThermalGeometry, r: _Radii, k_air: float) -> dict:
     g_ax = m.k_copper * geom.fill_factor * w * d * Q / (0.25 * r.L + 0.5 * geom.end_turn)
     _sym(G, WINDING, EW_FRONT, g_ax)
     _sym(G, WINDING, EW_REAR, g_ax)
+    if m.potted_end_windings:  # the bundle's outer face (slot-bottom radius) to the housing bore
+        g_pot = potted_end_winding_conductance(k_eq, m.k_resin, r.b + d, geom.end_winding_overhang, d,
+                                               max(r.hi - r.b - d, 1e-4))
+        _sym(G, EW_FRONT, HOUSING, g_pot)
+        _sym(G, EW_REAR, HOUSING, g_pot)
     return {"tooth_half": g_tooth_half, "hot": (g_side_int, g_side, g_bot_int, cr.series(g_bot, g_yoke_in))}
 
 

@@ -59,6 +59,7 @@ from motoropt.thermal.network import (
     _node_names,
     _sym,
     add_direct_air,
+    potted_end_winding_conductance,
 )
 from motoropt.thermal.nodes import (
     AIR_FRONT,
@@ -210,7 +211,8 @@ def outer_thermal_geometry(design: MachineDesign, settings: ThermalSettings) -> 
         can_mass=rim.can_mass, shaft_diameter=settings.shaft_diameter, stator_teeth_mass=ms["stator_teeth"],
         stator_yoke_mass=ms["stator_yoke"], hub_thickness=h["housing_thickness"], hub_length=h["housing_length"],
         hub_mass=h["housing_mass"],
-        **({} if settings.k_resin is None else {"materials": ThermalMaterials(k_resin=settings.k_resin)}),
+        **({} if settings.k_resin is None else {"materials": ThermalMaterials(k_resin=settings.k_resin,
+                                                                               potted_end_windings=True)}),
     )
 
 
@@ -249,6 +251,10 @@ def _stator_edges(G, g: OuterRotorThermalGeometry, r: _R, k_air: float) -> dict:
     g_ax = m.k_copper * g.fill_factor * w * d * Q / (0.25 * r.L + 0.5 * g.end_turn_length)
     _sym(G, WINDING, EW_FRONT, g_ax)
     _sym(G, WINDING, EW_REAR, g_ax)
+    if m.potted_end_windings:  # the bundle's inner face (slot-bottom radius) to the hub
+        g_pot = potted_end_winding_conductance(k_eq, m.k_resin, r.yo, g.end_winding_overhang, d, max(r.yo - r.si, 1e-4))
+        _sym(G, EW_FRONT, HOUSING, g_pot)
+        _sym(G, EW_REAR, HOUSING, g_pot)
     return {"tooth_half": g_tooth_half, "hot": (g_side_int, g_side, g_bot_int, cr.series(g_bot, g_yoke_out))}
 
 

@@ -32,8 +32,10 @@ Direct air cooling (:mod:`.air_cooling`; in addition to the ``cooling`` type, ac
 channels), fan_efficiency (0.5: small axial fans, total-to-static 0.3-0.6), fan_max_pressure_pa
 (2000: the fan's pressure budget), slot_channel_width_mm (0: no channels between the coils; tooth-coil
 windings, coil_pitch_slots = 1, only), air_inlet_c (ambient_c).
-potting_conductivity_w_per_mk (0.25, plain impregnation resin): the resin of a molded/potted winding
-in the slot's equivalent conductivity (typical values in :mod:`.air_cooling`).
+potting_conductivity_w_per_mk (absent: plain impregnation resin, 0.25): a molded/potted winding: this
+resin in the slot's equivalent conductivity, and the end windings potted to the housing (inner rotor)
+or hub (outer rotor) through the radial space between them
+(:func:`motoropt.thermal.network.potted_end_winding_conductance`; typical values in :mod:`.air_cooling`).
 """
 
 from __future__ import annotations

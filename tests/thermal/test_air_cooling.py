@@ -20,6 +20,7 @@ from motoropt.thermal import correlations as cr
 from motoropt.thermal.evaluation import thermal_network
 from motoropt.thermal.lptn import steady_state
 from motoropt.thermal.network import Coupling
+from motoropt.thermal.outer_rotor import outer_thermal_geometry
 from motoropt.thermal.settings import parse_thermal, thermal_settings
 
 AIR = dict(air_flow_m3_per_s=0.15, slot_channel_width_mm=2.0, potting_conductivity_w_per_mk=1.0)
@@ -183,3 +184,22 @@ def test_fan_energy_in_mission_energy(shipped):
     assert c["fan_energy_wh"] == pytest.approx(ev.kpis["fan_power_w"] * 1920.0 / 3600.0, rel=1e-9)
     assert c["system_energy_in_wh"] == pytest.approx(c["energy_in_wh"] + c["inverter_loss_wh"] + c["fan_energy_wh"],
                                                      rel=1e-9)
+
+
+def test_potted_end_windings_conductance_closed_form(outer_air, shipped):
+    """Potting key given: each end winding joins the hub through series(k_eq A / (d/2), k_pot A / t),
+    A = 2 pi r_yo overhang, t = the yoke height (the space from the slot bottoms to the hub), to 1e-12;
+    without the key there is no such edge."""
+    d, ev = outer_air
+    st = thermal_settings(d, d.specs.thermal)
+    net = thermal_network(ev, st)
+    g = outer_thermal_geometry(d, st)
+    k_eq = cr.slot_equivalent_conductivity(g.fill_factor, 400.0, 1.0)
+    r_yo = 0.5 * g.stator_inner_diameter + g.yoke_height
+    A = 2 * math.pi * r_yo * g.end_winding_overhang
+    ref = cr.series(k_eq * A / (0.5 * g.slot_depth), 1.0 * A / g.yoke_height)
+    for ew in ("end_winding_front", "end_winding_rear"):
+        assert net.G[net.index(ew), net.index("housing")] == pytest.approx(ref, rel=1e-12)
+    d0 = shipped.design("outer_rotor_halbach")
+    net0 = thermal_network(dataclasses.replace(ev, design=d0), thermal_settings(d0, d0.specs.thermal))
+    assert net0.G[net0.index("end_winding_front"), net0.index("housing")] == 0.0
