@@ -1,4 +1,5 @@
-"""Single- and two-stage spur/helical reduction gear (e-axle): speed/torque transformation, losses, mass.
+"""Single- and two-stage spur/helical reduction gear (e-axle), or a single-stage planetary reduction
+(geared propulsion motors): speed/torque transformation, losses, mass.
 
 Loss model (the split of ISO/TR 14179-1 into load-dependent and load-independent losses):
 - load-dependent mesh loss: constant mesh efficiency per stage eta_mesh (default 0.985; 98.5-99 % is
@@ -17,6 +18,26 @@ width b = psi d1:  d1^3 = 2 T_pinion (u + 1) / (u K psi). Gear mass = rho_steel 
 (fill = 0.6 for a webbed wheel), K = K_FACTOR (8 MPa, estimate for carburised ground helical gears at
 the peak torque), psi = 0.6. Shafts, bearings, housing and oil: HOUSING_FACTOR x gear mass + 2 kg.
 Two-stage ratio split: i1 = i2 = sqrt(ratio) unless given.
+
+Planetary stage (``kind = "planetary"``: sun input, carrier output, ring fixed; ratio i = 1 + z_r/z_s,
+3 <= i <= 12; ``planets`` n_p planets share the load):
+- mesh loss: only the rolling power P (1 - 1/i) passes through the meshes (the power seen in the
+  carrier frame), so eta = 1 - (1 - eta_0)(1 - 1/i) with the basic (fixed-carrier) efficiency
+  eta_0 = eta_mesh^2 (sun-planet and planet-ring meshes in series) (H. W. Mueller, *Epicyclic Drive
+  Trains*, Wayne State University Press 1982, ch. 4; the same result in the ratio/efficiency
+  formulas of Willis' method, e.g. Arnaudov & Karaivanov, *Planetary Gear Trains*, CRC 2019). For
+  eta_mesh = 0.99 and i = 6: eta = 0.9833 (a simple planetary's 98-99 %).
+- spin loss (bearings no-load + churning + seals): the drag torque model above at the sun (motor)
+  shaft; the planet bearings' load-dependent loss is lumped in eta_mesh (approximation).
+- mass: K-factor sizing of the sun-planet mesh, the most loaded contact: tangential force per planet
+  F_t = 2 T_sun / (n_p d_s), u = d_p/d_s = (i - 2)/2, K = F_t/(b d_s) (u+1)/u, b = psi d_s ->
+  d_s^3 = 2 T_sun (u + 1) / (n_p u K psi); ring pitch diameter d_r = (i - 1) d_s with a rim of
+  RING_RIM x d_r radial thickness; masses: sun pi/4 b d_s^2, planets n_p pi/4 b d_p^2 WHEEL_FILL,
+  ring pi b d_r RING_RIM d_r (1 + RING_RIM); carrier, shafts, bearings and housing as
+  HOUSING_FACTOR x gear mass + FIXED_KG. ``k_factor`` (Pa) is a [gear] key (``k_factor_mpa``):
+  the e-axle default 8 MPa at the peak torque; through-hardened/carburised aerospace gears are
+  rated higher (D. W. Dudley, *Handbook of Practical Gear Design*, 1984, ch. 3: K-factor ranges for
+  aircraft-quality carburised gears well above vehicle gears), a case states its value.
 """
 
 from __future__ import annotations
@@ -35,6 +56,8 @@ FACE_RATIO = 0.6
 WHEEL_FILL = 0.6
 HOUSING_FACTOR = 1.0
 FIXED_KG = 2.0
+RING_RIM = 0.08  # ring gear rim radial thickness / ring pitch diameter (assumption)
+GEAR_KINDS = ("parallel", "planetary")
 
 
 @dataclass(frozen=True)
@@ -50,8 +73,20 @@ class Gear:
     drag_exponent: float = 2.0 / 3.0
     torque_rating_wheel: float = 2500.0
     stage_ratios: tuple = ()
+    kind: str = "parallel"
+    planets: int = 3
+    k_factor: float = K_FACTOR
 
     def __post_init__(self):
+        if self.kind not in GEAR_KINDS:
+            raise InputError("gear.kind", self.kind, f"one of {list(GEAR_KINDS)}")
+        if self.kind == "planetary":
+            if self.stages != 1 or not (3.0 <= self.ratio <= 12.0):
+                raise InputError("gear.ratio", self.ratio, "in [3, 12] for a single planetary stage (stages = 1)")
+            if not (isinstance(self.planets, int) and 2 <= self.planets <= 8):
+                raise InputError("gear.planets", self.planets, "an integer in [2, 8]")
+        if not self.k_factor > 0:
+            raise InputError("gear.k_factor_mpa", self.k_factor / 1e6, "> 0")
         if not (np.isfinite(self.ratio) and self.ratio >= 1.0):
             raise InputError("gear.ratio", self.ratio, ">= 1")
         if self.stages not in (1, 2):
@@ -72,7 +107,15 @@ class Gear:
 
     @property
     def efficiency_mesh(self) -> float:
+        """Load-dependent efficiency: eta_mesh^stages, or the planetary stage's (module docstring)."""
+        if self.kind == "planetary":
+            return planetary_efficiency(self.ratio, self.eta_mesh)
         return self.eta_mesh ** self.stages
+
+
+def planetary_efficiency(ratio: float, eta_mesh: float) -> float:
+    """Sun-in, carrier-out, ring-fixed planetary efficiency 1 - (1 - eta_mesh^2)(1 - 1/ratio)."""
+    return 1.0 - (1.0 - eta_mesh**2) * (1.0 - 1.0 / ratio)
 
 
 def gear_motor_side(T_wheel, w_wheel, gear: Gear):
@@ -108,16 +151,34 @@ def gear_wheel_side(T_motor, w_motor, gear: Gear):
     return T_w, w_w, T * w - T_w * w_w
 
 
+def planetary_gear_mass(T_out: float, ratio: float, planets: int, k_factor: float = K_FACTOR) -> float:
+    """Mass (kg) of the sun, planets and ring of a planetary stage rated at output torque T_out (N m)
+    (module docstring)."""
+    T_sun = T_out / ratio
+    u = 0.5 * (ratio - 2.0)
+    d_s = (2.0 * T_sun * (u + 1.0) / (planets * u * k_factor * FACE_RATIO)) ** (1.0 / 3.0)
+    b = FACE_RATIO * d_s
+    d_p, d_r = u * d_s, (ratio - 1.0) * d_s
+    sun = math.pi / 4.0 * b * d_s**2
+    pl = planets * math.pi / 4.0 * b * d_p**2 * WHEEL_FILL
+    ring = math.pi * b * d_r * RING_RIM * d_r * (1.0 + RING_RIM)
+    return RHO_STEEL * (sun + pl + ring)
+
+
 def gear_mass(gear: Gear) -> dict:
     """Sized-gear mass estimate (kg): {'gears_kg', 'housing_shafts_bearings_kg', 'total_kg'}."""
     T_out = gear.torque_rating_wheel
     if not T_out > 0:
         raise InputError("gear.torque_rating_wheel", T_out, "> 0")
+    if gear.kind == "planetary":
+        m = planetary_gear_mass(T_out, gear.ratio, gear.planets, gear.k_factor)
+        rest = HOUSING_FACTOR * m + FIXED_KG
+        return {"gears_kg": m, "housing_shafts_bearings_kg": rest, "total_kg": m + rest}
     m_gears = 0.0
     T_stage_out = T_out
     for u in reversed(gear.ratios):  # from the wheel backwards
         T_pinion = T_stage_out / u
-        d1 = (2.0 * T_pinion * (u + 1.0) / (u * K_FACTOR * FACE_RATIO)) ** (1.0 / 3.0)
+        d1 = (2.0 * T_pinion * (u + 1.0) / (u * gear.k_factor * FACE_RATIO)) ** (1.0 / 3.0)
         b = FACE_RATIO * d1
         d2 = u * d1
         m_gears += RHO_STEEL * math.pi / 4.0 * b * (d1**2 + WHEEL_FILL * d2**2)
@@ -127,7 +188,7 @@ def gear_mass(gear: Gear) -> dict:
 
 
 GEAR_KEYS = ("ratio", "stages", "eta_mesh", "drag_torque_nm", "drag_ref_rpm", "drag_exponent", "stage_ratios",
-             "torque_rating_wheel_nm")
+             "torque_rating_wheel_nm", "kind", "planets", "k_factor_mpa")
 
 
 @dataclass(frozen=True)
@@ -146,7 +207,9 @@ def parse_gear(sec: dict, vehicle_gear_ratio: float | None) -> GearSpec:
     vehicle's ratio AND the vehicle's constant gear_efficiency), ``stages`` (1 | 2), ``eta_mesh`` (per
     stage), ``drag_torque_nm`` and ``drag_ref_rpm`` (spin-loss torque at the motor shaft at a
     reference motor speed), ``drag_exponent``, ``stage_ratios``, ``torque_rating_wheel_nm`` (mass
-    sizing; default: the motor's peak torque x ratio, applied by the system model).
+    sizing; default: the motor's peak torque x ratio, applied by the system model), ``kind``
+    ("parallel" | "planetary"), ``planets`` (planetary, 2-8, default 3), ``k_factor_mpa`` (mass sizing
+    load intensity, default 8).
     """
     if not isinstance(sec, dict):
         raise InputError("gear", sec, "a table")
@@ -176,6 +239,14 @@ def parse_gear(sec: dict, vehicle_gear_ratio: float | None) -> GearSpec:
     if "torque_rating_wheel_nm" in sec:
         kw["torque_rating_wheel"] = check_number("gear.torque_rating_wheel_nm", sec["torque_rating_wheel_nm"], 0.0,
                                                  lo_open=True)
+    if "kind" in sec:
+        if sec["kind"] not in GEAR_KINDS:
+            raise InputError("gear.kind", sec["kind"], f"one of {list(GEAR_KINDS)}")
+        kw["kind"] = sec["kind"]
+    if "planets" in sec:
+        kw["planets"] = check_number("gear.planets", sec["planets"], 2, 8, integer=True)
+    if "k_factor_mpa" in sec:
+        kw["k_factor"] = check_number("gear.k_factor_mpa", sec["k_factor_mpa"], 0.5, 50.0) * 1e6
     if "stage_ratios" in sec:
         sr = sec["stage_ratios"]
         if not isinstance(sr, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and x >= 1

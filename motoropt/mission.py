@@ -30,6 +30,9 @@ Case use: ``[mission] name = "uber_elevate"`` (plus optional overrides of :class
 fields and ``gear_ratio``) is parsed by :func:`parse_mission` into a :class:`MissionSpec`; the
 mission's name may then appear in ``[cycles] names``, where the evaluation takes its points from
 :func:`mission_points` instead of a road cycle's demand, and every cycle KPI follows unchanged.
+With a ``[gear]`` (a geared propulsion motor, e.g. a planetary reduction) the rotor's points pass
+through the gear model (:meth:`MissionSpec.points`; the ratio is the gear's) and the system stage
+takes the rotor shaft as the output.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ import numpy as np
 
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.errors import InputError
+from motoropt.gear import Gear, gear_motor_side
 
 G = 9.80665  # m/s^2
 RHO_SL = 1.225  # kg/m^3, ISA sea level
@@ -164,9 +168,20 @@ class MissionSpec:
     gear_ratio: float
     vehicle: MissionVehicle
 
-    def points(self):
-        """Motor operating points of this mission (:func:`mission_points`)."""
-        return mission_points(get_mission(self.name, self.vehicle), self.gear_ratio)
+    def points(self, gear: Gear | None = None):
+        """Motor operating points of this mission: (speed_rpm, torque_nm, dt_s, t_mid_s). Without a
+        gear model :func:`mission_points` at ``gear_ratio`` (no gear loss); with ``gear`` (the case's
+        [gear], e.g. a planetary reduction) the rotor's points through :func:`motoropt.gear.gear_motor_side`
+        (motor speed = ratio x rotor speed, motor torque carries the gear's mesh and spin losses)."""
+        if gear is None:
+            return mission_points(get_mission(self.name, self.vehicle), self.gear_ratio)
+        rpm, T, dt, t_mid = self.rotor_points()
+        T_m, w_m, _ = gear_motor_side(T, rpm * RPM_TO_RAD_S, gear)
+        return w_m / RPM_TO_RAD_S, T_m, dt, t_mid
+
+    def rotor_points(self):
+        """The rotor's (propeller shaft's) points: (speed_rpm, torque_nm, dt_s, t_mid_s)."""
+        return mission_points(get_mission(self.name, self.vehicle), 1.0)
 
 
 def parse_mission(raw: dict) -> MissionSpec:

@@ -31,6 +31,8 @@ CASE_FILES: dict[str, Path] = {
     "dyfree_bonded": CASES_DIR / "dyfree_bonded_eaxle.toml",
     "outer_rotor_halbach": CASES_DIR / "outer_rotor_halbach.toml",
     "programme/aircooled_air_mobility": CASES_DIR / "programme" / "aircooled_air_mobility.toml",
+    "programme/aircooled_air_mobility_outer": CASES_DIR / "programme" / "aircooled_air_mobility_outer.toml",
+    "programme/air_mobility_geared": CASES_DIR / "programme" / "air_mobility_geared.toml",
     "programme/dyfree_eaxle_150kw": CASES_DIR / "programme" / "dyfree_eaxle_150kw.toml",
     "programme/im_eaxle": CASES_DIR / "programme" / "im_eaxle.toml",
     "programme/multipole_car_eaxle": CASES_DIR / "programme" / "multipole_car_eaxle.toml",

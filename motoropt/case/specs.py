@@ -10,6 +10,7 @@ case file.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from motoropt.case.optimization import OptimizationSpec, parse_optimization
@@ -60,6 +61,11 @@ def case_specs(values: dict, free: dict | None) -> CaseSpecs:
         ratio = vehicle_from_table(veh).gear_ratio if any(v is not None for v in veh.values()) else None
         gear = parse_gear(tables["gear"], ratio)
     mission = parse_mission(tables["mission"]) if "mission" in tables else None
+    if mission is not None and gear is not None:  # the [gear] sets the motor/rotor ratio of the mission
+        given = tables["mission"].get("gear_ratio")
+        if given is not None and abs(float(given) - gear.gear.ratio) > 1e-9 * gear.gear.ratio:
+            raise InputError("mission.gear_ratio", given, f"absent or equal to gear.ratio ({gear.gear.ratio})")
+        mission = dataclasses.replace(mission, gear_ratio=gear.gear.ratio)
     specs = CaseSpecs(inverter=inverter, gear=gear, thermal=parse_thermal(tables.get("thermal")),
                       fea=parse_fea(tables.get("fea")), mission=mission,
                       optimization=parse_optimization(tables) if "optimization" in tables else None,

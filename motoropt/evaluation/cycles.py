@@ -33,10 +33,10 @@ def cycle_points(design: MachineDesign, cycle_name: str):
     """Motor speed (rpm), torque (N m), dt (s) and interval mid-times of a cycle for the design's
     vehicle; the ``[mission]``'s name gives the mission profile's points instead."""
     specs = design.specs
-    if specs is not None and specs.mission is not None and cycle_name == specs.mission.name:
-        return specs.mission.points()
-    cyc = load_cycle(cycle_name)
     gear = specs.gear.gear if specs is not None and specs.gear is not None else None
+    if specs is not None and specs.mission is not None and cycle_name == specs.mission.name:
+        return specs.mission.points(gear)  # through the [gear] model when the case has one
+    cyc = load_cycle(cycle_name)
     # the [gear] model replaces the vehicle's constant gear efficiency
     dem = motor_demand_with_gear(cyc, design.vehicle, gear) if gear is not None else motor_demand(cyc, design.vehicle)
     t_mid = 0.5 * (cyc.t[1:] + cyc.t[:-1])

@@ -38,6 +38,7 @@ from motoropt.magnetics.fea.pipeline import FeaFluxMaps
 from motoropt.results import StageResult
 from motoropt.system.evaluation import system_evaluation
 from motoropt.thermal.evaluation import thermal_evaluation
+from motoropt.thermal.settings import direct_air_of
 
 
 def design_specs(design: MachineDesign) -> CaseSpecs:
@@ -136,7 +137,8 @@ def evaluate_design(design: MachineDesign, cycles: bool = True, case_path: str |
     ev = Evaluation(design=design, model=model, emap=emap, cycles=cyc, kpis=k, case_path=case_path, timings=tm)
     if specs.inverter is not None:
         t0 = time.perf_counter()
-        ev.system = system_evaluation(ev, specs.inverter, specs.gear)
+        air = direct_air_of(design, specs.thermal)  # its fan draws from the DC link
+        ev.system = system_evaluation(ev, specs.inverter, specs.gear, air.fan_power if air is not None else 0.0)
         _merge(ev, ev.system)
         tm["system_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -32,10 +32,17 @@ Model and definitions (powers per motor, W; efficiencies fractions):
 - Masses: inverter from :func:`motoropt.inverter.inverter_mass` rated at the largest motor-terminal
   power over the map, at the largest map inverter loss and the current limit i_max; gear from
   :func:`motoropt.gear.gear_mass`. ``system_mass_kg`` = motor active mass + inverter;
-  ``e_axle_mass_kg`` = system + gear. Power densities use the motor's peak shaft power.
+  ``e_axle_mass_kg`` = system + gear; ``motor_gear_mass_kg`` = motor active mass + gear (a geared
+  propulsion motor's figure beside a direct drive's motor mass).
+- A ``[mission]`` with a ``[gear]`` (geared propulsion motor): the output is the rotor shaft, the
+  gear's loss per interval from :func:`motoropt.gear.gear_motor_side` at the rotor's points. Power densities use the motor's peak shaft power.
 - The motor's PWM-harmonic losses (ripple copper, harmonic iron and magnet loss,
   :mod:`motoropt.drive.losses`) are part of its P_elec; the inverter model takes the fundamental
   current, voltage and power factor.
+- Auxiliary power ``aux_power_w`` (the direct-air-cooling fan, :mod:`motoropt.thermal.air_cooling`:
+  dp V_dot / eta_fan, constant while the motor runs) is drawn from the DC link: added to P_dc at every
+  feasible map point and every served cycle interval, so it lowers ``system_efficiency`` and
+  ``motor_inverter_efficiency`` alike; per cycle ``fan_energy_wh``.
 - The drive limits with the inverter's voltage limit are applied by the pipeline to the machine
   model (:meth:`motoropt.machines.common.StatorWinding.drive_limits`) before the map is computed.
 """
@@ -50,14 +57,15 @@ import numpy as np
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.cycles import CYCLE_NAMES, load_cycle
 from motoropt.drive.effmap import map_cells
-from motoropt.gear import GearSpec, gear_mass, gear_wheel_side
+from motoropt.gear import GearSpec, gear_mass, gear_motor_side, gear_wheel_side
 from motoropt.inverter.losses import inverter_operating_points
 from motoropt.inverter.mass import inverter_mass
 from motoropt.inverter.spec import InverterSpec, inverter_voltage_limit
 from motoropt.results import StageResult
 from motoropt.vehicle import motor_demand_with_gear
 
-LOSS_BAR_KINDS = ("copper", "iron", "magnet", "mechanical", "inverter conduction", "inverter switching", "gear")
+LOSS_BAR_KINDS = ("copper", "iron", "magnet", "mechanical", "inverter conduction", "inverter switching", "gear",
+                  "fan")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -121,20 +129,22 @@ def _cycle_inverter(ev, spec, inv_maps, rpm, T, ok):
 
 # --------------------------------------------------------------------------------------------------
 
-def system_evaluation(ev, spec: InverterSpec, gear_spec: GearSpec | None = None) -> StageResult:
-    """The inverter (and gear) KPIs and arrays of an evaluation (see module doc)."""
+def system_evaluation(ev, spec: InverterSpec, gear_spec: GearSpec | None = None,
+                      aux_power_w: float = 0.0) -> StageResult:
+    """The inverter (and gear) KPIs and arrays of an evaluation (see module doc); ``aux_power_w``: the
+    DC-side auxiliary (cooling fan) power while the motor runs, W."""
     res = StageResult()
-    maps, inv_maps = _system_maps(ev, spec, gear_spec)
+    maps, inv_maps = _system_maps(ev, spec, gear_spec, aux_power_w)
     res.map_arrays.update(maps)
     res.kpis.update(_system_kpis(ev, spec, gear_spec, maps, inv_maps["counts"]))
     for name, c in ev.cycles.items():
-        ck, arrays = _system_cycle(ev, spec, gear_spec, inv_maps, c)
+        ck, arrays = _system_cycle(ev, spec, gear_spec, inv_maps, c, aux_power_w)
         res.cycle_kpis[name] = ck
         res.cycle_arrays[name] = arrays
     return res
 
 
-def _system_maps(ev, spec: InverterSpec, gear_spec: GearSpec | None):
+def _system_maps(ev, spec: InverterSpec, gear_spec: GearSpec | None, aux_power_w: float = 0.0):
     """Inverter, DC-side and system maps on the efficiency-map grid, and the inverter loss maps the
     cycles interpolate."""
     em = ev.emap
@@ -153,13 +163,13 @@ def _system_maps(ev, spec: InverterSpec, gear_spec: GearSpec | None):
     sw = grid(inv["p_sw_T"] + inv["p_sw_D"])
     p_inv = cond + sw
     p_mech = np.where(feas, em.p_mech, np.nan)
-    p_dc = np.where(feas, em.p_elec, np.nan) + p_inv
+    p_dc = np.where(feas, em.p_elec, np.nan) + p_inv + aux_power_w
     eta_mi = _efficiency(p_mech, p_dc, Tq)
     maps = {"inverter_loss_w": p_inv, "inverter_conduction_w": cond, "inverter_switching_w": sw,
             "T_j_c": grid(np.maximum(inv["T_j_T"], inv["T_j_D"])), "p_dc_w": p_dc,
             "motor_inverter_efficiency": eta_mi, "inverter_modulation_index": grid(inv["m"])}
     with np.errstate(divide="ignore", invalid="ignore"):
-        maps["inverter_efficiency"] = _efficiency(np.where(feas, em.p_elec, np.nan), p_dc,
+        maps["inverter_efficiency"] = _efficiency(np.where(feas, em.p_elec, np.nan), p_dc - aux_power_w,
                                                   np.where(feas, em.p_elec, np.nan))
     if gear_spec is not None:
         T_w, w_w, p_g = gear_wheel_side(Tq, W, gear_spec.gear)
@@ -218,29 +228,41 @@ def _system_kpis(ev, spec: InverterSpec, gear_spec: GearSpec | None, maps: dict,
             "gear_ratio": gear.ratio, "gear_stages": gear.stages,
             "gear_mass_kg": gm["total_kg"], "e_axle_mass_kg": m_sys + gm["total_kg"],
             "e_axle_power_density_kw_per_kg": P_peak_kw / (m_sys + gm["total_kg"]),
+            "motor_gear_mass_kg": k["motor_mass_kg"] + gm["total_kg"],
+            "motor_gear_power_density_kw_per_kg": P_peak_kw / (k["motor_mass_kg"] + gm["total_kg"]),
         })
     return out
 
 
-def _system_cycle(ev, spec: InverterSpec, gear_spec: GearSpec | None, inv_maps: dict, c) -> tuple[dict, dict]:
+def _system_cycle(ev, spec: InverterSpec, gear_spec: GearSpec | None, inv_maps: dict, c,
+                  aux_power_w: float = 0.0) -> tuple[dict, dict]:
     """System KPIs and arrays of one cycle (module docstring). Road cycles run through the gear; a
     mission profile is motor-side already."""
     design = ev.design
     dt = c.dt_s
+    mission = design.specs.mission if design.specs is not None else None
     geared = gear_spec is not None and design.vehicle is not None and c.name in CYCLE_NAMES
+    mission_geared = gear_spec is not None and mission is not None and c.name == mission.name
     if geared:
         dem = motor_demand_with_gear(load_cycle(c.name), design.vehicle, gear_spec.gear)
     moving = (c.speed_rpm > 0) & (c.torque_nm != 0)
     ok = moving & c.feasible
     p_cond, p_sw = _cycle_inverter(ev, spec, inv_maps, c.speed_rpm, c.torque_nm, ok)
     p_i = p_cond + p_sw
-    p_dc = np.where(ok, c.p_elec_w + p_i, 0.0)
+    p_aux = np.where(ok, aux_power_w, 0.0)
+    p_dc = np.where(ok, c.p_elec_w + p_i + p_aux, 0.0)
     eff_mi, eff_mi_m, eff_mi_g, _, _ = _cycle_energies(p_dc, c.p_mech_w, c.torque_nm, ok, dt)
     wh = 1.0 / 3600.0
     if geared:
         g_loss = np.where(ok, dem.gear_loss_w, 0.0)
         p_out = np.where(ok, dem.wheel_torque_nm * dem.wheel_speed_rad_s, 0.0)
         T_out = dem.wheel_torque_nm
+    elif mission_geared:  # a geared propulsion motor: the output is the rotor (propeller) shaft
+        rpm_r, T_out, _, _ = mission.rotor_points()
+        w_r = rpm_r * RPM_TO_RAD_S
+        _, _, loss = gear_motor_side(T_out, w_r, gear_spec.gear)
+        g_loss = np.where(ok, loss, 0.0)
+        p_out = np.where(ok, T_out * w_r, 0.0)
     else:
         p_out = c.p_mech_w
         T_out = c.torque_nm
@@ -257,11 +279,13 @@ def _system_cycle(ev, spec: InverterSpec, gear_spec: GearSpec | None, inv_maps: 
         "dc_energy_in_wh": float(np.sum(np.clip(p_dc, 0, None) * dt)) * wh,
         "dc_energy_out_wh": float(-np.sum(np.clip(p_dc, None, 0) * dt)) * wh,
     }
+    if aux_power_w:
+        s["fan_energy_wh"] = float(np.sum(p_aux * dt)) * wh
     arrays = {"inverter_loss_w": p_i, "inverter_conduction_w": p_cond, "inverter_switching_w": p_sw, "p_dc_w": p_dc}
-    if geared:
+    if geared or mission_geared:
         s["gear_loss_wh"] = float(np.sum(g_loss * dt)) * wh
         arrays["gear_loss_w"] = g_loss
-        arrays["wheel_torque_nm"] = np.asarray(dem.wheel_torque_nm)
+        arrays["wheel_torque_nm"] = np.asarray(T_out)
         arrays["p_wheel_w"] = p_out
     return s, arrays
 
@@ -276,5 +300,6 @@ def cycle_loss_breakdown(ev) -> dict:
             "copper": s["copper_loss_wh"], "iron": s["iron_loss_wh"], "magnet": s["magnet_loss_wh"],
             "mechanical": s["mechanical_loss_wh"], "inverter conduction": s["inverter_conduction_loss_wh"],
             "inverter switching": s["inverter_switching_loss_wh"], "gear": s.get("gear_loss_wh", 0.0),
+            "fan": s.get("fan_energy_wh", 0.0),
         }
     return out

@@ -1,8 +1,10 @@
 """Thermal models: lumped-parameter thermal network (:mod:`.network` builds it, :mod:`.kernels`
-solves it, :mod:`.lptn` is the public API), cooling options, demagnetisation, and the evaluation
+solves it, :mod:`.lptn` is the public API), cooling options (direct air through the gap and coil
+channels: :mod:`.air_cooling`), demagnetisation, and the evaluation
 stage that rates a design (:mod:`.evaluation`, settings in :mod:`.settings`). See each module's
 docstring for assumptions and sources."""
 
+from motoropt.thermal.air_cooling import DirectAir
 from motoropt.thermal.cooling import (
     Cooling,
     ForcedAirFins,
@@ -35,6 +37,7 @@ from motoropt.thermal.lptn import (
 )
 
 __all__ = [
+    "DirectAir",
     "Cooling", "ForcedAirFins", "InverterThermal", "NaturalConvection", "OilDrip", "OilSpray", "WaterJacket",
     "demag_check", "demag_margin", "magnet_field", "short_circuit_peak_id",
     "INSULATION_CLASS_C", "LOSS_COMPONENTS", "NODE_NAMES", "Coupling", "SteadyResult", "ThermalGeometry",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from motoropt.errors import InputError
 from motoropt.thermal import correlations as cr
+from motoropt.thermal.air_cooling import DirectAir
 
 
 def _positive(name, value):
@@ -263,8 +264,9 @@ class InverterThermal:
 
 @dataclass(frozen=True)
 class Cooling:
-    """Selected cooling: any combination of jacket, oil spray, drip oil and finned forced air; natural
-    convection from the housing is always included. ``Cooling()`` is natural convection only."""
+    """Selected cooling: any combination of jacket, oil spray, drip oil, finned forced air and direct
+    air through the gap and slot channels (:mod:`.air_cooling`); natural convection from the housing is
+    always included. ``Cooling()`` is natural convection only."""
 
     jacket: WaterJacket | None = None
     oil: OilSpray | None = None
@@ -272,3 +274,4 @@ class Cooling:
     air: ForcedAirFins | None = None
     natural: NaturalConvection = field(default_factory=NaturalConvection)
     inverter: InverterThermal | None = None
+    direct_air: DirectAir | None = None

@@ -122,10 +122,12 @@ def thermal_geometry(design, settings: ThermalSettings) -> ThermalGeometry:
     ms = design.masses()
     body = design.rotor_heat_body()
     extra = {}
+    mat = {} if settings.k_resin is None else {"k_resin": settings.k_resin, "potted_end_windings": True}
     if body.conductivity is not None:
-        extra["materials"] = ThermalMaterials(
-            k_magnet=body.conductivity, cp_magnet=body.specific_heat,
-            interface_gap_magnet=body.interface_gap if body.interface_gap is not None else CAGE_CONTACT_GAP)
+        mat.update(k_magnet=body.conductivity, cp_magnet=body.specific_heat,
+                   interface_gap_magnet=body.interface_gap if body.interface_gap is not None else CAGE_CONTACT_GAP)
+    if mat:
+        extra["materials"] = ThermalMaterials(**mat)
     return ThermalGeometry(
         stator_outer_diameter=s.D_o, bore_diameter=s.D_i, stack_length=s.L, slots=s.Q,
         slot_depth=s.slot_depth, slot_width=0.5 * (s.slot_width_top + s.slot_width_bottom),
@@ -455,6 +457,8 @@ def thermal_evaluation(ev, spec: ThermalSpec | None = None) -> StageResult:
     k["continuous_power_speed_rpm"] = float(grid.speed[i_best] / RPM_TO_RAD_S)
     k["peak_power_30s_kw"] = float(P_pulse.max()) / 1e3
     k["pulse_duration_s"] = settings.pulse_duration
+    if settings.cooling.direct_air is not None:
+        k.update(settings.cooling.direct_air.summary())
     res.series.update(continuous_speed_rpm=grid.speed / RPM_TO_RAD_S, continuous_torque_nm=T_cont,
                       pulse_torque_nm=T_pulse)
 

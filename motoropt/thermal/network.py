@@ -57,6 +57,7 @@ class ThermalMaterials:
     k_magnet: float = 8.0
     cp_magnet: float = 440.0
     k_resin: float = 0.25
+    potted_end_windings: bool = False  # molded winding: the potting fills the end space to the housing
     k_liner: float = 0.2
     k_housing: float = 150.0
     cp_housing: float = 900.0
@@ -298,11 +299,75 @@ def _node_names(cooling: Cooling) -> tuple[list, dict]:
     for key, name, present in (("jacket", "jacket_coolant", cooling.jacket), ("oil", "spray_oil", cooling.oil),
                                ("drip", "drip_oil", cooling.drip),
                                ("junction", "inverter_junction", cooling.inverter),
-                               ("case", "inverter_case", cooling.inverter)):
+                               ("case", "inverter_case", cooling.inverter),
+                               ("gap_air", "gap_air", cooling.direct_air),
+                               ("slot_air", "slot_air", cooling.direct_air if cooling.direct_air is not None
+                                and cooling.direct_air.channel_width > 0 else None)):
         if present is not None:
             extra[key] = len(names)
             names.append(name)
     return names, extra
+
+
+def potted_end_winding_conductance(k_eq: float, k_pot: float, r_face: float, overhang: float, depth: float,
+                                   t_pot: float) -> float:
+    """Conductance (W/K) of one potted end winding to the housing (inner rotor) or hub (outer rotor):
+    the bundle's half depth at its equivalent conductivity, then a potting layer of thickness t_pot
+    (the radial space between the bundle and the housing/hub, taken as filled by the potting) over
+    the bundle face A = 2 pi r_face overhang: series(k_eq A / (d / 2), k_pot A / t_pot). Stated
+    approximations: radial path only (the axial face to the end cap is not counted), plane layers."""
+    A = 2.0 * math.pi * r_face * overhang
+    return cr.series(cr.slab_conductance(k_eq, A, 0.5 * depth), cr.slab_conductance(k_pot, A, t_pot))
+
+
+@dataclass(frozen=True)
+class GapSides:
+    """The two surfaces of the air gap for the direct-air edges: node, conductance from the node to
+    its gap surface (W/K) and that surface's area (m^2), stator then rotor; ``edge`` is the index of
+    the speed-dependent edge across the gap that the air path replaces."""
+
+    stator_node: int
+    stator_half: float
+    stator_area: float
+    rotor_node: int
+    rotor_half: float
+    rotor_area: float
+    edge: int = 0
+
+
+def add_direct_air(G, g_b, T_b, C, var_i, var_j, speed_grid, G_var, cooling: Cooling, extra: dict, sides: GapSides,
+                   k_eq: float):
+    """Direct-air nodes and edges (:mod:`motoropt.thermal.air_cooling`): the gap air between the two gap
+    surfaces (speed-dependent h, replacing the edge across the gap), the slot-channel air on the coil
+    faces, each joined to the inlet by 2 m_dot c_p. Returns the extended (var_i, var_j, G_var)."""
+    da = cooling.direct_air
+    if da is None:
+        return var_i, var_j, G_var
+    rho, _, _, cp, _ = da.fluid
+    fl = da.flows()
+    ga = extra["gap_air"]
+    G_var = np.array(G_var, dtype=float)
+    G_var[:, sides.edge] = 0.0
+    new = np.zeros((speed_grid.size, 2))
+    for s, om in enumerate(speed_grid):
+        h = da.gap_h(om)
+        new[s, 0] = cr.series(sides.stator_half, h * sides.stator_area)
+        new[s, 1] = cr.series(h * sides.rotor_area, sides.rotor_half)
+    var_i = np.concatenate([var_i, np.array([sides.stator_node, ga], dtype=np.int64)])
+    var_j = np.concatenate([var_j, np.array([ga, sides.rotor_node], dtype=np.int64)])
+    G_var = np.concatenate([G_var, new], axis=1)
+    g_b[ga] = 2.0 * fl["gap"]["m_dot"] * cp
+    T_b[ga] = da.inlet_c
+    C[ga] = rho * cp * da.paths[0].area * da.length
+    if "slot_air" in extra:
+        sa = extra["slot_air"]
+        A_face = da.slots * 2.0 * da.slot_depth * da.length
+        g_cond = 3.0 * k_eq * A_face / da.coil_side_width
+        _sym(G, WINDING, sa, cr.series(g_cond, da.channel_h() * A_face))
+        g_b[sa] = 2.0 * fl["slot"]["m_dot"] * cp
+        T_b[sa] = da.inlet_c
+        C[sa] = rho * cp * da.slots * da.paths[1].area * da.length
+    return var_i, var_j, G_var
 
 
 def _stator_edges(G, geom: ThermalGeometry, r: _Radii, k_air: float) -> dict:
@@ -330,6 +395,11 @@ def _stator_edges(G, geom: ThermalGeometry, r: _Radii, k_air: float) -> dict:
     g_ax = m.k_copper * geom.fill_factor * w * d * Q / (0.25 * r.L + 0.5 * geom.end_turn)
     _sym(G, WINDING, EW_FRONT, g_ax)
     _sym(G, WINDING, EW_REAR, g_ax)
+    if m.potted_end_windings:  # the bundle's outer face (slot-bottom radius) to the housing bore
+        g_pot = potted_end_winding_conductance(k_eq, m.k_resin, r.b + d, geom.end_winding_overhang, d,
+                                               max(r.hi - r.b - d, 1e-4))
+        _sym(G, EW_FRONT, HOUSING, g_pot)
+        _sym(G, EW_REAR, HOUSING, g_pot)
     return {"tooth_half": g_tooth_half, "hot": (g_side_int, g_side, g_bot_int, cr.series(g_bot, g_yoke_in))}
 
 
@@ -522,6 +592,10 @@ def build_network(geom: ThermalGeometry, cooling: Cooling | None = None, couplin
     var_i, var_j, speed_grid, G_var = _speed_edges(geom, r, rotor_surface, st["tooth_half"], g_surf_half,
                                                    max_speed, n_speed)
     _cooling_boundaries(G, g_b, T_b, C, cooling, geom, r, extra)
+    sides = GapSides(TEETH, st["tooth_half"], 2 * math.pi * r.b * r.L, rotor_surface, g_surf_half,
+                     2 * math.pi * r.ro * r.L)
+    k_eq = cr.slot_equivalent_conductivity(geom.fill_factor, geom.materials.k_copper, geom.materials.k_resin)
+    var_i, var_j, G_var = add_direct_air(G, g_b, T_b, C, var_i, var_j, speed_grid, G_var, cooling, extra, sides, k_eq)
     _capacitances(C, geom, r, l_b)
     lm = _loss_map(rotor_surface, cooling, coupling, extra)
     return ThermalNetwork(

@@ -50,7 +50,17 @@ import numpy as np
 from motoropt.errors import InputError
 from motoropt.thermal import correlations as cr
 from motoropt.thermal.cooling import Cooling
-from motoropt.thermal.network import Coupling, ThermalMaterials, ThermalNetwork, _loss_map, _node_names, _sym
+from motoropt.thermal.network import (
+    Coupling,
+    GapSides,
+    ThermalMaterials,
+    ThermalNetwork,
+    _loss_map,
+    _node_names,
+    _sym,
+    add_direct_air,
+    potted_end_winding_conductance,
+)
 from motoropt.thermal.nodes import (
     AIR_FRONT,
     AIR_REAR,
@@ -201,6 +211,8 @@ def outer_thermal_geometry(design: MachineDesign, settings: ThermalSettings) -> 
         can_mass=rim.can_mass, shaft_diameter=settings.shaft_diameter, stator_teeth_mass=ms["stator_teeth"],
         stator_yoke_mass=ms["stator_yoke"], hub_thickness=h["housing_thickness"], hub_length=h["housing_length"],
         hub_mass=h["housing_mass"],
+        **({} if settings.k_resin is None else {"materials": ThermalMaterials(k_resin=settings.k_resin,
+                                                                               potted_end_windings=True)}),
     )
 
 
@@ -239,6 +251,10 @@ def _stator_edges(G, g: OuterRotorThermalGeometry, r: _R, k_air: float) -> dict:
     g_ax = m.k_copper * g.fill_factor * w * d * Q / (0.25 * r.L + 0.5 * g.end_turn_length)
     _sym(G, WINDING, EW_FRONT, g_ax)
     _sym(G, WINDING, EW_REAR, g_ax)
+    if m.potted_end_windings:  # the bundle's inner face (slot-bottom radius) to the hub
+        g_pot = potted_end_winding_conductance(k_eq, m.k_resin, r.yo, g.end_winding_overhang, d, max(r.yo - r.si, 1e-4))
+        _sym(G, EW_FRONT, HOUSING, g_pot)
+        _sym(G, EW_REAR, HOUSING, g_pot)
     return {"tooth_half": g_tooth_half, "hot": (g_side_int, g_side, g_bot_int, cr.series(g_bot, g_yoke_out))}
 
 
@@ -374,6 +390,10 @@ def build_outer_rotor_network(g: OuterRotorThermalGeometry, cooling: Cooling | N
     var_i, var_j, speed_grid, G_var = _speed_edges(g, r, cooling, amb, st["tooth_half"], g_mag_half, g_rim_out,
                                                    max_speed, n_speed)
     _hub_boundaries(G, g_b, T_b, C, cooling, g, r, extra)
+    sides = GapSides(TEETH, st["tooth_half"], 2 * math.pi * r.so * r.L, MAGNET, g_mag_half,
+                     2 * math.pi * r.mi * r.L * g.magnet_coverage)
+    k_eq = cr.slot_equivalent_conductivity(g.fill_factor, g.materials.k_copper, g.materials.k_resin)
+    var_i, var_j, G_var = add_direct_air(G, g_b, T_b, C, var_i, var_j, speed_grid, G_var, cooling, extra, sides, k_eq)
     g_b[amb] = AMBIENT_PIN
     T_b[amb] = cooling.air.ambient_c if cooling.air is not None else cooling.natural.ambient_c
     _capacitances(C, g, r, l_b)

@@ -32,6 +32,15 @@ Keys (all optional; defaults in brackets; the models are documented in :mod:`.ev
   sleeve_strength_mpa (1200, carbon-fibre hoop winding) for SPM sleeves,
   cage_yield_mpa (default by cage conductor) for cage end rings
   demag_corner_factor (1.0): field concentration at magnet corners; PM rotors only
+Direct air cooling (:mod:`.air_cooling`; in addition to the ``cooling`` type, active when
+``air_flow_m3_per_s`` is given): air_flow_m3_per_s (total axial flow through the air gap and the slot
+channels), fan_efficiency (0.5: small axial fans, total-to-static 0.3-0.6), fan_max_pressure_pa
+(2000: the fan's pressure budget), slot_channel_width_mm (0: no channels between the coils; tooth-coil
+windings, coil_pitch_slots = 1, only), air_inlet_c (ambient_c).
+potting_conductivity_w_per_mk (absent: plain impregnation resin, 0.25): a molded/potted winding: this
+resin in the slot's equivalent conductivity, and the end windings potted to the housing (inner rotor)
+or hub (outer rotor) through the radial space between them
+(:func:`motoropt.thermal.network.potted_end_winding_conductance`; typical values in :mod:`.air_cooling`).
 """
 
 from __future__ import annotations
@@ -42,6 +51,7 @@ from typing import TYPE_CHECKING
 
 from motoropt.errors import InputError
 from motoropt.mechanics import StressLimits
+from motoropt.thermal.air_cooling import DirectAir, channel_fits
 from motoropt.thermal.cooling import Cooling, ForcedAirFins, NaturalConvection, OilDrip, OilSpray, WaterJacket
 from motoropt.thermal.nodes import INSULATION_CLASS_C
 
@@ -71,10 +81,15 @@ _KEYS = {
     "bridge_kt": ("float", 1.0, 5.0), "sleeve_strength_mpa": ("float", 0.0, 1e4),
     "demag_corner_factor": ("float", 1.0, 5.0),
     "rotor_max_c": ("float", 20.0, 400.0), "cage_yield_mpa": ("float", 0.0, 1e4),
+    "air_flow_m3_per_s": ("float", 0.0, 10.0), "fan_efficiency": ("float", 0.05, 1.0),
+    "fan_max_pressure_pa": ("float", 0.0, 1e5), "slot_channel_width_mm": ("float", 0.0, 50.0),
+    "air_inlet_c": ("float", -60.0, 100.0), "potting_conductivity_w_per_mk": ("float", 0.1, 5.0),
 }
 _STRICT_POSITIVE = {"flow_lpm", "channel_width_mm", "channel_height_mm", "channel_length_m", "oil_flow_lpm",
                     "oil_h_ref", "fin_height_mm", "fin_thickness_mm", "air_speed_m_s", "housing_thickness_mm",
-                    "shaft_diameter_mm", "pulse_duration_s", "sleeve_strength_mpa", "cage_yield_mpa"}
+                    "shaft_diameter_mm", "pulse_duration_s", "sleeve_strength_mpa", "cage_yield_mpa",
+                    "air_flow_m3_per_s", "fan_max_pressure_pa"}
+DIRECT_AIR_KEYS = ("fan_efficiency", "fan_max_pressure_pa", "slot_channel_width_mm", "air_inlet_c")
 PM_ONLY_KEYS = ("magnet_max_c", "demag_corner_factor")
 CAGE_ONLY_KEYS = ("rotor_max_c", "cage_yield_mpa")
 ROTOR_MAX_C_DEFAULT = 200.0  # cage rotors: a typical design limit (module docstring of .evaluation)
@@ -122,6 +137,9 @@ def parse_thermal(section: dict | None) -> ThermalSpec:
             if not (lo <= v <= hi):
                 raise InputError(f"thermal.{k}", v, f"in [{lo}, {hi}]")
         out[k] = v
+    for k in DIRECT_AIR_KEYS:
+        if k in out and "air_flow_m3_per_s" not in out:
+            raise InputError(f"thermal.{k}", out[k], "given only with thermal.air_flow_m3_per_s (direct air cooling)")
     return ThermalSpec(tuple(sorted(out.items())))
 
 
@@ -141,6 +159,7 @@ class ThermalSettings:
     pulse_preload: float = 0.5
     corner_factor: float = 1.0
     stress: StressLimits = StressLimits()
+    k_resin: float | None = None  # potting/impregnation resin conductivity, W/m/K (None: the network default)
 
 
 def _cooling(s: ThermalSpec, design: MachineDesign, inlet: float, ambient: float, h_t: float) -> Cooling:
@@ -170,7 +189,40 @@ def _cooling(s: ThermalSpec, design: MachineDesign, inlet: float, ambient: float
         air = ForcedAirFins(n_fins=int(s.get("fin_count", 36)), fin_height=float(s.get("fin_height_mm", 20.0)) * 1e-3,
                             fin_thickness=float(s.get("fin_thickness_mm", 2.0)) * 1e-3,
                             air_speed=float(s.get("air_speed_m_s", 10.0)), ambient_c=ambient)
-    return Cooling(jacket=jacket, oil=oil, drip=drip, air=air, natural=natural)
+    return Cooling(jacket=jacket, oil=oil, drip=drip, air=air, natural=natural, direct_air=_direct_air(s, design, ambient))
+
+
+def _direct_air(s: ThermalSpec, design: MachineDesign, ambient: float) -> DirectAir | None:
+    """The direct-air circuit of ``design`` (None without ``air_flow_m3_per_s``). The gap surface is the
+    stator's bore (inner rotor) or outer diameter (outer rotor: its rotor heat body has a rim)."""
+    if "air_flow_m3_per_s" not in s:
+        return None
+    st, w = design.stator, design.winding
+    outer = design.rotor_heat_body().rim is not None
+    w_ch = float(s.get("slot_channel_width_mm", 0.0)) * 1e-3
+    side = 0.0
+    if w_ch > 0:
+        if w.coil_pitch != 1 or w.layers != 2:
+            raise InputError("thermal.slot_channel_width_mm", s.get("slot_channel_width_mm"),
+                             "0 unless the winding is a double-layer tooth-coil winding (coil_pitch_slots = 1, layers = 2)")
+        w_slot = 0.5 * (st.slot_width_top + st.slot_width_bottom)
+        if not channel_fits(w_ch, st.slot_depth, w_slot * st.slot_depth, design.fill_factor):
+            raise InputError("thermal.slot_channel_width_mm", s.get("slot_channel_width_mm"),
+                             f"<= {0.5 * (1 - design.fill_factor) * w_slot * 1e3:.3g} mm (half the slot's non-copper area)")
+        side = 0.5 * (w_slot - w_ch)
+    return DirectAir(air_flow=float(s.get("air_flow_m3_per_s")), inlet_c=float(s.get("air_inlet_c", ambient)),
+                     fan_efficiency=float(s.get("fan_efficiency", 0.5)),
+                     fan_max_pressure=float(s.get("fan_max_pressure_pa", 2000.0)),
+                     gap_radius=0.5 * (st.D_o if outer else st.D_i), gap=design.air_gap, inner_rotating=not outer,
+                     length=st.L, slots=st.Q if w_ch > 0 else 0, slot_depth=st.slot_depth if w_ch > 0 else 0.0,
+                     channel_width=w_ch, coil_side_width=side)
+
+
+def direct_air_of(design: MachineDesign, spec: ThermalSpec | None) -> DirectAir | None:
+    """The design's direct-air circuit from its ``[thermal]`` spec (None without direct air); what the
+    system stage needs for the fan power."""
+    s = spec if spec is not None else parse_thermal(None)
+    return _direct_air(s, design, float(s.get("ambient_c", 40.0)))
 
 
 def thermal_settings(design: MachineDesign, spec: ThermalSpec | None = None) -> ThermalSettings:
@@ -217,4 +269,5 @@ def thermal_settings(design: MachineDesign, spec: ThermalSpec | None = None) -> 
         insulation_class=ins, shaft_diameter=d_sh, housing=housing,
         pulse_duration=float(s.get("pulse_duration_s", 30.0)), pulse_preload=float(s.get("pulse_preload", 0.5)),
         corner_factor=float(s.get("demag_corner_factor", 1.0)), stress=stress,
+        k_resin=float(s.get("potting_conductivity_w_per_mk")) if "potting_conductivity_w_per_mk" in s else None,
     )

@@ -6,7 +6,19 @@ import numpy as np
 import pytest
 
 from motoropt.errors import InputError
-from motoropt.gear import FACE_RATIO, K_FACTOR, RHO_STEEL, WHEEL_FILL, Gear, gear_mass, gear_motor_side
+from motoropt.gear import (
+    FACE_RATIO,
+    K_FACTOR,
+    RHO_STEEL,
+    WHEEL_FILL,
+    Gear,
+    gear_mass,
+    gear_motor_side,
+    parse_gear,
+    planetary_efficiency,
+    planetary_gear_mass,
+)
+from motoropt.mission import get_mission
 
 
 def test_energy_balance_both_directions():
@@ -76,3 +88,60 @@ def test_bad_gear_inputs_name_fields():
         with pytest.raises(InputError) as e:
             Gear(**kw)
         assert e.value.field == field
+
+
+# -------------------------------------------------------------------------------------------------
+# single-stage planetary (sun in, carrier out, ring fixed)
+
+
+def test_planetary_efficiency_rolling_power_closed_form():
+    """Mueller's rolling-power relation: eta = 1 - (1 - eta_m^2)(1 - 1/i); i = 6, eta_m = 0.99 ->
+    0.983417 (1e-6); without drag the loss is (1 - eta) of the transmitted power, motoring (1e-12)."""
+    assert planetary_efficiency(6.0, 0.99) == pytest.approx(0.9834167, abs=1e-6)
+    g = Gear(ratio=6.0, kind="planetary", eta_mesh=0.99, T_drag_ref=0.0)
+    T_m, w_m, P = gear_motor_side(757.0, 180.0, g)
+    assert w_m == pytest.approx(6 * 180.0)
+    assert P == pytest.approx(757.0 * 180.0 * (1 / g.efficiency_mesh - 1), rel=1e-12)
+
+
+def test_planetary_mass_scales_with_torque_and_geometry():
+    """K-factor sizing: d_s^3 proportional to torque -> gear mass proportional to torque (1e-12); fewer
+    planets -> a larger sun and a heavier stage; more torque density with a higher K (mass ~ 1/K)."""
+    m1 = planetary_gear_mass(800.0, 6.0, 4)
+    assert planetary_gear_mass(1600.0, 6.0, 4) == pytest.approx(2 * m1, rel=1e-12)
+    assert planetary_gear_mass(800.0, 6.0, 3) > m1
+    assert planetary_gear_mass(800.0, 6.0, 4, k_factor=16e6) == pytest.approx(m1 / 2, rel=1e-12)
+    gm = gear_mass(Gear(ratio=6.0, kind="planetary", planets=4, torque_rating_wheel=800.0))
+    assert gm["gears_kg"] == pytest.approx(m1, rel=1e-12)
+    assert gm["total_kg"] == pytest.approx(2 * m1 + 2.0, rel=1e-12)
+
+
+def test_planetary_bad_input_named():
+    """Planetary limits: ratio in [3, 12], one stage, 2-8 planets; kind and k_factor_mpa checked."""
+    with pytest.raises(InputError, match="gear.ratio"):
+        Gear(ratio=15.0, kind="planetary")
+    with pytest.raises(InputError, match="gear.planets"):
+        parse_gear({"ratio": 6.0, "kind": "planetary", "planets": 1}, None)
+    with pytest.raises(InputError, match="gear.kind"):
+        parse_gear({"ratio": 6.0, "kind": "worm"}, None)
+    with pytest.raises(InputError, match="gear.k_factor_mpa"):
+        parse_gear({"ratio": 6.0, "k_factor_mpa": 0.0}, None)
+    spec = parse_gear({"ratio": 6.0, "kind": "planetary", "planets": 4, "k_factor_mpa": 10}, None)
+    assert spec.gear.planets == 4 and spec.gear.k_factor == 10e6
+
+
+@pytest.mark.slow
+def test_geared_mission_energy_balance(shipped):
+    """air_mobility_geared: the motor's points are the rotor's through the gear; over the mission the
+    motor shaft energy = rotor energy + gear loss (1e-9), and the system efficiency (DC -> rotor)
+    = motor+inverter efficiency x rotor/shaft energy ratio (1e-9)."""
+    ev = shipped.evaluation("programme/air_mobility_geared")
+    c = ev.kpis["cycles"]["uber_elevate"]
+    assert c["points_beyond_envelope"] == 0
+    m = get_mission("uber_elevate")
+    e_rotor = m.energy_wh
+    assert c["system_energy_out_wh"] == pytest.approx(e_rotor, rel=1e-9)
+    assert c["energy_out_wh"] == pytest.approx(e_rotor + c["gear_loss_wh"], rel=1e-9)
+    assert c["system_efficiency"] == pytest.approx(c["motor_inverter_efficiency"] * e_rotor / c["energy_out_wh"],
+                                                   rel=1e-9)
+    assert ev.kpis["motor_gear_mass_kg"] == pytest.approx(ev.kpis["motor_mass_kg"] + ev.kpis["gear_mass_kg"])
