@@ -41,6 +41,8 @@ from motoropt.magnetics.analytic import (
     slot_leakage_lambdas,
     tooth_coil_unit,
 )
+from motoropt.magnetics.fea.pipeline import FeaFluxMaps
+from motoropt.magnetics.fea.settings import FeaSettings
 from motoropt.magnetics.fluxmap import FluxMap
 from motoropt.materials import Conductor, Magnet, Steel, get_conductor, get_magnet, get_steel
 from motoropt.mechanics import StressLimits
@@ -283,6 +285,10 @@ class Design(StatorWinding):
         if switched and self.changeover is not None:
             return switched_model(model, self.changeover)
         return model
+
+    def fea_provider(self, settings: FeaSettings) -> FeaFluxMaps:
+        """The FEA flux-map provider with the case's ``[fea]`` settings (for ``machine_model(fluxmaps=...)``)."""
+        return FeaFluxMaps(settings)
 
     # --- rotor mechanics and heat ---------------------------------------------------------------
     def rotor_stress(self, lim: StressLimits) -> dict:
