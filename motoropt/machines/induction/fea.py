@@ -60,8 +60,8 @@ geometric steps from there to min(1.1 I_max, the analytic table's top). One cros
 per design serves every solve (the circuit currents and the frequency change, not the geometry).
 Static solves warm-start from the previous current (energy line search); each locked-rotor solve
 starts from the linear solve with the element reluctivities frozen at the previous slip's solution
-(the first of a current level: at the static solution nearest in current), then Newton to a
-relative residual of 1e-4 (the parameters agree with 1e-6 to 5 digits). Results are cached on disk
+(the first of a current level: at the static solution nearest in air-gap flux to the expected
+one), then Newton to a relative residual of 1e-4 (the parameters agree with 1e-6 to 5 digits). Results are cached on disk
 (:func:`cage_fea_data`) like the PM flux maps.
 """
 
@@ -352,28 +352,43 @@ def magnetising_points(design, grid: CageGrid = CageGrid()) -> np.ndarray:
     return np.concatenate((i_m, sat))
 
 
-def locked_rotor_currents(design, slip_hz, mc: MagnetisingCurve, grid: CageGrid = CageGrid()) -> np.ndarray:
-    """Locked-rotor stator currents (n_f, n_c), A peak: per slip the |i_s| = |i_m - i_r| giving
-    ``grid.flux_high`` x the rated gap flux psi with the FEA magnetising curve ``mc`` (i_m(psi)) and
-    the analytic rotor branch (i_r = -j w_r psi / Z_r), at most ``current_cap`` x I_max, times
-    ``grid.current_fractions``."""
-    cp = design.circuit_params()
+def _locked_rotor_state(cp, mc: MagnetisingCurve, x: float, psi: float) -> complex:
+    """Stator current phasor (A peak) of the locked rotor at slip x (rad/s) and air-gap flux psi (Wb):
+    i_s = i_m(psi) - i_r with the FEA magnetising curve and the analytic rotor branch
+    i_r = -j x psi / Z_r (fixed point on the closed bridge's current-dependent leakage)."""
     cv = cp.pack()
     H, B = np.ascontiguousarray(cp.bh_H, float), np.ascontiguousarray(cp.bh_B, float)
-    psi = grid.flux_high * design.psi_rated
-    i_m = float(np.interp(psi, mc.psi_m, mc.i_m, right=np.nan))
-    if not math.isfinite(i_m):  # beyond the FEA curve: its last point
-        psi, i_m = float(mc.psi_m[-1]), float(mc.i_m[-1])
+    kR, kX = skin_factors(cp.xi_coeff * math.sqrt(x))
+    I_r = 0.0
+    for _ in range(4):
+        R, L = rotor_rl(cv, kR, kX, I_r, H, B)
+        I_r = x * psi / abs(R + 1j * x * L)
+    return complex(np.interp(psi, mc.psi_m, mc.i_m) + 1j * x * psi / (R + 1j * x * L))
+
+
+def _expected_flux(cp, mc: MagnetisingCurve, x: float, I_s: float) -> float:
+    """Air-gap flux (Wb) of the locked rotor at slip x and stator current I_s by
+    :func:`_locked_rotor_state` (bisection; at most the curve's last point)."""
+    lo, hi = 0.0, float(mc.psi_m[-1])
+    if abs(_locked_rotor_state(cp, mc, x, hi)) <= I_s:
+        return hi
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if abs(_locked_rotor_state(cp, mc, x, mid)) < I_s else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def locked_rotor_currents(design, slip_hz, mc: MagnetisingCurve, grid: CageGrid = CageGrid()) -> np.ndarray:
+    """Locked-rotor stator currents (n_f, n_c), A peak: per slip the |i_s| giving ``grid.flux_high``
+    x the rated gap flux (:func:`_locked_rotor_state`: the FEA magnetising curve ``mc``, the analytic
+    rotor branch; the curve's last point if it ends below), at most ``current_cap`` x I_max, times
+    ``grid.current_fractions``."""
+    cp = design.circuit_params()
+    psi = min(grid.flux_high * design.psi_rated, float(mc.psi_m[-1]))
     out = np.zeros((len(slip_hz), len(grid.current_fractions)))
     for j, f in enumerate(slip_hz):
-        x = 2 * math.pi * f
-        kR, kX = skin_factors(cp.xi_coeff * math.sqrt(x))
-        I_r = 0.0
-        for _ in range(4):  # the closed bridge's leakage depends on I_r
-            R, L = rotor_rl(cv, kR, kX, I_r, H, B)
-            I_r = x * psi / abs(R + 1j * x * L)
-        i_r = -1j * x * psi / (R + 1j * x * L)
-        out[j] = min(abs(i_m - i_r), grid.current_cap * design.i_max) * np.asarray(grid.current_fractions, float)
+        I_s = abs(_locked_rotor_state(cp, mc, 2 * math.pi * f, psi))
+        out[j] = min(I_s, grid.current_cap * design.i_max) * np.asarray(grid.current_fractions, float)
     return out
 
 
@@ -447,14 +462,15 @@ def compute_cage_fea_data(design, grid: CageGrid = CageGrid(), mesh: CageMeshSpe
     Static solves: increasing currents, each warm-started from the previous field (energy line
     search). Locked-rotor solves: per current level, increasing slip; each starts from the linear
     solve with the reluctivities frozen at the previous slip's solution (the first of a level: at
-    the static solution nearest in magnetising current), then Newton to the relative residual
-    ``tol``."""
+    the static solution nearest in air-gap flux to the expected one), then Newton to the relative
+    residual ``tol``."""
     slip = slip_points(design, grid)
     cm = CageModel.build(design, mesh, sector)
     t0 = time.perf_counter()
     mc, statics = _magnetising(cm, magnetising_points(design, grid))
     t1 = time.perf_counter()
     currents = locked_rotor_currents(design, slip, mc, grid)
+    cp = design.circuit_params()
     shape = currents.shape
     out = {k: np.zeros(shape) for k in ("I_r", "R_r", "L_r", "R_r_loss", "torque_nm", "P_bars_w", "psi_m", "i_m")}
     its = np.zeros(shape, int)
@@ -464,10 +480,11 @@ def compute_cage_fea_data(design, grid: CageGrid = CageGrid(), mesh: CageMeshSpe
             I = currents[j, c]
             hp = build_harmonic_problem(cm.section.geometry, static=cm.problem, frequency_hz=f)
             cur = cm.conductor_currents(I * np.exp(-1j * cm.phi))
-            if nu is None:  # the static field nearest in magnetising current (the current at low slip)
-                k = int(np.argmin(np.abs(mc.i_m - I)))
-                nu = (_static_nu(hp, statics[k]),) * 2
-            pt, sol = _locked_rotor_solve(cm, hp, f, I, _frozen_start(cm, hp, cur, *nu), tol)
+            if nu is None:  # frozen at the static field nearest in air-gap flux to the expected one
+                psi = _expected_flux(cp, mc, 2 * math.pi * f, I)
+                nu = (_static_nu(hp, statics[int(np.argmin(np.abs(mc.psi_m - psi)))]),) * 2
+            A0 = _frozen_start(cm, hp, cur, *nu)
+            pt, sol = _locked_rotor_solve(cm, hp, f, I, A0, tol)
             nu = (sol.nu_x, sol.nu_y)
             for key, v in (("I_r", abs(pt.i_r)), ("R_r", pt.R_r), ("L_r", pt.L_r), ("R_r_loss", pt.R_r_loss),
                            ("torque_nm", pt.torque_nm), ("P_bars_w", pt.P_bars_w), ("psi_m", abs(pt.psi_m)),
