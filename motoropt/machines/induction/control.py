@@ -24,6 +24,10 @@ Envelope: for each speed, the largest |T| (motoring and generating) for which so
 at fixed x, c grows monotonically with |T| (the largest feasible torque is found by regula falsi on
 sqrt|T|); that maximum is maximised over log x by a scan and golden-section search.
 
+The rotor branch R_r(x, I_r), L_rs(x, I_r) is the circuit's (:func:`.circuit.rotor_current`): Field's
+factors, or the FEA-derived tables ``rt`` when the parameters carry them; the search range's
+breakdown slip x_bd uses the geometry's constant parameters either way.
+
 Strategy "constant_flux" (for comparison): psi_m held at ``psi_ref`` (rated flux) below base speed
 (reduced in proportion to 1/w_e above it only where the voltage requires), slip from the torque.
 """

@@ -240,7 +240,7 @@ def test_small_case_fidelity_fea_end_to_end(tmp_path, monkeypatch):
     - rotor branch resistance vs the bar loss's P_bars / (1.5 |i_r|^2) at every point: within 1.5 %
       (the fundamental carries the rotor loss; slot harmonics add a little);
     - unsaturated magnetising inductance (first FEA point) vs the analytic magnetic circuit's secant
-      at the same current: within 5 % (measured -2.4 %; the analytic Carter factors);
+      at the same current: within 5 % (measured -2.0 %);
     - the cached second evaluation's model equals the first (same parameters)."""
     monkeypatch.setenv("MOTOROPT_CACHE_DIR", str(tmp_path))
     case = shipped.case("induction_traction")
