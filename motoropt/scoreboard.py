@@ -43,8 +43,9 @@ Every value is a stored KPI of one design id, so ``motoropt show RUN.h5 --design
 reproduces it.
 
 FEA refinement (``--refine-fea``): the designs the table names (best per target, closest to all at
-once, the limiter design of a missed target) are re-evaluated with the embedded finite-element flux map (:mod:`motoropt.evaluation.fea`, the
-case's own full map grid) and stored in the run's ``/refined/fea``; when present, an "FEA-refined"
+once, the limiter design of a missed target) are re-evaluated with the embedded finite-element
+field model (:mod:`motoropt.evaluation.fea`: the flux map of a PM design, the FEA-derived
+equivalent circuit of an induction design; the case's own full map grid) and stored in the run's ``/refined/fea``; when present, an "FEA-refined"
 column gives each target's value with that map and the run's constraints the refined design
 violates (JSON: ``fea_value``, ``fea_margin``, ``fea_met``, ``fea_violates``, ``fea_error``); the
 all-at-once lines say whether the closest design still meets them all and stays feasible
@@ -297,7 +298,7 @@ def _add_refined(rec: dict, refined: dict, t: Target, constraints: list = ()) ->
 
 def refine_scoreboard_designs(run_path, targets=TARGETS, cycle=None, population: str = "front",
                               evaluator=None, progress: bool = True) -> list[dict]:
-    """Re-evaluate with the finite-element flux map (``--refine-fea``) the designs the scoreboard
+    """Re-evaluate with the finite-element field model (``--refine-fea``) the designs the scoreboard
     names for ``run_path``: the best design of each target, the design named as the limiter of a
     missed target, and the closest design to all targets at once. Stored in the run's ``/refined/fea`` (designs already there are kept, not re-run)."""
 

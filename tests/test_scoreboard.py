@@ -196,6 +196,41 @@ def test_refine_fea_column_and_no_rerun(tiny_run, tmp_path):
     assert "FEA-refined" in scoreboard_table({"runs": [sb]})
 
 
+@pytest.mark.slow
+def test_refine_fea_induction_run_with_the_fea_circuit(tmp_path, monkeypatch):
+    """--refine-fea on a tiny induction run (IM e-axle, pop 4 x 1 generation) with the real FEA
+    evaluator (motoropt.evaluation.fea.fea_evaluator: the FEA-derived equivalent circuit; mesh scale
+    3 for speed, disk cache in tmp): every named design is refined without error and stored; the
+    refined KPIs carry the FEA settings; the scoreboard shows the FEA column; and a refined value is
+    the same design evaluated directly with the family's FEA provider (second path; 1e-9 relative,
+    both from the same cached FEA data)."""
+    from motoropt.evaluation.fea import fea_evaluator, fea_settings_for
+    from motoropt.optimize.report import run_design_values
+    from motoropt.optimize.storage import RunData
+
+    monkeypatch.setenv("MOTOROPT_CACHE_DIR", str(tmp_path / "cache"))
+    run = tmp_path / "im.h5"
+    run_optimization(CASE, run, pop=4, generations=1, seed=3, progress=False)
+
+    def coarse(values, free):
+        return fea_evaluator(values, {**free, "fea": {"mesh_scale": 3.0}})
+
+    res = refine_scoreboard_designs(run, population="feasible", evaluator=coarse, progress=False)
+    assert res and not any(r["error"] for r in res), [r["error"] for r in res]
+    for r in res:
+        assert r["kpis"]["fea_mesh_scale"] == 3.0 and math.isfinite(r["kpis"]["peak_torque_nm"])
+    sb = scoreboard([run], population="feasible")["runs"][0]
+    assert any("fea_value" in t for t in sb["targets"])
+    assert "FEA-refined" in scoreboard_table({"runs": [sb]})
+    did = res[0]["id"]
+    r = RunData(run)
+    d = design_from_values(run_design_values(r, did, full_map=True), {**r.case().free, "fea": {"mesh_scale": 3.0}})
+    k = evaluate_design(d, fluxmaps=d.fea_provider(fea_settings_for(d))).kpis
+    assert k["peak_torque_nm"] == pytest.approx(res[0]["kpis"]["peak_torque_nm"], rel=1e-9)
+    assert k["cycles"]["wltc3b"]["motor_inverter_efficiency"] == pytest.approx(
+        res[0]["kpis"]["cycles.wltc3b.motor_inverter_efficiency"], rel=1e-9)
+
+
 def test_refined_violations():
     """Constraint re-check of refined KPIs: bounds inclusive, NaN/missing violated, labels readable."""
     cons = [{"kpi": "demag_margin", "min": 0.0, "max": None}, {"kpi": "hot", "min": None, "max": 180.0},

@@ -52,7 +52,7 @@ def scoreboard_table(sb: dict) -> str:
             if "fea_met" in x:
                 viol = x.get("fea_violates") or []
                 tail = ("; FEA re-evaluation failed: " + x["fea_error"] if x["fea_error"] else
-                        f"; with the FEA flux map design {x['closest_design_id']} "
+                        f"; with the FEA field model design {x['closest_design_id']} "
                         f"{'meets' if x['fea_met'] else 'does not meet'} them all"
                         + (f" (violates {', '.join(viol)})" if viol else ""))
             if x["met"]:
@@ -70,7 +70,7 @@ def cmd_scoreboard(args) -> int:
     pop = "feasible" if getattr(args, "all_feasible", False) else "front"
     if getattr(args, "refine_fea", False):
         for p in args.runs:
-            print(f"{Path(p).name}: re-evaluating the scoreboard's designs with the FEA flux map", file=sys.stderr)
+            print(f"{Path(p).name}: re-evaluating the scoreboard's designs with the FEA field model", file=sys.stderr)
             refine_scoreboard_designs(p, cycle=getattr(args, "cycle", None), population=pop)
     sb = scoreboard(args.runs, cycle=getattr(args, "cycle", None), population=pop)
     if args.json:
@@ -92,7 +92,8 @@ def add_scoreboard_parser(subparsers):
     p.add_argument("--cycle", default=None, help="cycle for the efficiency targets (default: the run's objective cycle)")
     p.add_argument("--all-feasible", action="store_true", help="score every feasible design, not only the front")
     p.add_argument("--refine-fea", action="store_true",
-                   help="re-evaluate the designs named in the table with the finite-element flux map (stored in "
-                        "the run's /refined/fea; shown in an FEA-refined column)")
+                   help="re-evaluate the designs named in the table with the finite-element field model (flux map; "
+                        "cage rotors: the FEA-derived circuit; stored in the run's /refined/fea; shown in an "
+                        "FEA-refined column)")
     p.set_defaults(func=cmd_scoreboard)
     return p

@@ -1,7 +1,8 @@
 """One design's evaluation: machine model -> efficiency map -> envelope KPIs -> drive cycles ->
 drive system (inverter, gear) -> thermal -> KPIs.
 
-The flux-map provider (the MEC, or the embedded FEA when the case's ``[fea] fidelity = "fea"``) and
+The field-model provider (the analytic model, or the embedded FEA's when the case's ``[fea]
+fidelity = "fea"``: flux maps for PM designs, the equivalent circuit for induction designs) and
 the drive limits (with the ``[inverter]``'s voltage limit) are chosen here and passed to the
 design (:meth:`motoropt.machines.base.MachineDesign.machine_model`). The stages return their KPIs
 and arrays (:class:`~motoropt.results.StageResult`); the record is :class:`.records.Evaluation`.
@@ -34,7 +35,6 @@ from motoropt.evaluation.cycles import evaluate_cycle
 from motoropt.evaluation.records import Evaluation
 from motoropt.inverter.losses import inverter_operating_points
 from motoropt.machines.base import FluxMapProvider, MachineDesign, MachineModel
-from motoropt.magnetics.fea.pipeline import FeaFluxMaps
 from motoropt.results import StageResult
 from motoropt.system.evaluation import system_evaluation
 from motoropt.thermal.evaluation import thermal_evaluation
@@ -47,10 +47,11 @@ def design_specs(design: MachineDesign) -> CaseSpecs:
 
 
 def fluxmap_provider(design: MachineDesign) -> FluxMapProvider | None:
-    """The FEA provider when the case asks for ``[fea] fidelity = "fea"``, else None (the design's
-    own analytic map)."""
+    """The family's FEA provider (:meth:`MachineDesign.fea_provider`: the FEA flux maps of a PM
+    design, the FEA-derived circuit of an induction design) when the case asks for ``[fea]
+    fidelity = "fea"``, else None (the design's own analytic model)."""
     fea = design_specs(design).fea
-    return FeaFluxMaps(fea) if fea.fidelity == "fea" else None
+    return design.fea_provider(fea) if fea.fidelity == "fea" else None
 
 
 def machine_model(design: MachineDesign, fluxmaps: FluxMapProvider | None = None) -> MachineModel:

@@ -12,8 +12,10 @@ Protocols below and never asks which family it has:
   points under the drive limits, the torque envelope, efficiency maps and single points, with the
   loss kinds it reports. ``fluxmap`` is the PM flux map (None for machines without one).
 
-The flux-map provider (MEC or FEA) and the drive limits (with the inverter's voltage limit) are
-passed to :meth:`MachineDesign.machine_model` by the evaluation pipeline.
+The field-model provider (analytic or FEA: flux maps for the PM families, the equivalent circuit
+for the induction family; the FEA one from :meth:`MachineDesign.fea_provider`) and the drive limits
+(with the inverter's voltage limit) are passed to :meth:`MachineDesign.machine_model` by the
+evaluation pipeline.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from motoropt.drive.control import Limits
     from motoropt.drive.effmap import EfficiencyMap
     from motoropt.inverter.spec import InverterSpec
+    from motoropt.magnetics.fea.settings import FeaSettings
     from motoropt.magnetics.fluxmap import FluxMap
     from motoropt.materials import Magnet
     from motoropt.mechanics import StressLimits
@@ -72,7 +75,10 @@ class RotorHeatBody:
     rim: RotorRim | None = None
 
 
-#: a flux-map provider: (design, magnet temperature degC or None for the design's) -> FluxMap
+#: a field-model provider, what :meth:`MachineDesign.machine_model` takes as ``fluxmaps``: (design,
+#: magnet temperature degC or None for the design's) -> the family's field model -- a FluxMap for
+#: the PM families, the equivalent-circuit parameters for the induction family
+#: (:meth:`MachineDesign.fea_provider` makes the FEA one)
 FluxMapProvider = Callable[[Any, "float | None"], "FluxMap"]
 
 
@@ -126,6 +132,11 @@ class MachineDesign(Protocol):
 
     def machine_model(self, fluxmaps: FluxMapProvider | None = None, limits: Limits | None = None,
                       T_magnet_c: float | None = None, T_winding_c: float | None = None) -> MachineModel: ...
+
+    def fea_provider(self, settings: FeaSettings) -> FluxMapProvider:
+        """The family's FEA field-model provider for ``machine_model(fluxmaps=...)`` with the case's
+        ``[fea]`` settings (PM: the FEA flux maps; induction: the FEA-derived circuit)."""
+        ...
 
     def rotor_stress(self, lim: StressLimits) -> dict: ...
 

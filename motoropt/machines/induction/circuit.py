@@ -55,6 +55,15 @@ Parameters from the geometry (sources):
   design), taken from the shaft as a drag torque like the mechanical loss. The rotor iron loss at
   the slip frequency (a few hertz) is neglected (stated). Stray-load loss from MMF harmonics in the
   cage is not modelled (IEC 60034-2-1 allowances 0.5-2.5 % of input; stated).
+
+Rotor tables (the FEA-derived circuit, :mod:`.fea`): instead of Field's factors and the bridge
+permeance, R_r and L_rs (the whole rotor branch, ends included) are read from tables over the slip
+angular frequency x = |w_r| and the referred rotor current amplitude I_r: bilinear in (ln x, I_r),
+I_r clamped to the table's range; beyond the table's slip range the bar's skin-effect change
+follows Field's factors from the nearest edge, R_r(x) = R_r(x_e) + R_bar (k_R(x) - k_R(x_e)) and
+L_rs(x) = L_rs(x_e) + L_bar (k_X(x) - k_X(x_e)). Given (T_em, x), I_r solves
+I_r^2 = |T_em| x / (1.5 p R_r(x, I_r)) by fixed point (:func:`rotor_current`; exact in one step
+when R_r does not depend on I_r, as in the analytic circuit).
 """
 
 from __future__ import annotations
@@ -90,7 +99,11 @@ class CircuitParams:
     the same with ah_p, ac_p, ae_p at f = Q_s w_m / 2 pi. Mechanical: T_b0 (N m), windage geometry.
     psi_tab, im_tab: magnetising curve (peak flux linkage Wb, peak magnetising current A).
     L_m0: unsaturated magnetising inductance, H. ring_fraction_dc: ring share of the DC rotor
-    resistance (for splitting the rotor loss into bars and rings).
+    resistance (for splitting the rotor loss into bars and rings). rotor_x (n_x >= 2, rad/s,
+    increasing), rotor_I (n_i >= 1, A peak, increasing), rotor_R, rotor_L (n_i, n_x; Ohm, H): the
+    rotor tables (module docstring) replacing Field's factors and the bridge permeance; None: the
+    analytic rotor branch. source: "analytic" or "fea" (where the magnetising curve, L_ss and the
+    rotor branch come from).
     """
 
     p: int
@@ -125,6 +138,24 @@ class CircuitParams:
     ring_fraction_dc: float
     bh_H: np.ndarray
     bh_B: np.ndarray
+    rotor_x: np.ndarray | None = None
+    rotor_I: np.ndarray | None = None
+    rotor_R: np.ndarray | None = None
+    rotor_L: np.ndarray | None = None
+    source: str = "analytic"
+
+    def rotor_table(self) -> np.ndarray:
+        """The rotor tables packed for the kernels: [n_x, n_i, ln x (n_x), I (n_i), R (n_i n_x),
+        L (n_i n_x)], or [0] for the analytic rotor branch."""
+        if self.rotor_x is None:
+            return np.zeros(1)
+        x, I = np.asarray(self.rotor_x, float), np.asarray(self.rotor_I, float)
+        R, L = np.asarray(self.rotor_R, float), np.asarray(self.rotor_L, float)
+        if (x.ndim != 1 or x.size < 2 or np.any(np.diff(x) <= 0) or x[0] <= 0 or I.ndim != 1 or I.size < 1
+                or np.any(np.diff(I) <= 0) or R.shape != (I.size, x.size) or L.shape != R.shape
+                or not (np.all(np.isfinite(R)) and np.all(np.isfinite(L)))):
+            raise ValueError("rotor tables: x increasing > 0 (n_x >= 2), I increasing, R and L finite (n_i, n_x)")
+        return np.concatenate(([x.size, I.size], np.log(x), I, R.ravel(), L.ravel()))
 
     def pack(self) -> np.ndarray:
         cv = np.zeros(N_CV)
@@ -217,17 +248,84 @@ def rotor_rl(cv, kR, kX, I_r, bhH, bhB):
 
 
 @njit(cache=True)
-def rotor_branch(cv, x, I_r, bhH, bhB):
+def _rotor_table(cv, rt, x, I_r):
+    """(R_r, L_rs) from the packed rotor tables ``rt`` (:meth:`CircuitParams.rotor_table`; module
+    docstring): bilinear in (ln x, I_r), I_r clamped, Field's skin-effect change beyond the slip range."""
+    nx = int(rt[0])
+    ni = int(rt[1])
+    o_i = 2 + nx
+    o_r = o_i + ni
+    o_l = o_r + ni * nx
+    u = math.log(x)
+    if u <= rt[2]:
+        j, t, xe = 0, 0.0, math.exp(rt[2])
+    elif u >= rt[1 + nx]:
+        j, t, xe = nx - 2, 1.0, math.exp(rt[1 + nx])
+    else:
+        j = 0
+        while rt[3 + j] < u:
+            j += 1
+        t = (u - rt[2 + j]) / (rt[3 + j] - rt[2 + j])
+        xe = x
+    if ni == 1 or I_r <= rt[o_i]:
+        k, s = 0, 0.0
+    elif I_r >= rt[o_i + ni - 1]:
+        k, s = ni - 2, 1.0
+    else:
+        k = 0
+        while rt[o_i + k + 1] < I_r:
+            k += 1
+        s = (I_r - rt[o_i + k]) / (rt[o_i + k + 1] - rt[o_i + k])
+    k1 = k + 1 if ni > 1 else k
+    a00, a01 = k * nx + j, k * nx + j + 1
+    a10, a11 = k1 * nx + j, k1 * nx + j + 1
+    R = ((1.0 - s) * ((1.0 - t) * rt[o_r + a00] + t * rt[o_r + a01])
+         + s * ((1.0 - t) * rt[o_r + a10] + t * rt[o_r + a11]))
+    L = ((1.0 - s) * ((1.0 - t) * rt[o_l + a00] + t * rt[o_l + a01])
+         + s * ((1.0 - t) * rt[o_l + a10] + t * rt[o_l + a11]))
+    if xe != x:
+        kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
+        kRe, kXe = skin_factors(cv[C_XI] * math.sqrt(xe))
+        R += cv[C_RBAR] * (kR - kRe)
+        L += cv[C_LBAR] * (kX - kXe)
+    return R, L
+
+
+@njit(cache=True)
+def rotor_branch(cv, rt, x, I_r, bhH, bhB):
     """(R_r, L_rs) referred rotor resistance and leakage at slip |w_r| = x (rad/s) and referred rotor
-    current amplitude I_r (A peak)."""
+    current amplitude I_r (A peak): the rotor tables ``rt`` if given (rt[0] > 0), else Field's
+    factors and the bridge permeance (:func:`rotor_rl`)."""
+    if rt[0] > 0.5:
+        return _rotor_table(cv, rt, x, I_r)
     kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
     return rotor_rl(cv, kR, kX, I_r, bhH, bhB)
 
 
 @njit(cache=True)
-def circuit_point(cv, psi_tab, im_tab, bhH, bhB, w_m, T_em, x):
+def rotor_current(cv, rt, x, T_abs, bhH, bhB):
+    """(I_r, R_r, L_rs) at slip magnitude x (rad/s) and air-gap torque magnitude T_abs (N m):
+    I_r^2 = T_abs x / (1.5 p R_r(x, I_r)) (fixed point, 4 steps with tables; the analytic R_r does
+    not depend on I_r: exact in one)."""
+    p = cv[C_P]
+    if rt[0] < 0.5:
+        kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
+        I_r = math.sqrt(T_abs * x / (1.5 * p * (cv[C_RBAR] * kR + cv[C_RREST])))
+        R, L = rotor_rl(cv, kR, kX, I_r, bhH, bhB)
+        return I_r, R, L
+    R, L = _rotor_table(cv, rt, x, 0.0)
+    I_r = math.sqrt(T_abs * x / (1.5 * p * R))
+    for _ in range(4):
+        R, L = _rotor_table(cv, rt, x, I_r)
+        I_r = math.sqrt(T_abs * x / (1.5 * p * R))
+    return I_r, R, L
+
+
+@njit(cache=True)
+def circuit_point(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T_em, x):
     """Steady state at mechanical speed w_m (rad/s, >= 0), air-gap torque T_em (N m, signed) and
-    slip magnitude x = |w_r| > 0 (rad/s; w_r takes the sign of T_em).
+    slip magnitude x = |w_r| > 0 (rad/s; w_r takes the sign of T_em); ``rt`` the packed rotor
+    tables (:meth:`CircuitParams.rotor_table`; [0]: analytic rotor branch).
 
     Returns (ok, i_s, v_s, psi_m, psi_r_angle, I_r, P_cu_s, P_cu_r, P_fe_s, R_r, w_e): ok False when
     psi_m exceeds the magnetising table; i_s, v_s complex peak phasors with psi_m on the real axis.
@@ -236,10 +334,7 @@ def circuit_point(cv, psi_tab, im_tab, bhH, bhB, w_m, T_em, x):
     sgn = 1.0 if T_em >= 0.0 else -1.0
     wr = sgn * x
     we = p * w_m + wr
-    kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
-    R = cv[C_RBAR] * kR + cv[C_RREST]
-    I_r = math.sqrt(abs(T_em) * x / (1.5 * p * R))
-    R, L = rotor_rl(cv, kR, kX, I_r, bhH, bhB)
+    I_r, R, L = rotor_current(cv, rt, x, abs(T_em), bhH, bhB)
     psi = I_r * math.sqrt(R * R + x * x * L * L) / x
     ok = psi <= cv[C_PSIMAX]
     i_r = -1j * wr * psi / (R + 1j * wr * L)

@@ -24,6 +24,10 @@ Envelope: for each speed, the largest |T| (motoring and generating) for which so
 at fixed x, c grows monotonically with |T| (the largest feasible torque is found by regula falsi on
 sqrt|T|); that maximum is maximised over log x by a scan and golden-section search.
 
+The rotor branch R_r(x, I_r), L_rs(x, I_r) is the circuit's (:func:`.circuit.rotor_current`): Field's
+factors, or the FEA-derived tables ``rt`` when the parameters carry them; the search range's
+breakdown slip x_bd uses the geometry's constant parameters either way.
+
 Strategy "constant_flux" (for comparison): psi_m held at ``psi_ref`` (rated flux) below base speed
 (reduced in proportion to 1/w_e above it only where the voltage requires), slip from the torque.
 """
@@ -42,18 +46,14 @@ from motoropt.machines.induction.circuit import (
     C_LBAR,
     C_LRC,
     C_LSTK,
-    C_P,
     C_PSIMAX,
     C_RBAR,
     C_RREST,
     C_RROT,
     C_TB0,
-    C_XI,
     circuit_point,
     iron_pulsation,
-    rotor_branch,
-    rotor_rl,
-    skin_factors,
+    rotor_current,
 )
 
 OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT = 0, 1, 2, 3
@@ -78,28 +78,24 @@ def mech_loss(cv, w_m):
 
 
 @njit(cache=True)
-def _t_em(cv, bhH, bhB, w_m, T, x, p_m):
+def _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m):
     """Air-gap torque for shaft torque T at slip magnitude x (fixed point on the drag)."""
     if w_m <= 0.0:
         return T
     T_em = T + p_m / w_m
-    kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
-    R = cv[C_RBAR] * kR + cv[C_RREST]
-    p = cv[C_P]
     for _ in range(4):
-        I_r = math.sqrt(abs(T_em) * x / (1.5 * p * R))
-        R2, L = rotor_rl(cv, kR, kX, I_r, bhH, bhB)
-        psi = I_r * math.sqrt(R2 * R2 + x * x * L * L) / x
+        I_r, R, L = rotor_current(cv, rt, x, abs(T_em), bhH, bhB)
+        psi = I_r * math.sqrt(R * R + x * x * L * L) / x
         T_em = T + (p_m + iron_pulsation(cv, w_m, psi)) / w_m
     return T_em
 
 
 @njit(cache=True)
-def _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, x, p_m, v_max, i_max, use_loss):
+def _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, use_loss):
     """(phi, c) at slip magnitude x (see module docstring); c = max(|i_s|/i_max, |v_s|/v_max,
     psi_m/psi_max) so that c <= 1 is feasible and c is continuous."""
-    T_em = _t_em(cv, bhH, bhB, w_m, T, x, p_m)
-    ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = circuit_point(cv, psi_tab, im_tab, bhH, bhB, w_m, T_em, x)
+    T_em = _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m)
+    ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = circuit_point(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T_em, x)
     c = max(abs(i_s) / i_max, abs(v_s) / v_max, psi / cv[C_PSIMAX])
     if c > 1.0:
         return BIG * (1.0 + c), c
@@ -109,12 +105,12 @@ def _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, x, p_m, v_max, i_max, use_loss):
 
 
 @njit(cache=True)
-def _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, x, p_m, v_max, i_max, u0):
+def _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, x, p_m, v_max, i_max, u0):
     """Largest |T| (shaft) with c <= 1 at slip magnitude x: Illinois regula falsi on u = sqrt(|T|)
     (c is close to proportional to u: psi and the currents scale with sqrt(T) while unsaturated)."""
     u_lo, c_lo = 0.0, 0.0
     u = u0
-    f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn * u * u, x, p_m, v_max, i_max, False)
+    f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn * u * u, x, p_m, v_max, i_max, False)
     # bracket by the proportional-scaling step
     for _ in range(40):
         if c <= 1.0:
@@ -122,7 +118,7 @@ def _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, x, p_m, v_max, i_max, u0
             u = u / max(c, 0.05) * 1.02
         else:
             break
-        f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn * u * u, x, p_m, v_max, i_max, False)
+        f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn * u * u, x, p_m, v_max, i_max, False)
     u_hi, c_hi = u, c
     side = 0
     for _ in range(40):
@@ -131,7 +127,7 @@ def _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, x, p_m, v_max, i_max, u0
         un = u_lo + (1.0 - c_lo) * (u_hi - u_lo) / (c_hi - c_lo)
         if not (u_lo < un < u_hi):
             un = 0.5 * (u_lo + u_hi)
-        f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn * un * un, x, p_m, v_max, i_max, False)
+        f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn * un * un, x, p_m, v_max, i_max, False)
         if c <= 1.0:
             u_lo, c_lo = un, c
             if side == -1:
@@ -152,7 +148,7 @@ def _x_bd(cv):
 
 
 @njit(cache=True)
-def _search(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, use_loss):
+def _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, use_loss):
     """Scan + golden section on log x; returns (x_best, phi_best, c_best)."""
     xbd = _x_bd(cv)
     lo = math.log(1e-4 * xbd)
@@ -161,7 +157,7 @@ def _search(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, use_loss):
     best = 1e308
     kb = 0
     for k in range(N_SCAN):
-        f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, math.exp(lo + k * h), p_m, v_max, i_max, use_loss)
+        f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(lo + k * h), p_m, v_max, i_max, use_loss)
         if f < best:
             best = f
             kb = k
@@ -171,8 +167,8 @@ def _search(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, use_loss):
     fb = best
     x1 = b - _GOLD * (b - a)
     x2 = a + _GOLD * (b - a)
-    f1, c1 = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, math.exp(x1), p_m, v_max, i_max, use_loss)
-    f2, c2 = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, math.exp(x2), p_m, v_max, i_max, use_loss)
+    f1, c1 = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(x1), p_m, v_max, i_max, use_loss)
+    f2, c2 = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(x2), p_m, v_max, i_max, use_loss)
     for _ in range(N_GOLD):
         if f1 < fb:
             fb, xb = f1, x1
@@ -182,25 +178,25 @@ def _search(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, use_loss):
             b = x2
             x2, f2 = x1, f1
             x1 = b - _GOLD * (b - a)
-            f1, c1 = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, math.exp(x1), p_m, v_max, i_max, use_loss)
+            f1, c1 = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(x1), p_m, v_max, i_max, use_loss)
         else:
             a = x1
             x1, f1 = x2, f2
             x2 = a + _GOLD * (b - a)
-            f2, c2 = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, math.exp(x2), p_m, v_max, i_max, use_loss)
+            f2, c2 = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(x2), p_m, v_max, i_max, use_loss)
     if f1 < fb:
         fb, xb = f1, x1
     if f2 < fb:
         fb, xb = f2, x2
-    fx, cx = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, math.exp(xb), p_m, v_max, i_max, use_loss)
+    fx, cx = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(xb), p_m, v_max, i_max, use_loss)
     return math.exp(xb), fx, cx
 
 
 @njit(cache=True)
-def _fill(cv, psi_tab, im_tab, bhH, bhB, w_m, T, x, p_m, v_max, i_max, out):
+def _fill(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, out):
     """Write the full state at slip magnitude x into out (feasibility judged by the caller)."""
-    T_em = _t_em(cv, bhH, bhB, w_m, T, x, p_m)
-    ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = circuit_point(cv, psi_tab, im_tab, bhH, bhB, w_m, T_em, x)
+    T_em = _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m)
+    ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = circuit_point(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T_em, x)
     p_puls = iron_pulsation(cv, w_m, psi)
     c = complex(math.cos(ang), -math.sin(ang))
     i_rf = i_s * c
@@ -238,7 +234,7 @@ def _fill(cv, psi_tab, im_tab, bhH, bhB, w_m, T, x, p_m, v_max, i_max, out):
 
 
 @njit(cache=True)
-def solve_points_kernel(speeds, torques, cv, psi_tab, im_tab, bhH, bhB, v_max, i_max, speed_max, mode, psi_ref):
+def solve_points_kernel(speeds, torques, cv, psi_tab, im_tab, bhH, bhB, rt, v_max, i_max, speed_max, mode, psi_ref):
     """All points; mode 0 loss-minimising, 1 constant flux psi_ref (see module docstring)."""
     n = speeds.shape[0]
     out = np.full((n, N_OUT), np.nan)
@@ -252,10 +248,10 @@ def solve_points_kernel(speeds, torques, cv, psi_tab, im_tab, bhH, bhB, v_max, i
             o[O_REASON] = SPEED_LIMIT
             continue
         if mode == 0:
-            x, f, c = _search(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, True)
+            x, f, c = _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, True)
         else:
-            x, c = _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, psi_ref)
-        _fill(cv, psi_tab, im_tab, bhH, bhB, w_m, T, x, p_m, v_max, i_max, o)
+            x, c = _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, psi_ref)
+        _fill(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, o)
         if c <= 1.0 + 1e-9:
             o[O_FEAS] = 1.0
             o[O_REASON] = OK
@@ -266,17 +262,14 @@ def solve_points_kernel(speeds, torques, cv, psi_tab, im_tab, bhH, bhB, v_max, i
 
 
 @njit(cache=True)
-def _psi_at(cv, bhH, bhB, w_m, T, x, p_m):
-    T_em = _t_em(cv, bhH, bhB, w_m, T, x, p_m)
-    kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
-    R = cv[C_RBAR] * kR + cv[C_RREST]
-    I_r = math.sqrt(abs(T_em) * x / (1.5 * cv[C_P] * R))
-    R2, L = rotor_branch(cv, x, I_r, bhH, bhB)
-    return I_r * math.sqrt(R2 * R2 + x * x * L * L) / x
+def _psi_at(cv, bhH, bhB, rt, w_m, T, x, p_m):
+    T_em = _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m)
+    I_r, R, L = rotor_current(cv, rt, x, abs(T_em), bhH, bhB)
+    return I_r * math.sqrt(R * R + x * x * L * L) / x
 
 
 @njit(cache=True)
-def _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, psi_ref):
+def _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, psi_ref):
     """Slip giving psi_m = psi_ref on the low-slip branch (bisection in log x); if the voltage
     limit is exceeded there, fall back to the loss-minimising search (field weakening)."""
     xbd = _x_bd(cv)
@@ -287,20 +280,20 @@ def _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max
     else:
         for _ in range(60):
             mid = 0.5 * (lo + hi)
-            if _psi_at(cv, bhH, bhB, w_m, T, math.exp(mid), p_m) > psi_ref:
+            if _psi_at(cv, bhH, bhB, rt, w_m, T, math.exp(mid), p_m) > psi_ref:
                 lo = mid
             else:
                 hi = mid
         x = math.exp(0.5 * (lo + hi))
-    f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, w_m, T, x, p_m, v_max, i_max, False)
+    f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, False)
     if c > 1.0:
-        x2, f2, c2 = _search(cv, psi_tab, im_tab, bhH, bhB, w_m, T, p_m, v_max, i_max, True)
+        x2, f2, c2 = _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, True)
         return x2, c2
     return x, c
 
 
 @njit(cache=True)
-def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, v_max, i_max, T_up):
+def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, rt, v_max, i_max, T_up):
     """(motoring max, generating max magnitude) shaft torque per speed, N m: max over x (scan +
     golden section on log x) of the largest feasible torque at that slip (:func:`_tmax_at_x`)."""
     n = speeds.shape[0]
@@ -320,7 +313,7 @@ def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, v_max, i_max, T_up):
             best = -1.0
             kb = 0
             for k in range(ns):
-                u = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, math.exp(lo0 + k * h), p_m, v_max, i_max, u0)
+                u = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, math.exp(lo0 + k * h), p_m, v_max, i_max, u0)
                 if u > best:
                     best = u
                     kb = k
@@ -331,20 +324,20 @@ def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, v_max, i_max, T_up):
             u0 = max(best, 1e-3)
             x1 = b - _GOLD * (b - a)
             x2 = a + _GOLD * (b - a)
-            f1 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, math.exp(x1), p_m, v_max, i_max, u0)
-            f2 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, math.exp(x2), p_m, v_max, i_max, u0)
+            f1 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, math.exp(x1), p_m, v_max, i_max, u0)
+            f2 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, math.exp(x2), p_m, v_max, i_max, u0)
             for _ in range(24):
                 best = max(best, f1, f2)
                 if f1 >= f2:
                     b = x2
                     x2, f2 = x1, f1
                     x1 = b - _GOLD * (b - a)
-                    f1 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, math.exp(x1), p_m, v_max, i_max, u0)
+                    f1 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, math.exp(x1), p_m, v_max, i_max, u0)
                 else:
                     a = x1
                     x1, f1 = x2, f2
                     x2 = a + _GOLD * (b - a)
-                    f2 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, w_m, sgn, math.exp(x2), p_m, v_max, i_max, u0)
+                    f2 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, math.exp(x2), p_m, v_max, i_max, u0)
             best = max(best, f1, f2)
             if s == 0:
                 tm[m] = best * best

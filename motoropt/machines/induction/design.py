@@ -23,6 +23,7 @@ from motoropt.geometry.stator import Stator
 from motoropt.machines.base import FluxMapProvider, RotorHeatBody
 from motoropt.machines.common import MM, StatorWinding, stator_from_values, winding_from_values
 from motoropt.machines.induction.circuit import CircuitParams
+from motoropt.machines.induction.fea import FeaCageCircuits
 from motoropt.machines.induction.model import InductionModel
 from motoropt.magnetics.analytic import leakage_inductance
 from motoropt.materials import Conductor, Steel, get_conductor, get_steel
@@ -32,6 +33,7 @@ from motoropt.windings import Winding
 
 if TYPE_CHECKING:
     from motoropt.case.specs import CaseSpecs
+    from motoropt.magnetics.fea.settings import FeaSettings
 
 B_GAP_RATED = 0.8  # T peak, rated air-gap flux density for the constant-flux strategy (see doc)
 CAGE_CONTACT_GAP = 10e-6  # m, contact layer between cast or swaged bars and the laminations
@@ -180,19 +182,30 @@ class InductionDesign(StatorWinding):
     def machine_model(self, fluxmaps: FluxMapProvider | None = None, limits: Limits | None = None,
                       T_magnet_c: float | None = None, T_winding_c: float | None = None) -> InductionModel:
         """The equivalent-circuit machine model under ``limits`` (default :meth:`drive_limits`
-        without an inverter). An induction machine has no PM flux map: ``fluxmaps`` must be None
-        (the FEA path for cage rotors is the time-harmonic solver's, not a flux map), and its
+        without an inverter). ``fluxmaps``: the circuit provider, (design, None) -> CircuitParams
+        (default the geometry's, :meth:`circuit_params`; the FEA one: :meth:`fea_provider`). Its
         temperatures are the design's (``T_magnet_c``/``T_winding_c`` are not supported)."""
-        if fluxmaps is not None:
-            raise InputError("fea.fidelity", "fea", "'analytic' for topology 'induction' (no FEA flux map for cage rotors)")
         if T_magnet_c is not None or T_winding_c is not None:
             raise InputError("machine_model", (T_magnet_c, T_winding_c), "None for topology 'induction'")
-        cp = self.circuit_params()
+        cp = self.circuit_params() if fluxmaps is None else fluxmaps(self, None)
+        if not isinstance(cp, CircuitParams):
+            raise InputError("machine_model(fluxmaps=...)", type(cp).__name__,
+                             "a circuit provider returning CircuitParams for topology 'induction' "
+                             "(design.fea_provider(settings), not a PM flux-map provider)")
         lim = limits if limits is not None else self.drive_limits()
+        return InductionModel(params=cp, limits=lim, name=self.name, psi_rated=self.psi_rated)
+
+    @property
+    def psi_rated(self) -> float:
+        """Rated air-gap flux linkage, Wb peak: B_GAP_RATED as the fundamental gap wave."""
         kw1 = float(self.winding.k_w1)
         tau_p = math.pi * (self.stator.D_i - self.air_gap) / (2 * self.p)
-        psi_rated = B_GAP_RATED * kw1 * self.N_ph * (2.0 / math.pi) * tau_p * self.stator.L
-        return InductionModel(params=cp, limits=lim, name=self.name, psi_rated=psi_rated)
+        return B_GAP_RATED * kw1 * self.N_ph * (2.0 / math.pi) * tau_p * self.stator.L
+
+    def fea_provider(self, settings: FeaSettings) -> FeaCageCircuits:
+        """The FEA-derived circuit's provider with the case's ``[fea]`` settings (mesh_scale, sector
+        "auto" | "full", cache; :class:`.fea.FeaCageCircuits`)."""
+        return FeaCageCircuits(settings)
 
     # --- rotor mechanics and heat ---------------------------------------------------------------
     def rotor_stress(self, lim: StressLimits) -> dict:

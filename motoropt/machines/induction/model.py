@@ -14,7 +14,7 @@ from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.control import Limits
 from motoropt.drive.effmap import efficiency_map
 from motoropt.errors import InputError, OperatingPointError
-from motoropt.machines.induction.circuit import CircuitParams, skin_factors
+from motoropt.machines.induction.circuit import CircuitParams, rotor_current
 from motoropt.machines.induction.control import (
     CURRENT_LIMIT,
     OUT_NAMES,
@@ -29,7 +29,8 @@ class InductionModel:
     """An induction machine as the evaluation sees it: circuit parameters + drive limits.
 
     Loss kinds of its maps: copper (stator), rotor_copper, iron, mechanical. It has no PM flux
-    map (``fluxmap`` is None).
+    map (``fluxmap`` is None); ``params.source`` says whether its circuit is the geometry's
+    ("analytic") or the FEA-derived one ("fea", :mod:`.fea`).
     """
 
     params: CircuitParams
@@ -58,7 +59,8 @@ class InductionModel:
         if cache is None:
             P = self.params
             cache = (P.pack(), np.ascontiguousarray(P.psi_tab, dtype=float), np.ascontiguousarray(P.im_tab, dtype=float),
-                     np.ascontiguousarray(P.bh_H, dtype=float), np.ascontiguousarray(P.bh_B, dtype=float))
+                     np.ascontiguousarray(P.bh_H, dtype=float), np.ascontiguousarray(P.bh_B, dtype=float),
+                     np.ascontiguousarray(P.rotor_table(), dtype=float))
             object.__setattr__(self, "_cache", cache)
         return cache
 
@@ -71,9 +73,9 @@ class InductionModel:
                                    np.atleast_1d(np.asarray(torque, dtype=float)))
         if not (np.all(np.isfinite(w)) and np.all(np.isfinite(t))) or np.any(w < 0):
             raise InputError("speed_rad_s/torque", "non-finite or negative speed", "finite, speed >= 0")
-        cv, pt, it, H, B = self._arrays()
+        cv, pt, it, H, B, rt = self._arrays()
         lim = self.limits
-        out = solve_points_kernel(np.ascontiguousarray(w.ravel()), np.ascontiguousarray(t.ravel()), cv, pt, it, H, B,
+        out = solve_points_kernel(np.ascontiguousarray(w.ravel()), np.ascontiguousarray(t.ravel()), cv, pt, it, H, B, rt,
                                   lim.v_max, lim.i_max, lim.speed_max, 0 if strategy == "min_loss" else 1,
                                   self.psi_rated)
         res = {}
@@ -88,11 +90,11 @@ class InductionModel:
 
     def envelope(self, speeds_rad_s) -> dict:
         """Max shaft torque (motoring, generating magnitude), N m, at the given speeds (rad/s)."""
-        cv, pt, it, H, B = self._arrays()
+        cv, pt, it, H, B, rt = self._arrays()
         lim = self.limits
         T_up = 3.0 * self.params.p * float(pt[-1]) * lim.i_max
         s = np.ascontiguousarray(np.atleast_1d(np.asarray(speeds_rad_s, dtype=float)))
-        tm, tg = envelope_kernel(s, cv, pt, it, H, B, lim.v_max, lim.i_max, T_up)
+        tm, tg = envelope_kernel(s, cv, pt, it, H, B, rt, lim.v_max, lim.i_max, T_up)
         return {"torque_motoring": tm, "torque_generating": tg}
 
     def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None, strategy: str = "min_loss"):
@@ -127,10 +129,9 @@ class InductionModel:
         losses["total"] = sum(losses.values())
         # rotor loss split (skin effect raises the bar share at high slip frequency)
         P = self.params
+        cv, _, _, H, B, rt = self._arrays()
         x = abs(f("f_rotor")) * 2 * math.pi
-        kR, _ = skin_factors(P.xi_coeff * math.sqrt(x))
-        R_bar = P.R_bar * kR
-        R_tot = R_bar + P.R_rest
+        R_tot = rotor_current(cv, rt, x, abs(f("torque_em")), H, B)[1] if x > 0 else P.R_bar + P.R_rest
         # the rings' referred resistance from the DC split (R_rest = bar extensions + rings)
         R_ring = P.ring_fraction_dc * (P.R_bar + P.R_rest)
         bars = losses["rotor_copper"] * (R_tot - R_ring) / R_tot

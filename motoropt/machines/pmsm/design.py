@@ -48,6 +48,8 @@ from motoropt.magnetics.analytic import (
     tooth_coil_unit,
     trapezoid_slot_lambda,
 )
+from motoropt.magnetics.fea.pipeline import FeaFluxMaps
+from motoropt.magnetics.fea.settings import FeaSettings
 from motoropt.magnetics.fluxmap import FluxMap
 from motoropt.magnetics.magnet_layer import MagnetLayer
 from motoropt.materials import Conductor, Magnet, Steel, get_conductor, get_magnet, get_steel
@@ -302,6 +304,10 @@ class Design(StatorWinding):
         if switched and self.changeover is not None:
             return switched_model(model, self.changeover)
         return model
+
+    def fea_provider(self, settings: FeaSettings) -> FeaFluxMaps:
+        """The FEA flux-map provider with the case's ``[fea]`` settings (for ``machine_model(fluxmaps=...)``)."""
+        return FeaFluxMaps(settings)
 
     # --- rotor mechanics and heat ---------------------------------------------------------------
     def rotor_stress(self, lim: StressLimits) -> dict:

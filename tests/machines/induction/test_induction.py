@@ -97,7 +97,7 @@ def test_circuit_kernel_reproduces_chapman():
     P = _const_params(c["R1"], c["X1"] / w, c["R2"], c["X2"] / w, c["XM"] / w, p)
     H, B = P.bh_H, P.bh_B
     ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = circuit_point(
-        P.pack(), P.psi_tab, P.im_tab, H, B, (1 - c["s"]) * w / p, ref["T_ind"], c["s"] * w)
+        P.pack(), P.psi_tab, P.im_tab, H, B, P.rotor_table(), (1 - c["s"]) * w / p, ref["T_ind"], c["s"] * w)
     assert ok
     assert we == pytest.approx(w, rel=1e-12)
     assert abs(v_s) / math.sqrt(2) == pytest.approx(c["V"] / math.sqrt(3), rel=1e-9)
@@ -231,9 +231,9 @@ def test_closed_slot_bridge_leakage_saturates():
     m = d.machine_model()
     P = m.params
     cv = P.pack()
-    L_small = rotor_branch(cv, 10.0, 1.0, P.bh_H, P.bh_B)[1]
-    L_mid = rotor_branch(cv, 10.0, 100.0, P.bh_H, P.bh_B)[1]
-    L_big = rotor_branch(cv, 10.0, 1000.0, P.bh_H, P.bh_B)[1]
+    L_small = rotor_branch(cv, P.rotor_table(), 10.0, 1.0, P.bh_H, P.bh_B)[1]
+    L_mid = rotor_branch(cv, P.rotor_table(), 10.0, 100.0, P.bh_H, P.bh_B)[1]
+    L_big = rotor_branch(cv, P.rotor_table(), 10.0, 1000.0, P.bh_H, P.bh_B)[1]
     assert L_small > L_mid > L_big > P.L_bar * skin_factors(P.xi_coeff * math.sqrt(10.0))[1] + P.L_rc
     op = m.operating_point(3000.0, 100.0)
     assert 0.85 < op["motor_efficiency"] < 1.0
