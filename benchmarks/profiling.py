@@ -6,8 +6,9 @@
   the innermost stage running;
 - the stage functions named in ``STAGES`` (the pipeline's machine model, map, cycles, system and
   thermal stages and the thermal stage's parts): each call's wall time is booked to that stage.
-A stage's "python" time is its wall time minus its kernels and its sub-stages: NumPy, object
-construction and interpreter work.
+A stage's "python" time is its time minus its kernels and its sub-stages: NumPy, object
+construction and interpreter work. Times are CPU times of the calling thread (``time.thread_time``):
+on a machine shared with other processes they are far steadier than wall times.
 
 Calls between kernels inside compiled code are not seen (they are one compiled call). Wrap only
 after warm-up (every kernel compiled), as a kernel compiled while wrapped would see the wrapper.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import sys
 import time
+from time import thread_time as clock
 from collections import defaultdict
 from contextlib import contextmanager
 
@@ -70,11 +72,11 @@ class StageProfile:
         def wrapped(*a, **k):
             parent = self._stack[-1]
             self._stack.append(label)
-            t0 = time.perf_counter()
+            t0 = clock()
             try:
                 return fn(*a, **k)
             finally:
-                dt = time.perf_counter() - t0
+                dt = clock() - t0
                 self._stack.pop()
                 self.stage_time[label] += dt
                 self.stage_calls[label] += 1
@@ -84,12 +86,12 @@ class StageProfile:
 
     def _kernel_wrapper(self, disp, name):
         def wrapped(*a, **k):
-            t0 = time.perf_counter()
+            t0 = clock()
             try:
                 return disp(*a, **k)
             finally:
                 key = (self._stack[-1], name)
-                self.kernel_time[key] += time.perf_counter() - t0
+                self.kernel_time[key] += clock() - t0
                 self.kernel_calls[key] += 1
         wrapped.__wrapped__ = disp
         return wrapped
@@ -119,7 +121,7 @@ class StageProfile:
                 setattr(m, n, v)
 
     def table(self, n_evals: int, total_s: float) -> str:
-        """Per stage (ms per evaluation): wall, kernels (name ms), python = wall - kernels - sub-stages."""
+        """Per stage (CPU ms per evaluation): total, kernels (name ms), python = total - kernels - sub-stages."""
         lines = []
         stages = [s for _, _, s in STAGES if s in self.stage_time]
         top = sum(self.stage_time[s] for s in stages if "." not in s)
@@ -140,12 +142,12 @@ class StageProfile:
 
 def profile_evaluations(evaluate, n: int = 5) -> tuple[float, str]:
     """Run ``evaluate()`` n times under a :class:`StageProfile` (after one unprofiled warm-up call);
-    returns (wall ms per evaluation, the profile table)."""
+    returns (CPU ms per evaluation, the profile table)."""
     evaluate()
     prof = StageProfile()
     with prof.active():
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             evaluate()
-        total = time.perf_counter() - t0
+        total = clock() - t0
     return 1e3 * total / n, prof.table(n, total)
