@@ -18,10 +18,9 @@ Overhead: ~1 us per wrapped call.
 from __future__ import annotations
 
 import sys
-import time
-from time import thread_time as clock
 from collections import defaultdict
 from contextlib import contextmanager
+from time import thread_time as clock
 
 # (module, function name, stage label); patched wherever motoropt's modules bind that function
 STAGES = (
