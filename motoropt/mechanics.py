@@ -46,6 +46,11 @@ Models and sources:
   max-min) for the best of the copper margin (|sigma_c| in tension at overspeed, in compression at
   standstill with the hot interference) and the retainer margin. Copper is taken elastic up to its
   yield (a copper ring that yields plastically would shed more load onto the retainer).
+- Outer-rotor rim (:func:`rim_stress`): a thin rotating ring carrying the magnets (and sleeve)
+  inside it, which are segmented and carry no hoop load: sigma = rho v^2 + sum(rho_i t_i r_i^2)
+  omega^2 / t_rim; with a retaining can wound over it, the two rings share the load by radial
+  compatibility as the retained end ring does (no winding pre-tension; standstill and overspeed,
+  cold and hot).
 """
 
 from __future__ import annotations
@@ -286,14 +291,79 @@ def retained_end_ring_stress(r_ring: float, ring_height: float, ring_width: floa
             "contact_force": N, "ring_margin": mc, "retainer_margin": ms, "margin": m, "ok": m > 0}
 
 
+# Structural ring materials of outer-rotor rims and retaining cans (non-magnetic):
+# - Ti-6Al-4V grade 5, annealed (ASM Aerospace Specification Metals data for AMS 4911, as listed by
+#   MatWeb): density 4430 kg/m^3, E 113.8 GPa, expansion 8.6 um/m/K (20-100 degC), yield 880 MPa;
+# - aluminium 7075-T6 (ASM Handbook vol. 2 / MatWeb): 2810 kg/m^3, E 71.7 GPa, 23.6 um/m/K, yield 503 MPa;
+# - hoop-wound carbon fibre / epoxy (Toray T700S data sheet, 60 % fibre volume, 0 deg: tensile
+#   modulus 135 GPa, strength 2550 MPa): density 1600 kg/m^3 (the SPM sleeve's), expansion ~0 along
+#   the fibres; its allowable is the sleeve strength of StressLimits (1200 MPa by default), not a yield.
+TITANIUM_6AL4V = RingMaterial("titanium", "ASM Aerospace Specification Metals (AMS 4911), annealed",
+                              density=4430.0, E=113.8e9, alpha=8.6e-6, yield_strength=880e6)
+ALUMINIUM_7075 = RingMaterial("aluminium", "ASM Handbook vol. 2, 7075-T6", density=2810.0, E=71.7e9, alpha=23.6e-6,
+                              yield_strength=503e6)
+CFRP_HOOP = RingMaterial("cfrp", "Toray T700S data sheet (60 % Vf, 0 deg); allowable = StressLimits.sleeve_strength",
+                         density=1600.0, E=135e9, alpha=0.0, yield_strength=0.0)
+ELECTRICAL_STEEL_E = 200e9  # Young's modulus of a laminated steel rim, Pa (Si-steels 185-210 GPa; assumption)
+
+
+def rim_stress(r_rim: float, t_rim: float, rim: RingMaterial, inner_layers, omega: float, t_can: float = 0.0,
+               can: RingMaterial = CFRP_HOOP, can_strength: float = 1200e6, delta_T: float = 0.0,
+               safety_factor: float = 1.5, overspeed_factor: float = 1.0) -> dict:
+    """Hoop stress of an outer rotor's rim (mean radius r_rim, radial thickness t_rim, m) at
+    overspeed, carrying the layers inside it (magnets, sleeve: ``inner_layers`` = ((density kg/m^3,
+    thickness m, mean radius m), ...), segmented circumferentially so that they carry no hoop load),
+    with or without a retaining can of thickness t_can wound over it.
+
+    Thin rings (hoop stress only, uniform over the section; Timoshenko, Strength of Materials II):
+    a free rotating ring has sigma = rho omega^2 r^2 = rho v^2; the inner layers press on the rim
+    with the line load q = sum rho_i t_i r_i^2 omega^2 per radian and unit length, which a thin ring
+    carries as the hoop force N = q (sigma = q / t_rim). With a can, the two rings share the load by
+    radial compatibility (:func:`_ring_pair`, the retained end ring's model; no pre-stress from
+    winding tension: conservative for the rim) at standstill and overspeed, each cold (assembly) and
+    hot (``delta_T`` = hot rotor - assembly temperature, the rim's expansion (alpha_rim - alpha_can)
+    delta_T r pressing on the can). Returns dict(sigma = rim at overspeed (cold), sigma_can (its
+    largest), rim_margin, can_margin (None without a can), margin, ok)."""
+    if not (t_rim > 0 and r_rim > 0.5 * t_rim):
+        raise InputError("rotor.rim_thickness_mm", t_rim * 1e3, "> 0 and < the rim diameter")
+    if t_can < 0:
+        raise InputError("rotor.can_thickness_mm", t_can * 1e3, ">= 0")
+    w = omega * overspeed_factor
+    q_per_w2 = sum(rho * t * r * r for rho, t, r in inner_layers)
+    allow_r = rim.yield_strength / safety_factor
+    if t_can <= 0:
+        s = rim.density * w * w * r_rim * r_rim + q_per_w2 * w * w / t_rim
+        m = 1.0 - s / allow_r
+        return {"sigma": s, "sigma_self": rim.density * w * w * r_rim * r_rim, "sigma_can": 0.0, "rim_margin": m,
+                "can_margin": None, "margin": m, "ok": m > 0}
+    r_s = r_rim + 0.5 * (t_rim + t_can)
+    allow_c = can_strength / safety_factor
+    geo = (r_rim, t_rim, rim.E, q_per_w2 / t_rim, rim.density, r_s, t_can, can.E, can.density)
+    d_th = (rim.alpha - can.alpha) * delta_T * (r_rim + 0.5 * t_rim)
+    mr, mc, s_can = math.inf, math.inf, 0.0
+    for om, dd in ((w, 0.0), (w, d_th), (0.0, 0.0), (0.0, d_th)):
+        sr, sc, _ = _ring_pair(om, dd, *geo)
+        mr = min(mr, 1.0 - abs(sr) / allow_r)
+        mc = min(mc, 1.0 - sc / allow_c)
+        s_can = max(s_can, sc)
+    sr = _ring_pair(w, 0.0, *geo)[0]
+    m = min(mr, mc)
+    return {"sigma": sr, "sigma_self": rim.density * w * w * r_rim * r_rim, "sigma_can": s_can, "rim_margin": mr,
+            "can_margin": mc, "margin": m, "ok": m > 0}
+
+
 def overspeed(omega_max: float, factor: float = 1.2) -> float:
     """Check speed, rad/s (default 1.2 x maximum speed)."""
     return factor * omega_max
 
 
 __all__ = [
+    "ALUMINIUM_7075",
     "CAGE_ELASTIC",
+    "CFRP_HOOP",
+    "ELECTRICAL_STEEL_E",
     "INCONEL_718",
+    "TITANIUM_6AL4V",
     "RingMaterial",
     "disc_bore_hoop_stress",
     "disc_hoop_stress",
@@ -301,5 +371,6 @@ __all__ = [
     "ipm_bridge_stress",
     "overspeed",
     "retained_end_ring_stress",
+    "rim_stress",
     "spm_sleeve_stress",
 ]

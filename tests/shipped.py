@@ -28,6 +28,7 @@ CASE_FILES: dict[str, Path] = {
     "induction_traction": CASES_DIR / "induction_traction.toml",
     "multipole": CASES_DIR / "multipole_direct_drive.toml",
     "dyfree_bonded": CASES_DIR / "dyfree_bonded_eaxle.toml",
+    "outer_rotor_halbach": CASES_DIR / "outer_rotor_halbach.toml",
     "programme/aircooled_air_mobility": CASES_DIR / "programme" / "aircooled_air_mobility.toml",
     "programme/dyfree_eaxle_150kw": CASES_DIR / "programme" / "dyfree_eaxle_150kw.toml",
     "programme/im_eaxle": CASES_DIR / "programme" / "im_eaxle.toml",

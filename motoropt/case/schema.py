@@ -47,7 +47,8 @@ RPM = 2.0 * math.pi / 60.0
 SCHEMA: dict[str, dict[str, Field]] = {
     "machine": {
         "name": Field("str", default="unnamed design"),
-        "topology": Field("str", choices=("ipm_v", "ipm_flat", "ipm_arc", "spm", "induction"), required=True),
+        "topology": Field("str", choices=("ipm_v", "ipm_flat", "ipm_arc", "spm", "spm_outer", "induction"),
+                          required=True),
         "pole_pairs": Field("int", 1, 60, required=True),
     },
     "stator": {
@@ -85,6 +86,15 @@ SCHEMA: dict[str, dict[str, Field]] = {
                                 doc="ipm_arc: chord between the arc's ends on the circle R - bridge"),
         "sleeve_mm": Field("float", 0, 30, scale=MM, default=0.0),
         "magnet_segments": Field("int", 1, 200, default=1),
+        "halbach_segments": Field("int", 1, 5, default=1,
+                                  doc="spm, spm_outer: 1 = radially magnetised arcs; 2-5 = Halbach array of that "
+                                      "many parallel-magnetised segments per pole (fills the pole pitch)"),
+        "rim_thickness_mm": Field("float", 0.3, 100, scale=MM,
+                                  doc="spm_outer: radial thickness of the rotor rim outside the magnets"),
+        "rim_material": Field("str", default="rotor_steel", choices=("rotor_steel", "titanium", "aluminium", "cfrp"),
+                              doc="spm_outer: the rim's material (rotor_steel: laminated back iron; others non-magnetic)"),
+        "can_thickness_mm": Field("float", 0, 30, scale=MM, default=0.0,
+                                  doc="spm_outer: hoop-wound carbon-fibre retaining can over the rim (0 = none)"),
     },
     "winding": {
         "layers": Field("int", 1, 2, required=True),
@@ -98,6 +108,10 @@ SCHEMA: dict[str, dict[str, Field]] = {
                                   doc="straight axial part of each coil side outside the core"),
         "changeover": Field("str", choices=("none", "series_parallel", "star_delta"),
                             doc="winding changeover per operating point (motoropt.drive.changeover)"),
+        "strand_paralleling": Field("str", choices=("none", "coil", "phase"), default="none",
+                                    doc="where the parallel strands of a turn are joined when they are not "
+                                        "transposed (circulating currents, motoropt.machines.common); none: "
+                                        "transposed / Litz, no circulating current"),
     },
     "limits": {
         "dc_link_voltage_v": Field("float", 12, 2000, required=True),
@@ -105,7 +119,21 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "max_current_density_a_per_mm2": Field("float", 1, 60),
         "max_speed_rpm": Field("float", 100, 200000, scale=RPM, required=True),
         "voltage_utilisation": Field("float", 0.5, 1.1027, default=0.95,
-                                     doc="fraction of the linear SVPWM limit u_dc/sqrt(3) used (six-step: 2 sqrt(3)/pi = 1.1027)"),
+                                     doc="fraction of the linear SVPWM limit u_dc/sqrt(3) used (six-step: 2 sqrt(3)/pi = 1.1027); "
+                                         "ignored with limits.modulation or an [inverter] in over-modulation / six-step, "
+                                         "which set the limit themselves"),
+        "modulation": Field("str", choices=("svpwm", "spwm", "overmodulation", "six_step"),
+                            doc="the inverter's modulation when the case has no [inverter] (motoropt.drive.modulation): "
+                                "voltage limit by mode and, with switching_frequency_khz, PWM harmonic losses"),
+        "switching_frequency_khz": Field("float", 0.1, 200.0,
+                                         doc="carrier frequency with limits.modulation (no [inverter]); absent: no "
+                                             "PWM-carrier losses"),
+        "dead_time_us": Field("float", 0.0, 20.0,
+                              doc="inverter dead time with limits.modulation (no [inverter]): fundamental drop "
+                                  "(4/pi) t_dead f_sw u_dc; default 0"),
+        "max_power_kw": Field("float", 0.1, 100000.0,
+                              doc="shaft power limit of the drive (system/controller limit), both directions: "
+                                  "torque <= P_max / speed; absent: none"),
     },
     "temperatures": {
         "winding_c": Field("float", -40, 250, default=100.0),
@@ -114,6 +142,12 @@ SCHEMA: dict[str, dict[str, Field]] = {
     },
     "mechanical": {
         "bearing_torque_nm": Field("float", 0, 100, doc="bearing drag torque; default scales with rotor mass"),
+        "drag_torque_nm": Field("float", 0, 1000,
+                                doc="measured no-load mechanical drag torque (bearings, seals, oil, windage), "
+                                    "constant part; replaces the bearing estimate and the windage model"),
+        "drag_viscous_nm_per_krpm": Field("float", 0, 1000,
+                                          doc="speed-proportional part of the measured drag, N m per 1000 rpm "
+                                              "(with drag_torque_nm)"),
         "housing_mass_fraction": Field("float", 0, 2, default=0.25,
                                        doc="housing + shaft + bearings allowance as a fraction of active mass"),
     },
@@ -316,7 +350,31 @@ def parse_case(data: dict, path: str = "<case>") -> Case:
             if not isinstance(data[sec], dict):
                 raise InputError(sec, data[sec], "a table")
             free[sec] = _free_variables(sec, data[sec], variables)
+    _check_drive_keys(data)
     return Case(path=path, values=values, variables=variables, free=free)
+
+
+def _check_drive_keys(data: dict) -> None:
+    """Cross-field rules of the modulation and drag keys (each key belongs to one place)."""
+    li = data.get("limits") or {}
+    inv = data.get("inverter")
+    mech = data.get("mechanical") or {}
+    if isinstance(li, dict):
+        own = [k for k in ("modulation", "switching_frequency_khz", "dead_time_us") if k in li]
+        if own and isinstance(inv, dict):
+            raise InputError(f"limits.{own[0]}", li[own[0]],
+                             "absent with an [inverter] section (its modulation, switching_frequency_khz "
+                             "and dead_time_us apply)")
+        for k in ("switching_frequency_khz", "dead_time_us"):
+            if k in li and "modulation" not in li:
+                raise InputError(f"limits.{k}", li[k], "given together with limits.modulation")
+    if isinstance(mech, dict):
+        if "drag_viscous_nm_per_krpm" in mech and "drag_torque_nm" not in mech:
+            raise InputError("mechanical.drag_viscous_nm_per_krpm", mech["drag_viscous_nm_per_krpm"],
+                             "given together with mechanical.drag_torque_nm")
+        if "drag_torque_nm" in mech and "bearing_torque_nm" in mech:
+            raise InputError("mechanical.bearing_torque_nm", mech["bearing_torque_nm"],
+                             "absent with mechanical.drag_torque_nm (the measured drag includes the bearings)")
 
 
 # Free sections whose top-level keys may be design variables (their owners validate the values).

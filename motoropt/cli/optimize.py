@@ -17,9 +17,13 @@ from motoropt.errors import InputError, MotoroptError
 from motoropt.optimize.report import export, infeasibility_text, refine_fea, show
 from motoropt.optimize.runner import RunStopped, run_optimization
 from motoropt.review import report
+from motoropt.review.data import parse_ids
 
 
 def _optimize(a) -> int:
+    if not a.quiet and not a.resume:  # the first run on a machine compiles the numba kernels here
+        print(f"optimize: checking {a.case} on its nominal design (the first run compiles the numba kernels, "
+              f"which takes a minute or two; later runs load them from the cache)", file=sys.stderr, flush=True)
     try:
         res = run_optimization(a.case, a.out, pop=a.pop, generations=a.generations, algorithm=a.algorithm,
                                workers=a.workers, dask_address=a.dask, seed=a.seed, resume=a.resume,
@@ -41,7 +45,9 @@ def _optimize(a) -> int:
 
 
 def _report(a) -> int:
-    report(a.run, html=a.html)
+    if (a.designs or a.full_map) and not a.html:
+        raise InputError("--designs" if a.designs else "--full-map", a.designs or True, "used with --html REPORT.html")
+    report(a.run, html=a.html, designs=parse_ids(a.designs), full_map=a.full_map, progress=not a.quiet)
     return 0
 
 
@@ -77,7 +83,12 @@ def register(subparsers, with_export: bool = True) -> None:
 
     p = subparsers.add_parser("report", help="Pareto review of an optimisation run")
     p.add_argument("run")
-    p.add_argument("--html", help="write an HTML design review")
+    p.add_argument("--html", help="write the interactive design review (one HTML file, works offline)")
+    p.add_argument("--designs", metavar="ID,...", help="--html: also compute the details of these designs "
+                                                        "(the front's are always computed)")
+    p.add_argument("--full-map", action="store_true",
+                   help="--html: evaluate the details on the case's own grids instead of the run's")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_report)
 
     cmds = [("show", _show, "re-evaluate one design of a run and print its KPIs")]

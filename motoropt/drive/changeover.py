@@ -117,6 +117,7 @@ class SwitchedModel:
         return {"speed": e0["speed"],
                 "torque_motoring": np.fmax(e0["torque_motoring"], e1["torque_motoring"]),
                 "torque_generating": np.fmax(e0["torque_generating"], e1["torque_generating"]),
+                "torque_motoring_unlimited": np.fmax(e0["torque_motoring_unlimited"], e1["torque_motoring_unlimited"]),
                 "connection": np.where(np.nan_to_num(e1["torque_motoring"]) > np.nan_to_num(e0["torque_motoring"]),
                                        1, 0)}
 

@@ -35,6 +35,7 @@ negative i_d where iron loss pays for it, flux weakening above base speed and MT
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -43,27 +44,49 @@ from numba import njit
 
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.losses import (
+    LV_ALPHA,
+    LV_R20,
+    LV_TW,
     LossParams,
     ac_resistance,
+    harmonic_losses_at,
+    incremental_inductance,
     iron_by_region,
     iron_magnet_at,
+    loss_regions,
     mechanical_loss,
+    n_loss_rows,
     pack_loss_params,
+)
+from motoropt.drive.modulation import (
+    LINEAR,
+    MODE_CODE,
+    N_BANDS,
+    SIX_STEP,
+    SIX_STEP_ORDERS,
+    Modulation,
+    carrier_table,
+    six_step_moments,
 )
 from motoropt.errors import InputError, OperatingPointError
 from motoropt.magnetics.fluxmap import FluxMap, fluxmap_stack, interp_stack
 
 # feasibility reason codes
-OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT = 0, 1, 2, 3
-REASONS = {OK: "ok", CURRENT_LIMIT: "current limit", VOLTAGE_LIMIT: "voltage limit", SPEED_LIMIT: "speed limit"}
+OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT, POWER_LIMIT = 0, 1, 2, 3, 4
+REASONS = {OK: "ok", CURRENT_LIMIT: "current limit", VOLTAGE_LIMIT: "voltage limit", SPEED_LIMIT: "speed limit",
+           POWER_LIMIT: "power limit"}
 
 # output columns of the point kernel
 (O_FEAS, O_REASON, O_ID, O_IQ, O_VD, O_VQ, O_VLL, O_IRMS, O_PF, O_PCU, O_PFE, O_PMAG, O_PMECHL,
- O_PMECH, O_PELEC, O_EFF, O_TEM, O_TSHAFT) = range(18)
-N_OUT = 18
+ O_PMECH, O_PELEC, O_EFF, O_TEM, O_TSHAFT, O_HCU, O_HFE, O_HMAG) = range(21)
+N_OUT = 21
 OUT_NAMES = ("feasible", "reason", "i_d", "i_q", "v_d", "v_q", "v_ll_rms", "i_rms", "power_factor",
              "p_copper", "p_iron", "p_magnet", "p_mechanical", "p_mech", "p_elec", "efficiency",
-             "torque_em", "torque_shaft")
+             "torque_em", "torque_shaft", "p_harmonic_copper", "p_harmonic_iron", "p_harmonic_magnet")
+# the limits vector of the kernels
+(L_IMAX, L_VMAX, L_SPEED, L_HARM, L_MODE, L_UDC, L_FSW, L_XOFF, L_LIN, L_PMAX) = range(10)
+N_LIM = 10
+SPEED_TOLERANCE = 0.02  # operating_point evaluates points up to 2 % above the speed limit, with a warning
 
 _PEN_V = 1e20  # penalty base: torque reachable, voltage limit exceeded
 _PEN_I = 1e30  # penalty: torque not reachable within the current limit
@@ -81,6 +104,13 @@ class Limits:
         voltage_utilisation: peak phase voltage available = voltage_utilisation u_dc / sqrt(3)
             (1.0 is the SVPWM linear-range limit; default 0.95 leaves margin).
         u_ph_max_override: if given, the peak phase voltage available, V (e.g. from an inverter model).
+        modulation: the inverter's modulation (:class:`motoropt.drive.modulation.Modulation`); when
+            given (and no override), the voltage limit is the mode's (dead time and device drops
+            included) and, with a switching frequency, the harmonic (PWM carrier, over-modulation,
+            six-step) losses are computed. None: the legacy limit voltage_utilisation u_dc / sqrt(3)
+            and no harmonic losses.
+        p_max: shaft power limit, W (both directions: |T| w_m <= p_max), None: none. A system limit
+            (supply, controller), not the motor's; points beyond it are infeasible ("power limit").
     """
 
     u_dc: float
@@ -88,6 +118,8 @@ class Limits:
     speed_max: float
     voltage_utilisation: float = 0.95
     u_ph_max_override: float | None = None
+    modulation: Modulation | None = None
+    p_max: float | None = None
 
     def __post_init__(self):
         for name in ("u_dc", "i_max", "speed_max", "voltage_utilisation"):
@@ -99,13 +131,24 @@ class Limits:
         if self.u_ph_max_override is not None and not (math.isfinite(self.u_ph_max_override)
                                                        and self.u_ph_max_override > 0):
             raise InputError("Limits.u_ph_max_override", self.u_ph_max_override, "None or > 0")
+        if self.p_max is not None and not (math.isfinite(self.p_max) and self.p_max > 0):
+            raise InputError("limits.max_power_kw", self.p_max, "None or > 0")
 
     @property
     def v_max(self) -> float:
         """Peak phase voltage available, V."""
         if self.u_ph_max_override is not None:
             return float(self.u_ph_max_override)
+        if self.modulation is not None:
+            return self.modulation.v_max(self.u_dc)
         return self.voltage_utilisation * self.u_dc / math.sqrt(3.0)
+
+    @property
+    def harmonic_losses(self) -> bool:
+        """Whether the harmonic (PWM) losses are computed: a modulation with a switching frequency,
+        or six-step / over-modulation (whose low-order harmonics need no carrier)."""
+        m = self.modulation
+        return m is not None and (m.f_sw is not None or m.mode in ("six_step", "overmodulation"))
 
 
 # ---------------------------------------------------------------- kernels
@@ -311,9 +354,53 @@ def _brent_min(kind, a, b, x, fx, xtol, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max
 
 
 @njit(cache=True)
-def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out, preg):
-    """Fill one row of ``out`` (columns O_*) and of ``preg`` (iron loss per region)."""
-    i_max, v_max, speed_max = lim[0], lim[1], lim[2]
+def harmonic_moments_kernel(x, mode, lin, u_dc, f_sw, w_e, ctab, six, six_orders, six_sh, freqs, shares):
+    """Harmonic moments (v_par2, v_perp2, psi_par2, psi_perp2) and frequency content (written into
+    freqs/shares; returns their count) at commanded fundamental x = V1/u_dc (the numba version of
+    :func:`motoropt.drive.modulation.harmonic_moments`; f_sw = 0: no carrier)."""
+    nb = ctab.shape[1] - 5
+    cp = cq = cpp = cpq = 0.0
+    nf = 0
+    xc = min(max(x, 0.0), lin)
+    if f_sw > 0.0:
+        step = ctab[1, 0] - ctab[0, 0]
+        i = int(xc / step)
+        if i > ctab.shape[0] - 2:
+            i = ctab.shape[0] - 2
+        w = (xc - ctab[i, 0]) / step
+        row = (1.0 - w) * ctab[i] + w * ctab[i + 1]
+        cp, cq = row[1] * u_dc * u_dc, row[2] * u_dc * u_dc
+        cpp, cpq = row[3] * (u_dc / f_sw) ** 2, row[4] * (u_dc / f_sw) ** 2
+        tot = 0.0
+        for b in range(nb):
+            tot += row[5 + b]
+        for b in range(nb):
+            freqs[b] = f_sw * (b + 1)
+            shares[b] = row[5 + b] / tot if tot > 0.0 else 0.0
+        nf = nb
+    if x <= lin or mode < 2 or w_e <= 0.0:
+        return cp, cq, cpp, cpq, nf
+    a = min((x - lin) / (SIX_STEP - lin), 1.0)
+    sp, sq = six[0] * u_dc * u_dc, six[1] * u_dc * u_dc
+    spp, spq = six[2] * (u_dc / w_e) ** 2, six[3] * (u_dc / w_e) ** 2
+    wc = (1.0 - a) * (cpp + cpq)
+    ws = a * (spp + spq)
+    tot = wc + ws
+    for b in range(nf):
+        shares[b] = shares[b] * wc / tot if tot > 0.0 else 0.0
+    for h in range(six_orders.shape[0]):
+        freqs[nf + h] = six_orders[h] * w_e / (2.0 * math.pi)
+        shares[nf + h] = six_sh[h] * ws / tot if tot > 0.0 else 0.0
+    nf += six_orders.shape[0]
+    return ((1.0 - a) * cp + a * sp, (1.0 - a) * cq + a * sq, (1.0 - a) * cpp + a * spp,
+            (1.0 - a) * cpq + a * spq, nf)
+
+
+@njit(cache=True)
+def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out, preg, ac, hx):
+    """Fill one row of ``out`` (columns O_*) and of ``preg`` (iron loss per region); ``hx`` are the
+    harmonic tables (carrier table, six-step moments, orders, shares)."""
+    i_max, v_max, speed_max = lim[L_IMAX], lim[L_VMAX], lim[L_SPEED]
     for c in range(N_OUT):
         out[c] = np.nan
     for r in range(preg.shape[0]):
@@ -321,6 +408,9 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
     out[O_FEAS] = 0.0
     if w_m > speed_max * (1.0 + 1e-12) or w_m < 0.0:
         out[O_REASON] = SPEED_LIMIT
+        return
+    if lim[L_PMAX] > 0.0 and abs(T) * w_m > lim[L_PMAX] * (1.0 + 1e-9):
+        out[O_REASON] = POWER_LIMIT
         return
     w_e = p * w_m
     f_e = w_e / (2.0 * math.pi)
@@ -418,17 +508,48 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
     out[O_EFF] = eff
     out[O_TEM] = T_em
     out[O_TSHAFT] = T_sh
+    out[O_HCU] = 0.0
+    out[O_HFE] = 0.0
+    out[O_HMAG] = 0.0
+    if lim[L_HARM] > 0.0:
+        ctab, six, six_orders, six_sh = hx
+        nmax = N_BANDS + six_orders.shape[0]
+        freqs = np.empty(nmax)
+        shares = np.empty(nmax)
+        u_dc = lim[L_UDC]
+        x = v / u_dc + lim[L_XOFF]
+        vp, vq_, pp, pq_, nf = harmonic_moments_kernel(x, int(lim[L_MODE]), lim[L_LIN], u_dc, lim[L_FSW], w_e,
+                                                       ctab, six, six_orders, six_sh, freqs, shares)
+        Linc = incremental_inductance(i_q, k, j, t, u, ida, iqa, G)
+        R_dc = lv[LV_R20] * (1.0 + lv[LV_ALPHA] * (lv[LV_TW] - 20.0))
+        hcu, hfe, hmag = harmonic_losses_at(vp, vq_, pp, pq_, freqs[:nf], shares[:nf], math.atan2(vq, vd), Linc,
+                                            math.sqrt(pd * pd + pq * pq), i_q, k, j, t, u, G, lv, rc, ac, R_dc)
+        out[O_HCU] = hcu
+        out[O_HFE] = hfe
+        out[O_HMAG] = hmag
+        out[O_PCU] += hcu
+        out[O_PFE] += hfe
+        out[O_PMAG] += hmag
+        p_el += hcu + hfe + hmag
+        out[O_PELEC] = p_el
+        eff = 0.0
+        if p_me > 0.0 and p_el > 0.0:
+            eff = p_me / p_el
+        elif p_me < 0.0 and p_el < 0.0:
+            eff = p_el / p_me
+        out[O_EFF] = eff
 
 
 @njit(cache=True)
-def solve_points_kernel(speeds, torques, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
+def solve_points_kernel(speeds, torques, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, ac, hx):
     """Batch of operating points (w_m rad/s, T N m) -> (out (n, N_OUT), iron per region (n, nreg))."""
     n = speeds.shape[0]
-    nreg = rc.shape[0]
+    nreg = n_loss_rows(rc)
     out = np.empty((n, N_OUT))
     preg = np.empty((n, nreg))
     for m in range(n):
-        _solve_point(speeds[m], torques[m], lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out[m], preg[m])
+        _solve_point(speeds[m], torques[m], lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out[m], preg[m], ac,
+                     hx)
     return out, preg
 
 
@@ -469,10 +590,11 @@ def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud,
 
 @njit(cache=True)
 def envelope_kernel(speeds, lim, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
-    """Per speed: (T_motoring_max, i_d, i_q, T_generating_max magnitude, i_d, i_q); NaN above speed_max."""
+    """Per speed: (T_motoring_max, i_d, i_q, T_generating_max magnitude, i_d, i_q, and the two torques
+    without the power limit); NaN above speed_max."""
     n = speeds.shape[0]
-    res = np.full((n, 6), np.nan)
-    i_max, v_max, speed_max = lim[0], lim[1], lim[2]
+    res = np.full((n, 8), np.nan)
+    i_max, v_max, speed_max = lim[L_IMAX], lim[L_VMAX], lim[L_SPEED]
     id_ax = ida
     lo = max(id_ax[0], -i_max)
     hi = min(id_ax[id_ax.shape[0] - 1], i_max)
@@ -498,11 +620,17 @@ def envelope_kernel(speeds, lim, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
                                   p_mechl, v_max, i_max, 0, ida, iqa, G, ud, uq, p, lv, rc)
             if best >= _PEN_V:
                 res[m, 3 * side] = 0.0
+                res[m, 6 + side] = 0.0
                 continue
             s, iq = _env_phi(xb, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
             res[m, 3 * side] = -s
+            res[m, 6 + side] = -s
             res[m, 3 * side + 1] = xb
             res[m, 3 * side + 2] = iq
+            if lim[L_PMAX] > 0.0 and w_m > 0.0 and -s * w_m > lim[L_PMAX]:
+                # power limit: the torque P_max / w_m at the loss-minimising current (refined by the
+                # point solver when the map is evaluated); the envelope's current is the unclipped one
+                res[m, 3 * side] = lim[L_PMAX] / w_m
     return res
 
 
@@ -525,10 +653,29 @@ def _pack(model):
     if model.limits.i_max > fmap.i_max * (1 + 1e-9):
         raise InputError("limits.i_max", model.limits.i_max,
                          f"<= the current the flux map covers ({fmap.i_max:g} A; kernels never extrapolate)")
-    lv, rc = pack_loss_params(model.loss_params, fmap)
+    lv, rc, ac = pack_loss_params(model.loss_params, fmap)
     ida, iqa, G, ud, uq = fluxmap_stack(fmap)
-    lim = np.array([model.limits.i_max, model.limits.v_max, model.limits.speed_max])
-    return (ida, iqa, G, ud, uq), float(fmap.pole_pairs), lv, rc, lim
+    L = model.limits
+    lim = np.zeros(N_LIM)
+    lim[L_IMAX], lim[L_VMAX], lim[L_SPEED] = L.i_max, L.v_max, L.speed_max
+    lim[L_PMAX] = 0.0 if L.p_max is None else L.p_max
+    mod = L.modulation
+    if mod is not None and L.harmonic_losses:
+        lim[L_HARM] = 1.0
+        lim[L_MODE] = MODE_CODE[mod.mode]
+        lim[L_UDC] = L.u_dc
+        lim[L_FSW] = 0.0 if mod.f_sw is None else mod.f_sw
+        lim[L_XOFF] = (mod.dead_time_drop(L.u_dc) + mod.v_device) / L.u_dc
+        lim[L_LIN] = LINEAR[mod.mode]
+    return (ida, iqa, G, ud, uq), float(fmap.pole_pairs), lv, rc, lim, ac, _harmonic_tables(mod)
+
+
+def _harmonic_tables(mod: Modulation | None):
+    """(carrier table, six-step moments, orders, shares) for the kernels."""
+    pattern = "spwm" if (mod is not None and mod.mode == "spwm") else "svpwm"
+    vp, vq, pp, pq, sh = six_step_moments()
+    return (np.ascontiguousarray(carrier_table(pattern)), np.array([vp, vq, pp, pq]),
+            np.ascontiguousarray(SIX_STEP_ORDERS), np.ascontiguousarray(sh))
 
 
 def solve_operating_points(model, speed, torque, strategy: str = "min_loss",
@@ -553,13 +700,13 @@ def solve_operating_points(model, speed, torque, strategy: str = "min_loss",
         raise InputError("speed", speed, "finite and >= 0 rad/s (the torque sign selects generating)")
     if not np.all(np.isfinite(tq)):
         raise InputError("torque", torque, "finite")
-    fm, p, lv, rc, lim = _pack(model)
+    fm, p, lv, rc, lim, ac, hx = _pack(model)
     out, preg = solve_points_kernel(np.ascontiguousarray(sp.ravel()), np.ascontiguousarray(tq.ravel()),
-                                    lim, _STRATEGIES[strategy], int(n_scan), *fm, p, lv, rc)
+                                    lim, _STRATEGIES[strategy], int(n_scan), *fm, p, lv, rc, ac, hx)
     res = {name: out[:, c].reshape(shape) for c, name in enumerate(OUT_NAMES)}
     res["feasible"] = res["feasible"] > 0.5
     res["reason"] = res["reason"].astype(int)
-    res["iron_by_region"] = {name: preg[:, r].reshape(shape) for r, name in enumerate(model.fluxmap.regions)}
+    res["iron_by_region"] = {name: preg[:, r].reshape(shape) for r, name in enumerate(loss_regions(model.fluxmap))}
     return res
 
 
@@ -569,27 +716,35 @@ def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, sp
     For each mechanical speed (rad/s) the shaft torque is maximised over i_d with i_q as large as
     the current circle and the voltage limit (including the R i drop) allow; this traces MTPA at
     low speed, flux weakening on the current circle, and MTPV where the voltage limit alone binds.
+    With a power limit (``limits.p_max``) the torque is capped at P_max / w (the currents stay
+    those of the unclipped maximum).
     Returns dict: speed (rad/s), torque_motoring, torque_generating (magnitudes, N m; NaN above
     speed_max; 0 where no torque is available), i_d_motoring, i_q_motoring, i_d_generating,
-    i_q_generating (A peak).
+    i_q_generating (A peak), torque_motoring_unlimited, torque_generating_unlimited (without the
+    power limit: what the motor reaches within its current and voltage limits).
     """
     model = _Bound(fluxmap, params, limits)
     sp = np.atleast_1d(np.asarray(speeds, dtype=float))
     if not np.all(np.isfinite(sp)) or np.any(sp < 0):
         raise InputError("speeds", speeds, "finite and >= 0 rad/s")
-    fm, p, lv, rc, lim = _pack(model)
+    fm, p, lv, rc, lim, _, _ = _pack(model)
     r = envelope_kernel(np.ascontiguousarray(sp), lim, int(n_scan), *fm, p, lv, rc)
     return {"speed": sp, "torque_motoring": r[:, 0], "i_d_motoring": r[:, 1], "i_q_motoring": r[:, 2],
-            "torque_generating": r[:, 3], "i_d_generating": r[:, 4], "i_q_generating": r[:, 5]}
+            "torque_generating": r[:, 3], "i_d_generating": r[:, 4], "i_q_generating": r[:, 5],
+            "torque_motoring_unlimited": r[:, 6], "torque_generating_unlimited": r[:, 7]}
 
 
 def operating_point(model, speed_rpm: float, torque_nm: float, strategy: str = "min_loss") -> dict:
     """One operating point (negative torque = generating) as a plain dict for the CLI and users.
 
     Keys: speed_rpm, torque_nm, motor_efficiency (fraction), id_a, iq_a (peak), current_rms_a (phase),
-    voltage_ll_rms_v, vd_v, vq_v (peak), power_factor (signed), p_mech_w, p_elec_w,
-    torque_em_nm, losses_w {copper, iron, magnet, mechanical, total}, iron_by_region_w.
-    Raises OperatingPointError when the point is outside the envelope.
+    voltage_ll_rms_v, vd_v, vq_v (peak), power_factor (signed, fundamental), p_mech_w, p_elec_w,
+    torque_em_nm, losses_w {copper, iron, magnet, mechanical, total} (the harmonic parts included),
+    harmonic_losses_w {copper, iron, magnet} (PWM carrier / over-modulation / six-step part),
+    iron_by_region_w, modulation_index (2 V1 / u_dc of the fundamental), warnings (list of str).
+    A point up to SPEED_TOLERANCE (2 %) above the speed limit is evaluated with the limit raised to
+    it and a warning (a measured point may sit just above the nominal limit: ORNL's 2004 Prius map
+    has 6005 rpm against 6000). Raises OperatingPointError when the point is outside the envelope.
     """
     for field, v in (("speed_rpm", speed_rpm), ("torque_nm", torque_nm)):
         if not (isinstance(v, (int, float, np.floating, np.integer)) and math.isfinite(v)):
@@ -597,6 +752,12 @@ def operating_point(model, speed_rpm: float, torque_nm: float, strategy: str = "
     if speed_rpm < 0:
         raise InputError("speed_rpm", speed_rpm, ">= 0 (use a negative torque for generating)")
     w = speed_rpm * RPM_TO_RAD_S
+    warnings = []
+    w_max = model.limits.speed_max
+    if w_max * (1.0 + 1e-12) < w <= w_max * (1.0 + SPEED_TOLERANCE):
+        warnings.append(f"{speed_rpm:g} rpm is above the speed limit {w_max / RPM_TO_RAD_S:g} rpm "
+                        f"(within {100 * SPEED_TOLERANCE:g} %): evaluated with the limit raised to it")
+        model = dataclasses.replace(model, limits=dataclasses.replace(model.limits, speed_max=w))
     r = solve_operating_points(model, w, torque_nm, strategy=strategy)
     if not r["feasible"]:
         reason = REASONS[int(r["reason"])]
@@ -613,11 +774,16 @@ def operating_point(model, speed_rpm: float, torque_nm: float, strategy: str = "
     f = lambda k: float(r[k])  # noqa: E731
     losses = {"copper": f("p_copper"), "iron": f("p_iron"), "magnet": f("p_magnet"), "mechanical": f("p_mechanical")}
     losses["total"] = sum(losses.values())
+    v1 = math.hypot(f("v_d"), f("v_q"))
     return {
         "speed_rpm": float(speed_rpm), "torque_nm": float(torque_nm),
         "motor_efficiency": f("efficiency"), "id_a": f("i_d"), "iq_a": f("i_q"),
         "current_rms_a": f("i_rms"), "voltage_ll_rms_v": f("v_ll_rms"), "vd_v": f("v_d"), "vq_v": f("v_q"),
         "power_factor": f("power_factor"), "p_mech_w": f("p_mech"), "p_elec_w": f("p_elec"),
         "torque_em_nm": f("torque_em"), "losses_w": losses,
+        "harmonic_losses_w": {"copper": f("p_harmonic_copper"), "iron": f("p_harmonic_iron"),
+                              "magnet": f("p_harmonic_magnet")},
         "iron_by_region_w": {k: float(v) for k, v in r["iron_by_region"].items()},
+        "modulation_index": 2.0 * v1 / model.limits.u_dc,
+        "warnings": warnings,
     }

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from motoropt.constants import RPM_TO_RAD_S
-from motoropt.drive.control import CURRENT_LIMIT, VOLTAGE_LIMIT
+from motoropt.drive.control import CURRENT_LIMIT, POWER_LIMIT, VOLTAGE_LIMIT
 from motoropt.errors import InputError
 
 if TYPE_CHECKING:
@@ -33,11 +33,13 @@ class EfficiencyMap:
         losses: {kind: W} for the model's loss kinds (PMSM: copper, iron, magnet, mechanical) and
             "total" (NaN outside).
         i_d, i_q: A peak. voltage_ll_rms: V. power_factor (signed). p_mech, p_elec: W.
-        feasible: bool mask; reason: drive reason codes (0 ok, 1 current, 2 voltage, 3 speed).
+        feasible: bool mask; reason: drive reason codes (0 ok, 1 current, 2 voltage, 3 speed, 4 power).
         envelope_speed_rpm, envelope_motoring_nm, envelope_generating_nm: envelope on a finer speed
             axis (magnitudes, N m).
         model: the machine model (used to solve points near the envelope edge exactly).
         connection: with a winding changeover, the connection (0/1) that runs each point, else None.
+        envelope_motoring_unlimited_nm: the motoring envelope without the drive's power limit
+            (None: the model has no such limit).
     """
 
     speed_rpm: np.ndarray
@@ -57,6 +59,7 @@ class EfficiencyMap:
     envelope_generating_nm: np.ndarray
     model: MachineModel
     connection: np.ndarray | None = None
+    envelope_motoring_unlimited_nm: np.ndarray | None = None
 
     def envelope_at(self, speed_rpm):
         """(motoring max, generating max magnitude) in N m at the given speeds, linear interpolation."""
@@ -108,6 +111,9 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
     cap_g = np.broadcast_to(eg >= env["torque_generating"][0] * (1 - 1e-9), W.shape)
     cur = np.where(T > 0, cap_m, cap_g)
     r["reason"][above] = np.where(cur[above], CURRENT_LIMIT, VOLTAGE_LIMIT)
+    p_max = getattr(model.limits, "p_max", None)
+    if p_max is not None:
+        r["reason"][above & (np.abs(T) * W > p_max * (1 + 1e-9))] = POWER_LIMIT
     feas = r["feasible"]
     losses = {k: np.where(feas, r["p_" + k], np.nan) for k in model.loss_kinds}
     losses["total"] = sum(losses[k] for k in model.loss_kinds)
@@ -121,6 +127,7 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
         envelope_speed_rpm=env_speeds / RPM_TO_RAD_S, envelope_motoring_nm=env["torque_motoring"],
         envelope_generating_nm=env["torque_generating"], model=model,
         connection=np.where(feas, r["connection"], -1) if "connection" in r else None,
+        envelope_motoring_unlimited_nm=env.get("torque_motoring_unlimited"),
     )
 
 

@@ -5,7 +5,9 @@ All powers in W, currents A peak (amplitude-invariant dq), speeds rad/s, frequen
 Models and their stated assumptions
 -----------------------------------
 Copper:  P_cu = 1.5 R_ac I^2 with I = hypot(i_d, i_q) (peak) and
-         R_ac = R_s_20 (1 + alpha_R (T_winding_c - 20)) (1 + k_ac (f_e / f_ref)^2), f_ref = 1000 Hz.
+         R_ac = R_s_20 (1 + alpha_R (T_winding_c - 20)) (1 + k_ac r^2 + k_circ r^2 / (1 + (f_e/f_circ)^2)),
+         r = f_e / f_ref, f_ref = 1000 Hz; k_circ: circulating currents between non-transposed parallel
+         strands (:mod:`motoropt.machines.common`), inductance-limited above f_circ.
          The (f_e/f_ref)^2 term is the low-frequency expansion of the strand skin/proximity effect
          (Dowell 1966, Proc. IEE 113(8); valid while strands are thin against the skin depth); k_ac
          is supplied by the caller (computed from strand size and conductors per slot).
@@ -21,22 +23,58 @@ Magnet:  eddy currents from the stator slot-ripple field,
          |psi| = hypot(psi_d, psi_q): the ripple amplitude scales with the air-gap flux density, so the
          physical exponent is 2 (default). magnet_eddy_coeff (W at f_e = 1 kHz, no load) comes from
          :func:`magnet_eddy_coefficient` (resistance-limited thin-plate loss).
+         With the FEA's field waveforms on the map (:attr:`FluxMap.magnet_loss`): the 2-D
+         resistance-limited eddy loss of the magnets under load, P_mag = c(i_d, i_q) f_e^2 (see
+         :mod:`motoropt.magnetics.fea.losses`), instead of the slot-ripple formula.
+Iron from field waveforms: with :attr:`FluxMap.loss_terms` (the embedded FEA's harmonic-complete
+         per-kg sums S_h = sum_n n B_n^2, S_c = sum_n n^2 B_n^2, S_e = sum_n (n B_n)^1.5 per region,
+         n the harmonic order in units of f_e), P_r = k_build_r m_r (kh f_e S_h + kc f_e^2 S_c +
+         ke f_e^1.5 S_e) for the map's loss regions, m_r the LossParams' region mass (the FluxMap's B_iron then only scales the
+         harmonic losses below). Harmonic superposition is exact for the classical term and an
+         approximation for hysteresis and excess loss (stated).
 Mechanical: bearings P_b = T_b0 w + c_visc w^2; windage in the air gap (Bilgen & Boulos 1973 torque
-         coefficient, as used by Saari 1998), see :func:`windage_loss`.
+         coefficient, as used by Saari 1998), see :func:`windage_loss`. A measured spin loss enters
+         as T_b0 (constant drag) and c_visc with the windage disabled (rotor_radius 0).
+Harmonic (PWM carrier, over-modulation, six-step) losses, :func:`harmonic_losses_at`: from the
+         harmonic voltage and flux moments of :mod:`motoropt.drive.modulation` at the operating
+         point's fundamental voltage, the incremental inductance matrix of the flux map (cell slopes),
+         - copper: ripple current covariance C_i = L^-1 C_psi L^-T, P = 1.5 R_dc(T) sum_b s_b F(f_b)
+           tr(C_i), with the AC factor F(f) of :func:`ac_factor_table` at each band's frequency;
+         - stator iron (regions flagged stator): the harmonic flux density taken proportional to the
+           fundamental's, B_h = (B_r / |psi|) psi_h, so (f B)_eq = (B_r / |psi|) sqrt(<|v_h|^2>) / (2 pi)
+           and P = m (kc (f B)_eq^2 + ke (f B)_eq^1.5) (exact classical term for any waveform in the
+           resistance-limited lamination; excess by its sinusoidal equivalent; minor-loop hysteresis
+           and the lamination skin effect at the carrier are neglected; no build factor);
+         - magnets (FEA maps only: :attr:`FluxMap.magnet_pwm`, the 2-D eddy loss per (A/s)^2 of
+           ripple current): P = F_skin (M_dd <x^2> + 2 M_dq <x y> + M_qq <y^2>), (x, y) = L^-1 v_h,
+           resistance-limited (independent of f_sw; Boglietti et al., IEEE Trans. Magn. 39(2), 2003)
+           times the 1-D skin factor of the piece width b, F(xi) = (3/xi)(sinh xi - sin xi)/(cosh xi
+           - cos xi), xi = b / delta (the classical lamination result: the eddy currents flow axially
+           and close across the width, the field is parallel to the faces they close through),
+           weighted over the harmonic bands by their share of <v_h^2> (recoil mu_r 1.05);
+         These losses are supplied electrically (P_elec = 1.5 v.i + P_h), not through the torque
+         balance, and are not part of the current optimisation (stated).
 
-The loss kernels take the FluxMap as arrays (``fluxmap.fluxmap_stack``) and the parameters
-packed by :func:`pack_loss_params`: a float vector ``lv`` (indices ``LV_*``) and a per-region matrix
-``rc`` with columns (A_h, A_c, A_e, freq_factor), A_x = k_build m k_x (so A_h has W/Hz/T^2).
+The loss kernels take the FluxMap as arrays (``fluxmap.fluxmap_stack``: psi_d, psi_q, B_iron
+layers, then the loss_terms layers, the magnet loss and the magnet PWM layers) and the parameters
+packed by :func:`pack_loss_params`: a float vector ``lv`` (indices ``LV_*``), a per-row matrix
+``rc`` with columns RC_* (A_x = k_build m k_x, so A_h has W/Hz/T^2; the layer of G each row reads;
+whether the row counts in the iron loss, is stator iron for the harmonic losses) and the AC-factor
+table ``ac`` (2, n): log10 f and F(f).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numba import njit
+from scipy.integrate import trapezoid
+from scipy.special import jv
 
+from motoropt.constants import MU0
 from motoropt.errors import InputError
 from motoropt.magnetics.fluxmap import FluxMap, fluxmap_stack, interp_bilinear3, interp_stack
 
@@ -49,7 +87,15 @@ RHO_AIR_GAP = 1.2  # air density in the gap, kg/m^3 (20 degC, 1 atm)
 # indices of the packed loss-parameter vector
 LV_R20, LV_ALPHA, LV_TW, LV_KAC, LV_FREF, LV_CMAG, LV_NMAG, LV_PSIPM = 0, 1, 2, 3, 4, 5, 6, 7
 LV_TB0, LV_CVISC, LV_RROT, LV_LSTK, LV_GAP, LV_KF, LV_RHO, LV_MU = 8, 9, 10, 11, 12, 13, 14, 15
-N_LV = 16
+LV_MAG_LAYER, LV_PWM_LAYER = 16, 17  # G layer of the FEA magnet loss / magnet PWM coefficients (-1: none)
+LV_MAG_B, LV_MAG_RHO = 18, 19  # magnet piece width (m) and resistivity (Ohm m) for the skin factor
+LV_KCIRC, LV_FCIRC = 20, 21  # strand circulating-current AC coefficient and its corner frequency (Hz)
+N_LV = 22
+# columns of the per-row matrix rc
+RC_AH, RC_AC, RC_AE, RC_FF, RC_MKC, RC_MKE, RC_STATOR, RC_KIND, RC_LAYER, RC_LOSS = range(10)
+N_RC = 10
+KIND_FUNDAMENTAL, KIND_HARMONIC = 0, 1
+AC_LOG_F = np.linspace(0.0, 6.5, 66)  # log10 f of the AC-factor table, Hz
 
 
 @dataclass(frozen=True)
@@ -71,6 +117,14 @@ class LossParams:
         rotor_radius, stack_length, air_gap: windage geometry, m (rotor_radius 0 disables windage).
         windage_k_f: surface roughness factor (1 smooth; Saari 1998 uses ~2.5 for slotted rotors).
         rho_air: kg/m^3, mu_air: Pa s (gap fluid).
+        k_circ: strand circulating-current coefficient, R_circ / R_dc = k_circ (f / 1 kHz)^2 below
+            f_circ (Hz), 0: none.
+        magnet_width: width of one magnet piece across which the eddy currents close, m, and
+            magnet_resistivity, Ohm m: the skin factor of the magnets' harmonic (PWM) loss
+            (0: resistance-limited).
+        strand_diameter: bare strand diameter, m, and conductor_sigma_20: its conductivity at
+            20 degC, S/m, for the AC factor at harmonic frequencies (:func:`ac_factor_table`;
+            0: the low-frequency form 1 + k_ac (f / 1 kHz)^2 at every frequency).
     """
 
     R_s_20: float
@@ -94,10 +148,17 @@ class LossParams:
     windage_k_f: float = 1.0
     rho_air: float = RHO_AIR_GAP
     mu_air: float = MU_AIR
+    strand_diameter: float = 0.0
+    conductor_sigma_20: float = 0.0
+    magnet_width: float = 0.0
+    magnet_resistivity: float = 0.0
+    k_circ: float = 0.0
+    f_circ: float = math.inf
 
     def __post_init__(self):
         nonneg = ("R_s_20", "alpha_R", "k_ac", "magnet_eddy_coeff", "magnet_eddy_load_exp", "T_b0",
-                  "c_visc", "rotor_radius", "stack_length", "windage_k_f")
+                  "c_visc", "rotor_radius", "stack_length", "windage_k_f", "strand_diameter",
+                  "conductor_sigma_20", "magnet_width", "magnet_resistivity", "k_circ")
         for name in nonneg:
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
@@ -120,8 +181,24 @@ class LossParams:
                 raise InputError(f"LossParams.{name}", v, "finite values >= 0")
 
 
+def loss_regions(fluxmap: FluxMap) -> tuple:
+    """Names of the regions whose iron loss the kernels report (``iron_by_region``): the map's
+    harmonic loss regions when it carries field-waveform loss terms, else its B_iron regions."""
+    return tuple(fluxmap.loss_regions) if fluxmap.loss_terms is not None else tuple(fluxmap.regions)
+
+
+def _region_coeffs(params: LossParams, name: str):
+    if name not in params.regions:
+        raise InputError("LossParams.regions", params.regions, f"to include the flux-map region {name!r}")
+    i = params.regions.index(name)
+    ff = (params.region_freq_factor or (1.0,) * len(params.regions))[i]
+    return i, ff
+
+
 def pack_loss_params(params: LossParams, fluxmap: FluxMap):
-    """(lv, rc) for the kernels; rc rows follow ``fluxmap.regions`` (matched by name)."""
+    """(lv, rc, ac) for the kernels (module docstring): rc has one row per B_iron region of the map
+    (rows that count in the iron loss unless the map carries harmonic loss terms) followed by one
+    row per harmonic loss region; ac is the AC-factor table of :func:`ac_factor_table`."""
     lv = np.zeros(N_LV)
     lv[LV_R20] = params.R_s_20
     lv[LV_ALPHA] = params.alpha_R
@@ -141,15 +218,96 @@ def pack_loss_params(params: LossParams, fluxmap: FluxMap):
     lv[LV_MU] = params.mu_air
     if not lv[LV_PSIPM] > 0:
         raise InputError("fluxmap.psi_pm", lv[LV_PSIPM], "> 0 (the d axis is the magnet axis)")
-    rc = np.zeros((len(fluxmap.regions), 4))
-    ff = params.region_freq_factor or (1.0,) * len(params.regions)
+    harmonic = fluxmap.loss_terms is not None
+    nB = len(fluxmap.regions)
+    nH = len(fluxmap.loss_regions) if harmonic else 0
+    rc = np.zeros((nB + nH, N_RC))
     for r, name in enumerate(fluxmap.regions):
-        if name not in params.regions:
-            raise InputError("LossParams.regions", params.regions, f"to include the flux-map region {name!r}")
-        i = params.regions.index(name)
-        a = params.region_mass[i] * params.k_build[i]
-        rc[r] = (a * params.kh[i], a * params.kc[i], a * params.ke[i], ff[i])
-    return lv, rc
+        i, ff = _region_coeffs(params, name)
+        m = params.region_mass[i]
+        a = m * params.k_build[i]
+        rc[r, :RC_KIND] = (a * params.kh[i], a * params.kc[i], a * params.ke[i], ff, m * params.kc[i],
+                           m * params.ke[i], 1.0 if (ff == 1.0 and name.startswith("stator")) else 0.0)
+        rc[r, RC_KIND] = KIND_FUNDAMENTAL
+        rc[r, RC_LAYER] = 2 + r
+        rc[r, RC_LOSS] = 0.0 if harmonic else 1.0
+    for h, name in enumerate(fluxmap.loss_regions if harmonic else ()):
+        i, _ = _region_coeffs(params, name)
+        a = params.region_mass[i] * params.k_build[i]  # the design's region mass x the map's per-kg terms
+        rc[nB + h, :RC_KIND] = (a * params.kh[i], a * params.kc[i], a * params.ke[i], 1.0, 0.0, 0.0, 0.0)
+        rc[nB + h, RC_KIND] = KIND_HARMONIC
+        rc[nB + h, RC_LAYER] = 2 + nB + 3 * h
+        rc[nB + h, RC_LOSS] = 1.0
+    layer = 2 + nB + 3 * nH
+    lv[LV_MAG_LAYER] = -1.0
+    lv[LV_PWM_LAYER] = -1.0
+    lv[LV_MAG_B] = params.magnet_width
+    lv[LV_MAG_RHO] = params.magnet_resistivity
+    lv[LV_KCIRC] = params.k_circ
+    lv[LV_FCIRC] = params.f_circ if math.isfinite(params.f_circ) else 1e30
+    if fluxmap.magnet_loss is not None:
+        lv[LV_MAG_LAYER] = layer
+        layer += 1
+    if fluxmap.magnet_pwm is not None:
+        lv[LV_PWM_LAYER] = layer
+    ac = ac_factor_table(params)
+    return lv, rc, ac
+
+
+def strand_ac_factors(f, d: float, sigma: float):
+    """(skin, proximity) factors of a round strand of diameter d (m), conductivity sigma (S/m) at
+    frequency f (Hz), exact 2-D solutions (Bessel functions of complex argument, kappa^2 = -j w mu0 sigma):
+
+    - skin: R_ac / R_dc = Re{(kappa a / 2) J0(kappa a) / J1(kappa a)} of the strand's own current;
+    - proximity: the eddy loss in a uniform transverse field of peak B, P' = (pi sigma w^2 / 2)
+      |C|^2 int_0^a |J1(kappa r)|^2 r dr with C = 2 B / (kappa J0(kappa a)) (A = C J1(kappa r) sin
+      theta inside, matched to the uniform field outside), divided by its low-frequency limit
+      pi sigma w^2 B^2 d^4 / 128 (the form behind :attr:`LossParams.k_ac`), so -> 1 as f -> 0.
+    Eddy currents of neighbouring strands do not change the applied field (orthogonality
+    assumption, e.g. Ferreira, IEEE Trans. Power Electron. 9(1), 1994).
+    """
+    f = np.atleast_1d(np.asarray(f, dtype=float))
+    a = 0.5 * d
+    skin = np.ones_like(f)
+    prox = np.ones_like(f)
+    for k, fk in enumerate(f):
+        if fk <= 0.0:
+            continue
+        w = 2.0 * math.pi * fk
+        kappa = (1.0 - 1j) * math.sqrt(0.5 * w * MU0 * sigma)  # kappa^2 = -j w mu0 sigma
+        ka = kappa * a
+        skin[k] = float(np.real(0.5 * ka * jv(0, ka) / jv(1, ka)))
+        r = np.linspace(0.0, a, 401)
+        integral = trapezoid(np.abs(jv(1, kappa * r)) ** 2 * r, r)
+        exact = 0.5 * math.pi * sigma * w * w * 4.0 / abs(kappa * jv(0, ka)) ** 2 * integral
+        low = math.pi * sigma * w * w * d ** 4 / 128.0
+        prox[k] = exact / low
+    return skin, prox
+
+
+def ac_factor_table(params: LossParams) -> np.ndarray:
+    """(2, n) table of log10 f and the phase resistance factor F(f) = R_ac(f) / R_dc(T) for harmonic
+    currents: F = 1 + k_ac (f / 1 kHz)^2 G(f) + (F_skin(f) - 1) + k_circ (f / 1 kHz)^2 / (1 + (f / f_circ)^2),
+    with the strand proximity G and skin
+    F_skin of :func:`strand_ac_factors` at the winding temperature (without a strand diameter:
+    the low-frequency form, G = 1, F_skin = 1)."""
+    sigma = 0.0
+    if params.strand_diameter > 0 and params.conductor_sigma_20 > 0:
+        sigma = params.conductor_sigma_20 / (1.0 + params.alpha_R * (params.T_winding_c - 20.0))
+    return _ac_table(float(params.k_ac), float(params.strand_diameter), float(sigma), float(params.k_circ),
+                     float(params.f_circ)).copy()
+
+
+@lru_cache(maxsize=64)
+def _ac_table(k_ac: float, d: float, sigma: float, k_circ: float = 0.0, f_circ: float = math.inf) -> np.ndarray:
+    f = 10.0 ** AC_LOG_F
+    if d > 0 and sigma > 0:
+        skin, prox = strand_ac_factors(f, d, sigma)
+    else:
+        skin, prox = np.ones_like(f), np.ones_like(f)
+    r2 = (f / F_REF_AC) ** 2
+    F = 1.0 + k_ac * r2 * prox + (skin - 1.0) + k_circ * r2 / (1.0 + (f / f_circ) ** 2)
+    return np.ascontiguousarray(np.stack([AC_LOG_F, F]))
 
 
 # ---------------------------------------------------------------- scalar physics (njit)
@@ -215,7 +373,9 @@ def bertotti_loss_density(f, B, kh, kc, ke):
 def ac_resistance(lv, f_e):
     """Phase resistance at the winding temperature and electrical frequency f_e (Hz), Ohm."""
     r = f_e / lv[LV_FREF]
-    return lv[LV_R20] * (1.0 + lv[LV_ALPHA] * (lv[LV_TW] - 20.0)) * (1.0 + lv[LV_KAC] * r * r)
+    c = f_e / lv[LV_FCIRC]
+    return (lv[LV_R20] * (1.0 + lv[LV_ALPHA] * (lv[LV_TW] - 20.0))
+            * (1.0 + lv[LV_KAC] * r * r + lv[LV_KCIRC] * r * r / (1.0 + c * c)))
 
 
 @njit(cache=True)
@@ -226,21 +386,36 @@ def mechanical_loss(lv, omega_m):
 
 
 @njit(cache=True, inline="always")
+def _row_loss(rc, r, f, k, j, t, u, G):
+    """Iron loss of row r of rc at electrical frequency f (Hz) in cell (k, j, t, u), W."""
+    lay = int(rc[r, RC_LAYER])
+    fr = f * rc[r, RC_FF]
+    if rc[r, RC_KIND] == KIND_FUNDAMENTAL:
+        B = abs(interp_bilinear3(G, lay, k, j, t, u))
+        fb = fr * B
+        return fr * B * B * (rc[r, RC_AH] + rc[r, RC_AC] * fr) + rc[r, RC_AE] * fb * math.sqrt(fb)
+    sh = max(interp_bilinear3(G, lay, k, j, t, u), 0.0)
+    sc = max(interp_bilinear3(G, lay + 1, k, j, t, u), 0.0)
+    se = max(interp_bilinear3(G, lay + 2, k, j, t, u), 0.0)
+    return fr * (rc[r, RC_AH] * sh + rc[r, RC_AC] * fr * sc) + rc[r, RC_AE] * fr * math.sqrt(fr) * se
+
+
+@njit(cache=True, inline="always")
 def iron_magnet_at(f_e, pd, pq, k, j, t, u, G, lv, rc):
     """(iron loss total, magnet loss) at one point, W.
 
     (k, j, t, u) is the FluxMap cell of (i_d, |i_q|) and (pd, pq) the flux linkages there; G is the
-    stacked map array of fluxmap.fluxmap_stack (layers 2.. are the iron flux densities).
+    stacked map array of fluxmap.fluxmap_stack.
     """
     f = abs(f_e)
     p_fe = 0.0
     for r in range(rc.shape[0]):
-        B = abs(interp_bilinear3(G, r + 2, k, j, t, u))
-        fr = f * rc[r, 3]
-        fb = fr * B
-        p_fe += fr * B * B * (rc[r, 0] + rc[r, 1] * fr) + rc[r, 2] * fb * math.sqrt(fb)
+        if rc[r, RC_LOSS] > 0.0:
+            p_fe += _row_loss(rc, r, f, k, j, t, u, G)
     p_mag = 0.0
-    if lv[LV_CMAG] > 0.0:
+    if lv[LV_MAG_LAYER] >= 0.0:
+        p_mag = max(interp_bilinear3(G, int(lv[LV_MAG_LAYER]), k, j, t, u), 0.0) * f * f
+    elif lv[LV_CMAG] > 0.0:
         x = f / F_REF_MAGNET
         m2 = (pd * pd + pq * pq) / (lv[LV_PSIPM] * lv[LV_PSIPM])
         if lv[LV_NMAG] == 2.0:
@@ -253,24 +428,151 @@ def iron_magnet_at(f_e, pd, pq, k, j, t, u, G, lv, rc):
 
 @njit(cache=True)
 def iron_by_region(f_e, k, j, t, u, G, rc, p_reg):
-    """Iron loss of each region into p_reg, W (same model as iron_magnet_at)."""
+    """Iron loss of each loss-counting row into p_reg (in row order), W (same model as iron_magnet_at)."""
     f = abs(f_e)
+    n = 0
     for r in range(rc.shape[0]):
-        B = abs(interp_bilinear3(G, r + 2, k, j, t, u))
-        fr = f * rc[r, 3]
-        fb = fr * B
-        p_reg[r] = fr * B * B * (rc[r, 0] + rc[r, 1] * fr) + rc[r, 2] * fb * math.sqrt(fb)
+        if rc[r, RC_LOSS] > 0.0:
+            p_reg[n] = _row_loss(rc, r, f, k, j, t, u, G)
+            n += 1
+
+
+@njit(cache=True)
+def n_loss_rows(rc):
+    """Rows of rc that count in the iron loss (the length of iron_by_region's output)."""
+    n = 0
+    for r in range(rc.shape[0]):
+        if rc[r, RC_LOSS] > 0.0:
+            n += 1
+    return n
+
+
+@njit(cache=True, inline="always")
+def ac_factor(ac, f):
+    """R_ac / R_dc at frequency f (Hz) from the table of :func:`ac_factor_table` (log-linear)."""
+    if f <= 1.0:
+        return ac[1, 0]
+    x = math.log10(f)
+    n = ac.shape[1]
+    if x >= ac[0, n - 1]:
+        return ac[1, n - 1]
+    step = ac[0, 1] - ac[0, 0]
+    i = int((x - ac[0, 0]) / step)
+    if i > n - 2:
+        i = n - 2
+    w = (x - ac[0, i]) / step
+    return (1.0 - w) * ac[1, i] + w * ac[1, i + 1]
+
+
+@njit(cache=True)
+def incremental_inductance(i_q, k, j, t, u, ida, iqa, G):
+    """Incremental inductance matrix (L_dd, L_dq, L_qd, L_qq) = d(psi_d, psi_q)/d(i_d, i_q), H, from the
+    slopes of the bilinear map in cell (k, j, t, u) of (i_d, |i_q|) (odd symmetry in i_q applied)."""
+    hd = ida[k + 1] - ida[k]
+    hq = iqa[j + 1] - iqa[j]
+    s = -1.0 if i_q < 0.0 else 1.0
+    out = np.empty(4)
+    for c in range(2):
+        a00, a01, a10, a11 = G[c, k, j], G[c, k, j + 1], G[c, k + 1, j], G[c, k + 1, j + 1]
+        dd = ((1.0 - u) * (a10 - a00) + u * (a11 - a01)) / hd
+        dq = ((1.0 - t) * (a01 - a00) + t * (a11 - a10)) / hq
+        if c == 0:  # psi_d even in i_q: d/d i_d even, d/d i_q odd
+            out[0] = dd
+            out[1] = dq * s
+        else:  # psi_q odd in i_q: d/d i_d odd, d/d i_q even
+            out[2] = dd * s
+            out[3] = dq
+    return out
+
+
+@njit(cache=True)
+def harmonic_losses_at(v_par2, v_perp2, psi_par2, psi_perp2, freqs, shares, theta_v, Linc, psi_abs,
+                       i_q, k, j, t, u, G, lv, rc, ac, R_dc):
+    """(copper, stator iron, magnet) harmonic losses at one point, W (module docstring).
+
+    v_par2 .. psi_perp2: harmonic moments in the voltage frame (V^2, Wb^2); freqs, shares: the
+    frequency content of <|psi_h|^2>; theta_v: angle of the fundamental voltage from the d axis;
+    Linc: (L_dd, L_dq, L_qd, L_qq); psi_abs: |psi| at the point; R_dc: phase DC resistance at the
+    winding temperature."""
+    det = Linc[0] * Linc[3] - Linc[1] * Linc[2]
+    if not (det > 0.0) or psi_abs <= 0.0:
+        return 0.0, 0.0, 0.0
+    # inverse of L
+    i00, i01, i10, i11 = Linc[3] / det, -Linc[1] / det, -Linc[2] / det, Linc[0] / det
+    c, s = math.cos(theta_v), math.sin(theta_v)
+    # covariance in dq of a vector with moments (a along v, b across v): R diag(a, b) R^T
+    pdd = psi_par2 * c * c + psi_perp2 * s * s
+    pqq = psi_par2 * s * s + psi_perp2 * c * c
+    pdq = (psi_par2 - psi_perp2) * c * s
+    vdd = v_par2 * c * c + v_perp2 * s * s
+    vqq = v_par2 * s * s + v_perp2 * c * c
+    vdq = (v_par2 - v_perp2) * c * s
+    # C_i = L^-1 C_psi L^-T
+    idd = i00 * (i00 * pdd + i01 * pdq) + i01 * (i00 * pdq + i01 * pqq)
+    iqq = i10 * (i10 * pdd + i11 * pdq) + i11 * (i10 * pdq + i11 * pqq)
+    tr_i = idd + iqq
+    Fb = 0.0
+    for b in range(freqs.shape[0]):
+        Fb += shares[b] * ac_factor(ac, freqs[b])
+    p_cu = 1.5 * R_dc * tr_i * Fb
+    # stator iron from the rms harmonic voltage
+    vh = math.sqrt(max(v_par2 + v_perp2, 0.0))
+    p_fe = 0.0
+    for r in range(rc.shape[0]):
+        if rc[r, RC_STATOR] > 0.0:
+            B = abs(interp_bilinear3(G, int(rc[r, RC_LAYER]), k, j, t, u))
+            fb = B / psi_abs * vh / (2.0 * math.pi)
+            p_fe += rc[r, RC_MKC] * fb * fb + rc[r, RC_MKE] * fb * math.sqrt(fb)
+    p_mag = 0.0
+    skin = 1.0
+    if lv[LV_MAG_B] > 0.0 and lv[LV_MAG_RHO] > 0.0:
+        num = 0.0
+        den = 0.0
+        for b in range(freqs.shape[0]):
+            w2 = shares[b] * freqs[b] * freqs[b]  # share of <v_h^2> ~ <psi_h^2> f^2
+            num += w2 * plate_skin_factor(lv[LV_MAG_B], lv[LV_MAG_RHO], freqs[b], 1.05)
+            den += w2
+        if den > 0.0:
+            skin = num / den
+    if lv[LV_PWM_LAYER] >= 0.0:
+        lay = int(lv[LV_PWM_LAYER])
+        sgn = -1.0 if i_q < 0.0 else 1.0
+        mdd = interp_bilinear3(G, lay, k, j, t, u)
+        mdq = interp_bilinear3(G, lay + 1, k, j, t, u) * sgn
+        mqq = interp_bilinear3(G, lay + 2, k, j, t, u)
+        xdd = i00 * (i00 * vdd + i01 * vdq) + i01 * (i00 * vdq + i01 * vqq)
+        xqq = i10 * (i10 * vdd + i11 * vdq) + i11 * (i10 * vdq + i11 * vqq)
+        xdq = i00 * (i10 * vdd + i11 * vdq) + i01 * (i10 * vdq + i11 * vqq)
+        p_mag = max(mdd * xdd + 2.0 * mdq * xdq + mqq * xqq, 0.0) * skin
+    return p_cu, p_fe, p_mag
+
+
+@njit(cache=True)
+def plate_skin_factor(b, rho, f, mu_r):
+    """Eddy loss of a plate of thickness b (m, resistivity rho Ohm m, relative permeability mu_r) in
+    a field parallel to its faces at f (Hz), relative to the resistance-limited value:
+    (3/xi)(sinh xi - sin xi)/(cosh xi - cos xi), xi = b / delta, delta = sqrt(2 rho / (w mu0 mu_r))."""
+    if f <= 0.0:
+        return 1.0
+    delta = math.sqrt(2.0 * rho / (2.0 * math.pi * f * MU0 * mu_r))
+    xi = b / delta
+    if xi < 1e-3:
+        return 1.0
+    if xi > 50.0:
+        return 3.0 / xi
+    return 3.0 / xi * (math.sinh(xi) - math.sin(xi)) / (math.cosh(xi) - math.cos(xi))
 
 
 @njit(cache=True)
 def loss_components(i_d, i_q, omega_m, id_ax, iq_ax, G, uni_d, uni_q, p, lv, rc):
     """Losses on arrays of operating points (i_d, i_q in A peak, omega_m in rad/s mechanical).
 
-    The map comes as fluxmap.fluxmap_stack; (lv, rc) from pack_loss_params.
-    Returns (copper (n,), iron (n, n_regions), magnet (n,), mechanical (n,)), all in W.
+    The map comes as fluxmap.fluxmap_stack; (lv, rc) from pack_loss_params. Harmonic (PWM)
+    losses are not included (they need the drive's voltage).
+    Returns (copper (n,), iron (n, n_loss_rows), magnet (n,), mechanical (n,)), all in W.
     """
     n = i_d.shape[0]
-    nreg = rc.shape[0]
+    nreg = n_loss_rows(rc)
     cu = np.empty(n)
     fe = np.empty((n, nreg))
     mag = np.empty(n)
@@ -290,7 +592,7 @@ def compute_losses(fluxmap: FluxMap, params: LossParams, i_d, i_q, omega_m) -> d
     """Python wrapper of :func:`loss_components`: dict of arrays (W) keyed copper, iron (total),
     iron_by_region ({name: array}), magnet, mechanical, total."""
     i_d, i_q, omega_m = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=float)) for a in (i_d, i_q, omega_m)))
-    lv, rc = pack_loss_params(params, fluxmap)
+    lv, rc, _ = pack_loss_params(params, fluxmap)
     ida, iqa, G, ud, uq = fluxmap_stack(fluxmap)
     cu, fe, mag, mech = loss_components(np.ascontiguousarray(i_d.ravel()), np.ascontiguousarray(i_q.ravel()),
                                         np.ascontiguousarray(omega_m.ravel()), ida, iqa, G, ud, uq,
@@ -299,7 +601,7 @@ def compute_losses(fluxmap: FluxMap, params: LossParams, i_d, i_q, omega_m) -> d
     iron = fe.sum(axis=1).reshape(shape)
     return {
         "copper": cu.reshape(shape), "iron": iron,
-        "iron_by_region": {name: fe[:, r].reshape(shape) for r, name in enumerate(fluxmap.regions)},
+        "iron_by_region": {name: fe[:, r].reshape(shape) for r, name in enumerate(loss_regions(fluxmap))},
         "magnet": mag.reshape(shape), "mechanical": mech.reshape(shape),
         "total": cu.reshape(shape) + iron + mag.reshape(shape) + mech.reshape(shape),
     }

@@ -32,6 +32,7 @@ class FluxMapModel:
     def pole_pairs(self) -> int:
         return int(self.fluxmap.pole_pairs)
 
+
     @property
     def bearing_drag_torque(self) -> float:
         """Coulomb bearing drag torque, N m."""

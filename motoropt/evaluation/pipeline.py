@@ -8,8 +8,11 @@ and arrays (:class:`~motoropt.results.StageResult`); the record is :class:`.reco
 
 Definitions used in the KPI record (all efficiencies are fractions):
 - ``peak_torque_nm``: the largest motoring torque of the envelope (at or near standstill);
-  ``peak_power_kw``: the largest T·w along the motoring envelope; ``max_speed_rpm``: the highest
-  speed at which the envelope still holds a positive motoring torque (at most the speed limit).
+  ``peak_power_kw``: the largest T·w along the motoring envelope (with the case's
+  ``limits.max_power_kw`` applied); ``motor_peak_power_kw``: the same without that system power
+  limit (what the motor reaches within its current and voltage limits); ``max_speed_rpm``: the
+  highest speed at which the envelope still holds a positive motoring torque (at most the speed
+  limit).
 - ``motor_mass_kg``: active mass = stator core + rotor core + magnets + copper (incl. end
   windings) + sleeve (or cage); the housing/shaft allowance is reported separately
   (``motor_mass_with_housing_kg``). ``motor_power_density_kw_per_kg`` = peak power / active mass.
@@ -18,6 +21,7 @@ Definitions used in the KPI record (all efficiencies are fractions):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
@@ -28,6 +32,7 @@ from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.effmap import EfficiencyMap
 from motoropt.evaluation.cycles import evaluate_cycle
 from motoropt.evaluation.records import Evaluation
+from motoropt.inverter.losses import inverter_operating_points
 from motoropt.machines.base import FluxMapProvider, MachineDesign, MachineModel
 from motoropt.magnetics.fea.pipeline import FeaFluxMaps
 from motoropt.results import StageResult
@@ -83,6 +88,11 @@ def machine_kpis(design: MachineDesign, model: MachineModel, emap: EfficiencyMap
         "dysprosium_mass_kg": m_mag * mag.dy_fraction if mag is not None else 0.0,
         "magnet_cost_usd": m_mag * mag.cost_per_kg if mag is not None else 0.0,
     })
+    k["motor_peak_power_kw"] = k["peak_power_kw"]
+    if emap.envelope_motoring_unlimited_nm is not None:  # the motor-only envelope (no system power limit)
+        sp = emap.envelope_speed_rpm
+        t = emap.envelope_motoring_unlimited_nm
+        k["motor_peak_power_kw"] = float(np.nanmax(np.where(np.isfinite(t), t * sp * RPM_TO_RAD_S, 0.0))) / 1e3
     k["motor_power_density_kw_per_kg"] = k["peak_power_kw"] / ms["active"]
     k["motor_power_density_with_housing_kw_per_kg"] = k["peak_power_kw"] / (ms["active"] + ms["housing_allowance"])
     fm = model.fluxmap
@@ -141,6 +151,64 @@ def evaluate_case(path, progress: bool = False) -> Evaluation:
     return evaluate_design(nominal_design(load_case(path)), case_path=str(path))
 
 
-def operating_point_case(path, rpm: float, torque: float) -> dict:
-    """One operating point of a case's nominal design (:meth:`MachineModel.operating_point`)."""
-    return machine_model(nominal_design(load_case(path))).operating_point(rpm, torque)
+def point_model(design: MachineDesign, winding_c: float | None = None, magnet_c: float | None = None,
+                u_dc: float | None = None, fluxmaps: FluxMapProvider | None = None) -> MachineModel:
+    """The design's machine model (as :func:`machine_model`) at a winding temperature ``winding_c``, a
+    magnet (rotor) temperature ``magnet_c`` (degC; None: the case's) and a DC-link voltage ``u_dc``
+    (V; None: the case's), e.g. to compare with a measured point at its measured conditions."""
+    specs = design_specs(design)
+    d, inv = design, specs.inverter
+    if u_dc is not None:
+        d = dataclasses.replace(design, u_dc=float(u_dc))
+        if inv is not None:
+            inv = dataclasses.replace(inv, u_dc=float(u_dc))
+    provider = fluxmaps if fluxmaps is not None else fluxmap_provider(design)
+    return d.machine_model(fluxmaps=provider, limits=d.drive_limits(inv), T_magnet_c=magnet_c, T_winding_c=winding_c)
+
+
+def inverter_at_point(design: MachineDesign, point: dict, u_dc: float | None = None) -> dict | None:
+    """Inverter loss and efficiencies at a motor operating point (the dict of
+    :meth:`MachineModel.operating_point`) with the case's ``[inverter]`` (None without one):
+    ``inverter_loss_w``, ``inverter_efficiency`` (P_elec / P_dc motoring, P_dc / P_elec generating)
+    and ``system_efficiency`` (motor + inverter: P_mech / P_dc, resp. P_dc / P_mech). The inverter's
+    model (:mod:`motoropt.inverter.losses`) takes the fundamental current, voltage and power factor;
+    P_dc = P_elec (incl. the motor's harmonic losses) + inverter loss."""
+    spec = design_specs(design).inverter
+    if spec is None:
+        return None
+    if u_dc is not None:
+        spec = dataclasses.replace(spec, u_dc=float(u_dc))
+    i_pk = math.hypot(point["id_a"], point["iq_a"])
+    v_pk = math.hypot(point["vd_v"], point["vq_v"])
+    f_e = design.p * point["speed_rpm"] / 60.0
+    pf = point["power_factor"] if math.isfinite(point["power_factor"]) else 1.0
+    inv = inverter_operating_points(i_pk, v_pk, pf, f_e, spec.u_dc, spec.f_sw, spec.T_coolant_c, spec.device,
+                                    spec.modulation, spec.t_dead, spec.cooling)
+    loss = float(np.asarray(inv["p_loss"]).ravel()[0])
+    p_el, p_m = point["p_elec_w"], point["p_mech_w"]
+    p_dc = p_el + loss
+    if p_el > 0:
+        eta_inv, eta_sys = p_el / p_dc, (p_m / p_dc if p_dc > 0 else 0.0)
+    elif p_el < 0:
+        eta_inv, eta_sys = (p_dc / p_el if p_dc < 0 else 0.0), (p_dc / p_m if p_dc < 0 and p_m < 0 else 0.0)
+    else:
+        eta_inv = eta_sys = 0.0
+    return {"inverter_loss_w": loss, "inverter_efficiency": float(eta_inv), "system_efficiency": float(eta_sys)}
+
+
+def operating_point_case(path, rpm: float, torque: float, winding_c: float | None = None,
+                         magnet_c: float | None = None) -> dict:
+    """One operating point of a case's nominal design (:meth:`MachineModel.operating_point`) at the
+    winding temperature ``winding_c`` and magnet temperature ``magnet_c`` (degC). Rule: a temperature
+    not given is the case's (``temperatures.winding_c`` / ``magnet_c``); in particular, when only the
+    winding temperature is given the magnets stay at the case's magnet_c (a winding thermocouple says
+    nothing about the rotor). With an ``[inverter]`` the result adds ``inverter_efficiency``,
+    ``system_efficiency`` and ``inverter_loss_w`` (:func:`inverter_at_point`)."""
+    design = nominal_design(load_case(path))
+    res = point_model(design, winding_c=winding_c, magnet_c=magnet_c).operating_point(rpm, torque)
+    res["winding_c"] = float(design.T_winding_c if winding_c is None else winding_c)
+    res["magnet_c"] = float(design.T_rotor_c if magnet_c is None else magnet_c)
+    inv = inverter_at_point(design, res)
+    if inv is not None:
+        res.update(inv)
+    return res

@@ -26,6 +26,7 @@ from typing import ClassVar
 import numpy as np
 
 from motoropt.errors import InputError
+from motoropt.geometry.magnet_array import MagnetArray, magnet_array
 from motoropt.geometry.polygons import arc_polyline, polygon_area, rotate
 from motoropt.mechanics import StressLimits, disc_bore_hoop_stress, ipm_bridge_stress, spm_sleeve_stress
 
@@ -234,10 +235,13 @@ class InteriorPMRotor(BuriedMagnetRotor):
 
 @dataclass(frozen=True)
 class SurfacePMRotor:
-    """Surface-mounted magnets (radially magnetised arcs) on a solid-lamination rotor core.
+    """Surface-mounted magnets (radially magnetised arcs, or a Halbach array) on a solid-lamination
+    rotor core.
 
     D_r: outer diameter over magnets (and sleeve); sleeve: non-magnetic retaining sleeve thickness
-    (adds to the magnetic air gap); pole_arc_ratio: magnet arc / pole pitch.
+    (adds to the magnetic air gap); pole_arc_ratio: magnet arc / pole pitch; halbach_segments: 1 for
+    radial arcs, 2-5 for a Halbach array of that many parallel-magnetised segments per pole filling
+    the pole pitch (strong side outwards; :mod:`motoropt.geometry.magnet_array`).
     """
 
     D_r: float
@@ -252,6 +256,7 @@ class SurfacePMRotor:
     stacking_factor: float = 0.95
     density: float = 7650.0
     kind: str = "spm"
+    halbach_segments: int = 1
 
     @property
     def R(self) -> float:
@@ -272,7 +277,18 @@ class SurfacePMRotor:
 
     @property
     def magnet_width(self) -> float:
-        return self.pole_arc_ratio * math.pi / self.p * (self.R_magnet - 0.5 * self.magnet_thickness)
+        """Width of one magnet piece (a Halbach segment or the pole's arc) at mid-thickness, m."""
+        return (self.pole_arc_ratio * math.pi / self.p * (self.R_magnet - 0.5 * self.magnet_thickness)
+                / self.halbach_segments)
+
+    @property
+    def array(self) -> MagnetArray:
+        """The magnet array (:func:`motoropt.geometry.magnet_array.magnet_array`; stator outside)."""
+        return magnet_array(self.p, self.pole_arc_ratio, self.halbach_segments, outer_rotor=False)
+
+    @property
+    def magnets_per_pole(self) -> int:
+        return int(self.halbach_segments)
 
     @property
     def magnet_volume(self) -> float:
@@ -287,7 +303,6 @@ class SurfacePMRotor:
         return math.pi * (self.R**2 - self.R_magnet**2) * self.L * self.sleeve_density
 
     surface_mounted: ClassVar[bool] = True
-    magnets_per_pole: ClassVar[int] = 1
 
     def magnetic_gap_extension(self, mu_r: float) -> float:
         """Magnetic gap the stator slot openings see beyond the air gap, m: sleeve + h_m / mu_r."""
@@ -331,6 +346,7 @@ class SurfacePMRotor:
                 raise InputError(f"{prefix}.{_KEYS[name]}", round(v * 1e3, 6), "> 0")
         if not (0.3 <= self.pole_arc_ratio <= 1.0):
             raise InputError(f"{prefix}.pole_arc_ratio", self.pole_arc_ratio, "in [0.3, 1.0]")
+        magnet_array(self.p, self.pole_arc_ratio, self.halbach_segments, outer_rotor=False)  # InputError if invalid
         if self.sleeve < 0:
             raise InputError(f"{prefix}.sleeve_mm", round(self.sleeve * 1e3, 6), ">= 0")
         if self.R_core - 0.5 * self.D_shaft < 2e-3:
@@ -601,7 +617,12 @@ def ipm_pole_polygons(r: InteriorPMRotor):
 def spm_pole_polygons(r: SurfacePMRotor, arc_deg: float = 0.5):
     """Magnet arc of one pole (axis +x), radially magnetised (magdir None), and the inter-polar air
     between it and the next pole; both polylines with the same arc pieces, so together they form the
-    rotor core's outer boundary at R_core."""
+    rotor core's outer boundary at R_core. A Halbach array: its segments in the pole (the q-axis
+    segments of an even count cut in halves at the pole boundary), each with its magnetisation
+    direction (deg)."""
+    if r.halbach_segments > 1:
+        return [("magnet", arc_polyline(r.R_magnet, lo, hi, arc_deg) + arc_polyline(r.R_core, hi, lo, arc_deg), mdir)
+                for lo, hi, _, mdir in r.array.pole_segments()]
     half = 0.5 * r.pole_arc_ratio * math.pi / r.p
     outer = arc_polyline(r.R_magnet, -half, half, arc_deg)
     inner = arc_polyline(r.R_core, half, -half, arc_deg)

@@ -1,7 +1,11 @@
 """The case's ``[inverter]`` section as a validated spec, and the phase-voltage limit it sets.
 
 Keys (SI inside; units in the key names): ``device`` (required, a name of
-:data:`motoropt.inverter.DEVICES`), ``modulation`` ("svpwm" | "dpwm1", default "svpwm"),
+:data:`motoropt.inverter.DEVICES`), ``modulation`` ("svpwm" | "dpwm1" | "overmodulation" | "six_step",
+default "svpwm"; the last two run SVPWM in the linear range, then over-modulation (mode I, resp. up
+to six-step) and rectangular-wave operation at the six-step voltage, see
+:mod:`motoropt.drive.modulation`; the inverter's semiconductor losses are computed with the SVPWM
+formulas and the modulation index clipped at the linear limit there, flagged),
 ``switching_frequency_khz`` (default 10), ``dead_time_us`` (default 1.0 for an IGBT, 0.25 for a SiC
 MOSFET: typical gate-driver settings, an assumption), ``cooling`` ("water_cold_plate" |
 "double_side_cooled" | "forced_air", default water cold plate), ``coolant_c`` (default:
@@ -21,14 +25,17 @@ from motoropt.inverter.losses import MODULATIONS, max_phase_voltage_peak
 
 SIX_STEP_UTILISATION = 2.0 * math.sqrt(3.0) / math.pi  # six-step fundamental / SVPWM linear limit
 DEFAULT_DEAD_TIME_US = {"igbt": 1.0, "sic_mosfet": 0.25}
+HIGH_SPEED_MODES = ("overmodulation", "six_step")  # SVPWM carrier below the linear limit
 INVERTER_KEYS = ("device", "modulation", "switching_frequency_khz", "dead_time_us", "cooling", "coolant_c",
                  "dc_link_ripple")
 
 
 @dataclass(frozen=True)
 class InverterSpec:
-    """Validated ``[inverter]`` section: device, modulation, f_sw (Hz), t_dead (s), cooling, coolant
-    temperature (degC), allowed DC-link ripple (fraction of u_dc), DC-link voltage u_dc (V)."""
+    """Validated ``[inverter]`` section: device, modulation (the carrier pattern of the loss model:
+    "svpwm" | "dpwm1"), f_sw (Hz), t_dead (s), cooling, coolant temperature (degC), allowed DC-link
+    ripple (fraction of u_dc), DC-link voltage u_dc (V), and the voltage range used: mode "linear"
+    (carrier PWM, the case's voltage_utilisation applies), "overmodulation" or "six_step"."""
 
     device: PowerModule
     modulation: str
@@ -38,6 +45,7 @@ class InverterSpec:
     T_coolant_c: float
     ripple_pp_fraction: float
     u_dc: float
+    mode: str = "linear"
 
 
 def parse_inverter(sec: dict, u_dc: float, T_coolant_c: float) -> InverterSpec:
@@ -52,8 +60,11 @@ def parse_inverter(sec: dict, u_dc: float, T_coolant_c: float) -> InverterSpec:
         raise InputError("inverter.device", None, "given (required)")
     dev = get_device(sec["device"], field="inverter.device")
     mod = sec.get("modulation", "svpwm")
-    if mod not in MODULATIONS:
-        raise InputError("inverter.modulation", mod, f"one of {list(MODULATIONS)}")
+    if mod not in MODULATIONS + HIGH_SPEED_MODES:
+        raise InputError("inverter.modulation", mod, f"one of {list(MODULATIONS + HIGH_SPEED_MODES)}")
+    mode = mod if mod in HIGH_SPEED_MODES else "linear"
+    if mode != "linear":
+        mod = "svpwm"
     cooling = sec.get("cooling", "water_cold_plate")
     if cooling not in COOLING_TYPES:
         raise InputError("inverter.cooling", cooling, f"one of {list(COOLING_TYPES)}")
@@ -74,7 +85,15 @@ def parse_inverter(sec: dict, u_dc: float, T_coolant_c: float) -> InverterSpec:
                          f"<= {dev.u_dc_max:g} V for inverter.device = {dev.name!r} "
                          f"({dev.u_dc_max_fraction:g} x {dev.V_rating:g} V rating)")
     return InverterSpec(device=dev, modulation=mod, f_sw=f_sw, t_dead=td_us * 1e-6, cooling=cooling,
-                        T_coolant_c=T_c, ripple_pp_fraction=ripple, u_dc=u_dc)
+                        T_coolant_c=T_c, ripple_pp_fraction=ripple, u_dc=u_dc, mode=mode)
+
+
+def device_drop_voltage(spec: InverterSpec, i_max: float) -> float:
+    """Fundamental amplitude of the device drops at the current limit, (4/pi) V0 + r i_max (V), at
+    the device's maximum junction temperature (as in :func:`inverter_voltage_limit`)."""
+    v_ideal = spec.u_dc / math.sqrt(3.0) - 4.0 / math.pi * spec.t_dead * spec.f_sw * spec.u_dc
+    v = float(max_phase_voltage_peak(spec.u_dc, i_max, spec.device, spec.modulation, spec.t_dead, spec.f_sw))
+    return max(v_ideal - v, 0.0)
 
 
 def inverter_voltage_limit(spec: InverterSpec, i_max: float, voltage_utilisation: float) -> float:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from motoropt.machines import induction, pmsm  # noqa: F401 - register the families' topologies
-from motoropt.machines.base import Family, MachineDesign, MachineModel, RotorHeatBody, family_for, topologies
+from motoropt.machines import induction, outer_rotor, pmsm  # noqa: F401 - register the families' topologies
+from motoropt.machines.base import Family, MachineDesign, MachineModel, RotorHeatBody, RotorRim, family_for, topologies
 
 if TYPE_CHECKING:
     from motoropt.case.specs import CaseSpecs
@@ -22,4 +22,5 @@ def build_design(values: dict, specs: CaseSpecs | None = None) -> MachineDesign:
     return family_for(values["machine"]["topology"]).build(values, specs)
 
 
-__all__ = ["Family", "MachineDesign", "MachineModel", "RotorHeatBody", "build_design", "family_for", "topologies"]
+__all__ = ["Family", "MachineDesign", "MachineModel", "RotorHeatBody", "RotorRim", "build_design", "family_for",
+           "topologies"]

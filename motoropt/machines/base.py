@@ -36,12 +36,30 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class RotorRim:
+    """The rim of an outer rotor (the rotor surrounds the stator), for the thermal network: the
+    diameter of the magnets' gap face, m; inner and outer diameter of the rim, m; its mass, kg,
+    radial thermal conductivity, W/m/K, and specific heat, J/kg/K; the thickness (m) and mass (kg)
+    of a retaining can over it (0: none)."""
+
+    magnet_inner_diameter: float
+    inner_diameter: float
+    outer_diameter: float
+    mass: float
+    conductivity: float
+    specific_heat: float
+    can_thickness: float = 0.0
+    can_mass: float = 0.0
+
+
+@dataclass(frozen=True)
 class RotorHeatBody:
     """The rotor's heat-carrying body for the thermal network (magnets of a PM rotor, the cage of an
     induction rotor): total mass (kg), thickness and width of one piece (m, across and along the
     rotor surface), number of pieces, whether it faces the air gap (surface magnets), and its
     thermal conductivity (W/m/K), specific heat (J/kg/K) and contact gap to the laminations (m);
-    None = the thermal model's default for magnets."""
+    None = the thermal model's default for magnets. ``rim``: set by an outer rotor (the magnets sit
+    on the inside of that rim, the stator is inside the rotor); None for a rotor inside its stator."""
 
     mass: float
     thickness: float
@@ -51,6 +69,7 @@ class RotorHeatBody:
     conductivity: float | None = None
     specific_heat: float | None = None
     interface_gap: float | None = None
+    rim: RotorRim | None = None
 
 
 #: a flux-map provider: (design, magnet temperature degC or None for the design's) -> FluxMap

@@ -7,8 +7,28 @@ Stated approximations:
 - AC copper loss: proximity effect of round strands in the slot-leakage field (low-frequency,
   resistance-limited: P = pi sigma w^2 d^4 B^2 / 128 per unit length of strand, with the slot field
   rising linearly from the slot bottom to mu0 n_c i / b_s), applied to the active length only;
+- circulating currents between parallel strands (``winding.strand_paralleling`` "coil" or "phase":
+  the strands of a turn joined only at each coil's, resp. the phase's, terminals, not transposed):
+  a strand at height h of the winding height H_w links the slot-leakage flux above it,
+  Phi(h) = mu0 L n_c i (H_w^2 - h^2) / (2 b_s H_w) (1-D slot field, all conductors of a slot in one
+  phase: an overestimate for chorded double layers); with its height random, uniform and independent
+  in each of the N_p slot passages between the paralleling points (random-wound coils; the least
+  coherent case, so a lower bound), the EMF of strand k differs from the group mean by
+  <dE^2> = (w Phi_s)^2 N_p Var(1 - u^2) (1 - 1/n_s), Var = 4/45, Phi_s = mu0 L n_c i H_w / (2 b_s);
+  the loop is resistance-limited below f_c = R_pass / (2 pi L_pass), L_pass = mu0 L H_w / (3 b_s),
+  R_pass the strand resistance of one passage (half a turn). Loss = n_s <dE^2> / (2 R_strand) per
+  group: an AC factor k_circ (f_e / 1 kHz)^2 / (1 + (f / f_c)^2), proportional to I^2 f^2 (the
+  shape of the Prius's high-speed residual, ORNL/TM-2006/423; Popescu & Dorrell, "Skin effect and
+  proximity losses in high speed brushless PM motors", IEEE IEMDC 2013, for the mechanism).
 - bearings: Coulomb drag torque mu F d/2 with mu = 0.0015 (SKF, deep-groove ball bearings) for
-  the rotor weight x 1.3 (+ shaft) plus a 200 N preload per bearing, on the shaft radius (>= 20 mm).
+  the rotor weight x 1.3 (+ shaft) plus a 200 N preload per bearing, on the shaft radius (>= 20 mm);
+  a measured spin loss (``mechanical.drag_torque_nm`` and ``drag_viscous_nm_per_krpm``, case data
+  with its source) replaces it (and, in the PM family, the windage model, which the measurement
+  contains);
+- drive limits: the case's ``limits.modulation`` (or the ``[inverter]``'s) as a
+  :class:`motoropt.drive.modulation.Modulation`, which sets the voltage limit and the harmonic
+  losses; without either, the legacy limit voltage_utilisation u_dc / sqrt(3) and no harmonic
+  losses; ``limits.max_power_kw`` the shaft power limit.
 """
 
 from __future__ import annotations
@@ -17,11 +37,12 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from motoropt.constants import MU0
+from motoropt.constants import MU0, RPM_TO_RAD_S
 from motoropt.drive.control import Limits
+from motoropt.drive.modulation import Modulation
 from motoropt.errors import InputError
 from motoropt.geometry.stator import Stator, parallel_tooth_slot
-from motoropt.inverter.spec import InverterSpec, inverter_voltage_limit
+from motoropt.inverter.spec import InverterSpec, device_drop_voltage, inverter_voltage_limit
 from motoropt.windings import Winding, make_winding
 
 if TYPE_CHECKING:
@@ -74,10 +95,47 @@ class StatorWinding:
         return (3 * self.N_ph * self.winding.parallel_paths * self.mean_turn_length * self.turn_area
                 * self.conductor.density)
 
-    def k_ac(self) -> float:
+    @property
+    def strands_in_hand(self) -> int:
+        """Parallel strands per turn (from the turn's copper area and the strand diameter)."""
+        d = self.strand_diameter
+        return max(1, int(round(self.turn_area / (math.pi / 4 * d * d))))
+
+    def circulating_current_factor(self, T_c: float | None = None) -> tuple:
+        """(k_circ, f_c Hz) of the strand circulating currents (module docstring); (0, inf) without
+        ``winding.strand_paralleling`` or with one strand."""
+        mode = ((self.values or {}).get("winding") or {}).get("strand_paralleling") or "none"
+        n_s = self.strands_in_hand
+        if mode == "none" or n_s < 2:
+            return 0.0, math.inf
+        s, w = self.stator, self.winding
+        T = self.T_winding_c if T_c is None else T_c
+        rho = float(self.conductor.resistivity(T))
+        b_s = 0.5 * (s.slot_width_top + s.slot_width_bottom)
+        H_w = s.slot_depth - s.tip_height
+        n_c = w.conductors_per_slot
+        a = w.parallel_paths
+        passages = 2 * self.N_ph  # slot passages of one parallel path
+        N_p = 2 * w.turns_per_coil if mode == "coil" else passages
+        groups = 3 * a * passages / N_p  # paralleled groups in the machine
+        d = self.strand_diameter
+        A_s = math.pi / 4 * d * d
+        l_half = 0.5 * self.mean_turn_length
+        w1k = 2 * math.pi * 1000.0
+        # per unit peak phase current (each path carries 1/a of it)
+        phi_s = MU0 * s.L * n_c * (1.0 / a) * H_w / (2.0 * b_s)
+        var = 4.0 / 45.0 * (1.0 - 1.0 / n_s)
+        p_circ = groups * n_s * (w1k * phi_s) ** 2 * var * A_s / (2.0 * rho * l_half)  # W at 1 kHz, 1 A peak
+        R_dc = rho * self.N_ph * self.mean_turn_length / (self.turn_area * a)
+        k = p_circ / (1.5 * R_dc)
+        R_pass = rho * l_half / A_s
+        L_pass = MU0 * s.L * H_w / (3.0 * b_s)
+        return k, R_pass / (2 * math.pi * L_pass)
+
+    def k_ac(self, T_c: float | None = None) -> float:
         """AC copper-loss factor coefficient: R_ac/R_dc = 1 + k_ac (f_e / 1 kHz)^2 (module docstring)."""
         s = self.stator
-        sigma = 1.0 / self.conductor.resistivity(self.T_winding_c)
+        sigma = 1.0 / self.conductor.resistivity(self.T_winding_c if T_c is None else T_c)
         d = self.strand_diameter
         n_strands = max(1.0, self.turn_area / (math.pi / 4 * d * d))
         n_c = self.conductors_per_slot
@@ -89,20 +147,53 @@ class StatorWinding:
         p_dc = n_c * 0.5 / (sigma * self.turn_area)  # W/m per slot at 1 A peak (rms^2 = 1/2)
         return p_prox / p_dc * s.L / (0.5 * self.mean_turn_length)
 
+    @property
+    def measured_drag(self) -> tuple | None:
+        """(constant drag torque N m, viscous coefficient N m s/rad) of the case's measured spin loss
+        (``mechanical.drag_torque_nm``, ``drag_viscous_nm_per_krpm``), or None."""
+        me = (self.values or {}).get("mechanical") or {}
+        if me.get("drag_torque_nm") is None:
+            return None
+        c = (me.get("drag_viscous_nm_per_krpm") or 0.0) / (1000.0 * RPM_TO_RAD_S)
+        return float(me["drag_torque_nm"]), float(c)
+
     def bearing_drag_torque(self) -> float:
-        """Bearing drag torque, N m: the case's ``mechanical.bearing_torque_nm`` or the Coulomb
-        estimate of the module docstring."""
+        """Bearing drag torque, N m: the measured drag (``mechanical.drag_torque_nm``), the case's
+        ``mechanical.bearing_torque_nm`` or the Coulomb estimate of the module docstring."""
+        if self.measured_drag is not None:
+            return self.measured_drag[0]
         if self.bearing_torque is not None:
             return self.bearing_torque
         F = self.masses()["rotor"] * 1.3 * 9.81 + 2 * BEARING_PRELOAD_N
         return BEARING_MU * F * 0.5 * max(self.rotor.D_shaft * 0.5, 0.02)
 
+    def modulation(self, inverter: InverterSpec | None = None) -> Modulation | None:
+        """The drive's :class:`Modulation`: the ``[inverter]``'s (mode, f_sw, dead time, device drop at
+        the current limit) or the case's ``limits.modulation`` keys, or None (legacy limit)."""
+        if inverter is not None:
+            mode = "svpwm" if inverter.mode == "linear" else inverter.mode
+            return Modulation(mode=mode, f_sw=inverter.f_sw, t_dead=inverter.t_dead,
+                              v_device=device_drop_voltage(inverter, self.i_max))
+        li = (self.values or {}).get("limits") or {}
+        if li.get("modulation") is None:
+            return None
+        f = li.get("switching_frequency_khz")
+        return Modulation(mode=li["modulation"], f_sw=None if f is None else f * 1e3,
+                          t_dead=(li.get("dead_time_us") or 0.0) * 1e-6)
+
     def drive_limits(self, inverter: InverterSpec | None = None) -> Limits:
-        """Drive limits of the design; with an inverter, its phase-voltage limit after device drops
-        and dead time (:func:`motoropt.inverter.spec.inverter_voltage_limit`)."""
-        v = None if inverter is None else inverter_voltage_limit(inverter, self.i_max, self.voltage_utilisation)
+        """Drive limits of the design (module docstring); with an inverter in the linear range, its
+        phase-voltage limit after device drops and dead time with the case's voltage_utilisation
+        (:func:`motoropt.inverter.spec.inverter_voltage_limit`); over-modulation and six-step take
+        the mode's limit (:meth:`Modulation.v_max`)."""
+        mod = self.modulation(inverter)
+        v = None
+        if inverter is not None and inverter.mode == "linear":
+            v = inverter_voltage_limit(inverter, self.i_max, self.voltage_utilisation)
+        p_kw = ((self.values or {}).get("limits") or {}).get("max_power_kw")
         return Limits(u_dc=self.u_dc, i_max=self.i_max, speed_max=self.speed_max,
-                      voltage_utilisation=self.voltage_utilisation, u_ph_max_override=v)
+                      voltage_utilisation=self.voltage_utilisation, u_ph_max_override=v, modulation=mod,
+                      p_max=None if p_kw is None else p_kw * 1e3)
 
 
 def stator_from_values(st: dict, steel: Steel) -> Stator:

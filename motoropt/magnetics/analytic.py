@@ -81,6 +81,16 @@ eliminated in each step; the node Jacobian factored by an envelope Cholesky in r
 Cuthill-McKee order; each grid point started from its neighbours' solutions extrapolated
 (``_predict``); ~4.5 Newton steps per point on the Prius, converged to 1e-8 of the flux scale.
 
+Layered rotor (``MECInputs.magnet_layer``, :mod:`motoropt.magnetics.magnet_layer`): the tooth-coil
+network's rotor side as the magnet layer in sublayers with radial and tangential branches (Halbach
+arrays, outer rotors, a saturable back-iron ring with the air behind it in parallel); used by the
+outer-rotor family and by inner SPM rotors with Halbach arrays. With the gap resolved in layers the
+slot's tip-to-tip permeance is the opening's h_o / b_o alone (the tooth-tip zig-zag leakage lambda_tt
+runs through the network's gap cells: adding it made psi_q 13-17 % high against the FEA) and the
+slot body's the trapezoid's (:func:`trapezoid_slot_lambda`). Against the embedded FEA
+(tests/machines/outer_rotor, tests/machines/pmsm/test_halbach.py): psi_PM within 2.3 %, torque
+within 5 %, psi_q within 8 %.
+
 Approximations to keep in mind (cell network): slotting only through Carter's coefficient (no cogging/ripple),
 winding MMF harmonics ignored in the mean flux linkage, slot currents smeared as the fundamental's
 (the slot permeance is divided by k_w1^2 to keep the real slot-leakage energy), air-pocket leakage
@@ -101,6 +111,7 @@ from numba import njit
 from motoropt.constants import MU0
 from motoropt.errors import ConvergenceError, InputError
 from motoropt.magnetics.fluxmap import FluxMap
+from motoropt.magnetics.magnet_layer import MagnetLayer, half_layer, series, tangential
 
 # branch kinds
 _GAP_TOOTH = 0  # linear gap permeance in series with a nonlinear tooth (implicit flux)
@@ -577,6 +588,10 @@ class MECInputs:
     # (where it saturates first) and the length that keeps the series reluctance of the tapered strip
     # at constant permeability: l_eq = integral of d_min / depth(l) dl
     pp_depth_profile: tuple = ()
+    # surface-PM rotor as a layered network (tooth-coil stator only): Halbach arrays, outer rotors,
+    # saturable back iron (motoropt.magnetics.magnet_layer.MagnetLayer); None: the classic rotor side
+    # (magnet and gap in one radial branch per cell, unsaturated rotor core)
+    magnet_layer: MagnetLayer | None = None
 
 
 def _cells(pole_arc: float, J: int, M: int, rib_arc: float = 0.0, magnet_arc: float = 0.0):
@@ -828,6 +843,8 @@ class ToothCoilStator:
     n_body: int = 2  # gap cells over the tooth body
     n_positions: int = 0  # rotor positions averaged over one cogging period 2 pi / lcm(Q, 2p); 0: enough
     #                       for the unit's poles to sample >= 4 pole-edge offsets per slot pitch (auto_positions)
+    outer_rotor: bool = False  # the stator is inside the rotor: R_bore is its outer (gap-side) radius, the
+    #                            teeth point outwards and the tips lie inside R_bore
 
 
 def auto_positions(Q: int, p: int) -> int:
@@ -871,8 +888,15 @@ def build_tooth_coil_network(m: MECInputs):
     nodes chained to T_k through h_tip L k_fe), the tooth body T_k -> Y_k (tapered, nonlinear, carrying
     the coil MMF), the yoke Y_k -> Y_k+1, the slot opening + tooth-tip leakage between the outer tip
     nodes of adjacent teeth and the slot-body leakage between their tops. The radial gap branches'
-    permeance and magnet MMF depend on the rotor position: returned per position (P_pos, F_pos)."""
+    permeance and magnet MMF depend on the rotor position: returned per position (P_pos, F_pos).
+
+    With ``m.magnet_layer`` the rotor side is the layered magnet network of
+    :mod:`motoropt.magnetics.magnet_layer` instead (the gap node is the middle of the non-magnetic
+    gap; magnet sublayer and back nodes follow the stator's nodes). An outer rotor
+    (``tooth_coil.outer_rotor``) has its tooth branches from Y_k to T_k, so that in both layouts a
+    tooth's flux and its coil's MMF are positive along +r (the physical right-hand rule of the coils)."""
     tc = m.tooth_coil
+    ml = m.magnet_layer
     nt, no, nbody = tc.teeth, tc.n_overhang, tc.n_body
     tau = 2.0 * math.pi / tc.Q  # mechanical slot pitch
     half_body = min(0.5 * tc.tooth_width / tc.R_bore, 0.5 * tau)
@@ -883,13 +907,15 @@ def build_tooth_coil_network(m: MECInputs):
     br = _Branches()
     add = br.add
 
-    arcs, mag_branch, air_branch, tooth_branch, yoke_branch = [], [], [], [], []
+    arcs, mag_branch, air_branch, tooth_branch, yoke_branch, gap_link = [], [], [], [], [], []
     A_tip = tc.tip_height * m.L * tc.k_fe
-    R_tip = tc.R_bore + 0.5 * tc.tip_height
+    R_tip = tc.R_bore + 0.5 * tc.tip_height * (-1.0 if tc.outer_rotor else 1.0)
     ov_edges = np.linspace(half_body, 0.5 * tau, no + 1)  # overhang cells, from the body edge outwards
     ov_c = 0.5 * (ov_edges[:-1] + ov_edges[1:])
     body_edges = np.linspace(-half_body, half_body, nbody + 1)
-    g_layer = m.g_eff + m.h_m  # physical thickness of the gap layer (air + magnet, mu_r ~ 1)
+    # physical thickness of the gap layer (classic: air + magnet, mu_r ~ 1; layered: air + sleeve)
+    g_layer = m.g_eff + m.h_m if ml is None else ml.gap_physical
+    r_gap = m.r_gap if ml is None else ml.r_gap
     first_gap, last_gap = [], []
     for k in range(nt):
         th = (k + 0.5) * tau
@@ -902,12 +928,14 @@ def build_tooth_coil_network(m: MECInputs):
         cells += [((th + body_edges[j], th + body_edges[j + 1]), T) for j in range(nbody)]
         cells += [((th + ov_edges[j], th + ov_edges[j + 1]), right[j]) for j in range(no)]
         for c, ((lo, hi), node) in enumerate(cells):
+            # rotor -> gap node (magnet side): the rotor core, or the first magnet sublayer's node
+            rotor = GROUND if ml is None else n_nodes + (k * ncell + c) * ml.sublayers
             arcs.append((lo, hi))
-            mag_branch.append(add(_LINEAR, GROUND, 1.0, gap0 + c, 1.0))  # rotor -> gap node (magnet side)
+            mag_branch.append(add(_LINEAR, rotor, 1.0, gap0 + c, 1.0))
             air_branch.append(add(_LINEAR, gap0 + c, 1.0, node, 1.0))  # gap node -> stator
             if c > 0:
-                dx = 0.5 * (hi - cells[c - 1][0][0]) * m.r_gap
-                add(_LINEAR, gap0 + c - 1, 1.0, gap0 + c, 1.0, MU0 * m.L * g_layer / dx)
+                dx = 0.5 * (hi - cells[c - 1][0][0]) * r_gap
+                gap_link.append(add(_LINEAR, gap0 + c - 1, 1.0, gap0 + c, 1.0, MU0 * m.L * g_layer / dx))
         first_gap.append((gap0, cells[0][0]))
         last_gap.append((gap0 + ncell - 1, cells[-1][0]))
         for nodes in (left, right):
@@ -915,7 +943,8 @@ def build_tooth_coil_network(m: MECInputs):
                 inner = T if j == 0 else nodes[j - 1]
                 length = (ov_c[j] - (half_body if j == 0 else ov_c[j - 1])) * R_tip
                 add(_IRON, nodes[j], 1.0, inner, 1.0, 0.0, A_tip, max(length, 1e-6))
-        tooth_branch.append(add(_TOOTH, T, 1.0, Y, 1.0, 0.0, tc.tooth_width * m.L * tc.k_fe, tc.tooth_length,
+        a_, b_ = (Y, T) if tc.outer_rotor else (T, Y)
+        tooth_branch.append(add(_TOOTH, a_, 1.0, b_, 1.0, 0.0, tc.tooth_width * m.L * tc.k_fe, tc.tooth_length,
                                 A2=tc.tooth_width_root * m.L * tc.k_fe))
     for k in range(nt):  # to the next tooth (antiperiodic image beyond the unit)
         kn = (k + 1) % nt
@@ -925,15 +954,37 @@ def build_tooth_coil_network(m: MECInputs):
         add(_LINEAR, T + 2 + 2 * no - 1, 1.0, Tn + 2 + no - 1, s_, tc.slot_permeance)  # outer tips
         add(_LINEAR, T, 1.0, Tn, s_, tc.slot_body_permeance)
         (ga, (lo_a, hi_a)), (gb, (lo_b, hi_b)) = last_gap[k], first_gap[kn]
-        dx = 0.5 * ((hi_a - lo_a) + (hi_b - lo_b)) * m.r_gap
+        dx = 0.5 * ((hi_a - lo_a) + (hi_b - lo_b)) * r_gap
         add(_LINEAR, ga, 1.0, gb, s_, MU0 * m.L * g_layer / dx)
-    # radial gap branches per rotor position: over the magnet (source, h_m / mu_r) and over air, each
-    # split into two halves at the gap node (the magnet's MMF in the rotor-side half)
-    F_m = m.Br * m.h_m / (MU0 * m.mu_r)
     period = 2.0 * math.pi / (tc.Q * 2 * m.p // math.gcd(tc.Q, 2 * m.p))  # cogging period, mech rad
     n_pos = int(tc.n_positions) if tc.n_positions > 0 else auto_positions(tc.Q, m.p)
     theta_r = np.arange(n_pos) * period / n_pos  # d axis (north pole centre) positions, mech rad
-    branches = br.arrays()
+    if ml is None:
+        branches = br.arrays()
+        P_pos, F_pos = _classic_gap_positions(m, branches, arcs, mag_branch, air_branch, theta_r)
+    else:
+        layer = _layered_rotor_branches(add, m, np.asarray(arcs), n_nodes, nt * tau, sgn_wrap)
+        n_nodes = layer["n"]
+        branches = br.arrays()
+        P_pos, F_pos = _layered_positions(m, branches, np.asarray(arcs), mag_branch, air_branch, layer, theta_r,
+                                          nt * tau)
+    turns = np.asarray(tc.turns, float).reshape(nt, 3)
+    th_t = (np.arange(nt) + 0.5) * tau
+    z = turns.T @ np.exp(1j * m.p * th_t)  # phase MMF fundamentals (electrical axes)
+    i64 = np.int64
+    return dict(n=n_nodes, **{k: branches[k] for k in ("kind", "a", "sa", "b", "sb", "A", "A2", "l")},
+                P_pos=P_pos, F_pos=F_pos, theta_e=m.p * theta_r, phase_axis=np.angle(z), turns=turns,
+                tooth_branch=np.asarray(tooth_branch, i64), yoke_branch=np.asarray(yoke_branch, i64),
+                th_tooth_e=m.p * th_t, th_yoke_e=m.p * (th_t + 0.5 * tau), gap_branch=np.asarray(air_branch, i64),
+                y_node=np.asarray([per * k + 1 for k in range(nt)], i64))
+
+
+def _classic_gap_positions(m: MECInputs, branches: dict, arcs, mag_branch, air_branch, theta_r):
+    """Per-position permeances and MMFs of the classic rotor side: radial gap branches over the
+    magnet (source, h_m / mu_r) and over air, each split into two halves at the gap node (the
+    magnet's MMF in the rotor-side half)."""
+    F_m = m.Br * m.h_m / (MU0 * m.mu_r)
+    n_pos = theta_r.size
     nb = branches["kind"].size
     P_pos = np.tile(branches["P"], (n_pos, 1))
     F_pos = np.zeros((n_pos, nb))
@@ -955,15 +1006,77 @@ def build_tooth_coil_network(m: MECInputs):
             P_pos[ip, bm] = 2.0 * Pc
             P_pos[ip, ba] = 2.0 * Pc
             F_pos[ip, bm] = F_m * Pm * net_ov / Pc  # two halves in series: flux Pc (du + F)
-    turns = np.asarray(tc.turns, float).reshape(nt, 3)
-    th_t = (np.arange(nt) + 0.5) * tau
-    z = turns.T @ np.exp(1j * m.p * th_t)  # phase MMF fundamentals (electrical axes)
-    i64 = np.int64
-    return dict(n=n_nodes, **{k: branches[k] for k in ("kind", "a", "sa", "b", "sb", "A", "A2", "l")},
-                P_pos=P_pos, F_pos=F_pos, theta_e=m.p * theta_r, phase_axis=np.angle(z), turns=turns,
-                tooth_branch=np.asarray(tooth_branch, i64), yoke_branch=np.asarray(yoke_branch, i64),
-                th_tooth_e=m.p * th_t, th_yoke_e=m.p * (th_t + 0.5 * tau), gap_branch=np.asarray(air_branch, i64),
-                y_node=np.asarray([per * k + 1 for k in range(nt)], i64))
+    return P_pos, F_pos
+
+
+def _layered_rotor_branches(add, m: MECInputs, arcs: np.ndarray, n_nodes: int, span: float, sgn_wrap: float) -> dict:
+    """Add the layered rotor's branches (magnet sublayers, back) after the stator's nodes
+    (:mod:`motoropt.magnetics.magnet_layer`). Cell i's sublayer j node is n_nodes + i s + j (j = 0 at
+    the gap side); its back node follows all of them, except that on a periodic unit the first back
+    node is the ground (the network's potential is otherwise defined only up to a constant).
+    Returns the branch indices per kind and the node count."""
+    ml = m.magnet_layer
+    nc, s = arcs.shape[0], ml.sublayers
+    nxt = n_nodes + nc * s
+    back = []
+    for i in range(nc):
+        if i == 0 and sgn_wrap > 0:
+            back.append(GROUND)
+        else:
+            back.append(nxt)
+            nxt += 1
+    radial = [[add(_LINEAR, n_nodes + i * s + j + 1, 1.0, n_nodes + i * s + j, 1.0) for j in range(s - 1)]
+              for i in range(nc)]
+    to_back = [add(_LINEAR, back[i], 1.0, n_nodes + i * s + s - 1, 1.0) for i in range(nc)]
+    tang, ring = [], []
+    c = 0.5 * (arcs[:, 0] + arcs[:, 1])
+    r_b = ml.r_back
+    for i in range(nc):
+        ii = (i + 1) % nc
+        sg = sgn_wrap if ii == 0 else 1.0
+        d_th = (c[ii] + (span if ii == 0 else 0.0)) - c[i]
+        tang.append([add(_LINEAR, n_nodes + i * s + j, 1.0, n_nodes + ii * s + j, sg) for j in range(s)])
+        if ml.back_iron:
+            ring.append(add(_IRON, back[i], 1.0, back[ii], sg, 0.0, ml.back_area, r_b * d_th))
+        if ml.back_air_thickness > 0.0:  # the non-magnetic region behind (beyond a saturable rim: in parallel)
+            add(_LINEAR, back[i], 1.0, back[ii], sg, MU0 * m.L * ml.back_air_thickness / (r_b * d_th))
+    return {"n": nxt, "radial": radial, "to_back": to_back, "tang": tang, "ring": ring}
+
+
+def _layered_positions(m: MECInputs, branches: dict, arcs: np.ndarray, mag_branch, air_branch, layer: dict,
+                       theta_r, span: float):
+    """Per-position permeances and MMFs of the layered rotor (module docstring of
+    :mod:`motoropt.magnetics.magnet_layer`): all radial and tangential magnet branches; the gap's
+    halves and tangential links are position-independent."""
+    ml = m.magnet_layer
+    L, s = m.L, ml.sublayers
+    n_pos = theta_r.size
+    P_pos = np.tile(branches["P"], (n_pos, 1))
+    F_pos = np.zeros((n_pos, branches["kind"].size))
+    lo, hi = arcs[:, 0], arcs[:, 1]
+    w = hi - lo
+    r_s = ml.sublayer_radii()
+    P_gap_half = MU0 * L * ml.r_gap * w / (0.5 * ml.gap)
+    c = 0.5 * (lo + hi)
+    c_next = np.roll(c, -1)
+    c_next[-1] += span
+    mag, air = np.asarray(mag_branch), np.asarray(air_branch)
+    for ip, t0 in enumerate(theta_r):
+        halves = [half_layer(ml, r, lo, hi, t0) for r in r_s]  # (P per m, F) of each half sublayer
+        P_pos[ip, air] = P_gap_half
+        P, F = series([(P_gap_half, 0.0), (L * halves[0][0], halves[0][1])])
+        P_pos[ip, mag], F_pos[ip, mag] = P, F
+        for j in range(s - 1):
+            P, F = series([(L * halves[j][0], halves[j][1]), (L * halves[j + 1][0], halves[j + 1][1])])
+            idx = [layer["radial"][i][j] for i in range(arcs.shape[0])]
+            P_pos[ip, idx], F_pos[ip, idx] = P, F
+        idx = layer["to_back"]
+        P_pos[ip, idx], F_pos[ip, idx] = L * halves[-1][0], halves[-1][1]
+        for j, r in enumerate(r_s):
+            Pt, Ft = tangential(ml, r, c, c_next, t0)
+            idx = [layer["tang"][i][j] for i in range(arcs.shape[0])]
+            P_pos[ip, idx], F_pos[ip, idx] = L * Pt, Ft
+    return P_pos, F_pos
 
 
 @njit(cache=True)
@@ -1177,6 +1290,18 @@ def slot_leakage_lambdas(slot_depth: float, tip_height: float, slot_width_mean: 
     x = air_gap / slot_opening
     lam_tt = k2 * 5.0 * x / (5.0 + 4.0 * x)
     return lam_u, lam_tt
+
+
+def trapezoid_slot_lambda(h: float, b_bottom: float, b_top: float, n: int = 64) -> float:
+    """Slot-body leakage permeance factor of a trapezoidal slot with uniformly distributed
+    conductors, lambda = integral over the height of (A(y) / A)^2 / b(y) dy (A(y) the slot area
+    below height y: the enclosed current's share; Pyrhonen et al. 2014 sec. 4.2, whose h / (3 b) is
+    the rectangular case). Midpoint rule over n strips (exact for b_top = b_bottom)."""
+    y = (np.arange(n) + 0.5) * h / n
+    b = b_bottom + (b_top - b_bottom) * y / h
+    A = b_bottom * y + 0.5 * (b_top - b_bottom) * y * y / h
+    A_tot = 0.5 * (b_bottom + b_top) * h
+    return float(np.sum((A / A_tot) ** 2 / b) * h / n)
 
 
 def leakage_inductance(Q: int, N_ph: float, L: float, slot_depth: float, tip_height: float,

@@ -53,6 +53,16 @@ class FluxMap:
         pole_pairs: p.
         T_magnet_c: magnet temperature the map was computed at, degC.
         source: "analytic" or "fea".
+        loss_terms: optional (n_loss_regions, 3, n_d, n_q) harmonic-complete iron-loss sums per kg of
+            each region from field waveforms (FEA): S_h = sum_n n B_n^2, S_c = sum_n n^2 B_n^2 (T^2),
+            S_e = sum_n (n B_n)^1.5 (T^1.5), n the harmonic order in units of the electrical frequency;
+            even in i_q. With them, :mod:`motoropt.drive.losses` takes the iron loss from these
+            instead of B_iron (which then only scales the PWM harmonic iron loss).
+        loss_regions: names of the loss_terms regions; loss_region_mass: their masses, kg.
+        magnet_loss: optional (n_d, n_q) magnet eddy loss / f_e^2 under load from field waveforms,
+            W/Hz^2 (even in i_q).
+        magnet_pwm: optional (3, n_d, n_q) magnet eddy loss per ripple-current rate, W/(A/s)^2:
+            M_dd, M_dq, M_qq (M_dq odd in i_q) (see :mod:`motoropt.drive.losses`).
     """
 
     i_d: np.ndarray
@@ -65,6 +75,11 @@ class FluxMap:
     pole_pairs: int
     T_magnet_c: float
     source: str = "analytic"
+    loss_terms: np.ndarray | None = None
+    loss_regions: tuple = ()
+    loss_region_mass: tuple = ()
+    magnet_loss: np.ndarray | None = None
+    magnet_pwm: np.ndarray | None = None
 
     def __post_init__(self):
         n_d, n_q = len(self.i_d), len(self.i_q)
@@ -75,6 +90,15 @@ class FluxMap:
             raise ValueError("FluxMap.B_iron must have shape (len(regions), n_d, n_q)")
         if np.any(np.diff(self.i_d) <= 0) or np.any(np.diff(self.i_q) <= 0) or self.i_q[0] != 0.0:
             raise ValueError("FluxMap axes must be strictly ascending and i_q must start at 0")
+        if self.loss_terms is not None:
+            nl = len(self.loss_regions)
+            if self.loss_terms.shape != (nl, 3, n_d, n_q) or len(self.loss_region_mass) != nl:
+                raise ValueError("FluxMap.loss_terms must have shape (len(loss_regions), 3, n_d, n_q) "
+                                 "and loss_region_mass one mass per loss region")
+        if self.magnet_loss is not None and self.magnet_loss.shape != (n_d, n_q):
+            raise ValueError("FluxMap.magnet_loss must have shape (n_d, n_q)")
+        if self.magnet_pwm is not None and self.magnet_pwm.shape != (3, n_d, n_q):
+            raise ValueError("FluxMap.magnet_pwm must have shape (3, n_d, n_q)")
 
     @property
     def psi_pm(self) -> float:
@@ -229,12 +253,20 @@ def interp_flux(i_d, i_q, id_ax, iq_ax, psi_d, psi_q, uni_d, uni_q):
 
 def fluxmap_stack(fm: FluxMap):
     """The FluxMap as ``(i_d, i_q, G, uniform_d, uniform_q)`` with one stacked 3-D array
-    ``G = [psi_d, psi_q, B_iron[0], B_iron[1], ...]`` of shape (2 + n_regions, n_d, n_q).
+    ``G = [psi_d, psi_q, B_iron[0], B_iron[1], ..., loss_terms (3 per loss region), magnet_loss,
+    magnet_pwm (3)]`` (the optional parts only when present).
 
     The kernels take this form: fewer array arguments per call keeps numba's call overhead low.
     """
     ida, iqa, pd, pq, B, ud, uq = fluxmap_arrays(fm)
-    G = np.ascontiguousarray(np.concatenate([pd[None], pq[None], B]), dtype=np.float64)
+    parts = [pd[None], pq[None], B]
+    if fm.loss_terms is not None:
+        parts.append(fm.loss_terms.reshape((-1,) + pd.shape))
+    if fm.magnet_loss is not None:
+        parts.append(fm.magnet_loss[None])
+    if fm.magnet_pwm is not None:
+        parts.append(fm.magnet_pwm)
+    G = np.ascontiguousarray(np.concatenate(parts), dtype=np.float64)
     return ida, iqa, G, ud, uq
 
 

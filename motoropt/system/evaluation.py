@@ -33,9 +33,9 @@ Model and definitions (powers per motor, W; efficiencies fractions):
   power over the map, at the largest map inverter loss and the current limit i_max; gear from
   :func:`motoropt.gear.gear_mass`. ``system_mass_kg`` = motor active mass + inverter;
   ``e_axle_mass_kg`` = system + gear. Power densities use the motor's peak shaft power.
-- Limitation: the motor model has no PWM-harmonic (current-ripple) iron or copper loss term, so a
-  change of switching frequency moves loss only inside the inverter (switching loss ~ f_sw, and
-  through the dead time the available voltage); the motor's share does not change with f_sw.
+- The motor's PWM-harmonic losses (ripple copper, harmonic iron and magnet loss,
+  :mod:`motoropt.drive.losses`) are part of its P_elec; the inverter model takes the fundamental
+  current, voltage and power factor.
 - The drive limits with the inverter's voltage limit are applied by the pipeline to the machine
   model (:meth:`motoropt.machines.common.StatorWinding.drive_limits`) before the map is computed.
 """

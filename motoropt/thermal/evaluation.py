@@ -89,6 +89,7 @@ from motoropt.thermal.kernels import (
 from motoropt.thermal.lptn import SteadyResult, hotspot
 from motoropt.thermal.network import Coupling, ThermalGeometry, ThermalMaterials, build_network
 from motoropt.thermal.nodes import LOSS_COMPONENTS, N_COMP
+from motoropt.thermal.outer_rotor import build_outer_rotor_network, outer_thermal_geometry
 from motoropt.thermal.settings import ThermalSettings, ThermalSpec, thermal_settings
 
 C = {name: i for i, name in enumerate(LOSS_COMPONENTS)}
@@ -162,6 +163,9 @@ def thermal_network(ev, settings: ThermalSettings):
     else:
         cp = Coupling(alpha_cu=d.conductor.alpha, T_ref_winding_c=d.T_winding_c, alpha_br=d.magnet.alpha_Br,
                       T_ref_magnet_c=d.T_rotor_c, br_current_exponent=pm_torque_exponent(ev))
+    if d.rotor_heat_body().rim is not None:  # an outer rotor: the inverted heat paths
+        return build_outer_rotor_network(outer_thermal_geometry(d, settings), settings.cooling, cp,
+                                         max_speed=d.speed_max, n_speed=25)
     return build_network(thermal_geometry(d, settings), settings.cooling, cp, max_speed=d.speed_max, n_speed=25)
 
 
@@ -391,7 +395,7 @@ def demag_assessment(ev, T_magnet_c: float, settings: ThermalSettings, i_d_fw: f
     fm = ev.fluxmap
     mec = d.mec_inputs(T_magnet_c)
     g_eff = mec.g_eff  # Carter-corrected gap (SPM: incl. sleeve; the magnet's h_m/mu_r is in the circuit)
-    r_gap = 0.5 * (s.D_i - d.air_gap)
+    r_gap = mec.r_gap  # mid-gap radius (inner or outer rotor)
     A_g = r.pole_arc_ratio * math.pi * r_gap / d.p * s.L
     k_a = r.magnet_area_per_pole / A_g
     L_d, L_q = chord_inductances(fm)

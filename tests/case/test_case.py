@@ -162,3 +162,25 @@ def test_shipped_case_list_is_complete(shipped, root):
     assert files == set(shipped.CASE_FILES.values())
     for name in shipped.CASE_FILES:
         assert shipped.case(name).values["machine"]["topology"]
+
+
+def test_drive_keys_cross_checks():
+    """The modulation / dead-time / drag keys belong to one place each: [limits] modulation keys not with an
+    [inverter] (its own apply), switching_frequency_khz and dead_time_us only with limits.modulation,
+    drag_viscous_nm_per_krpm only with drag_torque_nm, drag_torque_nm not with bearing_torque_nm; a bad
+    modulation name is refused with the allowed list (InputError naming the field)."""
+    base = tomllib.loads(case_path("prius2004").read_text())
+    sys_case = tomllib.loads(case_path("prius2004_system").read_text())
+    for data, field in (
+        ({**sys_case, "limits": {**sys_case["limits"], "modulation": "svpwm"}}, "limits.modulation"),
+        ({**base, "limits": {k: v for k, v in base["limits"].items() if k != "modulation"}},
+         "limits.switching_frequency_khz"),
+        ({**base, "limits": {**base["limits"], "modulation": "sine"}}, "limits.modulation"),
+        ({**base, "mechanical": {"drag_viscous_nm_per_krpm": 0.1}}, "mechanical.drag_viscous_nm_per_krpm"),
+        ({**base, "mechanical": {**base["mechanical"], "bearing_torque_nm": 0.2}}, "mechanical.bearing_torque_nm"),
+        ({**sys_case, "inverter": {**sys_case["inverter"], "modulation": "sixstep"}}, "inverter.modulation"),
+    ):
+        with pytest.raises(InputError, match=field.replace(".", r"\.")):
+            _design(data)
+    d = _design(base)
+    assert d.drive_limits().modulation.mode == "svpwm" and d.drive_limits().p_max == 50e3

@@ -157,3 +157,29 @@ def test_point_on_changeover_case_reports_the_lower_loss_connection(shipped, rpm
     if expect == "parallel":  # the text table names it too (one run is enough)
         text = run("point", shipped.case_path("multipole"), "--rpm", rpm, "--torque", torque).stdout
         assert "connection" in text and expect in text
+
+
+def test_point_temperatures_overspeed_and_inverter_keys(shipped):
+    """`point --winding-c T --magnet-c T`: the winding temperature sets the resistance, R ~ 1 + alpha (T - 20):
+    100 -> 150 degC, copper loss per A^2 x (1 + 0.00393 x 130) / (1 + 0.00393 x 80) within 1 % (300 rpm: the
+    AC and harmonic parts are small); only --winding-c given: the magnets stay at the case's magnet_c (the
+    JSON says so); --magnet-c 20 (stronger magnets) needs less current. A point 0.08 % above the 6000 rpm
+    limit (ORNL's 6005 rpm) is evaluated with a warning on stderr, 3.3 % above is refused (exit 2). With an
+    [inverter] the JSON adds inverter_efficiency and system_efficiency = motor x inverter (1e-9)."""
+    a = json.loads(run("point", CASE, "--rpm", 300, "--torque", 50, "--json", "--winding-c", 100).stdout)
+    b = json.loads(run("point", CASE, "--rpm", 300, "--torque", 50, "--json", "--winding-c", 150).stdout)
+    assert a["winding_c"] == 100 and a["magnet_c"] == shipped.design("prius2004").T_magnet_c
+    assert a["current_rms_a"] == pytest.approx(b["current_rms_a"], rel=1e-3)
+    ra = a["losses_w"]["copper"] / a["current_rms_a"] ** 2
+    rb = b["losses_w"]["copper"] / b["current_rms_a"] ** 2
+    assert rb / ra == pytest.approx((1 + 0.00393 * 130) / (1 + 0.00393 * 80), rel=0.01)
+    c = json.loads(run("point", CASE, "--rpm", 300, "--torque", 50, "--json", "--magnet-c", 20).stdout)
+    assert c["magnet_c"] == 20 and c["current_rms_a"] < a["current_rms_a"]  # stronger magnets: less current
+    r = run("point", CASE, "--rpm", 6005, "--torque", 20, "--json")
+    assert "warning:" in r.stderr and "above the speed limit" in r.stderr
+    assert len(json.loads(r.stdout)["warnings"]) == 1
+    assert run("point", CASE, "--rpm", 6200, "--torque", 20, check=False).returncode == 2
+    assert "inverter_efficiency" not in a
+    s = json.loads(run("point", case_path("prius2004_system"), "--rpm", 3000, "--torque", 60, "--json").stdout)
+    assert 0.9 < s["inverter_efficiency"] < 1.0
+    assert s["system_efficiency"] == pytest.approx(s["motor_efficiency"] * s["inverter_efficiency"], rel=1e-9)

@@ -13,6 +13,7 @@ import pytest
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.control import (
     CURRENT_LIMIT,
+    POWER_LIMIT,
     SPEED_LIMIT,
     VOLTAGE_LIMIT,
     Limits,
@@ -219,7 +220,7 @@ def test_infeasible_points_raise_and_report_reason():
     with pytest.raises(OperatingPointError, match=r"max motoring torque at 1000 rpm is \d+\.\d N m"):
         operating_point(m, 1000.0, 1000.0)
     with pytest.raises(OperatingPointError, match="max speed"):
-        operating_point(m, 2001.0 / RPM_TO_RAD_S, 10.0)
+        operating_point(m, 2041.0 / RPM_TO_RAD_S, 10.0)  # > 2 % above speed_max = 2000 rad/s
     r = solve_operating_points(m, [100.0, 2500.0, 1800.0], [1000.0, 10.0, 150.0])
     assert list(r["reason"]) == [CURRENT_LIMIT, SPEED_LIMIT, VOLTAGE_LIMIT]
     assert not r["feasible"].any() and np.isnan(r["efficiency"]).all()
@@ -239,3 +240,37 @@ def test_operating_point_dict_keys():
     assert set(r["losses_w"]) >= {"copper", "iron", "magnet", "mechanical"}
     assert r["current_rms_a"] == pytest.approx(math.hypot(r["id_a"], r["iq_a"]) / math.sqrt(2), rel=1e-12)
     assert 0.5 < r["motor_efficiency"] < 1.0 and r["power_factor"] < 0
+
+
+def test_point_within_two_percent_above_speed_limit_is_evaluated_with_warning():
+    """A point up to 2 % above speed_max (ORNL's 6005 rpm against 6000) is evaluated, not refused, with a
+    warning; its result equals that of the same model with the limit raised to the point (exact, 1e-12)."""
+    m = salient(with_iron(0.02))  # speed_max 2000 rad/s
+    w = 2030.0  # 1.5 % above
+    r = operating_point(m, w / RPM_TO_RAD_S, 5.0)
+    assert len(r["warnings"]) == 1 and "above the speed limit" in r["warnings"][0]
+    raised = FluxMapModel(m.fluxmap, m.loss_params, Limits(300.0, 250.0, w))
+    ref = operating_point(raised, w / RPM_TO_RAD_S, 5.0)
+    assert ref["warnings"] == []
+    assert r["current_rms_a"] == pytest.approx(ref["current_rms_a"], rel=1e-12)
+    assert r["motor_efficiency"] == pytest.approx(ref["motor_efficiency"], rel=1e-12)
+
+
+def test_power_limit_caps_envelope_and_points():
+    """limits.p_max = 30 kW: the envelope is min(motor envelope, P_max / w) at every speed (1e-12), the
+    motor-only envelope is kept alongside; points above P_max / w are infeasible with the reason "power
+    limit", points below it are unchanged (the same solution as without the limit, 1e-12)."""
+    m = salient(with_iron(0.02))
+    lim = Limits(300.0, 250.0, 2000.0, p_max=30e3)
+    ml = FluxMapModel(m.fluxmap, m.loss_params, lim)
+    sp = np.array([50.0, 200.0, 400.0, 800.0])
+    e0, e1 = m.envelope(sp), ml.envelope(sp)
+    np.testing.assert_allclose(e1["torque_motoring"], np.minimum(e0["torque_motoring"], 30e3 / sp), rtol=1e-12)
+    np.testing.assert_allclose(e1["torque_motoring_unlimited"], e0["torque_motoring"], rtol=1e-12)
+    T_hi = 30e3 / 400.0 * 1.01
+    r = solve_operating_points(ml, [400.0, 400.0], [T_hi, 50.0])
+    assert not r["feasible"][0] and r["reason"][0] == POWER_LIMIT and r["feasible"][1]
+    r0 = solve_operating_points(m, 400.0, 50.0)
+    assert float(r["i_q"][1]) == pytest.approx(float(r0["i_q"]), rel=1e-12)
+    with pytest.raises(InputError, match="max_power_kw"):
+        Limits(300.0, 250.0, 2000.0, p_max=-1.0)

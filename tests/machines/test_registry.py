@@ -10,19 +10,22 @@ from motoropt.case import SCHEMA, design_from_values
 from motoropt.errors import InputError
 from motoropt.machines import Family, build_design, family_for, topologies
 from motoropt.machines.induction import InductionDesign, build_induction_design
+from motoropt.machines.outer_rotor import OuterDesign, build_outer_design
 from motoropt.machines.pmsm import Design, build_pm_design
 
-FAMILIES = {"spm": "pmsm", "ipm_v": "pmsm", "ipm_flat": "pmsm", "ipm_arc": "pmsm", "induction": "induction"}
+FAMILIES = {"spm": "pmsm", "ipm_v": "pmsm", "ipm_flat": "pmsm", "ipm_arc": "pmsm", "induction": "induction",
+            "spm_outer": "outer_rotor"}
+BUILDERS = {"pmsm": build_pm_design, "induction": build_induction_design, "outer_rotor": build_outer_design}
 
 
 @pytest.mark.parametrize("topology,family", sorted(FAMILIES.items()))
 def test_every_topology_is_registered(topology, family):
-    """spm, ipm_v, ipm_flat, ipm_arc (PM family) and induction are registered with their family's
-    builder and a description."""
+    """spm, ipm_v, ipm_flat, ipm_arc (PM family), induction and spm_outer (outer-rotor family) are
+    registered with their family's builder and a description."""
     f = family_for(topology)
     assert isinstance(f, Family)
     assert f.topology == topology and f.family == family
-    assert f.build is (build_pm_design if family == "pmsm" else build_induction_design)
+    assert f.build is BUILDERS[family]
     assert f.doc
 
 
@@ -50,9 +53,11 @@ def test_unknown_topology_names_machine_topology(bad):
 
 def test_build_design_dispatches_on_the_topology(shipped):
     """build_design hands the case values to the registered family: the Prius case (ipm_v) gives a
-    PM Design, the induction case an InductionDesign, and the same values through design_from_values
-    give the same design (the case layer goes through the registry)."""
-    for name, cls in (("prius2004", Design), ("induction_traction", InductionDesign)):
+    PM Design, the induction case an InductionDesign, the outer-rotor case an OuterDesign, and the
+    same values through design_from_values give the same design (the case layer goes through the
+    registry)."""
+    for name, cls in (("prius2004", Design), ("induction_traction", InductionDesign),
+                      ("outer_rotor_halbach", OuterDesign)):
         c = shipped.case(name)
         d = build_design(c.nominal())
         assert type(d) is cls and d.topology == c.values["machine"]["topology"]

@@ -39,7 +39,7 @@ from motoropt.optimize.report import (
 )
 from motoropt.optimize.runner import run_optimization
 from motoropt.optimize.storage import RunData, read_checkpoint
-from motoropt.review import report
+from motoropt.review import embedded_data, report
 from tests import shipped
 from tests.shipped import ROOT
 
@@ -392,7 +392,7 @@ def test_impossible_constraint_reported_with_closest(tmp_path):
 # --- review, show, export, refine ---------------------------------------------------------------
 def test_export_show_report_refine(tradeoff_runs, tmp_path, capsys):
     """Export → load → evaluate reproduces the run's stored KPIs (same values, same map grid);
-    show prints the same; the HTML embeds the plots; refine_fea wires a fake FEA evaluator to the
+    show prints the same; the HTML review has the details of the front designs; refine_fea wires a fake FEA evaluator to the
     selected designs and refuses to run without one."""
     run = tradeoff_runs[300]
     fr = pareto_front_rows(run)
@@ -408,8 +408,8 @@ def test_export_show_report_refine(tradeoff_runs, tmp_path, capsys):
     assert shown["peak_torque_nm"] == kp["peak_torque_nm"]
     text = report(run.path, html=tmp_path / "r.html")
     assert str(did) in front_table(run) and "non-dominated feasible designs" in text
-    html = (tmp_path / "r.html").read_text()
-    assert html.count("data:image/png;base64,") >= 2 + 2 * len(select_designs(run))
+    data = embedded_data((tmp_path / "r.html").read_text())  # the interactive review: details for the front
+    assert set(map(int, data["details"])) == {int(run.id[i]) for i in fr} >= {int(run.id[i]) for i in select_designs(run)}
     # the default evaluator is the embedded-FEA one (motoropt.evaluation.fea); the real FEA run is
     # covered by tests/magnetics/fea/test_pipeline.py, here the wiring is checked with a fake evaluator
     assert resolve_fea_evaluator() is fea_evaluator

@@ -76,13 +76,18 @@ def test_back_emf_is_line_to_line_and_linear(emf_ratio):
 
 
 def test_back_emf_accuracy_reached(emf_ratio):
-    """Reached: the model's EMF is 20-33 % above ORNL's; the embedded FEA of the same geometry and
-    magnet is ~19 % above too (tests/validation/test_prius_fea.py), so the assumed magnet grade (Br 1.24 T,
-    pyleecan's assumption; the grade is not published) and geometry are the main suspects."""
+    """Reached: the MEC's EMF is 22-35 % above ORNL's; the embedded FEA of the same geometry and magnet is
+    ~19 % above too (tests/validation/test_validate_prius.py). The rotor bridges and centre post are not the
+    cause: an independent trace of the 2004 lamination (digital-twin-distiller Prius2004_Rotor_SB.dxf)
+    shows one V pocket without a post and 1.42 mm bridges, as pyleecan's 1.5 mm (a 3 mm post would remove
+    the gap in the FEA, tests/validation/test_validate_prius.py). The magnet grade (Br 1.24 T, pyleecan's
+    assumption) is not published; 3-D end leakage and the magnet length (83.1 vs 83.82 mm, -0.9 %) are
+    the remaining suspects. No remanence is fitted to the EMF."""
     assert 1.0 < np.mean(emf_ratio) < 1.30 and np.max(emf_ratio) < 1.35
 
 
-@pytest.mark.xfail(strict=True, reason="target not reached: back-EMF within 5 % of ORNL")
+@pytest.mark.xfail(strict=True, reason="target not reached: back-EMF within 5 % of ORNL (MEC +22..+35 %; the magnet "
+                                       "grade is not published, the lamination trace rules out the bridges)")
 def test_back_emf_target(emf_ratio):
     assert np.all(np.abs(emf_ratio - 1) < 0.05)
 
@@ -97,23 +102,27 @@ def test_torque_vs_current_angle_shape(torque_angle):
     assert np.all(np.diff(torque_angle[9:]) < 0)
 
 
-def test_torque_within_5_percent_up_to_140_degrees(torque_angle):
-    """Target reached from 90 to 140 deg: within 5 % of Yang et al. (measured there: +4.3 % at 90,
-    -3.5 % at 120, +1.7 % at 140 deg)."""
+def test_torque_accuracy_reached_up_to_140_degrees(torque_angle):
+    """Reached from 90 to 140 deg: 15-25 % above Yang et al. (measured: +22 % at 90, +17 % at 120, +18 % at
+    140 deg). The excess follows the magnet flux (the MEC's back-EMF is +25 % above ORNL's, see above): at
+    90 deg the torque is the magnet torque 1.5 p psi_d i_q. With pyleecan's wider slots (216 mm^2, stator
+    core 17 % below ORNL's measured mass) the teeth saturated early and hid this (within 5 % then); the
+    slot traced from the lamination (143 mm^2, core within 5 % of ORNL's 19.05 kg) no longer does."""
     ref = np.array(YANG_TORQUE)
-    sel = slice(3, 9)
-    assert np.all(np.abs(torque_angle[sel] / ref[sel] - 1) < 0.05)
+    err = torque_angle[3:9] / ref[3:9] - 1
+    assert np.all(err > 0.10) and np.all(err < 0.25)
 
 
 def test_torque_accuracy_reached_beyond_140_degrees(torque_angle):
-    """Reached at 150-170 deg (deep negative i_d): within +30 % of Yang et al.; the MEC's d-axis
-    inductance is ~25 % below the embedded FEA's (test_mec), which over-states torque there."""
+    """Reached at 150-170 deg (deep negative i_d): within +40 % of Yang et al. (measured +22, +36, +37 %): the
+    magnet-flux excess above plus the MEC's d-axis inductance ~25 % below the embedded FEA's (test_mec)."""
     ref = np.array(YANG_TORQUE)
     err = torque_angle[9:] / ref[9:] - 1
-    assert np.all(err > -0.05) and np.all(err < 0.30)
+    assert np.all(err > 0.10) and np.all(err < 0.40)
 
 
-@pytest.mark.xfail(strict=True, reason="target not reached at 150-170 deg: torque within 5 % of Yang et al.")
+@pytest.mark.xfail(strict=True, reason="target not reached at 90-170 deg: torque within 5 % of Yang et al. (measured "
+                                       "+17..+37 %: the magnet flux, back-EMF +25 % in the MEC)")
 def test_torque_target(torque_angle):
     ref = np.array(YANG_TORQUE)
     assert np.all(np.abs(torque_angle[3:] / ref[3:] - 1) < 0.05)
@@ -132,18 +141,19 @@ def efficiency_errors(design):
 
 
 def test_efficiency_points_reached(efficiency_errors):
-    """Reached: at 500-3000 rpm the model is within -3 / +5 points of each measured point; at the
-    lightest point (303 rpm, 20 N m: 127 W measured loss) it is 9 points high, and above 3000 rpm it
-    over-predicts by 5-11 points. The model has no PWM/over-modulation harmonic losses, which
-    ORNL's motor input power (P_ac measured at the terminals) includes and which dominate there."""
-    low = np.array([500 <= rpm <= 3100 for rpm, *_ in ORNL_POINTS])
-    assert np.all(efficiency_errors[low] > -3) and np.all(efficiency_errors[low] < 5)
-    assert 0 < efficiency_errors[0] < 10
-    low[0] = True
-    assert np.all(efficiency_errors[~low] > 0) and np.all(efficiency_errors[~low] < 12)
+    """Reached with the analytic MEC at the case's DC link (the full comparison at each row's measured
+    conditions with the FEA's field-waveform losses is ``motoropt validate``,
+    tests/validation/test_validate_prius.py): at 300-3000 rpm within -1.5 / +2 points of each measured
+    point, above 3000 rpm 2-5 points high (measured: -1.1 .. +1.7 and +2.6 .. +4.8). Before the spin loss,
+    the PWM harmonic and the strand circulating-current losses the model was 9 points high at 303 rpm
+    and 5-11 points high above 3000 rpm."""
+    low = np.array([rpm <= 3100 for rpm, *_ in ORNL_POINTS])
+    assert np.all(efficiency_errors[low] > -1.5) and np.all(efficiency_errors[low] < 2.0)
+    assert np.all(efficiency_errors[~low] > 2.0) and np.all(efficiency_errors[~low] < 5.0)
 
 
-@pytest.mark.xfail(strict=True, reason="target not reached: efficiency within 1.5 points of ORNL")
+@pytest.mark.xfail(strict=True, reason="target not reached by the MEC at the case's DC link: every point within 1.5 "
+                                       "points of ORNL (measured: 3409, 4204, 5406 rpm +3.2, +2.6, +4.8)")
 def test_efficiency_target(efficiency_errors):
     assert np.all(np.abs(efficiency_errors) < 1.5)
 

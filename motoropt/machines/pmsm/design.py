@@ -7,8 +7,14 @@ kernels take (:class:`~motoropt.magnetics.analytic.MECInputs`, :class:`~motoropt
 :class:`~motoropt.drive.control.Limits`).
 
 Stated approximations beyond those of the models themselves (and of :mod:`motoropt.machines.common`):
-- iron build factor 1.5 on the Bertotti loss of the fundamental (rotational fields, PWM and
-  harmonics, punching damage; a common design allowance, e.g. SyR-e and Pyrhönen §3.6 quote 1.5–2);
+- iron: on the MEC's flux map, build factor K_BUILD = 1.5 on the Bertotti loss of the fundamental
+  (rotational fields, space and slot harmonics the fundamental misses, punching damage; a common
+  design allowance, e.g. SyR-e and Pyrhönen §3.6 quote 1.5–2; the PWM-carrier and six-step
+  harmonics are computed separately now, :mod:`motoropt.drive.losses`). On a flux map that carries
+  the FEA's field-waveform loss terms (harmonic-complete, per region) the build factor is the
+  manufacturing factor K_BUILD_MANUFACTURING = 1.0 (punching/stacking damage only; no published
+  value for this steel; the Prius no-load spin loss, ORNL/TM-2004/247 Table 3.7, leaves no room for
+  a factor > 1 with the M19 coefficients);
 - magnet eddy loss from the slot-opening ripple (Heller–Hamata dip amplitude), which a buried
   magnet sees attenuated by exp(-2 pi d / tau_s) (Laplace decay through the pole-piece depth d);
 - windage by the Couette formula in :mod:`motoropt.drive.losses`.
@@ -40,8 +46,10 @@ from motoropt.magnetics.analytic import (
     leakage_inductance,
     slot_leakage_lambdas,
     tooth_coil_unit,
+    trapezoid_slot_lambda,
 )
 from motoropt.magnetics.fluxmap import FluxMap
+from motoropt.magnetics.magnet_layer import MagnetLayer
 from motoropt.materials import Conductor, Magnet, Steel, get_conductor, get_magnet, get_steel
 from motoropt.mechanics import StressLimits
 from motoropt.vehicle import Vehicle, vehicle_from_table
@@ -50,7 +58,8 @@ from motoropt.windings import Winding
 if TYPE_CHECKING:
     from motoropt.case.specs import CaseSpecs
 
-K_BUILD = 1.5  # iron-loss build factor (module docstring)
+K_BUILD = 1.5  # iron-loss build factor on the MEC's fundamental (module docstring)
+K_BUILD_MANUFACTURING = 1.0  # on the FEA's harmonic-complete loss terms: manufacturing only (module docstring)
 
 
 @dataclass(frozen=True)
@@ -246,21 +255,30 @@ class Design(StatorWinding):
         return magnet_eddy_coefficient(r.magnet_volume, r.magnet_width, self.magnet.resistivity, B_ripple,
                                        s.Q / self.p, r.magnet_segments)
 
-    def loss_params(self, T_winding_c: float | None = None) -> LossParams:
-        """Loss-model parameters (:class:`motoropt.drive.losses.LossParams`) of this design."""
+    def loss_params(self, T_winding_c: float | None = None, harmonic_iron: bool = False) -> LossParams:
+        """Loss-model parameters (:class:`motoropt.drive.losses.LossParams`) of this design;
+        ``harmonic_iron``: for a flux map with the FEA's field-waveform loss terms (build factor for
+        manufacturing only, module docstring; region "rotor_core" with the rotor steel)."""
         ms = self.masses()
         st, rs = self.steel, self.rotor_steel
+        kb = K_BUILD_MANUFACTURING if harmonic_iron else K_BUILD
+        drag = self.measured_drag
+        T_w = self.T_winding_c if T_winding_c is None else T_winding_c
+        k_circ, f_circ = self.circulating_current_factor(T_w)
         return LossParams(
             R_s_20=self.R_s_20, alpha_R=self.conductor.alpha,
-            T_winding_c=self.T_winding_c if T_winding_c is None else T_winding_c,
-            k_ac=self.k_ac(),
-            regions=("stator_teeth", "stator_yoke", "rotor_surface"),
-            region_mass=(ms["stator_teeth"], ms["stator_yoke"], self.rotor_surface_mass),
-            kh=(st.kh, st.kh, rs.kh), kc=(st.kc, st.kc, rs.kc), ke=(st.ke, st.ke, rs.ke),
-            k_build=(K_BUILD, K_BUILD, K_BUILD), region_freq_factor=(1.0, 1.0, self.stator.Q / self.p),
+            T_winding_c=T_w, k_ac=self.k_ac(T_w), k_circ=k_circ, f_circ=f_circ,
+            regions=("stator_teeth", "stator_yoke", "rotor_surface", "rotor_core"),
+            region_mass=(ms["stator_teeth"], ms["stator_yoke"], self.rotor_surface_mass, ms["rotor_core"]),
+            kh=(st.kh, st.kh, rs.kh, rs.kh), kc=(st.kc, st.kc, rs.kc, rs.kc), ke=(st.ke, st.ke, rs.ke, rs.ke),
+            k_build=(kb, kb, kb, kb), region_freq_factor=(1.0, 1.0, self.stator.Q / self.p, 1.0),
             magnet_eddy_coeff=self.magnet_eddy_coeff(),
-            T_b0=self.bearing_drag_torque(), rotor_radius=0.5 * self.rotor.D_r, stack_length=self.rotor.L,
-            air_gap=self.air_gap,
+            T_b0=self.bearing_drag_torque(), c_visc=0.0 if drag is None else drag[1],
+            rotor_radius=0.0 if drag is not None else 0.5 * self.rotor.D_r, stack_length=self.rotor.L,
+            air_gap=self.air_gap, strand_diameter=self.strand_diameter,
+            conductor_sigma_20=1.0 / float(self.conductor.resistivity(20.0)),
+            magnet_width=self.rotor.magnet_width / max(int(self.rotor.magnet_segments), 1),
+            magnet_resistivity=float(self.magnet.resistivity),
         )
 
     @property
@@ -279,7 +297,8 @@ class Design(StatorWinding):
         provider = fluxmaps if fluxmaps is not None else Design.mec_fluxmap
         fm = self.with_rotor_surface_region(provider(self, T_magnet_c))
         lim = limits if limits is not None else self.drive_limits()
-        model = FluxMapModel(fluxmap=fm, loss_params=self.loss_params(T_winding_c), limits=lim, name=self.name)
+        lp = self.loss_params(T_winding_c, harmonic_iron=fm.loss_terms is not None)
+        model = FluxMapModel(fluxmap=fm, loss_params=lp, limits=lim, name=self.name)
         if switched and self.changeover is not None:
             return switched_model(model, self.changeover)
         return model
@@ -323,7 +342,33 @@ def _spm_mec_inputs(d: Design, common: dict) -> MECInputs:
                              slot_opening=s.slot_opening, R_bore=0.5 * s.D_i, k_fe=kfe,
                              slot_permeance=MU0 * s.L * (s.tip_height / s.slot_opening + lam_tt1),
                              slot_body_permeance=MU0 * s.L * (s.slot_depth - s.tip_height) / (3 * b_s))
+    if r.halbach_segments > 1:
+        return _halbach_mec_inputs(d, common, tc, g_eff)
     return MECInputs(g_eff=g_eff, pole_arc=r.pole_arc_ratio, spm=True, tooth_coil=tc, **common)
+
+
+def _halbach_mec_inputs(d: Design, common: dict, tc: ToothCoilStator | None, g_eff: float) -> MECInputs:
+    """Surface PM with a Halbach array (``rotor.halbach_segments`` >= 2; tooth-coil windings only): the
+    tooth-coil network with the layered magnet network of :mod:`motoropt.magnetics.magnet_layer` (the
+    segments' radial and tangential magnetisation, the rotor core as a saturable ring down to the
+    shaft). With the gap resolved by the layers, the slot's tip-to-tip permeance is the opening's
+    h_o / b_o alone (the tooth-tip zig-zag leakage through the gap is the network's own) and the slot
+    body's is the trapezoid's (:func:`trapezoid_slot_lambda`), as in the outer-rotor family."""
+    s, r = d.stator, d.rotor
+    if tc is None:
+        raise InputError("rotor.halbach_segments", r.halbach_segments,
+                         "1 unless the winding has tooth coils (coil pitch 1, q < 1): the Halbach MEC is the tooth-coil "
+                         "network's layered rotor")
+    tc = dataclasses.replace(tc, slot_permeance=MU0 * s.L * s.tip_height / s.slot_opening,
+                             slot_body_permeance=MU0 * s.L * trapezoid_slot_lambda(
+                                 s.slot_depth - s.tip_height, s.slot_width_bottom, s.slot_width_top))
+    g_phys = d.air_gap + r.sleeve
+    R_sh = 0.5 * r.D_shaft
+    ml = MagnetLayer(array=r.array, Br=common["Br"], mu_r=common["mu_r"], h_m=r.magnet_thickness,
+                     r_magnet=r.R_magnet - 0.5 * r.magnet_thickness, r_gap=0.5 * s.D_i - 0.5 * g_phys, gap=g_eff,
+                     gap_physical=g_phys, toward_stator=1.0, back_iron=True,
+                     back_area=(r.R_core - R_sh) * r.L * r.stacking_factor, r_back=0.5 * (r.R_core + R_sh))
+    return MECInputs(g_eff=g_eff, pole_arc=1.0, spm=True, tooth_coil=tc, magnet_layer=ml, **common)
 
 
 def _buried_mec_inputs(d: Design, common: dict) -> MECInputs:
@@ -417,11 +462,12 @@ MEC_INPUTS = {"spm": _spm_mec_inputs, "ipm_v": _buried_mec_inputs, "ipm_flat": _
 
 # ------------------------------------------------------------------------------ rotors by topology
 def _spm_rotor(ro: dict, D_r: float, D_sh: float, L: float, p: int, density: float) -> SurfacePMRotor:
-    if ro.get("pole_arc_ratio") is None:
+    halbach = int(ro.get("halbach_segments") or 1)
+    if ro.get("pole_arc_ratio") is None and halbach == 1:
         raise InputError("rotor.pole_arc_ratio", None, "given for topology 'spm' (in [0.3, 1.0])")
     return SurfacePMRotor(D_r=D_r, D_shaft=D_sh, L=L, p=p, magnet_thickness=ro["magnet_thickness_mm"] * MM,
-                          pole_arc_ratio=ro["pole_arc_ratio"], sleeve=ro["sleeve_mm"] * MM,
-                          magnet_segments=int(ro["magnet_segments"]), density=density)
+                          pole_arc_ratio=ro.get("pole_arc_ratio") or 1.0, sleeve=ro["sleeve_mm"] * MM,
+                          magnet_segments=int(ro["magnet_segments"]), density=density, halbach_segments=halbach)
 
 
 def _require(ro: dict, keys: tuple, topology: str) -> None:
@@ -470,12 +516,23 @@ def _check_pole_pitch(ro: dict, topology: str, p: int, D_r: float, g: float, h_m
                          f"pi x magnetic gap))")
 
 
+def _check_rotor_keys(ro: dict, topology: str) -> None:
+    """[rotor] keys of other topologies are errors here: a Halbach array only on surface-PM rotors,
+    the rim and can keys only on outer rotors (topology spm_outer)."""
+    if (ro.get("halbach_segments") or 1) != 1 and topology != "spm":
+        raise InputError("rotor.halbach_segments", ro["halbach_segments"], f"1 for topology '{topology}'")
+    for key, unset in (("rim_thickness_mm", None), ("can_thickness_mm", 0.0), ("rim_material", "rotor_steel")):
+        if ro.get(key, unset) not in (unset, None):
+            raise InputError(f"rotor.{key}", ro[key], "absent (an outer-rotor key: topology 'spm_outer')")
+
+
 def build_pm_design(values: dict, specs: CaseSpecs | None = None) -> Design:
     """Build and validate a PM :class:`Design` from case values (case-file units, :mod:`motoropt.case`)."""
     m, st, ro, li = values["machine"], values["stator"], values["rotor"], values["limits"]
     te, me, ma = values["temperatures"], values["mechanical"], values["map"]
     p = int(m["pole_pairs"])
     topology = m["topology"]
+    _check_rotor_keys(ro, topology)
     steel = get_steel(st["steel"], field="stator.steel")
     rotor_steel = get_steel(ro["steel"], field="rotor.steel") if ro.get("steel") else steel
     magnet = get_magnet(ro["magnet"], field="rotor.magnet")
@@ -490,6 +547,10 @@ def build_pm_design(values: dict, specs: CaseSpecs | None = None) -> Design:
     rotor.validate()
     _check_pole_pitch(ro, topology, p, D_r, g, ro["magnet_thickness_mm"] * MM)
     wv = winding_from_values(values, stator, p)
+    if topology == "spm" and rotor.halbach_segments > 1 and not (wv.winding.coil_pitch == 1 and wv.winding.q < 1):
+        raise InputError("rotor.halbach_segments", rotor.halbach_segments,
+                         "1 unless the winding has tooth coils (coil pitch 1, q < 1): the Halbach MEC is the "
+                         "tooth-coil network's layered rotor")
     vehicle = None
     if values.get("vehicle") and any(v is not None for v in values["vehicle"].values()):
         vehicle = vehicle_from_table(values["vehicle"])

@@ -35,6 +35,12 @@ Method (see :mod:`.machine` for the model and its assumptions):
   -i_q), so it would halve the positions only on a grid symmetric in i_q; the motoring grid here
   (i_q >= 0) gains nothing from it and every position is solved.
 - magnets at T_magnet_c (default the design's): B_r(T), mu_r; steel B-H curves of the design.
+- ``waveform_losses`` (fast method, machines with an integer number of slots per pole and phase):
+  the fields of every solve are also sampled at fixed stator, rotor and magnet points, and the map
+  carries the harmonic-complete iron-loss terms per region, the magnet eddy loss under load and
+  the magnet PWM-ripple coefficients (:mod:`.losses`). Resolution: 6K samples per electrical period
+  in the stator (harmonics up to 3K), K per 60 degrees in the rotor frame; K >= 8 resolves the
+  first slot harmonics (orders 11, 13 and 12 f_e in the rotor).
 
 Units: A (peak phase), Wb (peak phase flux linkage), N m, T, rad, V.
 """
@@ -54,6 +60,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from motoropt.errors import InputError
+from motoropt.magnetics.fea.losses import (
+    PositionSampler,
+    loss_terms,
+    magnet_pwm_terms,
+    sixty_degree_symmetry,
+    wave_grid,
+)
 from motoropt.magnetics.fea.machine import (
     PHASES,
     MeshSpec,
@@ -113,6 +126,14 @@ def _transfer(prev, new, delta_rad):
     return np.where(np.isfinite(A), A, 0.0)
 
 
+def _stator_regions(r, sec):
+    """Masks of the tooth bodies (between the tip and slot-bottom radii) and of the yoke (beyond the
+    slot bottoms, away from the gap) at element radii ``r``, for slots opening either way."""
+    lo, hi = sorted((sec.R_tip, sec.R_tooth_root))
+    yoke = r > sec.R_tooth_root if sec.R_tooth_root > sec.R_tip else r < sec.R_tooth_root
+    return (r > lo) & (r < hi), yoke
+
+
 def _iron_fundamentals(sol, sec, p):
     """Peak spatial fundamentals (T) of B_r in the tooth bodies and B_theta in the yoke."""
     P = sol.problem
@@ -123,8 +144,9 @@ def _iron_fundamentals(sol, sec, p):
     Br = sol.B[:, 0] * cs + sol.B[:, 1] * sn
     Bt = -sol.B[:, 0] * sn + sol.B[:, 1] * cs
     iron = np.array([P.mats.names[m] == "stator_steel" for m in P.emat])
+    teeth, yoke = _stator_regions(r, sec)
     out = []
-    for sel, comp in (((r > sec.R_tip) & (r < sec.R_tooth_root) & iron, Br), ((r > sec.R_tooth_root) & iron, Bt)):
+    for sel, comp in ((teeth & iron, Br), (yoke & iron, Bt)):
         if not np.any(sel):
             out.append(0.0)
             continue
@@ -149,8 +171,8 @@ def _iron_operator(P, sec, p):
     comp_t = -P.cg * sn[:, None] - P.bg * cs[:, None]
     N = P.nodes.shape[0]
     M = np.zeros((4, N))
-    for k, (sel, comp) in enumerate((((r > sec.R_tip) & (r < sec.R_tooth_root) & iron, comp_r),
-                                     ((r > sec.R_tooth_root) & iron, comp_t))):
+    teeth, yoke = _stator_regions(r, sec)
+    for k, (sel, comp) in enumerate(((teeth & iron, comp_r), (yoke & iron, comp_t))):
         if not np.any(sel):
             continue
         w = P.area[sel] / np.sum(P.area[sel])
@@ -196,17 +218,24 @@ def _predict(sols, a, b, a_prev, b_prev):
     return s_col
 
 
-def _map_task(design, angle_deg, rows, i_d, i_q, sector, mesh, T_m, tol):
+def _map_task(design, angle_deg, rows, i_d, i_q, sector, mesh, T_m, tol, grid=None):
     """Solve rows ``rows`` (indices into i_d) x all i_q at one rotor position (a task of the fast
     map; runs in a pool worker). Returns the position's psi_d, psi_q, torque (len(rows), n_q),
-    B_iron (2, len(rows), n_q) and counters."""
+    B_iron (2, len(rows), n_q), counters and, with a waveform ``grid``, the field samples."""
     t0, c0 = time.perf_counter(), time.process_time()
     mp_ = _map_position(design, angle_deg, sector, mesh, T_m)
     pos, P = mp_.position, mp_.position.problem
+    sampler = None if grid is None else PositionSampler(grid, P, math.radians(angle_deg))
     t_setup = time.perf_counter() - t0
     n_q = len(i_q)
     out = {k: np.zeros((len(rows), n_q)) for k in ("psi_d", "psi_q", "torque")}
     out["B_iron"] = np.zeros((2, len(rows), n_q))
+    if sampler is not None:
+        out["Bs"] = np.zeros((len(rows), n_q) + sampler.s_el.shape + (2,), np.float32)
+        out["Br"] = np.zeros((len(rows), n_q, len(grid.rotor_xy), 2), np.float32)
+        out["Am"] = np.zeros((len(rows), n_q, len(sampler.m_idx)))
+        out["valid_s"] = sampler.s_valid
+        out["valid_r"] = sampler.r_valid
     cache = JacobianCache(max_cg=5, eta=0.1)
     sols = {}
     newton = solves = 0
@@ -225,8 +254,10 @@ def _map_task(design, angle_deg, rows, i_d, i_q, sector, mesh, T_m, tol):
             z = mp_.iron @ sol.A
             out["psi_d"][k, b] = pd
             out["psi_q"][k, b] = pq
-            out["torque"][k, b] = mp_.arkkio.torque(sol.A) * mp_.sectors
+            out["torque"][k, b] = mp_.arkkio.torque(sol.A) * mp_.sectors * pos.section.torque_sign
             out["B_iron"][:, k, b] = 2.0 * np.hypot(z[0::2], z[1::2])
+            if sampler is not None:
+                out["Bs"][k, b], out["Br"][k, b], out["Am"][k, b] = sampler.sample(sol.A, sol.B)
             b_prev = b
         if a_prev is not None:
             for b in range(n_q):
@@ -316,10 +347,11 @@ def _run_tasks(args_list, workers: int):
         return [_map_task(*args) for args in args_list]
 
 
-def _fast_fluxmap(design, i_d, i_q, angles, sector, mesh, T_m, tol, workers, stats):
+def _fast_fluxmap(design, i_d, i_q, angles, sector, mesh, T_m, tol, workers, stats, waves=False):
     tasks = _map_tasks(len(angles), i_d.size)
     t0 = time.perf_counter()
-    results = _run_tasks([(design, angles[j], rows, i_d, i_q, sector, mesh, T_m, tol) for j, rows in tasks],
+    grid = wave_grid(design, _position(design, angles[0], sector, mesh, T_m)) if waves else None
+    results = _run_tasks([(design, angles[j], rows, i_d, i_q, sector, mesh, T_m, tol, grid) for j, rows in tasks],
                          workers)
     n_d, n_q, K = i_d.size, i_q.size, len(angles)
     acc = {k: np.zeros((K, n_d, n_q)) for k in ("psi_d", "psi_q", "torque")}
@@ -334,9 +366,39 @@ def _fast_fluxmap(design, i_d, i_q, angles, sector, mesh, T_m, tol, workers, sta
                                                  "setup_s", "cpu_s")}
         stats.update(tot, method="fast", tasks=len(tasks), workers=min(workers, len(tasks)),
                      wall_s=time.perf_counter() - t0, task_wall_s=[s["wall_s"] for s in st])
+    extra = {}
+    if grid is not None:
+        extra = _waveform_terms(grid, tasks, results, K, i_d, i_q)
     # position averages summed in position order (the same for any worker count)
     return (acc["psi_d"].sum(axis=0) / K, acc["psi_q"].sum(axis=0) / K, acc["torque"].sum(axis=0) / K,
-            B.sum(axis=0) / K)
+            B.sum(axis=0) / K, extra)
+
+
+def _waveform_terms(grid, tasks, results, K, i_d, i_q) -> dict:
+    """FluxMap fields loss_terms, loss_regions, loss_region_mass, magnet_loss, magnet_pwm from the tasks'
+    field samples (:mod:`.losses`)."""
+    n_d, n_q = i_d.size, i_q.size
+    r0 = results[0]
+    Bs = np.zeros((K, n_d, n_q) + r0["Bs"].shape[2:], np.float32)
+    Br = np.zeros((K, n_d, n_q) + r0["Br"].shape[2:], np.float32)
+    Am = np.zeros((K, n_d, n_q, r0["Am"].shape[2]))
+    valid_s = np.ones(r0["Bs"].shape[2], bool)
+    valid_r = np.ones(r0["Br"].shape[2], bool)
+    for (j, rows), res in zip(tasks, results):
+        Bs[j, rows], Br[j, rows], Am[j, rows] = res["Bs"], res["Br"], res["Am"]
+        valid_s &= res["valid_s"]
+        valid_r &= res["valid_r"]
+    terms = np.zeros((3, 3, n_d, n_q))
+    mag = np.zeros((n_d, n_q))
+    masses = np.zeros(3)
+    for a in range(n_d):
+        for b in range(n_q):
+            t, masses, mag[a, b] = loss_terms(grid, Bs[:, a, b], Br[:, a, b], Am[:, a, b], valid_s, valid_r)
+            terms[:, :, a, b] = t
+    valid_m = valid_r[grid.magnet_piece >= 0]
+    pwm = magnet_pwm_terms(grid, Am * valid_m, i_d, i_q)
+    return {"loss_terms": terms, "loss_regions": ("stator_teeth", "stator_yoke", "rotor_core"),
+            "loss_region_mass": tuple(float(m) for m in masses), "magnet_loss": mag, "magnet_pwm": pwm}
 
 
 def _positions(design, positions, span_elec_deg, start_elec_deg=0.0):
@@ -350,14 +412,16 @@ def _positions(design, positions, span_elec_deg, start_elec_deg=0.0):
 def fea_fluxmap(design, i_d_axis, i_q_axis, positions: int = 4, T_magnet_c: float | None = None,
                 sector: str = "auto", mesh: MeshSpec | None = None, span_elec_deg: float = 60.0,
                 tol: float | None = None, method: str = "fast", workers: int | None = None,
-                stats: dict | None = None) -> FluxMap:
+                stats: dict | None = None, waveform_losses: bool = False) -> FluxMap:
     """FluxMap (source "fea") on the grid i_d_axis x i_q_axis (A peak; i_q_axis ascending from 0).
 
     See the module docstring. ``positions`` rotor positions over ``span_elec_deg`` electrical degrees.
     ``method``: "fast" (default) or "reference"; ``tol``: Newton relative residual (default 1e-4
     fast, 1e-7 reference); ``workers``: processes of the fast path (default :func:`default_workers`);
     ``stats``: a dict to fill with counters and times (solves, newton_steps, factorizations,
-    cg_iterations, cpu_s, wall_s, ...).
+    cg_iterations, cpu_s, wall_s, ...); ``waveform_losses``: also the field-waveform loss terms
+    (module docstring; fast method, 60-degree span, machines with integer slots per pole and phase
+    only, otherwise the map has none).
     """
     i_d = np.asarray(i_d_axis, float)
     i_q = np.asarray(i_q_axis, float)
@@ -380,9 +444,11 @@ def fea_fluxmap(design, i_d_axis, i_q_axis, positions: int = 4, T_magnet_c: floa
         w = default_workers() if workers is None else int(workers)
         if w < 1:
             raise InputError("workers", workers, ">= 1")
-        psi_d, psi_q, torque, B_iron = _fast_fluxmap(design, i_d, i_q, angles, sector, mesh, T_m, tol, w, stats)
+        waves = bool(waveform_losses) and span_elec_deg == 60.0 and sixty_degree_symmetry(design)
+        psi_d, psi_q, torque, B_iron, extra = _fast_fluxmap(design, i_d, i_q, angles, sector, mesh, T_m, tol, w,
+                                                            stats, waves)
         return FluxMap(i_d=i_d, i_q=i_q, psi_d=psi_d, psi_q=psi_q, torque=torque, B_iron=B_iron,
-                       regions=REGIONS, pole_pairs=design.p, T_magnet_c=T_m, source="fea")
+                       regions=REGIONS, pole_pairs=design.p, T_magnet_c=T_m, source="fea", **extra)
     t0, c0 = time.perf_counter(), time.process_time()
     newton = 0
     psi_d = np.zeros((n_d, n_q))

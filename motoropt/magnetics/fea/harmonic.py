@@ -80,7 +80,16 @@ from motoropt.magnetics.fea.femfile import check_harmonic_material
 from motoropt.magnetics.fea.geometry2d import Geometry
 from motoropt.magnetics.fea.mesh import Mesh
 from motoropt.magnetics.fea.post import stress_tensor_weight
-from motoropt.magnetics.fea.solver import Problem, _bh_curve, _constraints, _free_values, build_problem
+from motoropt.magnetics.fea.solver import (
+    TIME_LIMIT_S,
+    Problem,
+    _bh_curve,
+    _constraints,
+    _free_values,
+    build_problem,
+    check_limits,
+    not_converged,
+)
 
 N_AC_TABLE = 2001
 _N_GAUSS = 96
@@ -512,7 +521,7 @@ def _imag_part(M):
 
 def solve_harmonic(hp: HarmonicProblem, currents: dict | None = None, A0: np.ndarray | None = None,
                    tol: float = 1e-6, max_iter: int = 60, peak: str = "femm",
-                   iteration: str = "newton") -> HarmonicSolution:
+                   iteration: str = "newton", time_limit_s: float | None = TIME_LIMIT_S) -> HarmonicSolution:
     """Solve the time-harmonic problem (circuit currents: complex A peak, default the file's).
 
     ``peak``: "femm" (|B| = sqrt(|Bx|^2 + |By|^2)) or "ellipse" (major semi-axis of the field
@@ -522,13 +531,16 @@ def solve_harmonic(hp: HarmonicProblem, currents: dict | None = None, A0: np.nda
     the real 2n x 2n system; quadratic convergence), or "femm" -- FEMM's successive approximation
     (isotropic mean of secant and incremental reluctivity as iteration matrix; linear convergence).
     Both converge to the same solution (the residual uses the secant nu). Linear problems: one
-    complex-symmetric solve. Converged when the relative residual < ``tol``; else ConvergenceError
-    with the history."""
+    complex-symmetric solve. Converged when the relative residual < ``tol``. Limits: at most
+    ``max_iter`` iterations (default 60) and ``time_limit_s`` seconds of wall time from the call
+    (default :data:`.solver.TIME_LIMIT_S` = 600 s; None: no time limit; checked before each
+    iteration); else ConvergenceError with the history, the last residual and both limits."""
+    t0 = time.perf_counter()
+    check_limits(max_iter, time_limit_s)
     if peak not in ("femm", "ellipse"):
         raise InputError("peak", peak, "'femm' or 'ellipse'")
     if iteration not in ("newton", "femm"):
         raise InputError("iteration", iteration, "'newton' or 'femm'")
-    t0 = time.perf_counter()
     p = hp.static
     cur = _currents(hp, currents)
     J0, rc = _sources(hp, cur)
@@ -627,6 +639,9 @@ def solve_harmonic(hp: HarmonicProblem, currents: dict | None = None, A0: np.nda
     A = p.T @ a + hp.g
     sx, sy, extra = update_nu(A)
     ref = float(np.linalg.norm(residual(hp.g, np.zeros(ns, complex), sx, sy)))
+    if not math.isfinite(ref):
+        raise ConvergenceError("harmonic iteration cannot start: the sources (currents, boundary potentials) give "
+                               "a non-finite residual", [])
     r = residual(A, u, sx, sy)
     rn = float(np.linalg.norm(r))
     hist = []
@@ -638,9 +653,9 @@ def solve_harmonic(hp: HarmonicProblem, currents: dict | None = None, A0: np.nda
         hist.append(rn / ref)
         if rn / ref < (1e-12 if linear else tol) or (linear and its >= 1):
             break
-        if its >= max_iter:
-            raise ConvergenceError(f"harmonic iteration did not converge in {max_iter} iterations "
-                                   f"(relative residual {rn / ref:.3g})", hist)
+        if its >= max_iter or (time_limit_s is not None and time.perf_counter() - t0 > time_limit_s):
+            raise ConvergenceError(not_converged("harmonic iteration", its, time.perf_counter() - t0, rn / ref,
+                                                 1e-12 if linear else tol, max_iter, time_limit_s), hist)
         dx = step(sx, sy, extra, r, iteration == "femm")
         its += 1
         alpha = 1.0
@@ -795,7 +810,9 @@ def harmonic_summary(sol: HarmonicSolution, torque_group: int | None = None) -> 
     return out
 
 
-def solve_harmonic_geometry(geom: Geometry, torque_group: int | None = None, mesh: Mesh | None = None) -> dict:
-    """Mesh, solve and summarise a time-harmonic geometry (:func:`harmonic_summary`)."""
+def solve_harmonic_geometry(geom: Geometry, torque_group: int | None = None, mesh: Mesh | None = None,
+                            max_iter: int = 60, time_limit_s: float | None = TIME_LIMIT_S) -> dict:
+    """Mesh, solve and summarise a time-harmonic geometry (:func:`harmonic_summary`); ``max_iter``,
+    ``time_limit_s``: the limits of :func:`solve_harmonic`."""
     hp = build_harmonic_problem(geom, mesh)
-    return harmonic_summary(solve_harmonic(hp), torque_group)
+    return harmonic_summary(solve_harmonic(hp, max_iter=max_iter, time_limit_s=time_limit_s), torque_group)

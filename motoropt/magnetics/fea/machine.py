@@ -33,11 +33,17 @@ Model (SI units; planar, magnetostatic, depth = stack length L):
   (N) lies at the mechanical angle theta_r. Phase x has axis phi_x; Park transform on those axes.
 
 Groups: 1 rotor (iron, magnets, rotor air layer), 0 stator, 2 air-gap band.
+
+A machine family that draws its own section (the outer rotor: stator inside with outward slots)
+registers its builder for its topology (:func:`register_section_builder`); :func:`build_section`
+hands those designs to it, so the flux maps, no-load and operating-point functions serve every
+family alike.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -77,7 +83,9 @@ class MachineSection:
     True for a one-pole sector; sector_deg: (start, end) mechanical angles of the sector, deg;
     r_band: (r_1, r_2) radii of the Arkkio band, m; phase_axes_rad: electrical axis phi of phases A, B, C;
     rotor_angle_deg: mechanical angle of pole 0's axis; theta_e: electrical angle p theta_r - phi_A, rad;
-    parallel_paths: a; R_i, R_tooth_root: bore and slot-bottom radii (teeth / yoke split), m; p: pole pairs.
+    parallel_paths: a; R_i, R_tooth_root: the stator's gap-side and slot-bottom radii (teeth / yoke
+    split; R_tooth_root < R_i when the slots open outwards), m; p: pole pairs; torque_sign: +1 for a
+    rotor inside the band, -1 for an outer rotor.
     """
 
     geometry: Geometry
@@ -94,12 +102,13 @@ class MachineSection:
     R_tooth_root: float
     p: int
     info: dict = field(default_factory=dict)
+    torque_sign: float = 1.0  # -1 when the rotor is outside the band (Arkkio gives the torque inside it)
 
     def torque(self, sol) -> float:
-        """Arkkio torque of the full machine, N m, from the middle air-gap layer (r_1 .. r_2)."""
+        """Arkkio torque on the rotor of the full machine, N m, from the middle air-gap layer (r_1 .. r_2)."""
 
         r1, r2 = self.r_band
-        return arkkio_torque(sol, r1, r2) * self.sectors
+        return arkkio_torque(sol, r1, r2) * self.sectors * self.torque_sign
 
     def phase_flux_linkage(self, circuit_psi: dict) -> np.ndarray:
         """Phase flux linkages (3,), Wb, of the full machine from the modelled circuits' (post.flux_linkage)."""
@@ -256,14 +265,20 @@ class SectionDrawer:
             self.sector_arc(rad, gap_deg, None, GROUP_BAND)
 
     def stator(self, design, h: dict, span: float, gap_deg: float, r2: float, steel_angle: float,
-               air_angle: float) -> tuple[float, float]:
+               air_angle: float, slots_outward: bool = False) -> tuple[float, float]:
         """Slots (openings, bodies, coil regions of the layout, single layer, radial halves or side by
         side for tooth coils) whose centres lie in the sector, the bore arcs, and the stator steel and
-        gap-air labels at the given angles. Returns (x_tip, x_bot): slot radii of the tips and bottoms."""
+        gap-air labels at the given angles. Returns (x_tip, x_bot): slot radii of the tips and bottoms.
+        ``slots_outward``: the stator of an outer-rotor machine (its gap surface is D_o / 2, the slots
+        run inwards from it, the yoke lies between the slot bottoms and D_i / 2); ``r2`` is the band
+        radius on the stator's side."""
         geo, s, w = self.geo, design.stator, design.winding
         Q, Ri, Ro = s.Q, 0.5 * s.D_i, 0.5 * s.D_o
-        x_tip = Ri + s.tip_height
-        x_bot = Ri + s.slot_depth
+        if slots_outward:  # gap at the outer diameter, yoke towards the inner one
+            Ri, Ro = Ro, Ri
+        sgn = -1.0 if slots_outward else 1.0
+        x_tip = Ri + sgn * s.tip_height
+        x_bot = Ri + sgn * s.slot_depth
         b0 = 0.5 * s.slot_opening
         wt, wb = 0.5 * s.slot_width_top, 0.5 * s.slot_width_bottom
         xb0 = math.sqrt(Ri * Ri - b0 * b0)
@@ -389,12 +404,29 @@ def _pm_rotor_surface(dr: SectionDrawer, design, h: dict, R: float, r1: float, R
         geo.add_label(*pt(0.5 * (r.R_magnet + r1), mid + 1e-3), "air", h["h_gap"], group=GROUP_ROTOR)
 
 
+#: topology -> the builder of its section (same arguments as :func:`build_section`), registered by the
+#: machine family that draws its own section (e.g. the outer-rotor family); the others use the
+#: inner-rotor PM section below
+SECTION_BUILDERS: dict[str, Callable[..., MachineSection]] = {}
+
+
+def register_section_builder(topology: str, builder: Callable[..., MachineSection]) -> None:
+    """Register a family's section builder for ``topology`` (called by the family's package)."""
+    if SECTION_BUILDERS.get(topology, builder) is not builder:
+        raise ValueError(f"section builder of {topology!r} registered twice")
+    SECTION_BUILDERS[topology] = builder
+
+
 def build_section(design, rotor_angle_deg: float = 0.0, i_abc=(0.0, 0.0, 0.0), sector: str = "auto",
                   mesh: MeshSpec | None = None, T_magnet_c: float | None = None,
                   i_dq: tuple | None = None) -> MachineSection:
     """The cross-section at mechanical rotor angle ``rotor_angle_deg`` (pole 0's axis), phase currents
     ``i_abc`` (A, peak instantaneous) or ``i_dq`` (A, amplitude-invariant, transformed at the rotor's
-    electrical angle; overrides i_abc). See the module docstring for the model."""
+    electrical angle; overrides i_abc). See the module docstring for the model; a topology with a
+    registered builder (:data:`SECTION_BUILDERS`) is drawn by it."""
+    own = SECTION_BUILDERS.get(design.topology)
+    if own is not None:
+        return own(design, rotor_angle_deg, i_abc, sector, mesh, T_magnet_c, i_dq)
     s, r, w = design.stator, design.rotor, design.winding
     p, Q = design.p, s.Q
     n_sec, anti, span = sector_info(design, sector)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import triangle
+from numba import njit
 
 from motoropt.errors import InputError
 from motoropt.magnetics.fea.geometry2d import NO_MESH, Geometry, arc_center, arc_points
@@ -92,8 +93,16 @@ def auto_mesh_size(geom: Geometry) -> float:
     return float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0)))) / 40.0
 
 
-def build_mesh(geom: Geometry, min_angle: float = 30.0) -> Mesh:
-    """Mesh ``geom`` (validated first). Raises InputError naming the region on failure."""
+def build_mesh(geom: Geometry, min_angle: float = 30.0, max_nodes: int | None = None,
+               check_crossings: bool = False) -> Mesh:
+    """Mesh ``geom`` (validated first). Raises InputError naming the region on failure, and with
+    ``max_nodes`` an InputError instead of a mesh of ``max_nodes`` nodes or more: the boundary pieces
+    are counted before they are made, and Triangle inserts at most 2 ``max_nodes`` points (switch
+    ``S``, a bound on its work; it counts points it later removes, so the bound is not the limit);
+    a mesh stopped by that bound has triangles above their area constraint and is refused too.
+    ``check_crossings``: InputError naming two lines (segments or arc pieces as meshed) that cross,
+    overlap or touch other than at shared end points (FEMM puts a point at every crossing; Triangle
+    given such lines can crash the process)."""
     geom = geom.split_at_nodes()
     geom.validate()
     d_auto = auto_mesh_size(geom)
@@ -113,29 +122,40 @@ def build_mesh(geom: Geometry, min_angle: float = 30.0) -> Mesh:
             verts.append((float(p[0]), float(p[1])))
         return key[k]
 
-    segs, marks = [], []
     nseg = len(geom.segments)
+    pieces = []
+    for k, e in enumerate(geom.segments + geom.arcs):
+        p0, p1 = geom.nodes[e.n0], geom.nodes[e.n1]
+        if k in counts:
+            npc = counts[k]
+        elif k < nseg:
+            npc = 1 if e.max_side_length <= 0 else \
+                max(1, int(math.ceil(math.hypot(p1[0] - p0[0], p1[1] - p0[1]) / e.max_side_length - 1e-9)))
+        else:
+            npc = max(1, int(math.ceil(e.angle_deg / e.max_seg_deg - 1e-9)))
+        pieces.append(npc)
+    if max_nodes is not None and len(verts) + sum(pieces) - len(pieces) >= max_nodes:
+        raise _too_many_nodes(max_nodes, geom)
+    segs, marks = [], []
     for k, e in enumerate(geom.segments + geom.arcs):
         p0, p1 = geom.nodes[e.n0], geom.nodes[e.n1]
         if k < nseg:
-            if k in counts:
-                npc = counts[k]
-            elif e.max_side_length > 0:
-                npc = max(1, int(math.ceil(math.hypot(p1[0] - p0[0], p1[1] - p0[1]) / e.max_side_length - 1e-9)))
-            else:
-                npc = 1
-            t = np.linspace(0.0, 1.0, npc + 1)
+            t = np.linspace(0.0, 1.0, pieces[k] + 1)
             pts = np.outer(1 - t, p0) + np.outer(t, p1)
             pts[0], pts[-1] = p0, p1
         else:
-            if k in counts:
-                pts = arc_points(p0, p1, e.angle_deg, e.angle_deg / counts[k])
-            else:
-                pts = arc_points(p0, p1, e.angle_deg, e.max_seg_deg)
+            pts = arc_points(p0, p1, e.angle_deg, e.angle_deg / pieces[k] if k in counts else e.max_seg_deg)
         ids = [e.n0] + [vid(p) for p in pts[1:-1]] + [e.n1]
         for a, b in zip(ids[:-1], ids[1:]):
             segs.append((a, b))
             marks.append(k + 2)
+    if check_crossings and segs:
+        V, S = np.asarray(verts, dtype=float), np.asarray(segs, dtype=np.int64)
+        i, j, px, py = _first_crossing(V, S, geom.merge_tol)
+        if i >= 0:
+            raise InputError("geometry", f"{_entity(geom, marks[i] - 2)} and {_entity(geom, marks[j] - 2)} meet at "
+                             f"({px * 1e3:.4g}, {py * 1e3:.4g}) mm",
+                             "lines that meet only at their end points (a point at every crossing, as FEMM draws)")
     regions, holes = [], []
     for k, lab in enumerate(geom.labels):
         if lab.material == NO_MESH:
@@ -148,19 +168,28 @@ def build_mesh(geom: Geometry, min_angle: float = 30.0) -> Mesh:
             "regions": np.asarray(regions, dtype=float)}
     if holes:
         pslg["holes"] = np.asarray(holes, dtype=float)
+    switches = f"pq{min_angle:g}AaQ" + (f"S{2 * max_nodes}" if max_nodes is not None else "")
     try:
-        out = triangle.triangulate(pslg, f"pq{min_angle:g}AaQ")
+        out = triangle.triangulate(pslg, switches)
     except Exception as exc:  # Triangle reports bad PSLGs through exceptions
         raise InputError("geometry", "mesh", f"a valid planar graph (Triangle failed: {exc})") from None
     if "triangles" not in out or len(out["triangles"]) == 0:
         k = geom.nearest_label(*geom.nodes[0])
         raise InputError(geom.labels[k].describe(k), "no elements", "a closed contour around the label")
     nodes = np.asarray(out["vertices"], dtype=float)
+    if max_nodes is not None and nodes.shape[0] >= max_nodes:
+        raise _too_many_nodes(max_nodes, geom)
     tri = np.asarray(out["triangles"], dtype=np.int64)
     attr = np.asarray(out["triangle_attributes"], dtype=float).ravel().round().astype(np.int64)
     # orientation: counter-clockwise
     x, y = nodes[:, 0], nodes[:, 1]
     det = (x[tri[:, 1]] - x[tri[:, 0]]) * (y[tri[:, 2]] - y[tri[:, 0]]) - (x[tri[:, 2]] - x[tri[:, 0]]) * (y[tri[:, 1]] - y[tri[:, 0]])
+    if max_nodes is not None:  # Triangle stopped by S: some triangle left above its area constraint
+        max_area = np.full(len(geom.labels) + 1, np.inf)
+        for r in regions:
+            max_area[int(r[2])] = r[3]
+        if np.any(0.5 * np.abs(det) > max_area[np.clip(attr, 0, len(geom.labels))] * (1.0 + 1e-6)):
+            raise _too_many_nodes(max_nodes, geom)
     neg = det < 0
     tri[neg] = tri[neg][:, [0, 2, 1]]
     if np.any(attr == 0):
@@ -173,6 +202,92 @@ def build_mesh(geom: Geometry, min_angle: float = 30.0) -> Mesh:
     sg = np.asarray(out.get("segments", np.zeros((0, 2))), dtype=np.int64)
     keep = sm >= 2
     return Mesh(nodes, tri, attr - 1, sg[keep], sm[keep] - 2, geom)
+
+
+def _entity(geom: Geometry, k: int) -> str:
+    """'segment (x0, y0)-(x1, y1) mm' or 'arc ...' of entity k of geom.segments + geom.arcs."""
+    e = (geom.segments + geom.arcs)[k]
+    (x0, y0), (x1, y1) = geom.nodes[e.n0], geom.nodes[e.n1]
+    kind = "segment" if k < len(geom.segments) else "arc"
+    return f"{kind} ({x0 * 1e3:.4g}, {y0 * 1e3:.4g})-({x1 * 1e3:.4g}, {y1 * 1e3:.4g}) mm"
+
+
+@njit(cache=True)
+def _orient(ax, ay, bx, by, cx, cy):
+    return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+
+
+@njit(cache=True)
+def _near_interior(px, py, ax, ay, bx, by, tol):
+    """True if (px, py) lies within tol of segment a-b, away from its end points."""
+    dx, dy = bx - ax, by - ay
+    L2 = dx * dx + dy * dy
+    if L2 == 0.0:
+        return False
+    t = ((px - ax) * dx + (py - ay) * dy) / L2
+    if t <= 0.0 or t >= 1.0:
+        return False
+    qx, qy = ax + t * dx - px, ay + t * dy - py
+    return qx * qx + qy * qy <= tol * tol and (px - ax) ** 2 + (py - ay) ** 2 > tol * tol \
+        and (px - bx) ** 2 + (py - by) ** 2 > tol * tol
+
+
+@njit(cache=True)
+def _first_crossing(V, S, tol):
+    """(i, j, x, y): the first two segments (rows of S, vertex indices into V) that cross, overlap or
+    touch other than at a shared end point (within tol, m), and where (m); (-1, -1, 0, 0) if none.
+    Sweep over x (sorted lower x ends), then orientation tests and point-to-segment distances."""
+    n = S.shape[0]
+    xlo = np.minimum(V[S[:, 0], 0], V[S[:, 1], 0])
+    xhi = np.maximum(V[S[:, 0], 0], V[S[:, 1], 0])
+    ylo = np.minimum(V[S[:, 0], 1], V[S[:, 1], 1])
+    yhi = np.maximum(V[S[:, 0], 1], V[S[:, 1], 1])
+    order = np.argsort(xlo)
+    for a in range(n):
+        i = order[a]
+        i0, i1 = S[i, 0], S[i, 1]
+        ax, ay, bx, by = V[i0, 0], V[i0, 1], V[i1, 0], V[i1, 1]
+        for b in range(a + 1, n):
+            j = order[b]
+            if xlo[j] > xhi[i] + tol:
+                break
+            if ylo[j] > yhi[i] + tol or ylo[i] > yhi[j] + tol:
+                continue
+            j0, j1 = S[j, 0], S[j, 1]
+            cx, cy, dx, dy = V[j0, 0], V[j0, 1], V[j1, 0], V[j1, 1]
+            shared = (i0 == j0) + (i0 == j1) + (i1 == j0) + (i1 == j1)
+            if shared >= 2:
+                continue
+            if shared == 0:
+                d1 = _orient(cx, cy, dx, dy, ax, ay)
+                d2 = _orient(cx, cy, dx, dy, bx, by)
+                d3 = _orient(ax, ay, bx, by, cx, cy)
+                d4 = _orient(ax, ay, bx, by, dx, dy)
+                if ((d1 > 0.0 and d2 < 0.0) or (d1 < 0.0 and d2 > 0.0)) and \
+                        ((d3 > 0.0 and d4 < 0.0) or (d3 < 0.0 and d4 > 0.0)):
+                    t = d1 / (d1 - d2)
+                    return i, j, ax + t * (bx - ax), ay + t * (by - ay)
+            # touching or overlapping (with one shared end: folding back along the other line)
+            if _near_interior(ax, ay, cx, cy, dx, dy, tol):
+                return i, j, ax, ay
+            if _near_interior(bx, by, cx, cy, dx, dy, tol):
+                return i, j, bx, by
+            if _near_interior(cx, cy, ax, ay, bx, by, tol):
+                return i, j, cx, cy
+            if _near_interior(dx, dy, ax, ay, bx, by, tol):
+                return i, j, dx, dy
+    return -1, -1, 0.0, 0.0
+
+
+def _too_many_nodes(max_nodes: int, geom: Geometry) -> InputError:
+    sized = [(lab.mesh_size, k) for k, lab in enumerate(geom.labels) if lab.material != NO_MESH and lab.mesh_size > 0]
+    finest = ""
+    if sized:
+        h, k = min(sized)
+        finest = f"; the finest block-label mesh size is {h * 1e3:.4g} mm, {geom.labels[k].describe(k)}"
+    return InputError("mesh", f"{max_nodes} nodes or more", f"fewer than max_nodes = {max_nodes} nodes (larger "
+                      "block-label mesh sizes, segment max side lengths or arc max segment angles, or a larger "
+                      f"limit){finest}")
 
 
 def _check_labels(geom, nodes, tri, attr):

@@ -59,7 +59,7 @@ def cache_dir() -> Path:
 def _code_hash() -> str:
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for name in ("geometry2d.py", "mesh.py", "solver.py", "post.py", "machine.py", "fluxmap_fea.py"):
+    for name in ("geometry2d.py", "mesh.py", "solver.py", "post.py", "machine.py", "fluxmap_fea.py", "losses.py"):
         h.update((here / name).read_bytes())
     return h.hexdigest()[:16]
 
@@ -80,7 +80,10 @@ def design_key(design) -> dict:
 
     w = design.winding
     return {
-        "values": {k: v for k, v in (design.values or {}).items() if k not in ("map", "cycles", "vehicle")},
+        # the case values that shape the 2-D field (limits, temperatures, mechanical and winding data
+        # enter through i_max, T_magnet and the winding layout below)
+        "values": {k: v for k, v in (design.values or {}).items()
+                   if k not in ("map", "cycles", "vehicle", "limits", "temperatures", "mechanical", "winding")},
         "stator": repr(design.stator), "rotor": repr(design.rotor), "p": design.p,
         "steel": mat(design.steel), "rotor_steel": mat(design.rotor_steel), "magnet": repr(design.magnet),
         "winding": [np.asarray(w.layout).tolist(), int(w.turns_per_coil), int(w.parallel_paths), w.coil_pitch],
@@ -88,13 +91,13 @@ def design_key(design) -> dict:
     }
 
 
-def _cache_key(design, i_d, i_q, positions, sector, mesh, T_m, span) -> str:
+def _cache_key(design, i_d, i_q, positions, sector, mesh, T_m, span, waves=False) -> str:
     n_sec, anti, _ = sector_info(design, sector)  # the modelled sector, not its name ("auto" = "pole"...)
     blob = json.dumps({"v": CACHE_VERSION, "code": _code_hash(), "design": design_key(design),
                        "i_d": np.round(i_d, 9).tolist(), "i_q": np.round(i_q, 9).tolist(),
                        "positions": int(positions), "sector": [int(n_sec), bool(anti)],
                        "mesh": dataclasses.asdict(mesh),
-                       "T_m": round(float(T_m), 9), "span": float(span)},
+                       "T_m": round(float(T_m), 9), "span": float(span), "waves": bool(waves)},
                       sort_keys=True, default=_json_default)
     return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -102,17 +105,27 @@ def _cache_key(design, i_d, i_q, positions, sector, mesh, T_m, span) -> str:
 def _save(path: Path, fm: FluxMap) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+    extra = {}
+    if fm.loss_terms is not None:
+        extra = {"loss_terms": fm.loss_terms, "loss_regions": np.array(fm.loss_regions, dtype=str),
+                 "loss_region_mass": np.array(fm.loss_region_mass, float), "magnet_loss": fm.magnet_loss,
+                 "magnet_pwm": fm.magnet_pwm}
     np.savez(tmp, i_d=fm.i_d, i_q=fm.i_q, psi_d=fm.psi_d, psi_q=fm.psi_q, torque=fm.torque, B_iron=fm.B_iron,
-             regions=np.array(fm.regions, dtype=str), pole_pairs=fm.pole_pairs, T_magnet_c=fm.T_magnet_c)
+             regions=np.array(fm.regions, dtype=str), pole_pairs=fm.pole_pairs, T_magnet_c=fm.T_magnet_c, **extra)
     os.replace(tmp, path)
 
 
 def _load(path: Path) -> FluxMap | None:
     try:
         with np.load(path, allow_pickle=False) as z:
+            extra = {}
+            if "loss_terms" in z:
+                extra = {"loss_terms": z["loss_terms"], "loss_regions": tuple(str(r) for r in z["loss_regions"]),
+                         "loss_region_mass": tuple(float(m) for m in z["loss_region_mass"]),
+                         "magnet_loss": z["magnet_loss"], "magnet_pwm": z["magnet_pwm"]}
             return FluxMap(i_d=z["i_d"], i_q=z["i_q"], psi_d=z["psi_d"], psi_q=z["psi_q"], torque=z["torque"],
                            B_iron=z["B_iron"], regions=tuple(str(r) for r in z["regions"]),
-                           pole_pairs=int(z["pole_pairs"]), T_magnet_c=float(z["T_magnet_c"]), source="fea")
+                           pole_pairs=int(z["pole_pairs"]), T_magnet_c=float(z["T_magnet_c"]), source="fea", **extra)
     except (OSError, KeyError, ValueError):
         return None  # missing or corrupt: recompute
 
@@ -130,9 +143,10 @@ def fluxmap_axes(design, n_d: int | None = None, n_q: int | None = None):
 
 def fea_fluxmap_for_design(design, n_d: int | None = None, n_q: int | None = None, positions: int = 4,
                            progress: bool = False, T_magnet_c: float | None = None, mesh: MeshSpec | None = None,
-                           sector: str = "auto", cache: bool = True) -> FluxMap:
+                           sector: str = "auto", cache: bool = True, waveform_losses: bool = False) -> FluxMap:
     """FEA :class:`FluxMap` (source "fea") of a design on the analytic map's grid; cached on disk
-    (see the module docstring). The design's machine model adds the "rotor_surface" region.
+    (see the module docstring). The design's machine model adds the "rotor_surface" region (not
+    used for the loss when the map carries field-waveform loss terms, ``waveform_losses``).
     ``progress`` prints start and end of a computation to stderr."""
 
     i_d, i_q = fluxmap_axes(design, n_d, n_q)
@@ -140,14 +154,15 @@ def fea_fluxmap_for_design(design, n_d: int | None = None, n_q: int | None = Non
     mesh = mesh or MeshSpec()
     if int(positions) < 1:
         raise InputError("positions", positions, ">= 1")
-    path = cache_dir() / f"{_cache_key(design, i_d, i_q, positions, sector, mesh, T_m, 60.0)}.npz"
+    path = cache_dir() / f"{_cache_key(design, i_d, i_q, positions, sector, mesh, T_m, 60.0, waveform_losses)}.npz"
     fm = _load(path) if cache else None
     if fm is None:
         t0 = time.perf_counter()
         if progress:
             print(f"FEA flux map of {design.name}: {i_d.size} x {i_q.size} currents x {positions} positions "
                   f"({i_d.size * i_q.size * int(positions)} solves)...", file=sys.stderr, flush=True)
-        fm = fea_fluxmap(design, i_d, i_q, positions=int(positions), T_magnet_c=T_m, sector=sector, mesh=mesh)
+        fm = fea_fluxmap(design, i_d, i_q, positions=int(positions), T_magnet_c=T_m, sector=sector, mesh=mesh,
+                         waveform_losses=waveform_losses)
         if progress:
             print(f"FEA flux map done in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
         if cache:
@@ -172,7 +187,7 @@ class FeaFluxMaps:
         s = self.settings
         return fea_fluxmap_for_design(design, n_d=s.fluxmap_n_d, n_q=s.fluxmap_n_q, positions=s.positions,
                                       progress=self.progress, T_magnet_c=T_magnet_c, mesh=s.mesh, sector=s.sector,
-                                      cache=s.cache)
+                                      cache=s.cache, waveform_losses=s.waveform_losses)
 
 
 # ---------------------------------------------------------------------- comparison

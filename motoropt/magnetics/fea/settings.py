@@ -1,7 +1,7 @@
 """The case's ``[fea]`` section: which flux map the evaluation uses and how the FEA computes it.
 
 Keys (all optional): ``fidelity`` ("analytic" | "fea"), ``positions``, ``mesh_scale``, ``sector``,
-``fluxmap_n_d``, ``fluxmap_n_q``, ``cache``; see :class:`FeaSettings`.
+``fluxmap_n_d``, ``fluxmap_n_q``, ``cache``, ``waveform_losses``; see :class:`FeaSettings`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from motoropt.errors import InputError
 from motoropt.magnetics.fea.machine import SECTORS, MeshSpec
 
 FIDELITIES = ("analytic", "fea")
-FEA_KEYS = ("fidelity", "positions", "mesh_scale", "sector", "fluxmap_n_d", "fluxmap_n_q", "cache")
+FEA_KEYS = ("fidelity", "positions", "mesh_scale", "sector", "fluxmap_n_d", "fluxmap_n_q", "cache", "waveform_losses")
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,10 @@ class FeaSettings:
     positions per current (over 60 elec. deg, >= 1, default 4); mesh_scale: multiplies every default
     element size (> 0, default 1: ~14k elements per Prius pole); sector: "auto" (default: one pole if the winding
     allows, else the smallest symmetric sector) | "pole" | "pole_pair" | "unit" | "full";
-    fluxmap_n_d, fluxmap_n_q: FEA grid (default the case's [map] grid); cache: use the disk cache.
+    fluxmap_n_d, fluxmap_n_q: FEA grid (default the case's [map] grid); cache: use the disk cache;
+    waveform_losses: the map also carries the field-waveform iron and magnet loss terms
+    (:mod:`motoropt.magnetics.fea.losses`; default true), which the loss model then uses instead of
+    the fundamental with a build factor (8 positions or more resolve the slot harmonics).
     """
 
     fidelity: str = "analytic"
@@ -34,6 +37,7 @@ class FeaSettings:
     fluxmap_n_d: int | None = None
     fluxmap_n_q: int | None = None
     cache: bool = True
+    waveform_losses: bool = True
 
     @property
     def mesh(self) -> MeshSpec:
@@ -69,8 +73,9 @@ def parse_fea(raw: dict | None) -> FeaSettings:
         if raw["sector"] not in SECTORS:
             raise InputError("fea.sector", raw["sector"], f"one of {list(SECTORS)}")
         out["sector"] = raw["sector"]
-    if "cache" in raw:
-        if not isinstance(raw["cache"], bool):
-            raise InputError("fea.cache", raw["cache"], "true or false")
-        out["cache"] = raw["cache"]
+    for k in ("cache", "waveform_losses"):
+        if k in raw:
+            if not isinstance(raw[k], bool):
+                raise InputError(f"fea.{k}", raw[k], "true or false")
+            out[k] = raw[k]
     return dataclasses.replace(s, **out)

@@ -35,6 +35,7 @@ from __future__ import annotations
 import ast
 import functools
 import math
+import numbers
 import operator
 import time
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ from motoropt.magnetics.fea.mesh import Mesh, build_mesh
 
 N_TABLE = 2001
 _LU_OPTS = {"SymmetricMode": True}
+TIME_LIMIT_S = 600.0  # default wall-time limit of one nonlinear solve (static and time-harmonic), s
 
 
 # ---------------------------------------------------------------------- materials
@@ -385,7 +387,7 @@ def eval_magdir(expr: str, x, y):
         if isinstance(node, ast.Expression):
             return ev(node.body)
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-            return node.value
+            return float(node.value)  # float arithmetic: 9^9^9 overflows at once instead of growing an int
         if isinstance(node, ast.Name) and node.id in env:
             return env[node.id]
         if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
@@ -397,10 +399,14 @@ def eval_magdir(expr: str, x, y):
         raise ValueError("unsupported")
 
     try:
-        val = ev(ast.parse(expr.replace("^", "**"), mode="eval"))
-    except (ValueError, SyntaxError, TypeError, ZeroDivisionError):
-        raise InputError("block label magdir expression", expr, "arithmetic in x, y, r, theta") from None
-    return np.broadcast_to(np.asarray(val, dtype=float), np.shape(x)).copy()
+        with np.errstate(all="ignore"):
+            val = np.asarray(ev(ast.parse(expr.replace("^", "**"), mode="eval")), dtype=float)
+        ok = bool(np.all(np.isfinite(val)))
+    except (ValueError, SyntaxError, TypeError, ZeroDivisionError, OverflowError, RecursionError, MemoryError):
+        ok = False
+    if not ok:
+        raise InputError("block label magdir expression", expr, "arithmetic in x, y, r, theta giving finite angles")
+    return np.broadcast_to(val, np.shape(x)).copy()
 
 
 # ---------------------------------------------------------------------- problem
@@ -799,7 +805,7 @@ def _residual(p, A, fe, newton, Je, r_full):
 
 def solve(p: Problem, currents: dict | None = None, A0: np.ndarray | None = None, tol: float = 1e-8,
           max_iter: int = 40, newton: bool = True, precond: JacobianCache | None = None,
-          line_search: str = "residual") -> Solution:
+          line_search: str = "residual", time_limit_s: float | None = TIME_LIMIT_S) -> Solution:
     """Solve the (nonlinear) problem; warm start from A0 (a previous Solution.A on the same mesh).
 
     ``newton=False`` uses the secant (fixed-point, Picard) matrix instead of the Jacobian.
@@ -807,9 +813,13 @@ def solve(p: Problem, currents: dict | None = None, A0: np.ndarray | None = None
     steps; see the module docstring), None: one LU factorisation per Newton step.
     ``line_search``: "residual" (backtrack until ||r|| decreases) or "energy" (step length where
     the energy stops decreasing along the Newton direction, :func:`_energy_line_search`).
-    Raises ConvergenceError with the relative-residual history if it does not converge.
+    Limits: at most ``max_iter`` Newton steps (default 40) and ``time_limit_s`` seconds of wall time
+    from the call (default :data:`TIME_LIMIT_S` = 600 s; None: no time limit; checked before each
+    step, so one step may overrun it). Raises ConvergenceError with the relative-residual history,
+    the last residual and both limits if it does not converge (:func:`not_converged`).
     """
     t0 = time.perf_counter()
+    check_limits(max_iter, time_limit_s)
     if line_search not in ("residual", "energy"):
         raise InputError("line_search", line_search, "'residual' or 'energy'")
     fe = element_sources(p, currents)
@@ -821,6 +831,9 @@ def solve(p: Problem, currents: dict | None = None, A0: np.ndarray | None = None
     # reference: residual with all free values zero
     r_ref = _residual(p, p.g.copy(), fe, False, Je, r_full)
     ref = float(np.linalg.norm(r_ref))
+    if not math.isfinite(ref):
+        raise ConvergenceError("Newton cannot start: the sources (currents, magnets, boundary potentials) give a "
+                               "non-finite residual", [])
     if A0 is not None:
         A0 = np.asarray(A0, dtype=float)
         if A0.shape != p.g.shape:
@@ -841,9 +854,9 @@ def solve(p: Problem, currents: dict | None = None, A0: np.ndarray | None = None
         hist.append(rn / ref)
         if rn / ref < tol or (linear and its >= 1 and rn / ref < 1e-6):
             break
-        if its >= max_iter:
-            raise ConvergenceError(f"Newton did not converge in {max_iter} iterations "
-                                   f"(relative residual {rn / ref:.3g})", hist)
+        if its >= max_iter or (time_limit_s is not None and time.perf_counter() - t0 > time_limit_s):
+            raise ConvergenceError(not_converged("Newton iteration", its, time.perf_counter() - t0, rn / ref, tol,
+                                                 max_iter, time_limit_s), hist)
         data = _scatter(Je.ravel(), p.ent, p.coef, p.idx, p.indptr[-1])
         Jm = sp.csc_matrix((data, p.indices, p.indptr), shape=(p.n_free, p.n_free))
         if precond is None or linear:
@@ -889,6 +902,25 @@ def solve(p: Problem, currents: dict | None = None, A0: np.ndarray | None = None
     sol = _finish(p, A, cur, its, hist, t0, fe)
     sol.factorizations, sol.cg_iterations = n_fact, n_cg
     return sol
+
+
+def check_limits(max_iter, time_limit_s) -> None:
+    """InputError unless ``max_iter`` is an integer >= 0 and ``time_limit_s`` None or > 0 (s)."""
+    if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or max_iter < 0:
+        raise InputError("max_iter", max_iter, "an integer >= 0")
+    if time_limit_s is not None and (isinstance(time_limit_s, bool) or not isinstance(time_limit_s, numbers.Real)
+                                     or not time_limit_s > 0):
+        raise InputError("time_limit_s", time_limit_s, "> 0 s or None (no time limit)")
+
+
+def not_converged(what: str, its: int, elapsed_s: float, residual: float, tol: float, max_iter: int,
+                  time_limit_s: float | None) -> str:
+    """One-line "did not converge" message: which limit stopped ``what``, the last relative residual
+    against ``tol``, the iterations and time used, and both limits."""
+    hit = "iteration limit" if its >= max_iter else "time limit"
+    tl = "none" if time_limit_s is None else f"{time_limit_s:g} s"
+    return (f"{what} did not converge ({hit} reached): last relative residual {residual:.3g} > tol {tol:g} after "
+            f"{its} iterations in {elapsed_s:.3g} s (limits: max_iter = {max_iter} iterations, time_limit_s = {tl})")
 
 
 def _energy_line_search(p, a, da, g0, fe, newton, Je, r_full, c=0.5, max_eval=6):
