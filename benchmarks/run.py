@@ -32,8 +32,8 @@ TARGET_PRIUS_MS = 20.0
 TARGET_CASE_MS = 30.0
 
 
-def _verdict(value: float, target: float) -> str:
-    return f"target <= {target:g}: {'met' if value <= target else 'MISSED'}"
+def _verdict(value: float, target: float, unit: str) -> str:
+    return f"target <= {target:g} {unit}: {'met' if value <= target else 'MISSED'}"
 
 
 def cold_start(case: Path, cache_dir: str) -> tuple[float, float]:
@@ -83,7 +83,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             wall, cpu = cold_start(prius, tmp)
             print(f"first `motoropt evaluate cases/prius2004.toml`, empty numba cache: {wall:6.2f} s wall, "
-                  f"{cpu:6.2f} s CPU  ({_verdict(wall, TARGET_COLD_S)} s)")
+                  f"{cpu:6.2f} s CPU  ({_verdict(wall, TARGET_COLD_S, 's')})")
             wall, cpu = cold_start(prius, tmp)
             print(f"second run, warm cache                                 : {wall:6.2f} s wall, {cpu:6.2f} s CPU")
     print()
@@ -98,7 +98,7 @@ def main() -> None:
             continue
         target = TARGET_PRIUS_MS if case.name == "prius2004.toml" else TARGET_CASE_MS
         print(f"  {rel:44s} median {r['median_ms']:6.1f} ms, min {r['min_ms']:6.1f} ms, CPU {r['cpu_ms']:6.1f} ms  "
-              f"({_verdict(r['median_ms'], target)} ms)")
+              f"({_verdict(r['median_ms'], target, 'ms')})")
         print(r["profile"])
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
 
