@@ -17,8 +17,15 @@ Workers ignore SIGINT and SIGTERM: a Ctrl-C in a terminal or a scheduler's SIGTE
 whole process group, and the parent decides how to stop (it finishes or abandons the chunks in
 flight and then kills the workers with :func:`kill_pool`).
 
-Use :func:`make_process_pool` for a ``ProcessPoolExecutor`` (spawned workers) and
-:func:`popen_dies_with_parent` for a non-Python program.
+Use :func:`make_process_pool` for a ``ProcessPoolExecutor`` (spawned workers, or forked ones:
+:func:`fast_start_method`) and :func:`popen_dies_with_parent` for a non-Python program.
+
+Start methods: a spawned worker starts a new interpreter, imports motoropt (~1 s) and loads every
+numba kernel from the cache on its first task (~0.5 s); a forked worker (Linux) starts at once with
+the parent's modules and loaded kernels (copy-on-write). Forking is safe here because the parent
+forks from the thread that owns the pool, holds no lock another thread could own at that moment
+(motoropt starts no threads before its pools, and a progress bar is created after them), and the
+workers use no BLAS threads for the models' small dense solves.
 """
 
 from __future__ import annotations
@@ -86,10 +93,16 @@ def worker_initializer(parent_pid: int, initializer=None, initargs=()) -> None:
         initializer(*initargs)
 
 
-def make_process_pool(workers: int, initializer=None, initargs=()) -> ProcessPoolExecutor:
-    """A ``ProcessPoolExecutor`` of ``workers`` spawned processes that die with this process
-    (see the module docstring); ``initializer(*initargs)`` runs in each worker after that is set up."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+def fast_start_method() -> str:
+    """"fork" on Linux (workers start at once with this process's loaded kernels), else "spawn"."""
+    return "fork" if sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods() else "spawn"
+
+
+def make_process_pool(workers: int, initializer=None, initargs=(), start_method: str = "spawn") -> ProcessPoolExecutor:
+    """A ``ProcessPoolExecutor`` of ``workers`` processes started by ``start_method`` ("spawn", or
+    "fork": see the module docstring) that die with this process; ``initializer(*initargs)`` runs
+    in each worker after that is set up."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(start_method),
                                initializer=worker_initializer, initargs=(os.getpid(), initializer, initargs))
 
 

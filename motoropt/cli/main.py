@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from motoropt.cli.compare import register as register_compare
+from motoropt.cli.compile_progress import report_compilation
 from motoropt.cli.export import write_dxf_export
 from motoropt.cli.fea import add_fea_subcommands, cmd_fea_export, harmonic_solve_text
 from motoropt.cli.format import kv_table, print_json
@@ -28,7 +29,8 @@ from motoropt.store import write_result
 
 
 def cmd_evaluate(args) -> int:
-    ev = evaluate_case(args.case, progress=not args.json)
+    with report_compilation("evaluate"):  # a cold numba cache: one line per kernel on stderr
+        ev = evaluate_case(args.case, progress=not args.json)
     if args.out:
 
         write_result(args.out, ev)
@@ -51,7 +53,9 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_point(args) -> int:
-    res = operating_point_case(args.case, args.rpm, args.torque, winding_c=args.winding_c, magnet_c=args.magnet_c)
+    with report_compilation("point"):
+        res = operating_point_case(args.case, args.rpm, args.torque, winding_c=args.winding_c,
+                                   magnet_c=args.magnet_c)
     for w in res.get("warnings", []):
         print(f"warning: {w}", file=sys.stderr)
     if args.json:

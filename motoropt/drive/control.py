@@ -88,6 +88,7 @@ OUT_NAMES = ("feasible", "reason", "i_d", "i_q", "v_d", "v_q", "v_ll_rms", "i_rm
 N_LIM = 10
 SPEED_TOLERANCE = 0.02  # operating_point evaluates points up to 2 % above the speed limit, with a warning
 
+_RTOL = 1e-10  # relative torque tolerance of the i_q solves while searching i_d (the final solve: 1e-13)
 _PEN_V = 1e20  # penalty base: torque reachable, voltage limit exceeded
 _PEN_I = 1e30  # penalty: torque not reachable within the current limit
 _GOLD = 0.5 * (math.sqrt(5.0) - 1.0)
@@ -220,7 +221,7 @@ def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc,
 
 
 @njit(cache=True)
-def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, rtol=1e-10):
+def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, rtol):
     """Score of the current vector on the torque curve at i_d: (score, i_q, status).
 
     score = loss (copper + iron + magnet, or copper only for mode 1) when feasible; a penalty that
@@ -281,7 +282,7 @@ def _voltage_boundary(xf, xi, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, i
 @njit(cache=True, inline="always")
 def _objective(kind, x, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc):
     if kind == 0:
-        return _phi(x, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)[0]
+        return _phi(x, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, _RTOL)[0]
     return _env_phi(x, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)[0]
 
 
@@ -424,7 +425,8 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
     step = (hi - lo) / (n_scan - 1)
     status = np.empty(n_scan, np.int64)
     for k in range(n_scan):
-        s, iq, st = _phi(lo + k * step, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
+        s, iq, st = _phi(lo + k * step, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc,
+                         _RTOL)
         status[k] = st
         if s < best_s:
             best_s, best_k = s, k
@@ -444,10 +446,10 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
         # locate the limit by root finding (fast) instead of letting Brent crawl along the penalty jump
         xn = b if side == 1 else a
         xb = _voltage_boundary(xk, xn, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
-        fb = _phi(xb, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)[0]
+        fb = _phi(xb, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, _RTOL)[0]
         delta = 1e-3 * step
         xin = xb - side * delta
-        fin = _phi(xin, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)[0]
+        fin = _phi(xin, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, _RTOL)[0]
         if fb < _PEN_V and fb <= fin:
             xbest, fbest = xb, fb
             done = True

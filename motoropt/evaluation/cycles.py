@@ -29,18 +29,35 @@ if TYPE_CHECKING:
 WH = 1.0 / 3600.0  # Wh per J
 
 
+_DEMAND_MEMO: dict = {}
+_MEMO_SIZE = 64
+
+
 def cycle_points(design: MachineDesign, cycle_name: str):
     """Motor speed (rpm), torque (N m), dt (s) and interval mid-times of a cycle for the design's
-    vehicle; the ``[mission]``'s name gives the mission profile's points instead."""
+    vehicle; the ``[mission]``'s name gives the mission profile's points instead. The vehicle's
+    demand depends on the cycle, vehicle and gear only: it is remembered for the next design with
+    the same ones (an optimisation's designs share them) and returned as fresh arrays."""
     specs = design.specs
     gear = specs.gear.gear if specs is not None and specs.gear is not None else None
     if specs is not None and specs.mission is not None and cycle_name == specs.mission.name:
         return specs.mission.points(gear)  # through the [gear] model when the case has one
-    cyc = load_cycle(cycle_name)
-    # the [gear] model replaces the vehicle's constant gear efficiency
-    dem = motor_demand_with_gear(cyc, design.vehicle, gear) if gear is not None else motor_demand(cyc, design.vehicle)
-    t_mid = 0.5 * (cyc.t[1:] + cyc.t[:-1])
-    return dem.speed_rad_s / RPM_TO_RAD_S, dem.torque_nm, dem.dt, t_mid
+    try:
+        key = (cycle_name, design.vehicle, gear)
+        hit = _DEMAND_MEMO.get(key)
+    except TypeError:  # an unhashable vehicle or gear: no memo
+        key, hit = None, None
+    if hit is None:
+        cyc = load_cycle(cycle_name)
+        # the [gear] model replaces the vehicle's constant gear efficiency
+        dem = (motor_demand_with_gear(cyc, design.vehicle, gear) if gear is not None
+               else motor_demand(cyc, design.vehicle))
+        hit = (dem.speed_rad_s / RPM_TO_RAD_S, dem.torque_nm, dem.dt, 0.5 * (cyc.t[1:] + cyc.t[:-1]))
+        if key is not None:
+            if len(_DEMAND_MEMO) >= _MEMO_SIZE:
+                _DEMAND_MEMO.clear()
+            _DEMAND_MEMO[key] = hit
+    return tuple(np.array(a, dtype=float) for a in hit)
 
 
 def evaluate_cycle(emap: EfficiencyMap, design: MachineDesign, name: str) -> CycleData:

@@ -72,8 +72,14 @@ lumped at the tooth tops and tips. Against the embedded FEA at 20 degC (tests/te
 (0, 200), (0, 396), (-200, 300) A -2.4 %, -6.4 %, +0.7 %; the shipped 48 / 40: psi_PM -5.1 %, L_d
 -1.9 %, psi_q +0.7 %, torque -1.1 %, +3.8 %, -4.2 %. Also checked (80 degC, not in the tests): the
 12s/10p family at p = 10 and 30: psi_PM -8 %, torque at (0, 200) and (0, 396) A within 7 %. A
-13 x 11 map of the shipped 48/40 design takes ~34 ms (cell network on the same machine: 21 ms, 1.6x;
-~12 Newton iterations per point); 60/40: 25 ms (23 ms).
+13 x 11 map of the shipped 48/40 design takes ~7 ms (the Prius cell network: ~5 ms).
+
+Solver (both networks): Newton on the node potentials and the fluxes of the nonlinear branches
+(mixed form: each nonlinear branch's equation is its explicit MMF drop drop(phi) = du, so no
+branch needs an inner iteration and saturation is approached from the flux side), the branch fluxes
+eliminated in each step; the node Jacobian factored by an envelope Cholesky in reverse
+Cuthill-McKee order; each grid point started from its neighbours' solutions extrapolated
+(``_predict``); ~4.5 Newton steps per point on the Prius, converged to 1e-8 of the flux scale.
 
 Layered rotor (``MECInputs.magnet_layer``, :mod:`motoropt.magnetics.magnet_layer`): the tooth-coil
 network's rotor side as the magnet layer in sublayers with radial and tangential branches (Halbach
@@ -119,17 +125,33 @@ GROUND = -1
 # ---------------------------------------------------------------------------------------------
 # B-H curve kernels on a densely resampled, strictly monotone table (odd extension for H < 0)
 # ---------------------------------------------------------------------------------------------
+_MEMO_SIZE = 32  # entries kept by the memo tables below (designs of one run share steels and networks)
+_BH_MEMO: dict = {}
+
+
 def resample_bh(bh_H: np.ndarray, bh_B: np.ndarray, n: int = 2000):
     """Monotone (PCHIP) resampling of a B-H curve on a grid uniform in B, up to the point beyond
     which the curve is the straight line of slope mu0 (the kernels continue that line exactly).
 
     Returns float64 arrays (H, B) starting at (0, 0), for :func:`b_of_h` / :func:`h_of_b`; the
-    uniform B spacing makes :func:`h_of_b` an O(1) look-up (it runs inside every tooth solve).
+    uniform B spacing makes :func:`h_of_b` an O(1) look-up (it runs inside every network solve).
+    Remembered per table (callers must not modify the arrays): the designs of an optimisation share
+    their steels.
     """
-    from scipy.interpolate import PchipInterpolator
-
     H = np.asarray(bh_H, float)
     B = np.asarray(bh_B, float)
+    key = (H.tobytes(), B.tobytes(), int(n))
+    hit = _BH_MEMO.get(key)
+    if hit is None:
+        if len(_BH_MEMO) >= _MEMO_SIZE:
+            _BH_MEMO.clear()
+        hit = _BH_MEMO[key] = _resample_bh(H, B, int(n))
+    return hit
+
+
+def _resample_bh(H: np.ndarray, B: np.ndarray, n: int):
+    from scipy.interpolate import PchipInterpolator
+
     if H[0] > 0:
         H = np.concatenate(([0.0], H))
         B = np.concatenate(([0.0], B))
@@ -201,46 +223,6 @@ def _tooth_drop(phi, A_top, A_bot, l, Ht, Bt):
     return drop, ddrop
 
 
-@njit(cache=True)
-def _gap_tooth_flux(du, P, A, A2, l, Ht, Bt, phi0):
-    """Flux through a linear gap (permeance P; P <= 0: no gap) in series with a tapered tooth (areas
-    A at the tip end, A2 at the root, length l) under MMF du: solves phi/P + drop(phi) = du by
-    safeguarded Newton. Returns (phi, dphi/ddu)."""
-    if P > 0.0:
-        invP = 1.0 / P
-        lo = min(0.0, du * P)
-        hi = max(0.0, du * P)
-    else:
-        # drop(phi) is bracketed by l H(phi / A_min) and l H(phi / A_max)
-        invP = 0.0
-        Bh, _ = b_of_h(du / l, Ht, Bt)
-        f1 = A * Bh
-        f2 = A2 * Bh
-        lo = min(0.0, f1, f2)
-        hi = max(0.0, f1, f2)
-    phi = min(max(phi0, lo), hi)
-    ref = hi - lo
-    for _ in range(60):
-        drop, ddrop = _tooth_drop(phi, A, A2, l, Ht, Bt)
-        f = phi * invP + drop - du
-        if f > 0.0:
-            hi = phi
-        else:
-            lo = phi
-        fp = invP + ddrop
-        step = f / fp
-        new = phi - step
-        if new <= lo or new >= hi:
-            new = 0.5 * (lo + hi)
-        if abs(new - phi) <= 1e-11 * (abs(phi) + ref + 1e-30):
-            phi = new
-            break
-        phi = new
-    drop, ddrop = _tooth_drop(phi, A, A2, l, Ht, Bt)
-    g = 1.0 / (invP + ddrop)
-    return phi, g
-
-
 # ---------------------------------------------------------------------------------------------
 # Network solve
 # ---------------------------------------------------------------------------------------------
@@ -260,122 +242,223 @@ def _assemble_jacobian(J, g, a, sa, b, sb):
 
 
 @njit(cache=True)
-def _cholesky_solve(J, rhs, x):
-    """Solve J x = rhs in place for a symmetric positive-definite J (the node-permeance Jacobian:
-    sum of g_i a_i a_i^T with g_i > 0 and at least one grounded branch). J is overwritten by its
-    Cholesky factor. Returns False (x undefined) if a pivot is not positive."""
+def _cholesky_solve(J, first, rhs, x):
+    """Solve J x = rhs for a symmetric positive-definite J (the node-permeance Jacobian: sum of
+    g_i a_i a_i^T with g_i > 0 and at least one grounded branch) by an envelope (profile) Cholesky:
+    row i of J has no entry left of column ``first[i]`` (<= i), and neither has the factor, so the
+    work is confined to the envelope (the node order of :func:`envelope_order` keeps it narrow;
+    ``first`` = 0 is the dense factorisation). J's lower triangle is overwritten by the factor.
+    Returns False (x undefined) if a pivot is not positive."""
     n = J.shape[0]
-    for j in range(n):
-        d = J[j, j]
-        for k in range(j):
-            d -= J[j, k] * J[j, k]
+    for i in range(n):
+        fi = first[i]
+        for j in range(fi, i):
+            v = J[i, j]
+            for k in range(max(fi, first[j]), j):
+                v -= J[i, k] * J[j, k]
+            J[i, j] = v / J[j, j]
+        d = J[i, i]
+        for k in range(fi, i):
+            d -= J[i, k] * J[i, k]
         if not d > 0.0:
             return False
-        d = math.sqrt(d)
-        J[j, j] = d
-        inv = 1.0 / d
-        for i in range(j + 1, n):
-            v = J[i, j]
-            for k in range(j):
-                v -= J[i, k] * J[j, k]
-            J[i, j] = v * inv
+        J[i, i] = math.sqrt(d)
     for i in range(n):  # L y = rhs
         v = rhs[i]
-        for k in range(i):
+        for k in range(first[i], i):
             v -= J[i, k] * x[k]
         x[i] = v / J[i, i]
-    for i in range(n - 1, -1, -1):  # L^T x = y
-        v = x[i]
-        for k in range(i + 1, n):
-            v -= J[k, i] * x[k]
-        x[i] = v / J[i, i]
+    for i in range(n - 1, -1, -1):  # L^T x = y, by columns of L^T (rows of L)
+        x[i] /= J[i, i]
+        xi = x[i]
+        for k in range(first[i], i):
+            x[k] -= J[i, k] * xi
     return True
 
 
-@njit(cache=True, inline="always")
-def _branch_flux(kind, du, P, A, A2, l, Ht, Bt, phi_guess):
-    """Flux (Wb) and its derivative d phi / d du (H) of one branch at MMF drop du (A)."""
-    if kind == _GAP_TOOTH:
-        return _gap_tooth_flux(du, P, A, A2, l, Ht, Bt, phi_guess)
-    if kind == _TOOTH:
-        return _gap_tooth_flux(du, 0.0, A, A2, l, Ht, Bt, phi_guess)
+_ORDER_MEMO: dict = {}
+
+
+def envelope_order(n: int, a: np.ndarray, b: np.ndarray):
+    """Node order (reverse Cuthill-McKee of the branch graph) that keeps the Jacobian's envelope
+    narrow, and the envelope of the reordered matrix. Returns (new index of each node, first):
+    ``first[i]`` is the leftmost column of row i holding an entry. Remembered per topology (callers
+    must not modify the arrays)."""
+    key = (int(n), np.asarray(a, np.int64).tobytes(), np.asarray(b, np.int64).tobytes())
+    hit = _ORDER_MEMO.get(key)
+    if hit is None:
+        if len(_ORDER_MEMO) >= _MEMO_SIZE:
+            _ORDER_MEMO.clear()
+        hit = _ORDER_MEMO[key] = _envelope_order(n, np.asarray(a, np.int64), np.asarray(b, np.int64))
+    return hit
+
+
+def _envelope_order(n: int, a: np.ndarray, b: np.ndarray):
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+    both = (a >= 0) & (b >= 0)
+    rows = np.concatenate((a[both], b[both], np.arange(n)))
+    cols = np.concatenate((b[both], a[both], np.arange(n)))
+    graph = coo_matrix((np.ones(rows.size), (rows, cols)), shape=(n, n)).tocsr()
+    order = np.asarray(reverse_cuthill_mckee(graph, symmetric_mode=True), np.int64)
+    new = np.empty(n, np.int64)
+    new[order] = np.arange(n)
+    first = np.arange(n, dtype=np.int64)
+    i, j = new[rows], new[cols]
+    np.minimum.at(first, np.maximum(i, j), np.minimum(i, j))
+    return new, first
+
+
+@njit(cache=True)
+def _branch_drop(kind, phi, P, A, A2, l, Ht, Bt):
+    """MMF drop (A) of a nonlinear branch carrying flux phi (Wb) and its derivative d drop / d phi
+    (A/Wb): iron l H(phi/A); tapered tooth (:func:`_tooth_drop`); gap + tooth phi/P + tooth drop."""
     if kind == _IRON:
-        Bv, sl = b_of_h(du / l, Ht, Bt)
-        return A * Bv, A * sl / l
-    return P * du, P
+        H, slope = h_of_b(phi / A, Ht, Bt)
+        return l * H, l / (A * slope)
+    drop, ddrop = _tooth_drop(phi, A, A2, l, Ht, Bt)
+    if kind == _GAP_TOOTH:
+        return drop + phi / P, ddrop + 1.0 / P
+    return drop, ddrop
 
 
-@njit(cache=True, inline="always")
-def _residual(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, uu, phi_guess, phi_out, g_out):
-    """KCL residual of the node potentials ``uu``: the linear part G uu + h (when ``dense``) plus the
-    signed branch fluxes; the branch fluxes and derivatives go to phi_out, g_out."""
-    r = G @ uu + h if dense else np.zeros(n)
+@njit(cache=True)
+def _residual(kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, uu, phi, g_out, e_out, r):
+    """Residuals of the mixed network equations at node potentials ``uu`` and nonlinear-branch
+    fluxes ``phi``: KCL r (the linear part G uu + h when ``dense``, the linear branches' P du and
+    the nonlinear branches' phi, signed) and, per nonlinear branch, e = drop(phi) - du (A; 0 for the
+    linear ones). g_out <- the branch conductances d phi / d du (P, or 1 / drop'(phi)); the linear
+    branches' fluxes are written to phi. Returns |r|^2 (Wb^2)."""
+    n = r.shape[0]
+    if dense:
+        for i in range(n):
+            v = h[i]
+            for j in range(n):
+                v += G[i, j] * uu[j]
+            r[i] = v
+    else:
+        r[:] = 0.0
+    m = 0.0
     for i in range(kind.shape[0]):
         du = F[i]
         if a[i] >= 0:
             du += sa[i] * uu[a[i]]
         if b[i] >= 0:
             du -= sb[i] * uu[b[i]]
-        f, gg = _branch_flux(kind[i], du, P[i], A[i], A2[i], l[i], Ht, Bt, phi_guess[i])
-        phi_out[i] = f
-        g_out[i] = gg
+        if kind[i] == _LINEAR:
+            f = P[i] * du
+            phi[i] = f
+            g_out[i] = P[i]
+            e_out[i] = 0.0
+        else:
+            f = phi[i]
+            drop, R = _branch_drop(kind[i], f, P[i], A[i], A2[i], l[i], Ht, Bt)
+            g_out[i] = 1.0 / R
+            e_out[i] = drop - du
         if a[i] >= 0:
             r[a[i]] += sa[i] * f
         if b[i] >= 0:
             r[b[i]] -= sb[i] * f
-    return r
+    for i in range(n):
+        m += r[i] * r[i]
+    return m
 
 
 @njit(cache=True)
-def _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u, phi_prev, scale, tol, max_iter):
-    """Newton solve of a magnetic network's node potentials (KCL), damped by a halving line search.
+def _merit(r2, g, e):
+    """|r|^2 + sum (g e)^2 (Wb^2): the Newton step is a descent direction of it for fixed weights g."""
+    m = r2
+    for i in range(e.shape[0]):
+        m += (g[i] * e[i]) ** 2
+    return m
+
+
+@njit(cache=True)
+def _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, first, Ht, Bt, u0, phi0, scale, tol, max_iter):
+    """Newton solve of a magnetic network (KCL), damped by a halving line search.
 
     Branch i carries flux from endpoint a to endpoint b driven by du = sa*u[a] - sb*u[b] + F[i]
     (GROUND = -1 has potential 0; a sign of -1 refers to the antiperiodic image of a node); with
     ``dense`` the network's linear part is a dense permeance matrix G and flux injection h (the
-    Kron-reduced gap of the tooth-coil network). The Jacobian is symmetric positive definite
-    (Cholesky; LU as a fallback). Converged when |r| <= tol scale.
-    Returns (u, branch fluxes, iterations, final residual norm / scale).
+    Kron-reduced gap of the tooth-coil network). Mixed formulation: the unknowns are the node
+    potentials u and the fluxes phi of the nonlinear branches, whose equations drop(phi) = du are
+    written in their explicit, convex (reluctance) form (:func:`_branch_drop`: no inner iteration,
+    and the Newton step approaches saturation from the flux side). Each step eliminates the branch
+    fluxes: J du = -(r - sum g_i e_i c_i) with J = sum g_i c_i c_i^T, g_i = 1 / drop_i'(phi_i),
+    then dphi_i = g_i (c_i du - e_i); J is symmetric positive definite (envelope Cholesky,
+    :func:`_cholesky_solve`; should a pivot not be positive, the iteration stops there and the
+    caller reports the residual). The line search halves the step until the merit |r|^2 + sum
+    (g e)^2 (weights g of the current point: :func:`_merit`) falls. Converged when both |r| and max |g e| are <= tol scale (Wb).
+    Starts from (u0, phi0). Returns (u, branch fluxes, iterations, final residual / scale).
     """
     nb = kind.shape[0]
-    phi = phi_prev.copy()
-    g = np.zeros(nb)
-    phi_new = np.empty(nb)
-    g_new = np.empty(nb)
+    u = u0.copy()
+    phi = phi0.copy()
+    g = np.empty(nb)
+    e = np.empty(nb)
+    g_try = np.empty(nb)
+    e_try = np.empty(nb)
+    dphi = np.empty(nb)
+    phi_try = np.empty(nb)
     J = np.empty((n, n))
+    r = np.empty(n)
+    r_try = np.empty(n)
     rhs = np.empty(n)
     du_vec = np.empty(n)
-    r = _residual(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u, phi, phi, g)
-    rnorm = np.sqrt(np.sum(r * r))
+    u_try = np.empty(n)
+    r2 = _residual(kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u, phi, g, e, r)
+    merit = _merit(r2, g, e)
+    lim = (tol * scale) ** 2
     it_done = 0
     for it in range(max_iter):
         it_done = it
-        if rnorm <= tol * scale:
+        if merit <= lim:
             break
         _assemble_jacobian(J, g, a, sa, b, sb)
         if dense:
-            J += G
+            for i in range(n):
+                for j in range(first[i], i + 1):
+                    J[i, j] += G[i, j]
         for k in range(n):
             rhs[k] = -r[k]
-        if not _cholesky_solve(J, rhs, du_vec):  # not positive definite (should not happen): LU
-            _assemble_jacobian(J, g, a, sa, b, sb)
-            if dense:
-                J += G
-            du_vec[:] = np.linalg.solve(J, rhs)
+        for i in range(nb):
+            if kind[i] != _LINEAR:
+                ge = g[i] * e[i]
+                if a[i] >= 0:
+                    rhs[a[i]] += sa[i] * ge
+                if b[i] >= 0:
+                    rhs[b[i]] -= sb[i] * ge
+        if not _cholesky_solve(J, first, rhs, du_vec):  # not positive definite (should not happen)
+            break
+        for i in range(nb):
+            if kind[i] != _LINEAR:
+                dd = 0.0
+                if a[i] >= 0:
+                    dd += sa[i] * du_vec[a[i]]
+                if b[i] >= 0:
+                    dd -= sb[i] * du_vec[b[i]]
+                dphi[i] = g[i] * (dd - e[i])
+            else:
+                dphi[i] = 0.0
         step = 1.0
         for _ls in range(12):
-            u_try = u + step * du_vec
-            r_try = _residual(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u_try, phi, phi_new, g_new)
-            n_try = np.sqrt(np.sum(r_try * r_try))
-            if n_try < rnorm or _ls == 11:
-                u = u_try
-                r = r_try
-                rnorm = n_try
-                phi[:] = phi_new
-                g[:] = g_new
+            for k in range(n):
+                u_try[k] = u[k] + step * du_vec[k]
+            for i in range(nb):
+                phi_try[i] = phi[i] + step * dphi[i]
+            r2 = _residual(kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u_try, phi_try, g_try, e_try, r_try)
+            if _merit(r2, g, e_try) < merit or _ls == 11:  # the current point's weights g
+                u[:] = u_try
+                phi[:] = phi_try
+                r[:] = r_try
+                g[:] = g_try
+                e[:] = e_try
+                merit = _merit(r2, g, e)
                 break
             step *= 0.5
-    return u, phi, it_done, rnorm / scale
+        it_done = it + 1
+    return u, phi, it_done, math.sqrt(merit) / scale
 
 
 @njit(cache=True)
@@ -395,10 +478,36 @@ def _network_scale(kind, P, A, l, F):
 
 
 @njit(cache=True)
-def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, Ht, Bt, u, phi_prev, tol, max_iter):
+def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, first, Ht, Bt, u, phi_prev, tol, max_iter):
     """:func:`_newton` on a network of branches only (the cell network)."""
-    return _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, np.zeros((1, 1)), np.zeros(1), False, Ht, Bt, u,
+    return _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, np.zeros((1, 1)), np.zeros(1), False, first, Ht, Bt, u,
                    phi_prev, _network_scale(kind, P, A, l, F), tol, max_iter)
+
+
+@njit(cache=True)
+def _predict(X, jd, jq, out):
+    """Starting point at grid point (jd, jq) from the solutions X[jd', jq'] (last axis: the unknowns)
+    already found, the grid being swept row by row in i_d (jd) within i_q (jq): bilinear
+    extrapolation X[jd-1, jq] + X[jd, jq-1] - X[jd-1, jq-1] inside, linear along the first row and
+    column (the map's currents step uniformly: exact for a network linear in the currents)."""
+    m = out.shape[0]
+    if jd >= 1 and jq >= 1:
+        for k in range(m):
+            out[k] = X[jd - 1, jq, k] + X[jd, jq - 1, k] - X[jd - 1, jq - 1, k]
+    elif jq == 0 and jd >= 2:
+        for k in range(m):
+            out[k] = 2.0 * X[jd - 1, 0, k] - X[jd - 2, 0, k]
+    elif jq == 0 and jd == 1:
+        for k in range(m):
+            out[k] = X[0, 0, k]
+    elif jd == 0 and jq >= 2:
+        for k in range(m):
+            out[k] = 2.0 * X[0, jq - 1, k] - X[0, jq - 2, k]
+    elif jd == 0 and jq == 1:
+        for k in range(m):
+            out[k] = X[0, 0, k]
+    else:
+        out[:] = 0.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -644,13 +753,15 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
 
 
 @njit(cache=True)
-def _fluxmap_kernel(i_d, i_q, n, branches, F0, cells, tips, consts, Ht, Bt, tol, max_iter):
+def _fluxmap_kernel(i_d, i_q, n, branches, F0, cells, first, consts, Ht, Bt, tol, max_iter):
     """Flux map of the cell network on the (i_d, i_q) grid (A peak): psi_d, psi_q (Wb), teeth and
     yoke fundamental flux densities (T), Newton iterations and residuals per point.
 
-    branches = (kind, a, sa, b, sb, P, A, A2, l) of :func:`build_network`; cells = (cos, sin,
-    cell_branch, yoke_branch, dcos, dsin) of the stator cells; consts = [MMF per ampere Fk_per_A,
-    p, k_w1 N_ph, r_gap, L, L_sigma, tooth_fraction, yoke_area]."""
+    branches = (kind, a, sa, b, sb, P, A, A2, l) of :func:`build_network` (nodes renumbered by
+    :func:`envelope_order`, envelope ``first``); cells = (cos, sin, cell_branch, yoke_branch, dcos,
+    dsin) of the stator cells; consts = [MMF per ampere Fk_per_A, p, k_w1 N_ph, r_gap, L, L_sigma,
+    tooth_fraction, yoke_area]. Each point's Newton solve starts from the extrapolated neighbours
+    (:func:`_predict`)."""
     kind, a, sa, b, sb, P, A, A2, l = branches
     cosk, sink, cell_branch, yoke_branch, dcos, dsin = cells
     Fk_per_A, p, kwN, r_gap, L, L_sigma, tooth_fraction, yoke_area = (
@@ -664,32 +775,24 @@ def _fluxmap_kernel(i_d, i_q, n, branches, F0, cells, tips, consts, Ht, Bt, tol,
     resid = np.zeros((n_d, n_q))
     K = cell_branch.shape[0]
     nb = kind.shape[0]
-    u_row = np.zeros(n)
-    phi_row = np.zeros(nb)
-    Fc_row = np.zeros(K)
-    Fc = np.zeros(K)
+    U = np.zeros((n_d, n_q, n))
+    PHI = np.zeros((n_d, n_q, nb))
+    u0 = np.empty(n)
+    phi0 = np.empty(nb)
+    Fb = np.empty(nb)
     for jq in range(n_q):
-        u = u_row.copy()
-        phi = phi_row.copy()
-        Fc[:] = Fc_row
         for jd in range(n_d):
-            Fb = F0.copy()
+            Fb[:] = F0
             for k in range(K):
                 Fb[yoke_branch[k]] += Fk_per_A * (i_d[jd] * dcos[k] + i_q[jq] * dsin[k])
-                # warm start: the stator node potentials follow the winding MMF at the cell
-                # (u_k = -F_k + the part the rotor and the iron set), so shift them by its change
-                Fnew = Fk_per_A * (i_d[jd] * cosk[k] + i_q[jq] * sink[k])
-                u[k] -= Fnew - Fc[k]
-                if tips:
-                    u[K + k] -= Fnew - Fc[k]
-                Fc[k] = Fnew
-            u, phi, it, rn = _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, Fb, Ht, Bt, u, phi, tol, max_iter)
+            _predict(U, jd, jq, u0)
+            _predict(PHI, jd, jq, phi0)
+            u, phi, it, rn = _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, Fb, first, Ht, Bt, u0, phi0, tol,
+                                            max_iter)
+            U[jd, jq] = u
+            PHI[jd, jq] = phi
             iters[jd, jq] = it
             resid[jd, jq] = rn
-            if jd == 0:
-                u_row[:] = u
-                phi_row[:] = phi
-                Fc_row[:] = Fc
             # flux linkage = sum over the MMF-carrying branches of (dF/di) phi (co-energy consistent)
             Yd = 0.0
             Yq = 0.0
@@ -982,7 +1085,8 @@ def _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, F, G, h, Ht, Bt, u, phi_prev
     injection h (KCL residual r = G u + h + the nonlinear branches' signed fluxes; branch kinds
     _TOOTH and _IRON)."""
     no_linear = np.zeros(kind.shape[0])  # branch permeances: no linear branch is left after the reduction
-    return _newton(n, kind, a, sa, b, sb, no_linear, A, A2, l, F, G, h, True, Ht, Bt, u, phi_prev, scale, tol,
+    dense = np.zeros(n, np.int64)  # G couples every node: the full envelope
+    return _newton(n, kind, a, sa, b, sb, no_linear, A, A2, l, F, G, h, True, dense, Ht, Bt, u, phi_prev, scale, tol,
                    max_iter)
 
 
@@ -1059,6 +1163,10 @@ def _fluxmap_tc_kernel(i_d, i_q, n, branches, G_pos, h_pos, teeth, consts, Ht, B
     cs = np.empty(3)
     sn = np.empty(3)
     F0 = np.zeros(nb)
+    U = np.zeros((n_d, n_q, n))
+    PHI = np.zeros((n_d, n_q, nb))
+    u0 = np.empty(n)
+    ph0 = np.empty(nb)
     for ip in range(n_pos):
         for x in range(3):
             cs[x] = math.cos(theta_e[ip] - phase_axis[x])
@@ -1068,17 +1176,8 @@ def _fluxmap_tc_kernel(i_d, i_q, n, branches, G_pos, h_pos, teeth, consts, Ht, B
         scale0 = 0.0
         for k in range(h.shape[0]):
             scale0 = max(scale0, abs(h[k]))
-        # warm starts: the solutions extrapolated linearly from the two previous points of the row (and
-        # the row starts from the two previous rows' starts): the currents step uniformly
-        r1u = np.zeros(n)
-        r2u = np.zeros(n)
-        r1p = np.zeros(nb)
-        r2p = np.zeros(nb)
+        # warm starts: each point's solution extrapolated from its neighbours' (_predict)
         for jq in range(n_q):
-            u1 = 2.0 * r1u - r2u if jq >= 2 else r1u.copy()
-            p1 = 2.0 * r1p - r2p if jq >= 2 else r1p.copy()
-            u2 = u1.copy()
-            p2 = p1.copy()
             for jd in range(n_d):
                 Fb = F0.copy()
                 scale = scale0
@@ -1091,25 +1190,14 @@ def _fluxmap_tc_kernel(i_d, i_q, n, branches, G_pos, h_pos, teeth, consts, Ht, B
                     scale = max(scale, MU0 * A[i] * abs(Fk) / l[i])  # flux at mu_r = 1000, x 1e-3
                 if scale == 0.0:
                     scale = 1.0
-                if jd >= 2:
-                    u0 = 2.0 * u1 - u2
-                    ph0 = 2.0 * p1 - p2
-                else:
-                    u0 = u1.copy()
-                    ph0 = p1.copy()
+                _predict(U, jd, jq, u0)
+                _predict(PHI, jd, jq, ph0)
                 u, phi, it, rn = _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, Fb, G, h, Ht, Bt, u0, ph0, scale,
                                                 tol, max_iter)
                 resid[jd, jq] = max(resid[jd, jq], rn)
                 iters[jd, jq] += it
-                u2 = u1
-                p2 = p1
-                u1 = u
-                p1 = phi
-                if jd == 0:
-                    r2u = r1u
-                    r2p = r1p
-                    r1u = u.copy()
-                    r1p = phi.copy()
+                U[jd, jq] = u
+                PHI[jd, jq] = phi
                 # phase flux linkages (machine) = units x sum_k turns_kx phi_tooth,k; Park (amplitude-invariant)
                 pd = 0.0
                 pq = 0.0
@@ -1146,13 +1234,22 @@ def _compute_fluxmap_tc(m: MECInputs, Ht, Bt, i_d, i_q):
     return _fluxmap_tc_kernel(i_d, i_q, net["n"], branches, net["G_pos"], net["h_pos"], teeth, consts, Ht, Bt, 1e-8, 60)
 
 
+def _renumbered(n: int, a: np.ndarray, b: np.ndarray):
+    """Branch endpoints in the node order of :func:`envelope_order` (GROUND kept) and the envelope."""
+    new, first = envelope_order(n, a, b)
+    def remap(e):
+        return np.where(e >= 0, new[np.maximum(e, 0)], e)
+    return remap(a), remap(b), first
+
+
 def _compute_fluxmap_cells(m: MECInputs, net, Ht, Bt, i_d, i_q):
     Fk_per_A = 3.0 / math.pi * m.kw1 * m.N_ph / m.p
-    branches = tuple(net[k] for k in ("kind", "a", "sa", "b", "sb", "P", "A", "A2", "l"))
+    a, b, first = _renumbered(net["n"], net["a"], net["b"])
+    branches = (net["kind"], a, net["sa"], b, net["sb"], net["P"], net["A"], net["A2"], net["l"])
     cells = tuple(net[k] for k in ("cos", "sin", "cell_branch", "yoke_branch", "dcos", "dsin"))
     consts = np.array([Fk_per_A, m.p, m.kw1 * m.N_ph, m.r_gap, m.L, m.L_sigma, m.tooth_fraction, m.yoke_area])
     psi_d, psi_q, B_t, B_y, iters, resid = _fluxmap_kernel(
-        i_d, i_q, net["n"], branches, net["F"], cells, net["n_stator"] > net["K"], consts, Ht, Bt, 1e-8, 60)
+        i_d, i_q, net["n"], branches, net["F"], cells, first, consts, Ht, Bt, 1e-8, 60)
     return psi_d, psi_q, B_t, B_y, resid
 
 

@@ -69,7 +69,7 @@ from motoropt.optimize.problem import (
     parse_optimization,
 )
 from motoropt.optimize.report import pareto_front_rows
-from motoropt.parallel import kill_pool, make_process_pool
+from motoropt.parallel import fast_start_method, kill_pool, make_process_pool
 
 EXIT_WRITE_FAILED = 74  # EX_IOERR (sysexits.h): the run stopped because its file could not be written
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -143,11 +143,16 @@ class SerialBackend:
 BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-class PoolBackend:
-    """Local process pool (spawned processes that die with this one, see :mod:`motoropt.parallel`;
-    each keeps its numba caches warm across chunks)."""
+def _noop() -> None:
+    """A task that only makes the pool start its workers."""
 
-    def __init__(self, workers: int):
+
+class PoolBackend:
+    """Local process pool (processes that die with this one, see :mod:`motoropt.parallel`; forked
+    on Linux, so that they start with the kernels the run's nominal evaluation loaded, else spawned;
+    each keeps its numba kernels loaded across chunks)."""
+
+    def __init__(self, workers: int, start_method: str | None = None):
         import os
 
 
@@ -158,7 +163,8 @@ class PoolBackend:
         for var in BLAS_THREAD_VARS:
             os.environ.setdefault(var, "1")
         self.workers = workers
-        self.ex = make_process_pool(workers)
+        self.ex = make_process_pool(workers, start_method=start_method or fast_start_method())
+        self.ex.submit(_noop).result()  # start the workers now (forked before any other thread exists)
 
     def map(self, case, assignments, overrides, stop=None):
         """Yield (indices, results) per finished chunk; returns early (chunks still running) as

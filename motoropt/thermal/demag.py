@@ -37,7 +37,6 @@ import math
 
 import numpy as np
 from numba import njit
-from scipy.linalg import expm
 
 from motoropt.constants import MU0
 from motoropt.errors import InputError
@@ -82,6 +81,23 @@ def demag_margin(H_m: float, HcJ: float, knee_factor: float = 0.9, corner_factor
     return (H_knee - corner_factor * abs(min(H_m, 0.0))) / H_knee
 
 
+def expm2(M: np.ndarray) -> np.ndarray:
+    """Matrix exponential of a real 2 x 2 matrix in closed form: with s = tr(M)/2 and N = M - s I
+    (traceless, so N^2 = -det(N) I = q^2 I), e^M = e^s (cosh q I + sinh(q)/q N) for q^2 >= 0 and
+    e^s (cos w I + sin(w)/w N), w^2 = -q^2, for complex eigenvalues (the series terms, exact)."""
+    M = np.asarray(M, dtype=float)
+    s = 0.5 * (M[0, 0] + M[1, 1])
+    N = M - s * np.eye(2)
+    q2 = -(N[0, 0] * N[1, 1] - N[0, 1] * N[1, 0])
+    if q2 >= 0.0:
+        q = math.sqrt(q2)
+        c, k = math.cosh(q), (math.sinh(q) / q if q > 1e-8 else 1.0 + q2 / 6.0)
+    else:
+        w = math.sqrt(-q2)
+        c, k = math.cos(w), (math.sin(w) / w if w > 1e-8 else 1.0 + q2 / 6.0)
+    return math.exp(s) * (c * np.eye(2) + k * N)
+
+
 def short_circuit_peak_id(psi_pm: float, L_d: float, L_q: float, R_s: float, omega_e: float,
                           i_d0: float = 0.0, i_q0: float = 0.0, n_periods: float = 20.0,
                           points_per_period: int = 400):
@@ -109,7 +125,7 @@ def short_circuit_peak_id(psi_pm: float, L_d: float, L_q: float, R_s: float, ome
     T_e = 2 * math.pi / abs(w) if w != 0 else 1.0
     dt = T_e / points_per_period
     n = int(n_periods * points_per_period)
-    E = expm(A * dt)  # exact one-step propagator of the linear system
+    E = expm2(A * dt)  # exact one-step propagator of the linear system
     i_min = _min_id_propagated(E, float(i_d0) - x_ss[0], float(i_q0) - x_ss[1], n) + x_ss[0]
     return float(min(i_d0, i_min)), float(x_ss[0])
 

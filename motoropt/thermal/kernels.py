@@ -30,7 +30,7 @@ from motoropt.thermal.nodes import EW_FRONT, EW_REAR, TEETH, WINDING, YOKE
 #  value vectors over the filled pattern.
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _copy(dst, src):
     """dst[:] = src by an explicit loop (a slice assignment in numba checks for overlap and may
     copy through a temporary: measurably slower in the per-step loops)."""
@@ -121,7 +121,7 @@ def _solver_tables(pos, nb_ptr, nb_idx):
     return slot, toff, tgt
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _factor(v, k0, k1, nb_ptr, toff, tgt):
     """Symmetric Gaussian elimination without pivoting of pivots k0 .. k1 - 1 of the value vector v
     (in place; v[k] <- 1 / pivot k), over the filled pattern only. Returns True if those pivots
@@ -145,7 +145,7 @@ def _factor(v, k0, k1, nb_ptr, toff, tgt):
     return pd
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _subst(v, r, nb_ptr, nb_idx):
     """Forward and back substitution with the factors of :func:`_factor`: r <- A^-1 r (elimination order)."""
     n = r.shape[0]
@@ -160,7 +160,7 @@ def _subst(v, r, nb_ptr, nb_idx):
         r[k] = s * v[k]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _sparse_solve(v, r, nb_ptr, nb_idx, toff, tgt):
     """Solve A x = r in place (x -> r, elimination order; v overwritten by the factors): as
     :func:`_factor` of all pivots + :func:`_subst`, fused. Returns True if A is positive definite."""
@@ -206,7 +206,7 @@ def _matrix_const(nt, Cdt, v):
         v[pos[i]] = d
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _add_speed_edges(v, omega, speed_grid, G_var, es):
     """v += Laplacian of the speed-dependent edges at |omega| (linear in the tabulated speeds,
     clipped at the table ends)."""
@@ -235,7 +235,7 @@ def _add_speed_edges(v, omega, speed_grid, G_var, es):
         v[es[e, 2]] += g
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _loss_parts(P_comp, parts, map_comp, map_node, map_frac, map_kind, cpl):
     """Node loss parts from component losses: parts[0] uncoupled, parts[1] + parts[2] T copper at
     Br(T_ref) (rho(T) linear in T_i), parts[3] iron at Br(T_ref); W and W/K."""
@@ -253,7 +253,7 @@ def _loss_parts(P_comp, parts, map_comp, map_node, map_frac, map_kind, cpl):
             parts[0, nd] += p
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _br_factors(cpl, T_mag):
     """(copper factor (Br/Br_ref)^-n_br, iron factor (Br/Br_ref)^2) at magnet temperature T_mag."""
     alpha_br, T_ref_m, n_br = cpl[2], cpl[3], cpl[4]
@@ -261,7 +261,7 @@ def _br_factors(cpl, T_mag):
     return br_ratio ** (-n_br), br_ratio * br_ratio
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _hot(T, hot, ip):
     """Winding hotspot of temperatures T (see :func:`hotspot`); NaN if any input is NaN."""
     if ip[3] == 0:
@@ -275,7 +275,7 @@ def _hot(T, hot, ip):
     return max(ha, max(ef, er))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _steady_tm(Ab, parts, gbTb, T_mag, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt):
     """Steady state with the Br factors at magnet temperature T_mag (copper rho(T) exact) on the
     matrix Ab (elimination order, at the speed, copper-free pivots already factored: see
@@ -357,12 +357,13 @@ def _brent_steady(Ab, parts, gbTb, a, b, fa, fb, xtol, A, r, T, pos, k_tail, cpl
 
 
 @njit(cache=True)
-def _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist, x_stop=np.inf):
+def _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist, x_stop):
     """Coupled steady state (algorithm of :func:`steady_state`) on the matrix Ab at the speed.
     T <- temperatures. Returns (status, iterations, n_hist): status 0 ok, 1 no magnet-temperature
     root below T_runaway, 2 non-physical final solution, 3 the root scan passed x_stop (any root
     is hotter than x_stop: used by the ratings, whose verdict is then known); hist[:n_hist] the
-    fixed-point residuals."""
+    fixed-point residuals. x_stop = inf: no stop. (Every caller passes x_stop: an omitted default would
+    compile a second specialisation.)"""
     cpl, ip = nt[12], nt[14]
     mag = ip[0]
     pos, k_tail, nb_ptr, nb_idx, toff, tgt = nt[15], ip[5], nt[16], nt[17], nt[19], nt[20]
@@ -445,14 +446,14 @@ def _steady_batch_kernel(nt, speeds, P, tol, max_iter, T_runaway):
         _add_speed_edges(Ab, speeds[k], nt[6], nt[7], nt[21])
         _factor(Ab, 0, nt[14][5], nt[16], nt[19], nt[20])
         _loss_parts(P[k], parts, nt[8], nt[9], nt[10], nt[11], nt[12])
-        st, it, nh = _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist[k])
+        st, it, nh = _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist[k], np.inf)
         _copy(T_out[k], T)
         status[k], iters[k], nhist[k] = st, it, nh
         hots[k] = _hot(T, nt[13], nt[14])
     return T_out, status, iters, hots, hist, nhist
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _interp_torque(tg, lg, s, t, out):
     """out <- component losses at torque t, speed column s: linear in torque between the grid
     points tg[s] (ascending), clamped at the ends. lg (n_comp, nT, nS)."""
@@ -607,6 +608,7 @@ def _pulse_kernel(nt, speeds, tg, lg, T0, active, n_steps, dt, Tw, Tm, tol):
     P = np.empty(lg.shape[0])
     Cdt = nt[0] / dt
     gbTb = nt[2] * nt[3]
+    early = n_steps >= 0  # True, as a run-time bool (a literal would compile another specialisation)
     for s in range(nS):
         if not active[s]:
             continue
@@ -623,7 +625,7 @@ def _pulse_kernel(nt, speeds, tg, lg, T0, active, n_steps, dt, Tw, Tm, tol):
             t = 0.0 if stage == 0 else t_hi
             _interp_torque(tg, lg, s, t, P)
             _loss_parts(P, parts, nt[8], nt[9], nt[10], nt[11], nt[12])
-            hm, mm = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[s], n_steps, Tw, Tm, True, A, r, T)
+            hm, mm = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[s], n_steps, Tw, Tm, early, A, r, T)
             good = hm <= Tw and mm <= Tm
             if stage == 0 and not good:
                 done = True
@@ -637,7 +639,7 @@ def _pulse_kernel(nt, speeds, tg, lg, T0, active, n_steps, dt, Tw, Tm, tol):
             mid = 0.5 * (lo + hi)
             _interp_torque(tg, lg, s, mid, P)
             _loss_parts(P, parts, nt[8], nt[9], nt[10], nt[11], nt[12])
-            hm, mm = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[s], n_steps, Tw, Tm, True, A, r, T)
+            hm, mm = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[s], n_steps, Tw, Tm, early, A, r, T)
             if hm <= Tw and mm <= Tm:
                 lo = mid
             else:
@@ -667,7 +669,8 @@ def _peak_batch_kernel(nt, speeds, P, T0, n_steps, dt):
         _add_speed_edges(A0, speeds[k], nt[6], nt[7], nt[21])
         _factor(A0, 0, nt[14][5], nt[16], nt[19], nt[20])
         _loss_parts(P[k], parts, nt[8], nt[9], nt[10], nt[11], nt[12])
-        hmax[k], mmax[k] = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[k], n_steps, np.inf, np.inf, False, A, r, T)
+        no_early = n_steps < 0  # False, as a run-time bool (a literal would compile another specialisation)
+        hmax[k], mmax[k] = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[k], n_steps, np.inf, np.inf, no_early, A, r, T)
         _copy(T_end[k], T)
     return hmax, mmax, T_end
 

@@ -245,10 +245,11 @@ def test_second_writer_refused_and_file_not_mixed(tmp_path, reference):
     """Two `motoropt optimize --out run.h5` on one file, the second (other seed) started while the
     first runs: the second exits with status 2 and one line naming the holder's pid and host; the
     first finishes, and the file holds exactly its designs (same as an uninterrupted run with its
-    seed). On a0e762c both finished and the file held an interleaving of both runs."""
+    seed). On a0e762c both finished and the file held an interleaving of both runs. (20 generations:
+    the first run must outlast the second's start-up, ~2 s.)"""
     c = small_case(tmp_path)
     out = tmp_path / "run.h5"
-    a = _popen([c, "--out", out, "--pop", 12, "--generations", 4, "--seed", 1, "--quiet"])
+    a = _popen([c, "--out", out, "--pop", 12, "--generations", 20, "--seed", 1, "--quiet"])
     try:
         assert _wait_until(lambda: _rows(out) >= 1, 120, a), a.err()
         b = subprocess.run(CLI + [str(c), "--out", str(out), "--pop", "12", "--generations", "4", "--seed", "2",
@@ -261,7 +262,7 @@ def test_second_writer_refused_and_file_not_mixed(tmp_path, reference):
     assert len(err) == 1
     assert err[0].startswith(f"motoropt: error: run file {out} is being written by another motoropt "
                              f"(pid {a.pid} on host {socket.gethostname()}, started ")
-    _same_designs(out, reference(c, 4, 1))
+    _same_designs(out, reference(c, 20, 1))
     assert RunData(out).attrs["seed"] == 1
 
 

@@ -9,6 +9,7 @@ from motoropt.constants import MU0
 from motoropt.thermal.demag import (
     demag_check,
     demag_margin,
+    expm2,
     magnet_field,
     short_circuit_peak_id,
     stator_d_mmf,
@@ -66,3 +67,20 @@ def test_short_circuit_with_resistance_and_saliency():
     i_min, i_ss = short_circuit_peak_id(psi, Ld, Lq, R, w, n_periods=400, points_per_period=100)
     assert i_ss == pytest.approx(-psi * w**2 * Lq / (R**2 + w**2 * Ld * Lq), rel=1e-12)
     assert -2 * psi / Ld < i_min < i_ss
+
+
+def test_expm2_matches_the_series():
+    """The closed-form 2 x 2 exponential equals scipy's Pade expm (and the exact rotation for a pure
+    oscillator) to 1e-12 of the largest entry (rounding of either method for entries up to ~4), for real,
+    complex and (nearly) repeated eigenvalues."""
+    from scipy.linalg import expm
+
+    rng = np.random.default_rng(3)
+    mats = [rng.normal(size=(2, 2)) * sc for sc in (1e-9, 1e-3, 0.3, 1.0, 4.0) for _ in range(20)]
+    mats += [np.array([[-0.5, 0.0], [0.0, -0.5]]), np.array([[1.0, 1.0], [0.0, 1.0]]),
+             np.array([[-0.00036244, 0.01419867], [-0.01737769, -0.00040097]])]
+    for M in mats:
+        assert np.allclose(expm2(M), expm(M), rtol=0, atol=1e-12 * np.abs(expm(M)).max())
+    w = 0.7
+    assert np.allclose(expm2(np.array([[0.0, w], [-w, 0.0]])), [[np.cos(w), np.sin(w)], [-np.sin(w), np.cos(w)]],
+                       rtol=0, atol=1e-15)

@@ -1,0 +1,58 @@
+"""Accuracy budget of the optimiser's fast path (issue 15): the KPIs the optimiser decides on, from
+the grids of each case's ``[optimization]``, against the case's own (full-accuracy) grids.
+
+Budget: peak torque and peak power within 0.5 % (relative), each cycle's motor efficiency within
+0.1 percentage point, each cycle's winding hotspot within 1 K. Issue 13's loss terms (PWM harmonic,
+spin drag, strand circulating currents) are on in these cases. ``benchmarks/bench_accuracy.py``
+runs the full comparison (20 designs per case); here a smaller sample.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from motoropt.optimize.accuracy import BUDGET, _compared, _difference, compare_paths
+from tests.shipped import ROOT
+
+CASES = ["prius_opt.toml", "programme/multipole_direct_drive.toml", "programme/im_eaxle.toml"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 15 budget not met by the optimisers' efficiency-map grids (16 x 16 / 20 x 20 vs the cases' "
+    "40 x 40 / 50 x 50): peak power is the largest grid-point power and cycle losses are interpolated "
+    "in the map. Measured on 20 random designs per case (bench_accuracy.py): prius_opt peak power "
+    "3.3 %, cycle efficiency 0.68 points, hotspot 6.0 K; im_eaxle 3.8 %, 2.8 points, 35 K; "
+    "multipole_direct_drive 0.58 %, 1.9 points, 33 K; dyfree_eaxle 1.2 %, 0.59 points, 4.5 K; "
+    "aircooled_air_mobility 4.5 %, 0.53 points, 60 K. Peak torque within 0 % everywhere"))
+@pytest.mark.parametrize("case", CASES)
+def test_fast_path_within_budget(case):
+    """3 random designs per case (V-IPM, tooth-coil SPM, induction): every budget KPI within its
+    limit (0.5 %, 0.1 point, 1 K) and at least 2 designs compared."""
+    cmp = compare_paths(ROOT / "cases" / case, n=3, seed=1)
+    assert cmp.n_designs >= 2, cmp.failed
+    labels = {k.split(".")[-1] for k in cmp.diffs}
+    assert {"peak_torque_nm", "motor_efficiency", "winding_hotspot_c_max"} <= labels
+    assert cmp.within_budget(), cmp.worst()
+
+
+def test_budget_detects_a_coarse_flux_map():
+    """The comparison is sensitive: a 7 x 6 MEC flux map (instead of the case's 13 x 11) moves the
+    peak torque or a cycle efficiency beyond the budget on 2 random Prius designs."""
+    cmp = compare_paths(ROOT / "cases" / "prius_opt.toml", n=2, seed=0,
+                        overrides={"fluxmap_n_d": 7, "fluxmap_n_q": 6})
+    assert cmp.n_designs == 2
+    assert not cmp.within_budget(), cmp.worst()
+
+
+def test_difference_units():
+    """Relative difference as a fraction, efficiency in points (x 100), hotspot in K; cycle KPIs
+    labelled per cycle."""
+    assert _difference("rel", 101.0, 100.0) == pytest.approx(0.01)
+    assert _difference("pt", 0.905, 0.904) == pytest.approx(0.1)
+    assert _difference("abs", 120.5, 120.0) == pytest.approx(0.5)
+    assert math.isinf(_difference("rel", 1.0, 0.0))
+    got = _compared({"peak_torque_nm": 200.0, "cycles": {"udds": {"motor_efficiency": 0.9}}})
+    assert got == {"peak_torque_nm": ("rel", 200.0), "cycles.udds.motor_efficiency": ("pt", 0.9)}
+    assert BUDGET["winding_hotspot_c_max"] == ("abs", 1.0)
