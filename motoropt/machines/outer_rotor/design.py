@@ -54,6 +54,7 @@ from motoropt.magnetics.analytic import (
     tooth_coil_unit,
     trapezoid_slot_lambda,
 )
+from motoropt.magnetics.fea.pipeline import FeaFluxMaps
 from motoropt.magnetics.fluxmap import FluxMap
 from motoropt.magnetics.magnet_layer import MagnetLayer, equivalent_air_thickness
 from motoropt.materials import Conductor, Magnet, Steel, get_conductor, get_magnet, get_steel
@@ -254,6 +255,10 @@ class OuterDesign(StatorWinding):
         """The case's winding changeover ("series_parallel", "star_delta") or None."""
         kind = self.values.get("winding", {}).get("changeover")
         return None if kind in (None, "none") else kind
+
+    def fea_provider(self, settings) -> FeaFluxMaps:
+        """The FEA flux-map provider with the case's ``[fea]`` settings (the outer-rotor section)."""
+        return FeaFluxMaps(settings)
 
     def machine_model(self, fluxmaps: FluxMapProvider | None = None, limits: Limits | None = None,
                       T_magnet_c: float | None = None, T_winding_c: float | None = None,
