@@ -501,13 +501,6 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
     out[O_PMAG] = p_mag
     out[O_PMECHL] = p_mechl
     out[O_PMECH] = p_me
-    out[O_PELEC] = p_el
-    eff = 0.0
-    if p_me > 0.0 and p_el > 0.0:
-        eff = p_me / p_el
-    elif p_me < 0.0 and p_el < 0.0:
-        eff = p_el / p_me
-    out[O_EFF] = eff
     out[O_TEM] = T_em
     out[O_TSHAFT] = T_sh
     out[O_HCU] = 0.0
@@ -533,13 +526,13 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
         out[O_PFE] += hfe
         out[O_PMAG] += hmag
         p_el += hcu + hfe + hmag
-        out[O_PELEC] = p_el
-        eff = 0.0
-        if p_me > 0.0 and p_el > 0.0:
-            eff = p_me / p_el
-        elif p_me < 0.0 and p_el < 0.0:
-            eff = p_el / p_me
-        out[O_EFF] = eff
+    out[O_PELEC] = p_el  # with the PWM-harmonic losses where they are on
+    eff = 0.0
+    if p_me > 0.0 and p_el > 0.0:
+        eff = p_me / p_el
+    elif p_me < 0.0 and p_el < 0.0:
+        eff = p_el / p_me
+    out[O_EFF] = eff
 
 
 @njit(cache=True)
