@@ -196,6 +196,30 @@ def test_refine_fea_column_and_no_rerun(tiny_run, tmp_path):
     assert "FEA-refined" in scoreboard_table({"runs": [sb]})
 
 
+def test_refine_retries_failed_designs_only(tiny_run, tmp_path):
+    """A refinement stored with an error (e.g. made before an FEA path existed) is tried again on the
+    next call; a successful one is kept: the first call fails every design, the second re-runs
+    exactly those and stores them without error; a third runs nothing."""
+    run = tmp_path / "im.h5"
+    shutil.copy(tiny_run, run)
+
+    def failing(values, free):
+        raise RuntimeError("no FEA path yet")
+
+    calls = []
+
+    def working(values, free):
+        calls.append(values)
+        return evaluate_design(design_from_values(values, free)).kpis
+
+    first = refine_scoreboard_designs(run, population="feasible", evaluator=failing, progress=False)
+    assert first and all("no FEA path yet" in r["error"] for r in first)
+    second = refine_scoreboard_designs(run, population="feasible", evaluator=working, progress=False)
+    assert sorted(r["id"] for r in second) == sorted(r["id"] for r in first)
+    assert not any(r["error"] for r in second) and len(calls) == len(first)
+    assert refine_scoreboard_designs(run, population="feasible", evaluator=working, progress=False) == []
+
+
 @pytest.mark.slow
 def test_refine_fea_induction_run_with_the_fea_circuit(tmp_path, monkeypatch):
     """--refine-fea on a tiny induction run (IM e-axle, pop 4 x 1 generation) with the real FEA

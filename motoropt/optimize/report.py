@@ -274,7 +274,9 @@ def refine_designs(run, ids, evaluator=None, name: str = "fea", replace: bool = 
     """Re-evaluate the designs ``ids`` of a run (path or RunData) with an FEA-backed evaluator
     (``evaluator(values, free) -> kpis``; default: :func:`resolve_fea_evaluator`) and store them in
     ``/refined/<name>``: merged with the designs already stored there unless ``replace``. Designs
-    already stored are not re-evaluated (unless ``replace``). Returns the new results as
+    already stored are not re-evaluated (unless ``replace``), except those whose stored refinement
+    failed: they are tried again (the failure may have been the code's or the machine's, e.g. an
+    FEA path that did not exist yet). Returns the new results as
     ``{"id", "kpis", "error"}`` dicts; an evaluation error is recorded, not raised."""
     import h5py
 
@@ -287,7 +289,8 @@ def refine_designs(run, ids, evaluator=None, name: str = "fea", replace: bool = 
     have = {} if replace else refined_results(r, name)
     free = r.case().free
     results = []
-    todo = [int(i) for i in dict.fromkeys(int(i) for i in ids) if replace or int(i) not in have]
+    todo = [int(i) for i in dict.fromkeys(int(i) for i in ids)
+            if replace or int(i) not in have or have[int(i)]["error"]]
     for n, did in enumerate(todo):
         r.row(did)  # a clear error for an unknown id
         if progress:
