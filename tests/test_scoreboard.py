@@ -194,6 +194,21 @@ def test_refine_fea_column_and_no_rerun(tiny_run, tmp_path):
     assert t["fea_margin"] == pytest.approx(t["fea_value"] - 8.0, rel=1e-12)
     assert t["fea_met"] == (t["fea_value"] >= 8.0)
     assert "FEA-refined" in scoreboard_table({"runs": [sb]})
+    # the plot draws each refined design at its refined (halved) kW/kg, joined to its run value
+    import matplotlib.pyplot as plt
+
+    from motoropt.optimize.report import refined_results
+    from motoropt.optimize.storage import RunData
+    from motoropt.plots.scoreboard import _draw_refined
+
+    fig, axes = plt.subplots(1, 2)
+    xs = (("motor_power_density_kw_per_kg", "", ""), ("system_power_density_kw_per_kg", "", ""))
+    _draw_refined(axes, xs, RunData(run), sb["cycle"], "C0")
+    drawn = sorted(float(c.get_offsets()[0][0]) for c in axes[0].collections)
+    want = sorted(v["kpis"]["motor_power_density_kw_per_kg"] for v in refined_results(run).values())
+    plt.close(fig)
+    assert drawn == pytest.approx(want, rel=1e-12)
+    assert scoreboard_png([run], tmp_path / "refined.png", scoreboard([run], population="feasible")).stat().st_size > 1000
 
 
 def test_refine_retries_failed_designs_only(tiny_run, tmp_path):
