@@ -68,6 +68,24 @@ class EfficiencyMap:
                 np.interp(s, self.envelope_speed_rpm, self.envelope_generating_nm))
 
 
+def torque_axis(t_gen: float, t_mot: float, n: int) -> np.ndarray:
+    """The map's torque axis, N m: n nodes from -t_gen to t_mot with one node at T = 0, the rest
+    spread evenly on each side in proportion to its range (at least one node beyond zero on a
+    side with a positive range).
+
+    A node at zero torque matters: a loss-minimising drive's losses are not smooth there (the
+    induction machine's optimal flux makes them ~|T|, a PM machine's no-load iron loss is the
+    floor of a parabola), so a cell straddling T = 0 interpolates the losses of the light-load
+    points, where drive cycles spend most of their time, from nodes at +-T_max/n.
+    """
+    t_gen, t_mot = max(float(t_gen), 0.0), max(float(t_mot), 0.0)
+    if n < 3 or t_gen <= 0 or t_mot <= 0:
+        return np.linspace(-t_gen, t_mot, n)
+    n_m = min(max(int(round((n - 1) * t_mot / (t_mot + t_gen))), 1), n - 2)
+    n_g = n - 1 - n_m
+    return np.concatenate([np.linspace(-t_gen, 0.0, n_g + 1), np.linspace(0.0, t_mot, n_m + 1)[1:]])
+
+
 def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, speed_max=None,
                    strategy: str = "min_loss", n_envelope: int | None = None) -> EfficiencyMap:
     """Evaluate the machine on an n_torque x n_speed grid.
@@ -77,7 +95,7 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
         strategy: passed to the model's solver (PMSM: "min_loss" or "mtpa").
         n_envelope: speeds of the envelope axis (default: the map's own speed axis).
     The torque axis runs from the largest generating torque magnitude (negative) to the largest
-    motoring torque over all speeds. Grid points above the envelope at their speed (by more than
+    motoring torque over all speeds, with a node at zero torque (:func:`torque_axis`). Grid points above the envelope at their speed (by more than
     1e-9 relative) are marked infeasible without a solve (reason: current limit where the envelope
     equals its standstill value, else voltage limit); the rest go through the point solver.
     """
@@ -92,7 +110,7 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
     env = model.envelope(env_speeds)
     t_mot = float(np.nanmax(env["torque_motoring"]))
     t_gen = float(np.nanmax(env["torque_generating"]))
-    torques = np.linspace(-t_gen, t_mot, int(n_torque))
+    torques = torque_axis(t_gen, t_mot, int(n_torque))
     W, T = np.meshgrid(speeds, torques)  # (n_torque, n_speed)
     em = np.interp(speeds, env_speeds, env["torque_motoring"])[None, :]
     eg = np.interp(speeds, env_speeds, env["torque_generating"])[None, :]
@@ -134,18 +152,62 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
 @dataclass(frozen=True)
 class MapCells:
     """Where points (speed, torque) fall on a map's grid: cell indices i (speed), j (torque), the
-    fractions u, v in the cell, and ``ok`` = all four corner nodes feasible."""
+    fractions u, v in the cell, ``ok`` = all four corner nodes feasible, and the map's torque axis
+    (N m) for the cubic interpolation along torque."""
 
     i: np.ndarray
     j: np.ndarray
     u: np.ndarray
     v: np.ndarray
     ok: np.ndarray
+    torque_nm: np.ndarray | None = None
 
     def interpolate(self, G: np.ndarray) -> np.ndarray:
-        """Bilinear interpolation of the (n_torque, n_speed) grid G at the points."""
+        """Interpolation of the (n_torque, n_speed) grid G at the points: linear in speed, cubic
+        Hermite in torque (:func:`torque_slopes`; bilinear without a torque axis)."""
         i, j, u, v = self.i, self.j, self.u, self.v
-        return (1 - v) * ((1 - u) * G[j, i] + u * G[j, i + 1]) + v * ((1 - u) * G[j + 1, i] + u * G[j + 1, i + 1])
+        if self.torque_nm is None or len(self.torque_nm) < 3:
+            return (1 - v) * ((1 - u) * G[j, i] + u * G[j, i + 1]) + v * ((1 - u) * G[j + 1, i] + u * G[j + 1, i + 1])
+        s_lo, s_hi = torque_slopes(self.torque_nm, G)
+        h = np.diff(self.torque_nm)[j]
+        h00, h10 = (1 + 2 * v) * (1 - v) ** 2, v * (1 - v) ** 2
+        h01, h11 = v * v * (3 - 2 * v), v * v * (v - 1)
+
+        def column(c):
+            return h00 * G[j, c] + h10 * h * s_lo[j, c] + h01 * G[j + 1, c] + h11 * h * s_hi[j, c]
+
+        return (1 - u) * column(i) + u * column(i + 1)
+
+
+def torque_slopes(torque_nm: np.ndarray, G: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """dG/dT at both ends of every torque cell of the grid G (n_torque, n_speed): (at the cell's lower
+    node, at its upper node), each (n_torque - 1, n_speed).
+
+    Interior nodes take the three-point derivative (exact for a quadratic in T); the axis ends and
+    the node at T = 0 (where a loss-minimising drive's losses have a kink) take the one-sided
+    three-point derivative of their side, so no stencil crosses zero torque. Where a stencil
+    touches a NaN node (beyond the envelope) the cell's own secant is used (linear there). A cubic
+    Hermite with these slopes reproduces losses quadratic in torque (copper loss at constant flux)
+    exactly on each side.
+    """
+    T = np.asarray(torque_nm, dtype=float)
+    n = T.size
+    h = np.diff(T)[:, None]
+    d = np.diff(G, axis=0) / h  # secants (n - 1, n_speed)
+    node = np.full((n, G.shape[1]), np.nan)  # central three-point derivative at interior nodes
+    node[1:-1] = (h[1:] * d[:-1] + h[:-1] * d[1:]) / (h[:-1] + h[1:])
+    fwd = np.full_like(node, np.nan)  # one-sided from the cells above the node
+    fwd[:-2] = ((2 * h[:-1] + h[1:]) * d[:-1] - h[:-1] * d[1:]) / (h[:-1] + h[1:])
+    bwd = np.full_like(node, np.nan)  # one-sided from the cells below the node
+    bwd[2:] = ((2 * h[1:] + h[:-1]) * d[1:] - h[1:] * d[:-1]) / (h[:-1] + h[1:])
+    edge = np.zeros(n, dtype=bool)
+    edge[[0, -1]] = True
+    edge |= T == 0.0
+    s_lo = np.where(edge[:-1, None], fwd[:-1], node[:-1])
+    s_hi = np.where(edge[1:, None], bwd[1:], node[1:])
+    s_lo = np.where(np.isfinite(s_lo), s_lo, d)
+    s_hi = np.where(np.isfinite(s_hi), s_hi, d)
+    return s_lo, s_hi
 
 
 def map_cells(emap: EfficiencyMap, speed_rpm, torque_nm) -> MapCells:
@@ -156,7 +218,7 @@ def map_cells(emap: EfficiencyMap, speed_rpm, torque_nm) -> MapCells:
     u = np.clip((speed_rpm - sp[i]) / (sp[i + 1] - sp[i]), 0.0, 1.0)
     v = np.clip((torque_nm - tq[j]) / (tq[j + 1] - tq[j]), 0.0, 1.0)
     F = emap.feasible
-    return MapCells(i=i, j=j, u=u, v=v, ok=F[j, i] & F[j, i + 1] & F[j + 1, i] & F[j + 1, i + 1])
+    return MapCells(i=i, j=j, u=u, v=v, ok=F[j, i] & F[j, i + 1] & F[j + 1, i] & F[j + 1, i + 1], torque_nm=tq)
 
 
 def loss_kinds(emap) -> tuple:
@@ -167,7 +229,8 @@ def loss_kinds(emap) -> tuple:
 def interpolate_losses(emap: EfficiencyMap, speed_rpm, torque_nm, exact_at_edge: bool = True) -> dict:
     """Losses at arbitrary (speed, torque) points, e.g. a drive cycle's, from the map.
 
-    Bilinear interpolation on the loss grids where all four surrounding grid nodes are feasible.
+    Interpolation on the loss grids (linear in speed, cubic Hermite in torque: :class:`MapCells`)
+    where all four surrounding grid nodes are feasible.
     Points inside the envelope whose cell touches an infeasible node (the envelope edge) are solved
     exactly with the drive kernel when ``exact_at_edge`` (else NaN). Points beyond the envelope
     (|T| above the envelope at that speed, or speed above the map's range) are not clipped: their

@@ -68,10 +68,39 @@ def envelope_kpis(emap: EfficiencyMap) -> dict:
     if not np.any(ok):
         return {"peak_torque_nm": 0.0, "peak_power_kw": 0.0, "max_speed_rpm": 0.0, "base_speed_rpm": 0.0}
     T_peak = float(np.nanmax(t[ok]))
-    P = np.where(ok, t * s * RPM_TO_RAD_S, 0.0)
     base = s[ok][np.argmax(t[ok] < 0.98 * T_peak)] if np.any(t[ok] < 0.98 * T_peak) else s[ok][-1]
-    return {"peak_torque_nm": T_peak, "peak_power_kw": float(P.max()) / 1e3,
+    P_peak = peak_power(emap.model, s * RPM_TO_RAD_S, t)
+    return {"peak_torque_nm": T_peak, "peak_power_kw": P_peak / 1e3,
             "max_speed_rpm": float(s[ok].max()), "base_speed_rpm": float(base)}
+
+
+def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", n_fine: int = 17,
+               rounds: int = 2) -> float:
+    """The largest T(w)·w along an envelope, W, located beyond its speed samples.
+
+    ``w`` (rad/s, ascending) and ``T`` (N m) are the envelope's samples; the maximum of P = T·w is
+    bracketed by the neighbours of the best sample and the bracket is resampled ``rounds`` times
+    with ``n_fine`` speeds through ``model.envelope`` (``key``: its motoring torque, limited or
+    not), each round narrowing to the neighbours of the best fine sample. Assumes P(w) unimodal
+    within the bracket (it rises as T_max·w below base speed, falls or stays flat above); the
+    bracket shrinks by (n_fine - 1) / 2 a round, so a sample spacing h locates the peak to within
+    about h (2 / (n_fine - 1))^rounds in speed. Without a model (None) the best sample.
+    """
+    w = np.asarray(w, dtype=float)
+    P = np.where(np.isfinite(T) & (np.asarray(T) > 0), np.asarray(T) * w, 0.0)
+    k = int(np.argmax(P))
+    best = float(P[k])
+    if model is None or w.size < 2 or best <= 0:
+        return best
+    lo, hi = w[max(k - 1, 0)], w[min(k + 1, w.size - 1)]
+    for _ in range(rounds):
+        ws = np.linspace(lo, hi, n_fine)
+        Tf = np.asarray(model.envelope(ws)[key], dtype=float)
+        Pf = np.where(np.isfinite(Tf) & (Tf > 0), Tf * ws, 0.0)
+        j = int(np.argmax(Pf))
+        best = max(best, float(Pf[j]))
+        lo, hi = ws[max(j - 1, 0)], ws[min(j + 1, n_fine - 1)]
+    return best
 
 
 def machine_kpis(design: MachineDesign, model: MachineModel, emap: EfficiencyMap) -> dict:
@@ -94,7 +123,7 @@ def machine_kpis(design: MachineDesign, model: MachineModel, emap: EfficiencyMap
     if emap.envelope_motoring_unlimited_nm is not None:  # the motor-only envelope (no system power limit)
         sp = emap.envelope_speed_rpm
         t = emap.envelope_motoring_unlimited_nm
-        k["motor_peak_power_kw"] = float(np.nanmax(np.where(np.isfinite(t), t * sp * RPM_TO_RAD_S, 0.0))) / 1e3
+        k["motor_peak_power_kw"] = peak_power(emap.model, sp * RPM_TO_RAD_S, t, "torque_motoring_unlimited") / 1e3
     k["motor_power_density_kw_per_kg"] = k["peak_power_kw"] / ms["active"]
     k["motor_power_density_with_housing_kw_per_kg"] = k["peak_power_kw"] / (ms["active"] + ms["housing_allowance"])
     fm = model.fluxmap

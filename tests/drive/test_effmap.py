@@ -6,7 +6,7 @@ import pytest
 
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.control import Limits, solve_operating_points
-from motoropt.drive.effmap import efficiency_map, interpolate_losses
+from motoropt.drive.effmap import MapCells, efficiency_map, interpolate_losses, torque_axis, torque_slopes
 from motoropt.drive.losses import LossParams
 from motoropt.drive.model import FluxMapModel
 from motoropt.magnetics.fluxmap import linear_fluxmap
@@ -102,6 +102,64 @@ def test_interpolate_losses(emap):
     top = emap.envelope_at(emap.speed_rpm[-1])[0]
     out = interpolate_losses(emap, [emap.speed_rpm[-1], 1e5], [1.2 * top, 1.0])
     assert not out["in_envelope"].any() and np.isnan(out["total"]).all()
+
+
+def test_torque_axis_has_a_zero_node():
+    """The map's torque axis: n nodes from -t_gen to t_mot, one at T = 0 exactly, evenly spaced on
+    each side, sides sharing the nodes in proportion to their ranges."""
+    T = torque_axis(100.0, 300.0, 17)
+    assert T.size == 17 and T[0] == -100.0 and T[-1] == 300.0 and np.sum(T == 0.0) == 1
+    assert np.sum(T < 0) == 4 and np.sum(T > 0) == 12
+    np.testing.assert_allclose(np.diff(T[T >= 0]), 25.0)
+    np.testing.assert_allclose(np.diff(T[T <= 0]), 25.0)
+    np.testing.assert_allclose(torque_axis(0.0, 10.0, 5), np.linspace(0.0, 10.0, 5))
+    assert np.sum(torque_axis(50.0, 50.0, 16) == 0.0) == 1  # even n: zero still a node
+
+
+def test_torque_interpolation_exact_for_quadratic_losses_with_a_kink():
+    """Closed form: G(w, T) = a(w) + b(w) T^2 + c |T| (a loss with a kink at T = 0, quadratic on each
+    side, linear in speed) is reproduced to 1e-9 relative between nodes by the cubic Hermite
+    interpolation along torque (three-point slopes, one-sided at the zero node and the ends);
+    bilinear interpolation of the same grid is off by > 1 %."""
+    T = torque_axis(200.0, 300.0, 12)
+    w = np.linspace(0.0, 1000.0, 6)
+    a, b, c = 50.0 + 0.3 * w, 0.02 + 1e-5 * w, 3.0
+
+    def G_of(wv, Tv):
+        return 50.0 + 0.3 * wv + (0.02 + 1e-5 * wv) * Tv ** 2 + c * np.abs(Tv)
+
+    G = a[None, :] + b[None, :] * T[:, None] ** 2 + c * np.abs(T)[:, None]
+    rng = np.random.default_rng(3)
+    wq, Tq = rng.uniform(0, 1000, 200), rng.uniform(-200, 300, 200)
+    i = np.clip(np.searchsorted(w, wq, side="right") - 1, 0, w.size - 2)
+    j = np.clip(np.searchsorted(T, Tq, side="right") - 1, 0, T.size - 2)
+    u, v = (wq - w[i]) / (w[i + 1] - w[i]), (Tq - T[j]) / (T[j + 1] - T[j])
+    ok = np.ones(wq.size, dtype=bool)
+    got = MapCells(i, j, u, v, ok, torque_nm=T).interpolate(G)
+    np.testing.assert_allclose(got, G_of(wq, Tq), rtol=1e-9)
+    lin = MapCells(i, j, u, v, ok).interpolate(G)
+    assert np.max(np.abs(lin / G_of(wq, Tq) - 1)) > 0.01
+    s_lo, s_hi = torque_slopes(T, G)
+    assert s_lo.shape == s_hi.shape == (T.size - 1, w.size)
+
+
+def test_cycle_losses_match_exact_solves(emap):
+    """Second method: losses at 300 random points inside the envelope (light loads weighted in)
+    interpolated in the 30 x 31 map against the drive kernel's exact solves: the total loss of the
+    set within 0.1 % (the bilinear look-up on a zero-free axis was off by +1.0 %), 90 % of the
+    points within 0.5 % (measured 0.4 %; the largest errors, a few %, are at a few W near
+    standstill)."""
+    rng = np.random.default_rng(5)
+    s = rng.uniform(50.0, emap.speed_rpm[-1], 300)
+    em, eg = emap.envelope_at(s)
+    t = rng.uniform(-0.9, 0.9, 300) * np.where(rng.random(300) < 0.5, em, eg) * rng.random(300) ** 2
+    r = interpolate_losses(emap, s, t)
+    ex = solve_operating_points(emap.model, s * RPM_TO_RAD_S, t)
+    tot = ex["p_copper"] + ex["p_iron"] + ex["p_magnet"] + ex["p_mechanical"]
+    ok = r["in_envelope"] & ex["feasible"]
+    assert ok.sum() > 250
+    assert abs(r["total"][ok].sum() / tot[ok].sum() - 1) < 1e-3
+    assert np.percentile(np.abs(r["total"][ok] / tot[ok] - 1), 90) < 5e-3
 
 
 def test_interpolate_losses_near_edge_solves_exactly(emap):
