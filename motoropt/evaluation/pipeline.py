@@ -151,6 +151,7 @@ def machine_kpis(design: MachineDesign, model: MachineModel, emap: EfficiencyMap
     if fm is not None:
         k["psi_pm_wb"] = fm.psi_pm
         k["back_emf_ll_rms_v_per_krpm"] = fm.psi_pm * 1000 * RPM_TO_RAD_S * fm.pole_pairs * math.sqrt(1.5)
+    k.update(design.model_validity_kpis())
     k["phase_resistance_20c_ohm"] = design.R_s_20
     k["max_current_rms_a"] = design.i_max / math.sqrt(2)
     k["peak_motor_efficiency"] = float(np.nanmax(emap.efficiency)) if np.any(np.isfinite(emap.efficiency)) else float("nan")

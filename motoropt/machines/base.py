@@ -142,6 +142,10 @@ class MachineDesign(Protocol):
 
     def rotor_heat_body(self) -> RotorHeatBody: ...
 
+    def model_validity_kpis(self) -> dict:
+        """KPIs saying whether the design stays inside its field model's assumptions ({} if none)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Family:

@@ -59,6 +59,11 @@ class StatorWinding:
     ``winding``, ``conductor``, ``fill_factor``, ``strand_diameter``, ``end_extension``,
     ``T_winding_c``, ``rotor`` (D_shaft), ``bearing_torque`` and ``masses()``)."""
 
+    def model_validity_kpis(self) -> dict:
+        """KPIs that say whether the design stays inside its field model's assumptions (none by
+        default; a family adds its own, e.g. the surface-PM rotor yoke's saturation)."""
+        return {}
+
     @property
     def conductors_per_slot(self) -> int:
         return int(self.winding.conductors_per_slot)
