@@ -405,15 +405,21 @@ def test_runaway_formal_solution_rejected():
 
 def test_kernels_faster_than_reference(evs):
     """Speed: the numba continuous + pulse envelopes of one design take < 1/10 of the reference
-    Python bisection (measured ~1/100; 10 leaves room for a loaded machine)."""
+    Python bisection (measured ~1/100; 10 leaves room for a loaded machine). The kernels' time is the
+    best of 5 runs (one run of a few ms is at the mercy of the scheduler on a loaded machine: a
+    single timing once measured 1/9.7 with four processes on two cores)."""
     ev = evs[2]
     net, st = _network(ev)
     grid = rating_grid(ev)
     continuous_envelope(net, grid, st)  # warm-up
-    t0 = time.perf_counter()
-    tq, _ = continuous_envelope(net, grid, st)
-    pulse_envelope(net, grid, st, tq)
-    t_new = time.perf_counter() - t0
+
+    def kernels():
+        t0 = time.perf_counter()
+        tq, _ = continuous_envelope(net, grid, st)
+        pulse_envelope(net, grid, st, tq)
+        return time.perf_counter() - t0
+
+    t_new = min(kernels() for _ in range(5))
     pos = grid.frac >= 0
     t0 = time.perf_counter()
     for s in range(0, grid.speed.size, 3):  # a third of the speeds is already much slower
