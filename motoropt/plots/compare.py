@@ -12,17 +12,9 @@ import numpy as np
 from scipy.interpolate import RegularGridInterpolator
 
 from motoropt.plots.interactive import LOSS_COLOURS, cycle_loss_wh
-from motoropt.plots.maps import _plt
+from motoropt.plots.maps import _plt, save_figure
 
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c")
-
-
-def _save(plt, fig, path) -> Path:
-    fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out)
-    plt.close(fig)
-    return out
 
 
 def common_grid(evs, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -85,7 +77,7 @@ def efficiency_difference_png(evs, labels, path) -> Path:
         ax.set_title(f"motor efficiency: {labels[k]} − {labels[0]} (blue: {labels[k]} better)", fontsize=10)
         ax.legend(fontsize=8, loc="upper right")
         ax.grid(alpha=0.2)
-    return _save(plt, fig, path)
+    return save_figure(plt, fig, path)
 
 
 def torque_envelopes_png(evs, labels, path) -> Path:
@@ -107,7 +99,7 @@ def torque_envelopes_png(evs, labels, path) -> Path:
         ax.legend(fontsize=8)
     a1.set_title("torque envelopes (dashed: generating)", fontsize=10)
     a2.set_title("power envelopes (dashed: generating)", fontsize=10)
-    return _save(plt, fig, path)
+    return save_figure(plt, fig, path)
 
 
 def cycle_losses_compare_png(evs, labels, path) -> Path:
@@ -136,7 +128,7 @@ def cycle_losses_compare_png(evs, labels, path) -> Path:
     ax.set_title("loss over each cycle by kind (" + ", ".join(labels) + ")", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
-    return _save(plt, fig, path)
+    return save_figure(plt, fig, path)
 
 
 def compare_pngs(evs, labels, outdir) -> list[Path]:

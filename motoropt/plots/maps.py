@@ -19,6 +19,15 @@ def _plt():
     return plt
 
 
+def save_figure(plt, fig, path) -> Path:
+    """Lay out, write and close a figure; returns the path."""
+    fig.tight_layout()
+    out = Path(path)
+    fig.savefig(out)
+    plt.close(fig)
+    return out
+
+
 EFF_LEVELS = [70, 80, 85, 88, 90, 92, 93, 94, 95, 96, 97, 98]
 
 

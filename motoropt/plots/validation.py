@@ -16,16 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from motoropt.plots.maps import EFF_LEVELS, _plt
+from motoropt.plots.maps import EFF_LEVELS, _plt, save_figure
 from motoropt.plots.validation_thermal import thermal_comparison_png
-
-
-def _save(plt, fig, path) -> Path:
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
 
 
 def _num(v) -> float:
@@ -74,7 +66,7 @@ def efficiency_current_png(result, path, efficiency_ok=None) -> Path:
     for a in (a1, a2):
         a.grid(alpha=0.3)
         a.legend(fontsize=7)
-    return _save(plt, fig, path)
+    return save_figure(plt, fig, path)
 
 
 def map_points_png(result, emap, path) -> Path:
@@ -102,7 +94,7 @@ def map_points_png(result, emap, path) -> Path:
     ax.set_title(f"{result.name}: measured points on the model's motor efficiency map")
     ax.legend(fontsize=7, loc="upper right")
     ax.grid(alpha=0.2)
-    return _save(plt, fig, path)
+    return save_figure(plt, fig, path)
 
 
 def inverter_png(cmp, path, title: str = "") -> Path:
@@ -122,7 +114,7 @@ def inverter_png(cmp, path, title: str = "") -> Path:
     ax.set_title(f"{title}inverter: mean |d eta| {100 * cmp.mean_abs_error:.2f} pt, max {100 * cmp.max_abs_error:.2f} pt")
     ax.legend(fontsize=7)
     ax.grid(alpha=0.3)
-    return _save(plt, fig, path)
+    return save_figure(plt, fig, path)
 
 
 def validation_pngs(result, emap, directory, efficiency_ok=None) -> list[Path]:

@@ -93,7 +93,7 @@ from motoropt.magnetics.fea.harmonic import (
     torque_time_average,
 )
 from motoropt.magnetics.fea.machine import PHASES, MachineSection
-from motoropt.magnetics.fea.pipeline import cache_dir, design_key
+from motoropt.magnetics.fea.pipeline import cache_dir, code_hash, design_key, json_default
 from motoropt.magnetics.fea.post import flux_linkage
 from motoropt.magnetics.fea.settings import FeaSettings
 from motoropt.magnetics.fea.solver import Problem, build_problem, solve
@@ -501,20 +501,8 @@ _CODE_FILES = ("cage_section.py", "harmonic.py", "solver.py", "mesh.py", "geomet
 
 
 def _code_hash() -> str:
-    h = hashlib.sha256()
     fea_dir = Path(build_cage_section.__code__.co_filename).parent
-    for name in _CODE_FILES:
-        h.update((fea_dir / name).read_bytes())
-    h.update(Path(__file__).read_bytes())
-    return h.hexdigest()[:16]
-
-
-def _json_default(o):
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, (np.integer, np.floating)):
-        return o.item()
-    return repr(o)
+    return code_hash([*(fea_dir / name for name in _CODE_FILES), Path(__file__)])
 
 
 def cage_cache_path(design, grid: CageGrid, mesh: CageMeshSpec, sector: str) -> Path:
@@ -524,7 +512,7 @@ def cage_cache_path(design, grid: CageGrid, mesh: CageMeshSpec, sector: str) -> 
     blob = json.dumps({"v": CACHE_VERSION, "code": _code_hash(), "design": design_key(design),
                        "cage_conductor": design.cage_conductor.name, "T_rotor_c": design.T_rotor_c,
                        "grid": dataclasses.asdict(grid), "mesh": dataclasses.asdict(mesh), "sector": sector},
-                      sort_keys=True, default=_json_default)
+                      sort_keys=True, default=json_default)
     return cache_dir() / f"cage-{hashlib.sha256(blob.encode()).hexdigest()}.npz"
 
 

@@ -56,15 +56,22 @@ def cache_dir() -> Path:
     return root / "fea"
 
 
-def _code_hash() -> str:
+def code_hash(paths) -> str:
+    """16 hex digits of the SHA-256 of the files' bytes (a cache entry is stale once its code changes)."""
     h = hashlib.sha256()
-    here = Path(__file__).parent
-    for name in ("geometry2d.py", "mesh.py", "solver.py", "post.py", "machine.py", "fluxmap_fea.py", "losses.py"):
-        h.update((here / name).read_bytes())
+    for path in paths:
+        h.update(Path(path).read_bytes())
     return h.hexdigest()[:16]
 
 
-def _json_default(o):
+def _code_hash() -> str:
+    here = Path(__file__).parent
+    return code_hash(here / name for name in ("geometry2d.py", "mesh.py", "solver.py", "post.py", "machine.py",
+                                               "fluxmap_fea.py", "losses.py"))
+
+
+def json_default(o):
+    """json.dumps fallback for cache keys: arrays and numpy scalars as values, anything else by repr."""
     if isinstance(o, np.ndarray):
         return o.tolist()
     if isinstance(o, (np.integer, np.floating)):
@@ -98,7 +105,7 @@ def _cache_key(design, i_d, i_q, positions, sector, mesh, T_m, span, waves=False
                        "positions": int(positions), "sector": [int(n_sec), bool(anti)],
                        "mesh": dataclasses.asdict(mesh),
                        "T_m": round(float(T_m), 9), "span": float(span), "waves": bool(waves)},
-                      sort_keys=True, default=_json_default)
+                      sort_keys=True, default=json_default)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
