@@ -166,6 +166,13 @@ def _eval(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc):
     return T_em - drag, T_em, pd, pq, p_fe, p_mag
 
 
+@njit(cache=True)
+def _eval_once(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc):
+    """:func:`_eval` as a called (not inlined) function, for evaluations outside the inner loops: one
+    compiled copy instead of one per call site."""
+    return _eval(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
+
+
 @njit(cache=True, inline="always")
 def _iq_lim(i_d, i_max, iqa):
     r = i_max * i_max - i_d * i_d
@@ -175,49 +182,73 @@ def _iq_lim(i_d, i_max, iqa):
 
 @njit(cache=True)
 def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, rtol):
-    """i_q in [-iq_lim, iq_lim] with T_shaft(i_d, i_q) = T by the Illinois method; (ok, i_q, short).
+    """i_q in [-iq_lim, iq_lim] with T_shaft(i_d, i_q) = T by the Illinois method.
 
-    Converged when |T_shaft - T| <= rtol max(1, |T|) N m (or the bracket is below 1e-13 iq_lim).
-    When T is out of reach, ok is False and short > 0 is the torque shortfall at the current limit, N m.
+    Returns (ok, i_q, short, psi_d, psi_q, P_fe, P_mag), the last four at the returned i_q (NaN when
+    not ok). Converged when |T_shaft - T| <= rtol max(1, |T|) N m (or the bracket is below
+    1e-13 iq_lim). When T is out of reach, ok is False and short > 0 is the torque shortfall at the
+    current limit, N m. The torque is evaluated at one place in the loop (stage 0: i_q = 0, stage 1:
+    the bracket's far end, stage 2: Illinois steps), so the inlined evaluation is compiled once.
     """
+    nan = np.nan
     ftol = rtol * max(1.0, abs(T))
-    g0 = _eval(i_d, 0.0, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0] - T
-    if g0 == 0.0:
-        return True, 0.0, 0.0
-    if iq_lim <= 0.0:
-        return False, 0.0, abs(g0)
-    if g0 < 0.0:
-        a, ga = 0.0, g0
-        b = iq_lim
-        gb = _eval(i_d, b, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0] - T
-        if gb < 0.0:
-            return False, b, -gb
-    else:
-        b, gb = 0.0, g0
-        a = -iq_lim
-        ga = _eval(i_d, a, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0] - T
-        if ga > 0.0:
-            return False, a, ga
-    if abs(ga) <= ftol:
-        return True, a, 0.0
-    if abs(gb) <= ftol:
-        return True, b, 0.0
     xtol = 1e-13 * iq_lim
-    # Illinois: (a, ga) and (b, gb) bracket the root (opposite signs); b is the latest iterate
-    c = b
-    for _ in range(200):
-        c = b - gb * (b - a) / (gb - ga)
-        gc = _eval(i_d, c, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0] - T
-        if abs(gc) <= ftol:
-            return True, c, 0.0
-        if gc * gb < 0.0:
+    a, ga, b, gb = 0.0, 0.0, 0.0, 0.0
+    # flux linkages and losses at a and at b
+    a_pd, a_pq, a_fe, a_mag = nan, nan, nan, nan
+    b_pd, b_pq, b_fe, b_mag = nan, nan, nan, nan
+    x = 0.0
+    stage = 0
+    for _ in range(202):
+        t_sh, _, pd, pq, p_fe, p_mag = _eval(i_d, x, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
+        g = t_sh - T
+        if stage == 0:
+            if g == 0.0:
+                return True, 0.0, 0.0, pd, pq, p_fe, p_mag
+            if iq_lim <= 0.0:
+                return False, 0.0, abs(g), nan, nan, nan, nan
+            if g < 0.0:
+                a, ga, b = 0.0, g, iq_lim
+                a_pd, a_pq, a_fe, a_mag = pd, pq, p_fe, p_mag
+                x = b
+            else:
+                b, gb, a = 0.0, g, -iq_lim
+                b_pd, b_pq, b_fe, b_mag = pd, pq, p_fe, p_mag
+                x = a
+            stage = 1
+            continue
+        if stage == 1:
+            if x == b:
+                gb = g
+                b_pd, b_pq, b_fe, b_mag = pd, pq, p_fe, p_mag
+                if gb < 0.0:
+                    return False, b, -gb, nan, nan, nan, nan
+            else:
+                ga = g
+                a_pd, a_pq, a_fe, a_mag = pd, pq, p_fe, p_mag
+                if ga > 0.0:
+                    return False, a, ga, nan, nan, nan, nan
+            if abs(ga) <= ftol:
+                return True, a, 0.0, a_pd, a_pq, a_fe, a_mag
+            if abs(gb) <= ftol:
+                return True, b, 0.0, b_pd, b_pq, b_fe, b_mag
+            # Illinois: (a, ga) and (b, gb) bracket the root (opposite signs); b is the latest iterate
+            stage = 2
+            x = b - gb * (b - a) / (gb - ga)
+            continue
+        if abs(g) <= ftol:
+            return True, x, 0.0, pd, pq, p_fe, p_mag
+        if g * gb < 0.0:
             a, ga = b, gb
+            a_pd, a_pq, a_fe, a_mag = b_pd, b_pq, b_fe, b_mag
         else:
             ga *= 0.5
-        b, gb = c, gc
+        b, gb = x, g
+        b_pd, b_pq, b_fe, b_mag = pd, pq, p_fe, p_mag
         if abs(b - a) <= xtol:
-            return True, c, 0.0
-    return True, c, 0.0
+            return True, x, 0.0, pd, pq, p_fe, p_mag
+        x = b - gb * (b - a) / (gb - ga)
+    return True, b, 0.0, b_pd, b_pq, b_fe, b_mag
 
 
 @njit(cache=True)
@@ -229,10 +260,10 @@ def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud,
     growing with the torque shortfall (so the refinement moves towards the reachable window).
     """
     lim = _iq_lim(i_d, i_max, iqa)
-    ok, iq, short = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, rtol)
+    ok, iq, short, pd, pq, p_fe, p_mag = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc,
+                                                   rtol)
     if not ok:
         return _PEN_I * (1.0 + short / max(1.0, abs(T))), iq, CURRENT_LIMIT
-    _, _, pd, pq, p_fe, p_mag = _eval(i_d, iq, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
     vd = R * i_d - w_e * pq
     vq = R * iq + w_e * pd
     v = math.sqrt(vd * vd + vq * vq)
@@ -250,10 +281,12 @@ def _vexcess(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, u
 
     The 1e-9 margin keeps the located boundary feasible after the final, tighter i_q solve."""
     lim = _iq_lim(i_d, i_max, iqa)
-    ok, iq, _ = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
+    ok, iq, _, pd, pq, _, _ = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
     if not ok:
         return v_max
-    return _voltage(i_d, iq, w_e, R, ida, iqa, G, ud, uq) - v_max * (1.0 - 1e-9)
+    vd = R * i_d - w_e * pq
+    vq = R * iq + w_e * pd
+    return math.sqrt(vd * vd + vq * vq) - v_max * (1.0 - 1e-9)
 
 
 @njit(cache=True)
@@ -466,7 +499,7 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
         # Brent refinement on the bracket around the best scan point
         if not (a < x0 < b):
             x0, f0 = xk, best_s
-        xbest, fbest = _brent_min(0, a, b, x0, f0, 1e-6 * i_max, T, 1.0, w_m, w_e, f_e, R,
+        xbest, fbest = _brent_min(np.int64(0), a, b, x0, f0, 1e-6 * i_max, T, 1.0, w_m, w_e, f_e, R,
                                   p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
     if fbest >= _PEN_I:
         out[O_REASON] = CURRENT_LIMIT
@@ -476,7 +509,7 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
         return
     i_d = xbest
     _, i_q, st = _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, 1e-13)
-    T_sh, T_em, pd, pq, p_fe, p_mag = _eval(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
+    T_sh, T_em, pd, pq, p_fe, p_mag = _eval_once(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
     _, _, k, j, t, u = interp_stack(i_d, i_q, ida, iqa, G, ud, uq)
     iron_by_region(f_e, k, j, t, u, G, rc, preg)
     vd = R * i_d - w_e * pq
@@ -564,22 +597,32 @@ def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud,
     with |i_q| at fixed i_d, true while psi_d > R i_q / w_e; bisection on the voltage limit).
     """
     lim = _iq_lim(i_d, i_max, iqa)
-    v0 = _voltage(i_d, 0.0, w_e, R, ida, iqa, G, ud, uq)
-    if v0 > v_max:
-        return _PEN_V * (1.0 + (v0 - v_max) / v_max), 0.0
-    x = lim
-    if _voltage(i_d, sgn * lim, w_e, R, ida, iqa, G, ud, uq) > v_max:
-        lo, hi = 0.0, lim
-        for _ in range(60):
-            mid = 0.5 * (lo + hi)
-            if _voltage(i_d, sgn * mid, w_e, R, ida, iqa, G, ud, uq) > v_max:
-                hi = mid
-            else:
-                lo = mid
-            if hi - lo <= 1e-13 * lim:
+    # one voltage evaluation site (inlined once): stage 0 at i_q = 0, stage 1 at the current limit,
+    # stage 2 bisection on the voltage limit
+    lo, hi = 0.0, lim
+    q = 0.0
+    stage = 0
+    for _ in range(62):
+        v = _voltage(i_d, 0.0 if stage == 0 else sgn * q, w_e, R, ida, iqa, G, ud, uq)
+        if stage == 0:
+            if v > v_max:
+                return _PEN_V * (1.0 + (v - v_max) / v_max), 0.0
+            stage, q = 1, lim
+            continue
+        if stage == 1:
+            if v <= v_max:
                 break
-        x = lo
-    T_sh = _eval(i_d, sgn * x, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0]
+            stage, q = 2, 0.5 * lim
+            continue
+        if v > v_max:
+            hi = q
+        else:
+            lo = q
+        if hi - lo <= 1e-13 * lim:
+            break
+        q = 0.5 * (lo + hi)
+    x = lim if stage == 1 else lo
+    T_sh = _eval_once(i_d, sgn * x, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0]
     return -sgn * T_sh, sgn * x
 
 
@@ -611,8 +654,8 @@ def envelope_kernel(speeds, lim, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
                     best, bk = s, k
             a = lo + max(bk - 1, 0) * step
             b = lo + min(bk + 1, n_scan - 1) * step
-            xb, best = _brent_min(1, a, b, lo + bk * step, best, 1e-9 * i_max, 0.0, sgn, w_m, w_e, f_e, R,
-                                  p_mechl, v_max, i_max, 0, ida, iqa, G, ud, uq, p, lv, rc)
+            xb, best = _brent_min(np.int64(1), a, b, lo + bk * step, best, 1e-9 * i_max, 0.0, sgn, w_m, w_e, f_e,
+                                  R, p_mechl, v_max, i_max, np.int64(0), ida, iqa, G, ud, uq, p, lv, rc)
             if best >= _PEN_V:
                 res[m, 3 * side] = 0.0
                 res[m, 6 + side] = 0.0
