@@ -142,13 +142,20 @@ def thermal_geometry(design, settings: ThermalSettings) -> ThermalGeometry:
 
 
 def pm_torque_exponent(ev) -> float:
-    """n_br = 2 f_pm / (2 - f_pm), f_pm = 1.5 p psi_pm i_q / T at half peak torque, lowest nonzero map speed."""
+    """n_br = 2 f_pm / (2 - f_pm), f_pm = 1.5 p psi_pm i_q / T at T = half peak torque, lowest nonzero
+    map speed; i_q linear in torque between the map's torque nodes (NaN, hence n_br = 2, if either
+    neighbour is infeasible).
+
+    Interpolated, not taken at the node nearest T_pk / 2: the motoring nodes are
+    linspace(0, T_pk, n_m + 1) (drive.effmap.torque_axis), so for odd n_m half peak torque lies
+    exactly midway between two nodes and "nearest" was decided by the last bit of the axis (a
+    1e-13 N m tie that flipped with the CPU's rounding of the envelope: in aircooled_air_mobility
+    n_br 1.8111 or 1.8149, the cycle's winding hotspot 504.56 or 504.35 degC)."""
     em = ev.emap
     fm = ev.fluxmap
-    T_pk = float(np.nanmax(em.torque_nm))
-    j = int(np.argmin(np.abs(em.torque_nm - 0.5 * T_pk)))
+    T = 0.5 * float(np.nanmax(em.torque_nm))
     col = 1 if em.speed_rpm.size > 1 else 0
-    iq, T = em.i_q[j, col], em.torque_nm[j]
+    iq = float(np.interp(T, em.torque_nm, em.i_q[:, col]))  # ascending axis; a node's own value at a node
     if not (np.isfinite(iq) and T > 0):
         return 2.0
     f = float(np.clip(1.5 * fm.pole_pairs * fm.psi_pm * iq / T, 0.0, 1.0))
@@ -382,11 +389,13 @@ def cycle_transient(net, comp: np.ndarray, speed_rad_s: np.ndarray, dt_s: np.nda
 
 def chord_inductances(fm):
     """(L_d, L_q) chord inductances, H: L_d = (psi_pm - psi_d(i_d,min, 0)) / |i_d,min|,
-    L_q = psi_q(0, i_q,max) / i_q,max (i_d nearest zero)."""
+    L_q = psi_q(0, i_q,max) / i_q,max, psi_q linear in i_d between the flux map's nodes (its end value
+    if i_d = 0 is outside the axis). Not the node nearest i_d = 0: the shipped maps' i_d axes have
+    nodes at +-h/2 around 0, and which of the two was "nearest" (psi_q 1-3 % apart) was decided by
+    the last bit of the axis."""
     psi_pm = fm.psi_pm
     L_d = (psi_pm - float(fm.psi_d[0, 0])) / abs(float(fm.i_d[0]))
-    k0 = int(np.argmin(np.abs(fm.i_d)))
-    L_q = float(fm.psi_q[k0, -1]) / float(fm.i_q[-1])
+    L_q = float(np.interp(0.0, fm.i_d, fm.psi_q[:, -1])) / float(fm.i_q[-1])
     return L_d, L_q
 
 

@@ -3,7 +3,8 @@
 Writes ``tests/golden/kpis.json`` (the ``evaluate --json`` KPI record of every shipped case) and
 ``tests/golden/points.json`` (``motoropt point --json`` at a few operating points) and
 ``tests/golden/optimize.json`` (the designs of a short seeded optimisation of ``cases/prius_opt.toml``:
-variables, objectives, constraints). ``tests/test_golden.py`` compares the code against them to 1e-9.
+variables, objectives, constraints, KPIs, with the names of the KPI and constraint columns).
+``tests/test_golden.py`` compares the code against them (relative 1e-6; its docstring says why).
 Regenerate only when a change is meant to move KPIs, and say in the commit message which and why.
 """
 
@@ -71,7 +72,10 @@ def optimize_rows() -> dict:
         run_optimization(ROOT / "cases/prius_opt.toml", out, progress=False, **OPT)
         with h5py.File(out, "r") as f:
             d = f["designs"]
-            return clean({k: np.asarray(d[k][()]).tolist() for k in sorted(d) if d[k].dtype.kind in "fiub"})
+            rows = {k: np.asarray(d[k][()]).tolist() for k in sorted(d) if d[k].dtype.kind in "fiub"}
+            rows["kpi_columns"] = json.loads(d["kpis"].attrs["columns"])
+            rows["constraint_labels"] = json.loads(f.attrs["constraint_labels"])
+            return clean(rows)
 
 
 def main() -> int:
