@@ -15,6 +15,7 @@ from motoropt.cli.export import write_dxf_export
 from motoropt.cli.fea import add_fea_subcommands, cmd_fea_export, harmonic_solve_text
 from motoropt.cli.format import kv_table, print_json
 from motoropt.cli.optimize import register as register_optimize
+from motoropt.cli.precompile import precompile_for_case
 from motoropt.cli.scoreboard import add_scoreboard_parser
 from motoropt.cycles import load_cycle
 from motoropt.errors import InputError, MotoroptError
@@ -29,6 +30,7 @@ from motoropt.store import write_result
 
 
 def cmd_evaluate(args) -> int:
+    precompile_for_case("evaluate", args.case)  # a cold numba cache: the kernels on every core
     with report_compilation("evaluate"):  # a cold numba cache: one line per kernel on stderr
         ev = evaluate_case(args.case, progress=not args.json)
     if args.out:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from motoropt.cli.precompile import precompile_for_case
 from motoropt.errors import InputError, MotoroptError
 from motoropt.optimize.report import export, infeasibility_text, refine_fea, show
 from motoropt.optimize.runner import RunStopped, run_optimization
@@ -21,6 +22,7 @@ from motoropt.review.data import parse_ids
 
 
 def _optimize(a) -> int:
+    precompile_for_case("optimize", a.case)  # a cold numba cache: the kernels on every core
     if not a.quiet and not a.resume:  # the first run on a machine compiles the numba kernels here
         print(f"optimize: checking {a.case} on its nominal design (the first run compiles the numba kernels, "
               f"which takes a minute or two; later runs load them from the cache)", file=sys.stderr, flush=True)

@@ -1253,6 +1253,12 @@ def _compute_fluxmap_cells(m: MECInputs, net, Ht, Bt, i_d, i_q):
     return psi_d, psi_q, B_t, B_y, resid
 
 
+def network_kind(m: MECInputs) -> str:
+    """Which network (and kernel) :func:`compute_fluxmap` solves for these inputs: "tooth_coil" (surface
+    magnets on a tooth-coil stator, :func:`build_tooth_coil_network`) or "cells" (:func:`build_network`)."""
+    return "tooth_coil" if m.tooth_coil is not None and m.spm else "cells"
+
+
 def compute_fluxmap(m: MECInputs, bh_H, bh_B, i_max: float, n_d: int = 13, n_q: int = 11,
                     T_magnet_c: float = 20.0, J: int = 10, M: int = 4, id_pos_frac: float = 0.15,
                     axes=None) -> FluxMap:
@@ -1264,7 +1270,7 @@ def compute_fluxmap(m: MECInputs, bh_H, bh_B, i_max: float, n_d: int = 13, n_q: 
     else:
         i_d = np.linspace(-1.05 * i_max, id_pos_frac * i_max, n_d)
         i_q = np.linspace(0.0, 1.05 * i_max, n_q)
-    if m.tooth_coil is not None and m.spm:
+    if network_kind(m) == "tooth_coil":
         psi_d, psi_q, B_t, B_y, resid, _ = _compute_fluxmap_tc(m, Ht, Bt, i_d, i_q)
     else:
         psi_d, psi_q, B_t, B_y, resid = _compute_fluxmap_cells(m, build_network(m, J, M), Ht, Bt, i_d, i_q)
