@@ -37,7 +37,6 @@ from numba import types as nbt
 
 from motoropt.case import load_case, nominal_design
 from motoropt.errors import MotoroptError
-from motoropt.magnetics.analytic import network_kind
 
 MANIFEST = Path(__file__).resolve().parent.parent / "data" / "kernel_signatures.json"
 _ROOT = Path(__file__).resolve().parents[2]
@@ -115,17 +114,15 @@ def load_manifest(path: Path = MANIFEST) -> list[Entry]:
 
 def use_key(command: str, design) -> str:
     """The manifest key of a command run on a design: ``"evaluate:pmsm.Design/cells"`` (the design
-    class's family package and name, and for a design with a magnetic equivalent circuit the kind
-    of network it solves, which selects the MEC kernel)."""
+    class's family package and name, and the design's :meth:`kernel_variant` where its family
+    has several sets of kernels, e.g. the MEC network kind)."""
     cls = type(design)
     key = f"{command}:{cls.__module__.removeprefix('motoropt.machines.').split('.')[0]}.{cls.__qualname__}"
-    mec = getattr(design, "mec_inputs", None)
-    if callable(mec):
-        try:
-            key += "/" + network_kind(mec())
-        except Exception:  # an invalid design: its command reports the error itself
-            pass
-    return key
+    try:
+        variant = design.kernel_variant()
+    except Exception:  # an invalid design: its command reports the error itself
+        variant = ""
+    return f"{key}/{variant}" if variant else key
 
 
 def is_cached(dispatcher, argtypes: tuple) -> bool:

@@ -146,6 +146,12 @@ class MachineDesign(Protocol):
         """KPIs saying whether the design stays inside its field model's assumptions ({} if none)."""
         ...
 
+    def kernel_variant(self) -> str:
+        """Which of its family's numba kernels the design uses where a family has several (the
+        MEC network kind), "" where it has one; names the design's kernels in the cold-start
+        manifest (:mod:`motoropt.cli.precompile`)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Family:

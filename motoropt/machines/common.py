@@ -64,6 +64,10 @@ class StatorWinding:
         default; a family adds its own, e.g. the surface-PM rotor yoke's saturation)."""
         return {}
 
+    def kernel_variant(self) -> str:
+        """One set of kernels per family unless the family says otherwise ("")."""
+        return ""
+
     @property
     def conductors_per_slot(self) -> int:
         return int(self.winding.conductors_per_slot)

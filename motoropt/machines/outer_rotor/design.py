@@ -51,6 +51,7 @@ from motoropt.magnetics.analytic import (
     ToothCoilStator,
     compute_fluxmap,
     leakage_inductance,
+    network_kind,
     tooth_coil_unit,
     trapezoid_slot_lambda,
 )
@@ -157,6 +158,10 @@ class OuterDesign(StatorWinding):
         return MagnetLayer(array=r.array, Br=float(mg.Br(T_m)), mu_r=float(mg.mu_r), h_m=r.magnet_thickness,
                            r_magnet=r.R_magnet_mean, r_gap=s.R_gap + 0.5 * g_phys, gap=gap, gap_physical=g_phys,
                            toward_stator=-1.0, sublayers=MAGNET_SUBLAYERS, **back)
+
+    def kernel_variant(self) -> str:
+        """The MEC network kind this design's flux map solves ("cells" or "tooth_coil")."""
+        return network_kind(self.mec_inputs())
 
     def mec_inputs(self, T_magnet_c: float | None = None) -> MECInputs:
         """MECInputs: the real-tooth network of the tooth-coil winding (stator inside, teeth pointing

@@ -45,6 +45,7 @@ from motoropt.magnetics.analytic import (
     ToothCoilStator,
     compute_fluxmap,
     leakage_inductance,
+    network_kind,
     slot_leakage_lambdas,
     tooth_coil_unit,
     trapezoid_slot_lambda,
@@ -124,6 +125,10 @@ class Design(StatorWinding):
         }
 
     # --- model inputs ---------------------------------------------------------------------------
+    def kernel_variant(self) -> str:
+        """The MEC network kind this design's flux map solves ("cells" or "tooth_coil")."""
+        return network_kind(self.mec_inputs())
+
     def mec_inputs(self, T_magnet_c: float | None = None):
         """MECInputs of this design. The stator is tooth-level: the slot and tooth-tip leakage is a
         network permeance between adjacent tooth tips (so it saturates with the teeth) and L_sigma is
