@@ -5,7 +5,9 @@ numba compiles a kernel the first time it is called with new argument types, unl
 nothing by itself. :func:`report_compilation` listens to numba's ``numba:compile`` events (sent
 only on a cache miss) and writes one line per kernel called from Python (not the functions it
 calls, which compile inside it) to a stream: its name when it starts, and its seconds when done.
-A warm cache sends no event, so a warm run prints nothing.
+A warm cache sends no event, so a warm run prints nothing. The listener also keeps the outermost
+compilations it saw (``compiled``: dispatcher, argument types, seconds), which the kernel manifest's
+recorder reads (:mod:`motoropt.cli.manifest_record`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class _CompileListener(event.Listener):
         self.n = 0
         self.t_first = None
         self.t_start = 0.0
+        self.compiled: list = []  # (dispatcher, argument types, seconds) of each outermost compilation
 
     def on_start(self, ev):
         if self.depth == 0:
@@ -44,7 +47,9 @@ class _CompileListener(event.Listener):
     def on_end(self, ev):
         self.depth -= 1
         if self.depth == 0:
-            print(f" {time.perf_counter() - self.t_start:.1f} s", file=self.stream, flush=True)
+            dt = time.perf_counter() - self.t_start
+            self.compiled.append((ev.data["dispatcher"], tuple(ev.data["args"]), dt))
+            print(f" {dt:.1f} s", file=self.stream, flush=True)
 
 
 @contextmanager

@@ -10,80 +10,55 @@ the command calls a top-level kernel signature the manifest does not list for th
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from numba.core import event
+from numba.core.registry import CPUDispatcher
 
-from motoropt.cli.precompile import MANIFEST, Entry, load_manifest, type_to_json, use_key
+from motoropt.cli.compile_progress import report_compilation
+from motoropt.cli.main import main
+from motoropt.cli.precompile import MANIFEST, Entry, case_key, load_manifest, type_to_json
 
 _ROOT = Path(__file__).resolve().parents[2]
 
 
 def _observe(command_argv: list[str]) -> dict:
     """Run ``motoropt COMMAND_ARGV`` in this process and return the top-level kernels it called:
-    {(module, name, signature JSON): seconds compiled (0 when loaded from the cache)}."""
-    import contextlib
-    import io
-
-    from numba.core.registry import CPUDispatcher
-
-    from motoropt.cli.main import main
-
-    seen: dict = {}
-    depth = [0]
-    t_start = [0.0]
-
-    class _Top(event.Listener):
-        def on_start(self, ev):
-            if depth[0] == 0:
-                t_start[0] = time.perf_counter()
-            depth[0] += 1
-
-        def on_end(self, ev):
-            depth[0] -= 1
-            if depth[0] == 0:
-                d = ev.data["dispatcher"]
-                sig = json.dumps([type_to_json(t) for t in ev.data["args"]])
-                seen[(d.py_func.__module__, d.py_func.__name__, sig)] = time.perf_counter() - t_start[0]
+    {(module, name, signature JSON): seconds compiled (0 when loaded from the cache)}: the outermost
+    compilations numba reports, and the kernels loaded from the cache (only a kernel called from
+    Python is loaded by itself; its callees come inside it)."""
+    def key(d, argtypes):
+        return d.py_func.__module__, d.py_func.__name__, json.dumps([type_to_json(t) for t in argtypes])
 
     os.environ["MOTOROPT_NO_PRECOMPILE"] = "1"  # observe what the command itself calls
-    listener = _Top()
-    event.register("numba:compile", listener)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        with report_compilation("observe", stream=io.StringIO()) as listener:
             try:
                 main(command_argv)
             except SystemExit:
                 pass
-    finally:
-        event.unregister("numba:compile", listener)
+    seen = {key(d, args): dt for d, args, dt in listener.compiled}
     for name, mod in list(sys.modules.items()):
         if not name.startswith("motoropt"):
             continue
         for attr, d in list(vars(mod).items()):
             if isinstance(d, CPUDispatcher) and d.py_func.__module__ == name and d.py_func.__name__ == attr:
-                for sig in d._cache_hits:  # loaded from the cache = called from Python
-                    key = (name, attr, json.dumps([type_to_json(t) for t in sig]))
-                    seen.setdefault(key, 0.0)
+                for sig in d._cache_hits:
+                    seen.setdefault(key(d, sig), 0.0)
     return seen
 
 
-def _use_key(command: str, case_path: str) -> str:
-    from motoropt.case import load_case, nominal_design
-    return use_key(command, nominal_design(load_case(case_path)))
-
-
-def _record_runs(cases: list[str]) -> list[tuple[str, list[str]]]:
-    """(use key, motoropt argv) of the recorded runs; ``{out}`` stands for a scratch run file."""
-    runs = [(_use_key("evaluate", c), ["evaluate", c]) for c in cases]
-    runs.append((_use_key("optimize", "cases/prius_opt.toml"),
-                 ["optimize", "cases/prius_opt.toml", "--out", "{out}", "--pop", "4", "--generations", "1",
+def _record_runs(cases: list[str], run_file: Path) -> list[tuple[str, list[str]]]:
+    """(use key, motoropt argv) of the recorded runs; the optimize writes ``run_file``."""
+    runs = [(case_key("evaluate", c), ["evaluate", c]) for c in cases]
+    runs.append((case_key("optimize", "cases/prius_opt.toml"),
+                 ["optimize", "cases/prius_opt.toml", "--out", str(run_file), "--pop", "4", "--generations", "1",
                   "--workers", "1"]))
     return runs
 
@@ -94,8 +69,7 @@ def record(cases: list[str], path: Path = MANIFEST) -> list[Entry]:
     merged: dict = {}
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache, MPLBACKEND="Agg", MOTOROPT_NO_PRECOMPILE="1")
-        for key, argv in _record_runs(cases):
-            argv = [a.replace("{out}", str(Path(cache) / "run.h5")) for a in argv]
+        for key, argv in _record_runs(cases, Path(cache) / "run.h5"):
             print(f"recording {key}: motoropt {' '.join(argv)}", file=sys.stderr, flush=True)
             r = subprocess.run([sys.executable, "-m", "motoropt.cli.manifest_record", "--observe", *argv],
                                env=env, cwd=_ROOT, capture_output=True, text=True, check=True)
@@ -141,7 +115,7 @@ def _main(argv=None) -> int:
     command, case = a.check
     if command != "evaluate":
         ap.error("--check supports COMMAND = evaluate")
-    miss = missing_entries(["evaluate", case], _use_key("evaluate", case))
+    miss = missing_entries(["evaluate", case], case_key("evaluate", case))
     for m in miss:
         print(f"not in the manifest: {m}")
     return 1 if miss else 0

@@ -25,11 +25,9 @@ from __future__ import annotations
 
 import importlib
 import json
-import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +35,9 @@ from numba import types as nbt
 
 from motoropt.case import load_case, nominal_design
 from motoropt.errors import MotoroptError
+from motoropt.parallel import fast_start_method, make_process_pool
 
 MANIFEST = Path(__file__).resolve().parent.parent / "data" / "kernel_signatures.json"
-_ROOT = Path(__file__).resolve().parents[2]
 
 
 # ---- numba types <-> JSON ----------------------------------------------------------------------------
@@ -83,7 +81,7 @@ def type_from_json(j):
 class Entry:
     """One kernel signature: ``module.name`` with argument types ``signature`` (JSON form), its
     compile time when recorded (s, the functions it calls included) and the ``uses`` keys
-    ("COMMAND:DesignClass") that call it."""
+    (:func:`use_key`) that call it."""
 
     module: str
     name: str
@@ -96,11 +94,6 @@ class Entry:
 
     def argtypes(self) -> tuple:
         return tuple(type_from_json(j) for j in self.signature)
-
-
-def _freeze(j):
-    return tuple(_freeze(x) for x in j) if isinstance(j, list) else (
-        tuple(sorted((k, _freeze(v)) for k, v in j.items())) if isinstance(j, dict) else j)
 
 
 def load_manifest(path: Path = MANIFEST) -> list[Entry]:
@@ -123,6 +116,11 @@ def use_key(command: str, design) -> str:
     except Exception:  # an invalid design: its command reports the error itself
         variant = ""
     return f"{key}/{variant}" if variant else key
+
+
+def case_key(command: str, case_path) -> str:
+    """:func:`use_key` of a command run on a case file's nominal design."""
+    return use_key(command, nominal_design(load_case(case_path)))
 
 
 def is_cached(dispatcher, argtypes: tuple) -> bool:
@@ -199,8 +197,7 @@ def precompile(key: str, workers: int | None = None, stream=None, label: str = "
     if len(groups) == 1:
         done = _compile_group(groups[0], fd)
     else:
-        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        with ProcessPoolExecutor(len(groups) - 1, mp_context=ctx) as ex:
+        with make_process_pool(len(groups) - 1, start_method=fast_start_method()) as ex:
             futures = [ex.submit(_compile_group, g, fd) for g in groups[1:]]
             done = _compile_group(groups[0], fd)
             for f in futures:
@@ -223,11 +220,11 @@ def precompile_for_case(command: str, case_path, stream=None, workers: int | Non
     if os.environ.get("MOTOROPT_NO_PRECOMPILE"):
         return 0
     try:
-        design = nominal_design(load_case(case_path))
+        key = case_key(command, case_path)
     except (MotoroptError, OSError, ValueError):
         return 0
     try:
-        return precompile(use_key(command, design), workers=workers, stream=stream, label=command)
+        return precompile(key, workers=workers, stream=stream, label=command)
     except Exception as e:  # e.g. a worker process killed: the command compiles what it needs itself
         print(f"{command}: parallel compilation failed ({type(e).__name__}: {e}); compiling on first use",
               file=stream, flush=True)

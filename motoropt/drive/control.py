@@ -174,6 +174,14 @@ def _eval_once(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc):
 
 
 @njit(cache=True, inline="always")
+def _v_abs(i_d, i_q, w_e, R, pd, pq):
+    """Steady-state phase voltage magnitude |R i + j w_e psi|, V peak (psi_d, psi_q = pd, pq)."""
+    vd = R * i_d - w_e * pq
+    vq = R * i_q + w_e * pd
+    return math.sqrt(vd * vd + vq * vq)
+
+
+@njit(cache=True, inline="always")
 def _iq_lim(i_d, i_max, iqa):
     r = i_max * i_max - i_d * i_d
     lim = math.sqrt(r) if r > 0.0 else 0.0
@@ -264,9 +272,7 @@ def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud,
                                                    rtol)
     if not ok:
         return _PEN_I * (1.0 + short / max(1.0, abs(T))), iq, CURRENT_LIMIT
-    vd = R * i_d - w_e * pq
-    vq = R * iq + w_e * pd
-    v = math.sqrt(vd * vd + vq * vq)
+    v = _v_abs(i_d, iq, w_e, R, pd, pq)
     if v > v_max:
         return _PEN_V * (1.0 + (v - v_max) / v_max), iq, VOLTAGE_LIMIT
     loss = 1.5 * R * (i_d * i_d + iq * iq)
@@ -284,9 +290,7 @@ def _vexcess(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, u
     ok, iq, _, pd, pq, _, _ = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
     if not ok:
         return v_max
-    vd = R * i_d - w_e * pq
-    vq = R * iq + w_e * pd
-    return math.sqrt(vd * vd + vq * vq) - v_max * (1.0 - 1e-9)
+    return _v_abs(i_d, iq, w_e, R, pd, pq) - v_max * (1.0 - 1e-9)
 
 
 @njit(cache=True)
@@ -584,9 +588,7 @@ def solve_points_kernel(speeds, torques, lim, mode, n_scan, ida, iqa, G, ud, uq,
 @njit(cache=True, inline="always")
 def _voltage(i_d, i_q, w_e, R, ida, iqa, G, ud, uq):
     pd, pq, _, _, _, _ = interp_stack(i_d, i_q, ida, iqa, G, ud, uq)
-    vd = R * i_d - w_e * pq
-    vq = R * i_q + w_e * pd
-    return math.sqrt(vd * vd + vq * vq)
+    return _v_abs(i_d, i_q, w_e, R, pd, pq)
 
 
 @njit(cache=True)
