@@ -71,8 +71,7 @@ from functools import lru_cache
 
 import numpy as np
 from numba import njit
-from scipy.integrate import trapezoid
-from scipy.special import jv
+from scipy.special import jve
 
 from motoropt.constants import MU0
 from motoropt.errors import InputError
@@ -263,6 +262,10 @@ def strand_ac_factors(f, d: float, sigma: float):
       |C|^2 int_0^a |J1(kappa r)|^2 r dr with C = 2 B / (kappa J0(kappa a)) (A = C J1(kappa r) sin
       theta inside, matched to the uniform field outside), divided by its low-frequency limit
       pi sigma w^2 B^2 d^4 / 128 (the form behind :attr:`LossParams.k_ac`), so -> 1 as f -> 0.
+      The integral in closed form (Lommel, with J1(conj z) = conj J1(z)):
+      int_0^a r J1(k r) J1(k' r) dr = a [k' J1(k a) J1'(k' a) - k J1'(k a) J1(k' a)] / (k^2 - k'^2),
+      k' = conj(kappa), J1'(z) = J0(z) - J1(z) / z; exponentially scaled Bessel functions keep it
+      finite at any a / delta (the scale cancels in both ratios).
     Eddy currents of neighbouring strands do not change the applied field (orthogonality
     assumption, e.g. Ferreira, IEEE Trans. Power Electron. 9(1), 1994).
     """
@@ -270,18 +273,19 @@ def strand_ac_factors(f, d: float, sigma: float):
     a = 0.5 * d
     skin = np.ones_like(f)
     prox = np.ones_like(f)
-    for k, fk in enumerate(f):
-        if fk <= 0.0:
-            continue
-        w = 2.0 * math.pi * fk
-        kappa = (1.0 - 1j) * math.sqrt(0.5 * w * MU0 * sigma)  # kappa^2 = -j w mu0 sigma
-        ka = kappa * a
-        skin[k] = float(np.real(0.5 * ka * jv(0, ka) / jv(1, ka)))
-        r = np.linspace(0.0, a, 401)
-        integral = trapezoid(np.abs(jv(1, kappa * r)) ** 2 * r, r)
-        exact = 0.5 * math.pi * sigma * w * w * 4.0 / abs(kappa * jv(0, ka)) ** 2 * integral
-        low = math.pi * sigma * w * w * d ** 4 / 128.0
-        prox[k] = exact / low
+    on = f > 0.0
+    w = 2.0 * math.pi * f[on]
+    kappa = (1.0 - 1j) * np.sqrt(0.5 * w * MU0 * sigma)  # kappa^2 = -j w mu0 sigma
+    ka = kappa * a
+    j0, j1 = jve(0, ka), jve(1, ka)  # scaled by exp(-|Im ka|), the same factor for ka and conj(ka)
+    j1p = j0 - j1 / ka
+    skin[on] = np.real(0.5 * ka * j0 / j1)
+    kc = np.conj(kappa)
+    # int_0^a |J1(kappa r)|^2 r dr, scaled like |j0|^2 (Lommel; J1(conj z) = conj J1(z))
+    integral = np.real(a * (kc * j1 * np.conj(j1p) - kappa * j1p * np.conj(j1)) / (kappa ** 2 - kc ** 2))
+    exact = 0.5 * math.pi * sigma * w * w * 4.0 / (np.abs(kappa) ** 2 * np.abs(j0) ** 2) * integral
+    low = math.pi * sigma * w * w * d ** 4 / 128.0
+    prox[on] = exact / low
     return skin, prox
 
 
