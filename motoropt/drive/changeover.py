@@ -110,10 +110,10 @@ class SwitchedModel:
         r1 = self.models[1].solve_operating_points(speed, torque, strategy=strategy)
         return _pick(r0, r1)
 
-    def envelope(self, speeds) -> dict:
+    def envelope(self, speeds, generating: bool = True) -> dict:
         """The larger of the two connections' envelopes at each speed; ``connection``: the one giving
         the larger motoring torque."""
-        e0, e1 = (m.envelope(speeds) for m in self.models)
+        e0, e1 = (m.envelope(speeds, generating=generating) for m in self.models)
         return {"speed": e0["speed"],
                 "torque_motoring": np.fmax(e0["torque_motoring"], e1["torque_motoring"]),
                 "torque_generating": np.fmax(e0["torque_generating"], e1["torque_generating"]),

@@ -629,9 +629,10 @@ def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud,
 
 
 @njit(cache=True)
-def envelope_kernel(speeds, lim, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
+def envelope_kernel(speeds, lim, n_scan, n_sides, ida, iqa, G, ud, uq, p, lv, rc):
     """Per speed: (T_motoring_max, i_d, i_q, T_generating_max magnitude, i_d, i_q, and the two torques
-    without the power limit); NaN above speed_max."""
+    without the power limit); NaN above speed_max. n_sides = 1: the motoring side only (the
+    generating columns stay NaN), 2: both."""
     n = speeds.shape[0]
     res = np.full((n, 8), np.nan)
     i_max, v_max, speed_max = lim[L_IMAX], lim[L_VMAX], lim[L_SPEED]
@@ -647,7 +648,7 @@ def envelope_kernel(speeds, lim, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
         f_e = w_e / (2.0 * math.pi)
         R = ac_resistance(lv, f_e)
         p_mechl = mechanical_loss(lv, w_m)
-        for side in range(2):
+        for side in range(n_sides):
             sgn = 1.0 if side == 0 else -1.0
             best, bk = np.inf, 0
             for k in range(n_scan):
@@ -750,7 +751,8 @@ def solve_operating_points(model, speed, torque, strategy: str = "min_loss",
     return res
 
 
-def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, speeds, n_scan: int = 24) -> dict:
+def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, speeds, n_scan: int = 24,
+                        generating: bool = True) -> dict:
     """Torque-speed envelope: maximum motoring shaft torque and maximum generating torque magnitude.
 
     For each mechanical speed (rad/s) the shaft torque is maximised over i_d with i_q as large as
@@ -761,14 +763,15 @@ def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, sp
     Returns dict: speed (rad/s), torque_motoring, torque_generating (magnitudes, N m; NaN above
     speed_max; 0 where no torque is available), i_d_motoring, i_q_motoring, i_d_generating,
     i_q_generating (A peak), torque_motoring_unlimited, torque_generating_unlimited (without the
-    power limit: what the motor reaches within its current and voltage limits).
+    power limit: what the motor reaches within its current and voltage limits). ``generating``
+    False: the motoring side only (the generating entries are NaN; half the work).
     """
     model = _Bound(fluxmap, params, limits)
     sp = np.atleast_1d(np.asarray(speeds, dtype=float))
     if not np.all(np.isfinite(sp)) or np.any(sp < 0):
         raise InputError("speeds", speeds, "finite and >= 0 rad/s")
     fm, p, lv, rc, lim, _, _ = _pack(model)
-    r = envelope_kernel(np.ascontiguousarray(sp), lim, int(n_scan), *fm, p, lv, rc)
+    r = envelope_kernel(np.ascontiguousarray(sp), lim, int(n_scan), 2 if generating else 1, *fm, p, lv, rc)
     return {"speed": sp, "torque_motoring": r[:, 0], "i_d_motoring": r[:, 1], "i_q_motoring": r[:, 2],
             "torque_generating": r[:, 3], "i_d_generating": r[:, 4], "i_q_generating": r[:, 5],
             "torque_motoring_unlimited": r[:, 6], "torque_generating_unlimited": r[:, 7]}

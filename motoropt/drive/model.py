@@ -47,9 +47,10 @@ class FluxMapModel:
         """Loss-minimising (or "mtpa") points (:func:`motoropt.drive.control.solve_operating_points`)."""
         return solve_operating_points(self, speed, torque, strategy=strategy, n_scan=n_scan)
 
-    def envelope(self, speeds, n_scan: int = 24) -> dict:
+    def envelope(self, speeds, n_scan: int = 24, generating: bool = True) -> dict:
         """Torque-speed envelope (:func:`motoropt.drive.control.max_torque_envelope`)."""
-        return max_torque_envelope(self.fluxmap, self.loss_params, self.limits, speeds, n_scan=n_scan)
+        return max_torque_envelope(self.fluxmap, self.loss_params, self.limits, speeds, n_scan=n_scan,
+                                   generating=generating)
 
     def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None, strategy: str = "min_loss",
                        n_envelope: int | None = None) -> EfficiencyMap:

@@ -98,7 +98,7 @@ def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w
         return best
 
     def power(ws: float) -> float:
-        t = float(np.asarray(model.envelope(np.array([ws]))[key], dtype=float)[0])
+        t = float(np.asarray(model.envelope(np.array([ws]), generating=False)[key], dtype=float)[0])
         return t * ws if math.isfinite(t) and t > 0 else 0.0
 
     left = np.r_[-np.inf, P[:-1]]

@@ -180,6 +180,18 @@ def test_solver_consistent_with_envelope():
         np.testing.assert_allclose(inside["torque_shaft"], sgn * 0.999 * env[key], rtol=1e-9)
 
 
+def test_motoring_only_envelope_equals_the_motoring_side():
+    """generating=False (the peak-power search's single-speed calls) solves the motoring side only:
+    its entries equal the full envelope's bit for bit, the generating ones are NaN."""
+    m = salient(with_iron(0.02))
+    speeds = np.array([50.0, 400.0, 900.0, 1500.0, 2000.0])
+    full = max_torque_envelope(m.fluxmap, m.loss_params, m.limits, speeds)
+    mot = max_torque_envelope(m.fluxmap, m.loss_params, m.limits, speeds, generating=False)
+    for key in ("torque_motoring", "i_d_motoring", "i_q_motoring", "torque_motoring_unlimited"):
+        np.testing.assert_array_equal(mot[key], full[key])
+    assert np.isnan(mot["torque_generating"]).all() and np.isfinite(full["torque_generating"]).all()
+
+
 def test_generating_symmetric_to_motoring():
     """Copper loss only, below base speed: the generating point at -T mirrors the motoring point at +T
     (i_d equal, i_q opposite, equal loss); lossless machine (R = 0): envelopes coincide at all speeds."""

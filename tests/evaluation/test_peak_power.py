@@ -30,7 +30,7 @@ def test_peak_power_of_a_constant_power_envelope():
     """Closed form: an envelope T = min(T_0, P_0 / w) has peak power P_0 at any grid."""
 
     class Flat:
-        def envelope(self, w):
+        def envelope(self, w, generating=True):
             w = np.asarray(w, dtype=float)
             return {"torque_motoring": np.minimum(200.0, 5e4 / np.maximum(w, 1e-9))}
 

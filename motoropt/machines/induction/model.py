@@ -88,8 +88,9 @@ class InductionModel:
             res[name] = col
         return res
 
-    def envelope(self, speeds_rad_s) -> dict:
-        """Max shaft torque (motoring, generating magnitude), N m, at the given speeds (rad/s)."""
+    def envelope(self, speeds_rad_s, generating: bool = True) -> dict:
+        """Max shaft torque (motoring, generating magnitude), N m, at the given speeds (rad/s); the
+        kernel solves both sides together, so ``generating`` False saves nothing here."""
         cv, pt, it, H, B, rt = self._arrays()
         lim = self.limits
         T_up = 3.0 * self.params.p * float(pt[-1]) * lim.i_max
