@@ -689,7 +689,24 @@ class _Bound:
     limits: Limits
 
 
+_LAST_PACK: list = [None]  # (flux map, loss parameters, limits, packed arrays) of the latest _pack
+
+
 def _pack(model):
+    """The kernels' arrays of a model (flux map stack, pole pairs, loss vectors, limits, AC table,
+    harmonic tables). A call with the same flux map, loss parameters and limits objects as the
+    previous one (all frozen) returns the previous arrays, which no kernel writes: one design's
+    evaluation asks ~15 times (map, envelope, peak-power search, cycles, thermal grid)."""
+    last = _LAST_PACK[0]
+    if (last is not None and last[0] is model.fluxmap and last[1] is model.loss_params
+            and last[2] is model.limits):
+        return last[3]
+    packed = _pack_arrays(model)
+    _LAST_PACK[0] = (model.fluxmap, model.loss_params, model.limits, packed)
+    return packed
+
+
+def _pack_arrays(model):
     fmap = model.fluxmap
     if model.limits.i_max > fmap.i_max * (1 + 1e-9):
         raise InputError("limits.i_max", model.limits.i_max,
