@@ -164,24 +164,26 @@ class MapCells:
 
     def interpolate(self, G: np.ndarray) -> np.ndarray:
         """Interpolation of the (n_torque, n_speed) grid G at the points: linear in speed, cubic
-        Hermite in torque (:func:`torque_slopes`; bilinear without a torque axis)."""
+        Hermite in torque (:func:`torque_slopes`; bilinear without a torque axis). G may carry
+        leading axes (several grids at once, e.g. each loss kind): the result has them too."""
         i, j, u, v = self.i, self.j, self.u, self.v
         if self.torque_nm is None or len(self.torque_nm) < 3:
-            return (1 - v) * ((1 - u) * G[j, i] + u * G[j, i + 1]) + v * ((1 - u) * G[j + 1, i] + u * G[j + 1, i + 1])
+            return ((1 - v) * ((1 - u) * G[..., j, i] + u * G[..., j, i + 1])
+                    + v * ((1 - u) * G[..., j + 1, i] + u * G[..., j + 1, i + 1]))
         s_lo, s_hi = torque_slopes(self.torque_nm, G)
         h = np.diff(self.torque_nm)[j]
         h00, h10 = (1 + 2 * v) * (1 - v) ** 2, v * (1 - v) ** 2
         h01, h11 = v * v * (3 - 2 * v), v * v * (v - 1)
 
         def column(c):
-            return h00 * G[j, c] + h10 * h * s_lo[j, c] + h01 * G[j + 1, c] + h11 * h * s_hi[j, c]
+            return h00 * G[..., j, c] + h10 * h * s_lo[..., j, c] + h01 * G[..., j + 1, c] + h11 * h * s_hi[..., j, c]
 
         return (1 - u) * column(i) + u * column(i + 1)
 
 
 def torque_slopes(torque_nm: np.ndarray, G: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """dG/dT at both ends of every torque cell of the grid G (n_torque, n_speed): (at the cell's lower
-    node, at its upper node), each (n_torque - 1, n_speed).
+    """dG/dT at both ends of every torque cell of the grid G (..., n_torque, n_speed): (at the cell's
+    lower node, at its upper node), each (..., n_torque - 1, n_speed).
 
     Interior nodes take the three-point derivative (exact for a quadratic in T); the axis ends and
     the node at T = 0 (where a loss-minimising drive's losses have a kink) take the one-sided
@@ -193,18 +195,18 @@ def torque_slopes(torque_nm: np.ndarray, G: np.ndarray) -> tuple[np.ndarray, np.
     T = np.asarray(torque_nm, dtype=float)
     n = T.size
     h = np.diff(T)[:, None]
-    d = np.diff(G, axis=0) / h  # secants (n - 1, n_speed)
-    node = np.full((n, G.shape[1]), np.nan)  # central three-point derivative at interior nodes
-    node[1:-1] = (h[1:] * d[:-1] + h[:-1] * d[1:]) / (h[:-1] + h[1:])
+    d = np.diff(G, axis=-2) / h  # secants (..., n - 1, n_speed)
+    node = np.full(G.shape, np.nan)  # central three-point derivative at interior nodes
+    node[..., 1:-1, :] = (h[1:] * d[..., :-1, :] + h[:-1] * d[..., 1:, :]) / (h[:-1] + h[1:])
     fwd = np.full_like(node, np.nan)  # one-sided from the cells above the node
-    fwd[:-2] = ((2 * h[:-1] + h[1:]) * d[:-1] - h[:-1] * d[1:]) / (h[:-1] + h[1:])
+    fwd[..., :-2, :] = ((2 * h[:-1] + h[1:]) * d[..., :-1, :] - h[:-1] * d[..., 1:, :]) / (h[:-1] + h[1:])
     bwd = np.full_like(node, np.nan)  # one-sided from the cells below the node
-    bwd[2:] = ((2 * h[1:] + h[:-1]) * d[1:] - h[1:] * d[:-1]) / (h[:-1] + h[1:])
+    bwd[..., 2:, :] = ((2 * h[1:] + h[:-1]) * d[..., 1:, :] - h[1:] * d[..., :-1, :]) / (h[:-1] + h[1:])
     edge = np.zeros(n, dtype=bool)
     edge[[0, -1]] = True
     edge |= T == 0.0
-    s_lo = np.where(edge[:-1, None], fwd[:-1], node[:-1])
-    s_hi = np.where(edge[1:, None], bwd[1:], node[1:])
+    s_lo = np.where(edge[:-1, None], fwd[..., :-1, :], node[..., :-1, :])
+    s_hi = np.where(edge[1:, None], bwd[..., 1:, :], node[..., 1:, :])
     s_lo = np.where(np.isfinite(s_lo), s_lo, d)
     s_hi = np.where(np.isfinite(s_hi), s_hi, d)
     return s_lo, s_hi
@@ -252,8 +254,9 @@ def interpolate_losses(emap: EfficiencyMap, speed_rpm, torque_nm, exact_at_edge:
     cell_ok = cells.ok
     res = {}
     kinds = loss_kinds(emap)
-    for k in kinds:
-        res[k] = np.where(inside & cell_ok, cells.interpolate(emap.losses[k]), np.nan)
+    vals = cells.interpolate(np.stack([emap.losses[k] for k in kinds]))  # all kinds in one pass
+    for n, k in enumerate(kinds):
+        res[k] = np.where(inside & cell_ok, vals[n], np.nan)
     exact = inside & ~cell_ok
     if exact_at_edge and np.any(exact):
         r = emap.model.solve_operating_points(s[exact] * RPM_TO_RAD_S, t[exact])
