@@ -133,7 +133,7 @@ def resample_bh(bh_H: np.ndarray, bh_B: np.ndarray, n: int = 2000):
     """Monotone (PCHIP) resampling of a B-H curve on a grid uniform in B, up to the point beyond
     which the curve is the straight line of slope mu0 (the kernels continue that line exactly).
 
-    Returns float64 arrays (H, B) starting at (0, 0), for :func:`b_of_h` / :func:`h_of_b`; the
+    Returns float64 arrays (H, B) starting at (0, 0), for :func:`h_of_b`; the
     uniform B spacing makes :func:`h_of_b` an O(1) look-up (it runs inside every network solve).
     Remembered per table (callers must not modify the arrays): the designs of an optimisation share
     their steels.
@@ -168,42 +168,21 @@ def _resample_bh(H: np.ndarray, B: np.ndarray, n: int):
 
 
 @njit(cache=True)
-def b_of_h(H, Ht, Bt):
-    """B(H) and dB/dH from the table (odd in H); slope mu0 beyond the table."""
-    s = 1.0
-    if H < 0.0:
-        s = -1.0
-        H = -H
-    n = Ht.shape[0]
-    if H >= Ht[n - 1]:
-        return s * (Bt[n - 1] + MU0 * (H - Ht[n - 1])), MU0
-    lo, hi = 0, n - 1
-    while hi - lo > 1:
-        mid = (lo + hi) >> 1
-        if Ht[mid] <= H:
-            lo = mid
-        else:
-            hi = mid
-    slope = (Bt[hi] - Bt[lo]) / (Ht[hi] - Ht[lo])
-    return s * (Bt[lo] + slope * (H - Ht[lo])), slope
-
-
-@njit(cache=True)
 def h_of_b(B, Ht, Bt):
-    """H(B) and dB/dH at that point from the table (odd in B)."""
+    """H(B) and dH/dB at that point from the table (odd in B)."""
     s = 1.0
     if B < 0.0:
         s = -1.0
         B = -B
     n = Bt.shape[0]
     if B >= Bt[n - 1]:
-        return s * (Ht[n - 1] + (B - Bt[n - 1]) / MU0), MU0
-    lo = int(B / Bt[1])  # the table is uniform in B (resample_bh)
+        return s * (Ht[n - 1] + (B - Bt[n - 1]) / MU0), 1.0 / MU0
+    x = B * ((n - 1) / Bt[n - 1])  # the table is uniform in B (resample_bh): B = Bt[n - 1] x / (n - 1)
+    lo = int(x)
     if lo > n - 2:
         lo = n - 2
-    hi = lo + 1
-    slope = (Bt[hi] - Bt[lo]) / (Ht[hi] - Ht[lo])
-    return s * (Ht[lo] + (B - Bt[lo]) / slope), slope
+    dH = Ht[lo + 1] - Ht[lo]
+    return s * (Ht[lo] + (x - lo) * dH), dH * ((n - 1) / Bt[n - 1])
 
 
 _N_SEG = 4  # segments of a tapered tooth
@@ -217,9 +196,9 @@ def _tooth_drop(phi, A_top, A_bot, l, Ht, Bt):
     ddrop = 0.0
     for s_ in range(_N_SEG):
         Ai = A_top + (A_bot - A_top) * (s_ + 0.5) / _N_SEG
-        H, slope = h_of_b(phi / Ai, Ht, Bt)
+        H, dHdB = h_of_b(phi / Ai, Ht, Bt)
         drop += l / _N_SEG * H
-        ddrop += l / _N_SEG / (Ai * slope)
+        ddrop += l / _N_SEG * dHdB / Ai
     return drop, ddrop
 
 
@@ -247,8 +226,9 @@ def _cholesky_solve(J, first, rhs, x):
     g_i a_i a_i^T with g_i > 0 and at least one grounded branch) by an envelope (profile) Cholesky:
     row i of J has no entry left of column ``first[i]`` (<= i), and neither has the factor, so the
     work is confined to the envelope (the node order of :func:`envelope_order` keeps it narrow;
-    ``first`` = 0 is the dense factorisation). J's lower triangle is overwritten by the factor.
-    Returns False (x undefined) if a pivot is not positive."""
+    ``first`` = 0 is the dense factorisation). J's lower triangle is overwritten by the factor L,
+    except that its diagonal holds 1 / L_ii (the elimination multiplies instead of dividing: no
+    chain of divisions). Returns False (x undefined) if a pivot is not positive."""
     n = J.shape[0]
     for i in range(n):
         fi = first[i]
@@ -256,20 +236,20 @@ def _cholesky_solve(J, first, rhs, x):
             v = J[i, j]
             for k in range(max(fi, first[j]), j):
                 v -= J[i, k] * J[j, k]
-            J[i, j] = v / J[j, j]
+            J[i, j] = v * J[j, j]
         d = J[i, i]
         for k in range(fi, i):
             d -= J[i, k] * J[i, k]
         if not d > 0.0:
             return False
-        J[i, i] = math.sqrt(d)
+        J[i, i] = 1.0 / math.sqrt(d)
     for i in range(n):  # L y = rhs
         v = rhs[i]
         for k in range(first[i], i):
             v -= J[i, k] * x[k]
-        x[i] = v / J[i, i]
+        x[i] = v * J[i, i]
     for i in range(n - 1, -1, -1):  # L^T x = y, by columns of L^T (rows of L)
-        x[i] /= J[i, i]
+        x[i] *= J[i, i]
         xi = x[i]
         for k in range(first[i], i):
             x[k] -= J[i, k] * xi
@@ -315,8 +295,8 @@ def _branch_drop(kind, phi, P, A, A2, l, Ht, Bt):
     """MMF drop (A) of a nonlinear branch carrying flux phi (Wb) and its derivative d drop / d phi
     (A/Wb): iron l H(phi/A); tapered tooth (:func:`_tooth_drop`); gap + tooth phi/P + tooth drop."""
     if kind == _IRON:
-        H, slope = h_of_b(phi / A, Ht, Bt)
-        return l * H, l / (A * slope)
+        H, dHdB = h_of_b(phi / A, Ht, Bt)
+        return l * H, l * dHdB / A
     drop, ddrop = _tooth_drop(phi, A, A2, l, Ht, Bt)
     if kind == _GAP_TOOTH:
         return drop + phi / P, ddrop + 1.0 / P
