@@ -172,13 +172,24 @@ class MapCells:
                     + v * ((1 - u) * G[..., j + 1, i] + u * G[..., j + 1, i + 1]))
         s_lo, s_hi = torque_slopes(self.torque_nm, G)
         h = np.diff(self.torque_nm)[j]
-        h00, h10 = (1 + 2 * v) * (1 - v) ** 2, v * (1 - v) ** 2
-        h01, h11 = v * v * (3 - 2 * v), v * v * (v - 1)
-
-        def column(c):
-            return h00 * G[..., j, c] + h10 * h * s_lo[..., j, c] + h01 * G[..., j + 1, c] + h11 * h * s_hi[..., j, c]
-
-        return (1 - u) * column(i) + u * column(i + 1)
+        h00, h10 = (1 + 2 * v) * (1 - v) ** 2, v * (1 - v) ** 2 * h
+        h01, h11 = v * v * (3 - 2 * v), v * v * (v - 1) * h
+        # gather from the grids flattened over (torque, speed): node (j, i) and cell row j of the
+        # slopes share the flat index j n_speed + i (one take per corner, not 2-D fancy indexing)
+        n_s = G.shape[-1]
+        lead = G.shape[:-2]
+        k = j * n_s + i
+        Gf = G.reshape(lead + (-1,))
+        lo, hi = s_lo.reshape(lead + (-1,)), s_hi.reshape(lead + (-1,))
+        out = np.take(Gf, k, axis=-1) * ((1 - u) * h00)
+        out += np.take(Gf, k + 1, axis=-1) * (u * h00)
+        out += np.take(Gf, k + n_s, axis=-1) * ((1 - u) * h01)
+        out += np.take(Gf, k + n_s + 1, axis=-1) * (u * h01)
+        out += np.take(lo, k, axis=-1) * ((1 - u) * h10)
+        out += np.take(lo, k + 1, axis=-1) * (u * h10)
+        out += np.take(hi, k, axis=-1) * ((1 - u) * h11)
+        out += np.take(hi, k + 1, axis=-1) * (u * h11)
+        return out
 
 
 def torque_slopes(torque_nm: np.ndarray, G: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
