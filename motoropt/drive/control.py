@@ -596,33 +596,49 @@ def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud,
     """Largest sgn*T_shaft at i_d with |v| <= v_max: (-sgn*T_shaft or penalty, i_q).
 
     i_q is taken as large as the current circle and the voltage limit allow (|v| assumed to grow
-    with |i_q| at fixed i_d, true while psi_d > R i_q / w_e; bisection on the voltage limit).
+    with |i_q| at fixed i_d, true while psi_d > R i_q / w_e; the Illinois method on the voltage limit).
     """
     lim = _iq_lim(i_d, i_max, iqa)
     # one voltage evaluation site (inlined once): stage 0 at i_q = 0, stage 1 at the current limit,
-    # stage 2 bisection on the voltage limit
+    # stage 2 the Illinois method on f = |v| - v_max over the bracket [lo (f <= 0), hi (f > 0)],
+    # stopped when the bracket is below 1e-13 lim or lo is within 1e-12 v_max of the limit
+    # (bisection steps after 30 iterations guarantee the bracket shrinks)
     lo, hi = 0.0, lim
+    f_lo, f_hi = 0.0, 0.0
     q = 0.0
     stage = 0
-    for _ in range(62):
+    last = 0  # the end the previous step replaced: -1 lo, +1 hi
+    for it in range(100):
         v = _voltage(i_d, 0.0 if stage == 0 else sgn * q, w_e, R, ida, iqa, G, ud, uq)
+        f = v - v_max
         if stage == 0:
-            if v > v_max:
-                return _PEN_V * (1.0 + (v - v_max) / v_max), 0.0
+            if f > 0.0:
+                return _PEN_V * (1.0 + f / v_max), 0.0
+            f_lo = f
             stage, q = 1, lim
             continue
         if stage == 1:
-            if v <= v_max:
+            if f <= 0.0:
                 break
-            stage, q = 2, 0.5 * lim
-            continue
-        if v > v_max:
-            hi = q
+            f_hi = f
+            stage = 2
+        elif f > 0.0:
+            hi, f_hi = q, f
+            if last == 1:
+                f_lo *= 0.5
+            last = 1
         else:
-            lo = q
+            lo, f_lo = q, f
+            if last == -1:
+                f_hi *= 0.5
+            last = -1
+            if f >= -1e-12 * v_max:
+                break
         if hi - lo <= 1e-13 * lim:
             break
-        q = 0.5 * (lo + hi)
+        q = lo - f_lo * (hi - lo) / (f_hi - f_lo)
+        if it >= 30 or not (lo < q < hi):
+            q = 0.5 * (lo + hi)
     x = lim if stage == 1 else lo
     T_sh = _eval_once(i_d, sgn * x, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)[0]
     return -sgn * T_sh, sgn * x
