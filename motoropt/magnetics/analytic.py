@@ -429,11 +429,15 @@ def _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, first, Ht, Bt, u
                 phi_try[i] = phi[i] + step * dphi[i]
             r2 = _residual(kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u_try, phi_try, g_try, e_try, r_try)
             if _merit(r2, g, e_try) < merit or _ls == 11:  # the current point's weights g
-                u[:] = u_try
-                phi[:] = phi_try
-                r[:] = r_try
-                g[:] = g_try
-                e[:] = e_try
+                # explicit loops: an array-to-array slice assignment compiles numba's shape-mismatch
+                # error path (string formatting, ~2 s of the first run's compilation)
+                for k in range(n):
+                    u[k] = u_try[k]
+                    r[k] = r_try[k]
+                for i in range(nb):
+                    phi[i] = phi_try[i]
+                    g[i] = g_try[i]
+                    e[i] = e_try[i]
                 merit = _merit(r2, g, e)
                 break
             step *= 0.5
@@ -762,15 +766,18 @@ def _fluxmap_kernel(i_d, i_q, n, branches, F0, cells, first, consts, Ht, Bt, tol
     Fb = np.empty(nb)
     for jq in range(n_q):
         for jd in range(n_d):
-            Fb[:] = F0
+            for i in range(nb):
+                Fb[i] = F0[i]
             for k in range(K):
                 Fb[yoke_branch[k]] += Fk_per_A * (i_d[jd] * dcos[k] + i_q[jq] * dsin[k])
             _predict(U, jd, jq, u0)
             _predict(PHI, jd, jq, phi0)
             u, phi, it, rn = _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, Fb, first, Ht, Bt, u0, phi0, tol,
                                             max_iter)
-            U[jd, jq] = u
-            PHI[jd, jq] = phi
+            for k in range(n):  # element loops: no slice assignment (see _newton)
+                U[jd, jq, k] = u[k]
+            for i in range(nb):
+                PHI[jd, jq, i] = phi[i]
             iters[jd, jq] = it
             resid[jd, jq] = rn
             # flux linkage = sum over the MMF-carrying branches of (dF/di) phi (co-energy consistent)
@@ -1176,8 +1183,10 @@ def _fluxmap_tc_kernel(i_d, i_q, n, branches, G_pos, h_pos, teeth, consts, Ht, B
                                                 tol, max_iter)
                 resid[jd, jq] = max(resid[jd, jq], rn)
                 iters[jd, jq] += it
-                U[jd, jq] = u
-                PHI[jd, jq] = phi
+                for k in range(n):  # element loops: no slice assignment (see _newton)
+                    U[jd, jq, k] = u[k]
+                for i in range(PHI.shape[2]):
+                    PHI[jd, jq, i] = phi[i]
                 # phase flux linkages (machine) = units x sum_k turns_kx phi_tooth,k; Park (amplitude-invariant)
                 pd = 0.0
                 pq = 0.0

@@ -210,7 +210,14 @@ def locate(ax, x, uniform):
             if k > n - 2:
                 k = n - 2
     else:
-        k = np.searchsorted(ax, x, side="right") - 1
+        lo, hi = 0, n  # k = np.searchsorted(ax, x, side="right") - 1, by bisection (numba's
+        while lo < hi:  # searchsorted overload costs ~0.7 s of the first run's compilation)
+            mid = (lo + hi) >> 1
+            if ax[mid] <= x:
+                lo = mid + 1
+            else:
+                hi = mid
+        k = lo - 1
         if k < 0:
             k = 0
         elif k > n - 2:

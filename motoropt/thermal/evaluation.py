@@ -273,6 +273,20 @@ def teeth_fraction_at(ev, grid: RatingGrid, speed_rpm, torque_nm) -> np.ndarray:
                      np.ascontiguousarray(w.ravel()))
 
 
+@njit(cache=True, inline="always")
+def _first_not_below(a, x):
+    """np.searchsorted(a, x) (side "left": the first index with a[i] >= x, len(a) if none) on an
+    ascending array, by bisection (numba's searchsorted overload compiles in ~0.7 s)."""
+    lo, hi = 0, a.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if a[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 @njit(cache=True)
 def _bilinear(xa, ya, Z, x, y):
     """Bilinear interpolation of Z (nx, ny) on the ascending axes xa, ya at points (x[k], y[k]) inside
@@ -280,8 +294,8 @@ def _bilinear(xa, ya, Z, x, y):
     nx, ny = xa.shape[0], ya.shape[0]
     out = np.empty(x.shape[0])
     for k in range(x.shape[0]):
-        i = min(max(np.searchsorted(xa, x[k]) - 1, 0), nx - 2)
-        j = min(max(np.searchsorted(ya, y[k]) - 1, 0), ny - 2)
+        i = min(max(_first_not_below(xa, x[k]) - 1, 0), nx - 2)
+        j = min(max(_first_not_below(ya, y[k]) - 1, 0), ny - 2)
         fx = (x[k] - xa[i]) / (xa[i + 1] - xa[i])
         fy = (y[k] - ya[j]) / (ya[j + 1] - ya[j])
         out[k] = ((1.0 - fx) * ((1.0 - fy) * Z[i, j] + fy * Z[i, j + 1])
@@ -302,13 +316,35 @@ def _envelope_grids(grid: RatingGrid):
 
 @njit(cache=True)
 def _components_at(tg, lg, torque):
-    """(nS, n_comp) loss components at torque[s] per speed column s, linear in torque (np.interp:
-    clamped at the grid ends; an exact grid torque takes that point's value)."""
-    nS, nc = tg.shape[0], lg.shape[0]
+    """(nS, n_comp) loss components at torque[s] per speed column s, linear in torque as np.interp
+    (clamped at the grid ends; an exact grid torque takes that point's value; the same arithmetic,
+    written out: numba's np.interp overload costs ~1.5 s of the first run's compilation)."""
+    nS, nT, nc = tg.shape[0], tg.shape[1], lg.shape[0]
     out = np.empty((nS, nc))
     for s in range(nS):
+        x = torque[s]
+        j = _first_not_below(tg[s], x)  # tg[s, j - 1] < x <= tg[s, j]
+        if j < nT and tg[s, j] == x:  # a grid torque (or beyond the right end: see below)
+            for c in range(nc):
+                out[s, c] = lg[c, j, s]
+            continue
+        j -= 1  # tg[s, j] < x < tg[s, j + 1]
         for c in range(nc):
-            out[s, c] = np.interp(torque[s], tg[s], lg[c, :, s])
+            if not x == x:
+                out[s, c] = np.nan
+            elif j < 0:
+                out[s, c] = lg[c, 0, s]
+            elif j >= nT - 1:
+                out[s, c] = lg[c, nT - 1, s]
+            else:
+                y0, y1 = lg[c, j, s], lg[c, j + 1, s]
+                slope = (y1 - y0) / (tg[s, j + 1] - tg[s, j])
+                v = slope * (x - tg[s, j]) + y0
+                if math.isnan(v):  # numpy's fallback: from the other end, then the common value
+                    v = slope * (x - tg[s, j + 1]) + y1
+                    if math.isnan(v) and y0 == y1:
+                        v = y0
+                out[s, c] = v
     return out
 
 
