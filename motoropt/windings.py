@@ -436,6 +436,10 @@ def make_winding(slots: int, pole_pairs: int, layers: int = 2, coil_pitch: int |
 
     Raises when the combination is not a balanced three-phase winding (rules in the module docstring).
     """
+    key = (slots, pole_pairs, layers, coil_pitch, turns_per_coil, parallel_paths)
+    hit = _WINDING_MEMO.get(key)
+    if hit is not None:  # validated and balanced before (the checks do not depend on field_prefix)
+        return hit
     _validate(slots, pole_pairs, layers, coil_pitch, turns_per_coil, parallel_paths, field_prefix)
     if coil_pitch is None:
         coil_pitch = _default_pitch(slots, pole_pairs, layers)
@@ -444,7 +448,15 @@ def make_winding(slots: int, pole_pairs: int, layers: int = 2, coil_pitch: int |
         raise InputError(field_prefix + ".slots", slots,
                          f"a slot/pole/layer combination giving a balanced winding (p = {pole_pairs}, "
                          f"layers = {layers}, coil_pitch = {coil_pitch})")
+    if len(_WINDING_MEMO) >= 64:
+        _WINDING_MEMO.clear()
+    _WINDING_MEMO[key] = w
     return w
+
+
+# make_winding's results per argument tuple: an optimisation's designs share a few slot/pole/turn
+# combinations, and the balance check (the star of slots) costs ~0.8 ms a design. Windings are frozen.
+_WINDING_MEMO: dict = {}
 
 
 # ---------------------------------------------------------------------- lengths, area, resistance
