@@ -466,3 +466,16 @@ def test_areas_and_length_helpers():
     with pytest.raises(InputError) as e:
         phase_resistance(w, 1.7e-8, 0.1, 0.15, 1e-6)  # shorter than two active sides
     assert e.value.field == "mean_turn_length"
+
+
+def test_make_winding_remembers_valid_windings_only():
+    """The same arguments give the same (frozen, read-only) winding object; an unbalanced
+    combination still raises, naming the caller's field, also after valid calls."""
+    w1 = make_winding(48, 4, 2, 5, 11, 1)
+    w2 = make_winding(48, 4, 2, 5, 11, 1, field_prefix="other")
+    assert w2 is w1
+    assert not w1.layout.flags.writeable and not w1.coils.flags.writeable
+    assert make_winding(48, 4, 2, 5, 12, 1) is not w1
+    for _ in range(2):
+        with pytest.raises(InputError, match="stator.slots"):
+            make_winding(13, 2, 2, field_prefix="stator")
