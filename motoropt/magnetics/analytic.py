@@ -1098,18 +1098,16 @@ def reduce_linear(net):
     G_pos = np.zeros((n_pos, keep.size, keep.size))
     h_pos = np.zeros((n_pos, keep.size))
     li = np.flatnonzero(lin)
+    # signed incidence C (linear branch x node) of du = sa u[a] - sb u[b]: G = C^T diag(P) C, h = C^T (P F)
+    C = np.zeros((li.size, n))
+    rows = np.arange(li.size)
+    a_l, b_l = net["a"][li], net["b"][li]
+    np.add.at(C, (rows[a_l >= 0], a_l[a_l >= 0]), net["sa"][li][a_l >= 0])
+    np.add.at(C, (rows[b_l >= 0], b_l[b_l >= 0]), -net["sb"][li][b_l >= 0])
     for ip in range(n_pos):
-        Gf = np.zeros((n, n))
-        hf = np.zeros(n)
-        for i in li:
-            c = np.zeros(n)
-            if net["a"][i] >= 0:
-                c[net["a"][i]] += net["sa"][i]
-            if net["b"][i] >= 0:
-                c[net["b"][i]] -= net["sb"][i]
-            P_ = net["P_pos"][ip, i]
-            Gf += P_ * np.outer(c, c)
-            hf += P_ * net["F_pos"][ip, i] * c
+        P_ = net["P_pos"][ip, li]
+        Gf = C.T @ (P_[:, None] * C)
+        hf = C.T @ (P_ * net["F_pos"][ip, li])
         Gkk, Gke, Gee = Gf[np.ix_(keep, keep)], Gf[np.ix_(keep, elim)], Gf[np.ix_(elim, elim)]
         X = np.linalg.solve(Gee, np.column_stack((Gke.T, hf[elim]))) if elim.size else np.zeros((0, keep.size + 1))
         G_pos[ip] = Gkk - Gke @ X[:, :-1]
