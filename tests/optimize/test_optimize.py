@@ -495,3 +495,17 @@ def test_nsga3_resume_after_interrupt(tmp_path, monkeypatch):
     for u, v in zip(_designs(a), _designs(b)):
         assert np.array_equal(u, v, equal_nan=True)
     assert np.array_equal(_front(a), _front(b))
+
+
+def test_guided_chunks_cover_the_generation_largest_first():
+    """The process pool's chunks: every index once, in order, at most n_chunks chunks, sizes not
+    increasing (the generation's last chunk is its smallest), down to one design per chunk."""
+    from motoropt.optimize.runner import _guided_chunks
+
+    for n, k in [(100, 8), (40, 8), (7, 8), (1, 4), (1000, 64)]:
+        chunks = _guided_chunks(n, k)
+        assert [i for c in chunks for i in c] == list(range(n))
+        sizes = [len(c) for c in chunks]
+        assert len(chunks) <= min(n, k) and min(sizes) >= 1
+        assert all(a >= b for a, b in zip(sizes, sizes[1:]))
+    assert [len(c) for c in _guided_chunks(100, 8)] == [23, 20, 17, 14, 11, 8, 5, 2]
