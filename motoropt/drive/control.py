@@ -188,75 +188,82 @@ def _iq_lim(i_d, i_max, iqa):
     return min(lim, iqa[iqa.shape[0] - 1])
 
 
+@njit(cache=True, inline="always")
+def _eval_slope(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc):
+    """:func:`_eval` plus dT_em/di_q, N m/A (exact for the bilinear flux map inside the cell of i_q;
+    psi_d is even and psi_q odd in i_q)."""
+    pd, pq, k, j, t, u = interp_stack(i_d, i_q, ida, iqa, G, ud, uq)
+    p_fe, p_mag = iron_magnet_at(f_e, pd, pq, k, j, t, u, G, lv, rc)
+    T_em = 1.5 * p * (pd * i_q - pq * i_d)
+    drag = 0.0
+    if w_m > 0.0:
+        drag = (p_fe + p_mag + p_mechl) / w_m
+    h = iqa[j + 1] - iqa[j]
+    dpd = ((1.0 - t) * (G[0, k, j + 1] - G[0, k, j]) + t * (G[0, k + 1, j + 1] - G[0, k + 1, j])) / h
+    dpq = ((1.0 - t) * (G[1, k, j + 1] - G[1, k, j]) + t * (G[1, k + 1, j + 1] - G[1, k + 1, j])) / h
+    s = -1.0 if i_q < 0.0 else 1.0
+    slope = 1.5 * p * (pd + s * i_q * dpd - i_d * dpq)
+    return T_em - drag, T_em, pd, pq, p_fe, p_mag, slope
+
+
 @njit(cache=True)
 def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, rtol):
-    """i_q in [-iq_lim, iq_lim] with T_shaft(i_d, i_q) = T by the Illinois method.
+    """i_q in [-iq_lim, iq_lim] with T_shaft(i_d, i_q) = T by safeguarded quasi-Newton steps.
 
     Returns (ok, i_q, short, psi_d, psi_q, P_fe, P_mag), the last four at the returned i_q (NaN when
-    not ok). Converged when |T_shaft - T| <= rtol max(1, |T|) N m (or the bracket is below
-    1e-13 iq_lim). When T is out of reach, ok is False and short > 0 is the torque shortfall at the
-    current limit, N m. The torque is evaluated at one place in the loop (stage 0: i_q = 0, stage 1:
-    the bracket's far end, stage 2: Illinois steps), so the inlined evaluation is compiled once.
+    not ok). Assumes T_shaft increases with i_q. Converged when |T_shaft - T| <= rtol max(1, |T|) N m
+    (or the bracket is below 1e-13 iq_lim). When T is out of reach, ok is False and short > 0 is the
+    torque shortfall at the current limit, N m.
+
+    The search runs in y = sigma i_q >= 0, sigma the sign that moves T_shaft towards T from i_q = 0, on
+    h(y) = sigma (T_shaft - T), increasing with h(0) < 0. Steps: Newton with the slope dT_em/di_q of
+    the bilinear flux map (exact in the cell) minus the secant slope of the loss drag torque between
+    the last two iterates; before a sign change they stop at iq_lim (which decides reachability), after
+    it they stay inside the bracket (bisection when a step leaves it or |h| fails to halve). The torque
+    is evaluated at one place in the loop, so the inlined evaluation is compiled once.
     """
     nan = np.nan
     ftol = rtol * max(1.0, abs(T))
     xtol = 1e-13 * iq_lim
-    a, ga, b, gb = 0.0, 0.0, 0.0, 0.0
-    # flux linkages and losses at a and at b
-    a_pd, a_pq, a_fe, a_mag = nan, nan, nan, nan
-    b_pd, b_pq, b_fe, b_mag = nan, nan, nan, nan
+    sig = 1.0
+    lo, hi = 0.0, 0.0  # y with h < 0 (latest) and with h > 0 (once found)
+    have_hi = False
+    y_prev, drag_prev, h_prev = 0.0, 0.0, np.inf
     x = 0.0
-    stage = 0
-    for _ in range(202):
-        t_sh, _, pd, pq, p_fe, p_mag = _eval(i_d, x, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
+    for it in range(202):
+        t_sh, t_em, pd, pq, p_fe, p_mag, sl = _eval_slope(i_d, x, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
         g = t_sh - T
-        if stage == 0:
-            if g == 0.0:
-                return True, 0.0, 0.0, pd, pq, p_fe, p_mag
-            if iq_lim <= 0.0:
-                return False, 0.0, abs(g), nan, nan, nan, nan
-            if g < 0.0:
-                a, ga, b = 0.0, g, iq_lim
-                a_pd, a_pq, a_fe, a_mag = pd, pq, p_fe, p_mag
-                x = b
-            else:
-                b, gb, a = 0.0, g, -iq_lim
-                b_pd, b_pq, b_fe, b_mag = pd, pq, p_fe, p_mag
-                x = a
-            stage = 1
-            continue
-        if stage == 1:
-            if x == b:
-                gb = g
-                b_pd, b_pq, b_fe, b_mag = pd, pq, p_fe, p_mag
-                if gb < 0.0:
-                    return False, b, -gb, nan, nan, nan, nan
-            else:
-                ga = g
-                a_pd, a_pq, a_fe, a_mag = pd, pq, p_fe, p_mag
-                if ga > 0.0:
-                    return False, a, ga, nan, nan, nan, nan
-            if abs(ga) <= ftol:
-                return True, a, 0.0, a_pd, a_pq, a_fe, a_mag
-            if abs(gb) <= ftol:
-                return True, b, 0.0, b_pd, b_pq, b_fe, b_mag
-            # Illinois: (a, ga) and (b, gb) bracket the root (opposite signs); b is the latest iterate
-            stage = 2
-            x = b - gb * (b - a) / (gb - ga)
-            continue
         if abs(g) <= ftol:
             return True, x, 0.0, pd, pq, p_fe, p_mag
-        if g * gb < 0.0:
-            a, ga = b, gb
-            a_pd, a_pq, a_fe, a_mag = b_pd, b_pq, b_fe, b_mag
+        if it == 0:
+            if iq_lim <= 0.0:
+                return False, 0.0, abs(g), nan, nan, nan, nan
+            sig = 1.0 if g < 0.0 else -1.0
+        y = sig * x
+        h = sig * g
+        if h < 0.0:
+            lo = y
+            if y >= iq_lim:
+                return False, x, -h, nan, nan, nan, nan
         else:
-            ga *= 0.5
-        b, gb = x, g
-        b_pd, b_pq, b_fe, b_mag = pd, pq, p_fe, p_mag
-        if abs(b - a) <= xtol:
+            hi = y
+            have_hi = True
+        if have_hi and hi - lo <= xtol:
             return True, x, 0.0, pd, pq, p_fe, p_mag
-        x = b - gb * (b - a) / (gb - ga)
-    return True, b, 0.0, b_pd, b_pq, b_fe, b_mag
+        drag = t_em - t_sh
+        slope = sl
+        if it > 0 and y != y_prev:
+            slope -= sig * (drag - drag_prev) / (y - y_prev)
+        bisect = abs(h) > 0.5 * h_prev
+        y_prev, drag_prev, h_prev = y, drag, abs(h)
+        yn = y - h / slope if slope > 0.0 else np.inf
+        if have_hi:
+            if bisect or not (lo < yn < hi):
+                yn = 0.5 * (lo + hi)
+        elif not yn > y or yn > iq_lim:
+            yn = iq_lim
+        x = sig * yn
+    return True, x, 0.0, pd, pq, p_fe, p_mag
 
 
 @njit(cache=True)

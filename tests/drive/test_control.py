@@ -286,3 +286,43 @@ def test_power_limit_caps_envelope_and_points():
     assert float(r["i_q"][1]) == pytest.approx(float(r0["i_q"]), rel=1e-12)
     with pytest.raises(InputError, match="max_power_kw"):
         Limits(300.0, 250.0, 2000.0, p_max=-1.0)
+
+
+def test_iq_solve_meets_its_tolerance_on_a_saturated_map():
+    """_solve_iq on a saturating, cross-coupled bilinear map (psi_d = psi_f + L_d i_d - c i_q^2,
+    psi_q = L_q i_q / (1 + |i_q| / i_s) - k i_d i_q, tabulated on the linear map's nodes) with iron losses: for
+    reachable torques |T_shaft(i_q) - T| <= 1e-10 max(1, |T|) and |i_q| <= the limit; for torques
+    beyond the current limit ok is False and the shortfall equals T - T_shaft(+-limit) (a second
+    evaluation of the same map); a torque within the tolerance above the torque at the current limit
+    is reachable there (the solve used to reject it, so map points at the envelope's peak torque,
+    computed along another path, were infeasible when their last bits fell short)."""
+    from dataclasses import replace
+
+    from motoropt.drive.control import _eval_once, _pack, _solve_iq
+    lin = linear_fluxmap(0.08, 0.4e-3, 1.0e-3, P, 250.0)
+    D, Q = np.meshgrid(lin.i_d, lin.i_q, indexing="ij")
+    psi_d = 0.08 + 0.4e-3 * D - 1e-7 * Q * Q
+    psi_q = 1.0e-3 * Q / (1.0 + Q / 150.0) - 5e-7 * D * Q
+    fm = replace(lin, psi_d=psi_d, psi_q=psi_q, torque=1.5 * P * (psi_d * Q - psi_q * D))
+    m = FluxMapModel(fm, with_iron(0.02), LIM_SALIENT, "saturated")
+    (ida, iqa, G, ud, uq), p, lv, rc, lim, ac, hx = _pack(m)
+    w_m = 300.0
+    f_e = p * w_m / (2.0 * math.pi)
+    checked = 0
+    for i_dk in (-200.0, -120.0, -30.0, 0.0, 40.0):
+        iq_lim = math.sqrt(250.0**2 - i_dk**2)
+        t_hi = _eval_once(i_dk, iq_lim, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc)[0]
+        t_lo = _eval_once(i_dk, -iq_lim, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc)[0]
+        for T in np.linspace(0.98 * t_lo, 0.98 * t_hi, 9):
+            ok, iq, short, *_ = _solve_iq(i_dk, T, iq_lim, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
+            t_sh = _eval_once(i_dk, iq, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc)[0]
+            assert ok and abs(iq) <= iq_lim and abs(t_sh - T) <= 1e-10 * max(1.0, abs(T))
+            checked += 1
+        for t_lim, sgn in ((t_hi, 1.0), (t_lo, -1.0)):
+            ok, iq, short, *_ = _solve_iq(i_dk, t_lim * (1.0 + 1e-12), iq_lim, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
+            assert ok and short == 0.0 and sgn * iq <= iq_lim and sgn * iq == pytest.approx(iq_lim, rel=1e-6)
+        ok, iq, short, *_ = _solve_iq(i_dk, t_hi + 5.0, iq_lim, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
+        assert not ok and iq == iq_lim and short == pytest.approx(5.0, rel=1e-9)
+        ok, iq, short, *_ = _solve_iq(i_dk, t_lo - 5.0, iq_lim, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
+        assert not ok and iq == -iq_lim and short == pytest.approx(5.0, rel=1e-9)
+    assert checked == 45
