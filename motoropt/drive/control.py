@@ -89,6 +89,7 @@ N_LIM = 10
 SPEED_TOLERANCE = 0.02  # operating_point evaluates points up to 2 % above the speed limit, with a warning
 
 _RTOL = 1e-10  # relative torque tolerance of the i_q solves while searching i_d (the final solve: 1e-13)
+_SKIPPED = -1  # scan status of a candidate the copper-loss bound rules out
 _PEN_V = 1e20  # penalty base: torque reachable, voltage limit exceeded
 _PEN_I = 1e30  # penalty: torque not reachable within the current limit
 _GOLD = 0.5 * (math.sqrt(5.0) - 1.0)
@@ -468,12 +469,27 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
     best_k = 0
     step = (hi - lo) / (n_scan - 1)
     status = np.empty(n_scan, np.int64)
-    for k in range(n_scan):
-        s, iq, st = _phi(lo + k * step, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc,
-                         _RTOL)
+    # scan outwards from the candidate nearest i_d = 0; a candidate whose d-axis copper loss alone,
+    # 1.5 R i_d^2 (a lower bound of its score), is not below the best feasible score is skipped: it
+    # cannot be the best (the lowest score, the lowest index among equal ones, as a plain scan)
+    k0 = min(max(int(round(-lo / step)), 0), n_scan - 1)
+    for m in range(2 * n_scan):
+        k = k0 if m == 0 else (k0 + (m + 1) // 2 if m % 2 == 1 else k0 - m // 2)
+        if k < 0 or k >= n_scan:
+            continue
+        x = lo + k * step
+        if best_s < _PEN_V and 1.5 * R * x * x >= best_s:
+            status[k] = _SKIPPED
+            continue
+        s, iq, st = _phi(x, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, _RTOL)
         status[k] = st
-        if s < best_s:
+        if s < best_s or (s == best_s and k < best_k):
             best_s, best_k = s, k
+    if best_s < _PEN_V:  # the voltage-limit test below needs the neighbours' status
+        for kk in (best_k - 1, best_k + 1):
+            if 0 <= kk < n_scan and status[kk] == _SKIPPED:
+                status[kk] = _phi(lo + kk * step, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud,
+                                  uq, p, lv, rc, _RTOL)[2]
     a = lo + max(best_k - 1, 0) * step
     b = lo + min(best_k + 1, n_scan - 1) * step
     xk = lo + best_k * step
