@@ -62,9 +62,29 @@ def cycle_points(design: MachineDesign, cycle_name: str):
 
 def evaluate_cycle(emap: EfficiencyMap, design: MachineDesign, name: str) -> CycleData:
     """Energies and efficiencies of the motor over one cycle (definitions in the module docstring)."""
-    rpm, T, dt, t_mid = cycle_points(design, name)
+    return evaluate_cycles(emap, design, (name,))[name]
+
+
+def evaluate_cycles(emap: EfficiencyMap, design: MachineDesign, names) -> dict:
+    """:func:`evaluate_cycle` of each cycle in ``names`` ({name: CycleData}): the losses of all their
+    points from one map look-up (the look-up is pointwise, so each cycle's result is the same as
+    from its own)."""
+    pts = {name: cycle_points(design, name) for name in names}
+    if not pts:
+        return {}
+    res = interpolate_losses(emap, np.concatenate([p[0] for p in pts.values()]),
+                             np.concatenate([p[1] for p in pts.values()]))
+    out, start = {}, 0
+    for name, p in pts.items():
+        sl = slice(start, start + p[0].size)
+        start = sl.stop
+        out[name] = _cycle_data(emap, name, *p, {k: v[sl] for k, v in res.items()})
+    return out
+
+
+def _cycle_data(emap: EfficiencyMap, name: str, rpm, T, dt, t_mid, res: dict) -> CycleData:
+    """One cycle's CycleData from its points and their interpolate_losses result ``res``."""
     moving = (rpm > 0) & (T != 0)
-    res = interpolate_losses(emap, rpm, T)
     inside = res["in_envelope"] | ~moving
     kinds = loss_kinds(emap)
     losses = {k: np.where(moving & inside, np.nan_to_num(res[k]), 0.0) for k in kinds}

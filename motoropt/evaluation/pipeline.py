@@ -31,7 +31,7 @@ import numpy as np
 from motoropt.case import CaseSpecs, load_case, nominal_design
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.effmap import EfficiencyMap
-from motoropt.evaluation.cycles import evaluate_cycle
+from motoropt.evaluation.cycles import evaluate_cycle, evaluate_cycles  # noqa: F401 - evaluate_cycle re-exported
 from motoropt.evaluation.records import Evaluation
 from motoropt.inverter.losses import inverter_operating_points
 from motoropt.machines.base import FluxMapProvider, MachineDesign, MachineModel
@@ -182,8 +182,7 @@ def evaluate_design(design: MachineDesign, cycles: bool = True, case_path: str |
     cyc = {}
     if cycles and (design.vehicle is not None or specs.mission is not None):
         t0 = time.perf_counter()
-        for name in design.cycles:
-            cyc[name] = evaluate_cycle(emap, design, name)
+        cyc = evaluate_cycles(emap, design, design.cycles)
         tm["cycles_s"] = time.perf_counter() - t0
         k["cycles"] = {n: c.summary for n, c in cyc.items()}
     ev = Evaluation(design=design, model=model, emap=emap, cycles=cyc, kpis=k, case_path=case_path, timings=tm)
