@@ -23,8 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from motoropt.parallel import default_single_blas_thread
+
+default_single_blas_thread()  # "on one core", as the CLI: before numpy loads (profiling imports it)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from profiling import profile_evaluations
+from profiling import profile_evaluations  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_COLD_S = 15.0

@@ -93,6 +93,21 @@ def worker_initializer(parent_pid: int, initializer=None, initargs=()) -> None:
         initializer(*initargs)
 
 
+#: environment variables that set the BLAS/OpenMP thread count numpy's BLAS starts with
+BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def default_single_blas_thread() -> None:
+    """One BLAS thread unless the user set a count (read when numpy loads, so call this first).
+
+    motoropt runs in parallel by processes; its dense linear algebra is small (MEC networks, Kron
+    reductions), where OpenBLAS threads only spin: with default threads a tooth-coil case's single
+    evaluation used 2 cores and took longer (outer_rotor_halbach 80 vs 71 ms on 2 cores), and 2
+    optimiser workers did not scale."""
+    for var in BLAS_THREAD_VARS:
+        os.environ.setdefault(var, "1")
+
+
 def fast_start_method() -> str:
     """"fork" on Linux (workers start at once with this process's loaded kernels), else "spawn"."""
     return "fork" if sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods() else "spawn"

@@ -69,7 +69,7 @@ from motoropt.optimize.problem import (
     parse_optimization,
 )
 from motoropt.optimize.report import pareto_front_rows
-from motoropt.parallel import fast_start_method, kill_pool, make_process_pool
+from motoropt.parallel import default_single_blas_thread, fast_start_method, kill_pool, make_process_pool
 
 EXIT_WRITE_FAILED = 74  # EX_IOERR (sysexits.h): the run stopped because its file could not be written
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -154,9 +154,6 @@ class SerialBackend:
         pass
 
 
-BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
 def _noop() -> None:
     """A task that only makes the pool start its workers."""
 
@@ -167,15 +164,11 @@ class PoolBackend:
     each keeps its numba kernels loaded across chunks)."""
 
     def __init__(self, workers: int, start_method: str | None = None):
-        import os
-
-
         # One BLAS thread per worker: the models' small dense solves gain nothing from OpenBLAS
         # threads, which otherwise spin on every core and stop 2 workers from scaling (measured on
         # 2 cores: 26 -> 26 designs/s from 1 to 2 workers with default threads). Spawned workers
         # inherit the environment; a value the user set is kept.
-        for var in BLAS_THREAD_VARS:
-            os.environ.setdefault(var, "1")
+        default_single_blas_thread()
         self.workers = workers
         self.ex = make_process_pool(workers, start_method=start_method or fast_start_method())
         self.ex.submit(_noop).result()  # start the workers now (forked before any other thread exists)

@@ -183,3 +183,22 @@ def test_point_temperatures_overspeed_and_inverter_keys(shipped):
     s = json.loads(run("point", case_path("prius2004_system"), "--rpm", 3000, "--torque", 60, "--json").stdout)
     assert 0.9 < s["inverter_efficiency"] < 1.0
     assert s["system_efficiency"] == pytest.approx(s["motor_efficiency"] * s["inverter_efficiency"], rel=1e-9)
+
+
+def test_cli_starts_numpy_with_one_blas_thread_unless_set():
+    """Importing the CLI (as the ``motoropt`` command does) sets OMP/OPENBLAS/MKL_NUM_THREADS to 1
+    before numpy loads (motoropt.parallel, which sets them, loads without numpy), and keeps a count
+    the user set (a fresh interpreter each: the variables are read once, when numpy loads)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import os, sys; import motoropt.parallel; assert 'numpy' not in sys.modules; "
+            "import motoropt.cli; assert 'numpy' in sys.modules; "
+            "print(os.environ['OMP_NUM_THREADS'], os.environ['OPENBLAS_NUM_THREADS'], os.environ['MKL_NUM_THREADS'])")
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "1", "1"]
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "OPENBLAS_NUM_THREADS": "4"}, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.split() == ["1", "4", "1"]

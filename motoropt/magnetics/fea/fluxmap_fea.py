@@ -79,13 +79,12 @@ from motoropt.magnetics.fea.mesh import build_mesh
 from motoropt.magnetics.fea.post import ArkkioOperator, flux_linkage, flux_linkage_operator
 from motoropt.magnetics.fea.solver import JacobianCache, build_problem, solve
 from motoropt.magnetics.fluxmap import FluxMap
-from motoropt.parallel import make_process_pool
+from motoropt.parallel import default_single_blas_thread, make_process_pool
 
 REGIONS = ("stator_teeth", "stator_yoke")
 METHODS = ("fast", "reference")
 TOL = {"fast": 1e-4, "reference": 1e-7}
 MIN_TASKS = 4  # positions are split into row blocks until a map has at least this many tasks
-BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass
@@ -310,8 +309,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     if _POOL["executor"] is not None and _POOL["workers"] == workers:
         return _POOL["executor"]
     _shutdown_pool()
-    for var in BLAS_THREAD_VARS:
-        os.environ.setdefault(var, "1")
+    default_single_blas_thread()
     _POOL["executor"] = make_process_pool(workers)  # spawned workers that die with this process
     _POOL["workers"] = workers
     return _POOL["executor"]
