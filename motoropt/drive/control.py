@@ -219,8 +219,9 @@ def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc,
     The search runs in y = sigma i_q >= 0, sigma the sign that moves T_shaft towards T from i_q = 0, on
     h(y) = sigma (T_shaft - T), increasing with h(0) < 0. Steps: Newton with the slope dT_em/di_q of
     the bilinear flux map (exact in the cell) minus the secant slope of the loss drag torque between
-    the last two iterates; before a sign change they stop at iq_lim (which decides reachability), after
-    it they stay inside the bracket (bisection when a step leaves it or |h| fails to halve). The torque
+    the last two iterates; before a sign change they stop at iq_lim (which decides reachability; also
+    the next step when |h| fails to halve), after it they stay inside the bracket (bisection when a
+    step leaves it or |h| fails to halve), so every solve ends well inside the iteration cap. The torque
     is evaluated at one place in the loop, so the inlined evaluation is compiled once.
     """
     nan = np.nan
@@ -261,7 +262,7 @@ def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc,
         if have_hi:
             if bisect or not (lo < yn < hi):
                 yn = 0.5 * (lo + hi)
-        elif not yn > y or yn > iq_lim:
+        elif bisect or not yn > y or yn > iq_lim:  # slow progress: the limit decides reachability
             yn = iq_lim
         x = sig * yn
     return True, x, 0.0, pd, pq, p_fe, p_mag
