@@ -68,6 +68,7 @@ from motoropt.drive.modulation import (
     carrier_table,
     six_step_moments,
 )
+from motoropt.drive.search import brent_accept, brent_done, brent_propose
 from motoropt.errors import InputError, OperatingPointError
 from motoropt.magnetics.fluxmap import FluxMap, fluxmap_stack, interp_stack
 
@@ -92,7 +93,6 @@ _RTOL = 1e-10  # relative torque tolerance of the i_q solves while searching i_d
 _SKIPPED = -1  # scan status of a candidate the copper-loss bound rules out
 _PEN_V = 1e20  # penalty base: torque reachable, voltage limit exceeded
 _PEN_I = 1e30  # penalty: torque not reachable within the current limit
-_GOLD = 0.5 * (math.sqrt(5.0) - 1.0)
 
 
 @dataclass(frozen=True)
@@ -335,13 +335,12 @@ def _objective(kind, x, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, i
 @njit(cache=True)
 def _brent_min(kind, a, b, x, fx, xtol, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv,
                rc):
-    """Brent's minimisation (parabolic steps with golden-section fallback) of the objective on [a, b].
+    """Brent's minimisation (:mod:`motoropt.drive.search`) of the objective on [a, b].
 
     x in [a, b] is the best point known, fx its value; returns (x_min, f_min), the best point seen.
     Parabolic steps make it superlinear on the smooth loss; the penalty jump at the voltage limit
     makes it fall back to golden sections there, converging onto the boundary from the feasible side.
     """
-    cg = 1.0 - _GOLD
     w = x
     v = x
     fw = fx
@@ -349,54 +348,11 @@ def _brent_min(kind, a, b, x, fx, xtol, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max
     d = 0.0
     e = 0.0
     for _ in range(100):
-        xm = 0.5 * (a + b)
-        tol1 = xtol
-        tol2 = 2.0 * tol1
-        if abs(x - xm) <= tol2 - 0.5 * (b - a):
+        if brent_done(a, b, x, xtol):
             break
-        take_golden = True
-        if abs(e) > tol1:
-            r = (x - w) * (fx - fv)
-            q = (x - v) * (fx - fw)
-            pp = (x - v) * q - (x - w) * r
-            q = 2.0 * (q - r)
-            if q > 0.0:
-                pp = -pp
-            q = abs(q)
-            etemp = e
-            e = d
-            if not (abs(pp) >= abs(0.5 * q * etemp) or pp <= q * (a - x) or pp >= q * (b - x)):
-                d = pp / q
-                u = x + d
-                if u - a < tol2 or b - u < tol2:
-                    d = tol1 if xm >= x else -tol1
-                take_golden = False
-        if take_golden:
-            e = (a - x) if x >= xm else (b - x)
-            d = cg * e
-        if abs(d) >= tol1:
-            u = x + d
-        else:
-            u = x + (tol1 if d >= 0.0 else -tol1)
+        u, d, e = brent_propose(a, b, x, w, v, fx, fw, fv, d, e, xtol)
         fu = _objective(kind, u, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
-        if fu <= fx:
-            if u >= x:
-                a = x
-            else:
-                b = x
-            v, w, x = w, x, u
-            fv, fw, fx = fw, fx, fu
-        else:
-            if u < x:
-                a = u
-            else:
-                b = u
-            if fu <= fw or w == x:
-                v, w = w, u
-                fv, fw = fw, fu
-            elif fu <= fv or v == x or v == w:
-                v = u
-                fv = fu
+        a, b, x, w, v, fx, fw, fv = brent_accept(a, b, x, w, v, fx, fw, fv, u, fu)
     return x, fx
 
 
