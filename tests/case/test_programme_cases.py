@@ -66,9 +66,11 @@ def test_im_eaxle_retained_design_feasible_and_needs_its_retainer():
     them; the same design without the retainer fails the copper end ring at 1.2 x 20,000 rpm (the thin
     ring's rho v^2 alone, 8900 kg/m^3 x (w r)^2, exceeds 200 MPa / 1.5 = 133 MPa at r = 59.7 mm?
     checked below from the design's own ring radius), and the retainer's mass is in the rotor mass
-    (2 hoops x 2 pi r t b rho, Special Metals SMC-045 density 8190 kg/m^3)."""
+    (2 hoops x 2 pi r t b rho, Special Metals SMC-045 density 8190 kg/m^3). The SiC module's junction
+    stays below its 175 degC limit at every map point, the standstill peak-torque point included."""
     k, G, _case, _spec = _evaluate("im_eaxle", IM_DESIGN)
     assert all(g <= 0 for g in G.values()), G
+    assert k["inverter_map_points_over_tj_max"] == 0 and k["inverter_max_junction_c"] < 175.0
     assert k["rotor_end_ring_retainer_margin"] >= 0 and k["rotor_end_ring_margin"] >= 0
     assert k["rotor_end_ring_retainer_fit_um"] > 0
 
