@@ -14,7 +14,7 @@ Algorithm per point: scan ``N_SCAN`` log-spaced x in [1e-4, 2] x_bd (x_bd = R_r0
 constant-parameter breakdown slip); score phi(x) = loss if feasible, else BIG (1 + c) with the
 constraint ratio c = max(|i_s| / i_max, |v_s| / v_max, psi_m / psi_max) (psi_max: top of the
 magnetising table); phi is unimodal when the feasible set is an interval in x (loss convex-ish, c U-shaped),
-so golden-section search on phi over the two grid cells around the best scan point finds the loss
+so Brent's search (:mod:`motoropt.drive.search`) on phi over the two grid cells around the best scan point finds the loss
 minimum inside the feasible set or on its boundary (field weakening: the voltage limit is active
 and the slip rises towards breakdown as the flux falls). This is loss-minimising flux control, not
 constant rated flux: at light load the flux falls until the magnetising and rotor copper losses
@@ -22,7 +22,7 @@ balance (tested against a constant-flux strategy).
 
 Envelope: for each speed, the largest |T| (motoring and generating) for which some x has c <= 1:
 at fixed x, c grows monotonically with |T| (the largest feasible torque is found by regula falsi on
-sqrt|T|); that maximum is maximised over log x by a scan and golden-section search.
+sqrt|T|); that maximum is maximised over log x by a scan and Brent's search.
 
 The rotor branch R_r(x, I_r), L_rs(x, I_r) is the circuit's (:func:`.circuit.rotor_current`): Field's
 factors, or the FEA-derived tables ``rt`` when the parameters carry them; the search range's
@@ -40,6 +40,7 @@ import numpy as np
 from numba import njit
 
 from motoropt.drive.losses import bearing_loss, windage_loss
+from motoropt.drive.search import brent_accept, brent_done, brent_propose
 from motoropt.machines.induction.circuit import (
     C_GAP,
     C_KF,
@@ -58,9 +59,8 @@ from motoropt.machines.induction.circuit import (
 
 OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT = 0, 1, 2, 3
 N_SCAN = 18
-N_GOLD = 24
+X_TOL = 5e-6  # slip search tolerance in log x, in scan steps (golden sections to ~2e-5 before)
 BIG = 1e15
-_GOLD = 0.5 * (math.sqrt(5.0) - 1.0)
 
 # output columns
 (O_FEAS, O_REASON, O_ID, O_IQ, O_VLL, O_IRMS, O_PF, O_PCUS, O_PCUR, O_PFE, O_PMECHL, O_PMECH, O_PELEC,
@@ -149,7 +149,7 @@ def _x_bd(cv):
 
 @njit(cache=True)
 def _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, use_loss):
-    """Scan + golden section on log x; returns (x_best, phi_best, c_best)."""
+    """Scan + Brent on log x; returns (x_best, phi_best, c_best)."""
     xbd = _x_bd(cv)
     lo = math.log(1e-4 * xbd)
     hi = math.log(2.0 * xbd)
@@ -163,31 +163,17 @@ def _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, use_lo
             kb = k
     a = lo + max(kb - 1, 0) * h
     b = lo + min(kb + 1, N_SCAN - 1) * h
-    xb = lo + kb * h
-    fb = best
-    x1 = b - _GOLD * (b - a)
-    x2 = a + _GOLD * (b - a)
-    f1, c1 = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(x1), p_m, v_max, i_max, use_loss)
-    f2, c2 = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(x2), p_m, v_max, i_max, use_loss)
-    for _ in range(N_GOLD):
-        if f1 < fb:
-            fb, xb = f1, x1
-        if f2 < fb:
-            fb, xb = f2, x2
-        if f1 <= f2:
-            b = x2
-            x2, f2 = x1, f1
-            x1 = b - _GOLD * (b - a)
-            f1, c1 = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(x1), p_m, v_max, i_max, use_loss)
-        else:
-            a = x1
-            x1, f1 = x2, f2
-            x2 = a + _GOLD * (b - a)
-            f2, c2 = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(x2), p_m, v_max, i_max, use_loss)
-    if f1 < fb:
-        fb, xb = f1, x1
-    if f2 < fb:
-        fb, xb = f2, x2
+    # Brent on the two cells around the best scan point, to X_TOL scan steps in log x
+    x = w = v = lo + kb * h
+    fx = fw = fv = best
+    d = e = 0.0
+    for _ in range(100):
+        if brent_done(a, b, x, X_TOL * h):
+            break
+        u, d, e = brent_propose(a, b, x, w, v, fx, fw, fv, d, e, X_TOL * h)
+        fu, _ = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(u), p_m, v_max, i_max, use_loss)
+        a, b, x, w, v, fx, fw, fv = brent_accept(a, b, x, w, v, fx, fw, fv, u, fu)
+    xb = x
     fx, cx = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(xb), p_m, v_max, i_max, use_loss)
     return math.exp(xb), fx, cx
 
@@ -295,7 +281,7 @@ def _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i
 @njit(cache=True)
 def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, rt, v_max, i_max, T_up):
     """(motoring max, generating max magnitude) shaft torque per speed, N m: max over x (scan +
-    golden section on log x) of the largest feasible torque at that slip (:func:`_tmax_at_x`)."""
+    Brent on log x) of the largest feasible torque at that slip (:func:`_tmax_at_x`)."""
     n = speeds.shape[0]
     tm = np.zeros(n)
     tg = np.zeros(n)
@@ -322,23 +308,17 @@ def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, rt, v_max, i_max, T_u
             a = lo0 + max(kb - 1, 0) * h
             b = lo0 + min(kb + 1, ns - 1) * h
             u0 = max(best, 1e-3)
-            x1 = b - _GOLD * (b - a)
-            x2 = a + _GOLD * (b - a)
-            f1 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, math.exp(x1), p_m, v_max, i_max, u0)
-            f2 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, math.exp(x2), p_m, v_max, i_max, u0)
-            for _ in range(24):
-                best = max(best, f1, f2)
-                if f1 >= f2:
-                    b = x2
-                    x2, f2 = x1, f1
-                    x1 = b - _GOLD * (b - a)
-                    f1 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, math.exp(x1), p_m, v_max, i_max, u0)
-                else:
-                    a = x1
-                    x1, f1 = x2, f2
-                    x2 = a + _GOLD * (b - a)
-                    f2 = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, math.exp(x2), p_m, v_max, i_max, u0)
-            best = max(best, f1, f2)
+            # Brent on -u (the largest feasible sqrt|T|) around the best scan point, X_TOL steps
+            x = w = v = lo0 + kb * h
+            fx = fw = fv = -best
+            d = e = 0.0
+            for _ in range(100):
+                if brent_done(a, b, x, X_TOL * h):
+                    break
+                un, d, e = brent_propose(a, b, x, w, v, fx, fw, fv, d, e, X_TOL * h)
+                fu = -_tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, math.exp(un), p_m, v_max, i_max, u0)
+                a, b, x, w, v, fx, fw, fv = brent_accept(a, b, x, w, v, fx, fw, fv, un, fu)
+            best = max(best, -fx)
             if s == 0:
                 tm[m] = best * best
             else:
