@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from motoropt.constants import RPM_TO_RAD_S
+from motoropt.constants import ENVELOPE_MARGIN, RPM_TO_RAD_S
 from motoropt.drive.control import CURRENT_LIMIT, POWER_LIMIT, VOLTAGE_LIMIT
 from motoropt.errors import InputError
 
@@ -95,7 +95,8 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
         strategy: passed to the model's solver (PMSM: "min_loss" or "mtpa").
         n_envelope: speeds of the envelope axis (default: the map's own speed axis).
     The torque axis runs from the largest generating torque magnitude (negative) to the largest
-    motoring torque over all speeds, with a node at zero torque (:func:`torque_axis`). Grid points above the envelope at their speed (by more than
+    motoring torque over all speeds, each times 1 - ENVELOPE_MARGIN (1e-6), with a node at zero
+    torque (:func:`torque_axis`). Grid points above the envelope at their speed (by more than
     1e-9 relative) are marked infeasible without a solve (reason: current limit where the envelope
     equals its standstill value, else voltage limit); the rest go through the point solver.
     """
@@ -110,7 +111,7 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
     env = model.envelope(env_speeds)
     t_mot = float(np.nanmax(env["torque_motoring"]))
     t_gen = float(np.nanmax(env["torque_generating"]))
-    torques = torque_axis(t_gen, t_mot, int(n_torque))
+    torques = torque_axis(t_gen * (1.0 - ENVELOPE_MARGIN), t_mot * (1.0 - ENVELOPE_MARGIN), int(n_torque))
     W, T = np.meshgrid(speeds, torques)  # (n_torque, n_speed)
     em = np.interp(speeds, env_speeds, env["torque_motoring"])[None, :]
     eg = np.interp(speeds, env_speeds, env["torque_generating"])[None, :]

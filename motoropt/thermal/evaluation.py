@@ -74,7 +74,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from motoropt.constants import RPM_TO_RAD_S
+from motoropt.constants import ENVELOPE_MARGIN, RPM_TO_RAD_S
 from motoropt.errors import InputError
 from motoropt.results import StageResult
 from motoropt.thermal.demag import demag_check, short_circuit_peak_id, stator_d_mmf
@@ -239,7 +239,7 @@ def rating_grid(ev, n_speed: int = N_SPEED_RATING, n_torque: int = N_TORQUE_GRID
     sp[0] = LOW_SPEED_FRACTION * d.speed_max
     env_m, env_g = ev.emap.envelope_at(sp / RPM_TO_RAD_S)
     f = np.concatenate([np.linspace(-1.0, 0.0, 5)[:-1], np.linspace(0.0, 1.0, n_torque)])
-    shrink = 1.0 - 1e-6  # stay just inside the envelope
+    shrink = 1.0 - ENVELOPE_MARGIN  # stay just inside the envelope
     T = np.where(f[:, None] >= 0, f[:, None] * env_m[None, :], f[:, None] * env_g[None, :]) * shrink
     W = np.broadcast_to(sp[None, :], T.shape)
     r = ev.model.solve_operating_points(W, T)
