@@ -63,6 +63,22 @@ def test_feasibility_matches_envelope(emap):
     assert not emap.feasible[above].any()
 
 
+def test_peak_torque_corners_are_in_the_map(emap):
+    """The torque axis ends 1e-6 inside the envelope's extremes (ENVELOPE_MARGIN), so the corners at
+    the peak motoring and generating torque (each at the speed of its envelope's maximum, reachable
+    only at I_max there) are solved feasible at |i| = I_max (1e-3 relative: the window in i_d is
+    ~sqrt(1e-6) wide). Those corners used to be in or out of the map by the last bits of two
+    searches (the envelope's and the point solver's)."""
+    from motoropt.constants import ENVELOPE_MARGIN
+
+    assert emap.speed_rpm.size == emap.envelope_speed_rpm.size  # the map's own speeds
+    for j, env, sgn in ((-1, emap.envelope_motoring_nm, 1.0), (0, emap.envelope_generating_nm, -1.0)):
+        k = int(np.nanargmax(env))
+        assert emap.torque_nm[j] == pytest.approx(sgn * (1 - ENVELOPE_MARGIN) * env[k], rel=1e-12)
+        assert emap.feasible[j, k]
+        assert np.hypot(emap.i_d[j, k], emap.i_q[j, k]) == pytest.approx(250.0, rel=1e-3)
+
+
 def test_min_loss_beats_mtpa_with_iron_loss():
     """Min-loss control never loses more than MTPA + flux weakening (copper-only optimum), and at speed
     below the no-load voltage limit (psi_f w_e = v_max at w_m = 164.5/(0.08*4) = 514 rad/s) and light load,
