@@ -156,22 +156,30 @@ class Limits:
 # ---------------------------------------------------------------- kernels
 
 @njit(cache=True, inline="always")
-def _eval(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc):
-    """(T_shaft, T_em, psi_d, psi_q, P_fe, P_mag) at one current vector."""
+def _eval_slope(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc):
+    """(T_shaft, T_em, psi_d, psi_q, P_fe, P_mag, dT_em/di_q) at one current vector (N m, Wb, W,
+    N m/A; the slope exact for the bilinear flux map inside the cell of i_q: psi_d even and psi_q odd
+    in i_q)."""
     pd, pq, k, j, t, u = interp_stack(i_d, i_q, ida, iqa, G, ud, uq)
     p_fe, p_mag = iron_magnet_at(f_e, pd, pq, k, j, t, u, G, lv, rc)
     T_em = 1.5 * p * (pd * i_q - pq * i_d)
     drag = 0.0
     if w_m > 0.0:
         drag = (p_fe + p_mag + p_mechl) / w_m
-    return T_em - drag, T_em, pd, pq, p_fe, p_mag
+    h = iqa[j + 1] - iqa[j]
+    dpd = ((1.0 - t) * (G[0, k, j + 1] - G[0, k, j]) + t * (G[0, k + 1, j + 1] - G[0, k + 1, j])) / h
+    dpq = ((1.0 - t) * (G[1, k, j + 1] - G[1, k, j]) + t * (G[1, k + 1, j + 1] - G[1, k + 1, j])) / h
+    s = -1.0 if i_q < 0.0 else 1.0
+    slope = 1.5 * p * (pd + s * i_q * dpd - i_d * dpq)
+    return T_em - drag, T_em, pd, pq, p_fe, p_mag, slope
 
 
 @njit(cache=True)
 def _eval_once(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc):
-    """:func:`_eval` as a called (not inlined) function, for evaluations outside the inner loops: one
-    compiled copy instead of one per call site."""
-    return _eval(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
+    """(T_shaft, T_em, psi_d, psi_q, P_fe, P_mag) of :func:`_eval_slope` as a called (not inlined)
+    function, for evaluations outside the inner loops: one compiled copy instead of one per call site."""
+    t_sh, t_em, pd, pq, p_fe, p_mag, _ = _eval_slope(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
+    return t_sh, t_em, pd, pq, p_fe, p_mag
 
 
 @njit(cache=True, inline="always")
@@ -187,24 +195,6 @@ def _iq_lim(i_d, i_max, iqa):
     r = i_max * i_max - i_d * i_d
     lim = math.sqrt(r) if r > 0.0 else 0.0
     return min(lim, iqa[iqa.shape[0] - 1])
-
-
-@njit(cache=True, inline="always")
-def _eval_slope(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc):
-    """:func:`_eval` plus dT_em/di_q, N m/A (exact for the bilinear flux map inside the cell of i_q;
-    psi_d is even and psi_q odd in i_q)."""
-    pd, pq, k, j, t, u = interp_stack(i_d, i_q, ida, iqa, G, ud, uq)
-    p_fe, p_mag = iron_magnet_at(f_e, pd, pq, k, j, t, u, G, lv, rc)
-    T_em = 1.5 * p * (pd * i_q - pq * i_d)
-    drag = 0.0
-    if w_m > 0.0:
-        drag = (p_fe + p_mag + p_mechl) / w_m
-    h = iqa[j + 1] - iqa[j]
-    dpd = ((1.0 - t) * (G[0, k, j + 1] - G[0, k, j]) + t * (G[0, k + 1, j + 1] - G[0, k + 1, j])) / h
-    dpq = ((1.0 - t) * (G[1, k, j + 1] - G[1, k, j]) + t * (G[1, k + 1, j + 1] - G[1, k + 1, j])) / h
-    s = -1.0 if i_q < 0.0 else 1.0
-    slope = 1.5 * p * (pd + s * i_q * dpd - i_d * dpq)
-    return T_em - drag, T_em, pd, pq, p_fe, p_mag, slope
 
 
 @njit(cache=True)
