@@ -26,14 +26,14 @@ from time import thread_time as clock
 STAGES = (
     ("motoropt.evaluation.pipeline", "machine_model", "model"),
     ("motoropt.drive.effmap", "efficiency_map", "map"),
-    ("motoropt.evaluation.cycles", "evaluate_cycle", "cycles"),
+    ("motoropt.evaluation.cycles", "evaluate_cycles", "cycles"),
     ("motoropt.system.evaluation", "system_evaluation", "system"),
     ("motoropt.thermal.evaluation", "thermal_evaluation", "thermal"),
     ("motoropt.thermal.evaluation", "thermal_network", "thermal.network"),
     ("motoropt.thermal.evaluation", "rating_grid", "thermal.rating_grid"),
     ("motoropt.thermal.evaluation", "continuous_envelope", "thermal.continuous"),
     ("motoropt.thermal.evaluation", "pulse_envelope", "thermal.pulse"),
-    ("motoropt.thermal.evaluation", "cycle_components", "thermal.cycle_losses"),
+    ("motoropt.thermal.evaluation", "cycles_components", "thermal.cycle_losses"),
     ("motoropt.thermal.evaluation", "cycle_transient", "thermal.cycle_transient"),
     ("motoropt.thermal.evaluation", "_demag_kpis", "thermal.demag"),
 )

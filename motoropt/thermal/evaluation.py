@@ -400,8 +400,19 @@ def _admissible(st, settings: ThermalSettings, slack: float = 0.5) -> bool:
 
 def cycle_components(ev, grid: RatingGrid, cyc) -> np.ndarray:
     """(n, N_COMP) loss components of a cycle's intervals (W, map reference temperatures)."""
-    tf = teeth_fraction_at(ev, grid, cyc.speed_rpm, cyc.torque_nm)
-    return split_losses(ev, cyc.speed_rpm * RPM_TO_RAD_S, cyc.losses, tf)
+    return cycles_components(ev, grid, [cyc])[0]
+
+
+def cycles_components(ev, grid: RatingGrid, cycles: list) -> list:
+    """:func:`cycle_components` of each cycle, from one look-up over all their intervals (pointwise,
+    so each cycle's result is the same as from its own)."""
+    if not cycles:
+        return []
+    rpm = np.concatenate([c.speed_rpm for c in cycles])
+    tf = teeth_fraction_at(ev, grid, rpm, np.concatenate([c.torque_nm for c in cycles]))
+    losses = {k: np.concatenate([c.losses[k] for c in cycles]) for k in cycles[0].losses}
+    comp = split_losses(ev, rpm * RPM_TO_RAD_S, losses, tf)
+    return np.split(comp, np.cumsum([c.speed_rpm.size for c in cycles])[:-1])
 
 
 def cycle_transient(net, comp: np.ndarray, speed_rad_s: np.ndarray, dt_s: np.ndarray, T0_c: float):
@@ -507,9 +518,9 @@ def thermal_evaluation(ev, spec: ThermalSpec | None = None) -> StageResult:
     res.series.update(continuous_speed_rpm=grid.speed / RPM_TO_RAD_S, continuous_torque_nm=T_cont,
                       pulse_torque_nm=T_pulse)
 
-    for name, cyc in ev.cycles.items():
+    comps = cycles_components(ev, grid, list(ev.cycles.values()))
+    for (name, cyc), comp in zip(ev.cycles.items(), comps):
         t0 = time.perf_counter()
-        comp = cycle_components(ev, grid, cyc)
         T, hot, _, _, _ = cycle_transient(net, comp, cyc.speed_rpm * RPM_TO_RAD_S, cyc.dt_s, settings.coolant_c)
         tm[f"thermal_cycle_{name}_s"] = time.perf_counter() - t0
         mag = T[:, net.index("magnets")]
