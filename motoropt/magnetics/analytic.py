@@ -502,20 +502,21 @@ class _Branches:
     (GROUND = -1; sign -1: the antiperiodic image), permeance P (linear), areas A (A2: far end),
     length l and source MMF F of each branch."""
 
+    COLUMNS = ("kind", "a", "sa", "b", "sb", "P", "A", "A2", "l", "F")
+
     def __init__(self):
-        self.cols = {k: [] for k in ("kind", "a", "sa", "b", "sb", "P", "A", "A2", "l", "F")}
+        self.rows = []  # one tuple per branch, in COLUMNS order
 
     def add(self, kind, a, sa, b, sb, P=0.0, A=0.0, l=1.0, F=0.0, A2=None) -> int:
         """Append a branch; returns its index."""
-        for k, v in (("kind", kind), ("a", a), ("sa", sa), ("b", b), ("sb", sb), ("P", P), ("A", A),
-                     ("A2", A if A2 is None else A2), ("l", l), ("F", F)):
-            self.cols[k].append(v)
-        return len(self.cols["kind"]) - 1
+        self.rows.append((kind, a, sa, b, sb, P, A, A if A2 is None else A2, l, F))
+        return len(self.rows) - 1
 
     def arrays(self) -> dict:
         """The branches as arrays (int64 kind/endpoints, float64 the rest)."""
         ints = ("kind", "a", "b")
-        return {k: np.asarray(v, dtype=np.int64 if k in ints else float) for k, v in self.cols.items()}
+        cols = zip(*self.rows) if self.rows else ((),) * len(self.COLUMNS)
+        return {k: np.asarray(v, dtype=np.int64 if k in ints else float) for k, v in zip(self.COLUMNS, cols)}
 
 
 @dataclass(frozen=True)
