@@ -80,6 +80,7 @@ from motoropt.results import StageResult
 from motoropt.thermal.demag import demag_check, short_circuit_peak_id, stator_d_mmf
 from motoropt.thermal.kernels import (
     _continuous_kernel,
+    _first_not_below,
     _peak_batch_kernel,
     _pulse_kernel,
     _run_dt,
@@ -271,20 +272,6 @@ def teeth_fraction_at(ev, grid: RatingGrid, speed_rpm, torque_nm) -> np.ndarray:
     return _bilinear(np.ascontiguousarray(grid.frac, dtype=np.float64), np.ascontiguousarray(grid.speed, dtype=np.float64),
                      np.ascontiguousarray(grid.teeth_fraction, dtype=np.float64), np.ascontiguousarray(u.ravel()),
                      np.ascontiguousarray(w.ravel()))
-
-
-@njit(cache=True, inline="always")
-def _first_not_below(a, x):
-    """np.searchsorted(a, x) (side "left": the first index with a[i] >= x, len(a) if none) on an
-    ascending array, by bisection (numba's searchsorted overload compiles in ~0.7 s)."""
-    lo, hi = 0, a.shape[0]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if a[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 @njit(cache=True)
