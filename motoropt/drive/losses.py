@@ -37,7 +37,8 @@ Mechanical: bearings P_b = T_b0 w + c_visc w^2; windage in the air gap (Bilgen &
          as T_b0 (constant drag) and c_visc with the windage disabled (rotor_radius 0).
 Harmonic (PWM carrier, over-modulation, six-step) losses, :func:`harmonic_losses_at`: from the
          harmonic voltage and flux moments of :mod:`motoropt.drive.modulation` at the operating
-         point's fundamental voltage, the incremental inductance matrix of the flux map (cell slopes),
+         point's fundamental voltage, the incremental inductance matrix of the flux map (its node slopes,
+         interpolated: continuous across cells),
          - copper: ripple current covariance C_i = L^-1 C_psi L^-T, P = 1.5 R_dc(T) sum_b s_b F(f_b)
            tr(C_i), with the AC factor F(f) of :func:`ac_factor_table` at each band's frequency;
          - stator iron (regions flagged stator): the harmonic flux density taken proportional to the
@@ -468,18 +469,54 @@ def ac_factor(ac, f):
     return (1.0 - w) * ac[1, i] + w * ac[1, i + 1]
 
 
+@njit(cache=True, inline="always")
+def _lagrange_slope(f0, f1, f2, x0, x1, x2, x):
+    """d/dx at x of the parabola through (x0, f0), (x1, f1), (x2, f2)."""
+    return (f0 * ((x - x1) + (x - x2)) / ((x0 - x1) * (x0 - x2))
+            + f1 * ((x - x0) + (x - x2)) / ((x1 - x0) * (x1 - x2))
+            + f2 * ((x - x0) + (x - x1)) / ((x2 - x0) * (x2 - x1)))
+
+
+@njit(cache=True)
+def _node_slopes(G, c, kk, jj, ida, iqa):
+    """(d/d i_d, d/d i_q) of layer c (0: psi_d, even in i_q; 1: psi_q, odd) at node (kk, jj), from the
+    parabola through the node and its neighbours (one-sided at the axis ends; across i_q = 0 by the
+    layer's symmetry). Exact for a map quadratic in (i_d, i_q)."""
+    nd, nq = ida.shape[0], iqa.shape[0]
+    if nd < 3:
+        dd = (G[c, 1, jj] - G[c, 0, jj]) / (ida[1] - ida[0])
+    else:
+        m = min(max(kk - 1, 0), nd - 3)
+        dd = _lagrange_slope(G[c, m, jj], G[c, m + 1, jj], G[c, m + 2, jj], ida[m], ida[m + 1], ida[m + 2], ida[kk])
+    if jj == 0:  # i_q = 0: psi_d even (slope 0), psi_q odd (central difference through its mirror image)
+        dq = 0.0 if c == 0 else G[c, kk, 1] / iqa[1]
+    elif nq < 3:
+        dq = (G[c, kk, 1] - G[c, kk, 0]) / (iqa[1] - iqa[0])
+    else:
+        m = min(max(jj - 1, 0), nq - 3)
+        dq = _lagrange_slope(G[c, kk, m], G[c, kk, m + 1], G[c, kk, m + 2], iqa[m], iqa[m + 1], iqa[m + 2], iqa[jj])
+    return dd, dq
+
+
 @njit(cache=True)
 def incremental_inductance(i_q, k, j, t, u, ida, iqa, G):
-    """Incremental inductance matrix (L_dd, L_dq, L_qd, L_qq) = d(psi_d, psi_q)/d(i_d, i_q), H, from the
-    slopes of the bilinear map in cell (k, j, t, u) of (i_d, |i_q|) (odd symmetry in i_q applied)."""
-    hd = ida[k + 1] - ida[k]
-    hq = iqa[j + 1] - iqa[j]
+    """Incremental inductance matrix (L_dd, L_dq, L_qd, L_qq) = d(psi_d, psi_q)/d(i_d, i_q), H, in cell
+    (k, j, t, u) of (i_d, |i_q|) (odd symmetry in i_q applied).
+
+    The slopes at the cell's four nodes (:func:`_node_slopes`, exact for a quadratic map) are
+    interpolated bilinearly, so L is continuous across cell edges. (The bilinear map's own in-cell
+    slopes jump at every node; a loss-minimising operating point often sits on a node, where the
+    PWM-harmonic losses, which scale with 1/L^2, then depended on which side of it the search ended.)
+    """
     s = -1.0 if i_q < 0.0 else 1.0
     out = np.empty(4)
     for c in range(2):
-        a00, a01, a10, a11 = G[c, k, j], G[c, k, j + 1], G[c, k + 1, j], G[c, k + 1, j + 1]
-        dd = ((1.0 - u) * (a10 - a00) + u * (a11 - a01)) / hd
-        dq = ((1.0 - t) * (a01 - a00) + t * (a11 - a10)) / hq
+        dd00, dq00 = _node_slopes(G, c, k, j, ida, iqa)
+        dd01, dq01 = _node_slopes(G, c, k, j + 1, ida, iqa)
+        dd10, dq10 = _node_slopes(G, c, k + 1, j, ida, iqa)
+        dd11, dq11 = _node_slopes(G, c, k + 1, j + 1, ida, iqa)
+        dd = (1.0 - t) * ((1.0 - u) * dd00 + u * dd01) + t * ((1.0 - u) * dd10 + u * dd11)
+        dq = (1.0 - t) * ((1.0 - u) * dq00 + u * dq01) + t * ((1.0 - u) * dq10 + u * dq11)
         if c == 0:  # psi_d even in i_q: d/d i_d even, d/d i_q odd
             out[0] = dd
             out[1] = dq * s

@@ -12,11 +12,12 @@ from motoropt.drive.losses import (
     bertotti_loss_density,
     compute_losses,
     couette_torque_coefficient,
+    incremental_inductance,
     magnet_eddy_coefficient,
     windage_loss,
 )
 from motoropt.errors import InputError
-from motoropt.magnetics.fluxmap import linear_fluxmap
+from motoropt.magnetics.fluxmap import interp_stack, linear_fluxmap
 
 # M235-35A Bertotti fit (W/kg; f Hz, B T), from /work/shared/reference/materials.md (fit over
 # 0.3-1.5 T, 50-1000 Hz to the pyleecan M235-35A loss points)
@@ -141,3 +142,48 @@ def test_linear_fluxmap_is_exact_closed_form():
     np.testing.assert_allclose(fm.torque, 6 * (0.09 + (0.4e-3 - 1.1e-3) * ID) * IQ, rtol=1e-12, atol=1e-9)
     assert fm.psi_pm == pytest.approx(0.09)
     assert 0.0 in fm.i_d and fm.i_d[-1] > 0
+
+
+def _L_at(i_d, i_q, ida, iqa, G):
+    k, j, t, u = interp_stack(i_d, i_q, ida, iqa, G, False, False)[2:]
+    return incremental_inductance(i_q, k, j, t, u, ida, iqa, G)
+
+
+def test_incremental_inductance_exact_for_a_quadratic_map():
+    """psi_d = a + b i_d + c i_d^2 + e i_q^2 (even in i_q), psi_q = L i_q + m i_d i_q (odd), tabulated
+    on non-uniform axes: the exact derivatives are L_dd = b + 2 c i_d, L_dq = 2 e i_q, L_qd = m i_q,
+    L_qq = L + m i_d at any (i_d, +-i_q), including the cells at the axis ends and at i_q = 0."""
+    ida = np.array([-300.0, -220.0, -150.0, -90.0, -40.0, 0.0, 30.0])
+    iqa = np.array([0.0, 40.0, 100.0, 170.0, 250.0])
+    a, b, c, e, L, m = 0.08, 4e-4, -3e-7, -2e-7, 1e-3, -6e-7
+    D, Q = np.meshgrid(ida, iqa, indexing="ij")
+    G = np.ascontiguousarray(np.stack([a + b * D + c * D * D + e * Q * Q, L * Q + m * D * Q]))
+    rng = np.random.default_rng(3)
+    for i_d, i_q in zip(rng.uniform(-300.0, 30.0, 200), rng.uniform(-250.0, 250.0, 200)):
+        exact = np.array([b + 2 * c * i_d, 2 * e * i_q, m * i_q, L + m * i_d])
+        np.testing.assert_allclose(_L_at(i_d, i_q, ida, iqa, G), exact, rtol=1e-9, atol=1e-15)
+
+
+def test_incremental_inductance_continuous_across_cell_edges():
+    """On a saturating, cross-coupled map (not quadratic) L at a node is the same from the cells on
+    either side (to rounding), although the bilinear map's own in-cell slopes jump there by > 1 %."""
+    ida = np.linspace(-300.0, 30.0, 12)
+    iqa = np.linspace(0.0, 250.0, 9)
+    D, Q = np.meshgrid(ida, iqa, indexing="ij")
+    G = np.ascontiguousarray(np.stack([0.08 + 4e-4 * D / (1 + np.abs(D) / 400) - 1e-7 * Q * Q,
+                                       1e-3 * Q / (1.0 + Q / 150.0) - 5e-7 * D * Q]))
+    eps = 1e-9
+    jumps = []
+    for kk in range(1, ida.size - 1):
+        for i_q in (-120.0, 77.0):
+            lo = _L_at(ida[kk] - eps, i_q, ida, iqa, G)
+            hi = _L_at(ida[kk] + eps, i_q, ida, iqa, G)
+            np.testing.assert_allclose(lo, hi, rtol=1e-8, atol=1e-14)
+            jumps.append(abs((G[0, kk + 1, 3] - G[0, kk, 3]) / (ida[kk + 1] - ida[kk])
+                             - (G[0, kk, 3] - G[0, kk - 1, 3]) / (ida[kk] - ida[kk - 1])) / abs(lo[0]))
+    for jj in range(1, iqa.size - 1):
+        lo = _L_at(-100.0, iqa[jj] - eps, ida, iqa, G)
+        hi = _L_at(-100.0, iqa[jj] + eps, ida, iqa, G)
+        np.testing.assert_allclose(lo, hi, rtol=1e-8, atol=1e-14)
+    # the in-cell slope of psi_d along i_d jumps at the nodes: the check above is not trivially met
+    assert max(jumps) > 0.01

@@ -44,7 +44,7 @@ def _design(paralleling=None, rotor=None):
 
 
 def test_metrics_reached(result):
-    """Reached (measured: 15 points, mean |dI|/I 10.3 %, mean |d eta| 1.08 points, max 2.84 at 5406 rpm,
+    """Reached (measured: 15 points, mean |dI|/I 10.3 %, mean |d eta| 1.07 points, max 2.84 at 5406 rpm,
     back-EMF +18.9 %): the efficiency targets are met; current and back-EMF carry the magnet-flux error
     (the model's currents are 5-17 % low, as its EMF is 19 % high)."""
     m = result.metrics
