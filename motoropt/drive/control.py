@@ -198,7 +198,7 @@ def _iq_lim(i_d, i_max, iqa):
 
 
 @njit(cache=True)
-def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, rtol):
+def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, rtol, guess):
     """i_q in [-iq_lim, iq_lim] with T_shaft(i_d, i_q) = T by safeguarded quasi-Newton steps.
 
     Returns (ok, i_q, short, psi_d, psi_q, P_fe, P_mag), the last four at the returned i_q (NaN when
@@ -213,6 +213,13 @@ def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc,
     the next step when |h| fails to halve), after it they stay inside the bracket (bisection when a
     step leaves it or |h| fails to halve), so every solve ends well inside the iteration cap. The torque
     is evaluated at one place in the loop, so the inlined evaluation is compiled once.
+
+    ``guess`` (A; NaN: none) is an i_q near the solution, e.g. the solution at a neighbouring i_d. The
+    search then starts there with sigma = sign(guess) instead of at i_q = 0. For T > ftol, sigma = +1
+    is known (T_shaft(i_d, 0) = -drag <= 0, psi_q being odd in i_q); otherwise h(0) < 0 is taken on
+    trust until an iterate with h < 0 proves it (h increases) or a root is found. If the bracket would
+    have to shrink onto y = 0 before that, i_q = 0 is evaluated: it confirms sigma, or the search
+    restarts from there with the other sign. A poor guess costs steps, never the answer.
     """
     nan = np.nan
     ftol = rtol * max(1.0, abs(T))
@@ -220,37 +227,55 @@ def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc,
     sig = 1.0
     lo, hi = 0.0, 0.0  # y with h < 0 (latest) and with h > 0 (once found)
     have_hi = False
+    lo_ok = False  # h(lo) < 0 is established (for lo = 0: by the evaluation at 0 or by T > ftol)
     y_prev, drag_prev, h_prev = 0.0, 0.0, np.inf
+    have_prev = False
     x = 0.0
-    for it in range(202):
+    at_zero = True  # this evaluation is at i_q = 0 and decides sigma
+    if guess == guess and guess != 0.0 and iq_lim > 0.0 and (guess > 0.0 or not T > ftol):
+        sig = 1.0 if guess > 0.0 else -1.0
+        lo_ok = T > ftol
+        x = sig * min(abs(guess), iq_lim)
+        at_zero = False
+    for _ in range(203):
         t_sh, t_em, pd, pq, p_fe, p_mag, sl = _eval_slope(i_d, x, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
         g = t_sh - T
         if abs(g) <= ftol:
             return True, x, 0.0, pd, pq, p_fe, p_mag
-        if it == 0:
+        if at_zero:
+            at_zero = False
             if iq_lim <= 0.0:
                 return False, 0.0, abs(g), nan, nan, nan, nan
-            sig = 1.0 if g < 0.0 else -1.0
+            s0 = 1.0 if g < 0.0 else -1.0
+            if s0 != sig:  # no guess, or the guess's side was wrong: start afresh from 0
+                sig = s0
+                have_hi, have_prev, h_prev = False, False, np.inf
         y = sig * x
         h = sig * g
         if h < 0.0:
             lo = y
+            lo_ok = True
             if y >= iq_lim:
                 return False, x, -h, nan, nan, nan, nan
         else:
             hi = y
             have_hi = True
-        if have_hi and hi - lo <= xtol:
+        if have_hi and lo_ok and hi - lo <= xtol:
             return True, x, 0.0, pd, pq, p_fe, p_mag
         drag = t_em - t_sh
         slope = sl
-        if it > 0 and y != y_prev:
+        if have_prev and y != y_prev:
             slope -= sig * (drag - drag_prev) / (y - y_prev)
         bisect = abs(h) > 0.5 * h_prev
         y_prev, drag_prev, h_prev = y, drag, abs(h)
+        have_prev = True
         yn = y - h / slope if slope > 0.0 else np.inf
         if have_hi:
-            if bisect or not (lo < yn < hi):
+            if bisect or not (lo < yn < hi) or hi - lo <= xtol:
+                if not lo_ok:  # shrinking onto y = 0, whose sign is not known yet: evaluate it
+                    x = 0.0
+                    at_zero = True
+                    continue
                 yn = 0.5 * (lo + hi)
         elif bisect or not yn > y or yn > iq_lim:  # slow progress: the limit decides reachability
             yn = iq_lim
@@ -259,8 +284,9 @@ def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc,
 
 
 @njit(cache=True)
-def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, rtol):
-    """Score of the current vector on the torque curve at i_d: (score, i_q, status).
+def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, rtol, guess):
+    """Score of the current vector on the torque curve at i_d: (score, i_q, status); ``guess``: an i_q
+    near the solution or NaN (:func:`_solve_iq`).
 
     score = loss (copper + iron + magnet, or copper only for mode 1) when feasible; a penalty that
     grows with the voltage excess over the limit; when T is out of reach at this i_d, a larger penalty
@@ -268,7 +294,7 @@ def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud,
     """
     lim = _iq_lim(i_d, i_max, iqa)
     ok, iq, short, pd, pq, p_fe, p_mag = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc,
-                                                   rtol)
+                                                   rtol, guess)
     if not ok:
         return _PEN_I * (1.0 + short / max(1.0, abs(T))), iq, CURRENT_LIMIT
     v = _v_abs(i_d, iq, w_e, R, pd, pq)
@@ -281,30 +307,33 @@ def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud,
 
 
 @njit(cache=True)
-def _vexcess(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc):
-    """|v| - v_max (1 - 1e-9) on the torque curve at i_d, V (+v_max when T is out of reach here).
+def _vexcess(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc, guess):
+    """(|v| - v_max (1 - 1e-9) on the torque curve at i_d, V (+v_max when T is out of reach here), i_q).
 
     The 1e-9 margin keeps the located boundary feasible after the final, tighter i_q solve."""
     lim = _iq_lim(i_d, i_max, iqa)
-    ok, iq, _, pd, pq, _, _ = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
+    ok, iq, _, pd, pq, _, _ = _solve_iq(i_d, T, lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, 1e-10, guess)
     if not ok:
-        return v_max
-    return _v_abs(i_d, iq, w_e, R, pd, pq) - v_max * (1.0 - 1e-9)
+        return v_max, iq
+    return _v_abs(i_d, iq, w_e, R, pd, pq) - v_max * (1.0 - 1e-9), iq
 
 
 @njit(cache=True)
-def _voltage_boundary(xf, xi, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc):
+def _voltage_boundary(xf, xi, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc, qf):
     """i_d where the torque curve meets the voltage limit, between feasible xf and infeasible xi
-    (Illinois on |v| - v_max); returns the feasible end of the final bracket."""
-    a, ga = xf, _vexcess(xf, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
-    b, gb = xi, _vexcess(xi, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
+    (Illinois on |v| - v_max); returns the feasible end of the final bracket. qf: i_q at xf (the i_q
+    solves start from the latest i_q)."""
+    ga, qa = _vexcess(xf, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc, qf)
+    a = xf
+    gb, q = _vexcess(xi, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc, qa)
+    b = xi
     if ga > 0.0:
         return xf
     for _ in range(100):
         if abs(b - a) <= 1e-9 * i_max or gb == ga:
             break
         c = b - gb * (b - a) / (gb - ga)
-        gc = _vexcess(c, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
+        gc, q = _vexcess(c, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc, q)
         if gc * gb < 0.0:
             a, ga = b, gb
         else:
@@ -316,18 +345,35 @@ def _voltage_boundary(xf, xi, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, i
 
 
 @njit(cache=True, inline="always")
-def _objective(kind, x, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc):
+def _objective(kind, x, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, guess):
+    """(score, i_q) at i_d = x: kind 0 the point solver's, 1 the envelope's."""
     if kind == 0:
-        return _phi(x, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, _RTOL)[0]
-    return _env_phi(x, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)[0]
+        s, q, _ = _phi(x, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, _RTOL,
+                       guess)
+        return s, q
+    return _env_phi(x, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
+
+
+@njit(cache=True, inline="always")
+def _q_of(y, u, qu, x, qx, w, qw, v, qv):
+    """The i_q recorded for Brent's point y, one of u (new), x, w, v (before the step)."""
+    if y == u:
+        return qu
+    if y == x:
+        return qx
+    if y == w:
+        return qw
+    return qv
 
 
 @njit(cache=True)
-def _brent_min(kind, a, b, x, fx, xtol, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv,
-               rc):
+def _brent_min(kind, a, b, x, fx, qx, xtol, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq,
+               p, lv, rc):
     """Brent's minimisation (:mod:`motoropt.drive.search`) of the objective on [a, b].
 
-    x in [a, b] is the best point known, fx its value; returns (x_min, f_min), the best point seen.
+    x in [a, b] is the best point known, fx its value and qx its i_q; returns (x_min, f_min, i_q there),
+    the best point seen. Each i_q solve starts from the i_q interpolated (linearly in i_d) between the
+    two best points, x and w, or from x's alone.
     Parabolic steps make it superlinear on the smooth loss; the penalty jump at the voltage limit
     makes it fall back to golden sections there, converging onto the boundary from the feasible side.
     """
@@ -335,15 +381,24 @@ def _brent_min(kind, a, b, x, fx, xtol, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max
     v = x
     fw = fx
     fv = fx
+    qw = qv = qx
     d = 0.0
     e = 0.0
     for _ in range(100):
         if brent_done(a, b, x, xtol):
             break
         u, d, e = brent_propose(a, b, x, w, v, fx, fw, fv, d, e, xtol)
-        fu = _objective(kind, u, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
+        guess = qx
+        if w != x and qw == qw and qx == qx:
+            guess = qx + (u - x) * (qw - qx) / (w - x)
+        fu, qu = _objective(kind, u, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv,
+                            rc, guess)
+        x0, w0, v0, qx0, qw0, qv0 = x, w, v, qx, qw, qv
         a, b, x, w, v, fx, fw, fv = brent_accept(a, b, x, w, v, fx, fw, fv, u, fu)
-    return x, fx
+        qx = _q_of(x, u, qu, x0, qx0, w0, qw0, v0, qv0)
+        qw = _q_of(w, u, qu, x0, qx0, w0, qw0, v0, qv0)
+        qv = _q_of(v, u, qu, x0, qx0, w0, qw0, v0, qv0)
+    return x, fx, qx
 
 
 @njit(cache=True)
@@ -389,6 +444,20 @@ def harmonic_moments_kernel(x, mode, lin, u_dc, f_sw, w_e, ctab, six, six_orders
             (1.0 - a) * cpq + a * spq, nf)
 
 
+@njit(cache=True, inline="always")
+def _scan_guess(iqs, k, k0):
+    """i_q guess for scan candidate k from the solved candidates between it and k0 (NaN: none):
+    linear extrapolation from the two nearest, else the nearest."""
+    d = 1 if k > k0 else -1
+    q1 = iqs[k - d] if 0 <= k - d < iqs.shape[0] and k != k0 else np.nan
+    if q1 != q1:
+        return np.nan
+    q2 = iqs[k - 2 * d] if 0 <= k - 2 * d < iqs.shape[0] and k - d != k0 else np.nan
+    if q2 != q2 or (q2 > 0.0) != (q1 > 0.0):
+        return q1
+    return 2.0 * q1 - q2
+
+
 @njit(cache=True)
 def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out, preg, ac, hx):
     """Fill one row of ``out`` (columns O_*) and of ``preg`` (iron loss per region); ``hx`` are the
@@ -416,6 +485,7 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
     best_k = 0
     step = (hi - lo) / (n_scan - 1)
     status = np.empty(n_scan, np.int64)
+    iqs = np.full(n_scan, np.nan)  # the solved i_q of each candidate (the next solves' guesses)
     # scan outwards from the candidate nearest i_d = 0; a candidate whose d-axis copper loss alone,
     # 1.5 R i_d^2 (a lower bound of its score), is not below the best feasible score is skipped: it
     # cannot be the best (the lowest score, the lowest index among equal ones, as a plain scan)
@@ -428,15 +498,18 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
         if best_s < _PEN_V and 1.5 * R * x * x >= best_s:
             status[k] = _SKIPPED
             continue
-        s, iq, st = _phi(x, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, _RTOL)
+        s, iq, st = _phi(x, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, _RTOL,
+                         _scan_guess(iqs, k, k0))
         status[k] = st
+        if st != CURRENT_LIMIT:
+            iqs[k] = iq
         if s < best_s or (s == best_s and k < best_k):
             best_s, best_k = s, k
     if best_s < _PEN_V:  # the voltage-limit test below needs the neighbours' status
         for kk in (best_k - 1, best_k + 1):
             if 0 <= kk < n_scan and status[kk] == _SKIPPED:
                 status[kk] = _phi(lo + kk * step, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud,
-                                  uq, p, lv, rc, _RTOL)[2]
+                                  uq, p, lv, rc, _RTOL, iqs[best_k])[2]
     a = lo + max(best_k - 1, 0) * step
     b = lo + min(best_k + 1, n_scan - 1) * step
     xk = lo + best_k * step
@@ -447,18 +520,21 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
         elif best_k > 0 and status[best_k - 1] == VOLTAGE_LIMIT:
             side = -1
     done = False
-    x0, f0 = xk, best_s
+    qk = iqs[best_k]
+    x0, f0, q0 = xk, best_s, qk
     if side != 0:
         # the optimum is on the voltage limit unless the loss still falls into the feasible side:
         # locate the limit by root finding (fast) instead of letting Brent crawl along the penalty jump
         xn = b if side == 1 else a
-        xb = _voltage_boundary(xk, xn, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
-        fb = _phi(xb, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, _RTOL)[0]
+        xb = _voltage_boundary(xk, xn, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc, qk)
+        fb, qb, _ = _phi(xb, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, _RTOL,
+                         qk)
         delta = 1e-3 * step
         xin = xb - side * delta
-        fin = _phi(xin, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, _RTOL)[0]
+        fin, qin, _ = _phi(xin, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc,
+                           _RTOL, qb)
         if fb < _PEN_V and fb <= fin:
-            xbest, fbest = xb, fb
+            xbest, fbest, qbest = xb, fb, qb
             done = True
         else:
             if side == 1:
@@ -466,15 +542,15 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
             else:
                 a = xb
             if fin < f0 and a < xin < b:
-                x0, f0 = xin, fin
+                x0, f0, q0 = xin, fin, qin
             elif fb < f0:
-                x0, f0 = xb, fb
+                x0, f0, q0 = xb, fb, qb
     if not done:
         # Brent refinement on the bracket around the best scan point
         if not (a < x0 < b):
-            x0, f0 = xk, best_s
-        xbest, fbest = _brent_min(np.int64(0), a, b, x0, f0, 1e-6 * i_max, T, 1.0, w_m, w_e, f_e, R,
-                                  p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
+            x0, f0, q0 = xk, best_s, qk
+        xbest, fbest, qbest = _brent_min(np.int64(0), a, b, x0, f0, q0, 1e-6 * i_max, T, 1.0, w_m, w_e, f_e, R,
+                                         p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc)
     if fbest >= _PEN_I:
         out[O_REASON] = CURRENT_LIMIT
         return
@@ -482,7 +558,8 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
         out[O_REASON] = VOLTAGE_LIMIT
         return
     i_d = xbest
-    _, i_q, st = _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, 1e-13)
+    _, i_q, st = _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, 1e-13,
+                      qbest)
     T_sh, T_em, pd, pq, p_fe, p_mag = _eval_once(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc)
     _, _, k, j, t, u = interp_stack(i_d, i_q, ida, iqa, G, ud, uq)
     iron_by_region(f_e, k, j, t, u, G, rc, preg)
@@ -643,8 +720,8 @@ def envelope_kernel(speeds, lim, n_scan, n_sides, ida, iqa, G, ud, uq, p, lv, rc
                     best, bk = s, k
             a = lo + max(bk - 1, 0) * step
             b = lo + min(bk + 1, n_scan - 1) * step
-            xb, best = _brent_min(np.int64(1), a, b, lo + bk * step, best, 1e-9 * i_max, 0.0, sgn, w_m, w_e, f_e,
-                                  R, p_mechl, v_max, i_max, np.int64(0), ida, iqa, G, ud, uq, p, lv, rc)
+            xb, best, _ = _brent_min(np.int64(1), a, b, lo + bk * step, best, np.nan, 1e-9 * i_max, 0.0, sgn, w_m,
+                                     w_e, f_e, R, p_mechl, v_max, i_max, np.int64(0), ida, iqa, G, ud, uq, p, lv, rc)
             if best >= _PEN_V:
                 res[m, 3 * side] = 0.0
                 res[m, 6 + side] = 0.0

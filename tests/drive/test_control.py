@@ -290,12 +290,14 @@ def test_power_limit_caps_envelope_and_points():
 
 def test_iq_solve_meets_its_tolerance_on_a_saturated_map():
     """_solve_iq on a saturating, cross-coupled bilinear map (psi_d = psi_f + L_d i_d - c i_q^2,
-    psi_q = L_q i_q / (1 + |i_q| / i_s) - k i_d i_q, tabulated on the linear map's nodes) with iron losses: for
+    psi_q = L_q i_q / (1 + |i_q| / i_s) - k i_d i_q, tabulated on the linear map's nodes) with iron and mechanical losses: for
     reachable torques |T_shaft(i_q) - T| <= 1e-10 max(1, |T|) and |i_q| <= the limit; for torques
     beyond the current limit ok is False and the shortfall equals T - T_shaft(+-limit) (a second
     evaluation of the same map); a torque within the tolerance above the torque at the current limit
     is reachable there (the solve used to reject it, so map points at the envelope's peak torque,
-    computed along another path, were infeasible when their last bits fell short)."""
+    computed along another path, were infeasible when their last bits fell short). Each solve is
+    repeated from starting guesses (none, near, far, the wrong sign, beyond the limit): the same
+    conditions hold from every one."""
     from dataclasses import replace
 
     from motoropt.drive.control import _eval_once, _pack, _solve_iq
@@ -308,21 +310,34 @@ def test_iq_solve_meets_its_tolerance_on_a_saturated_map():
     (ida, iqa, G, ud, uq), p, lv, rc, lim, ac, hx = _pack(m)
     w_m = 300.0
     f_e = p * w_m / (2.0 * math.pi)
+    p_ml = 60.0  # mechanical loss, W: a drag torque of 0.2 N m at i_q = 0
+
+    def solve(i_d, T, iq_lim, guess):
+        return _solve_iq(i_d, T, iq_lim, w_m, f_e, p_ml, ida, iqa, G, ud, uq, p, lv, rc, 1e-10, guess)
+
     checked = 0
     for i_dk in (-200.0, -120.0, -30.0, 0.0, 40.0):
         iq_lim = math.sqrt(250.0**2 - i_dk**2)
-        t_hi = _eval_once(i_dk, iq_lim, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc)[0]
-        t_lo = _eval_once(i_dk, -iq_lim, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc)[0]
-        for T in np.linspace(0.98 * t_lo, 0.98 * t_hi, 9):
-            ok, iq, short, *_ = _solve_iq(i_dk, T, iq_lim, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
-            t_sh = _eval_once(i_dk, iq, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc)[0]
-            assert ok and abs(iq) <= iq_lim and abs(t_sh - T) <= 1e-10 * max(1.0, abs(T))
-            checked += 1
+        t_hi = _eval_once(i_dk, iq_lim, w_m, f_e, p_ml, ida, iqa, G, ud, uq, p, lv, rc)[0]
+        t_lo = _eval_once(i_dk, -iq_lim, w_m, f_e, p_ml, ida, iqa, G, ud, uq, p, lv, rc)[0]
+        drag0 = -_eval_once(i_dk, 0.0, w_m, f_e, p_ml, ida, iqa, G, ud, uq, p, lv, rc)[0]
+        assert drag0 > 0.0
+        # -0.5 drag0: a generating torque below the no-load drag, reached at a small positive i_q
+        for T in [*np.linspace(0.98 * t_lo, 0.98 * t_hi, 9), -0.5 * drag0]:
+            iq0 = solve(i_dk, T, iq_lim, np.nan)[1]
+            for guess in (np.nan, iq0 * (1 + 1e-6), 0.8 * iq0, 1.3 * iq0, -iq0, -50.0, 50.0, 2.0 * iq_lim,
+                          -2.0 * iq_lim):
+                ok, iq, short, *_ = solve(i_dk, T, iq_lim, guess)
+                t_sh = _eval_once(i_dk, iq, w_m, f_e, p_ml, ida, iqa, G, ud, uq, p, lv, rc)[0]
+                assert ok and abs(iq) <= iq_lim and abs(t_sh - T) <= 1e-10 * max(1.0, abs(T)), (i_dk, T, guess)
+                checked += 1
         for t_lim, sgn in ((t_hi, 1.0), (t_lo, -1.0)):
-            ok, iq, short, *_ = _solve_iq(i_dk, t_lim * (1.0 + 1e-12), iq_lim, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
-            assert ok and short == 0.0 and sgn * iq <= iq_lim and sgn * iq == pytest.approx(iq_lim, rel=1e-6)
-        ok, iq, short, *_ = _solve_iq(i_dk, t_hi + 5.0, iq_lim, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
-        assert not ok and iq == iq_lim and short == pytest.approx(5.0, rel=1e-9)
-        ok, iq, short, *_ = _solve_iq(i_dk, t_lo - 5.0, iq_lim, w_m, f_e, 0.0, ida, iqa, G, ud, uq, p, lv, rc, 1e-10)
-        assert not ok and iq == -iq_lim and short == pytest.approx(5.0, rel=1e-9)
-    assert checked == 45
+            for guess in (np.nan, 0.9 * sgn * iq_lim, -sgn * 10.0):
+                ok, iq, short, *_ = solve(i_dk, t_lim * (1.0 + 1e-12), iq_lim, guess)
+                assert ok and short == 0.0 and sgn * iq <= iq_lim and sgn * iq == pytest.approx(iq_lim, rel=1e-6)
+        for guess in (np.nan, 100.0, -100.0):
+            ok, iq, short, *_ = solve(i_dk, t_hi + 5.0, iq_lim, guess)
+            assert not ok and iq == iq_lim and short == pytest.approx(5.0, rel=1e-9)
+            ok, iq, short, *_ = solve(i_dk, t_lo - 5.0, iq_lim, guess)
+            assert not ok and iq == -iq_lim and short == pytest.approx(5.0, rel=1e-9)
+    assert checked == 5 * 10 * 9
