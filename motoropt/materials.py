@@ -36,10 +36,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from motoropt.constants import MU0, T_REF_C
 from motoropt.errors import InputError
+from motoropt.jit import njit
 
 # --------------------------------------------------------------------------------------------------
 # numba kernels: piecewise-linear B-H tables (odd in H, mu0 slope beyond the table)

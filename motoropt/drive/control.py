@@ -40,7 +40,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.losses import (
@@ -70,6 +69,7 @@ from motoropt.drive.modulation import (
 )
 from motoropt.drive.search import brent_accept, brent_done, brent_propose
 from motoropt.errors import InputError, OperatingPointError
+from motoropt.jit import njit
 from motoropt.magnetics.fluxmap import FluxMap, fluxmap_stack, interp_stack
 
 # feasibility reason codes

@@ -71,11 +71,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from numba import njit
 from scipy.special import jve
 
 from motoropt.constants import MU0
 from motoropt.errors import InputError
+from motoropt.jit import njit
 from motoropt.magnetics.fluxmap import FluxMap, fluxmap_stack, interp_bilinear3, interp_stack
 
 F_REF_AC = 1000.0  # reference frequency of the AC copper factor, Hz

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from motoropt.jit import njit
 
 GOLD = 0.5 * (math.sqrt(5.0) - 1.0)  # golden-section ratio, 0.618...
 

@@ -106,10 +106,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from motoropt.constants import MU0
 from motoropt.errors import ConvergenceError, InputError
+from motoropt.jit import njit
 from motoropt.magnetics.fluxmap import FluxMap
 from motoropt.magnetics.magnet_layer import MagnetLayer, half_layer, series, tangential
 

@@ -32,9 +32,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from motoropt.errors import InputError
+from motoropt.jit import njit
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
 from motoropt.constants import MU0
 from motoropt.errors import InputError
+from motoropt.jit import njit
 
 
 def stator_d_mmf(i_d: float, turns_series: float, winding_factor: float, pole_pairs: int) -> float:

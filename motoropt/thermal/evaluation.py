@@ -72,10 +72,10 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from motoropt.constants import ENVELOPE_MARGIN, RPM_TO_RAD_S
 from motoropt.errors import InputError
+from motoropt.jit import njit
 from motoropt.results import StageResult
 from motoropt.thermal.demag import demag_check, short_circuit_peak_id, stator_d_mmf
 from motoropt.thermal.kernels import (

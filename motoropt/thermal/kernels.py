@@ -7,8 +7,8 @@ network's arrays (``ThermalNetwork._kn`` of :mod:`motoropt.thermal.network`); th
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from motoropt.jit import njit
 from motoropt.thermal.nodes import EW_FRONT, EW_REAR, TEETH, WINDING, YOKE
 
 # ---- numba kernels -------------------------------------------------------------------------------

@@ -73,8 +73,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
+from motoropt.jit import njit
 from motoropt.materials import b_of_h_table
 
 # packed circuit vector indices

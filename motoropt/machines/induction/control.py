@@ -37,10 +37,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
 from motoropt.drive.losses import bearing_loss, windage_loss
 from motoropt.drive.search import brent_accept, brent_done, brent_propose
+from motoropt.jit import njit
 from motoropt.machines.induction.circuit import (
     C_GAP,
     C_KF,

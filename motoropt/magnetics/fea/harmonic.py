@@ -69,13 +69,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from numba import njit
 from scipy.interpolate import PchipInterpolator
 from scipy.linalg import solve_banded
 from scipy.sparse.linalg import splu
 
 from motoropt.constants import MU0
 from motoropt.errors import ConvergenceError, InputError
+from motoropt.jit import njit
 from motoropt.magnetics.fea.femfile import check_harmonic_material
 from motoropt.magnetics.fea.geometry2d import Geometry
 from motoropt.magnetics.fea.mesh import Mesh

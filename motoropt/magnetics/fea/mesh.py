@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import triangle
-from numba import njit
 
 from motoropt.errors import InputError
+from motoropt.jit import njit
 from motoropt.magnetics.fea.geometry2d import NO_MESH, Geometry, arc_center, arc_points
 
 

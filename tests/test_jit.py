@@ -1,0 +1,103 @@
+"""motoropt.jit: the kernels' on-disk cache goes stale with every source a kernel can reach."""
+
+import importlib
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from numba.core.registry import CPUDispatcher
+
+from motoropt import jit
+
+ROOT = Path(__file__).resolve().parents[1]
+KERNEL_MODULES = sorted(
+    ".".join(p.relative_to(ROOT).with_suffix("").parts)
+    for p in (ROOT / "motoropt").rglob("*.py") if "njit(" in p.read_text())
+
+
+def test_kernel_modules_take_njit_from_motoropt_jit():
+    """No module decorates with numba's own njit: every kernel gets the stamped cache."""
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "motoropt").rglob("*.py")
+                 if p.name != "jit.py" and "from numba import njit" in p.read_text()]
+    assert offenders == []
+    assert len(KERNEL_MODULES) >= 14
+
+
+def test_every_cached_kernel_is_stamped_with_the_sources_digest():
+    """Each cached dispatcher of each kernel module has motoropt's locator, whose stamp is numba's
+    own plus the digest of the kernel layers' sources."""
+    assert jit.INSTALLED
+    digest = jit.sources_digest()
+    checked = 0
+    for name in KERNEL_MODULES:
+        mod = importlib.import_module(name)
+        for obj in vars(mod).values():
+            if isinstance(obj, CPUDispatcher) and obj.__module__ == name and obj._cache.__class__.__name__ != "NullCache":
+                loc = obj._cache._impl.locator
+                assert type(loc).__name__.startswith("Motoropt"), (name, obj.__name__)
+                assert loc.get_source_stamp()[1] == digest
+                checked += 1
+    assert checked > 100
+
+
+def test_kernel_layers_are_the_import_contracts_lower_layers():
+    """KERNEL_LAYERS = the layer holding motoropt.thermal and every layer below it in pyproject.toml,
+    and every module with a kernel lies in one of them."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    layers = next(c["layers"] for c in contracts if c["type"] == "layers")
+    first = next(i for i, layer in enumerate(layers) if "motoropt.thermal" in layer)
+    below = {m.strip().removeprefix("motoropt.") for layer in layers[first:] for m in layer.split("|")}
+    assert below == set(jit.KERNEL_LAYERS)
+    assert {m.split(".")[1] for m in KERNEL_MODULES} <= set(jit.KERNEL_LAYERS)
+
+
+def test_digest_changes_with_kernel_layer_sources_only(tmp_path):
+    """A package tree: editing a kernel layer's file (a subpackage module or a top-level module)
+    changes the digest; editing an upper layer's file (cli) does not."""
+    for rel in ("drive/control.py", "drive/sub/deep.py", "constants.py", "cli/main.py", "evaluation.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"# {rel}\n")
+    d0 = jit.sources_digest(tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in jit.kernel_source_files(tmp_path)] == [
+        "constants.py", "drive/control.py", "drive/sub/deep.py"]
+    (tmp_path / "cli/main.py").write_text("# edited\n")
+    (tmp_path / "evaluation.py").write_text("# edited\n")
+    assert jit.sources_digest(tmp_path) == d0
+    for rel in ("drive/sub/deep.py", "constants.py"):
+        before = jit.sources_digest(tmp_path)
+        (tmp_path / rel).write_text("# edited\n")
+        assert jit.sources_digest(tmp_path) != before
+
+
+_CHECK = """
+import sys
+import numpy as np
+import motoropt.jit as jit
+if sys.argv[1] == "changed":
+    jit._package_digest = lambda: "another source tree"
+from motoropt.cli.precompile import is_cached
+from motoropt.thermal.kernels import _run_dt
+sig = (_run_dt.typeof_pyval(np.ones(3)),)
+print(is_cached(_run_dt, sig))
+if sys.argv[1] == "compile":
+    _run_dt(np.ones(3))
+"""
+
+
+@pytest.mark.slow
+def test_a_cached_kernel_is_stale_once_the_sources_change(tmp_path):
+    """In fresh processes on an empty cache: a kernel compiled and cached is found by the next
+    process, but not by one whose sources digest differs (a dependency of the kernel changed)."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+
+    def run(mode):
+        out = subprocess.run([sys.executable, "-c", _CHECK, mode], env=env, cwd=ROOT, capture_output=True,
+                             text=True, check=True)
+        return out.stdout.split()[-1]
+
+    assert run("compile") == "False"
+    assert run("same") == "True"
+    assert run("changed") == "False"
