@@ -247,15 +247,11 @@ def rotor_rl(cv, kR, kX, I_r, bhH, bhB):
     return R, L
 
 
-@njit(cache=True)
-def _rotor_table(cv, rt, x, I_r):
-    """(R_r, L_rs) from the packed rotor tables ``rt`` (:meth:`CircuitParams.rotor_table`; module
-    docstring): bilinear in (ln x, I_r), I_r clamped, Field's skin-effect change beyond the slip range."""
+@njit(cache=True, inline="always")
+def _rotor_x_cell(cv, rt, x):
+    """The slip part of :func:`_rotor_table` at slip magnitude x: (cell j, fraction t in ln x, and
+    Field's skin-effect change (dR, dL) beyond the tabulated slip range, 0 inside it)."""
     nx = int(rt[0])
-    ni = int(rt[1])
-    o_i = 2 + nx
-    o_r = o_i + ni
-    o_l = o_r + ni * nx
     u = math.log(x)
     if u <= rt[2]:
         j, t, xe = 0, 0.0, math.exp(rt[2])
@@ -267,6 +263,23 @@ def _rotor_table(cv, rt, x, I_r):
             j += 1
         t = (u - rt[2 + j]) / (rt[3 + j] - rt[2 + j])
         xe = x
+    dR = dL = 0.0
+    if xe != x:
+        kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
+        kRe, kXe = skin_factors(cv[C_XI] * math.sqrt(xe))
+        dR = cv[C_RBAR] * (kR - kRe)
+        dL = cv[C_LBAR] * (kX - kXe)
+    return j, t, xe != x, dR, dL
+
+
+@njit(cache=True, inline="always")
+def _rotor_table_at(rt, j, t, beyond, dR, dL, I_r):
+    """(R_r, L_rs) of :func:`_rotor_table` in the slip cell of :func:`_rotor_x_cell`."""
+    nx = int(rt[0])
+    ni = int(rt[1])
+    o_i = 2 + nx
+    o_r = o_i + ni
+    o_l = o_r + ni * nx
     if ni == 1 or I_r <= rt[o_i]:
         k, s = 0, 0.0
     elif I_r >= rt[o_i + ni - 1]:
@@ -283,12 +296,18 @@ def _rotor_table(cv, rt, x, I_r):
          + s * ((1.0 - t) * rt[o_r + a10] + t * rt[o_r + a11]))
     L = ((1.0 - s) * ((1.0 - t) * rt[o_l + a00] + t * rt[o_l + a01])
          + s * ((1.0 - t) * rt[o_l + a10] + t * rt[o_l + a11]))
-    if xe != x:
-        kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
-        kRe, kXe = skin_factors(cv[C_XI] * math.sqrt(xe))
-        R += cv[C_RBAR] * (kR - kRe)
-        L += cv[C_LBAR] * (kX - kXe)
+    if beyond:
+        R += dR
+        L += dL
     return R, L
+
+
+@njit(cache=True)
+def _rotor_table(cv, rt, x, I_r):
+    """(R_r, L_rs) from the packed rotor tables ``rt`` (:meth:`CircuitParams.rotor_table`; module
+    docstring): bilinear in (ln x, I_r), I_r clamped, Field's skin-effect change beyond the slip range."""
+    j, t, beyond, dR, dL = _rotor_x_cell(cv, rt, x)
+    return _rotor_table_at(rt, j, t, beyond, dR, dL, I_r)
 
 
 @njit(cache=True)
@@ -302,21 +321,40 @@ def rotor_branch(cv, rt, x, I_r, bhH, bhB):
     return rotor_rl(cv, kR, kX, I_r, bhH, bhB)
 
 
+@njit(cache=True, inline="always")
+def slip_state(cv, rt, x):
+    """What the rotor branch needs of slip magnitude x alone, computed once for all the rotor currents
+    evaluated at one slip (the drag fixed point, then the circuit): (k_R, k_X, j, t, beyond, dR, dL),
+    Field's factors for the analytic branch (rt[0] < 0.5), else the table's slip cell
+    (:func:`_rotor_x_cell`); the other branch's entries are zeros."""
+    if rt[0] < 0.5:
+        kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
+        return kR, kX, 0, 0.0, False, 0.0, 0.0
+    j, t, beyond, dR, dL = _rotor_x_cell(cv, rt, x)
+    return 0.0, 0.0, j, t, beyond, dR, dL
+
+
 @njit(cache=True)
 def rotor_current(cv, rt, x, T_abs, bhH, bhB):
     """(I_r, R_r, L_rs) at slip magnitude x (rad/s) and air-gap torque magnitude T_abs (N m):
     I_r^2 = T_abs x / (1.5 p R_r(x, I_r)) (fixed point, 4 steps with tables; the analytic R_r does
     not depend on I_r: exact in one)."""
+    return rotor_current_k(cv, rt, x, T_abs, bhH, bhB, slip_state(cv, rt, x))
+
+
+@njit(cache=True)
+def rotor_current_k(cv, rt, x, T_abs, bhH, bhB, ss):
+    """:func:`rotor_current` with the slip's :func:`slip_state` ss given."""
     p = cv[C_P]
+    kR, kX, j, t, beyond, dR, dL = ss
     if rt[0] < 0.5:
-        kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
         I_r = math.sqrt(T_abs * x / (1.5 * p * (cv[C_RBAR] * kR + cv[C_RREST])))
         R, L = rotor_rl(cv, kR, kX, I_r, bhH, bhB)
         return I_r, R, L
-    R, L = _rotor_table(cv, rt, x, 0.0)
+    R, L = _rotor_table_at(rt, j, t, beyond, dR, dL, 0.0)
     I_r = math.sqrt(T_abs * x / (1.5 * p * R))
     for _ in range(4):
-        R, L = _rotor_table(cv, rt, x, I_r)
+        R, L = _rotor_table_at(rt, j, t, beyond, dR, dL, I_r)
         I_r = math.sqrt(T_abs * x / (1.5 * p * R))
     return I_r, R, L
 
@@ -330,11 +368,17 @@ def circuit_point(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T_em, x):
     Returns (ok, i_s, v_s, psi_m, psi_r_angle, I_r, P_cu_s, P_cu_r, P_fe_s, R_r, w_e): ok False when
     psi_m exceeds the magnetising table; i_s, v_s complex peak phasors with psi_m on the real axis.
     """
+    return circuit_point_k(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T_em, x, slip_state(cv, rt, x))
+
+
+@njit(cache=True)
+def circuit_point_k(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T_em, x, ss):
+    """:func:`circuit_point` with the slip's :func:`slip_state` ss given."""
     p = cv[C_P]
     sgn = 1.0 if T_em >= 0.0 else -1.0
     wr = sgn * x
     we = p * w_m + wr
-    I_r, R, L = rotor_current(cv, rt, x, abs(T_em), bhH, bhB)
+    I_r, R, L = rotor_current_k(cv, rt, x, abs(T_em), bhH, bhB, ss)
     psi = I_r * math.sqrt(R * R + x * x * L * L) / x
     ok = psi <= cv[C_PSIMAX]
     i_r = -1j * wr * psi / (R + 1j * wr * L)

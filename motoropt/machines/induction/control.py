@@ -52,9 +52,10 @@ from motoropt.machines.induction.circuit import (
     C_RREST,
     C_RROT,
     C_TB0,
-    circuit_point,
+    circuit_point_k,
     iron_pulsation,
-    rotor_current,
+    rotor_current_k,
+    slip_state,
 )
 
 OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT = 0, 1, 2, 3
@@ -78,13 +79,14 @@ def mech_loss(cv, w_m):
 
 
 @njit(cache=True)
-def _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m):
-    """Air-gap torque for shaft torque T at slip magnitude x (fixed point on the drag)."""
+def _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m, ss):
+    """Air-gap torque for shaft torque T at slip magnitude x (fixed point on the drag; ss: the slip's
+    :func:`.circuit.slip_state`)."""
     if w_m <= 0.0:
         return T
     T_em = T + p_m / w_m
     for _ in range(4):
-        I_r, R, L = rotor_current(cv, rt, x, abs(T_em), bhH, bhB)
+        I_r, R, L = rotor_current_k(cv, rt, x, abs(T_em), bhH, bhB, ss)
         psi = I_r * math.sqrt(R * R + x * x * L * L) / x
         T_em = T + (p_m + iron_pulsation(cv, w_m, psi)) / w_m
     return T_em
@@ -94,8 +96,10 @@ def _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m):
 def _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, use_loss):
     """(phi, c) at slip magnitude x (see module docstring); c = max(|i_s|/i_max, |v_s|/v_max,
     psi_m/psi_max) so that c <= 1 is feasible and c is continuous."""
-    T_em = _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m)
-    ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = circuit_point(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T_em, x)
+    ss = slip_state(cv, rt, x)
+    T_em = _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m, ss)
+    ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = circuit_point_k(cv, psi_tab, im_tab, bhH, bhB, rt, w_m,
+                                                                             T_em, x, ss)
     c = max(abs(i_s) / i_max, abs(v_s) / v_max, psi / cv[C_PSIMAX])
     if c > 1.0:
         return BIG * (1.0 + c), c
@@ -181,8 +185,10 @@ def _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, use_lo
 @njit(cache=True)
 def _fill(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, out):
     """Write the full state at slip magnitude x into out (feasibility judged by the caller)."""
-    T_em = _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m)
-    ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = circuit_point(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T_em, x)
+    ss = slip_state(cv, rt, x)
+    T_em = _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m, ss)
+    ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = circuit_point_k(cv, psi_tab, im_tab, bhH, bhB, rt, w_m,
+                                                                             T_em, x, ss)
     p_puls = iron_pulsation(cv, w_m, psi)
     c = complex(math.cos(ang), -math.sin(ang))
     i_rf = i_s * c
@@ -249,8 +255,9 @@ def solve_points_kernel(speeds, torques, cv, psi_tab, im_tab, bhH, bhB, rt, v_ma
 
 @njit(cache=True)
 def _psi_at(cv, bhH, bhB, rt, w_m, T, x, p_m):
-    T_em = _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m)
-    I_r, R, L = rotor_current(cv, rt, x, abs(T_em), bhH, bhB)
+    ss = slip_state(cv, rt, x)
+    T_em = _t_em(cv, bhH, bhB, rt, w_m, T, x, p_m, ss)
+    I_r, R, L = rotor_current_k(cv, rt, x, abs(T_em), bhH, bhB, ss)
     return I_r * math.sqrt(R * R + x * x * L * L) / x
 
 
