@@ -269,11 +269,11 @@ def _rotor_x_cell(cv, rt, x):
         kRe, kXe = skin_factors(cv[C_XI] * math.sqrt(xe))
         dR = cv[C_RBAR] * (kR - kRe)
         dL = cv[C_LBAR] * (kX - kXe)
-    return j, t, xe != x, dR, dL
+    return j, t, dR, dL
 
 
 @njit(cache=True, inline="always")
-def _rotor_table_at(rt, j, t, beyond, dR, dL, I_r):
+def _rotor_table_at(rt, j, t, dR, dL, I_r):
     """(R_r, L_rs) of :func:`_rotor_table` in the slip cell of :func:`_rotor_x_cell`."""
     nx = int(rt[0])
     ni = int(rt[1])
@@ -296,18 +296,15 @@ def _rotor_table_at(rt, j, t, beyond, dR, dL, I_r):
          + s * ((1.0 - t) * rt[o_r + a10] + t * rt[o_r + a11]))
     L = ((1.0 - s) * ((1.0 - t) * rt[o_l + a00] + t * rt[o_l + a01])
          + s * ((1.0 - t) * rt[o_l + a10] + t * rt[o_l + a11]))
-    if beyond:
-        R += dR
-        L += dL
-    return R, L
+    return R + dR, L + dL  # + 0.0 inside the slip range
 
 
 @njit(cache=True)
 def _rotor_table(cv, rt, x, I_r):
     """(R_r, L_rs) from the packed rotor tables ``rt`` (:meth:`CircuitParams.rotor_table`; module
     docstring): bilinear in (ln x, I_r), I_r clamped, Field's skin-effect change beyond the slip range."""
-    j, t, beyond, dR, dL = _rotor_x_cell(cv, rt, x)
-    return _rotor_table_at(rt, j, t, beyond, dR, dL, I_r)
+    j, t, dR, dL = _rotor_x_cell(cv, rt, x)
+    return _rotor_table_at(rt, j, t, dR, dL, I_r)
 
 
 @njit(cache=True)
@@ -324,14 +321,14 @@ def rotor_branch(cv, rt, x, I_r, bhH, bhB):
 @njit(cache=True, inline="always")
 def slip_state(cv, rt, x):
     """What the rotor branch needs of slip magnitude x alone, computed once for all the rotor currents
-    evaluated at one slip (the drag fixed point, then the circuit): (k_R, k_X, j, t, beyond, dR, dL),
+    evaluated at one slip (the drag fixed point, then the circuit): (k_R, k_X, j, t, dR, dL),
     Field's factors for the analytic branch (rt[0] < 0.5), else the table's slip cell
     (:func:`_rotor_x_cell`); the other branch's entries are zeros."""
     if rt[0] < 0.5:
         kR, kX = skin_factors(cv[C_XI] * math.sqrt(x))
-        return kR, kX, 0, 0.0, False, 0.0, 0.0
-    j, t, beyond, dR, dL = _rotor_x_cell(cv, rt, x)
-    return 0.0, 0.0, j, t, beyond, dR, dL
+        return kR, kX, 0, 0.0, 0.0, 0.0
+    j, t, dR, dL = _rotor_x_cell(cv, rt, x)
+    return 0.0, 0.0, j, t, dR, dL
 
 
 @njit(cache=True)
@@ -346,15 +343,15 @@ def rotor_current(cv, rt, x, T_abs, bhH, bhB):
 def rotor_current_k(cv, rt, x, T_abs, bhH, bhB, ss):
     """:func:`rotor_current` with the slip's :func:`slip_state` ss given."""
     p = cv[C_P]
-    kR, kX, j, t, beyond, dR, dL = ss
+    kR, kX, j, t, dR, dL = ss
     if rt[0] < 0.5:
         I_r = math.sqrt(T_abs * x / (1.5 * p * (cv[C_RBAR] * kR + cv[C_RREST])))
         R, L = rotor_rl(cv, kR, kX, I_r, bhH, bhB)
         return I_r, R, L
-    R, L = _rotor_table_at(rt, j, t, beyond, dR, dL, 0.0)
+    R, L = _rotor_table_at(rt, j, t, dR, dL, 0.0)
     I_r = math.sqrt(T_abs * x / (1.5 * p * R))
     for _ in range(4):
-        R, L = _rotor_table_at(rt, j, t, beyond, dR, dL, I_r)
+        R, L = _rotor_table_at(rt, j, t, dR, dL, I_r)
         I_r = math.sqrt(T_abs * x / (1.5 * p * R))
     return I_r, R, L
 
