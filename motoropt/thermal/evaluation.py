@@ -81,7 +81,6 @@ from motoropt.thermal.demag import demag_check, short_circuit_peak_id, stator_d_
 from motoropt.thermal.kernels import (
     _continuous_kernel,
     _first_not_below,
-    _peak_batch_kernel,
     _pulse_kernel,
     _run_dt,
     _steady_batch_kernel,
@@ -347,7 +346,7 @@ def _steady_states(net, speeds, comp) -> list:
 
 
 def continuous_envelope(net, grid: RatingGrid, settings: ThermalSettings, tol: float = 0.5):
-    """Continuous motoring torque per grid speed (N m; lptn.continuous_rating's bisection with each
+    """Continuous motoring torque per grid speed (N m; lptn.continuous_rating's search with each
     speed's own torque grid, one kernel call) and its steady states (list of SteadyResult|None)."""
     tg, lg = _envelope_grids(grid)
     tq = _continuous_kernel(net._kn, grid.speed, tg, lg, float(settings.T_winding_max),
@@ -357,7 +356,7 @@ def continuous_envelope(net, grid: RatingGrid, settings: ThermalSettings, tol: f
 
 def pulse_envelope(net, grid: RatingGrid, settings: ThermalSettings, T_cont, tol: float = 0.5):
     """Torque sustainable for settings.pulse_duration s per grid speed (N m), from the steady state at
-    settings.pulse_preload x the continuous torque (lptn.pulse_rating's bisection, steps of
+    settings.pulse_preload x the continuous torque (lptn.pulse_rating's search, steps of
     duration / 30, one kernel call); and the hottest magnet temperature of each rated pulse (degC;
     None where the preload state itself is not admissible, the torque is then 0)."""
     tg, lg = _envelope_grids(grid)
@@ -366,19 +365,13 @@ def pulse_envelope(net, grid: RatingGrid, settings: ThermalSettings, T_cont, tol
     T0 = np.array([st.T if st is not None else np.full(net.n, np.nan) for st in pre])
     dt = max(settings.pulse_duration / 30.0, 1e-3)
     n_steps = max(1, int(round(settings.pulse_duration / dt)))
-    out = _pulse_kernel(net._kn, grid.speed, tg, lg, T0, active, n_steps, dt, float(settings.T_winding_max),
-                        float(settings.T_magnet_max), float(tol))
-    idx = np.flatnonzero(active)
-    _, mag_pk, _ = _peak_batch_kernel(net._kn, grid.speed[idx], _components_at(tg, lg, out)[idx], T0[idx],
-                                      n_steps, dt)
-    mag_max = [None] * grid.speed.size
-    for j, s in enumerate(idx):
-        mag_max[s] = float(mag_pk[j])
-    return out, mag_max
+    out, mag_pk = _pulse_kernel(net._kn, grid.speed, tg, lg, T0, active, n_steps, dt,
+                                float(settings.T_winding_max), float(settings.T_magnet_max), float(tol))
+    return out, [float(mag_pk[s]) if active[s] else None for s in range(grid.speed.size)]
 
 
 def _admissible(st, settings: ThermalSettings, slack: float = 0.5) -> bool:
-    """A steady state within the winding and magnet limits (+ slack K for the bisection tolerance)."""
+    """A steady state within the winding and magnet limits (+ slack K for the rating search's tolerance)."""
     return st.hotspot_c <= settings.T_winding_max + slack and st.magnet_c <= settings.T_magnet_max + slack
 
 

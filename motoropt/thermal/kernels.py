@@ -509,21 +509,108 @@ def _scan_stop(nt, Tm):
     return np.inf
 
 
+# A rating search (:func:`_continuous_kernel`, :func:`_pulse_kernel`) finds, per speed, the largest
+# torque whose temperature margin (:func:`_margin`, K) is >= 0, to tol N m, on a margin that falls
+# with torque. It is a step function over a state vector, so that each kernel tests its own margin:
+# :func:`_search_start`, then x = :func:`_search_next` and :func:`_search_step` with the margin at
+# x until x is NaN. The first test is at a guess (the previous speed's rating: the ratings change
+# little from one speed to the next), the second a Newton step from it with the previous speed's
+# slope of the margin at its rating, then secants through the last two tests with a finite margin;
+# each estimate is aimed 0.4 tol past the root, so that a close one is confirmed by the next test
+# on the other side, and a bisection is done whenever two tests have not halved the bracket or the
+# last test had no margin (NaN: steady state lost); the worst case is then that of bisection within
+# a factor 2.
+S_LO, S_HI, S_HI_TESTED, S_T1, S_M1, S_T2, S_M2, S_N, S_SLOPE, S_W1, S_W2, S_T_MAX, S_RESULT, S_NAN = range(14)
+N_SEARCH = 14
+
+
 @njit(cache=True)
-def _continuous_ok(nt, Ab, tg, lg, s, t, Tw, Tm, tol, max_iter, T_runaway, P, parts, gbTb, A, r, T, hist):
+def _search_start(st, m0, t_max, guess, slope):
+    """st (N_SEARCH,) <- a search from torque 0 (tested: admissible, margin m0 >= 0 K) up to t_max
+    (the top torque, not tested): first test at ``guess`` (N m; NaN or outside (0, t_max]: t_max /
+    2), the next a Newton step with ``slope`` (dm/dtorque, K / N m; NaN: none, a secant through
+    torque 0)."""
+    st[S_LO], st[S_HI], st[S_HI_TESTED] = 0.0, t_max, 0.0
+    st[S_T1], st[S_M1], st[S_T2], st[S_M2] = np.nan, np.nan, 0.0, m0
+    st[S_N], st[S_SLOPE] = 0.0, slope
+    st[S_W1], st[S_W2], st[S_T_MAX], st[S_RESULT], st[S_NAN] = np.inf, np.inf, t_max, np.nan, 0.0
+    st[S_T1] = guess if 0.0 < guess <= t_max else 0.5 * t_max
+
+
+@njit(cache=True)
+def _search_slope(st):
+    """dm/dtorque through the last two finite tests, K / N m (NaN if not negative or unknown)."""
+    k = (st[S_M2] - st[S_M1]) / (st[S_T2] - st[S_T1])
+    return k if k < 0.0 else np.nan
+
+
+@njit(cache=True)
+def _search_next(st, tol):
+    """The next torque to test; NaN once done, the result then in st[S_RESULT]: t_max if it is
+    admissible, else lo with lo admissible and some torque <= lo + tol not."""
+    lo, hi, tested = st[S_LO], st[S_HI], st[S_HI_TESTED] != 0.0
+    if lo >= st[S_T_MAX] or (tested and hi - lo <= tol):
+        st[S_RESULT] = lo
+        return np.nan
+    if st[S_N] == 0.0:
+        x = st[S_T1]
+    else:
+        k = st[S_SLOPE] if st[S_N] == 1.0 and st[S_SLOPE] < 0.0 else _search_slope(st)
+        m2 = st[S_M2]
+        if k < 0.0:
+            x = st[S_T2] - m2 / k + (0.4 * tol if m2 >= 0.0 else -0.4 * tol)
+        else:
+            x = 0.5 * (lo + hi)
+    if not tested:
+        return min(max(x, lo + 0.4 * tol), hi)  # may test t_max itself
+    if hi - lo > 0.5 * st[S_W2] or not np.isfinite(x) or st[S_NAN] != 0.0:
+        x = 0.5 * (lo + hi)  # slow progress, no estimate, or the last test had no margin
+    return min(max(x, lo + 0.4 * tol), hi - 0.4 * tol)
+
+
+@njit(cache=True)
+def _search_step(st, x, m):
+    """Record the margin m (K; >= 0 admissible, < 0 or NaN not) at the torque x of :func:`_search_next`."""
+    st[S_W2] = st[S_W1]
+    st[S_W1] = st[S_HI] - st[S_LO] if st[S_HI_TESTED] != 0.0 else np.inf
+    st[S_N] += 1.0
+    if m >= 0.0:
+        st[S_LO] = x
+    else:
+        st[S_HI], st[S_HI_TESTED] = x, 1.0
+    st[S_NAN] = 0.0 if np.isfinite(m) else 1.0
+    if np.isfinite(m):
+        st[S_T1], st[S_M1], st[S_T2], st[S_M2] = st[S_T2], st[S_M2], x, m
+
+
+@njit(cache=True)
+def _margin(hot_c, mag_c, Tw, Tm):
+    """Temperature margin min(Tw - hot_c, Tm - mag_c), K: >= 0 iff hot_c <= Tw and mag_c <= Tm;
+    NaN (not admissible) if either temperature is NaN."""
+    if np.isnan(hot_c) or np.isnan(mag_c):
+        return np.nan
+    return min(Tw - hot_c, Tm - mag_c)
+
+
+@njit(cache=True)
+def _continuous_margin(nt, Ab, tg, lg, s, t, Tw, Tm, tol, max_iter, T_runaway, P, parts, gbTb, A, r, T, hist):
+    """Steady-state temperature margin (:func:`_margin`) at torque t of speed column s; NaN where
+    the steady state fails (runaway, or the root scan stopped past the magnet limit)."""
     _interp_torque(tg, lg, s, t, P)
     _loss_parts(P, parts, nt[8], nt[9], nt[10], nt[11], nt[12])
     st, _, _ = _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist, _scan_stop(nt, Tm))
     if st != 0:
-        return False
+        return np.nan
     magc = T[nt[14][0]] if nt[14][2] != 0 else np.nan
-    return _hot(T, nt[13], nt[14]) <= Tw and magc <= Tm
+    return _margin(_hot(T, nt[13], nt[14]), magc, Tw, Tm)
 
 
 @njit(cache=True)
 def _continuous_kernel(nt, speeds, tg, lg, Tw, Tm, tol, s_tol, max_iter, T_runaway):
-    """Continuous rating per speed (bisection of :func:`continuous_rating`); tg (nS, nT) N m per speed,
-    lg (n_comp, nT, nS) W. Returns torque (nS,)."""
+    """Continuous rating per speed (:func:`continuous_rating`); tg (nS, nT) N m per speed,
+    lg (n_comp, nT, nS) W. Returns torque (nS,): 0 if torque 0 is not admissible, the top valid
+    grid torque if it is admissible, else a torque lo that is admissible with lo + tol not
+    (the search of :func:`_search_next`)."""
     n = nt[0].shape[0]
     nS = speeds.shape[0]
     out = np.zeros(nS)
@@ -536,6 +623,8 @@ def _continuous_kernel(nt, speeds, tg, lg, Tw, Tm, tol, s_tol, max_iter, T_runaw
     hist = np.empty(max(max_iter, 1))
     zero = np.zeros(n)
     gbTb = nt[2] * nt[3]
+    state = np.empty(N_SEARCH)
+    guess, slope = np.nan, np.nan
     for s in range(nS):
         nvalid = _n_valid(lg, s)
         if nvalid == 0:
@@ -544,31 +633,28 @@ def _continuous_kernel(nt, speeds, tg, lg, Tw, Tm, tol, s_tol, max_iter, T_runaw
         _matrix_const(nt, zero, Ab)
         _add_speed_edges(Ab, speeds[s], nt[6], nt[7], nt[21])
         _factor(Ab, 0, nt[14][5], nt[16], nt[19], nt[20])
-        if not _continuous_ok(nt, Ab, tg, lg, s, 0.0, Tw, Tm, s_tol, max_iter, T_runaway, P, parts, gbTb, A, r,
-                              T, hist):
+        m0 = _continuous_margin(nt, Ab, tg, lg, s, 0.0, Tw, Tm, s_tol, max_iter, T_runaway, P, parts, gbTb, A, r,
+                                T, hist)
+        if not m0 >= 0.0:
             continue
-        if _continuous_ok(nt, Ab, tg, lg, s, t_hi, Tw, Tm, s_tol, max_iter, T_runaway, P, parts, gbTb, A, r,
-                          T, hist):
-            out[s] = t_hi
-            continue
-        lo, hi = 0.0, t_hi
-        while hi - lo > tol:
-            mid = 0.5 * (lo + hi)
-            if _continuous_ok(nt, Ab, tg, lg, s, mid, Tw, Tm, s_tol, max_iter, T_runaway, P, parts, gbTb, A,
-                              r, T, hist):
-                lo = mid
-            else:
-                hi = mid
-        out[s] = lo
+        _search_start(state, m0, t_hi, guess, slope)
+        for _ in range(200):
+            x = _search_next(state, tol)
+            if np.isnan(x):
+                break
+            _search_step(state, x, _continuous_margin(nt, Ab, tg, lg, s, x, Tw, Tm, s_tol, max_iter, T_runaway, P,
+                                                      parts, gbTb, A, r, T, hist))
+        out[s] = state[S_RESULT]
+        guess, slope = out[s], _search_slope(state)
     return out
 
 
 @njit(cache=True)
-def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, Tw, Tm, early, A, r, T):
+def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, A, r, T):
     """Backward-Euler transient under constant loss parts from T0 on the matrix A0 (at the speed,
-    incl. C/dt; copper-free pivots already factored). T <- final temperatures. Returns (max hotspot, max magnet-node temperature) over
-    the steps incl. T0 (NaN propagates); with ``early`` it stops once a limit is exceeded (the
-    maxima can only grow, so the verdict hot <= Tw and mag <= Tm is unchanged)."""
+    incl. C/dt; copper-free pivots already factored). T <- final temperatures. Returns (max
+    hotspot, max magnet-node temperature) over the steps incl. T0 (NaN propagates). Every pulse
+    runs to its end: the rating search uses the full pulse's margin."""
     cpl, hot, ip, pos = nt[12], nt[13], nt[14], nt[15]
     nb_ptr, nb_idx, toff, tgt = nt[16], nt[17], nt[19], nt[20]  # locals: no tuple access in the step loop
     mag, cbr, k_tail = ip[0], ip[1], ip[5]
@@ -576,8 +662,6 @@ def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, Tw, Tm, early, A, r, T):
     _copy(T, T0)
     hmax = _hot(T, hot, ip)
     mmax = T[mag]
-    if early and not (hmax <= Tw and mmax <= Tm):
-        return hmax, mmax
     for _ in range(n_steps):
         T_mag = T[mag] if cbr != 0 else cpl[3]
         kcu, kfe = _br_factors(cpl, T_mag)
@@ -596,18 +680,28 @@ def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, Tw, Tm, early, A, r, T):
         m_ = T[mag]
         if m_ > mmax or np.isnan(m_):
             mmax = m_
-        if early and not (hmax <= Tw and mmax <= Tm):
-            break
     return hmax, mmax
 
 
 @njit(cache=True)
+def _pulse_margin(nt, A0, Cdt, tg, lg, s, t, T0, n_steps, Tw, Tm, P, parts, gbTb, A, r, T):
+    """(temperature margin (:func:`_margin`), hottest magnet-node temperature) of a pulse at torque
+    t of speed column s from T0 (:func:`_pulse_run`)."""
+    _interp_torque(tg, lg, s, t, P)
+    _loss_parts(P, parts, nt[8], nt[9], nt[10], nt[11], nt[12])
+    hm, mm = _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, A, r, T)
+    return _margin(hm, mm, Tw, Tm), mm
+
+
+@njit(cache=True)
 def _pulse_kernel(nt, speeds, tg, lg, T0, active, n_steps, dt, Tw, Tm, tol):
-    """Pulse rating per speed (bisection of :func:`pulse_rating`) from the states T0 (nS, n);
-    speeds with active[s] False are skipped (0). Returns torque (nS,)."""
+    """Pulse rating per speed (:func:`pulse_rating`; the search of :func:`_continuous_kernel`) from
+    the states T0 (nS, n); speeds with active[s] False are skipped (torque 0). Returns (torque (nS,),
+    hottest magnet-node temperature of the pulse at that torque (nS,), NaN where skipped)."""
     n = nt[0].shape[0]
     nS = speeds.shape[0]
     out = np.zeros(nS)
+    mag_out = np.full(nS, np.nan)
     A0 = np.empty(n + nt[17].shape[0])
     A = np.empty(n + nt[17].shape[0])
     r = np.empty(n)
@@ -616,7 +710,8 @@ def _pulse_kernel(nt, speeds, tg, lg, T0, active, n_steps, dt, Tw, Tm, tol):
     P = np.empty(lg.shape[0])
     Cdt = nt[0] / dt
     gbTb = nt[2] * nt[3]
-    early = n_steps >= 0  # True, as a run-time bool (a literal would compile another specialisation)
+    state = np.empty(N_SEARCH)
+    guess, slope = np.nan, np.nan
     for s in range(nS):
         if not active[s]:
             continue
@@ -627,60 +722,21 @@ def _pulse_kernel(nt, speeds, tg, lg, T0, active, n_steps, dt, Tw, Tm, tol):
         _matrix_const(nt, Cdt, A0)
         _add_speed_edges(A0, speeds[s], nt[6], nt[7], nt[21])
         _factor(A0, 0, nt[14][5], nt[16], nt[19], nt[20])
-        lo, hi = 0.0, t_hi
-        done = False
-        for stage in range(2):  # ok(0), then ok(t_hi)
-            t = 0.0 if stage == 0 else t_hi
-            _interp_torque(tg, lg, s, t, P)
-            _loss_parts(P, parts, nt[8], nt[9], nt[10], nt[11], nt[12])
-            hm, mm = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[s], n_steps, Tw, Tm, early, A, r, T)
-            good = hm <= Tw and mm <= Tm
-            if stage == 0 and not good:
-                done = True
-                break
-            if stage == 1 and good:
-                out[s] = t_hi
-                done = True
-        if done:
+        m0, mag_out[s] = _pulse_margin(nt, A0, Cdt, tg, lg, s, 0.0, T0[s], n_steps, Tw, Tm, P, parts, gbTb, A, r, T)
+        if not m0 >= 0.0:
             continue
-        while hi - lo > tol:
-            mid = 0.5 * (lo + hi)
-            _interp_torque(tg, lg, s, mid, P)
-            _loss_parts(P, parts, nt[8], nt[9], nt[10], nt[11], nt[12])
-            hm, mm = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[s], n_steps, Tw, Tm, early, A, r, T)
-            if hm <= Tw and mm <= Tm:
-                lo = mid
-            else:
-                hi = mid
-        out[s] = lo
-    return out
-
-
-@njit(cache=True)
-def _peak_batch_kernel(nt, speeds, P, T0, n_steps, dt):
-    """Constant-loss pulses of m points (speeds (m,), P (m, n_comp), T0 (m, n)): (max hotspot (m,),
-    max magnet-node temperature (m,), T_end (m, n))."""
-    n = nt[0].shape[0]
-    m = speeds.shape[0]
-    hmax = np.empty(m)
-    mmax = np.empty(m)
-    T_end = np.empty((m, n))
-    A0 = np.empty(n + nt[17].shape[0])
-    A = np.empty(n + nt[17].shape[0])
-    r = np.empty(n)
-    T = np.empty(n)
-    parts = np.empty((4, n))
-    Cdt = nt[0] / dt
-    gbTb = nt[2] * nt[3]
-    for k in range(m):
-        _matrix_const(nt, Cdt, A0)
-        _add_speed_edges(A0, speeds[k], nt[6], nt[7], nt[21])
-        _factor(A0, 0, nt[14][5], nt[16], nt[19], nt[20])
-        _loss_parts(P[k], parts, nt[8], nt[9], nt[10], nt[11], nt[12])
-        no_early = n_steps < 0  # False, as a run-time bool (a literal would compile another specialisation)
-        hmax[k], mmax[k] = _pulse_run(nt, A0, Cdt, parts, gbTb, T0[k], n_steps, np.inf, np.inf, no_early, A, r, T)
-        _copy(T_end[k], T)
-    return hmax, mmax, T_end
+        _search_start(state, m0, t_hi, guess, slope)
+        for _ in range(200):
+            x = _search_next(state, tol)
+            if np.isnan(x):
+                break
+            m, mag = _pulse_margin(nt, A0, Cdt, tg, lg, s, x, T0[s], n_steps, Tw, Tm, P, parts, gbTb, A, r, T)
+            _search_step(state, x, m)
+            if m >= 0.0:  # the new admissible end
+                mag_out[s] = mag
+        out[s] = state[S_RESULT]
+        guess, slope = out[s], _search_slope(state)
+    return out, mag_out
 
 
 @njit(cache=True)

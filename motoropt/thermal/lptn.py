@@ -237,10 +237,12 @@ def continuous_rating(net: ThermalNetwork, torque_grid, speed_grid, loss_grid, T
     torque_grid (nT,) N m ascending from 0; speed_grid (nS,) rad/s; loss_grid (n_comp, nT, nS) loss
     components (order :data:`LOSS_COMPONENTS`) at the coupling reference temperatures (W), NaN
     where the point is outside the drive envelope (the search stops below the first NaN).
-    Bisection on torque with losses interpolated linearly in torque, to ``tol`` N m: 0 if the
-    lowest torque violates a limit, the top valid grid torque if it does not, else the last
-    admissible bisection point. Each test is a coupled steady state (:func:`steady_state`, default
-    tolerances). Returns (torque (nS,), power (nS,) W). A thermal runaway counts as a violation.
+    Losses are interpolated linearly in torque. Result: 0 if the lowest torque violates a limit,
+    the top valid grid torque if it does not, else an admissible torque with an inadmissible one
+    within ``tol`` N m above it (a secant search on the temperature margin from the previous speed's
+    rating, safeguarded by bisection: :mod:`motoropt.thermal.kernels`; it assumes the margin falls
+    with torque, as bisection did). Each test is a coupled steady state (:func:`steady_state`,
+    default tolerances). Returns (torque (nS,), power (nS,) W). A thermal runaway counts as a violation.
     One numba call for all speeds.
     """
     tg, sg, lg = _rating_grids(torque_grid, speed_grid, loss_grid)
@@ -270,7 +272,7 @@ def pulse_rating(net: ThermalNetwork, torque_grid, speed_grid, loss_grid, T0, du
     """Largest torque per speed sustainable for ``duration`` s from the state T0 (e.g. the steady
     state at the continuous rating, or ambient; None: the boundary mean as in :func:`transient`)
     without exceeding the limits: the maxima over the pulse (:func:`peak_pulse`, steps of dt) of
-    the hotspot and the magnet temperature. Same grid conventions and bisection as
+    the hotspot and the magnet temperature. Same grid conventions and search as
     :func:`continuous_rating`. Returns (torque (nS,), power (nS,) W). One numba call for all speeds."""
     tg, sg, lg = _rating_grids(torque_grid, speed_grid, loss_grid)
     if not dt > 0:
@@ -279,7 +281,7 @@ def pulse_rating(net: ThermalNetwork, torque_grid, speed_grid, loss_grid, T0, du
     if T0.shape != (net.n,):
         raise InputError("T0", T0.shape, f"({net.n},)")
     n_steps = max(1, int(round(duration / dt)))
-    out = _pulse_kernel(net._kn, sg, tg, lg, np.ascontiguousarray(np.broadcast_to(T0, (sg.size, net.n))),
-                        np.ones(sg.size, dtype=np.bool_), n_steps, float(dt), float(T_winding_max),
-                        float(T_magnet_max), float(tol))
+    out, _ = _pulse_kernel(net._kn, sg, tg, lg, np.ascontiguousarray(np.broadcast_to(T0, (sg.size, net.n))),
+                           np.ones(sg.size, dtype=np.bool_), n_steps, float(dt), float(T_winding_max),
+                           float(T_magnet_max), float(tol))
     return out, out * sg
