@@ -10,7 +10,12 @@ Loss split (losses at the map's reference temperatures T_winding_c / T_magnet_c)
 - copper: active / end by conductor length, L / (L + l_end) and l_end / (L + l_end), l_end the
   end-winding length per side per half turn (mean turn = 2 (L + l_end));
 - iron: teeth / yoke from the drive model's per-region iron loss (solve_operating_points on a
-  (speed, torque / envelope) grid; cycle points use the teeth fraction interpolated on that grid).
+  (speed, motoring torque / envelope) grid; cycle points use the teeth fraction interpolated on
+  that grid at |T|). Generating points take the motoring split at the same |T| (clipped to the
+  motoring envelope): the flux map's symmetry (psi_d even, psi_q odd in i_q) makes the iron's
+  field at (i_d, -i_q) the mirror image of that at (i_d, i_q), so each region's iron loss is the
+  same; the two points differ only through the drag torque (T_em = T + T_drag: |T_em| is smaller
+  by 2 T_drag when generating), a shift of the split of the order of T_drag / T (approximation).
   The small rotor-surface (slot-ripple) iron loss of the PMSM models is lumped with the stator
   yoke here (approximation: a few % of the iron loss; iron_rotor receives only loss kinds whose
   name contains "rotor", except "rotor_copper", which heats the rotor heat body: the cage);
@@ -96,7 +101,7 @@ C = {name: i for i, name in enumerate(LOSS_COMPONENTS)}
 
 # numerical settings (documented in the report; not case keys)
 N_SPEED_RATING = 13  # speeds of the continuous / pulse envelopes
-N_TORQUE_GRID = 11   # torque fractions 0..1 of the envelope per speed (plus 4 generating for the iron split)
+N_TORQUE_GRID = 11   # motoring torque fractions 0..1 of the envelope per speed
 LOW_SPEED_FRACTION = 0.02
 # demag margins below this (down to -inf where the grade's linear HcJ(T) reaches 0) are reported as
 # this value, so that an optimiser constraint stays finite
@@ -222,29 +227,38 @@ def split_losses(ev, speed_rad_s, losses: dict, teeth_fraction) -> np.ndarray:
 
 @dataclass
 class RatingGrid:
-    """Operating points solved on speeds x torque fractions of the envelope (motoring > 0)."""
+    """Operating points solved on speeds x motoring torque fractions of the envelope, and on the
+    generating envelope's edge at each speed (for the flux-weakening i_d of the demag check)."""
 
     speed: np.ndarray  # (nS,) rad/s
-    frac: np.ndarray  # (nF,) torque / envelope, -1..1
+    frac: np.ndarray  # (nF,) motoring torque / envelope, 0..1
     torque: np.ndarray  # (nF, nS) N m
     comp: np.ndarray  # (nF, nS, N_COMP) W, NaN where infeasible
     teeth_fraction: np.ndarray  # (nF, nS)
     i_d: np.ndarray  # (nF, nS) A
+    # (nS,) A at the generating envelope x (1 - ENVELOPE_MARGIN); NaN where infeasible (above base speed the
+    # envelope interpolated linearly between the map's speeds lies above the concave true one)
+    i_d_generating: np.ndarray
 
 
 def rating_grid(ev, n_speed: int = N_SPEED_RATING, n_torque: int = N_TORQUE_GRID) -> RatingGrid:
-    """Solve the drive on speeds (2 % .. 100 % of max speed) x torques (-1..1 of the envelope)."""
+    """Solve the drive on speeds (2 % .. 100 % of max speed) x motoring torques (0..1 of the envelope)
+    and at the generating envelope of each speed. The generating side's losses are not kept (its
+    cycle points take the motoring iron split: module docstring); its i_d is, because the most
+    negative i_d of operation can be a generating one (the demag check's flux-weakening case)."""
     d = ev.design
     sp = np.linspace(0.0, d.speed_max, n_speed)
     sp[0] = LOW_SPEED_FRACTION * d.speed_max
     env_m, env_g = ev.emap.envelope_at(sp / RPM_TO_RAD_S)
-    f = np.concatenate([np.linspace(-1.0, 0.0, 5)[:-1], np.linspace(0.0, 1.0, n_torque)])
+    f = np.linspace(0.0, 1.0, n_torque)
     shrink = 1.0 - ENVELOPE_MARGIN  # stay just inside the envelope
-    T = np.where(f[:, None] >= 0, f[:, None] * env_m[None, :], f[:, None] * env_g[None, :]) * shrink
+    T_all = np.vstack([f[:, None] * env_m[None, :], -env_g[None, :]]) * shrink
+    r = ev.model.solve_operating_points(np.broadcast_to(sp[None, :], T_all.shape), T_all)
+    ok_all = np.asarray(r["feasible"], dtype=bool)
+    i_d_all = np.where(ok_all, r["i_d"], np.nan)
+    ok, T = ok_all[:-1], T_all[:-1]
     W = np.broadcast_to(sp[None, :], T.shape)
-    r = ev.model.solve_operating_points(W, T)
-    ok = np.asarray(r["feasible"], dtype=bool)
-    reg = r.get("iron_by_region") or {}
+    reg = {k: v[:-1] for k, v in (r.get("iron_by_region") or {}).items()}
     ms = d.masses()
     tf = np.full(T.shape, np.nan)
     if "stator_teeth" in reg:
@@ -254,19 +268,21 @@ def rating_grid(ev, n_speed: int = N_SPEED_RATING, n_torque: int = N_TORQUE_GRID
     # where the split is unknown (no region data, zero iron loss): the teeth share of the core mass
     fill = float(np.nanmean(tf)) if np.any(np.isfinite(tf)) else ms["stator_teeth"] / ms["stator_core"]
     tf = np.where(np.isfinite(tf), tf, fill)
-    comp = split_losses(ev, W, {k: r["p_" + k] for k in ev.model.loss_kinds}, tf)
+    comp = split_losses(ev, W, {k: r["p_" + k][:-1] for k in ev.model.loss_kinds}, tf)
     comp[~ok] = np.nan
-    return RatingGrid(speed=sp, frac=f, torque=T, comp=comp, teeth_fraction=tf, i_d=np.where(ok, r["i_d"], np.nan))
+    return RatingGrid(speed=sp, frac=f, torque=T, comp=comp, teeth_fraction=tf, i_d=i_d_all[:-1],
+                      i_d_generating=i_d_all[-1])
 
 
 def teeth_fraction_at(ev, grid: RatingGrid, speed_rpm, torque_nm) -> np.ndarray:
-    """Teeth share of the iron loss at arbitrary points: bilinear on (speed, torque / envelope)."""
+    """Teeth share of the iron loss at arbitrary points: bilinear on (speed, |torque| / motoring
+    envelope), clipped to the grid (generating points mirrored: module docstring)."""
     s = np.asarray(speed_rpm, dtype=float)
     t = np.asarray(torque_nm, dtype=float)
-    env_m, env_g = ev.emap.envelope_at(s)
+    env_m, _ = ev.emap.envelope_at(s)
     with np.errstate(invalid="ignore", divide="ignore"):
-        u = np.where(t >= 0, t / np.where(env_m > 0, env_m, np.inf), t / np.where(env_g > 0, env_g, np.inf))
-    u = np.clip(_finite(u), -1.0, 1.0)
+        u = np.abs(t) / np.where(env_m > 0, env_m, np.inf)
+    u = np.clip(_finite(u), 0.0, 1.0)
     w = np.clip(s * RPM_TO_RAD_S, grid.speed[0], grid.speed[-1])
     return _bilinear(np.ascontiguousarray(grid.frac, dtype=np.float64), np.ascontiguousarray(grid.speed, dtype=np.float64),
                      np.ascontiguousarray(grid.teeth_fraction, dtype=np.float64), np.ascontiguousarray(u.ravel()),
@@ -293,11 +309,10 @@ def _bilinear(xa, ya, Z, x, y):
 
 
 def _envelope_grids(grid: RatingGrid):
-    """Motoring part of the rating grid for the lptn rating kernels: (torque (nS, nT) N m,
-    components (n_comp, nT, nS) W), C-contiguous."""
-    pos = grid.frac >= 0
-    return (np.ascontiguousarray(grid.torque[pos].T, dtype=np.float64),
-            np.ascontiguousarray(np.moveaxis(grid.comp[pos], -1, 0), dtype=np.float64))
+    """The rating grid for the lptn rating kernels: (torque (nS, nT) N m, components (n_comp, nT, nS)
+    W), C-contiguous."""
+    return (np.ascontiguousarray(grid.torque.T, dtype=np.float64),
+            np.ascontiguousarray(np.moveaxis(grid.comp, -1, 0), dtype=np.float64))
 
 
 @njit(cache=True)
@@ -531,7 +546,8 @@ def thermal_evaluation(ev, spec: ThermalSpec | None = None) -> StageResult:
 def _demag_kpis(ev, grid: RatingGrid, settings: ThermalSettings, T_hot: float, k: dict) -> None:
     """Demagnetisation KPIs at the hottest computed magnet temperature T_hot (degC)."""
     i_d_map = np.where(ev.emap.feasible, ev.emap.i_d, np.nan)
-    i_d_fw = float(min(np.nanmin(i_d_map), np.nanmin(grid.i_d))) if np.any(np.isfinite(i_d_map)) else 0.0
+    i_d_grid = np.concatenate([grid.i_d.ravel(), grid.i_d_generating])
+    i_d_fw = float(min(np.nanmin(i_d_map), np.nanmin(i_d_grid))) if np.any(np.isfinite(i_d_map)) else 0.0
     dm = demag_assessment(ev, T_hot, settings, i_d_fw)
     k["demag_margin"] = max(float(dm["margin"]), DEMAG_MARGIN_FLOOR)
     k["demag_margin_flux_weakening"] = max(float(dm["margin_fw"]), DEMAG_MARGIN_FLOOR)
