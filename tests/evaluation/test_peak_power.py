@@ -37,3 +37,42 @@ def test_peak_power_of_a_constant_power_envelope():
     w = np.linspace(0.0, 1000.0, 7)
     T = Flat().envelope(w)["torque_motoring"]
     assert peak_power(Flat(), w, T) == pytest.approx(5e4, rel=1e-12)
+
+
+class _Counted:
+    """An envelope T(w) = P(w) / w from a closed-form power curve, counting its evaluations."""
+
+    def __init__(self, power):
+        self.power, self.calls = power, 0
+
+    def envelope(self, w, generating=True):
+        self.calls += 1
+        w = np.asarray(w, dtype=float)
+        return {"torque_motoring": self.power(w) / np.maximum(w, 1e-9)}
+
+
+def test_peak_power_of_a_smooth_hump():
+    """Closed form: P(w) = P_0 (1 - ((w - w_0) / 400)^2), maximum P_0 = 60 kW at w_0 = 333 rad/s,
+    sampled every 100 rad/s (best sample 59.4 kW). The search narrows the bracket to w_tol = 0.5 % of
+    the speed, so P is within ~(w_tol)^2 of P_0 (asserted 1e-6 relative: 1e-7 found), in at most
+    14 evaluations (12 taken)."""
+    P_0, w_0 = 6e4, 333.0
+    env = _Counted(lambda w: P_0 * (1.0 - ((w - w_0) / 400.0) ** 2))
+    w = np.linspace(0.0, 1000.0, 11)
+    T = env.envelope(w)["torque_motoring"]
+    env.calls = 0
+    assert peak_power(env, w, T) == pytest.approx(P_0, rel=1e-6)
+    assert env.calls <= 14
+
+
+def test_peak_power_at_a_corner():
+    """Closed form: P(w) = min(T_0 w, P_b - 2 T_0 (w - w_b)), a corner (base speed w_b = 310 rad/s
+    with a fall twice as steep as the rise) with peak P_b = T_0 w_b; located within the search's
+    w_tol = 0.5 % of the speed: P within 2 x 0.5 % of P_b, never above it."""
+    T_0, w_b = 200.0, 310.0
+    env = _Counted(lambda w: np.minimum(T_0 * w, T_0 * w_b - 2.0 * T_0 * (w - w_b)))
+    w = np.linspace(0.0, 1000.0, 11)
+    T = env.envelope(w)["torque_motoring"]
+    got = peak_power(env, w, T)
+    assert T_0 * w_b * (1 - 1e-2) <= got <= T_0 * w_b * (1 + 1e-12)
+    assert got > float(np.max(T * w))  # better than the best sample (300 rad/s: 60 kW)
