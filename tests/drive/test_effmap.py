@@ -6,7 +6,15 @@ import pytest
 
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.control import Limits, solve_operating_points
-from motoropt.drive.effmap import MapCells, efficiency_map, interpolate_losses, torque_axis, torque_slopes
+from motoropt.drive.effmap import (
+    MapCells,
+    cubic_cells,
+    efficiency_map,
+    interpolate_losses,
+    map_cells,
+    torque_axis,
+    torque_slopes,
+)
 from motoropt.drive.losses import LossParams
 from motoropt.drive.model import FluxMapModel
 from motoropt.magnetics.fluxmap import linear_fluxmap
@@ -184,6 +192,43 @@ def test_interpolate_losses_near_edge_solves_exactly(emap):
     t = 0.995 * emap.envelope_at(s)[0]
     r = interpolate_losses(emap, s, t)
     assert r["in_envelope"] and r["exact"] and np.isfinite(r["total"])
+
+
+def test_cubic_cells_follow_the_slope_stencils():
+    """Definition (torque_slopes' stencils): a torque cell is cubic when the three nodes of each of
+    its two slopes are feasible -- central at interior nodes, one-sided at the axis ends and at
+    T = 0. Axis -100, -50, 0, 50, 100, 150 N m; speed column 1 infeasible at 150 N m, column 2 from
+    100 N m up. Column 1 loses [100, 150] (its upper slope: 50, 100, 150) and [50, 100] (upper slope
+    central over 150); column 2 also [0, 50] (the zero node's one-sided slope uses 0, 50, 100), while
+    [-50, 0] stays cubic (the zero node's slope from below uses -100, -50, 0)."""
+    T = np.array([-100.0, -50.0, 0.0, 50.0, 100.0, 150.0])
+    F = np.ones((6, 3), dtype=bool)
+    F[5:, 1] = False
+    F[4:, 2] = False
+    C = cubic_cells(T, F)
+    expected = np.ones((5, 3), dtype=bool)
+    expected[[3, 4], 1] = False
+    expected[[2, 3, 4], 2] = False
+    np.testing.assert_array_equal(C, expected)
+
+
+def test_interpolate_losses_solves_cells_whose_slopes_leave_the_envelope(emap):
+    """A point whose cell has four feasible corners but a slope stencil reaching beyond the envelope
+    (the cubic would fall back to linear) is solved exactly: its losses equal the drive kernel's to
+    1e-12. Reference: the kernel itself at the point."""
+    C = cubic_cells(emap.torque_nm, emap.feasible)
+    F = emap.feasible
+    corners = F[:-1, :-1] & F[1:, :-1] & F[:-1, 1:] & F[1:, 1:]
+    jj, ii = np.nonzero(corners & ~(C[:, :-1] & C[:, 1:]))
+    assert jj.size > 0
+    j, i = jj[0], ii[0]
+    s = 0.5 * (emap.speed_rpm[i] + emap.speed_rpm[i + 1])
+    t = 0.5 * (emap.torque_nm[j] + emap.torque_nm[j + 1])
+    assert not map_cells(emap, np.array([s]), np.array([t])).ok[0]
+    r = interpolate_losses(emap, s, t)
+    ex = solve_operating_points(emap.model, s * RPM_TO_RAD_S, t)
+    assert r["exact"] and r["in_envelope"]
+    assert float(r["copper"]) == pytest.approx(float(ex["p_copper"]), rel=1e-12)
 
 
 def test_map_time_50x50(capsys):
