@@ -11,8 +11,9 @@ from motoropt.errors import InputError
 
 ALGORITHMS = ("nsga2", "nsga3")
 
+TORQUE_NODES = ("even", "cycles")  # [map] torque_nodes (motoropt.drive.effmap.torque_axis)
 # [optimization] keys -> [map] keys applied to every evaluated design
-MAP_OVERRIDES = {"map_n_speed": "n_speed", "map_n_torque": "n_torque",
+MAP_OVERRIDES = {"map_n_speed": "n_speed", "map_n_torque": "n_torque", "map_torque_nodes": "torque_nodes",
                  "fluxmap_n_d": "fluxmap_n_d", "fluxmap_n_q": "fluxmap_n_q"}
 
 
@@ -130,7 +131,12 @@ def parse_optimization(free: dict) -> OptimizationSpec:
     seed = _num("optimization.seed", opt.get("seed", 1), lo=0, integer=True)
     mo = {}
     for k, mk in MAP_OVERRIDES.items():
-        if k in opt:
-            lo_ = 5
-            mo[mk] = _num(f"optimization.{k}", opt[k], lo=lo_, integer=True)
+        if k not in opt:
+            continue
+        if mk == "torque_nodes":
+            if opt[k] not in TORQUE_NODES:
+                raise InputError(f"optimization.{k}", opt[k], f"one of {list(TORQUE_NODES)}")
+            mo[mk] = opt[k]
+        else:
+            mo[mk] = _num(f"optimization.{k}", opt[k], lo=5, integer=True)
     return OptimizationSpec(tuple(objectives), tuple(constraints), pop, gens, alg, seed, mo)

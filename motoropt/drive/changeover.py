@@ -122,9 +122,10 @@ class SwitchedModel:
                                        1, 0)}
 
     def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None,
-                       strategy: str = "min_loss") -> EfficiencyMap:
+                       strategy: str = "min_loss", torque_demand=None) -> EfficiencyMap:
         """Efficiency map taking the better connection per point (``connection`` on the map)."""
-        return efficiency_map(self, n_speed, n_torque, speed_max=speed_max, strategy=strategy)
+        return efficiency_map(self, n_speed, n_torque, speed_max=speed_max, strategy=strategy,
+                              torque_demand=torque_demand)
 
     def operating_point(self, speed_rpm: float, torque_nm: float, strategy: str = "min_loss") -> dict:
         """The point in the connection with the lower total loss (keys of

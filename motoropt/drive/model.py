@@ -53,9 +53,10 @@ class FluxMapModel:
                                    generating=generating)
 
     def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None, strategy: str = "min_loss",
-                       n_envelope: int | None = None) -> EfficiencyMap:
+                       n_envelope: int | None = None, torque_demand=None) -> EfficiencyMap:
         """Efficiency map (:func:`motoropt.drive.effmap.efficiency_map`)."""
-        return efficiency_map(self, n_speed, n_torque, speed_max=speed_max, strategy=strategy, n_envelope=n_envelope)
+        return efficiency_map(self, n_speed, n_torque, speed_max=speed_max, strategy=strategy, n_envelope=n_envelope,
+                              torque_demand=torque_demand)
 
     def operating_point(self, speed_rpm: float, torque_nm: float, strategy: str = "min_loss") -> dict:
         """One point as a plain dict (:func:`motoropt.drive.control.operating_point`)."""

@@ -31,7 +31,7 @@ import numpy as np
 from motoropt.case import CaseSpecs, load_case, nominal_design
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.effmap import EfficiencyMap
-from motoropt.evaluation.cycles import evaluate_cycle, evaluate_cycles  # noqa: F401 - evaluate_cycle re-exported
+from motoropt.evaluation.cycles import cycle_points, evaluate_cycle, evaluate_cycles  # noqa: F401 - evaluate_cycle re-exported
 from motoropt.evaluation.records import Evaluation
 from motoropt.inverter.losses import inverter_operating_points
 from motoropt.machines.base import FluxMapProvider, MachineDesign, MachineModel
@@ -166,6 +166,21 @@ def _merge(ev: Evaluation, stage: StageResult) -> None:
     ev.timings.update(stage.timings)
 
 
+def torque_nodes(design: MachineDesign) -> str:
+    """The case's ``[map] torque_nodes``: "even" (default) or "cycles"."""
+    return (design.values or {}).get("map", {}).get("torque_nodes", "even")
+
+
+def cycle_torque_demand(design: MachineDesign):
+    """(torque N m, time s) of all the design's cycle points (its vehicle's or mission's demand,
+    which does not depend on the machine): where the efficiency map's torque nodes go
+    (:func:`motoropt.drive.effmap.torque_axis`)."""
+    pts = [cycle_points(design, name) for name in design.cycles]
+    if not pts:
+        return None
+    return np.concatenate([p[1] for p in pts]), np.concatenate([p[2] for p in pts])
+
+
 def evaluate_design(design: MachineDesign, cycles: bool = True, case_path: str | None = None,
                     fluxmaps: FluxMapProvider | None = None) -> Evaluation:
     """Full evaluation of one design (model, map, envelope, cycles, drive system, thermal, KPIs);
@@ -175,12 +190,15 @@ def evaluate_design(design: MachineDesign, cycles: bool = True, case_path: str |
     t0 = time.perf_counter()
     model = machine_model(design, fluxmaps)
     tm["model_s"] = time.perf_counter() - t0
+    with_cycles = cycles and (design.vehicle is not None or specs.mission is not None)
     t0 = time.perf_counter()
-    emap = model.efficiency_map(design.n_speed, design.n_torque)
+    by_cycles = with_cycles and torque_nodes(design) == "cycles"
+    emap = model.efficiency_map(design.n_speed, design.n_torque,
+                                torque_demand=cycle_torque_demand(design) if by_cycles else None)
     tm["map_s"] = time.perf_counter() - t0
     k = machine_kpis(design, model, emap)
     cyc = {}
-    if cycles and (design.vehicle is not None or specs.mission is not None):
+    if with_cycles:
         t0 = time.perf_counter()
         cyc = evaluate_cycles(emap, design, design.cycles)
         tm["cycles_s"] = time.perf_counter() - t0

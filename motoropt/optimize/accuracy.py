@@ -1,7 +1,8 @@
 """Accuracy budget of the optimiser's fast path (issue 15).
 
 The optimiser evaluates each design on the grids of the case's ``[optimization]`` (``map_n_speed``,
-``map_n_torque``, ``fluxmap_n_d``, ``fluxmap_n_q``: :data:`motoropt.case.optimization.MAP_OVERRIDES`);
+``map_n_torque``, ``map_torque_nodes``, ``fluxmap_n_d``, ``fluxmap_n_q``:
+:data:`motoropt.case.optimization.MAP_OVERRIDES`);
 ``motoropt evaluate``, ``show`` and ``export`` use the case's own ``[map]`` grids (the full-accuracy
 path). :func:`compare_paths` evaluates random designs from a case's ranges both ways and reports
 the differences of the KPIs the budget names:

@@ -20,6 +20,7 @@ The ``[optimization]`` table (all keys optional except ``objectives``)::
     constraints = [{kpi = "peak_torque_nm", min = 300}, {kpi = "motor_mass_kg", max = 40}, ...]
     pop = 100            generations = 100      algorithm = "nsga2" | "nsga3"      seed = 1
     map_n_speed = 20     map_n_torque = 20      (efficiency-map grid used during the optimisation)
+    map_torque_nodes = "even" | "cycles"        (its torque nodes: [map] torque_nodes)
     fluxmap_n_d = 13     fluxmap_n_q = 11       (flux-map grid used during the optimisation)
 
 KPI names are dotted paths into the evaluation's KPI record (e.g. ``cycles.udds.motor_efficiency``).

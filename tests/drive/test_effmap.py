@@ -140,6 +140,24 @@ def test_torque_axis_has_a_zero_node():
     assert np.sum(torque_axis(50.0, 50.0, 16) == 0.0) == 1  # even n: zero still a node
 
 
+def test_torque_axis_follows_the_cycle_demand():
+    """Closed form of torque_axis' mixed distribution function F = |T|/(2 T_max) + F_demand / 2, the
+    demand spread over +-T_max/m: half the cycle time at +30 N m and half at -60 N m, axis +-100 N m
+    with 21 nodes (m = 10 cells a side). Motoring: F = 0.005 T below 20 N m, 0.03 T - 0.5 on
+    [20, 40], 0.005 T + 0.5 above, so the nodes at F = k/10 are 0, 20, 23.3, 26.7, 30, 33.3, 36.7,
+    40, 60, 80, 100; generating likewise around 60 N m (box [50, 70]). Asserted to 0.25 N m (the
+    inversion's grid is T_max/640 and the demand is binned on it). Without demand: even."""
+    demand = (np.r_[np.full(50, 30.0), np.full(50, -60.0)], np.ones(100))
+    T = torque_axis(100.0, 100.0, 21, demand)
+    mot = np.array([0, 20, 70 / 3, 80 / 3, 30, 100 / 3, 110 / 3, 40, 60, 80, 100])
+    gen = np.array([0, 20, 40, 155 / 3, 55, 175 / 3, 185 / 3, 65, 205 / 3, 80, 100])
+    np.testing.assert_allclose(T, np.r_[-gen[::-1], mot[1:]], atol=0.25)
+    assert np.sum(T == 0.0) == 1 and np.all(np.diff(T) > 0) and T[0] == -100.0 and T[-1] == 100.0
+    np.testing.assert_array_equal(torque_axis(100.0, 100.0, 21), np.linspace(-100.0, 100.0, 21))
+    np.testing.assert_array_equal(torque_axis(100.0, 100.0, 21, (np.zeros(3), np.ones(3))),
+                                  np.linspace(-100.0, 100.0, 21))  # standstill only: no demand on a side
+
+
 def test_torque_interpolation_exact_for_quadratic_losses_with_a_kink():
     """Closed form: G(w, T) = a(w) + b(w) T^2 + c |T| (a loss with a kink at T = 0, quadratic on each
     side, linear in speed) is reproduced to 1e-9 relative between nodes by the cubic Hermite

@@ -355,6 +355,7 @@ def test_range_min_greater_than_max(tmp_path):
     ({"algorithm": "cmaes"}, "optimization.algorithm"),
     ({"pop": 2}, "optimization.pop"),
     ({"popsize": 20}, "optimization.popsize"),
+    ({"map_torque_nodes": "quantiles"}, "optimization.map_torque_nodes"),
 ])
 def test_bad_optimization_table(tmp_path, opt, field):
     """Unknown KPIs (checked against the nominal design's KPIs before the run) and malformed

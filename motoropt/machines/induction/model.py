@@ -98,10 +98,12 @@ class InductionModel:
         tm, tg = envelope_kernel(s, cv, pt, it, H, B, rt, lim.v_max, lim.i_max, T_up)
         return {"torque_motoring": tm, "torque_generating": tg}
 
-    def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None, strategy: str = "min_loss"):
+    def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None, strategy: str = "min_loss",
+                       torque_demand=None):
         """:class:`motoropt.drive.effmap.EfficiencyMap` on an n_torque x n_speed grid (conventions of
         :func:`motoropt.drive.effmap.efficiency_map`; loss kinds :attr:`loss_kinds`)."""
-        return efficiency_map(self, n_speed, n_torque, speed_max=speed_max, strategy=strategy)
+        return efficiency_map(self, n_speed, n_torque, speed_max=speed_max, strategy=strategy,
+                              torque_demand=torque_demand)
 
     def operating_point(self, speed_rpm: float, torque_nm: float, strategy: str = "min_loss") -> dict:
         """One point as a dict with the keys of :func:`motoropt.drive.control.operating_point` (losses_w has
