@@ -7,11 +7,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from motoropt.case.schema import SCHEMA
 from motoropt.errors import InputError
 
 ALGORITHMS = ("nsga2", "nsga3")
 
-TORQUE_NODES = ("even", "cycles")  # [map] torque_nodes (motoropt.drive.effmap.torque_axis)
+TORQUE_NODES = SCHEMA["map"]["torque_nodes"].choices  # [map] torque_nodes (motoropt.drive.effmap.torque_axis)
 # [optimization] keys -> [map] keys applied to every evaluated design
 MAP_OVERRIDES = {"map_n_speed": "n_speed", "map_n_torque": "n_torque", "map_torque_nodes": "torque_nodes",
                  "fluxmap_n_d": "fluxmap_n_d", "fluxmap_n_q": "fluxmap_n_q"}
