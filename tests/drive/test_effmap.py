@@ -7,6 +7,7 @@ import pytest
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.control import Limits, solve_operating_points
 from motoropt.drive.effmap import (
+    ENVELOPE_RISE,
     MapCells,
     cubic_cells,
     efficiency_map,
@@ -18,6 +19,7 @@ from motoropt.drive.effmap import (
 from motoropt.drive.losses import LossParams
 from motoropt.drive.model import FluxMapModel
 from motoropt.magnetics.fluxmap import linear_fluxmap
+from tests import shipped
 
 
 def model():
@@ -210,6 +212,49 @@ def test_interpolate_losses_near_edge_solves_exactly(emap):
     t = 0.995 * emap.envelope_at(s)[0]
     r = interpolate_losses(emap, s, t)
     assert r["in_envelope"] and r["exact"] and np.isfinite(r["total"])
+
+
+@pytest.mark.parametrize("n_speed", [6, 16])
+@pytest.mark.parametrize("name", ["test", "prius2004", "programme/multipole_direct_drive", "induction_traction"])
+def test_envelope_bound_holds_between_nodes(name, n_speed):
+    """Second method: the envelope on 801 speeds (the envelope kernel at each) never exceeds
+    EfficiencyMap.envelope_bound from a 6- or 16-speed axis, on either side, for the test IPM and
+    three shipped machines (a V-IPM, a tooth-coil SPM, an induction machine; each with its loss
+    torque). And the bound is needed: the fine envelope rises above the chord (concave at the corner
+    speed), so linear interpolation alone would call feasible points beyond the envelope."""
+    m = model() if name == "test" else shipped.model(name)
+    em = efficiency_map(m, n_speed=n_speed, n_torque=9)
+    w = np.linspace(0.0, m.limits.speed_max, 801)
+    fine = m.envelope(w)
+    rpm = w / RPM_TO_RAD_S
+    bm, bg = em.envelope_bound(rpm)
+    assert np.all(fine["torque_motoring"] <= bm * (1 + 1e-9))
+    assert np.all(fine["torque_generating"] <= bg * (1 + 1e-9))
+    cm, cg = em.envelope_at(rpm)
+    assert np.max(fine["torque_motoring"] - cm) > 1e-3 * cm.max()
+
+
+def test_points_near_the_envelope_are_classified_by_the_solver():
+    """Which points a map serves does not depend on its speed axis: 400 points within +-3 % of the
+    801-speed envelope are in_envelope exactly where the drive kernel finds them feasible, on a
+    6-speed and a 30-speed map alike, and the feasible ones get the kernel's losses (to 1e-12: they
+    are solved, not interpolated, on the 6-speed map's coarse cells)."""
+    m = model()
+    rng = np.random.default_rng(3)
+    w = rng.uniform(0.02, 1.0, 400) * m.limits.speed_max
+    env = m.envelope(np.sort(w))
+    order = np.argsort(w)
+    t = np.empty(400)
+    side = np.where(rng.random(400) < 0.5, 1.0, -1.0)[order]
+    t[order] = side * np.where(side > 0, env["torque_motoring"], env["torque_generating"]) * rng.uniform(0.97, 1.03, 400)
+    ex = solve_operating_points(m, w, t)
+    assert 100 < ex["feasible"].sum() < 300
+    for n_speed in (6, 30):
+        r = interpolate_losses(efficiency_map(m, n_speed=n_speed, n_torque=11), w / RPM_TO_RAD_S, t)
+        np.testing.assert_array_equal(r["in_envelope"], ex["feasible"])
+    ok = ex["feasible"]
+    np.testing.assert_allclose(r["copper"][ok], ex["p_copper"][ok], rtol=1e-6)
+    assert ENVELOPE_RISE <= 0.1
 
 
 def test_cubic_cells_follow_the_slope_stencils():
