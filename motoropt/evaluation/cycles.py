@@ -86,18 +86,20 @@ def _cycle_data(emap: EfficiencyMap, name: str, rpm, T, dt, t_mid, res: dict) ->
     """One cycle's CycleData from its points and their interpolate_losses result ``res``."""
     moving = (rpm > 0) & (T != 0)
     inside = res["in_envelope"] | ~moving
+    ok = moving & inside  # served points: finite losses (interpolated between feasible nodes or solved)
     kinds = loss_kinds(emap)
-    losses = {k: np.where(moving & inside, np.nan_to_num(res[k]), 0.0) for k in kinds}
+    losses = {k: np.where(ok, res[k], 0.0) for k in kinds}
     p_mech = np.where(moving, rpm * RPM_TO_RAD_S * T, 0.0)
     total = sum(losses.values())
-    p_elec = np.where(moving & inside, p_mech + total, 0.0)
-    ok = moving & inside
+    p_elec = np.where(ok, p_mech + total, 0.0)
+    e_mech = p_mech * dt
+    e_elec = p_elec * dt
     mot = ok & (T > 0)
     gen = ok & (T < 0)
-    e_elec_in = float(np.sum(p_elec[mot] * dt[mot])) * WH
-    e_mech_out = float(np.sum(p_mech[mot] * dt[mot])) * WH
-    e_mech_in = float(-np.sum(p_mech[gen] * dt[gen])) * WH
-    e_elec_out = float(-np.sum(p_elec[gen] * dt[gen])) * WH
+    e_elec_in = float(e_elec[mot].sum()) * WH
+    e_mech_out = float(e_mech[mot].sum()) * WH
+    e_mech_in = float(-e_mech[gen].sum()) * WH
+    e_elec_out = float(-e_elec[gen].sum()) * WH
     e_in, e_out = e_elec_in + e_mech_in, e_mech_out + e_elec_out
     beyond = moving & ~inside
     summary = {
