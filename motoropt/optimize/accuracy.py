@@ -12,7 +12,9 @@ the differences of the KPIs the budget names:
 - each cycle's winding hotspot: difference in K, within 1 K;
 
 and, for information, the constraint KPIs a run also decides on (demagnetisation margin, points
-beyond the envelope). Designs that fail to evaluate on either path are counted, not compared.
+beyond the envelope), and the hotspot difference without the designs whose full-path hotspot is
+above RUNAWAY_C (250 degC, beyond every insulation class: a runaway, where a small loss difference
+moves the hotspot by many K and both paths reject the design by far). Designs that fail to evaluate on either path are counted, not compared.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ BUDGET = {
     "winding_hotspot_c_max": ("abs", 1.0),
 }
 INFO = {"demag_margin": "abs", "points_beyond_envelope": "abs"}
+# winding hotspot above every insulation class's limit (the highest, class 240: 240 degC): a design's
+# hotspot there is a thermal runaway on both paths, reported apart (information)
+RUNAWAY_C = 250.0
 
 
 @dataclass
@@ -47,6 +52,7 @@ class PathComparison:
     n_designs: int = 0
     failed: int = 0
     diffs: dict = field(default_factory=dict)  # kpi label -> list of differences
+    full: dict = field(default_factory=dict)  # kpi label -> list of the full path's values (same order)
     fast_s: float = 0.0
     full_s: float = 0.0
 
@@ -125,6 +131,7 @@ def compare_paths(case_path, n: int = 20, seed: int = 0, max_tries: int | None =
         for label, (kind, v) in g.items():
             if label in f and all(isinstance(x, (int, float)) and math.isfinite(x) for x in (v, f[label][1])):
                 res.diffs.setdefault(label, []).append(_difference(kind, float(f[label][1]), float(v)))
+                res.full.setdefault(label, []).append(float(v))
     return res
 
 
@@ -141,6 +148,19 @@ def comparison_text(cmp: PathComparison) -> str:
             ok = "ok" if worst <= lim * (1 + 1e-12) else "OVER BUDGET"
             lines.append(f"  {label:48s} max |fast - full| {sc * worst:9.4f} {unit[kind]:6s} "
                          f"(budget {sc * lim:g} {unit[kind]}: {ok})")
+            if base == "winding_hotspot_c_max" and label in cmp.full:
+                n_run, below = _runaway_split(cmp.diffs[label], cmp.full[label])
+                if n_run:
+                    lines.append(f"    {n_run} design(s) above {RUNAWAY_C:g} degC (runaway); the others: max |fast - "
+                                 f"full| {below:.4f} (information)")
         else:
             lines.append(f"  {label:48s} max |fast - full| {worst:9.4f}         (information)")
     return "\n".join(lines)
+
+
+def _runaway_split(diffs: list, full: list) -> tuple[int, float]:
+    """(designs whose full-path hotspot is above RUNAWAY_C, largest |difference| among the others;
+    NaN when there are none)."""
+    d, f = np.abs(np.asarray(diffs, dtype=float)), np.asarray(full, dtype=float)
+    keep = f <= RUNAWAY_C
+    return int(np.sum(~keep)), float(np.max(d[keep])) if np.any(keep) else math.nan

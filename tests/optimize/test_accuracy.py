@@ -13,7 +13,7 @@ import math
 
 import pytest
 
-from motoropt.optimize.accuracy import BUDGET, _compared, _difference, compare_paths
+from motoropt.optimize.accuracy import BUDGET, RUNAWAY_C, _compared, _difference, _runaway_split, compare_paths
 from tests.shipped import ROOT
 
 CASES = ["programme/air_mobility_geared.toml"]
@@ -76,3 +76,14 @@ def test_difference_units():
     got = _compared({"peak_torque_nm": 200.0, "cycles": {"udds": {"motor_efficiency": 0.9}}})
     assert got == {"peak_torque_nm": ("rel", 200.0), "cycles.udds.motor_efficiency": ("pt", 0.9)}
     assert BUDGET["winding_hotspot_c_max"] == ("abs", 1.0)
+
+
+def test_runaway_split():
+    """Hotspot differences -0.3, 40, 0.7, -9 K at full-path hotspots 120, 8650, 250, 300 degC: two
+    designs above RUNAWAY_C (250 degC, itself kept), the largest |difference| of the others 0.7 K;
+    with every design above it, NaN."""
+    assert RUNAWAY_C == 250.0
+    n, worst = _runaway_split([-0.3, 40.0, 0.7, -9.0], [120.0, 8650.0, 250.0, 300.0])
+    assert n == 2 and worst == pytest.approx(0.7)
+    n, worst = _runaway_split([5.0], [900.0])
+    assert n == 1 and math.isnan(worst)
