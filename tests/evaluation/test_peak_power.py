@@ -76,3 +76,31 @@ def test_peak_power_at_a_corner():
     got = peak_power(env, w, T)
     assert T_0 * w_b * (1 - 1e-2) <= got <= T_0 * w_b * (1 + 1e-12)
     assert got > float(np.max(T * w))  # better than the best sample (300 rad/s: 60 kW)
+
+
+def test_peak_power_at_a_corner_before_a_sampled_hump():
+    """Closed form: P rises as T_0 w (T_0 = 200 N m) to the corner w_b = 540 rad/s (P_b = 108 kW),
+    falls 40 W per rad/s to a dip at 580 rad/s, rises 20 W per rad/s to a second hump at 627 rad/s
+    (P_b - 660 W) and falls 5 W per rad/s beyond (the shape of an air_mobility_geared design). On
+    samples every 80 rad/s the only sampled local maximum is at 640 rad/s, the second hump; the
+    corner cell [480, 560] rad/s (torque 200 -> 191 N m) is searched too: P within w_tol = 0.5 % of
+    P_b (as at any corner), never above it, and above the second hump."""
+    T_0, w_b = 200.0, 540.0
+    P_b = T_0 * w_b
+
+    def power(w):
+        w = np.asarray(w, dtype=float)
+        dip = P_b - 40.0 * 40.0
+        hump2 = dip + 20.0 * 47.0
+        return np.select([w <= w_b, w <= 580.0, w <= 627.0],
+                         [T_0 * w, P_b - 40.0 * (w - w_b), dip + 20.0 * (w - 580.0)],
+                         hump2 - 5.0 * (w - 627.0))
+
+    env = _Counted(power)
+    w = np.linspace(0.0, 1200.0, 16)
+    T = env.envelope(w)["torque_motoring"]
+    P = T * w
+    assert np.argmax(P) == 8 and w[8] == 640.0  # the sampled peak is the second hump's
+    got = peak_power(env, w, T)
+    assert P_b * (1 - 5e-3) <= got <= P_b * (1 + 1e-12)
+    assert got > P_b - 660.0
