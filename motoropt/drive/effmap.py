@@ -110,8 +110,7 @@ def torque_axis(t_gen: float, t_mot: float, n: int, demand=None) -> np.ndarray:
     prius_opt 0.144 -> 0.028 points (HWFET; hotspot 0.48 -> 0.09 K), im_eaxle 0.198 -> 0.046
     (2.6 -> 0.9 K), dyfree_eaxle_150kw 0.093 -> 0.055, multipole_car_eaxle 0.073 -> 0.033,
     air_mobility_geared 0.026 -> 0.007; aircooled_air_mobility_outer 0.019 -> 0.027 and its
-    hotspot 0.50 -> 1.00 K (it keeps the even axis). ENVELOPE_RISE = 0.1  # bound on the envelope's rise over the speed range, a fraction of it (envelope_bound)
-DEMAND_WEIGHT = 0.5 is the first value tried,
+    hotspot 0.50 -> 1.00 K (it keeps the even axis). DEMAND_WEIGHT = 0.5 is the first value tried,
     not fitted. Selected by the case's ``[map] torque_nodes`` (or ``[optimization]
     map_torque_nodes``); the evaluation passes the demand of the design's cycles.
     """

@@ -128,13 +128,14 @@ def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w
     peaks = np.flatnonzero((P >= left) & (P >= right) & (P >= hump * best))
     searched = []  # index brackets searched
     for k in peaks[np.argsort(-P[peaks])][:3]:
-        searched.append((max(k - 1, 0), min(k + 1, w.size - 1)))
-        best = max(best, golden(w[searched[-1][0]], w[searched[-1][1]]))
+        lo, hi = max(k - 1, 0), min(k + 1, w.size - 1)
+        searched.append((lo, hi))
+        best = max(best, golden(w[lo], w[hi]))
     # the corner cell: its left sample (above standstill) still at the peak torque (within 1 %), its
     # right one 1 % below the left (the voltage limit); T <= T[k - 1] in it bounds P by T[k - 1] w[k]
     T_peak = float(np.max(np.where(ok, T, 0.0)))
-    k = np.arange(1, w.size)
-    corner = k[(k >= 2) & ok[k - 1] & ok[k] & (T[k - 1] >= 0.99 * T_peak) & (T[k] < 0.99 * T[k - 1])]
+    k = np.arange(2, w.size)
+    corner = k[ok[k - 1] & ok[k] & (T[k - 1] >= 0.99 * T_peak) & (T[k] < 0.99 * T[k - 1])]
     if corner.size:
         kc = int(corner[0])
         covered = any(lo <= kc - 1 and kc <= hi for lo, hi in searched)
