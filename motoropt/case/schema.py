@@ -171,6 +171,10 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "n_torque": Field("int", 5, 400, default=50),
         "fluxmap_n_d": Field("int", 5, 61, default=13),
         "fluxmap_n_q": Field("int", 5, 61, default=11),
+        "fluxmap_nodes": Field("str", default="all", choices=("all", "current_limit"),
+                               doc="flux-map grid points the MEC solves: all, or only the corners of cells "
+                                   "inside the current circle (the rest NaN; the optimiser's default: "
+                                   "motoropt.magnetics.analytic.compute_fluxmap)"),
         "torque_nodes": Field("str", default="even", choices=("even", "cycles"),
                               doc="torque-axis nodes: evenly spaced, or half following the cycles' time at "
                                   "each torque (motoropt.drive.effmap.torque_axis)"),

@@ -494,6 +494,49 @@ def _predict(X, jd, jq, out):
         out[:] = 0.0
 
 
+@njit(cache=True)
+def _predict_solved(X, jd, jq, out, solved):
+    """:func:`_predict` where some grid points are not solved (``solved`` False: outside the current
+    circle, :func:`current_limit_nodes`). The solved points form a staircase towards i_d = 0 and
+    i_q = 0, so (jd, jq - 1) is solved whenever (jd, jq) is; when the bilinear stencil lacks
+    (jd - 1, jq) or (jd - 1, jq - 1), the start is extrapolated linearly along i_q instead (or
+    copied from (jd, jq - 1) on the second row). With every point solved this is :func:`_predict`."""
+    if jd >= 1 and jq >= 1 and not (solved[jd - 1, jq] and solved[jd - 1, jq - 1]):
+        m = out.shape[0]
+        if jq >= 2:
+            for k in range(m):
+                out[k] = 2.0 * X[jd, jq - 1, k] - X[jd, jq - 2, k]
+        else:
+            for k in range(m):
+                out[k] = X[jd, 0, k]
+        return
+    _predict(X, jd, jq, out)
+
+
+FLUXMAP_NODES = ("all", "current_limit")  # compute_fluxmap's ``nodes`` (case key [map] fluxmap_nodes)
+
+
+def current_limit_nodes(i_d, i_q) -> np.ndarray:
+    """(n_d, n_q) bool: the grid points of a corner of at least one cell that meets the current
+    circle |i| <= r, r = min(-i_d[0], i_q[-1]) (the radius the map covers, FluxMap.i_max). The drive
+    kernels only read cells inside the current limit (|i| <= limits.i_max <= the map's i_max), so the
+    other points are never used; all True when the axes do not span a circle (r <= 0)."""
+    i_d = np.asarray(i_d, dtype=float)
+    i_q = np.asarray(i_q, dtype=float)
+    r = min(-i_d[0], i_q[-1])
+    if not r > 0.0:
+        return np.ones((i_d.size, i_q.size), dtype=bool)
+    lo, hi = i_d[:-1], i_d[1:]
+    near_d = np.where((lo <= 0.0) & (hi >= 0.0), 0.0, np.minimum(np.abs(lo), np.abs(hi)))  # per i_d cell
+    meets = near_d[:, None] ** 2 + i_q[None, :-1] ** 2 <= r * r * (1.0 + 1e-12)  # (n_d - 1, n_q - 1) cells
+    out = np.zeros((i_d.size, i_q.size), dtype=bool)
+    out[:-1, :-1] |= meets
+    out[1:, :-1] |= meets
+    out[:-1, 1:] |= meets
+    out[1:, 1:] |= meets
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Building the network from geometry
 # ---------------------------------------------------------------------------------------------
@@ -738,7 +781,7 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
 
 
 @njit(cache=True)
-def _fluxmap_kernel(i_d, i_q, n, branches, F0, cells, first, consts, Ht, Bt, tol, max_iter):
+def _fluxmap_kernel(i_d, i_q, solved, n, branches, F0, cells, first, consts, Ht, Bt, tol, max_iter):
     """Flux map of the cell network on the (i_d, i_q) grid (A peak): psi_d, psi_q (Wb), teeth and
     yoke fundamental flux densities (T), Newton iterations and residuals per point.
 
@@ -746,7 +789,7 @@ def _fluxmap_kernel(i_d, i_q, n, branches, F0, cells, first, consts, Ht, Bt, tol
     :func:`envelope_order`, envelope ``first``); cells = (cos, sin, cell_branch, yoke_branch, dcos,
     dsin) of the stator cells; consts = [MMF per ampere Fk_per_A, p, k_w1 N_ph, r_gap, L, L_sigma,
     tooth_fraction, yoke_area]. Each point's Newton solve starts from the extrapolated neighbours
-    (:func:`_predict`)."""
+    (:func:`_predict_solved`). Points with ``solved`` False are not solved: NaN in every output."""
     kind, a, sa, b, sb, P, A, A2, l = branches
     cosk, sink, cell_branch, yoke_branch, dcos, dsin = cells
     Fk_per_A, p, kwN, r_gap, L, L_sigma, tooth_fraction, yoke_area = (
@@ -767,12 +810,15 @@ def _fluxmap_kernel(i_d, i_q, n, branches, F0, cells, first, consts, Ht, Bt, tol
     Fb = np.empty(nb)
     for jq in range(n_q):
         for jd in range(n_d):
+            if not solved[jd, jq]:
+                psi_d[jd, jq] = psi_q[jd, jq] = B_t[jd, jq] = B_y[jd, jq] = np.nan
+                continue
             for i in range(nb):
                 Fb[i] = F0[i]
             for k in range(K):
                 Fb[yoke_branch[k]] += Fk_per_A * (i_d[jd] * dcos[k] + i_q[jq] * dsin[k])
-            _predict(U, jd, jq, u0)
-            _predict(PHI, jd, jq, phi0)
+            _predict_solved(U, jd, jq, u0, solved)
+            _predict_solved(PHI, jd, jq, phi0, solved)
             u, phi, it, rn = _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, Fb, first, Ht, Bt, u0, phi0, tol,
                                             max_iter)
             for k in range(n):  # element loops: no slice assignment (see _newton)
@@ -1127,12 +1173,13 @@ def reduce_linear(net):
 
 
 @njit(cache=True)
-def _fluxmap_tc_kernel(i_d, i_q, n, branches, G_pos, h_pos, teeth, consts, Ht, Bt, tol, max_iter):
+def _fluxmap_tc_kernel(i_d, i_q, solved, n, branches, G_pos, h_pos, teeth, consts, Ht, Bt, tol, max_iter):
     """Flux map of the Kron-reduced tooth-coil network, averaged over the rotor positions theta_e.
 
     branches = (kind, a, sa, b, sb, A, A2, l); G_pos, h_pos: the reduced gap per position;
     teeth = (theta_e, phase_axis, turns, tooth_branch, yoke_branch, th_tooth_e, th_yoke_e);
-    consts = [units, L_sigma, A_tooth, yoke_area]."""
+    consts = [units, L_sigma, A_tooth, yoke_area]. Points with ``solved`` False are not solved: NaN in
+    every output but the residual and the iteration count (0)."""
     kind, a, sa, b, sb, A, A2, l = branches
     theta_e, phase_axis, turns, tooth_branch, yoke_branch, th_tooth_e, th_yoke_e = teeth
     units, L_sigma, A_tooth, yoke_area = consts[0], consts[1], consts[2], consts[3]
@@ -1165,6 +1212,8 @@ def _fluxmap_tc_kernel(i_d, i_q, n, branches, G_pos, h_pos, teeth, consts, Ht, B
         # warm starts: each point's solution extrapolated from its neighbours' (_predict)
         for jq in range(n_q):
             for jd in range(n_d):
+                if not solved[jd, jq]:
+                    continue
                 Fb = F0.copy()
                 scale = scale0
                 for k in range(nt):
@@ -1176,8 +1225,8 @@ def _fluxmap_tc_kernel(i_d, i_q, n, branches, G_pos, h_pos, teeth, consts, Ht, B
                     scale = max(scale, MU0 * A[i] * abs(Fk) / l[i])  # flux at mu_r = 1000, x 1e-3
                 if scale == 0.0:
                     scale = 1.0
-                _predict(U, jd, jq, u0)
-                _predict(PHI, jd, jq, ph0)
+                _predict_solved(U, jd, jq, u0, solved)
+                _predict_solved(PHI, jd, jq, ph0, solved)
                 u, phi, it, rn = _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, Fb, G, h, Ht, Bt, u0, ph0, scale,
                                                 tol, max_iter)
                 resid[jd, jq] = max(resid[jd, jq], rn)
@@ -1208,10 +1257,14 @@ def _fluxmap_tc_kernel(i_d, i_q, n, branches, G_pos, h_pos, teeth, consts, Ht, B
                 # spatial fundamentals (p pole pairs) of the tooth-body (top) and yoke flux densities
                 B_t[jd, jq] += 2.0 / nt * math.sqrt(btr * btr + bti * bti) / A_tooth / n_pos
                 B_y[jd, jq] += 2.0 / nt * math.sqrt(byr * byr + byi * byi) / yoke_area / n_pos
+    for jq in range(n_q):
+        for jd in range(n_d):
+            if not solved[jd, jq]:
+                psi_d[jd, jq] = psi_q[jd, jq] = B_t[jd, jq] = B_y[jd, jq] = np.nan
     return psi_d, psi_q, B_t, B_y, resid, iters
 
 
-def _compute_fluxmap_tc(m: MECInputs, Ht, Bt, i_d, i_q):
+def _compute_fluxmap_tc(m: MECInputs, Ht, Bt, i_d, i_q, solved):
     full = build_tooth_coil_network(m)
     net = reduce_linear(full)
     tc = m.tooth_coil
@@ -1219,7 +1272,8 @@ def _compute_fluxmap_tc(m: MECInputs, Ht, Bt, i_d, i_q):
     teeth = (full["theta_e"], full["phase_axis"], full["turns"], net["tooth_branch"], net["yoke_branch"],
              full["th_tooth_e"], full["th_yoke_e"])
     consts = np.array([float(tc.units), m.L_sigma, tc.tooth_width * m.L * tc.k_fe, m.yoke_area])
-    return _fluxmap_tc_kernel(i_d, i_q, net["n"], branches, net["G_pos"], net["h_pos"], teeth, consts, Ht, Bt, 1e-8, 60)
+    return _fluxmap_tc_kernel(i_d, i_q, solved, net["n"], branches, net["G_pos"], net["h_pos"], teeth, consts, Ht, Bt,
+                              1e-8, 60)
 
 
 def _renumbered(n: int, a: np.ndarray, b: np.ndarray):
@@ -1230,14 +1284,14 @@ def _renumbered(n: int, a: np.ndarray, b: np.ndarray):
     return remap(a), remap(b), first
 
 
-def _compute_fluxmap_cells(m: MECInputs, net, Ht, Bt, i_d, i_q):
+def _compute_fluxmap_cells(m: MECInputs, net, Ht, Bt, i_d, i_q, solved):
     Fk_per_A = 3.0 / math.pi * m.kw1 * m.N_ph / m.p
     a, b, first = _renumbered(net["n"], net["a"], net["b"])
     branches = (net["kind"], a, net["sa"], b, net["sb"], net["P"], net["A"], net["A2"], net["l"])
     cells = tuple(net[k] for k in ("cos", "sin", "cell_branch", "yoke_branch", "dcos", "dsin"))
     consts = np.array([Fk_per_A, m.p, m.kw1 * m.N_ph, m.r_gap, m.L, m.L_sigma, m.tooth_fraction, m.yoke_area])
     psi_d, psi_q, B_t, B_y, iters, resid = _fluxmap_kernel(
-        i_d, i_q, net["n"], branches, net["F"], cells, first, consts, Ht, Bt, 1e-8, 60)
+        i_d, i_q, solved, net["n"], branches, net["F"], cells, first, consts, Ht, Bt, 1e-8, 60)
     return psi_d, psi_q, B_t, B_y, resid
 
 
@@ -1249,19 +1303,31 @@ def network_kind(m: MECInputs) -> str:
 
 def compute_fluxmap(m: MECInputs, bh_H, bh_B, i_max: float, n_d: int = 13, n_q: int = 11,
                     T_magnet_c: float = 20.0, J: int = 10, M: int = 4, id_pos_frac: float = 0.15,
-                    axes=None) -> FluxMap:
+                    axes=None, nodes: str = "all") -> FluxMap:
     """Flux map of the MEC on i_d in [-1.05 I_max, id_pos_frac I_max], i_q in [0, 1.05 I_max]
-    (or on explicit ``axes = (i_d, i_q)``, i_q starting at 0)."""
+    (or on explicit ``axes = (i_d, i_q)``, i_q starting at 0).
+
+    ``nodes``: "all" solves every grid point; "current_limit" only the corners of cells that meet
+    the current circle the map covers (:func:`current_limit_nodes`; 128 of the default 143), the
+    others are NaN. The drive never reads those (its currents stay within limits.i_max <= the map's
+    i_max), so operating points, envelopes and losses are the same as from the whole map (to the
+    Newton tolerance: the warm starts differ); for the optimiser, not for plots or exports."""
+    if nodes not in FLUXMAP_NODES:
+        raise InputError("map.fluxmap_nodes", nodes, f"one of {list(FLUXMAP_NODES)}")
     Ht, Bt = resample_bh(bh_H, bh_B)
     if axes is not None:
         i_d, i_q = (np.asarray(a, dtype=float) for a in axes)
     else:
         i_d = np.linspace(-1.05 * i_max, id_pos_frac * i_max, n_d)
         i_q = np.linspace(0.0, 1.05 * i_max, n_q)
-    if network_kind(m) == "tooth_coil":
-        psi_d, psi_q, B_t, B_y, resid, _ = _compute_fluxmap_tc(m, Ht, Bt, i_d, i_q)
+    if nodes == "current_limit":
+        solved = current_limit_nodes(i_d, i_q)
     else:
-        psi_d, psi_q, B_t, B_y, resid = _compute_fluxmap_cells(m, build_network(m, J, M), Ht, Bt, i_d, i_q)
+        solved = np.ones((i_d.size, i_q.size), dtype=bool)
+    if network_kind(m) == "tooth_coil":
+        psi_d, psi_q, B_t, B_y, resid, _ = _compute_fluxmap_tc(m, Ht, Bt, i_d, i_q, solved)
+    else:
+        psi_d, psi_q, B_t, B_y, resid = _compute_fluxmap_cells(m, build_network(m, J, M), Ht, Bt, i_d, i_q, solved)
     if np.any(resid > 1e-6):
         raise ConvergenceError(f"MEC did not converge at {int(np.sum(resid > 1e-6))} flux-map points",
                                residuals=resid[resid > 1e-6][:20])

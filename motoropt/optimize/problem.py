@@ -22,6 +22,8 @@ The ``[optimization]`` table (all keys optional except ``objectives``)::
     map_n_speed = 20     map_n_torque = 20      (efficiency-map grid used during the optimisation)
     map_torque_nodes = "even" | "cycles"        (its torque nodes: [map] torque_nodes)
     fluxmap_n_d = 13     fluxmap_n_q = 11       (flux-map grid used during the optimisation)
+    fluxmap_nodes = "current_limit" | "all"     (the flux-map points the MEC solves; default
+                                                 "current_limit": those the drive can reach)
 
 KPI names are dotted paths into the evaluation's KPI record (e.g. ``cycles.udds.motor_efficiency``).
 """

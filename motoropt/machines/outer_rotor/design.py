@@ -111,6 +111,7 @@ class OuterDesign(StatorWinding):
     n_torque: int
     fm_n_d: int
     fm_n_q: int
+    fm_nodes: str = "all"  # [map] fluxmap_nodes (motoropt.magnetics.analytic.compute_fluxmap)
     specs: CaseSpecs | None = None
     values: dict = dataclasses.field(default_factory=dict)
 
@@ -201,7 +202,8 @@ class OuterDesign(StatorWinding):
         """The MEC's flux map on the case's [map] grid."""
         T_m = self.T_magnet_c if T_magnet_c is None else T_magnet_c
         H, B = self.steel.bh_arrays()
-        return compute_fluxmap(self.mec_inputs(T_m), H, B, self.i_max, self.fm_n_d, self.fm_n_q, T_m)
+        return compute_fluxmap(self.mec_inputs(T_m), H, B, self.i_max, self.fm_n_d, self.fm_n_q, T_m,
+                               nodes=self.fm_nodes)
 
     # --- rotor iron: slot-ripple (pole-face) loss in the rim -------------------------------------
     def slot_ripple_ratio(self) -> float:
@@ -392,6 +394,7 @@ def build_outer_design(values: dict, specs: CaseSpecs | None = None) -> OuterDes
         T_winding_c=te["winding_c"], T_magnet_c=te["magnet_c"], T_coolant_c=te["coolant_c"],
         bearing_torque=me.get("bearing_torque_nm"), housing_mass_fraction=me["housing_mass_fraction"],
         vehicle=vehicle, cycles=tuple(values["cycles"]["names"]), n_speed=int(ma["n_speed"]),
-        n_torque=int(ma["n_torque"]), fm_n_d=int(ma["fluxmap_n_d"]), fm_n_q=int(ma["fluxmap_n_q"]), specs=specs,
+        n_torque=int(ma["n_torque"]), fm_n_d=int(ma["fluxmap_n_d"]), fm_n_q=int(ma["fluxmap_n_q"]),
+        fm_nodes=ma["fluxmap_nodes"], specs=specs,
         values=values,
     )

@@ -100,6 +100,7 @@ class Design(StatorWinding):
     n_torque: int
     fm_n_d: int
     fm_n_q: int
+    fm_nodes: str = "all"  # [map] fluxmap_nodes (motoropt.magnetics.analytic.compute_fluxmap)
     specs: CaseSpecs | None = None  # the case's optional sections, parsed (motoropt.case.specs)
     values: dict = dataclasses.field(default_factory=dict)  # the case-file values it came from
 
@@ -209,7 +210,7 @@ class Design(StatorWinding):
         T_m = self.T_magnet_c if T_magnet_c is None else T_magnet_c
         H, B = self.steel.bh_arrays()
         m = self.mec_inputs(T_m)
-        fm = compute_fluxmap(m, H, B, self.i_max, self.fm_n_d, self.fm_n_q, T_m)
+        fm = compute_fluxmap(m, H, B, self.i_max, self.fm_n_d, self.fm_n_q, T_m, nodes=self.fm_nodes)
         kt = self.tooth_flux_factor
         if kt != 1.0 and m.tooth_coil is None:
             Bi = fm.B_iron.copy()
@@ -610,5 +611,5 @@ def build_pm_design(values: dict, specs: CaseSpecs | None = None) -> Design:
         T_coolant_c=te["coolant_c"], bearing_torque=me.get("bearing_torque_nm"),
         housing_mass_fraction=me["housing_mass_fraction"], vehicle=vehicle, cycles=tuple(values["cycles"]["names"]),
         n_speed=int(ma["n_speed"]), n_torque=int(ma["n_torque"]), fm_n_d=int(ma["fluxmap_n_d"]),
-        fm_n_q=int(ma["fluxmap_n_q"]), specs=specs, values=values,
+        fm_n_q=int(ma["fluxmap_n_q"]), fm_nodes=ma["fluxmap_nodes"], specs=specs, values=values,
     )

@@ -1,0 +1,104 @@
+"""The optimiser's flux map solves only the grid points the drive can reach (issue 15).
+
+compute_fluxmap(nodes="current_limit") leaves out the points none of whose cells meet the current
+circle the map covers. The drive never reads those cells, so every operating point is the same as
+from the whole map; only the Newton warm starts differ (both converge to 1e-8 of the flux scale).
+"""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from motoropt.case.optimization import parse_optimization
+from motoropt.errors import InputError
+from motoropt.magnetics.analytic import compute_fluxmap, current_limit_nodes
+from tests import shipped
+
+
+def _cell_meets_circle_by_sampling(d0, d1, q0, q1, r, n=201):
+    """Whether the cell [d0, d1] x [q0, q1] holds a point with |i| <= r, by a dense sample of the
+    cell (a second method for current_limit_nodes's closest-point test)."""
+    d, q = np.meshgrid(np.linspace(d0, d1, n), np.linspace(q0, q1, n))
+    return bool(np.min(d * d + q * q) <= r * r * (1 + 1e-9))
+
+
+def test_current_limit_nodes_against_sampled_cells():
+    """Default grid (i_d in [-1.05, 0.15], 13 points; i_q in [0, 1.05], 11 points; r = 1.05):
+    a point is kept exactly when one of its (up to four) cells holds a point of the circle, by
+    sampling each cell; 15 of the 143 points are left out, none on the axes i_q = 0 or near i_d = 0."""
+    i_d = np.linspace(-1.05, 0.15, 13)
+    i_q = np.linspace(0.0, 1.05, 11)
+    keep = current_limit_nodes(i_d, i_q)
+    meets = np.array([[_cell_meets_circle_by_sampling(i_d[k], i_d[k + 1], i_q[j], i_q[j + 1], 1.05)
+                       for j in range(10)] for k in range(12)])
+    for k in range(13):
+        for j in range(11):
+            cells = [meets[a, b] for a in (k - 1, k) for b in (j - 1, j) if 0 <= a < 12 and 0 <= b < 10]
+            assert keep[k, j] == any(cells), (k, j)
+    assert int((~keep).sum()) == 15
+    assert keep[:, 0].all() and keep[-3:, :].all()
+
+
+def test_current_limit_nodes_without_a_circle():
+    """Axes that do not span a circle around the origin (i_d > 0 only) keep every point."""
+    assert current_limit_nodes(np.array([1.0, 2.0]), np.array([0.0, 1.0])).all()
+
+
+def test_skipped_points_change_no_operating_point(prius_design):
+    """Prius MEC: the points solved agree with the whole map to 1e-7 of the largest value, the
+    others are NaN; the torque envelope (to 1e-7) and the losses on a 16 x 16 efficiency map (every
+    cell the drive reaches, motoring and generating; each kind to 1e-6 of the point's total loss, the
+    point solver's tolerance) are the same: a NaN read would show as a NaN or a difference."""
+    full = prius_design
+    part = dataclasses.replace(full, fm_nodes="current_limit")
+    f0, f1 = full.mec_fluxmap(), part.mec_fluxmap()
+    keep = current_limit_nodes(f0.i_d, f0.i_q)
+    assert np.isnan(f1.psi_d[~keep]).all() and np.isnan(f1.B_iron[:, ~keep]).all()
+    for a, b in ((f0.psi_d, f1.psi_d), (f0.psi_q, f1.psi_q), (f0.B_iron[0], f1.B_iron[0]),
+                 (f0.B_iron[1], f1.B_iron[1])):
+        np.testing.assert_allclose(b[keep], a[keep], rtol=0, atol=1e-7 * np.max(np.abs(a)))
+    m0, m1 = full.machine_model(), part.machine_model()
+    e0, e1 = m0.efficiency_map(n_speed=16, n_torque=16), m1.efficiency_map(n_speed=16, n_torque=16)
+    np.testing.assert_allclose(e1.envelope_motoring_nm, e0.envelope_motoring_nm, rtol=1e-7)
+    np.testing.assert_allclose(e1.envelope_generating_nm, e0.envelope_generating_nm, rtol=1e-7)
+    assert np.array_equal(e0.feasible, e1.feasible) and e0.feasible.sum() > 100
+    total = e0.losses["total"][e0.feasible]
+    for k in e0.losses:
+        a, b = e0.losses[k][e0.feasible], e1.losses[k][e1.feasible]
+        assert np.all(np.isfinite(b)), k
+        # the point solver locates i_d to 1e-6 i_max: a flux map equal to 3e-13 moves each loss kind
+        # by up to ~1e-7 of the point's total loss
+        assert np.max(np.abs(b - a) / total) <= 1e-6, (k, np.max(np.abs(b - a) / total))
+
+
+def test_optimiser_solves_only_the_reachable_points():
+    """The optimiser's map overrides default to fluxmap_nodes = "current_limit"; a case may ask for
+    "all"; another value is an error naming the key."""
+    free = shipped.case("prius_opt").free
+    opt = dict(free["optimization"])
+    assert "fluxmap_nodes" not in opt
+    assert parse_optimization(free).map_overrides["fluxmap_nodes"] == "current_limit"
+    assert parse_optimization(dict(free, optimization=dict(opt, fluxmap_nodes="all"))).map_overrides[
+        "fluxmap_nodes"] == "all"
+    with pytest.raises(InputError, match="optimization.fluxmap_nodes"):
+        parse_optimization(dict(free, optimization=dict(opt, fluxmap_nodes="some")))
+
+
+def test_unknown_nodes_choice_is_an_input_error(prius_design):
+    d = prius_design
+    H, B = d.steel.bh_arrays()
+    with pytest.raises(InputError, match="map.fluxmap_nodes"):
+        compute_fluxmap(d.mec_inputs(), H, B, d.i_max, nodes="inside")
+
+
+def test_tooth_coil_network_skips_the_same_points(multipole_design):
+    """The tooth-coil network's kernel (multipole case): the points solved agree with the whole map
+    to 1e-7 of its largest value, the others are NaN."""
+    f0 = multipole_design.mec_fluxmap()
+    f1 = dataclasses.replace(multipole_design, fm_nodes="current_limit").mec_fluxmap()
+    keep = current_limit_nodes(f0.i_d, f0.i_q)
+    assert (~keep).sum() > 0 and np.isnan(f1.psi_q[~keep]).all() and np.isnan(f1.B_iron[:, ~keep]).all()
+    for a, b in ((f0.psi_d, f1.psi_d), (f0.psi_q, f1.psi_q), (f0.B_iron[0], f1.B_iron[0]),
+                 (f0.B_iron[1], f1.B_iron[1])):
+        np.testing.assert_allclose(b[keep], a[keep], rtol=0, atol=1e-7 * np.max(np.abs(a)))
