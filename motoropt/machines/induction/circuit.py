@@ -202,7 +202,7 @@ def skin_factors(xi):
     return xi * (math.sinh(a) + math.sin(a)) / d, 1.5 / xi * (math.sinh(a) - math.sin(a)) / d
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _interp(x, xs, ys):
     n = xs.shape[0]
     if x <= xs[0]:
@@ -214,7 +214,7 @@ def _interp(x, xs, ys):
     return ys[k] + t * (ys[k + 1] - ys[k])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def iron_stator(cv, f, psi):
     """Stator iron loss (teeth + yoke) at |f| (Hz) and air-gap flux linkage psi (Wb), W."""
     f = abs(f)
@@ -222,7 +222,7 @@ def iron_stator(cv, f, psi):
     return psi * psi * f * (cv[C_AHS] + cv[C_ACS] * f) + cv[C_AES] * fp * math.sqrt(fp)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def iron_pulsation(cv, w_m, psi):
     """Rotor tooth-tip pulsation loss from the stator slot openings, W."""
     f = cv[C_QS] * abs(w_m) / (2.0 * math.pi)
@@ -230,7 +230,7 @@ def iron_pulsation(cv, w_m, psi):
     return psi * psi * f * (cv[C_AHP] + cv[C_ACP] * f) + cv[C_AEP] * fp * math.sqrt(fp)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def rotor_rl(cv, kR, kX, I_r, bhH, bhB):
     """(R_r, L_rs) from the skin factors (k_R, k_X) and the referred rotor current amplitude I_r
     (A peak; used by the closed-bridge permeance only)."""
@@ -339,7 +339,7 @@ def rotor_current(cv, rt, x, T_abs, bhH, bhB):
     return rotor_current_k(cv, rt, x, T_abs, bhH, bhB, slip_state(cv, rt, x))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def rotor_current_k(cv, rt, x, T_abs, bhH, bhB, ss):
     """:func:`rotor_current` with the slip's :func:`slip_state` ss given."""
     p = cv[C_P]
@@ -368,7 +368,7 @@ def circuit_point(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T_em, x):
     return circuit_point_k(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T_em, x, slip_state(cv, rt, x))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def circuit_point_k(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T_em, x, ss):
     """:func:`circuit_point` with the slip's :func:`slip_state` ss given."""
     p = cv[C_P]
