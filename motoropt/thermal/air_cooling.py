@@ -221,7 +221,16 @@ class DirectAir:
         return (gap, ch)
 
     def flows(self) -> dict:
-        """{path name: {Q, v, Re, Nu_axial, m_dot}} and "dp" (Pa) of the flow split."""
+        """{path name: {Q, v, Re, Nu_axial, m_dot}} and "dp" (Pa) of the flow split (solved once per
+        circuit: the thermal network asks at every speed of its grid; read-only)."""
+        cached = self.__dict__.get("_flows")
+        if cached is not None:
+            return cached
+        out = self._solve_flows()
+        object.__setattr__(self, "_flows", out)  # frozen: the split depends on the fields alone
+        return out
+
+    def _solve_flows(self) -> dict:
         rho, mu, k, cp, Pr = self.fluid
         Qs, dp = split_flow(self.air_flow, self.paths, rho, mu)
         out = {"dp": dp}

@@ -85,6 +85,16 @@ def test_flow_split_equal_pressure_drop_and_fan_power():
     assert _air(air_flow=0.2).pressure_drop > 2 * da.pressure_drop
 
 
+def test_flow_split_solved_once_per_circuit():
+    """The split is solved once per circuit and reused (the network asks at every speed); a circuit
+    changed by dataclasses.replace solves its own, equal to a fresh circuit's."""
+    da = _air()
+    assert da.flows() is da.flows()
+    more = dataclasses.replace(da, air_flow=0.2)
+    assert more.flows() is not da.flows()
+    assert more.flows()["dp"] == _air(air_flow=0.2).flows()["dp"] > da.flows()["dp"]
+
+
 def test_gap_h_taylor_couette_poiseuille_limits():
     """Inner rotor: h at standstill is the axial-flow value; at high speed, where the rotation-driven
     Becker & Kaye value is larger, h equals it (1e-12). Outer rotor (stable flow): speed-independent."""
