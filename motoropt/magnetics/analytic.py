@@ -167,7 +167,7 @@ def _resample_bh(H: np.ndarray, B: np.ndarray, n: int):
     return Hu, Bu
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def h_of_b(B, Ht, Bt):
     """H(B) and dH/dB at that point from the table (odd in B)."""
     s = 1.0
@@ -188,7 +188,7 @@ def h_of_b(B, Ht, Bt):
 _N_SEG = 4  # segments of a tapered tooth
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _tooth_drop(phi, A_top, A_bot, l, Ht, Bt):
     """MMF drop over a tapered tooth (area A_top at the tip end, A_bot at the root, length l) carrying
     flux phi, by the midpoint rule over _N_SEG segments; returns (drop, d drop / d phi)."""
@@ -290,7 +290,7 @@ def _envelope_order(n: int, a: np.ndarray, b: np.ndarray):
     return new, first
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _branch_drop(kind, phi, P, A, A2, l, Ht, Bt):
     """MMF drop (A) of a nonlinear branch carrying flux phi (Wb) and its derivative d drop / d phi
     (A/Wb): iron l H(phi/A); tapered tooth (:func:`_tooth_drop`); gap + tooth phi/P + tooth drop."""
