@@ -155,7 +155,9 @@ def summary_text(run) -> str:
 # --- design re-construction -----------------------------------------------------------------------
 def run_design_values(run, design_id: int, full_map: bool = False) -> dict:
     """Case-file values of design ``design_id`` as evaluated in the run (with the run's map grid,
-    or the case's own map grid if ``full_map``)."""
+    or the case's own map grid if ``full_map``). The run's ``fluxmap_nodes`` is not applied: it
+    changes no result, only leaves flux-map points the drive never reads unsolved, and a design
+    shown, compared or exported keeps its whole flux map."""
 
     r = _run(run)
     i = r.row(design_id)
@@ -163,7 +165,8 @@ def run_design_values(run, design_id: int, full_map: bool = False) -> dict:
     values = case.with_values(assignment_from_row(case.variables, r.x[i]))
     if not full_map:
         for k, v in r.map_overrides.items():
-            values["map"][k] = v
+            if k != "fluxmap_nodes":
+                values["map"][k] = v
     return values
 
 

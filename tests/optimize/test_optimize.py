@@ -401,6 +401,8 @@ def test_export_show_report_refine(tradeoff_runs, tmp_path, capsys):
     out = export(run, did, tmp_path / "d.toml")
     case = load_case(out)
     assert case.variables == [] and "optimization" not in case.free
+    # the run solved only the reachable flux-map points; the exported design keeps its whole map
+    assert run.map_overrides["fluxmap_nodes"] == "current_limit" and case.values["map"]["fluxmap_nodes"] == "all"
     kp = P.flatten_kpis(evaluate_design(design_from_values(case.nominal(), case.free)).kpis)
     i = run.row(did)
     for col, v in zip(run.kpi_columns, run.kpis[i]):
