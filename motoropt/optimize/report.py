@@ -155,9 +155,7 @@ def summary_text(run) -> str:
 # --- design re-construction -----------------------------------------------------------------------
 def run_design_values(run, design_id: int, full_map: bool = False) -> dict:
     """Case-file values of design ``design_id`` as evaluated in the run (with the run's map grid,
-    or the case's own map grid if ``full_map``). The run's ``fluxmap_nodes`` is not applied: it
-    changes no result, only leaves flux-map points the drive never reads unsolved, and a design
-    shown, compared or exported keeps its whole flux map."""
+    or the case's own map grid if ``full_map``)."""
 
     r = _run(run)
     i = r.row(design_id)
@@ -165,8 +163,7 @@ def run_design_values(run, design_id: int, full_map: bool = False) -> dict:
     values = case.with_values(assignment_from_row(case.variables, r.x[i]))
     if not full_map:
         for k, v in r.map_overrides.items():
-            if k != "fluxmap_nodes":
-                values["map"][k] = v
+            values["map"][k] = v
     return values
 
 
@@ -201,6 +198,9 @@ def export(run, design_id: int, case_out, full_map: bool = False) -> Path:
 
     r = _run(run)
     values = run_design_values(r, design_id, full_map)
+    # the run's fluxmap_nodes changes no result, it only leaves flux-map points the drive never reads
+    # unsolved: the exported design keeps the case's own choice (a whole flux map by default)
+    values["map"]["fluxmap_nodes"] = r.case().values["map"]["fluxmap_nodes"]
     free = {k: v for k, v in r.case().free.items() if k != "optimization"}
     i = r.row(design_id)
     head = (f"# design {design_id} of optimisation run {Path(r.path).name} (case {r.case_path}), "
