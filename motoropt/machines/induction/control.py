@@ -97,7 +97,7 @@ def _state(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m):
     """(T_em, then :func:`.circuit.circuit_point`'s outputs) for shaft torque T at slip magnitude x.
 
     The circuit's small functions are inlined (a call costs as much as their arithmetic: the
-    objective :func:`_phi` takes 0.36 us instead of 0.96 us). Two compiled copies: in :func:`_phi`,
+    objective :func:`_phi` takes 0.37 us instead of 0.96 us). Two compiled copies: in :func:`_phi`,
     and in :func:`_operating_state` for the cold paths (each inlined copy costs seconds of the
     first run's compilation)."""
     ss = slip_state(cv, rt, x)
