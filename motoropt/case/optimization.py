@@ -12,15 +12,12 @@ from motoropt.errors import InputError
 
 ALGORITHMS = ("nsga2", "nsga3")
 
-TORQUE_NODES = SCHEMA["map"]["torque_nodes"].choices  # [map] torque_nodes (motoropt.drive.effmap.torque_axis)
-FLUXMAP_NODES = SCHEMA["map"]["fluxmap_nodes"].choices  # [map] fluxmap_nodes (analytic.compute_fluxmap)
 # [optimization] keys -> [map] keys applied to every evaluated design
 MAP_OVERRIDES = {"map_n_speed": "n_speed", "map_n_torque": "n_torque", "map_torque_nodes": "torque_nodes",
                  "fluxmap_n_d": "fluxmap_n_d", "fluxmap_n_q": "fluxmap_n_q", "fluxmap_nodes": "fluxmap_nodes"}
 # the optimiser's [map] values where its [optimization] table does not set them: the MEC solves only
 # the flux-map points the drive can reach (the rest are never read: the same operating points)
 OPTIMISER_MAP_DEFAULTS = {"fluxmap_nodes": "current_limit"}
-_CHOICES = {"torque_nodes": TORQUE_NODES, "fluxmap_nodes": FLUXMAP_NODES}
 
 
 @dataclass(frozen=True)
@@ -141,9 +138,10 @@ def parse_optimization(free: dict) -> OptimizationSpec:
             if mk in OPTIMISER_MAP_DEFAULTS:
                 mo[mk] = OPTIMISER_MAP_DEFAULTS[mk]
             continue
-        if mk in _CHOICES:
-            if opt[k] not in _CHOICES[mk]:
-                raise InputError(f"optimization.{k}", opt[k], f"one of {list(_CHOICES[mk])}")
+        choices = SCHEMA["map"][mk].choices  # the [map] key's own (e.g. torque_nodes, fluxmap_nodes)
+        if choices:
+            if opt[k] not in choices:
+                raise InputError(f"optimization.{k}", opt[k], f"one of {list(choices)}")
             mo[mk] = opt[k]
         else:
             mo[mk] = _num(f"optimization.{k}", opt[k], lo=5, integer=True)
