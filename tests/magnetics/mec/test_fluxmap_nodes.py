@@ -45,19 +45,28 @@ def test_current_limit_nodes_without_a_circle():
     assert current_limit_nodes(np.array([1.0, 2.0]), np.array([0.0, 1.0])).all()
 
 
+def _assert_skipped_points_only(design):
+    """design's MEC map with fm_nodes = "current_limit" against its whole map: some points skipped,
+    NaN there; the solved points equal to 1e-7 of each array's largest value. Returns the design
+    with "current_limit"."""
+    part = dataclasses.replace(design, fm_nodes="current_limit")
+    f0, f1 = design.mec_fluxmap(), part.mec_fluxmap()
+    keep = current_limit_nodes(f0.i_d, f0.i_q)
+    assert (~keep).sum() > 0
+    assert np.isnan(f1.psi_d[~keep]).all() and np.isnan(f1.psi_q[~keep]).all() and np.isnan(f1.B_iron[:, ~keep]).all()
+    for a, b in ((f0.psi_d, f1.psi_d), (f0.psi_q, f1.psi_q), (f0.B_iron[0], f1.B_iron[0]),
+                 (f0.B_iron[1], f1.B_iron[1])):
+        np.testing.assert_allclose(b[keep], a[keep], rtol=0, atol=1e-7 * np.max(np.abs(a)))
+    return part
+
+
 def test_skipped_points_change_no_operating_point(prius_design):
     """Prius MEC: the points solved agree with the whole map to 1e-7 of the largest value, the
     others are NaN; the torque envelope (to 1e-7) and the losses on a 16 x 16 efficiency map (every
     cell the drive reaches, motoring and generating; each kind to 1e-6 of the point's total loss, the
     point solver's tolerance) are the same: a NaN read would show as a NaN or a difference."""
     full = prius_design
-    part = dataclasses.replace(full, fm_nodes="current_limit")
-    f0, f1 = full.mec_fluxmap(), part.mec_fluxmap()
-    keep = current_limit_nodes(f0.i_d, f0.i_q)
-    assert np.isnan(f1.psi_d[~keep]).all() and np.isnan(f1.B_iron[:, ~keep]).all()
-    for a, b in ((f0.psi_d, f1.psi_d), (f0.psi_q, f1.psi_q), (f0.B_iron[0], f1.B_iron[0]),
-                 (f0.B_iron[1], f1.B_iron[1])):
-        np.testing.assert_allclose(b[keep], a[keep], rtol=0, atol=1e-7 * np.max(np.abs(a)))
+    part = _assert_skipped_points_only(full)
     m0, m1 = full.machine_model(), part.machine_model()
     e0, e1 = m0.efficiency_map(n_speed=16, n_torque=16), m1.efficiency_map(n_speed=16, n_torque=16)
     np.testing.assert_allclose(e1.envelope_motoring_nm, e0.envelope_motoring_nm, rtol=1e-7)
@@ -95,10 +104,4 @@ def test_unknown_nodes_choice_is_an_input_error(prius_design):
 def test_tooth_coil_network_skips_the_same_points(multipole_design):
     """The tooth-coil network's kernel (multipole case): the points solved agree with the whole map
     to 1e-7 of its largest value, the others are NaN."""
-    f0 = multipole_design.mec_fluxmap()
-    f1 = dataclasses.replace(multipole_design, fm_nodes="current_limit").mec_fluxmap()
-    keep = current_limit_nodes(f0.i_d, f0.i_q)
-    assert (~keep).sum() > 0 and np.isnan(f1.psi_q[~keep]).all() and np.isnan(f1.B_iron[:, ~keep]).all()
-    for a, b in ((f0.psi_d, f1.psi_d), (f0.psi_q, f1.psi_q), (f0.B_iron[0], f1.B_iron[0]),
-                 (f0.B_iron[1], f1.B_iron[1])):
-        np.testing.assert_allclose(b[keep], a[keep], rtol=0, atol=1e-7 * np.max(np.abs(a)))
+    _assert_skipped_points_only(multipole_design)
