@@ -13,7 +13,7 @@ Here the stamp of every motoropt kernel is numba's own stamp plus a digest of ev
 that kernels can reach. Those are the modules of the lower layers of the import contract in
 ``pyproject.toml``: ``system | thermal`` and every layer below it (:data:`KERNEL_LAYERS`). A change
 to any of these files compiles the kernels again, once, on the next run (in parallel, where
-:mod:`motoropt.cli.precompile` does it). Changes to the upper layers (evaluation, optimiser, CLI,
+:mod:`motoropt.compilation` does it). Changes to the upper layers (evaluation, optimiser, CLI,
 review) keep the cache. The digest is a SHA-256 of the files' paths and contents (about 1 MB),
 computed once per process.
 

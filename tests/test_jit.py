@@ -78,7 +78,7 @@ import numpy as np
 import motoropt.jit as jit
 if sys.argv[1] == "changed":
     jit._package_digest = lambda: "another source tree"
-from motoropt.cli.precompile import is_cached
+from motoropt.compilation import is_cached
 from motoropt.thermal.kernels import _run_dt
 sig = (_run_dt.typeof_pyval(np.ones(3)),)
 print(is_cached(_run_dt, sig))

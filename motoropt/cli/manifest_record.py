@@ -1,4 +1,4 @@
-"""Recording and checking the kernel manifest of :mod:`motoropt.cli.precompile`.
+"""Recording and checking the kernel manifest of :mod:`motoropt.compilation`.
 
 ``python -m motoropt.cli.manifest_record --record`` rewrites ``motoropt/data/kernel_signatures.json``:
 one ``motoropt evaluate`` per shipped case and a short ``motoropt optimize``, each in a fresh process
@@ -23,7 +23,8 @@ from numba.core.registry import CPUDispatcher
 
 from motoropt.cli.compile_progress import report_compilation
 from motoropt.cli.main import main
-from motoropt.cli.precompile import MANIFEST, Entry, case_key, load_manifest, type_to_json
+from motoropt.cli.precompile import case_key
+from motoropt.compilation import MANIFEST, Entry, load_manifest, type_to_json
 
 _ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,7 +81,7 @@ def record(cases: list[str], path: Path = MANIFEST) -> list[Entry]:
     entries = [Entry(mod, name, tuple(json.loads(sig)), round(v["seconds"], 2), tuple(sorted(v["uses"])))
                for (mod, name, sig), v in sorted(merged.items())]
     doc = {"about": "numba kernels and argument types per command and design class, for parallel "
-                    "compilation on a cold cache (motoropt/cli/precompile.py); regenerate with "
+                    "compilation on a cold cache (motoropt/compilation.py); regenerate with "
                     "`python -m motoropt.cli.manifest_record --record`",
            "kernels": [{"module": e.module, "name": e.name, "signature": list(e.signature),
                         "seconds": e.seconds, "uses": list(e.uses)} for e in entries]}

@@ -152,7 +152,7 @@ class MachineDesign(Protocol):
     def kernel_variant(self) -> str:
         """Which of its family's numba kernels the design uses where a family has several (the
         MEC network kind), "" where it has one; names the design's kernels in the cold-start
-        manifest (:mod:`motoropt.cli.precompile`)."""
+        manifest (:mod:`motoropt.compilation`)."""
         ...
 
 

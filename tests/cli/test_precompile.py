@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from numba import types as nbt
 
-from motoropt.cli.precompile import Entry, _bins, load_manifest, type_from_json, type_to_json, use_key
+from motoropt.compilation import Entry, _bins, load_manifest, type_from_json, type_to_json, use_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
