@@ -23,9 +23,8 @@ from motoropt.review.data import parse_ids
 
 def _optimize(a) -> int:
     precompile_for_case("optimize", a.case)  # a cold numba cache: the kernels on every core
-    if not a.quiet and not a.resume:  # the first run on a machine compiles the numba kernels here
-        print(f"optimize: checking {a.case} on its nominal design (the first run compiles the numba kernels, "
-              f"which takes a minute or two; later runs load them from the cache)", file=sys.stderr, flush=True)
+    if not a.quiet and not a.resume:  # the kernels are compiled by now (at install, or just above)
+        print(f"optimize: checking {a.case} on its nominal design", file=sys.stderr, flush=True)
     try:
         res = run_optimization(a.case, a.out, pop=a.pop, generations=a.generations, algorithm=a.algorithm,
                                workers=a.workers, dask_address=a.dask, seed=a.seed, resume=a.resume,
