@@ -133,11 +133,13 @@ def _tinterp(T, Ts, vals):
         return np.full_like(T, vals[0])
     y = np.interp(T, Ts, vals)
     lo = T < Ts[0]
+    if lo.any():  # (the extrapolations only where needed: this runs ~40 times per map)
+        s0 = (vals[1] - vals[0]) / (Ts[1] - Ts[0])
+        y = np.where(lo, vals[0] + s0 * (T - Ts[0]), y)
     hi = T > Ts[-1]
-    s0 = (vals[1] - vals[0]) / (Ts[1] - Ts[0])
-    s1 = (vals[-1] - vals[-2]) / (Ts[-1] - Ts[-2])
-    y = np.where(lo, vals[0] + s0 * (T - Ts[0]), y)
-    y = np.where(hi, vals[-1] + s1 * (T - Ts[-1]), y)
+    if hi.any():
+        s1 = (vals[-1] - vals[-2]) / (Ts[-1] - Ts[-2])
+        y = np.where(hi, vals[-1] + s1 * (T - Ts[-1]), y)
     return np.maximum(y, 0.0)
 
 
