@@ -28,7 +28,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from motoropt.constants import G_ACCEL, RHO_AIR
-from motoropt.cycles import DriveCycle
+from motoropt.cycles import DriveCycle, load_cycle
 from motoropt.errors import InputError
 from motoropt.gear import Gear, gear_motor_side
 
@@ -294,6 +294,34 @@ def motor_demand_with_gear(cycle: DriveCycle, vehicle: Vehicle, gear: Gear) -> G
         wheel_regen_wh=regen, wheel_friction_wh=braking - regen, n_motors=int(vehicle.n_motors),
         wheel_torque_nm=T_wheel, wheel_speed_rad_s=w_wheel, gear_loss_w=P_loss,
     )
+
+
+_DEMAND_MEMO: dict = {}
+_MEMO_SIZE = 64
+
+
+def cycle_demand(cycle_name: str, vehicle: Vehicle, gear: Gear | None = None) -> MotorDemand:
+    """:func:`motor_demand` (with a ``gear``: :func:`motor_demand_with_gear`) of a shipped cycle by
+    name. It depends on the cycle, vehicle and gear only, so it is remembered for the next caller
+    with the same ones (an optimisation's designs share them; a design's cycle and system stages
+    both ask). The object is shared: its arrays are read-only, as :func:`load_cycle`'s."""
+    try:
+        key = (cycle_name, vehicle, gear)
+        hit = _DEMAND_MEMO.get(key)
+    except TypeError:  # an unhashable vehicle or gear: no memo
+        key, hit = None, None
+    if hit is None:
+        cyc = load_cycle(cycle_name)
+        hit = motor_demand_with_gear(cyc, vehicle, gear) if gear is not None else motor_demand(cyc, vehicle)
+        for f in fields(hit):
+            a = getattr(hit, f.name)
+            if isinstance(a, np.ndarray):
+                a.flags.writeable = False
+        if key is not None:
+            if len(_DEMAND_MEMO) >= _MEMO_SIZE:
+                _DEMAND_MEMO.clear()
+            _DEMAND_MEMO[key] = hit
+    return hit
 
 
 def vehicle_from_table(v: dict) -> Vehicle:

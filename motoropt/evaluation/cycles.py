@@ -21,7 +21,7 @@ from motoropt.constants import RPM_TO_RAD_S
 from motoropt.cycles import load_cycle
 from motoropt.drive.effmap import EfficiencyMap, interpolate_losses, loss_kinds
 from motoropt.evaluation.records import CycleData
-from motoropt.vehicle import motor_demand, motor_demand_with_gear
+from motoropt.vehicle import cycle_demand
 
 if TYPE_CHECKING:
     from motoropt.machines.base import MachineDesign
@@ -29,35 +29,20 @@ if TYPE_CHECKING:
 WH = 1.0 / 3600.0  # Wh per J
 
 
-_DEMAND_MEMO: dict = {}
-_MEMO_SIZE = 64
-
-
 def cycle_points(design: MachineDesign, cycle_name: str):
     """Motor speed (rpm), torque (N m), dt (s) and interval mid-times of a cycle for the design's
     vehicle; the ``[mission]``'s name gives the mission profile's points instead. The vehicle's
-    demand depends on the cycle, vehicle and gear only: it is remembered for the next design with
-    the same ones (an optimisation's designs share them) and returned as fresh arrays."""
+    demand is :func:`motoropt.vehicle.cycle_demand`'s (remembered per cycle, vehicle and gear);
+    the arrays returned are fresh."""
     specs = design.specs
     gear = specs.gear.gear if specs is not None and specs.gear is not None else None
     if specs is not None and specs.mission is not None and cycle_name == specs.mission.name:
         return specs.mission.points(gear)  # through the [gear] model when the case has one
-    try:
-        key = (cycle_name, design.vehicle, gear)
-        hit = _DEMAND_MEMO.get(key)
-    except TypeError:  # an unhashable vehicle or gear: no memo
-        key, hit = None, None
-    if hit is None:
-        cyc = load_cycle(cycle_name)
-        # the [gear] model replaces the vehicle's constant gear efficiency
-        dem = (motor_demand_with_gear(cyc, design.vehicle, gear) if gear is not None
-               else motor_demand(cyc, design.vehicle))
-        hit = (dem.speed_rad_s / RPM_TO_RAD_S, dem.torque_nm, dem.dt, 0.5 * (cyc.t[1:] + cyc.t[:-1]))
-        if key is not None:
-            if len(_DEMAND_MEMO) >= _MEMO_SIZE:
-                _DEMAND_MEMO.clear()
-            _DEMAND_MEMO[key] = hit
-    return tuple(np.array(a, dtype=float) for a in hit)
+    # the [gear] model replaces the vehicle's constant gear efficiency
+    dem = cycle_demand(cycle_name, design.vehicle, gear)
+    t = load_cycle(cycle_name).t
+    return (dem.speed_rad_s / RPM_TO_RAD_S, np.array(dem.torque_nm, dtype=float), np.array(dem.dt, dtype=float),
+            0.5 * (t[1:] + t[:-1]))
 
 
 def evaluate_cycle(emap: EfficiencyMap, design: MachineDesign, name: str) -> CycleData:

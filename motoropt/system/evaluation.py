@@ -55,14 +55,14 @@ import math
 import numpy as np
 
 from motoropt.constants import RPM_TO_RAD_S
-from motoropt.cycles import CYCLE_NAMES, load_cycle
+from motoropt.cycles import CYCLE_NAMES
 from motoropt.drive.effmap import map_cells
 from motoropt.gear import GearSpec, gear_mass, gear_motor_side, gear_wheel_side
 from motoropt.inverter.losses import inverter_operating_points
 from motoropt.inverter.mass import inverter_mass
 from motoropt.inverter.spec import InverterSpec, inverter_voltage_limit
 from motoropt.results import StageResult
-from motoropt.vehicle import motor_demand_with_gear
+from motoropt.vehicle import cycle_demand
 
 LOSS_BAR_KINDS = ("copper", "iron", "magnet", "mechanical", "inverter conduction", "inverter switching", "gear",
                   "fan")
@@ -107,12 +107,15 @@ def _cycle_energies(p_in_side, p_out, T_out, ok, dt):
 
 
 def _cycle_inverter(ev, spec, inv_maps, rpm, T, ok):
-    """Inverter conduction and switching loss (W) at cycle points: bilinear where the map cell is
-    fully feasible, exact motor solve + inverter model elsewhere (0 where not ok)."""
+    """Inverter conduction and switching loss (W) at cycle points: interpolated on the map
+    (:class:`~motoropt.drive.effmap.MapCells`) where the map cell serves it, exact motor solve +
+    inverter model elsewhere (0 where not ok). Pointwise: the points of several cycles may come in
+    one call."""
     em = ev.emap
     cells = map_cells(em, rpm, T)
     cell_ok = cells.ok
-    out = {k: np.where(ok & cell_ok, cells.interpolate(inv_maps[k]), 0.0) for k in ("cond", "sw")}
+    both = cells.interpolate(np.stack([inv_maps["cond"], inv_maps["sw"]]))  # one pass for the two grids
+    out = {k: np.where(ok & cell_ok, both[n], 0.0) for n, k in enumerate(("cond", "sw"))}
     exact = ok & ~cell_ok
     if np.any(exact):
         w = rpm[exact] * RPM_TO_RAD_S
@@ -137,11 +140,34 @@ def system_evaluation(ev, spec: InverterSpec, gear_spec: GearSpec | None = None,
     maps, inv_maps = _system_maps(ev, spec, gear_spec, aux_power_w)
     res.map_arrays.update(maps)
     res.kpis.update(_system_kpis(ev, spec, gear_spec, maps, inv_maps["counts"]))
+    inverter = _cycles_inverter(ev, spec, inv_maps)
     for name, c in ev.cycles.items():
-        ck, arrays = _system_cycle(ev, spec, gear_spec, inv_maps, c, aux_power_w)
+        ck, arrays = _system_cycle(ev, gear_spec, c, *inverter[name], aux_power_w)
         res.cycle_kpis[name] = ck
         res.cycle_arrays[name] = arrays
     return res
+
+
+def _served(c) -> np.ndarray:
+    """The points of a cycle the motor serves: moving with torque, inside the envelope."""
+    return (c.speed_rpm > 0) & (c.torque_nm != 0) & c.feasible
+
+
+def _cycles_inverter(ev, spec: InverterSpec, inv_maps: dict) -> dict:
+    """{cycle: (conduction, switching loss, W)} of every cycle (:func:`_cycle_inverter`), from one
+    look-up over all their points."""
+    cycles = ev.cycles
+    if not cycles:
+        return {}
+    p_cond, p_sw = _cycle_inverter(ev, spec, inv_maps, np.concatenate([c.speed_rpm for c in cycles.values()]),
+                                   np.concatenate([c.torque_nm for c in cycles.values()]),
+                                   np.concatenate([_served(c) for c in cycles.values()]))
+    out, start = {}, 0
+    for name, c in cycles.items():
+        sl = slice(start, start + c.speed_rpm.size)
+        start = sl.stop
+        out[name] = (p_cond[sl], p_sw[sl])
+    return out
 
 
 def _system_maps(ev, spec: InverterSpec, gear_spec: GearSpec | None, aux_power_w: float = 0.0):
@@ -234,20 +260,18 @@ def _system_kpis(ev, spec: InverterSpec, gear_spec: GearSpec | None, maps: dict,
     return out
 
 
-def _system_cycle(ev, spec: InverterSpec, gear_spec: GearSpec | None, inv_maps: dict, c,
-                  aux_power_w: float = 0.0) -> tuple[dict, dict]:
-    """System KPIs and arrays of one cycle (module docstring). Road cycles run through the gear; a
-    mission profile is motor-side already."""
+def _system_cycle(ev, gear_spec: GearSpec | None, c, p_cond, p_sw, aux_power_w: float = 0.0) -> tuple[dict, dict]:
+    """System KPIs and arrays of one cycle (module docstring) with its inverter conduction and
+    switching losses ``p_cond``, ``p_sw`` (W per point, :func:`_cycles_inverter`). Road cycles run
+    through the gear; a mission profile is motor-side already."""
     design = ev.design
     dt = c.dt_s
     mission = design.specs.mission if design.specs is not None else None
     geared = gear_spec is not None and design.vehicle is not None and c.name in CYCLE_NAMES
     mission_geared = gear_spec is not None and mission is not None and c.name == mission.name
     if geared:
-        dem = motor_demand_with_gear(load_cycle(c.name), design.vehicle, gear_spec.gear)
-    moving = (c.speed_rpm > 0) & (c.torque_nm != 0)
-    ok = moving & c.feasible
-    p_cond, p_sw = _cycle_inverter(ev, spec, inv_maps, c.speed_rpm, c.torque_nm, ok)
+        dem = cycle_demand(c.name, design.vehicle, gear_spec.gear)  # the cycle stage's (remembered)
+    ok = _served(c)
     p_i = p_cond + p_sw
     p_aux = np.where(ok, aux_power_w, 0.0)
     p_dc = np.where(ok, c.p_elec_w + p_i + p_aux, 0.0)
@@ -285,7 +309,7 @@ def _system_cycle(ev, spec: InverterSpec, gear_spec: GearSpec | None, inv_maps: 
     if geared or mission_geared:
         s["gear_loss_wh"] = float(np.sum(g_loss * dt)) * wh
         arrays["gear_loss_w"] = g_loss
-        arrays["wheel_torque_nm"] = np.asarray(T_out)
+        arrays["wheel_torque_nm"] = np.array(T_out, dtype=float)
         arrays["p_wheel_w"] = p_out
     return s, arrays
 
