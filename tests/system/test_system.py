@@ -22,13 +22,15 @@ import pytest
 
 from motoropt.case import design_from_values
 from motoropt.cycles import load_cycle
+from motoropt.drive.effmap import map_cells
 from motoropt.errors import InputError
 from motoropt.evaluation.cycles import cycle_points
 from motoropt.evaluation.pipeline import evaluate_design, machine_model
 from motoropt.gear import Gear, gear_motor_side, gear_wheel_side
 from motoropt.inverter import inverter_operating_points
 from motoropt.inverter.spec import inverter_voltage_limit
-from motoropt.vehicle import motor_demand, motor_demand_with_gear
+from motoropt.system import evaluation as system_eval
+from motoropt.vehicle import cycle_demand, motor_demand, motor_demand_with_gear
 from tests import shipped
 
 CASE_IGBT = "prius2004_system"
@@ -199,6 +201,45 @@ def test_cycle_points_routed_through_gear(ev_igbt, ev_nogear):
         ok = c.feasible & (c.speed_rpm > 0) & (c.torque_nm != 0)
         np.testing.assert_allclose(a["p_dc_w"][ok], (c.p_elec_w + a["inverter_loss_w"])[ok], rtol=1e-12)
     assert "gear_in_cycle_points" not in ev_igbt.kpis
+
+
+def test_cycle_demand_is_shared_and_read_only(prius_system_design):
+    """vehicle.cycle_demand equals motor_demand_with_gear (with the case's gear) and motor_demand
+    (without), is one object per (cycle, vehicle, gear) for the cycle and system stages, and its
+    arrays cannot be written (a caller changing them would change every later design's cycle)."""
+    d = prius_system_design
+    g = d.specs.gear.gear
+    a = cycle_demand("udds", d.vehicle, g)
+    assert cycle_demand("udds", d.vehicle, g) is a
+    ref = motor_demand_with_gear(load_cycle("udds"), d.vehicle, g)
+    for f in ("speed_rad_s", "torque_nm", "dt", "wheel_torque_nm", "wheel_speed_rad_s", "gear_loss_w"):
+        np.testing.assert_array_equal(getattr(a, f), getattr(ref, f))
+        with pytest.raises(ValueError):
+            getattr(a, f)[0] = 1.0
+    np.testing.assert_array_equal(cycle_demand("udds", d.vehicle).torque_nm,
+                                  motor_demand(load_cycle("udds"), d.vehicle).torque_nm)
+
+
+def test_inverter_look_up_over_all_cycles_equals_each_cycles_own():
+    """The system stage's inverter losses come from one look-up over all cycles' points; each
+    cycle's own look-up (_cycle_inverter on its points alone) gives the same values exactly (the
+    look-up is pointwise), including the points solved exactly at the envelope edge (a coarse
+    12 x 10 map, so that some cycle points fall in cells the map does not serve)."""
+    case = shipped.case(CASE_IGBT)
+    values = case.nominal()
+    values["map"].update(n_speed=12, n_torque=10)
+    ev = evaluate_design(design_from_values(values, case.free))
+    _, inv_maps = system_eval._system_maps(ev, ev.design.specs.inverter, ev.design.specs.gear)
+    batched = system_eval._cycles_inverter(ev, ev.design.specs.inverter, inv_maps)
+    assert set(batched) == set(ev.cycles)
+    for name, c in ev.cycles.items():
+        own = system_eval._cycle_inverter(ev, ev.design.specs.inverter, inv_maps, c.speed_rpm, c.torque_nm,
+                                          system_eval._served(c))
+        np.testing.assert_array_equal(batched[name][0], own[0])
+        np.testing.assert_array_equal(batched[name][1], own[1])
+        np.testing.assert_array_equal(ev.cycle_arrays(name)["inverter_conduction_w"], own[0])
+    assert any(np.any(~map_cells(ev.emap, c.speed_rpm, c.torque_nm).ok & system_eval._served(c))
+               for c in ev.cycles.values()), "no cycle point was solved exactly: the test would miss that path"
 
 
 # --- IGBT vs SiC, switching frequency ----------------------------------------------------------
