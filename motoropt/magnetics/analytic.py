@@ -1096,7 +1096,9 @@ def _layered_positions(m: MECInputs, branches: dict, arcs: np.ndarray, mag_branc
     c_next[-1] += span
     mag, air = np.asarray(mag_branch), np.asarray(air_branch)
     for ip, t0 in enumerate(theta_r):
-        halves = [half_layer(ml, r, lo, hi, t0) for r in r_s]  # (P per m, F) of each half sublayer
+        # the magnetisation integrals depend on the arcs and the position, not on the sublayer radius
+        radial, along = ml.array.integrals(lo, hi, t0), ml.array.integrals(c, c_next, t0)
+        halves = [half_layer(ml, r, lo, hi, t0, radial) for r in r_s]  # (P per m, F) of each half sublayer
         P_pos[ip, air] = P_gap_half
         P, F = series([(P_gap_half, 0.0), (L * halves[0][0], halves[0][1])])
         P_pos[ip, mag], F_pos[ip, mag] = P, F
@@ -1107,7 +1109,7 @@ def _layered_positions(m: MECInputs, branches: dict, arcs: np.ndarray, mag_branc
         idx = layer["to_back"]
         P_pos[ip, idx], F_pos[ip, idx] = L * halves[-1][0], halves[-1][1]
         for j, r in enumerate(r_s):
-            Pt, Ft = tangential(ml, r, c, c_next, t0)
+            Pt, Ft = tangential(ml, r, c, c_next, t0, along)
             idx = [layer["tang"][i][j] for i in range(arcs.shape[0])]
             P_pos[ip, idx], F_pos[ip, idx] = L * Pt, Ft
     return P_pos, F_pos

@@ -73,24 +73,26 @@ class MagnetLayer:
         return face - self.toward_stator * t * k
 
 
-def half_layer(ml: MagnetLayer, r: float, lo, hi, theta_r: float):
+def half_layer(ml: MagnetLayer, r: float, lo, hi, theta_r: float, integrals=None):
     """Permeance (H per m of stack) and MMF (A) of half a magnet sublayer over the arcs [lo, hi]
     (arrays, rad): parallel magnet and air columns of height t / 2 at radius r, the magnet's flux
-    source along rotor -> stator (module docstring). Returns (P, F) arrays."""
+    source along rotor -> stator (module docstring). ``integrals``: ``ml.array.integrals(lo, hi,
+    theta_r)`` when the caller has it (they do not depend on r). Returns (P, F) arrays."""
     t2 = 0.5 * ml.h_m / ml.sublayers
-    cov, ir, _ = ml.array.integrals(lo, hi, theta_r)
+    cov, ir, _ = ml.array.integrals(lo, hi, theta_r) if integrals is None else integrals
     w = np.asarray(hi) - np.asarray(lo)
     P = MU0 * r * (ml.mu_r * cov + (w - cov)) / t2
     S = ml.toward_stator * ml.Br * r * ir
     return P, S / P
 
 
-def tangential(ml: MagnetLayer, r: float, lo, hi, theta_r: float):
+def tangential(ml: MagnetLayer, r: float, lo, hi, theta_r: float, integrals=None):
     """Permeance (H per m of stack) and MMF (A) of a magnet sublayer along the arcs [lo, hi] (from
     cell centre to cell centre, rad): magnet and air in series along theta, with the tangential
-    magnetisation's MMF in the +theta direction. Returns (P, F) arrays."""
+    magnetisation's MMF in the +theta direction. ``integrals``: as for :func:`half_layer`. Returns
+    (P, F) arrays."""
     t = ml.h_m / ml.sublayers
-    cov, _, it = ml.array.integrals(lo, hi, theta_r)
+    cov, _, it = ml.array.integrals(lo, hi, theta_r) if integrals is None else integrals
     w = np.asarray(hi) - np.asarray(lo)
     P = MU0 * t / (r * ((w - cov) + cov / ml.mu_r))
     F = ml.Br / (MU0 * ml.mu_r) * r * it
