@@ -128,43 +128,47 @@ def _factor(v, k0, k1, nb_ptr, toff, tgt):
     are all > 0 (all n pivots > 0: the symmetric matrix is positive definite). Eliminating the
     leading pivots first and the rest later gives the same factors: the trailing entries only
     accumulate updates, so a change of trailing diagonal entries in between is exact."""
-    n = nb_ptr.shape[0] - 1
+    n = np.uint64(nb_ptr.shape[0] - 1)
     pd = True
-    for k in range(k0, k1):
+    for k in range(np.uint64(k0), np.uint64(k1)):  # unsigned indices: see _sparse_solve
         if not v[k] > 0.0:
             pd = False
         inv = 1.0 / v[k]
         v[k] = inv
-        p1 = nb_ptr[k + 1]
-        for p in range(nb_ptr[k], p1):
+        p1 = np.uint64(nb_ptr[k + np.uint64(1)])
+        for p in range(np.uint64(nb_ptr[k]), p1):
             f = v[n + p] * inv
-            c = toff[p]
+            c = np.uint64(toff[p])
             for q in range(p, p1):
-                v[tgt[c]] -= f * v[n + q]
-                c += 1
+                v[np.uint64(tgt[c])] -= f * v[n + q]
+                c += np.uint64(1)
     return pd
 
 
 @njit(cache=True)
 def _subst(v, r, nb_ptr, nb_idx):
     """Forward and back substitution with the factors of :func:`_factor`: r <- A^-1 r (elimination order)."""
-    n = r.shape[0]
-    for k in range(n):
+    n = np.uint64(r.shape[0])
+    one = np.uint64(1)
+    for k in range(n):  # unsigned indices: see _sparse_solve
         f = r[k] * v[k]
-        for p in range(nb_ptr[k], nb_ptr[k + 1]):
-            r[nb_idx[p]] -= v[n + p] * f
-    for k in range(n - 1, -1, -1):
+        for p in range(np.uint64(nb_ptr[k]), np.uint64(nb_ptr[k + one])):
+            r[np.uint64(nb_idx[p])] -= v[n + p] * f
+    for m in range(n):  # k = n - 1 ... 0
+        k = n - one - m
         s = r[k]
-        for p in range(nb_ptr[k], nb_ptr[k + 1]):
-            s -= v[n + p] * r[nb_idx[p]]
+        for p in range(np.uint64(nb_ptr[k]), np.uint64(nb_ptr[k + one])):
+            s -= v[n + p] * r[np.uint64(nb_idx[p])]
         r[k] = s * v[k]
 
 
 @njit(cache=True)
 def _sparse_solve(v, r, nb_ptr, nb_idx, toff, tgt):
     """Solve A x = r in place (x -> r, elimination order; v overwritten by the factors): as
-    :func:`_factor` of all pivots + :func:`_subst`, fused. Returns True if A is positive definite."""
-    n = r.shape[0]
+    :func:`_factor` of all pivots + :func:`_subst`, fused. Returns True if A is positive definite.
+    Unsigned indices: numba then skips the negative-index wrap-around test of every access (the
+    operations and their order are the same; this runs once per step of every cycle transient)."""
+    n = np.uint64(r.shape[0])
     pd = True
     for k in range(n):
         if not v[k] > 0.0:
@@ -172,19 +176,20 @@ def _sparse_solve(v, r, nb_ptr, nb_idx, toff, tgt):
         inv = 1.0 / v[k]
         v[k] = inv
         rk = r[k] * inv
-        p1 = nb_ptr[k + 1]
-        for p in range(nb_ptr[k], p1):
+        p1 = np.uint64(nb_ptr[k + np.uint64(1)])
+        for p in range(np.uint64(nb_ptr[k]), p1):
             vp = v[n + p]
             f = vp * inv
-            c = toff[p]
+            c = np.uint64(toff[p])
             for q in range(p, p1):
-                v[tgt[c]] -= f * v[n + q]
-                c += 1
-            r[nb_idx[p]] -= vp * rk
-    for k in range(n - 1, -1, -1):
+                v[np.uint64(tgt[c])] -= f * v[n + q]
+                c += np.uint64(1)
+            r[np.uint64(nb_idx[p])] -= vp * rk
+    for m in range(n):  # k = n - 1 ... 0
+        k = n - np.uint64(1) - m
         s = r[k]
-        for p in range(nb_ptr[k], nb_ptr[k + 1]):
-            s -= v[n + p] * r[nb_idx[p]]
+        for p in range(np.uint64(nb_ptr[k]), np.uint64(nb_ptr[k + np.uint64(1)])):
+            s -= v[n + p] * r[np.uint64(nb_idx[p])]
         r[k] = s * v[k]
     return pd
 
