@@ -445,6 +445,17 @@ def test_network_kernel_tuple_cached_and_consistent(evs):
     assert nb_idx.size == nb_ptr[-1] and np.all(np.diff(nb_ptr) >= 0)
 
 
+def test_elimination_targets_are_inside_the_filled_pattern(evs):
+    """The sparse solves index v with the tables' entries read as unsigned integers (no wrap-around
+    test): every elimination target (tgt), row pointer and neighbour index is >= 0, i.e. the filled
+    pattern holds every entry an elimination updates (a -1 of slot would be out of bounds)."""
+    for ev in evs:
+        kn = _network(ev)[0]._kn
+        nb_ptr, nb_idx, toff, tgt = kn[16], kn[17], kn[19], kn[20]
+        assert tgt.size > 0 and tgt.min() >= 0 and nb_idx.min() >= 0 and nb_ptr.min() >= 0
+        assert toff[0] == 0 and toff[-1] == tgt.size and np.all(np.diff(toff) >= 0)
+
+
 def test_uncoupled_custom_network_rating_and_transient():
     """A hand-built network without magnets/winding nodes (lptn.custom_network): transient equals the
     two-node closed form of test_thermal (through the new kernel), and continuous_rating is 0 (no

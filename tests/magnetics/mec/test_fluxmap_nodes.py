@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from motoropt.case.optimization import parse_optimization
+from motoropt.case.schema import SCHEMA
 from motoropt.errors import InputError
-from motoropt.magnetics.analytic import compute_fluxmap, current_limit_nodes
+from motoropt.magnetics.analytic import FLUXMAP_NODES, compute_fluxmap, current_limit_nodes
 from tests import shipped
 
 
@@ -94,6 +95,12 @@ def test_optimiser_solves_only_the_reachable_points():
         parse_optimization(dict(free, optimization=dict(opt, fluxmap_nodes="some")))
 
 
+def test_case_key_offers_the_choices_compute_fluxmap_takes():
+    """[map] fluxmap_nodes (case schema, above the magnetics layer) and compute_fluxmap's own check
+    list the same values."""
+    assert tuple(SCHEMA["map"]["fluxmap_nodes"].choices) == FLUXMAP_NODES
+
+
 def test_unknown_nodes_choice_is_an_input_error(prius_design):
     d = prius_design
     H, B = d.steel.bh_arrays()
@@ -104,4 +111,8 @@ def test_unknown_nodes_choice_is_an_input_error(prius_design):
 def test_tooth_coil_network_skips_the_same_points(multipole_design):
     """The tooth-coil network's kernel (multipole case): the points solved agree with the whole map
     to 1e-7 of its largest value, the others are NaN."""
-    _assert_skipped_points_only(multipole_design)
+    assert multipole_design.kernel_variant() == "tooth_coil"  # the case exercises the tooth-coil kernel
+    part = _assert_skipped_points_only(multipole_design)
+    f1 = part.mec_fluxmap()
+    keep = current_limit_nodes(f1.i_d, f1.i_q)
+    assert np.isfinite(f1.psi_d[keep]).all() and np.isfinite(f1.psi_q[keep]).all()
