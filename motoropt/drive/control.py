@@ -692,50 +692,100 @@ def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud,
 
 
 @njit(cache=True)
+def _envelope_row(res, m, w_m, lim, n_scan, n_sides, lo, step, ida, iqa, G, ud, uq, p, lv, rc):
+    """:func:`envelope_kernel`'s row m at speed w_m (rad/s) in res (left NaN above speed_max).
+    lo, step: the i_d scan's first value and step (A)."""
+    i_max, v_max, speed_max = lim[L_IMAX], lim[L_VMAX], lim[L_SPEED]
+    if w_m > speed_max * (1.0 + 1e-12) or w_m < 0.0:
+        return
+    w_e = p * w_m
+    f_e = w_e / (2.0 * math.pi)
+    R = ac_resistance(lv, f_e)
+    p_mechl = mechanical_loss(lv, w_m)
+    for side in range(n_sides):
+        sgn = 1.0 if side == 0 else -1.0
+        best, bk = np.inf, 0
+        for k in range(n_scan):
+            s = _env_phi(lo + k * step, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)[0]
+            if s < best:
+                best, bk = s, k
+        a = lo + max(bk - 1, 0) * step
+        b = lo + min(bk + 1, n_scan - 1) * step
+        xb, best, _ = _brent_min(np.int64(1), a, b, lo + bk * step, best, np.nan, 1e-9 * i_max, 0.0, sgn, w_m,
+                                 w_e, f_e, R, p_mechl, v_max, i_max, np.int64(0), ida, iqa, G, ud, uq, p, lv, rc)
+        if best >= _PEN_V:
+            res[m, 3 * side] = 0.0
+            res[m, 6 + side] = 0.0
+            continue
+        s, iq = _env_phi(xb, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
+        res[m, 3 * side] = -s
+        res[m, 6 + side] = -s
+        res[m, 3 * side + 1] = xb
+        res[m, 3 * side + 2] = iq
+        if lim[L_PMAX] > 0.0 and w_m > 0.0 and -s * w_m > lim[L_PMAX]:
+            # power limit: the torque P_max / w_m at the loss-minimising current (refined by the
+            # point solver when the map is evaluated); the envelope's current is the unclipped one
+            res[m, 3 * side] = lim[L_PMAX] / w_m
+
+
+@njit(cache=True)
+def _scan_range(ida, i_max, n_scan):
+    """(first i_d, step) of the envelope's i_d scan: n_scan values over the map's i_d axis within
+    the current limit, A."""
+    lo = max(ida[0], -i_max)
+    hi = min(ida[ida.shape[0] - 1], i_max)
+    return lo, (hi - lo) / (n_scan - 1)
+
+
+@njit(cache=True)
 def envelope_kernel(speeds, lim, n_scan, n_sides, ida, iqa, G, ud, uq, p, lv, rc):
     """Per speed: (T_motoring_max, i_d, i_q, T_generating_max magnitude, i_d, i_q, and the two torques
     without the power limit); NaN above speed_max. n_sides = 1: the motoring side only (the
     generating columns stay NaN), 2: both."""
     n = speeds.shape[0]
     res = np.full((n, 8), np.nan)
-    i_max, v_max, speed_max = lim[L_IMAX], lim[L_VMAX], lim[L_SPEED]
-    id_ax = ida
-    lo = max(id_ax[0], -i_max)
-    hi = min(id_ax[id_ax.shape[0] - 1], i_max)
-    step = (hi - lo) / (n_scan - 1)
+    lo, step = _scan_range(ida, lim[L_IMAX], n_scan)
     for m in range(n):
-        w_m = speeds[m]
-        if w_m > speed_max * (1.0 + 1e-12) or w_m < 0.0:
-            continue
-        w_e = p * w_m
-        f_e = w_e / (2.0 * math.pi)
-        R = ac_resistance(lv, f_e)
-        p_mechl = mechanical_loss(lv, w_m)
-        for side in range(n_sides):
-            sgn = 1.0 if side == 0 else -1.0
-            best, bk = np.inf, 0
-            for k in range(n_scan):
-                s = _env_phi(lo + k * step, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)[0]
-                if s < best:
-                    best, bk = s, k
-            a = lo + max(bk - 1, 0) * step
-            b = lo + min(bk + 1, n_scan - 1) * step
-            xb, best, _ = _brent_min(np.int64(1), a, b, lo + bk * step, best, np.nan, 1e-9 * i_max, 0.0, sgn, w_m,
-                                     w_e, f_e, R, p_mechl, v_max, i_max, np.int64(0), ida, iqa, G, ud, uq, p, lv, rc)
-            if best >= _PEN_V:
-                res[m, 3 * side] = 0.0
-                res[m, 6 + side] = 0.0
-                continue
-            s, iq = _env_phi(xb, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
-            res[m, 3 * side] = -s
-            res[m, 6 + side] = -s
-            res[m, 3 * side + 1] = xb
-            res[m, 3 * side + 2] = iq
-            if lim[L_PMAX] > 0.0 and w_m > 0.0 and -s * w_m > lim[L_PMAX]:
-                # power limit: the torque P_max / w_m at the loss-minimising current (refined by the
-                # point solver when the map is evaluated); the envelope's current is the unclipped one
-                res[m, 3 * side] = lim[L_PMAX] / w_m
+        _envelope_row(res, m, speeds[m], lim, n_scan, n_sides, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
     return res
+
+
+GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0  # the golden section's inner point ratio
+
+
+@njit(cache=True)
+def _motoring_power(res, w, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc):
+    """T(w) w of the motoring envelope's column col (0: with the power limit, 6: without) at speed
+    w, W; 0 where the envelope has no (finite, positive) torque."""
+    for c in range(8):
+        res[0, c] = np.nan
+    _envelope_row(res, 0, w, lim, n_scan, 1, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
+    t = res[0, col]
+    return t * w if (math.isfinite(t) and t > 0) else 0.0
+
+
+@njit(cache=True)
+def golden_power_kernel(a, b, col, w_tol, max_evals, lim, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
+    """The golden-section search of motoropt.evaluation.pipeline.peak_power on [a, b] (rad/s) over
+    :func:`_motoring_power`, with the same steps and arithmetic: the larger of its last two
+    powers, W."""
+    res = np.empty((1, 8))
+    lo, step = _scan_range(ida, lim[L_IMAX], n_scan)
+    c, d = b - GOLDEN * (b - a), a + GOLDEN * (b - a)
+    fc = _motoring_power(res, c, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
+    fd = _motoring_power(res, d, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
+    n = 2
+    while b - a > w_tol * 0.5 * (a + b) and n < max_evals:
+        if fc >= fd:
+            b, d, fd = d, c, fc
+            c = b - GOLDEN * (b - a)
+            fc = _motoring_power(res, c, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
+        else:
+            a, c, fc = c, d, fd
+            d = a + GOLDEN * (b - a)
+            fd = _motoring_power(res, d, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
+        n += 1
+    return max(fc, fd)
 
 
 # ---------------------------------------------------------------- Python API
@@ -855,6 +905,22 @@ def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, sp
     return {"speed": sp, "torque_motoring": r[:, 0], "i_d_motoring": r[:, 1], "i_q_motoring": r[:, 2],
             "torque_generating": r[:, 3], "i_d_generating": r[:, 4], "i_q_generating": r[:, 5],
             "torque_motoring_unlimited": r[:, 6], "torque_generating_unlimited": r[:, 7]}
+
+
+_POWER_COLUMNS = {"torque_motoring": 0, "torque_motoring_unlimited": 6}
+
+
+def golden_envelope_power(model, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
+                          max_evals: int = 30, n_scan: int = 24) -> float:
+    """The golden-section search for the largest T(w) w of the motoring envelope on [a, b] rad/s
+    (``key``: "torque_motoring" or "torque_motoring_unlimited") of motoropt.evaluation.pipeline's
+    peak_power, inside one kernel call: the same speeds and the same result as its search over
+    :func:`max_torque_envelope` at single speeds (n_scan as there), W."""
+    if key not in _POWER_COLUMNS:
+        raise InputError("key", key, f"one of {sorted(_POWER_COLUMNS)}")
+    fm, p, lv, rc, lim, _, _ = _pack(_Bound(model.fluxmap, model.loss_params, model.limits))
+    return float(golden_power_kernel(float(a), float(b), _POWER_COLUMNS[key], float(w_tol), int(max_evals), lim,
+                                     int(n_scan), *fm, p, lv, rc))
 
 
 def operating_point(model, speed_rpm: float, torque_nm: float, strategy: str = "min_loss") -> dict:

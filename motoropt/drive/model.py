@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from motoropt.drive.control import Limits, max_torque_envelope, operating_point, solve_operating_points
+from motoropt.drive.control import (
+    Limits,
+    golden_envelope_power,
+    max_torque_envelope,
+    operating_point,
+    solve_operating_points,
+)
 from motoropt.drive.effmap import EfficiencyMap, efficiency_map
 from motoropt.drive.losses import LossParams
 from motoropt.magnetics.fluxmap import FluxMap
@@ -51,6 +57,12 @@ class FluxMapModel:
         """Torque-speed envelope (:func:`motoropt.drive.control.max_torque_envelope`)."""
         return max_torque_envelope(self.fluxmap, self.loss_params, self.limits, speeds, n_scan=n_scan,
                                    generating=generating)
+
+    def golden_power(self, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
+                     max_evals: int = 30) -> float:
+        """peak_power's golden-section search on [a, b] rad/s in one kernel call
+        (:func:`motoropt.drive.control.golden_envelope_power`), W."""
+        return golden_envelope_power(self, a, b, key=key, w_tol=w_tol, max_evals=max_evals)
 
     def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None, strategy: str = "min_loss",
                        n_envelope: int | None = None, torque_demand=None) -> EfficiencyMap:

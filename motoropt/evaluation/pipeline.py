@@ -30,6 +30,7 @@ import numpy as np
 
 from motoropt.case import CaseSpecs, load_case, nominal_design
 from motoropt.constants import RPM_TO_RAD_S
+from motoropt.drive.control import GOLDEN
 from motoropt.drive.effmap import EfficiencyMap
 from motoropt.evaluation.cycles import cycle_points, evaluate_cycle, evaluate_cycles  # noqa: F401 - evaluate_cycle re-exported
 from motoropt.evaluation.records import Evaluation
@@ -74,9 +75,6 @@ def envelope_kpis(emap: EfficiencyMap) -> dict:
             "max_speed_rpm": float(s[ok].max()), "base_speed_rpm": float(base)}
 
 
-_GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
-
-
 def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w_tol: float = 0.005,
                max_evals: int = 30, hump: float = 0.9) -> float:
     """The largest T(w)·w along an envelope, W, located beyond its speed samples.
@@ -93,7 +91,8 @@ def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w
     the sampled hump of a 16-speed envelope). Assumes P(w) unimodal within a bracket (it rises as
     T_max·w below base speed, falls or stays flat above): at a smooth maximum the power error is
     then ~(w_tol)^2, at a corner (a steep voltage-limited fall at base speed) at most ~w_tol.
-    Without a model (None) the best sample.
+    Without a model (None) the best sample. A model with a ``golden_power(a, b, key, w_tol,
+    max_evals)`` method (the flux-map model: one kernel call) runs the same search itself.
     """
     w = np.asarray(w, dtype=float)
     T = np.asarray(T, dtype=float)
@@ -103,22 +102,26 @@ def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w
     if model is None or w.size < 2 or best <= 0:
         return best
 
+    fast = getattr(model, "golden_power", None)  # the same search in one kernel call (flux-map models)
+
     def power(ws: float) -> float:
         t = float(np.asarray(model.envelope(np.array([ws]), generating=False)[key], dtype=float)[0])
         return t * ws if math.isfinite(t) and t > 0 else 0.0
 
     def golden(a: float, b: float) -> float:
-        c, d = b - _GOLDEN * (b - a), a + _GOLDEN * (b - a)
+        if fast is not None:
+            return fast(a, b, key=key, w_tol=w_tol, max_evals=max_evals)
+        c, d = b - GOLDEN * (b - a), a + GOLDEN * (b - a)
         fc, fd = power(c), power(d)
         n = 2
         while b - a > w_tol * 0.5 * (a + b) and n < max_evals:
             if fc >= fd:
                 b, d, fd = d, c, fc
-                c = b - _GOLDEN * (b - a)
+                c = b - GOLDEN * (b - a)
                 fc = power(c)
             else:
                 a, c, fc = c, d, fd
-                d = a + _GOLDEN * (b - a)
+                d = a + GOLDEN * (b - a)
                 fd = power(d)
             n += 1
         return max(fc, fd)

@@ -104,3 +104,30 @@ def test_peak_power_at_a_corner_before_a_sampled_hump():
     got = peak_power(env, w, T)
     assert P_b * (1 - 5e-3) <= got <= P_b * (1 + 1e-12)
     assert got > P_b - 660.0
+
+
+def test_the_kernel_search_equals_the_python_search():
+    """Second method: the flux-map model's golden_power (the search in one kernel call) and
+    peak_power's Python search over model.envelope at single speeds take the same steps with the
+    same arithmetic, so their peak powers are equal bit for bit, with and without a power limit
+    (at 80 % of the unlimited peak, so that the two envelope columns differ)."""
+    import dataclasses
+
+    class EnvelopeOnly:  # a model without golden_power: peak_power's Python search
+        def __init__(self, m):
+            self.m = m
+
+        def envelope(self, w, generating=True):
+            return self.m.envelope(w, generating=generating)
+
+    m = model()
+    w = np.linspace(0.0, m.limits.speed_max, 7)
+    P_free = peak_power(m, w, m.envelope(w)["torque_motoring"])
+    limited = dataclasses.replace(m, limits=dataclasses.replace(m.limits, p_max=0.8 * P_free))
+    for mm in (m, limited):
+        env = mm.envelope(w)
+        for key in ("torque_motoring", "torque_motoring_unlimited"):
+            fast = peak_power(mm, w, env[key], key)
+            assert fast == peak_power(EnvelopeOnly(mm), w, env[key], key)
+            assert fast >= float(np.max(np.nan_to_num(env[key]) * w))
+    assert peak_power(limited, w, limited.envelope(w)["torque_motoring"]) == pytest.approx(0.8 * P_free, rel=1e-9)
