@@ -17,6 +17,7 @@ import numpy as np
 from motoropt.constants import ENVELOPE_MARGIN, RPM_TO_RAD_S
 from motoropt.drive.control import CURRENT_LIMIT, POWER_LIMIT, VOLTAGE_LIMIT
 from motoropt.errors import InputError
+from motoropt.jit import njit
 
 if TYPE_CHECKING:
     from motoropt.machines.base import MachineModel
@@ -241,25 +242,41 @@ class MapCells:
             return ((1 - v) * ((1 - u) * G[..., j, i] + u * G[..., j, i + 1])
                     + v * ((1 - u) * G[..., j + 1, i] + u * G[..., j + 1, i + 1]))
         s_lo, s_hi = torque_slopes(self.torque_nm, G)
-        h = np.diff(self.torque_nm)[j]
-        h00, h10 = (1 + 2 * v) * (1 - v) ** 2, v * (1 - v) ** 2 * h
-        h01, h11 = v * v * (3 - 2 * v), v * v * (v - 1) * h
-        # gather from the grids flattened over (torque, speed): node (j, i) and cell row j of the
-        # slopes share the flat index j n_speed + i (one take per corner, not 2-D fancy indexing)
-        n_s = G.shape[-1]
         lead = G.shape[:-2]
-        k = j * n_s + i
-        Gf = G.reshape(lead + (-1,))
-        lo, hi = s_lo.reshape(lead + (-1,)), s_hi.reshape(lead + (-1,))
-        out = np.take(Gf, k, axis=-1) * ((1 - u) * h00)
-        out += np.take(Gf, k + 1, axis=-1) * (u * h00)
-        out += np.take(Gf, k + n_s, axis=-1) * ((1 - u) * h01)
-        out += np.take(Gf, k + n_s + 1, axis=-1) * (u * h01)
-        out += np.take(lo, k, axis=-1) * ((1 - u) * h10)
-        out += np.take(lo, k + 1, axis=-1) * (u * h10)
-        out += np.take(hi, k, axis=-1) * ((1 - u) * h11)
-        out += np.take(hi, k + 1, axis=-1) * (u * h11)
-        return out
+        flat = lambda a: np.ascontiguousarray(a, dtype=np.float64).reshape((-1, a.shape[-2] * a.shape[-1]))  # noqa: E731
+        out = _hermite_kernel(flat(G), flat(s_lo), flat(s_hi), np.ascontiguousarray(self.torque_nm, dtype=np.float64),
+                              G.shape[-1], i, j, u, v)
+        return out.reshape(lead + i.shape)
+
+
+@njit(cache=True)
+def _hermite_kernel(G, lo, hi, tq, n_s, i, j, u, v):
+    """:meth:`MapCells.interpolate`'s cubic path: grids G (m, n_torque n_speed) and slopes lo, hi
+    (m, (n_torque - 1) n_speed), flattened over (torque, speed), at the points' cells (i, j) and
+    fractions (u, v); (m, n points). Node (j, i) and cell row j of the slopes share the flat index
+    j n_s + i. The operations and their order are those of the numpy form it replaced, so the
+    values are the same bit for bit."""
+    m, n = G.shape[0], i.shape[0]
+    out = np.empty((m, n))
+    for p in range(n):
+        uu, vv = u[p], v[p]
+        h = tq[j[p] + 1] - tq[j[p]]
+        w = 1 - vv
+        h00, h10 = (1 + 2 * vv) * (w * w), vv * (w * w) * h
+        h01, h11 = vv * vv * (3 - 2 * vv), vv * vv * (vv - 1) * h
+        a, b = 1 - uu, uu
+        k = j[p] * n_s + i[p]
+        for c in range(m):
+            acc = G[c, k] * (a * h00)
+            acc += G[c, k + 1] * (b * h00)
+            acc += G[c, k + n_s] * (a * h01)
+            acc += G[c, k + n_s + 1] * (b * h01)
+            acc += lo[c, k] * (a * h10)
+            acc += lo[c, k + 1] * (b * h10)
+            acc += hi[c, k] * (a * h11)
+            acc += hi[c, k + 1] * (b * h11)
+            out[c, p] = acc
+    return out
 
 
 def torque_slopes(torque_nm: np.ndarray, G: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -281,21 +298,54 @@ def torque_slopes(torque_nm: np.ndarray, G: np.ndarray) -> tuple[np.ndarray, np.
 def _stencil_slopes(torque_nm: np.ndarray, G: np.ndarray):
     """(s_lo, s_hi, secants) of :func:`torque_slopes` before the secant fallback: NaN where a
     slope's three-point stencil touches a NaN node."""
-    T = np.asarray(torque_nm, dtype=float)
-    n = T.size
-    h = np.diff(T)[:, None]
-    d = np.diff(G, axis=-2) / h  # secants (..., n - 1, n_speed)
-    node = np.full(G.shape, np.nan)  # central three-point derivative at interior nodes
-    node[..., 1:-1, :] = (h[1:] * d[..., :-1, :] + h[:-1] * d[..., 1:, :]) / (h[:-1] + h[1:])
-    fwd = np.full_like(node, np.nan)  # one-sided from the cells above the node
-    fwd[..., :-2, :] = ((2 * h[:-1] + h[1:]) * d[..., :-1, :] - h[:-1] * d[..., 1:, :]) / (h[:-1] + h[1:])
-    bwd = np.full_like(node, np.nan)  # one-sided from the cells below the node
-    bwd[..., 2:, :] = ((2 * h[1:] + h[:-1]) * d[..., 1:, :] - h[1:] * d[..., :-1, :]) / (h[:-1] + h[1:])
-    edge = np.zeros(n, dtype=bool)
+    T = np.ascontiguousarray(torque_nm, dtype=np.float64)
+    G = np.asarray(G, dtype=np.float64)
+    edge = np.zeros(T.size, dtype=np.bool_)
     edge[[0, -1]] = True
     edge |= T == 0.0
-    s_lo = np.where(edge[:-1, None], fwd[..., :-1, :], node[..., :-1, :])
-    s_hi = np.where(edge[1:, None], bwd[..., 1:, :], node[..., 1:, :])
+    lead, (n, n_s) = G.shape[:-2], G.shape[-2:]
+    s_lo, s_hi, d = _slopes_kernel(T, np.ascontiguousarray(G).reshape((-1, n, n_s)), edge)
+    shape = lead + (n - 1, n_s)
+    return s_lo.reshape(shape), s_hi.reshape(shape), d.reshape(shape)
+
+
+@njit(cache=True)
+def _slopes_kernel(T, G, edge):
+    """:func:`_stencil_slopes` of grids G (m, n, n_speed) on the torque axis T (n,): with
+    h_x = T_x+1 - T_x and the secants d_x = (G_x+1 - G_x) / h_x, the central derivative at the
+    interior node x, (h_x d_x-1 + h_x-1 d_x) / (h_x-1 + h_x), or at an edge node (axis end, T = 0)
+    the one-sided one from the two cells above, ((2 h_x + h_x+1) d_x - h_x d_x+1) / (h_x + h_x+1)
+    (for a cell's lower node), or below, ((2 h_x-1 + h_x-2) d_x-1 - h_x-1 d_x-2) / (h_x-2 + h_x-1)
+    (for its upper node); NaN where the stencil leaves the axis."""
+    m, n, n_s = G.shape
+    d = np.empty((m, n - 1, n_s))
+    s_lo = np.full((m, n - 1, n_s), np.nan)
+    s_hi = np.full((m, n - 1, n_s), np.nan)
+    for c in range(m):
+        for x in range(n - 1):
+            h = T[x + 1] - T[x]
+            for q in range(n_s):
+                d[c, x, q] = (G[c, x + 1, q] - G[c, x, q]) / h
+        for x in range(n - 1):  # cell x: lower node x, upper node x + 1
+            if edge[x]:
+                if x <= n - 3:
+                    h0, h1 = T[x + 1] - T[x], T[x + 2] - T[x + 1]
+                    for q in range(n_s):
+                        s_lo[c, x, q] = ((2 * h0 + h1) * d[c, x, q] - h0 * d[c, x + 1, q]) / (h0 + h1)
+            elif 1 <= x <= n - 2:
+                h0, h1 = T[x] - T[x - 1], T[x + 1] - T[x]
+                for q in range(n_s):
+                    s_lo[c, x, q] = (h1 * d[c, x - 1, q] + h0 * d[c, x, q]) / (h0 + h1)
+            y = x + 1
+            if edge[y]:
+                if y >= 2:
+                    h0, h1 = T[y - 1] - T[y - 2], T[y] - T[y - 1]
+                    for q in range(n_s):
+                        s_hi[c, x, q] = ((2 * h1 + h0) * d[c, y - 1, q] - h1 * d[c, y - 2, q]) / (h0 + h1)
+            elif 1 <= y <= n - 2:
+                h0, h1 = T[y] - T[y - 1], T[y + 1] - T[y]
+                for q in range(n_s):
+                    s_hi[c, x, q] = (h1 * d[c, y - 1, q] + h0 * d[c, y, q]) / (h0 + h1)
     return s_lo, s_hi, d
 
 
@@ -311,14 +361,51 @@ def cubic_cells(torque_nm: np.ndarray, feasible: np.ndarray) -> np.ndarray:
 def map_cells(emap: EfficiencyMap, speed_rpm, torque_nm) -> MapCells:
     """The grid cells of points (1-D arrays; indices clamped to the grid, meaningful inside it)."""
     sp, tq = emap.speed_rpm, emap.torque_nm
-    i = np.clip(np.searchsorted(sp, speed_rpm, side="right") - 1, 0, len(sp) - 2)
-    j = np.clip(np.searchsorted(tq, torque_nm, side="right") - 1, 0, len(tq) - 2)
-    u = np.clip((speed_rpm - sp[i]) / (sp[i + 1] - sp[i]), 0.0, 1.0)
-    v = np.clip((torque_nm - tq[j]) / (tq[j + 1] - tq[j]), 0.0, 1.0)
-    F = emap.feasible
-    C = cubic_cells(tq, F)
-    ok = F[j, i] & F[j, i + 1] & F[j + 1, i] & F[j + 1, i + 1] & C[j, i] & C[j, i + 1]
+    s = np.ascontiguousarray(speed_rpm, dtype=np.float64)
+    t = np.ascontiguousarray(torque_nm, dtype=np.float64)
+    F = np.ascontiguousarray(emap.feasible, dtype=np.bool_)
+    i, j, u, v, ok = _cells_kernel(np.ascontiguousarray(sp, dtype=np.float64), np.ascontiguousarray(tq, dtype=np.float64),
+                                   s, t, F, np.ascontiguousarray(cubic_cells(tq, F)))
     return MapCells(i=i, j=j, u=u, v=v, ok=ok, torque_nm=tq)
+
+
+@njit(cache=True)
+def _cell(a, x):
+    """(index of the cell of the ascending axis a holding x, clamped to 0 .. len(a) - 2; the fraction
+    of the cell, clamped to 0..1): np.searchsorted(a, x, "right") - 1 and the np.clip of the
+    fraction, with the same arithmetic."""
+    lo, hi = 0, a.shape[0]
+    if x != x:  # NaN sorts last
+        lo = hi
+    while lo < hi:  # first index with a[index] > x
+        mid = (lo + hi) >> 1
+        if a[mid] <= x:
+            lo = mid + 1
+        else:
+            hi = mid
+    k = min(max(lo - 1, 0), a.shape[0] - 2)
+    f = (x - a[k]) / (a[k + 1] - a[k])
+    if f < 0.0:
+        f = 0.0
+    elif f > 1.0:
+        f = 1.0
+    return k, f
+
+
+@njit(cache=True)
+def _cells_kernel(sp, tq, s, t, F, C):
+    """:func:`map_cells`' indices, fractions and ``ok`` of the points (s[k], t[k]) on the axes
+    sp (speed) and tq (torque), with the feasible mask F and the cubic cells C."""
+    n = s.shape[0]
+    i, j = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    u, v = np.empty(n), np.empty(n)
+    ok = np.empty(n, dtype=np.bool_)
+    for k in range(n):
+        ii, uu = _cell(sp, s[k])
+        jj, vv = _cell(tq, t[k])
+        i[k], j[k], u[k], v[k] = ii, jj, uu, vv
+        ok[k] = F[jj, ii] and F[jj, ii + 1] and F[jj + 1, ii] and F[jj + 1, ii + 1] and C[jj, ii] and C[jj, ii + 1]
+    return i, j, u, v, ok
 
 
 def loss_kinds(emap) -> tuple:

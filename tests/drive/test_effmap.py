@@ -307,3 +307,29 @@ def test_map_time_50x50(capsys):
     with capsys.disabled():
         print(f"\n50x50 efficiency map: {dt * 1e3:.1f} ms")
     assert dt < 5.0
+
+
+def test_map_cells_locate_points_as_numpy_does(emap):
+    """Second method: map_cells' cell indices and fractions equal numpy's searchsorted (side
+    "right") and clip formulas bit for bit, at random points, at the axis nodes and beyond both
+    ends of both axes; ``ok`` is the four corners' feasibility and the two columns' cubic cells;
+    several grids interpolated at once equal each grid's own interpolation."""
+    sp, tq = emap.speed_rpm, emap.torque_nm
+    rng = np.random.default_rng(11)
+    s = np.concatenate([rng.uniform(-0.1, 1.1, 300) * sp[-1], sp, [sp[0] - 1.0, sp[-1] + 1.0]])
+    t = np.concatenate([rng.uniform(1.1 * tq[0], 1.1 * tq[-1], 300), np.resize(tq, sp.size), [tq[0] - 1.0, tq[-1] + 1.0]])
+    c = map_cells(emap, s, t)
+    i = np.clip(np.searchsorted(sp, s, side="right") - 1, 0, len(sp) - 2)
+    j = np.clip(np.searchsorted(tq, t, side="right") - 1, 0, len(tq) - 2)
+    np.testing.assert_array_equal(c.i, i)
+    np.testing.assert_array_equal(c.j, j)
+    np.testing.assert_array_equal(c.u, np.clip((s - sp[i]) / (sp[i + 1] - sp[i]), 0.0, 1.0))
+    np.testing.assert_array_equal(c.v, np.clip((t - tq[j]) / (tq[j + 1] - tq[j]), 0.0, 1.0))
+    F, C = emap.feasible, cubic_cells(tq, emap.feasible)
+    np.testing.assert_array_equal(c.ok, F[j, i] & F[j, i + 1] & F[j + 1, i] & F[j + 1, i + 1] & C[j, i] & C[j, i + 1])
+    assert 0 < c.ok.sum() < c.ok.size
+    G = np.stack([np.nan_to_num(emap.losses[k]) for k in ("copper", "iron")])
+    both = c.interpolate(G)
+    assert both.shape == (2, s.size)
+    np.testing.assert_array_equal(both[0], c.interpolate(G[0]))
+    np.testing.assert_array_equal(both[1], c.interpolate(G[1]))
