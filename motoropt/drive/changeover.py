@@ -38,6 +38,7 @@ import numpy as np
 from motoropt.drive.control import operating_point
 from motoropt.drive.effmap import EfficiencyMap, efficiency_map
 from motoropt.drive.model import FluxMapModel
+from motoropt.drive.search import envelope_golden_power
 from motoropt.errors import InputError, OperatingPointError
 
 CHANGEOVERS = {"series_parallel": 2.0, "star_delta": math.sqrt(3.0)}
@@ -120,6 +121,12 @@ class SwitchedModel:
                 "torque_motoring_unlimited": np.fmax(e0["torque_motoring_unlimited"], e1["torque_motoring_unlimited"]),
                 "connection": np.where(np.nan_to_num(e1["torque_motoring"]) > np.nan_to_num(e0["torque_motoring"]),
                                        1, 0)}
+
+    def peak_power_between(self, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
+                           max_evals: int = 30) -> float:
+        """The envelope's largest power on [a, b] rad/s by golden-section search over :meth:`envelope`
+        at single speeds (:func:`motoropt.drive.search.envelope_golden_power`), W."""
+        return envelope_golden_power(self.envelope, a, b, key=key, w_tol=w_tol, max_evals=max_evals)
 
     def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None,
                        strategy: str = "min_loss", torque_demand=None) -> EfficiencyMap:

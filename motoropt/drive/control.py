@@ -67,7 +67,7 @@ from motoropt.drive.modulation import (
     carrier_table,
     six_step_moments,
 )
-from motoropt.drive.search import brent_accept, brent_done, brent_propose
+from motoropt.drive.search import GOLD, brent_accept, brent_done, brent_propose
 from motoropt.errors import InputError, OperatingPointError
 from motoropt.jit import njit
 from motoropt.magnetics.fluxmap import FluxMap, fluxmap_stack, interp_stack
@@ -750,9 +750,6 @@ def envelope_kernel(speeds, lim, n_scan, n_sides, ida, iqa, G, ud, uq, p, lv, rc
     return res
 
 
-GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0  # the golden section's inner point ratio
-
-
 @njit(cache=True)
 def _motoring_power(res, w, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc):
     """T(w) w of the motoring envelope's column col (0: with the power limit, 6: without) at speed
@@ -766,23 +763,22 @@ def _motoring_power(res, w, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, 
 
 @njit(cache=True)
 def golden_power_kernel(a, b, col, w_tol, max_evals, lim, n_scan, ida, iqa, G, ud, uq, p, lv, rc):
-    """The golden-section search of motoropt.evaluation.pipeline.peak_power on [a, b] (rad/s) over
-    :func:`_motoring_power`, with the same steps and arithmetic: the larger of its last two
-    powers, W."""
+    """:func:`motoropt.drive.search.golden_max` of :func:`_motoring_power` on [a, b] (rad/s), with
+    the same steps and arithmetic, in one call: the larger of its last two powers, W."""
     res = np.empty((1, 8))
     lo, step = _scan_range(ida, lim[L_IMAX], n_scan)
-    c, d = b - GOLDEN * (b - a), a + GOLDEN * (b - a)
+    c, d = b - GOLD * (b - a), a + GOLD * (b - a)
     fc = _motoring_power(res, c, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
     fd = _motoring_power(res, d, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
     n = 2
     while b - a > w_tol * 0.5 * (a + b) and n < max_evals:
         if fc >= fd:
             b, d, fd = d, c, fc
-            c = b - GOLDEN * (b - a)
+            c = b - GOLD * (b - a)
             fc = _motoring_power(res, c, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
         else:
             a, c, fc = c, d, fd
-            d = a + GOLDEN * (b - a)
+            d = a + GOLD * (b - a)
             fd = _motoring_power(res, d, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
         n += 1
     return max(fc, fd)
@@ -912,9 +908,9 @@ _POWER_COLUMNS = {"torque_motoring": 0, "torque_motoring_unlimited": 6}
 
 def golden_envelope_power(model, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
                           max_evals: int = 30, n_scan: int = 24) -> float:
-    """The golden-section search for the largest T(w) w of the motoring envelope on [a, b] rad/s
-    (``key``: "torque_motoring" or "torque_motoring_unlimited") of motoropt.evaluation.pipeline's
-    peak_power, inside one kernel call: the same speeds and the same result as its search over
+    """The largest T(w) w of the motoring envelope on [a, b] rad/s (``key``: "torque_motoring" or
+    "torque_motoring_unlimited") by golden-section search in one kernel call: the same speeds and the
+    same result as :func:`motoropt.drive.search.envelope_golden_power` over
     :func:`max_torque_envelope` at single speeds (n_scan as there), W."""
     if key not in _POWER_COLUMNS:
         raise InputError("key", key, f"one of {sorted(_POWER_COLUMNS)}")

@@ -58,9 +58,9 @@ class FluxMapModel:
         return max_torque_envelope(self.fluxmap, self.loss_params, self.limits, speeds, n_scan=n_scan,
                                    generating=generating)
 
-    def golden_power(self, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
-                     max_evals: int = 30) -> float:
-        """peak_power's golden-section search on [a, b] rad/s in one kernel call
+    def peak_power_between(self, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
+                           max_evals: int = 30) -> float:
+        """The envelope's largest power on [a, b] rad/s by golden-section search, in one kernel call
         (:func:`motoropt.drive.control.golden_envelope_power`), W."""
         return golden_envelope_power(self, a, b, key=key, w_tol=w_tol, max_evals=max_evals)
 

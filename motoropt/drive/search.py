@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from motoropt.jit import njit
 
 GOLD = 0.5 * (math.sqrt(5.0) - 1.0)  # golden-section ratio, 0.618...
@@ -88,3 +90,36 @@ def brent_accept(a, b, x, w, v, fx, fw, fv, u, fu):
             v = u
             fv = fu
     return a, b, x, w, v, fx, fw, fv
+
+
+def golden_max(f, a: float, b: float, rel_tol: float, max_evals: int) -> float:
+    """Golden-section search for the maximum of f on [a, b] (f unimodal there): narrows the bracket
+    until it is within rel_tol of its mid-point or max_evals values are taken; returns the larger of
+    the last two values. :func:`motoropt.drive.control.golden_power_kernel` is the same loop in numba."""
+    c, d = b - GOLD * (b - a), a + GOLD * (b - a)
+    fc, fd = f(c), f(d)
+    n = 2
+    while b - a > rel_tol * 0.5 * (a + b) and n < max_evals:
+        if fc >= fd:
+            b, d, fd = d, c, fc
+            c = b - GOLD * (b - a)
+            fc = f(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + GOLD * (b - a)
+            fd = f(d)
+        n += 1
+    return max(fc, fd)
+
+
+def envelope_golden_power(envelope, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
+                          max_evals: int = 30) -> float:
+    """The largest T(w) w (W) of a motoring torque envelope on [a, b] rad/s by :func:`golden_max`;
+    ``envelope(speeds, generating=False)`` is a model's envelope (its column ``key``, N m), called at
+    single speeds. A speed without (finite, positive) torque counts as 0 W."""
+
+    def power(ws: float) -> float:
+        t = float(np.asarray(envelope(np.array([ws]), generating=False)[key], dtype=float)[0])
+        return t * ws if math.isfinite(t) and t > 0 else 0.0
+
+    return golden_max(power, a, b, w_tol, max_evals)

@@ -30,7 +30,6 @@ import numpy as np
 
 from motoropt.case import CaseSpecs, load_case, nominal_design
 from motoropt.constants import RPM_TO_RAD_S
-from motoropt.drive.control import GOLDEN
 from motoropt.drive.effmap import EfficiencyMap
 from motoropt.evaluation.cycles import cycle_points, evaluate_cycle, evaluate_cycles  # noqa: F401 - evaluate_cycle re-exported
 from motoropt.evaluation.records import Evaluation
@@ -82,17 +81,17 @@ def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w
     ``w`` (rad/s, ascending) and ``T`` (N m) are the envelope's samples. Every local maximum of the
     sampled P = T·w within ``hump`` of the best (an envelope may have two humps, e.g. with a
     winding changeover; at most 3) is bracketed by its neighbours and located by golden-section
-    search with ``model.envelope`` at single speeds (``key``: its motoring torque, limited or not)
-    until the bracket is narrower than ``w_tol`` of its speed (or ``max_evals``). So is the corner
-    cell (base speed: its left sample within 1 % of the peak torque, its right one 1 % below the
-    left) when no bracket covered it and its left torque times its upper speed, a bound of P in it,
-    exceeds the best found (T does not rise with speed there): the power can peak at the corner speed
-    and dip before a second, sampled hump (air_mobility_geared: 115.4 kW at the corner, 114.8 kW at
-    the sampled hump of a 16-speed envelope). Assumes P(w) unimodal within a bracket (it rises as
+    search (``model.peak_power_between``: over ``model.envelope`` at single speeds, or the same
+    search in one kernel call; ``key``: its motoring torque, limited or not) until the bracket is
+    narrower than ``w_tol`` of its speed (or ``max_evals``). So is the corner cell (base speed: its
+    left sample within 1 % of the peak torque, its right one 1 % below the left) when no bracket
+    covered it and its left torque times its upper speed, a bound of P in it, exceeds the best found
+    (T does not rise with speed there): the power can peak at the corner speed and dip before a
+    second, sampled hump (air_mobility_geared: 115.4 kW at the corner, 114.8 kW at the sampled hump
+    of a 16-speed envelope). Assumes P(w) unimodal within a bracket (it rises as
     T_max·w below base speed, falls or stays flat above): at a smooth maximum the power error is
     then ~(w_tol)^2, at a corner (a steep voltage-limited fall at base speed) at most ~w_tol.
-    Without a model (None) the best sample. A model with a ``golden_power(a, b, key, w_tol,
-    max_evals)`` method (the flux-map model: one kernel call) runs the same search itself.
+    Without a model (None) the best sample.
     """
     w = np.asarray(w, dtype=float)
     T = np.asarray(T, dtype=float)
@@ -102,29 +101,8 @@ def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w
     if model is None or w.size < 2 or best <= 0:
         return best
 
-    fast = getattr(model, "golden_power", None)  # the same search in one kernel call (flux-map models)
-
-    def power(ws: float) -> float:
-        t = float(np.asarray(model.envelope(np.array([ws]), generating=False)[key], dtype=float)[0])
-        return t * ws if math.isfinite(t) and t > 0 else 0.0
-
     def golden(a: float, b: float) -> float:
-        if fast is not None:
-            return fast(a, b, key=key, w_tol=w_tol, max_evals=max_evals)
-        c, d = b - GOLDEN * (b - a), a + GOLDEN * (b - a)
-        fc, fd = power(c), power(d)
-        n = 2
-        while b - a > w_tol * 0.5 * (a + b) and n < max_evals:
-            if fc >= fd:
-                b, d, fd = d, c, fc
-                c = b - GOLDEN * (b - a)
-                fc = power(c)
-            else:
-                a, c, fc = c, d, fd
-                d = a + GOLDEN * (b - a)
-                fd = power(d)
-            n += 1
-        return max(fc, fd)
+        return model.peak_power_between(a, b, key=key, w_tol=w_tol, max_evals=max_evals)
 
     left = np.r_[-np.inf, P[:-1]]
     right = np.r_[P[1:], -np.inf]

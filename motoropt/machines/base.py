@@ -99,6 +99,14 @@ class MachineModel(Protocol):
         (magnitude), N m; ``generating`` False lets a model skip the generating side (NaN there)."""
         ...
 
+    def peak_power_between(self, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
+                           max_evals: int = 30) -> float:
+        """The largest T(w) w of the motoring envelope (``key``: "torque_motoring", or
+        "torque_motoring_unlimited" where the envelope has it) on [a, b] rad/s, W: the golden-section
+        search of :func:`motoropt.drive.search.golden_max`, narrowed to w_tol of the speed or
+        max_evals envelope evaluations."""
+        ...
+
     def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None,
                        strategy: str = "min_loss", torque_demand=None) -> EfficiencyMap: ...
 

@@ -5,6 +5,7 @@ import pytest
 
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.effmap import efficiency_map
+from motoropt.drive.search import envelope_golden_power
 from motoropt.evaluation.pipeline import envelope_kpis, peak_power
 from tests.drive.test_effmap import model
 
@@ -26,10 +27,17 @@ def test_peak_power_matches_a_brute_force_envelope():
     assert peak_power(None, ws, em.envelope_motoring_nm) == pytest.approx(coarse, rel=1e-12)
 
 
+class _Envelope:
+    """A model of closed-form envelope (``envelope`` in the subclass) with the Python search."""
+
+    def peak_power_between(self, a, b, key="torque_motoring", w_tol=0.005, max_evals=30):
+        return envelope_golden_power(self.envelope, a, b, key, w_tol, max_evals)
+
+
 def test_peak_power_of_a_constant_power_envelope():
     """Closed form: an envelope T = min(T_0, P_0 / w) has peak power P_0 at any grid."""
 
-    class Flat:
+    class Flat(_Envelope):
         def envelope(self, w, generating=True):
             w = np.asarray(w, dtype=float)
             return {"torque_motoring": np.minimum(200.0, 5e4 / np.maximum(w, 1e-9))}
@@ -39,7 +47,7 @@ def test_peak_power_of_a_constant_power_envelope():
     assert peak_power(Flat(), w, T) == pytest.approx(5e4, rel=1e-12)
 
 
-class _Counted:
+class _Counted(_Envelope):
     """An envelope T(w) = P(w) / w from a closed-form power curve, counting its evaluations."""
 
     def __init__(self, power):
@@ -107,27 +115,22 @@ def test_peak_power_at_a_corner_before_a_sampled_hump():
 
 
 def test_the_kernel_search_equals_the_python_search():
-    """Second method: the flux-map model's golden_power (the search in one kernel call) and
-    peak_power's Python search over model.envelope at single speeds take the same steps with the
-    same arithmetic, so their peak powers are equal bit for bit, with and without a power limit
-    (at 80 % of the unlimited peak, so that the two envelope columns differ)."""
+    """Second method: the flux-map model's peak_power_between (the search in one kernel call) and
+    envelope_golden_power's Python search over model.envelope at single speeds take the same steps
+    with the same arithmetic, so their powers are equal bit for bit, with and without a power limit
+    (at 80 % of the unlimited peak, so that the two envelope columns differ), on every cell of a
+    7-speed envelope."""
     import dataclasses
-
-    class EnvelopeOnly:  # a model without golden_power: peak_power's Python search
-        def __init__(self, m):
-            self.m = m
-
-        def envelope(self, w, generating=True):
-            return self.m.envelope(w, generating=generating)
 
     m = model()
     w = np.linspace(0.0, m.limits.speed_max, 7)
     P_free = peak_power(m, w, m.envelope(w)["torque_motoring"])
     limited = dataclasses.replace(m, limits=dataclasses.replace(m.limits, p_max=0.8 * P_free))
     for mm in (m, limited):
-        env = mm.envelope(w)
         for key in ("torque_motoring", "torque_motoring_unlimited"):
-            fast = peak_power(mm, w, env[key], key)
-            assert fast == peak_power(EnvelopeOnly(mm), w, env[key], key)
-            assert fast >= float(np.max(np.nan_to_num(env[key]) * w))
+            for a, b in zip(w[:-1], w[1:]):
+                fast = mm.peak_power_between(a, b, key)
+                assert fast == envelope_golden_power(mm.envelope, a, b, key)
+                assert fast > 0
     assert peak_power(limited, w, limited.envelope(w)["torque_motoring"]) == pytest.approx(0.8 * P_free, rel=1e-9)
+    assert peak_power(m, w, m.envelope(w)["torque_motoring_unlimited"], "torque_motoring_unlimited") == P_free

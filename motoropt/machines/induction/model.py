@@ -13,6 +13,7 @@ import numpy as np
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.control import Limits
 from motoropt.drive.effmap import efficiency_map
+from motoropt.drive.search import envelope_golden_power
 from motoropt.errors import InputError, OperatingPointError
 from motoropt.machines.induction.circuit import CircuitParams, rotor_current
 from motoropt.machines.induction.control import (
@@ -87,6 +88,12 @@ class InductionModel:
                 col = np.nan_to_num(col).astype(np.int64)
             res[name] = col
         return res
+
+    def peak_power_between(self, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
+                           max_evals: int = 30) -> float:
+        """The envelope's largest power on [a, b] rad/s by golden-section search over :meth:`envelope`
+        at single speeds (:func:`motoropt.drive.search.envelope_golden_power`), W."""
+        return envelope_golden_power(self.envelope, a, b, key=key, w_tol=w_tol, max_evals=max_evals)
 
     def envelope(self, speeds_rad_s, generating: bool = True) -> dict:
         """Max shaft torque (motoring, generating magnitude), N m, at the given speeds (rad/s); the
