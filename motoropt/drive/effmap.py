@@ -242,11 +242,14 @@ class MapCells:
             return ((1 - v) * ((1 - u) * G[..., j, i] + u * G[..., j, i + 1])
                     + v * ((1 - u) * G[..., j + 1, i] + u * G[..., j + 1, i + 1]))
         s_lo, s_hi = torque_slopes(self.torque_nm, G)
-        lead = G.shape[:-2]
-        flat = lambda a: np.ascontiguousarray(a, dtype=np.float64).reshape((-1, a.shape[-2] * a.shape[-1]))  # noqa: E731
-        out = _hermite_kernel(flat(G), flat(s_lo), flat(s_hi), np.ascontiguousarray(self.torque_nm, dtype=np.float64),
-                              G.shape[-1], i, j, u, v)
-        return out.reshape(lead + i.shape)
+        out = _hermite_kernel(_flat_grids(G), _flat_grids(s_lo), _flat_grids(s_hi),
+                              np.ascontiguousarray(self.torque_nm, dtype=np.float64), G.shape[-1], i, j, u, v)
+        return out.reshape(G.shape[:-2] + i.shape)
+
+
+def _flat_grids(a: np.ndarray) -> np.ndarray:
+    """Grids (..., rows, columns) as a C-contiguous float array (grids, rows x columns)."""
+    return np.ascontiguousarray(a, dtype=np.float64).reshape((-1, a.shape[-2] * a.shape[-1]))
 
 
 @njit(cache=True)
