@@ -478,12 +478,9 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
     f_e = w_e / (2.0 * math.pi)
     R = ac_resistance(lv, f_e)
     p_mechl = mechanical_loss(lv, w_m)
-    id_ax = ida
-    lo = max(id_ax[0], -i_max)
-    hi = min(id_ax[id_ax.shape[0] - 1], i_max)
+    lo, step = _scan_range(ida, i_max, n_scan)
     best_s = np.inf
     best_k = 0
-    step = (hi - lo) / (n_scan - 1)
     status = np.empty(n_scan, np.int64)
     iqs = np.full(n_scan, np.nan)  # the solved i_q of each candidate (the next solves' guesses)
     # scan outwards from the candidate nearest i_d = 0; a candidate whose d-axis copper loss alone,
@@ -730,8 +727,8 @@ def _envelope_row(res, m, w_m, lim, n_scan, n_sides, lo, step, ida, iqa, G, ud, 
 
 @njit(cache=True)
 def _scan_range(ida, i_max, n_scan):
-    """(first i_d, step) of the envelope's i_d scan: n_scan values over the map's i_d axis within
-    the current limit, A."""
+    """(first i_d, step) of the i_d scan of the envelope and of the point solver: n_scan values over
+    the map's i_d axis within the current limit, A."""
     lo = max(ida[0], -i_max)
     hi = min(ida[ida.shape[0] - 1], i_max)
     return lo, (hi - lo) / (n_scan - 1)
@@ -906,7 +903,7 @@ def max_torque_envelope(fluxmap: FluxMap, params: LossParams, limits: Limits, sp
 _POWER_COLUMNS = {"torque_motoring": 0, "torque_motoring_unlimited": 6}
 
 
-def golden_envelope_power(model, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
+def peak_power_between(model, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
                           max_evals: int = 30, n_scan: int = 24) -> float:
     """The largest T(w) w of the motoring envelope on [a, b] rad/s (``key``: "torque_motoring" or
     "torque_motoring_unlimited") by golden-section search in one kernel call: the same speeds and the

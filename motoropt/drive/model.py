@@ -13,9 +13,9 @@ import numpy as np
 
 from motoropt.drive.control import (
     Limits,
-    golden_envelope_power,
     max_torque_envelope,
     operating_point,
+    peak_power_between,
     solve_operating_points,
 )
 from motoropt.drive.effmap import EfficiencyMap, efficiency_map
@@ -61,8 +61,8 @@ class FluxMapModel:
     def peak_power_between(self, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
                            max_evals: int = 30) -> float:
         """The envelope's largest power on [a, b] rad/s by golden-section search, in one kernel call
-        (:func:`motoropt.drive.control.golden_envelope_power`), W."""
-        return golden_envelope_power(self, a, b, key=key, w_tol=w_tol, max_evals=max_evals)
+        (:func:`motoropt.drive.control.peak_power_between`), W."""
+        return peak_power_between(self, a, b, key=key, w_tol=w_tol, max_evals=max_evals)
 
     def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None, strategy: str = "min_loss",
                        n_envelope: int | None = None, torque_demand=None) -> EfficiencyMap:
