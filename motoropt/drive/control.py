@@ -795,20 +795,22 @@ class _Bound:
     limits: Limits
 
 
-_LAST_PACK: list = [None]  # (flux map, loss parameters, limits, packed arrays) of the latest _pack
+_PACK_SLOTS = 8  # packed models kept: a changeover drive alternates between its two connections' models
+_PACKED: list = []  # (flux map, loss parameters, limits, packed arrays), the latest first
 
 
 def _pack(model):
     """The kernels' arrays of a model (flux map stack, pole pairs, loss vectors, limits, AC table,
-    harmonic tables). A call with the same flux map, loss parameters and limits objects as the
-    previous one (all frozen) returns the previous arrays, which no kernel writes: one design's
-    evaluation asks ~15 times (map, envelope, peak-power search, cycles, thermal grid)."""
-    last = _LAST_PACK[0]
-    if (last is not None and last[0] is model.fluxmap and last[1] is model.loss_params
-            and last[2] is model.limits):
-        return last[3]
+    harmonic tables). A call with the same flux map, loss parameters and limits objects (all frozen)
+    as one of the last _PACK_SLOTS packs returns that pack's arrays, which no kernel writes: one
+    design's evaluation asks ~15 times per model (map, envelope, peak-power search, cycles, thermal
+    grid), and a star/delta changeover asks for its two models in turn."""
+    for entry in _PACKED:
+        if entry[0] is model.fluxmap and entry[1] is model.loss_params and entry[2] is model.limits:
+            return entry[3]
     packed = _pack_arrays(model)
-    _LAST_PACK[0] = (model.fluxmap, model.loss_params, model.limits, packed)
+    _PACKED.insert(0, (model.fluxmap, model.loss_params, model.limits, packed))
+    del _PACKED[_PACK_SLOTS:]
     return packed
 
 

@@ -89,3 +89,18 @@ def test_unknown_changeover_names_the_field(multipole_design):
     """An unknown changeover kind: InputError naming winding.changeover."""
     with pytest.raises(InputError, match="winding.changeover"):
         switched_model(multipole_design.machine_model(switched=False), "zigzag")
+
+
+def test_both_connections_stay_packed(multipole_design):
+    """The kernels' packed arrays of the two connections survive each other's use: a switched model
+    asks for them in turn at every point batch (the cache served one model before, so each call
+    repacked); the arrays are the same objects on the second round and equal to a fresh pack."""
+    from motoropt.drive import control
+
+    m0, m1 = multipole_design.machine_model().models
+    first = (control._pack(m0), control._pack(m1))
+    again = (control._pack(m0), control._pack(m1))
+    assert again[0] is first[0] and again[1] is first[1]
+    fresh = control._pack_arrays(m1)
+    assert np.array_equal(fresh[0][2], again[1][0][2]) and np.array_equal(fresh[2], again[1][2])
+    assert not np.array_equal(first[0][0][2], first[1][0][2])  # the two connections' flux-map stacks differ
