@@ -302,12 +302,13 @@ def _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i
 
 
 @njit(cache=True)
-def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, rt, v_max, i_max, T_up):
+def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, rt, v_max, i_max, T_up, n_sides):
     """(motoring max, generating max magnitude) shaft torque per speed, N m: max over x (scan +
-    Brent on log x) of the largest feasible torque at that slip (:func:`_tmax_at_x`)."""
+    Brent on log x) of the largest feasible torque at that slip (:func:`_tmax_at_x`). ``n_sides``
+    1: the motoring side only (generating NaN), 2: both."""
     n = speeds.shape[0]
     tm = np.zeros(n)
-    tg = np.zeros(n)
+    tg = np.full(n, np.nan) if n_sides == 1 else np.zeros(n)
     xbd = _x_bd(cv)
     lo0 = math.log(1e-3 * xbd)
     hi0 = math.log(2.0 * xbd)
@@ -316,7 +317,7 @@ def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, rt, v_max, i_max, T_u
     for m in range(n):
         w_m = speeds[m]
         p_m = mech_loss(cv, w_m)
-        for s in range(2):
+        for s in range(n_sides):
             sgn = 1.0 if s == 0 else -1.0
             u0 = math.sqrt(0.01 * T_up)
             best = -1.0

@@ -96,13 +96,13 @@ class InductionModel:
         return envelope_golden_power(self.envelope, a, b, key=key, w_tol=w_tol, max_evals=max_evals)
 
     def envelope(self, speeds_rad_s, generating: bool = True) -> dict:
-        """Max shaft torque (motoring, generating magnitude), N m, at the given speeds (rad/s); the
-        kernel solves both sides together, so ``generating`` False saves nothing here."""
+        """Max shaft torque (motoring, generating magnitude), N m, at the given speeds (rad/s);
+        ``generating`` False: the motoring side only (generating NaN; half the work)."""
         cv, pt, it, H, B, rt = self._arrays()
         lim = self.limits
         T_up = 3.0 * self.params.p * float(pt[-1]) * lim.i_max
         s = np.ascontiguousarray(np.atleast_1d(np.asarray(speeds_rad_s, dtype=float)))
-        tm, tg = envelope_kernel(s, cv, pt, it, H, B, rt, lim.v_max, lim.i_max, T_up)
+        tm, tg = envelope_kernel(s, cv, pt, it, H, B, rt, lim.v_max, lim.i_max, T_up, 2 if generating else 1)
         return {"torque_motoring": tm, "torque_generating": tg}
 
     def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None, strategy: str = "min_loss",

@@ -185,6 +185,16 @@ def test_envelope_field_weakening_to_16000_rpm(model):
     assert op["voltage_ll_rms_v"] <= model.limits.v_max * math.sqrt(1.5) * (1 + 1e-9)
 
 
+def test_motoring_only_envelope_is_the_motoring_column(model):
+    """``generating=False`` (the peak-power search's single-speed calls) solves the motoring side
+    alone: the same torques bit for bit as the two-sided envelope, the generating column NaN."""
+    w = np.array([0.0, 300.0, 1200.0, 1675.0])
+    both = model.envelope(w)
+    mot = model.envelope(w, generating=False)
+    assert np.array_equal(mot["torque_motoring"], both["torque_motoring"])
+    assert np.all(np.isnan(mot["torque_generating"])) and np.all(both["torque_generating"] > 0)
+
+
 def test_cycle_losses_through_shared_evaluation(design, model):
     """The shared cycle evaluation (interpolate_losses with the model's own point solver at the
     envelope edge) works with the induction map: energies finite, rotor copper loss reported."""
