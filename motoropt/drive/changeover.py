@@ -38,7 +38,6 @@ import numpy as np
 from motoropt.drive.control import operating_point
 from motoropt.drive.effmap import EfficiencyMap, efficiency_map
 from motoropt.drive.model import FluxMapModel
-from motoropt.drive.search import envelope_golden_power
 from motoropt.errors import InputError, OperatingPointError
 
 CHANGEOVERS = {"series_parallel": 2.0, "star_delta": math.sqrt(3.0)}
@@ -124,9 +123,13 @@ class SwitchedModel:
 
     def peak_power_between(self, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
                            max_evals: int = 30) -> float:
-        """The envelope's largest power on [a, b] rad/s by golden-section search over :meth:`envelope`
-        at single speeds (:func:`motoropt.drive.search.envelope_golden_power`), W."""
-        return envelope_golden_power(self.envelope, a, b, key=key, w_tol=w_tol, max_evals=max_evals)
+        """The envelope's largest power on [a, b] rad/s, W: the larger of the two connections' (each
+        connection's own search, :meth:`FluxMapModel.peak_power_between`). The envelope is the larger
+        of the two at each speed, so its maximum is the larger of their maxima; where one connection
+        is above the other on all of [a, b] this is the golden-section search over :meth:`envelope`
+        itself, speed for speed, and where they cross in [a, b] each search runs on a connection's
+        own (unimodal) power curve instead of the kinked maximum of the two."""
+        return max(m.peak_power_between(a, b, key=key, w_tol=w_tol, max_evals=max_evals) for m in self.models)
 
     def efficiency_map(self, n_speed: int = 50, n_torque: int = 50, speed_max=None,
                        strategy: str = "min_loss", torque_demand=None) -> EfficiencyMap:

@@ -104,3 +104,30 @@ def test_both_connections_stay_packed(multipole_design):
     fresh = control._pack_arrays(m1)
     assert np.array_equal(fresh[0][2], again[1][0][2]) and np.array_equal(fresh[2], again[1][2])
     assert not np.array_equal(first[0][0][2], first[1][0][2])  # the two connections' flux-map stacks differ
+
+
+def test_switched_peak_power_is_the_larger_connection_search(multipole_design):
+    """The switched envelope is the larger of the two connections' at each speed, so its largest power
+    is the larger of theirs. Reference: the golden-section search over the switched envelope itself
+    (drive.search.envelope_golden_power). On a bracket where one connection is above the other
+    throughout (low speed: series; top speed: parallel) both searches visit the same speeds and agree
+    bit for bit; on a bracket around the crossover the connections' own searches find at least the
+    kinked maximum's value (each runs on a unimodal curve), and not more than the brute-force maximum
+    over a fine speed grid of the switched envelope plus the search tolerance."""
+    from motoropt.drive.search import envelope_golden_power
+
+    sm = multipole_design.machine_model()
+    w_top = sm.limits.speed_max
+    w = np.linspace(0.02 * w_top, w_top, 61)
+    env = sm.envelope(w)
+    conn = env["connection"]
+    assert conn[0] == 0 and conn[-1] == 1
+    k = int(np.argmax(conn == 1))  # first speed where the parallel connection is the larger
+    for a, b in ((w[1], w[max(k - 3, 2)]), (w[min(k + 3, w.size - 3)], w[-1])):
+        assert sm.peak_power_between(a, b) == envelope_golden_power(sm.envelope, a, b)
+    a, b = w[k - 3], w[min(k + 3, w.size - 1)]
+    p_switched = sm.peak_power_between(a, b)
+    assert p_switched >= envelope_golden_power(sm.envelope, a, b) * (1 - 1e-12)
+    fine = np.linspace(a, b, 801)
+    p_fine = float(np.nanmax(sm.envelope(fine, generating=False)["torque_motoring"] * fine))
+    assert p_switched <= p_fine * (1 + 1e-4)
