@@ -20,8 +20,8 @@ link and speed limits. So the second connection has 1/k of the low-speed torque 
 speed; at a torque both reach below base speed the copper loss is identical (R/k^2 (k i)^2 = R i^2).
 
 The switched model (a :class:`motoropt.machines.base.MachineModel`) solves each point with both
-connections and keeps the one with the lower total motor loss (feasible beats infeasible; ties keep
-the first connection, which draws the smaller inverter current). ``connection`` = 0 (series / star)
+connections and keeps the one with the lower total motor loss (feasible beats infeasible; ties, within
+TIE_RTOL = 1e-9 relative, keep the first connection, which draws the smaller inverter current). ``connection`` = 0 (series / star)
 or 1 (parallel / delta), -1 where neither reaches the point. Its envelope is the larger of the two
 connections' at each speed; its efficiency map (:func:`motoropt.drive.effmap.efficiency_map`)
 carries the connection of every point.
@@ -147,7 +147,7 @@ class SwitchedModel:
             except OperatingPointError as e:
                 err = err or e
                 continue
-            if best is None or r["losses_w"]["total"] < best["losses_w"]["total"]:
+            if best is None or r["losses_w"]["total"] < best["losses_w"]["total"] * (1.0 - TIE_RTOL):
                 best = {**r, "connection": name}
         if best is None:
             raise err
@@ -158,10 +158,16 @@ def _total(r):
     return r["p_copper"] + r["p_iron"] + r["p_magnet"] + r["p_mechanical"]
 
 
+# relative loss margin by which the second connection must be better to be chosen: below base speed
+# (no harmonic losses) both connections solve the same ampere-turn optimum, and their losses differ
+# by roundoff only (~1e-15), which would pick the second connection at random
+TIE_RTOL = 1e-9
+
+
 def _pick(r0: dict, r1: dict) -> dict:
     f0, f1 = r0["feasible"], r1["feasible"]
     with np.errstate(invalid="ignore"):
-        use1 = f1 & (~f0 | (_total(r1) < _total(r0)))
+        use1 = f1 & (~f0 | (_total(r1) < _total(r0) * (1.0 - TIE_RTOL)))
     out = {}
     for key, v0 in r0.items():
         v1 = r1[key]

@@ -131,3 +131,20 @@ def test_switched_peak_power_is_the_larger_connection_search(multipole_design):
     fine = np.linspace(a, b, 801)
     p_fine = float(np.nanmax(sm.envelope(fine, generating=False)["torque_motoring"] * fine))
     assert p_switched <= p_fine * (1 + 1e-4)
+
+
+def test_equal_losses_keep_the_first_connection(multipole_design):
+    """Below base speed (this case has no PWM harmonic losses) the two connections solve the same
+    ampere-turn optimum: the same loss to roundoff. Such ties keep the series connection, which draws
+    half the inverter current (before, the last bit of the two totals chose, and a map's connection
+    was a random mix of series and parallel at low speed)."""
+    sm = multipole_design.machine_model()
+    w = np.full(6, 0.1 * sm.limits.speed_max)
+    T = np.linspace(0.1, 0.4, 6) * float(sm.envelope(w[:1])["torque_motoring"][0])
+    r0, r1 = (solve_operating_points(m, w, T) for m in sm.models)
+    assert np.all(r0["feasible"] & r1["feasible"])
+    tot = lambda x: x["p_copper"] + x["p_iron"] + x["p_magnet"] + x["p_mechanical"]  # noqa: E731
+    assert np.allclose(tot(r1), tot(r0), rtol=1e-9, atol=0.0)
+    r = sm.solve_operating_points(w, T)
+    assert np.all(r["connection"] == 0)
+    assert np.array_equal(r["i_q"], r0["i_q"])
