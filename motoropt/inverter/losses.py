@@ -43,6 +43,7 @@ import numpy as np
 
 from motoropt.errors import InputError
 from motoropt.inverter.devices import R_th_junction_coolant, get_device
+from motoropt.jit import njit
 
 MODULATIONS = ("svpwm", "dpwm1")
 M_LINEAR_MAX = 2.0 / math.sqrt(3.0)  # linear-modulation limit of SVPWM and DPWM1
@@ -143,6 +144,81 @@ def _tinterp(T, Ts, vals):
     return np.maximum(y, 0.0)
 
 
+@njit(cache=True, inline="always")
+def _interp1(x, xp, fp):
+    """numpy.interp(x, xp, fp) at one x inside [xp[0], xp[-1]], numpy's arithmetic: the node value at
+    a node, else slope (x - xp[j]) + fp[j] with slope = (fp[j+1] - fp[j]) / (xp[j+1] - xp[j])."""
+    n = xp.shape[0]
+    if x == xp[n - 1]:
+        return fp[n - 1]
+    lo, hi = 0, n - 1  # j: xp[j] <= x < xp[j+1]
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if xp[mid] <= x:
+            lo = mid
+        else:
+            hi = mid
+    if xp[lo] == x:
+        return fp[lo]
+    slope = (fp[lo + 1] - fp[lo]) / (xp[lo + 1] - xp[lo])
+    return slope * (x - xp[lo]) + fp[lo]
+
+
+@njit(cache=True, inline="always")
+def _tinterp1(T, Ts, vals):
+    """:func:`_tinterp` at one temperature (the same operations)."""
+    n = Ts.shape[0]
+    if n == 1:
+        return vals[0]
+    if T < Ts[0]:
+        y = vals[0] + (vals[1] - vals[0]) / (Ts[1] - Ts[0]) * (T - Ts[0])
+    elif T > Ts[n - 1]:
+        y = vals[n - 1] + (vals[n - 1] - vals[n - 2]) / (Ts[n - 1] - Ts[n - 2]) * (T - Ts[n - 1])
+    elif T != T:
+        y = T
+    else:
+        y = _interp1(T, Ts, vals)
+    return max(y, 0.0) if y == y else y
+
+
+@njit(cache=True)
+def _junction_fixed_point(I, a_T, b_T, a_D, b_D, sw_T, sw_D, k_dt1, k_dt2, dt_frac, Tc, T_diode, V0_D, r_D, T_cond,
+                          r_T, V0_T, T_sw, E_T, E_rr, R_ch, R_jc_T, R_jc_D, mosfet, n_iter):
+    """The junction-temperature fixed point of :func:`position_losses`, point by point with its
+    operations in its order: (p_cond_T, p_cond_D, p_sw_T, p_sw_D, T_j_T, T_j_D) (W, degC)."""
+    n = I.shape[0]
+    out = np.empty((6, n))
+    for k in range(n):
+        i = I[k]
+        T_j_T = Tc[k] + 0.0
+        T_j_D = Tc[k] + 0.0
+        p_cT = p_cD = p_sT = p_sD = 0.0
+        for _ in range(n_iter):
+            V0D = _tinterp1(T_j_D, T_diode, V0_D)
+            rD = _tinterp1(T_j_D, T_diode, r_D)
+            rT = _tinterp1(T_j_T, T_cond, r_T)
+            if mosfet:
+                p_cT = rT * i**2 * (0.25 - dt_frac[k] * 0.25 * k_dt2[k])
+                p_cD = dt_frac[k] * (V0D * i / math.pi * k_dt1[k] + rD * i**2 * 0.25 * k_dt2[k])
+            else:
+                V0T = _tinterp1(T_j_T, T_cond, V0_T)
+                p_cT = V0T * i * a_T[k] + rT * i**2 * b_T[k]
+                p_cD = V0D * i * a_D[k] + rD * i**2 * b_D[k]
+            p_sT = sw_T[k] * _tinterp1(T_j_T, T_sw, E_T)
+            p_sD = sw_D[k] * _tinterp1(T_j_D, T_sw, E_rr)
+            P_T = p_cT + p_sT
+            P_D = p_cD + p_sD
+            T_case = Tc[k] + (P_T + P_D) * R_ch
+            if mosfet:
+                T_j_T = T_case + (P_T + P_D) * R_jc_T
+                T_j_D = T_j_T
+            else:
+                T_j_T = T_case + P_T * R_jc_T
+                T_j_D = T_case + P_D * R_jc_D
+        out[0, k], out[1, k], out[2, k], out[3, k], out[4, k], out[5, k] = p_cT, p_cD, p_sT, p_sD, T_j_T, T_j_D
+    return out[0], out[1], out[2], out[3], out[4], out[5]
+
+
 def conduction_coefficients(m, cos_phi, modulation):
     """(a_T, b_T, a_D, b_D) averaged conduction coefficients per position (see module docstring)."""
     m = np.asarray(m, dtype=float)
@@ -211,30 +287,13 @@ def position_losses(i_peak, m, cos_phi, u_dc, f_sw, T_coolant_c, device, modulat
     E_T = np.asarray(dev.E_on) + np.asarray(dev.E_off)
     mosfet = dev.kind == "sic_mosfet"
     dt_frac = 2.0 * td * f  # share of each switching period in dead time
-    T_j_T = Tc + 0.0
-    T_j_D = Tc + 0.0
-    for _ in range(max(1, n_iter)):
-        V0D = _tinterp(T_j_D, dev.T_diode_c, dev.V0_D)
-        rD = _tinterp(T_j_D, dev.T_diode_c, dev.r_D)
-        rT = _tinterp(T_j_T, dev.T_cond_c, dev.r_T)
-        if mosfet:
-            p_cT = rT * I**2 * (0.25 - dt_frac * 0.25 * k_dt2)
-            p_cD = dt_frac * (V0D * I / math.pi * k_dt1 + rD * I**2 * 0.25 * k_dt2)
-        else:
-            V0T = _tinterp(T_j_T, dev.T_cond_c, dev.V0_T)
-            p_cT = V0T * I * a_T + rT * I**2 * b_T
-            p_cD = V0D * I * a_D + rD * I**2 * b_D
-        p_sT = sw_T * _tinterp(T_j_T, dev.T_sw_c, E_T)
-        p_sD = sw_D * _tinterp(T_j_D, dev.T_sw_c, dev.E_rr)
-        P_T = p_cT + p_sT
-        P_D = p_cD + p_sD
-        T_case = Tc + (P_T + P_D) * R_ch
-        if mosfet:
-            T_j_T = T_case + (P_T + P_D) * R_jc_T
-            T_j_D = T_j_T
-        else:
-            T_j_T = T_case + P_T * R_jc_T
-            T_j_D = T_case + P_D * R_jc_D
+    tables = tuple(np.ascontiguousarray(t, dtype=float) for t in
+                   (dev.T_diode_c, dev.V0_D, dev.r_D, dev.T_cond_c, dev.r_T, dev.V0_T if not mosfet else dev.r_T,
+                    dev.T_sw_c, E_T, dev.E_rr))
+    per_point = np.broadcast_arrays(I, a_T, b_T, a_D, b_D, sw_T, sw_D, k_dt1, k_dt2, dt_frac, Tc)
+    flat = tuple(np.ascontiguousarray(x, dtype=float).ravel() for x in per_point)
+    res = _junction_fixed_point(*flat, *tables, float(R_ch), float(R_jc_T), float(R_jc_D), mosfet, max(1, n_iter))
+    p_cT, p_cD, p_sT, p_sD, T_j_T, T_j_D = (x.reshape(I.shape) for x in res)
     return {"p_cond_T": p_cT, "p_cond_D": p_cD, "p_sw_T": p_sT, "p_sw_D": p_sD,
             "T_j_T": T_j_T, "T_j_D": T_j_D}
 

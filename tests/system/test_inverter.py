@@ -232,6 +232,23 @@ def test_junction_temperature_self_consistent():
     assert float(hot["p_cond_T"] + hot["p_sw_T"]) > float(P_T)
 
 
+def test_pointwise_temperature_interpolation_is_numpys():
+    """The fixed-point kernel's temperature interpolation (_tinterp1) against the array form
+    (_tinterp: numpy.interp inside the table, linear extrapolation beyond it, clipped at 0) at the
+    nodes, between them, beyond both ends (into the clip) and at NaN: equal bit for bit; a one-entry
+    table is its value at any temperature."""
+    from motoropt.inverter.losses import _tinterp, _tinterp1
+
+    Ts = np.array([25.0, 125.0, 150.0])
+    vals = np.array([1.2e-3, 1.9e-3, 2.05e-3])
+    T = np.r_[Ts, np.linspace(-400.0, 400.0, 161), 25.0 + 1e-12, 150.0 - 1e-12, np.nan]
+    ref = _tinterp(T, Ts, vals)
+    got = np.array([_tinterp1(t, Ts, vals) for t in T])
+    assert np.array_equal(got, ref, equal_nan=True)
+    assert np.any(ref == 0.0) and np.isnan(got[-1])
+    assert _tinterp1(80.0, np.array([25.0]), np.array([0.7])) == 0.7
+
+
 def test_max_phase_voltage_hand_formula():
     """V_max = u_dc/sqrt3 - (4/pi)(V0_T+V0_D)/2 - (r_T+r_D)/2 I - (4/pi) t_dead f_sw u_dc (hand, Fuji
     at 150 degC, 500 V, 300 A, 2 us, 10 kHz): 288.675 - (4/pi)0.753 - 1.255e-3*300 - (4/pi)*10
