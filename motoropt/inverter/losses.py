@@ -287,6 +287,7 @@ def position_losses(i_peak, m, cos_phi, u_dc, f_sw, T_coolant_c, device, modulat
     E_T = np.asarray(dev.E_on) + np.asarray(dev.E_off)
     mosfet = dev.kind == "sic_mosfet"
     dt_frac = 2.0 * td * f  # share of each switching period in dead time
+    # a MOSFET's channel has no threshold V0_T: its slot takes r_T, which the kernel then never reads
     tables = tuple(np.ascontiguousarray(t, dtype=float) for t in
                    (dev.T_diode_c, dev.V0_D, dev.r_D, dev.T_cond_c, dev.r_T, dev.V0_T if not mosfet else dev.r_T,
                     dev.T_sw_c, E_T, dev.E_rr))
