@@ -20,9 +20,10 @@ link and speed limits. So the second connection has 1/k of the low-speed torque 
 speed; at a torque both reach below base speed the copper loss is identical (R/k^2 (k i)^2 = R i^2).
 
 The switched model (a :class:`motoropt.machines.base.MachineModel`) solves each point with both
-connections and keeps the one with the lower total motor loss (feasible beats infeasible; ties, within
-TIE_RTOL = 1e-9 relative, keep the first connection, which draws the smaller inverter current). ``connection`` = 0 (series / star)
-or 1 (parallel / delta), -1 where neither reaches the point. Its envelope is the larger of the two
+connections and keeps the one with the lower total motor loss (feasible beats infeasible; ties,
+within TIE_RTOL = 1e-9 relative, keep the first connection, which draws the smaller inverter
+current). ``connection`` = 0 (series / star) or 1 (parallel / delta), -1 where neither reaches the
+point. Its envelope is the larger of the two
 connections' at each speed; its efficiency map (:func:`motoropt.drive.effmap.efficiency_map`)
 carries the connection of every point.
 """
@@ -42,6 +43,10 @@ from motoropt.errors import InputError, OperatingPointError
 
 CHANGEOVERS = {"series_parallel": 2.0, "star_delta": math.sqrt(3.0)}
 CONNECTION_NAMES = {"series_parallel": ("series", "parallel"), "star_delta": ("star", "delta")}
+# relative loss margin by which the second connection must be better to be chosen: below base speed
+# (no harmonic losses) both connections solve the same ampere-turn optimum, and their losses differ
+# by roundoff only (~1e-15), which would pick the second connection at random
+TIE_RTOL = 1e-9
 
 
 def connection_factor(kind: str) -> float:
@@ -156,12 +161,6 @@ class SwitchedModel:
 
 def _total(r):
     return r["p_copper"] + r["p_iron"] + r["p_magnet"] + r["p_mechanical"]
-
-
-# relative loss margin by which the second connection must be better to be chosen: below base speed
-# (no harmonic losses) both connections solve the same ampere-turn optimum, and their losses differ
-# by roundoff only (~1e-15), which would pick the second connection at random
-TIE_RTOL = 1e-9
 
 
 def _pick(r0: dict, r1: dict) -> dict:

@@ -906,7 +906,7 @@ _POWER_COLUMNS = {"torque_motoring": 0, "torque_motoring_unlimited": 6}
 
 
 def peak_power_between(model, a: float, b: float, key: str = "torque_motoring", w_tol: float = 0.005,
-                          max_evals: int = 30, n_scan: int = 24) -> float:
+                       max_evals: int = 30, n_scan: int = 24) -> float:
     """The largest T(w) w of the motoring envelope on [a, b] rad/s (``key``: "torque_motoring" or
     "torque_motoring_unlimited") by golden-section search in one kernel call: the same speeds and the
     same result as :func:`motoropt.drive.search.envelope_golden_power` over

@@ -81,8 +81,8 @@ def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w
     ``w`` (rad/s, ascending) and ``T`` (N m) are the envelope's samples. Every local maximum of the
     sampled P = T·w within ``hump`` of the best (an envelope may have two humps, e.g. with a
     winding changeover; at most 3) is bracketed by its neighbours and located by golden-section
-    search (``model.peak_power_between``: over ``model.envelope`` at single speeds, or the same
-    search in one kernel call; ``key``: its motoring torque, limited or not) until the bracket is
+    search (``model.peak_power_between``, the model's own search over its envelope; ``key``: its
+    motoring torque, limited or not) until the bracket is
     narrower than ``w_tol`` of its speed (or ``max_evals``). So is the corner cell (base speed: its
     left sample within 1 % of the peak torque, its right one 1 % below the left) when no bracket
     covered it and its left torque times its upper speed, a bound of P in it, exceeds the best found
