@@ -278,6 +278,16 @@ def airgap_h(omega: float, r_rotor: float, gap: float, T_c: float = 80.0) -> flo
     return airgap_nusselt(Ta) * k / (2.0 * gap)
 
 
+def airgap_h_speeds(omegas, r_rotor: float, gap: float, T_c: float = 80.0) -> np.ndarray:
+    """:func:`airgap_h` at each speed of ``omegas`` (rad/s), W/m^2/K: the air properties and the
+    geometric factor computed once (the same arithmetic per speed, so the same values)."""
+    rho, mu, k, _, _ = air_properties(T_c)
+    nu = mu / rho
+    r_m = r_rotor + 0.5 * gap
+    F_g = taylor_geometric_factor(r_m, gap)
+    return np.array([airgap_nusselt(abs(om)**2 * r_m * gap**3 / nu**2 / F_g) * k / (2.0 * gap) for om in omegas])
+
+
 def end_space_h(v: float, a: float = 15.0, b: float = 6.75, c: float = 0.65) -> float:
     """End-space (end-winding / end-cap / rotor end) convection h = a + b v^c, W/m^2/K.
 

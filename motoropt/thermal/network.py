@@ -458,8 +458,7 @@ def _speed_edges(geom: ThermalGeometry, r: _Radii, rotor_surface: int, g_tooth_h
         var_edges += [(air, ew), (air, HOUSING), (air, ROTOR)]
     speed_grid = np.linspace(0.0, max(max_speed, 1.0), n_speed)
     G_var = np.zeros((n_speed, len(var_edges)))
-    for s, om in enumerate(speed_grid):
-        h_g = cr.airgap_h(om, r.ro, geom.airgap)
+    for s, (om, h_g) in enumerate(zip(speed_grid, cr.airgap_h_speeds(speed_grid, r.ro, geom.airgap))):
         G_var[s, 0] = cr.series(g_tooth_half, h_g * A_bore, h_g * A_rs, g_surf_half)
         h_e = cr.end_space_h(om * r.ro)
         for side in range(2):

@@ -261,6 +261,19 @@ def test_taylor_couette_regime_switch_at_critical_taylor_number():
     assert cr.airgap_nusselt(2e4) == pytest.approx(0.409 * 2e4**0.241)
 
 
+def test_airgap_h_table_equals_the_pointwise_correlation():
+    """airgap_h_speeds (the network's speed table: air properties once) equals airgap_h at every speed
+    bit for bit, across the three regimes (laminar below Ta 1700, vortices, turbulent above 1e4) and
+    for negative speeds (|omega|)."""
+    r, g = 0.08, 0.7e-3
+    omegas = np.concatenate([np.linspace(0.0, 2000.0, 101), [-150.0, -1500.0]])
+    table = cr.airgap_h_speeds(omegas, r, g)
+    Ta = np.array([cr.taylor_number(abs(om), r, g, cr.air_properties(80.0)[1] / cr.air_properties(80.0)[0])
+                   for om in omegas])
+    assert (Ta < 1700).any() and ((Ta >= 1700) & (Ta < 1e4)).any() and (Ta >= 1e4).any()
+    assert np.array_equal(table, [cr.airgap_h(om, r, g) for om in omegas])
+
+
 def test_jacket_h_hand_calculation_and_range():
     """Jacket 8 l/min 50/50 glycol at 70 degC (properties from the module's table), 12 x 6 mm channel:
     Re, Pr and Nu by hand from Gnielinski (1976) with the Petukhov friction factor; h in the
