@@ -480,3 +480,26 @@ def test_loss_minimum_at_a_map_node_is_located_exactly():
             assert np.min(np.abs(m.fluxmap.i_d - r["i_d"][n])) <= 2.0 * tol, n  # to Brent's bracket, 2 tol
         else:  # a smooth minimum, resolved to the search's noise (its i_q solves: 1e-10 relative torque)
             assert f.min() >= f0 * (1.0 - 1e-10), n
+
+
+def test_scan_guess_is_exact_on_a_linear_machine():
+    """On a linear salient machine without losses the torque curve is 1 / i_q = 1.5 p (psi_f +
+    (L_d - L_q) i_d) / T, linear in i_d, so the scan's guess for the next candidate (1 / i_q
+    extrapolated linearly from the two nearest solved candidates) is the exact i_q there, on both
+    sides of the start k0 and for a generating torque; with one solved neighbour it is that
+    neighbour's i_q, with none NaN."""
+    from motoropt.drive.control import _scan_guess
+    psi_f, L_d, L_q = 0.08, 0.4e-3, 1.0e-3
+    i_d = np.linspace(-240.0, 40.0, 24)
+    for T in (60.0, -45.0):
+        iq = T / (1.5 * P * (psi_f + (L_d - L_q) * i_d))
+        k0 = 20
+        for k, known in ((17, (19, 18)), (16, (18, 17)), (23, (21, 22))):
+            iqs = np.full(24, np.nan)
+            iqs[k0] = iq[k0]
+            iqs[list(known)] = iq[list(known)]
+            assert _scan_guess(iqs, k, k0) == pytest.approx(iq[k], rel=1e-12)
+        iqs = np.full(24, np.nan)
+        iqs[k0] = iq[k0]
+        assert _scan_guess(iqs, k0 - 1, k0) == iq[k0]
+        assert np.isnan(_scan_guess(np.full(24, np.nan), k0, k0))
