@@ -206,9 +206,13 @@ def _tooth_drop(phi, A_top, A_bot, l, Ht, Bt):
 # Network solve
 # ---------------------------------------------------------------------------------------------
 @njit(cache=True)
-def _assemble_jacobian(J, g, a, sa, b, sb):
-    """J = sum_i g_i c_i c_i^T, c_i the signed incidence of branch i (d phi_i / d u), in place."""
-    J[:, :] = 0.0
+def _assemble_jacobian(J, first, g, a, sa, b, sb):
+    """J = sum_i g_i c_i c_i^T, c_i the signed incidence of branch i (d phi_i / d u), in place: its
+    lower triangle within the envelope ``first`` (the part the Cholesky factorisations read; the
+    rest of J is neither cleared nor written)."""
+    for i in range(J.shape[0]):
+        for j in range(first[i], i + 1):
+            J[i, j] = 0.0
     for i in range(g.shape[0]):
         ai, bi = a[i], b[i]
         if ai >= 0:
@@ -216,8 +220,13 @@ def _assemble_jacobian(J, g, a, sa, b, sb):
         if bi >= 0:
             J[bi, bi] += g[i] * sb[i] * sb[i]
         if ai >= 0 and bi >= 0:
-            J[ai, bi] -= g[i] * sa[i] * sb[i]
-            J[bi, ai] -= g[i] * sa[i] * sb[i]
+            if ai > bi:
+                J[ai, bi] -= g[i] * sa[i] * sb[i]
+            elif bi > ai:
+                J[bi, ai] -= g[i] * sa[i] * sb[i]
+            else:  # a node and its antiperiodic image: both off-diagonal terms land on the diagonal
+                J[ai, ai] -= g[i] * sa[i] * sb[i]
+                J[ai, ai] -= g[i] * sa[i] * sb[i]
 
 
 @njit(cache=True)
@@ -438,7 +447,7 @@ def _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, first, Ht, Bt, u
         it_done = it
         if merit <= lim:
             break
-        _assemble_jacobian(J, g, a, sa, b, sb)
+        _assemble_jacobian(J, first, g, a, sa, b, sb)
         if dense:
             for i in range(n):
                 for j in range(first[i], i + 1):
