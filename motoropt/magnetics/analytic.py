@@ -570,10 +570,13 @@ FLUXMAP_NODES = ("all", "current_limit")  # compute_fluxmap's ``nodes`` (case ke
 
 
 def current_limit_nodes(i_d, i_q) -> np.ndarray:
-    """(n_d, n_q) bool: the grid points of a corner of at least one cell that meets the current
-    circle |i| <= r, r = min(-i_d[0], i_q[-1]) (the radius the map covers, FluxMap.i_max). The drive
-    kernels only read cells inside the current limit (|i| <= limits.i_max <= the map's i_max), so the
-    other points are never used; all True when the axes do not span a circle (r <= 0)."""
+    """(n_d, n_q) bool: the grid points the drive kernels read for currents within the circle |i| <= r,
+    r = min(-i_d[0], i_q[-1]) (the radius the map covers, FluxMap.i_max): the corners of every cell
+    that meets the circle, and the nodes of the three-point stencils along i_d and along i_q through
+    each of those corners, which the incremental inductance's node slopes read
+    (:func:`motoropt.drive.losses.incremental_inductance`, for the PWM-harmonic losses). The drive's
+    currents stay within limits.i_max <= the map's i_max, so the other points are never used; all
+    True when the axes do not span a circle (r <= 0)."""
     i_d = np.asarray(i_d, dtype=float)
     i_q = np.asarray(i_q, dtype=float)
     r = min(-i_d[0], i_q[-1])
@@ -582,11 +585,19 @@ def current_limit_nodes(i_d, i_q) -> np.ndarray:
     lo, hi = i_d[:-1], i_d[1:]
     near_d = np.where((lo <= 0.0) & (hi >= 0.0), 0.0, np.minimum(np.abs(lo), np.abs(hi)))  # per i_d cell
     meets = near_d[:, None] ** 2 + i_q[None, :-1] ** 2 <= r * r * (1.0 + 1e-12)  # (n_d - 1, n_q - 1) cells
-    out = np.zeros((i_d.size, i_q.size), dtype=bool)
-    out[:-1, :-1] |= meets
-    out[1:, :-1] |= meets
-    out[:-1, 1:] |= meets
-    out[1:, 1:] |= meets
+    corners = np.zeros((i_d.size, i_q.size), dtype=bool)
+    corners[:-1, :-1] |= meets
+    corners[1:, :-1] |= meets
+    corners[:-1, 1:] |= meets
+    corners[1:, 1:] |= meets
+    out = corners.copy()
+    nd, nq = corners.shape
+    for kk, jj in zip(*np.nonzero(corners)):  # the stencils of drive.losses._node_slopes
+        if nd >= 3:
+            m = min(max(kk - 1, 0), nd - 3)
+            out[m: m + 3, jj] = True
+        m = min(max(jj - 1, 0), nq - 3) if nq >= 3 else 0
+        out[kk, m: m + 3] = True
     return out
 
 
@@ -1362,8 +1373,8 @@ def compute_fluxmap(m: MECInputs, bh_H, bh_B, i_max: float, n_d: int = 13, n_q: 
     """Flux map of the MEC on i_d in [-1.05 I_max, id_pos_frac I_max], i_q in [0, 1.05 I_max]
     (or on explicit ``axes = (i_d, i_q)``, i_q starting at 0).
 
-    ``nodes``: "all" solves every grid point; "current_limit" only the corners of cells that meet
-    the current circle the map covers (:func:`current_limit_nodes`; 128 of the default 143), the
+    ``nodes``: "all" solves every grid point; "current_limit" only those the drive reads for currents
+    within the circle the map covers (:func:`current_limit_nodes`; 133 of the default 143), the
     others are NaN. The drive never reads those (its currents stay within limits.i_max <= the map's
     i_max), so operating points, envelopes and losses are the same as from the whole map (to the
     Newton tolerance: the warm starts differ); for the optimiser, not for plots or exports."""

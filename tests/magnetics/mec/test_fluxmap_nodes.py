@@ -1,8 +1,10 @@
 """The optimiser's flux map solves only the grid points the drive can reach (issue 15).
 
-compute_fluxmap(nodes="current_limit") leaves out the points none of whose cells meet the current
-circle the map covers. The drive never reads those cells, so every operating point is the same as
-from the whole map; only the Newton warm starts differ (both converge to 1e-8 of the flux scale).
+compute_fluxmap(nodes="current_limit") leaves out the points the drive never reads: those that are
+neither a corner of a cell meeting the current circle the map covers nor in the node-slope stencil
+of such a corner (the incremental inductance of the PWM-harmonic losses). So every operating point
+is the same as from the whole map; only the Newton warm starts differ (both converge to 1e-8 of the
+flux scale).
 """
 
 import dataclasses
@@ -26,19 +28,52 @@ def _cell_meets_circle_by_sampling(d0, d1, q0, q1, r, n=201):
 
 def test_current_limit_nodes_against_sampled_cells():
     """Default grid (i_d in [-1.05, 0.15], 13 points; i_q in [0, 1.05], 11 points; r = 1.05):
-    a point is kept exactly when one of its (up to four) cells holds a point of the circle, by
-    sampling each cell; 15 of the 143 points are left out, none on the axes i_q = 0 or near i_d = 0."""
+    a point is kept exactly when it is a corner of a cell holding a point of the circle (by sampling
+    each cell), or a neighbour along i_d or i_q of such a corner (the three-point stencils of the
+    incremental inductance's node slopes, one-sided at the axes' ends); 10 of the 143 points are left
+    out (15 without the stencils), none on the axes i_q = 0 or near i_d = 0."""
     i_d = np.linspace(-1.05, 0.15, 13)
     i_q = np.linspace(0.0, 1.05, 11)
     keep = current_limit_nodes(i_d, i_q)
     meets = np.array([[_cell_meets_circle_by_sampling(i_d[k], i_d[k + 1], i_q[j], i_q[j + 1], 1.05)
                        for j in range(10)] for k in range(12)])
-    for k in range(13):
-        for j in range(11):
-            cells = [meets[a, b] for a in (k - 1, k) for b in (j - 1, j) if 0 <= a < 12 and 0 <= b < 10]
-            assert keep[k, j] == any(cells), (k, j)
-    assert int((~keep).sum()) == 15
+    corner = np.array([[any(meets[a, b] for a in (k - 1, k) for b in (j - 1, j) if 0 <= a < 12 and 0 <= b < 10)
+                        for j in range(11)] for k in range(13)])
+    expected = corner.copy()
+    for kk, jj in zip(*np.nonzero(corner)):
+        m = min(max(kk - 1, 0), 10)
+        expected[m: m + 3, jj] = True
+        m = min(max(jj - 1, 0), 8)
+        expected[kk, m: m + 3] = True
+    assert np.array_equal(keep, expected)
+    assert int((~corner).sum()) == 15 and int((~keep).sum()) == 10
     assert keep[:, 0].all() and keep[-3:, :].all()
+
+
+def test_incremental_inductance_reads_only_kept_points():
+    """A map holding NaN at the points current_limit_nodes leaves out: the incremental inductance
+    (drive.losses.incremental_inductance, the PWM-harmonic losses' L) is finite at every corner and
+    centre of every cell that meets the current circle. Without the node-slope stencils in the node
+    set it read NaN at a corner on the circle (an operating point on an i_q node at the current
+    limit lost its harmonic losses)."""
+    from motoropt.drive.losses import incremental_inductance
+
+    i_d = np.linspace(-1.05, 0.15, 13)
+    i_q = np.linspace(0.0, 1.05, 11)
+    keep = current_limit_nodes(i_d, i_q)
+    D, Q = np.meshgrid(i_d, i_q, indexing="ij")
+    G = np.stack([0.1 + 0.02 * D - 0.01 * Q * Q, 0.05 * Q - 0.01 * D * Q])
+    G[:, ~keep] = np.nan
+    checked = 0
+    for k in range(12):
+        for j in range(10):
+            if not _cell_meets_circle_by_sampling(i_d[k], i_d[k + 1], i_q[j], i_q[j + 1], 1.05):
+                continue
+            for t, u in ((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0), (0.5, 0.5)):
+                L = incremental_inductance(i_q[j] + u * (i_q[j + 1] - i_q[j]), k, j, t, u, i_d, i_q, G)
+                assert np.isfinite(L).all(), (k, j, t, u)
+                checked += 1
+    assert checked > 400
 
 
 def test_current_limit_nodes_without_a_circle():
