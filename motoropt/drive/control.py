@@ -30,8 +30,9 @@ neighbour violates the voltage limit, the point where the torque curve meets the
 (Newton on (i_d, i_q) at once, root finding along the curve as its fallback) and kept when the loss
 still falls towards it (field weakening); otherwise (or if the loss turns back) Brent's
 parabolic/golden minimisation refines i_d to 1e-6 i_max, trying the crossings of the map's i_q
-nodes, where the loss bends. The final i_q is solved to 1e-13 relative torque. This yields MTPA at low speed (copper dominates), more
-negative i_d where iron loss pays for it, flux weakening above base speed and MTPV at high speed.
+nodes, where the loss bends. The final i_q is solved to 1e-13 relative torque. This yields MTPA at
+low speed (copper dominates), more negative i_d where iron loss pays for it, flux weakening above
+base speed and MTPV at high speed.
 ``strategy="mtpa"`` minimises copper loss only (classical MTPA + flux weakening) for comparison.
 """
 
@@ -576,18 +577,20 @@ def _scan_guess(iqs, k, k0):
     """i_q guess for scan candidate k from the solved candidates between it and k0 (NaN: none):
     extrapolated from the two nearest with 1 / i_q linear in i_d, else the nearest.
 
-    On a torque curve T = 1.5 p i_q (psi_d - L_q i_d) (L_q = psi_q / i_q): 1 / i_q follows the
-    bracket, linear in i_d where the inductances hold still. A linear extrapolation of i_q itself
-    undershoots this convex curve (on the Prius by 10-30 % of i_q one scan step on)."""
+    On a torque curve T = 1.5 p i_q (psi_d - L_q i_d) (L_q = psi_q / i_q), so 1 / i_q =
+    1.5 p (psi_d - L_q i_d) / T is linear in i_d where the flux linkages are. A linear extrapolation
+    of i_q itself undershoots this convex curve (on the Prius by 10-30 % of i_q one scan step on).
+    No division by zero: a zero i_q, or 1 / i_q extrapolated to zero or past it, falls back to the
+    nearest or the linear step."""
     d = 1 if k > k0 else -1
     q1 = iqs[k - d] if 0 <= k - d < iqs.shape[0] and k != k0 else np.nan
     if q1 != q1:
         return np.nan
     q2 = iqs[k - 2 * d] if 0 <= k - 2 * d < iqs.shape[0] and k - d != k0 else np.nan
-    if q2 != q2 or (q2 > 0.0) != (q1 > 0.0) or q1 == 0.0:
+    if q2 != q2 or (q2 > 0.0) != (q1 > 0.0) or q1 == 0.0 or q2 == 0.0:
         return q1
     r = 2.0 / q1 - 1.0 / q2
-    if (r > 0.0) != (q1 > 0.0):  # 1 / i_q reaches 0 before this candidate: i_q runs away, step linearly
+    if r == 0.0 or (r > 0.0) != (q1 > 0.0):  # 1 / i_q reaches 0 by this candidate: i_q runs away
         return 2.0 * q1 - q2
     return 1.0 / r
 

@@ -503,3 +503,9 @@ def test_scan_guess_is_exact_on_a_linear_machine():
         iqs[k0] = iq[k0]
         assert _scan_guess(iqs, k0 - 1, k0) == iq[k0]
         assert np.isnan(_scan_guess(np.full(24, np.nan), k0, k0))
+    # degenerate neighbours (numba raises on a float division by zero): a zero i_q, and 1 / i_q
+    # extrapolated exactly to zero (1/q2 = 2/q1), for both signs
+    for q1, q2, expect in ((0.0, 5.0, 0.0), (-5.0, 0.0, -5.0), (-2.0, -1.0, -3.0), (2.0, 1.0, 3.0)):
+        iqs = np.full(24, np.nan)
+        iqs[20], iqs[19] = q2, q1
+        assert _scan_guess(iqs, 18, 20) == expect, (q1, q2)
