@@ -590,15 +590,23 @@ def current_limit_nodes(i_d, i_q) -> np.ndarray:
     corners[1:, :-1] |= meets
     corners[:-1, 1:] |= meets
     corners[1:, 1:] |= meets
-    out = corners.copy()
-    nd, nq = corners.shape
-    for kk, jj in zip(*np.nonzero(corners)):  # the stencils of drive.losses._node_slopes
-        if nd >= 3:
-            m = min(max(kk - 1, 0), nd - 3)
-            out[m: m + 3, jj] = True
-        m = min(max(jj - 1, 0), nq - 3) if nq >= 3 else 0
-        out[kk, m: m + 3] = True
-    return out
+    return _with_stencils(corners, 0) | _with_stencils(corners, 1)
+
+
+def _with_stencils(nodes: np.ndarray, axis: int) -> np.ndarray:
+    """nodes plus the three-point stencil along ``axis`` of each (drive.losses._node_slopes: the node
+    and its two neighbours, the first / last three nodes at the ends of the axis, the whole axis when
+    it has fewer than three nodes), as whole-array shifts."""
+    x = np.moveaxis(nodes, axis, 0)
+    out = x.copy()
+    if x.shape[0] >= 3:
+        out[1:] |= x[:-1]
+        out[:-1] |= x[1:]
+        out[2] |= x[0]
+        out[-3] |= x[-1]
+    else:
+        out[:] |= x.any(axis=0)
+    return np.moveaxis(out, 0, axis)
 
 
 # ---------------------------------------------------------------------------------------------

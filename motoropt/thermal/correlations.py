@@ -247,10 +247,13 @@ def taylor_geometric_factor(r_mean: float, gap: float) -> float:
     return math.pi**4 / (1697.0 * P) / (1.0 - gap / (2.0 * r_mean))
 
 
-def taylor_number(omega: float, r_rotor: float, gap: float, nu: float) -> float:
-    """Modified Taylor number Ta_m = omega^2 r_m g^3 / nu^2 / F_g (r_m = r_rotor + g/2)."""
+def taylor_number(omega: float, r_rotor: float, gap: float, nu: float, F_g: float | None = None) -> float:
+    """Modified Taylor number Ta_m = omega^2 r_m g^3 / nu^2 / F_g (r_m = r_rotor + g/2); ``F_g``:
+    :func:`taylor_geometric_factor` of (r_m, g) when the caller already has it."""
     r_m = r_rotor + 0.5 * gap
-    return omega**2 * r_m * gap**3 / nu**2 / taylor_geometric_factor(r_m, gap)
+    if F_g is None:
+        F_g = taylor_geometric_factor(r_m, gap)
+    return omega**2 * r_m * gap**3 / nu**2 / F_g
 
 
 def airgap_nusselt(Ta_m: float) -> float:
@@ -273,19 +276,16 @@ def airgap_h(omega: float, r_rotor: float, gap: float, T_c: float = 80.0) -> flo
     The value applies on both the rotor and the stator surface; the rotor-stator conductance is
     h A_r and h A_s in series. Air properties at T_c.
     """
-    rho, mu, k, _, _ = air_properties(T_c)
-    Ta = taylor_number(abs(omega), r_rotor, gap, mu / rho)
-    return airgap_nusselt(Ta) * k / (2.0 * gap)
+    return float(airgap_h_speeds((omega,), r_rotor, gap, T_c)[0])
 
 
 def airgap_h_speeds(omegas, r_rotor: float, gap: float, T_c: float = 80.0) -> np.ndarray:
-    """:func:`airgap_h` at each speed of ``omegas`` (rad/s), W/m^2/K: the air properties and the
-    geometric factor computed once (the same arithmetic per speed, so the same values)."""
+    """:func:`airgap_h` at each speed of ``omegas`` (rad/s), W/m^2/K, with the air properties and the
+    Taylor geometric factor computed once."""
     rho, mu, k, _, _ = air_properties(T_c)
-    nu = mu / rho
-    r_m = r_rotor + 0.5 * gap
-    F_g = taylor_geometric_factor(r_m, gap)
-    return np.array([airgap_nusselt(abs(om)**2 * r_m * gap**3 / nu**2 / F_g) * k / (2.0 * gap) for om in omegas])
+    F_g = taylor_geometric_factor(r_rotor + 0.5 * gap, gap)
+    return np.array([airgap_nusselt(taylor_number(abs(om), r_rotor, gap, mu / rho, F_g)) * k / (2.0 * gap)
+                     for om in omegas])
 
 
 def end_space_h(v: float, a: float = 15.0, b: float = 6.75, c: float = 0.65) -> float:
