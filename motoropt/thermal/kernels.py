@@ -225,7 +225,7 @@ def _first_not_below(a, x):
     return lo
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _add_speed_edges(v, omega, speed_grid, G_var, es):
     """v += Laplacian of the speed-dependent edges at |omega| (linear in the tabulated speeds,
     clipped at the table ends)."""
@@ -248,7 +248,7 @@ def _add_speed_edges(v, omega, speed_grid, G_var, es):
         v[es[e, 2]] += g
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _loss_parts(P_comp, parts, map_comp, map_node, map_frac, map_kind, cpl):
     """Node loss parts from component losses: parts[0] uncoupled, parts[1] + parts[2] T copper at
     Br(T_ref) (rho(T) linear in T_i), parts[3] iron at Br(T_ref); W and W/K."""
@@ -266,7 +266,7 @@ def _loss_parts(P_comp, parts, map_comp, map_node, map_frac, map_kind, cpl):
             parts[0, nd] += p
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _br_factors(cpl, T_mag):
     """(copper factor (Br/Br_ref)^-n_br, iron factor (Br/Br_ref)^2) at magnet temperature T_mag."""
     alpha_br, T_ref_m, n_br = cpl[2], cpl[3], cpl[4]
@@ -747,7 +747,9 @@ def _pulse_kernel(nt, speeds, tg, lg, T0, active, n_steps, dt, Tw, Tm, tol):
 @njit(cache=True)
 def _transient_kernel(nt, speeds, P, T0, dt):
     """Coupled backward-Euler transient, step k of length dt[k] at speed speeds[k] with loss
-    components P[k]. Returns (T_hist (n_steps+1, n), P_used (n_steps, n), Q_out (n_steps,))."""
+    components P[k]. Returns (T_hist (n_steps+1, n), P_used (n_steps, n), Q_out (n_steps,)).
+    A step without copper loss at the speed and dt of the last such step (standstill: 12 % of the
+    Prius cycles' steps) reuses that step's factors: its matrix is the same."""
     C, g_b, T_b, cpl, ip, pos = nt[0], nt[2], nt[3], nt[12], nt[14], nt[15]
     speed_grid, G_var, es = nt[6], nt[7], nt[21]  # locals: no tuple access in the step loop
     map_comp, map_node, map_frac, map_kind = nt[8], nt[9], nt[10], nt[11]
@@ -760,6 +762,8 @@ def _transient_kernel(nt, speeds, P, T0, dt):
     Q_out = np.empty(n_steps)
     A0 = np.empty(n + nt[17].shape[0])
     A = np.empty(n + nt[17].shape[0])
+    A_free = np.empty(n + nt[17].shape[0])  # factors of the last copper-free step
+    free_speed = np.nan  # its speed (NaN: none since the last change of dt)
     r = np.empty(n)
     parts = np.empty((4, n))
     Cdt = np.empty(n)
@@ -771,23 +775,36 @@ def _transient_kernel(nt, speeds, P, T0, dt):
             for i in range(n):
                 Cdt[i] = C[i] / dt[k]
             _matrix_const(nt, Cdt, A0)
-        _copy(A, A0)
-        _add_speed_edges(A, speeds[k], speed_grid, G_var, es)
+            free_speed = np.nan
         _loss_parts(P[k], parts, map_comp, map_node, map_frac, map_kind, cpl)
         T_mag = T[mag] if cbr != 0 else cpl[3]
         kcu, kfe = _br_factors(cpl, T_mag)
+        free = np.isfinite(kcu)
         for i in range(n):
-            p = pos[i]
-            A[p] -= kcu * parts[2, i]
-            r[p] = Cdt[i] * T[i] + gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
-        _sparse_solve(A, r, nb_ptr, nb_idx, toff, tgt)
+            r[pos[i]] = Cdt[i] * T[i] + gbTb[i] + parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i]
+            if parts[2, i] != 0.0:
+                free = False
+        if free and speeds[k] == free_speed:
+            _subst(A_free, r, nb_ptr, nb_idx)
+        else:
+            _copy(A, A0)
+            _add_speed_edges(A, speeds[k], speed_grid, G_var, es)
+            for i in range(n):
+                A[pos[i]] -= kcu * parts[2, i]
+            if free:
+                _factor(A, 0, n, nb_ptr, toff, tgt)
+                _subst(A, r, nb_ptr, nb_idx)  # the same operations as _sparse_solve's
+                _copy(A_free, A)
+                free_speed = speeds[k]
+            else:
+                _sparse_solve(A, r, nb_ptr, nb_idx, toff, tgt)
         q = 0.0
         for i in range(n):
             T[i] = r[pos[i]]
+            T_hist[k + 1, i] = T[i]
             P_used[k, i] = parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i] + kcu * parts[2, i] * T[i]
             q += g_b[i] * (T[i] - T_b[i])
         Q_out[k] = q
-        _copy(T_hist[k + 1], T)
     return T_hist, P_used, Q_out
 
 

@@ -166,6 +166,54 @@ def test_implicit_stable_at_ten_times_smallest_time_constant():
     assert np.abs(r.T[-1] - Tss).max() < 1e-6
 
 
+def test_standstill_steps_match_dense_backward_euler():
+    """Standstill without loss from a non-uniform start: each step is T_k+1 = M^-1 (C/dt T_k + g_b T_b)
+    with the one matrix M = diag(C/dt) + K(0) (K: the conductance Laplacian with the boundaries and
+    the speed-dependent edges at zero speed), solved densely here; the kernel reuses its factors
+    for these steps (same matrix), which must agree to roundoff."""
+    net = full_net(oil=OilSpray())
+    K = -net.G.copy()
+    K[np.diag_indices_from(K)] = net.G.sum(axis=1) + net.g_b
+    for e in range(net.var_i.size):
+        i, j, g = net.var_i[e], net.var_j[e], net.G_var[0, e]
+        K[i, j] -= g
+        K[j, i] -= g
+        K[i, i] += g
+        K[j, j] += g
+    dt, n = 2.0, 300
+    T0 = 40.0 + 60.0 * np.linspace(0.0, 1.0, net.n)
+    r = transient(net, np.zeros((n, len(LOSS_COMPONENTS))), 0.0, dt, T0=T0)
+    M = K + np.diag(net.C / dt)
+    T = T0.copy()
+    for k in range(n):
+        T = np.linalg.solve(M, net.C / dt * T + net.g_b * net.T_b)
+        assert np.abs(r.T[k + 1] - T).max() < 1e-9 * np.abs(T).max(), k
+
+
+def test_transient_same_step_by_step():
+    """A cycle with standstill stretches (no copper loss at one speed: the kernel reuses the factors
+    of the last such step), lossless steps at another speed and moving steps gives bit for bit the temperatures and injected losses of
+    the same steps run one call per step (each call factors afresh)."""
+    net = full_net()
+    rng = np.random.default_rng(3)
+    n = 60
+    P = loss_array(REF_LOSSES, n) * rng.uniform(0.5, 1.5, (n, 1))
+    speeds = rng.uniform(50.0, 600.0, n)
+    idle = np.zeros(n, bool)
+    idle[5:15] = idle[30:32] = idle[40:55] = True
+    P[idle] = 0.0
+    speeds[idle] = 0.0
+    P[20:25] = 0.0  # lossless steps at another speed: their factors are not the standstill ones
+    speeds[20:25] = 300.0
+    whole = transient(net, P, speeds, 1.0)
+    T = whole.T[0]
+    for k in range(n):
+        one = transient(net, P[k:k + 1], speeds[k], 1.0, T0=T)
+        T = one.T[1]
+        assert np.array_equal(T, whole.T[k + 1]), k
+        assert np.array_equal(one.P[0], whole.P[k]), k
+
+
 def test_transient_speed_1800_steps():
     """Speed requirement: a coupled 1800-step transient (WLTC at 1 s) takes < 10 ms once compiled."""
     net = full_net()
