@@ -284,8 +284,9 @@ def airgap_h_speeds(omegas, r_rotor: float, gap: float, T_c: float = 80.0) -> np
     Taylor geometric factor computed once."""
     rho, mu, k, _, _ = air_properties(T_c)
     F_g = taylor_geometric_factor(r_rotor + 0.5 * gap, gap)
-    return np.array([airgap_nusselt(taylor_number(abs(om), r_rotor, gap, mu / rho, F_g)) * k / (2.0 * gap)
-                     for om in omegas])
+    Ta_m = taylor_number(np.abs(np.asarray(omegas, dtype=float)), r_rotor, gap, mu / rho, F_g)
+    Nu = np.where(Ta_m < 1700.0, 2.0, np.where(Ta_m < 1.0e4, 0.128 * Ta_m**0.367, 0.409 * Ta_m**0.241))
+    return Nu * k / (2.0 * gap)  # airgap_nusselt, array-wise
 
 
 def end_space_h(v: float, a: float = 15.0, b: float = 6.75, c: float = 0.65) -> float:

@@ -458,13 +458,13 @@ def _speed_edges(geom: ThermalGeometry, r: _Radii, rotor_surface: int, g_tooth_h
         var_edges += [(air, ew), (air, HOUSING), (air, ROTOR)]
     speed_grid = np.linspace(0.0, max(max_speed, 1.0), n_speed)
     G_var = np.zeros((n_speed, len(var_edges)))
-    for s, (om, h_g) in enumerate(zip(speed_grid, cr.airgap_h_speeds(speed_grid, r.ro, geom.airgap))):
-        G_var[s, 0] = cr.series(g_tooth_half, h_g * A_bore, h_g * A_rs, g_surf_half)
-        h_e = cr.end_space_h(om * r.ro)
-        for side in range(2):
-            G_var[s, 1 + 3 * side] = h_e * A_ew
-            G_var[s, 2 + 3 * side] = h_e * A_cap
-            G_var[s, 3 + 3 * side] = h_e * A_rend
+    h_g = cr.airgap_h_speeds(speed_grid, r.ro, geom.airgap)
+    G_var[:, 0] = cr.series(g_tooth_half, h_g * A_bore, h_g * A_rs, g_surf_half)
+    h_e = cr.end_space_h(speed_grid * r.ro)
+    for side in range(2):
+        G_var[:, 1 + 3 * side] = h_e * A_ew
+        G_var[:, 2 + 3 * side] = h_e * A_cap
+        G_var[:, 3 + 3 * side] = h_e * A_rend
     var_i = np.array([e[0] for e in var_edges], dtype=np.int64)
     var_j = np.array([e[1] for e in var_edges], dtype=np.int64)
     return var_i, var_j, speed_grid, G_var
