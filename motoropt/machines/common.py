@@ -33,6 +33,7 @@ Stated approximations:
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -52,6 +53,23 @@ MM = 1e-3
 BEARING_MU = 0.0015  # Coulomb friction coefficient of deep-groove ball bearings (SKF)
 BEARING_PRELOAD_N = 200.0  # per bearing
 HOUSING_NOTE = "housing, shaft and bearings are an allowance (mechanical.housing_mass_fraction x active mass)"
+
+
+def remember_last(method):
+    """A design method of one argument, remembered for the last argument it was called with (the
+    designs are frozen dataclasses: the result stays valid). The flux map, the kernel choice and the
+    demagnetisation check each ask for the MEC inputs at the map's magnet temperature: one build."""
+    key = "_last_" + method.__name__
+
+    @functools.wraps(method)
+    def wrapper(self, arg=None):
+        hit = self.__dict__.get(key)
+        if hit is None or hit[0] != arg:
+            hit = (arg, method(self, arg))
+            object.__setattr__(self, key, hit)  # a frozen dataclass: no field, a memo in the instance dict
+        return hit[1]
+
+    return wrapper
 
 
 class StatorWinding:

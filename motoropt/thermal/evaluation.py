@@ -446,7 +446,7 @@ def demag_assessment(ev, T_magnet_c: float, settings: ThermalSettings, i_d_fw: f
     d = ev.design
     mg, r, s = d.magnet, d.rotor, d.stator
     fm = ev.fluxmap
-    mec = d.mec_inputs(T_magnet_c)
+    mec = d.mec_inputs(fm.T_magnet_c)  # its geometry (the flux map's inputs: remembered), not its Br
     g_eff = mec.g_eff  # Carter-corrected gap (SPM: incl. sleeve; the magnet's h_m/mu_r is in the circuit)
     r_gap = mec.r_gap  # mid-gap radius (inner or outer rotor)
     A_g = r.pole_arc_ratio * math.pi * r_gap / d.p * s.L

@@ -139,3 +139,18 @@ def test_design_pickles_for_worker_processes(name):
     m, m2 = d.machine_model(), d2.machine_model()
     if m.fluxmap is not None:
         assert np.array_equal(m.fluxmap.psi_d, m2.fluxmap.psi_d)
+
+
+@pytest.mark.parametrize("name", ["prius2004", "outer_rotor_halbach"])
+def test_mec_inputs_remembered_for_the_last_temperature(name):
+    """mec_inputs is remembered for the last magnet temperature asked (the flux map, the kernel
+    choice and the demag check share one build): the same object again for the same temperature, a
+    fresh build with that temperature's Br for another, equal to a new design's."""
+    d = _design(name)
+    a = d.mec_inputs(80.0)
+    assert d.mec_inputs(80.0) is a
+    b = d.mec_inputs(140.0)
+    assert b is not a and b.Br < a.Br
+    assert b.Br == _design(name).mec_inputs(140.0).Br == float(d.magnet.Br(140.0))
+    assert b.g_eff == a.g_eff and b.r_gap == a.r_gap  # the geometry the demag check reads
+    assert d.mec_inputs(80.0).Br == a.Br

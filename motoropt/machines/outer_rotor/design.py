@@ -45,7 +45,7 @@ from motoropt.drive.model import FluxMapModel
 from motoropt.errors import InputError
 from motoropt.geometry.outer_rotor import OuterRotor, OuterStator, outward_parallel_tooth_slot
 from motoropt.machines.base import FluxMapProvider, RotorHeatBody, RotorRim
-from motoropt.machines.common import MM, StatorWinding, winding_from_values
+from motoropt.machines.common import MM, StatorWinding, remember_last, winding_from_values
 from motoropt.magnetics.analytic import (
     MECInputs,
     ToothCoilStator,
@@ -164,6 +164,7 @@ class OuterDesign(StatorWinding):
         """The MEC network kind this design's flux map solves ("cells" or "tooth_coil")."""
         return network_kind(self.mec_inputs())
 
+    @remember_last
     def mec_inputs(self, T_magnet_c: float | None = None) -> MECInputs:
         """MECInputs: the real-tooth network of the tooth-coil winding (stator inside, teeth pointing
         outwards) with the layered rotor; L_sigma is the end-winding leakage only (the slot and tip

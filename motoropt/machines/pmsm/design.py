@@ -39,7 +39,7 @@ from motoropt.errors import InputError
 from motoropt.geometry.rotor import ArcPMRotor, InteriorPMRotor, SurfacePMRotor, flat_ipm
 from motoropt.geometry.stator import Stator
 from motoropt.machines.base import FluxMapProvider, RotorHeatBody
-from motoropt.machines.common import MM, StatorWinding, stator_from_values, winding_from_values
+from motoropt.machines.common import MM, StatorWinding, remember_last, stator_from_values, winding_from_values
 from motoropt.magnetics.analytic import (
     MECInputs,
     ToothCoilStator,
@@ -130,6 +130,7 @@ class Design(StatorWinding):
         """The MEC network kind this design's flux map solves ("cells" or "tooth_coil")."""
         return network_kind(self.mec_inputs())
 
+    @remember_last
     def mec_inputs(self, T_magnet_c: float | None = None):
         """MECInputs of this design. The stator is tooth-level: the slot and tooth-tip leakage is a
         network permeance between adjacent tooth tips (so it saturates with the teeth) and L_sigma is
