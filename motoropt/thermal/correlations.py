@@ -262,12 +262,11 @@ def airgap_nusselt(Ta_m: float) -> float:
     Ta_m < 1700: Nu = 2 (laminar Couette flow: pure conduction across the gap, h = k/g);
     1700 <= Ta_m < 1e4: Nu = 0.128 Ta_m^0.367 (Taylor vortices);
     Ta_m >= 1e4: Nu = 0.409 Ta_m^0.241 (turbulent). Range of the data: Ta_m < 1e7.
+    A float for a scalar Ta_m, an array for an array.
     """
-    if Ta_m < 1700.0:
-        return 2.0
-    if Ta_m < 1.0e4:
-        return 0.128 * Ta_m**0.367
-    return 0.409 * Ta_m**0.241
+    Ta = np.asarray(Ta_m, dtype=float)
+    Nu = np.where(Ta < 1700.0, 2.0, np.where(Ta < 1.0e4, 0.128 * Ta**0.367, 0.409 * Ta**0.241))
+    return float(Nu) if Nu.ndim == 0 else Nu
 
 
 def airgap_h(omega: float, r_rotor: float, gap: float, T_c: float = 80.0) -> float:
@@ -285,8 +284,7 @@ def airgap_h_speeds(omegas, r_rotor: float, gap: float, T_c: float = 80.0) -> np
     rho, mu, k, _, _ = air_properties(T_c)
     F_g = taylor_geometric_factor(r_rotor + 0.5 * gap, gap)
     Ta_m = taylor_number(np.abs(np.asarray(omegas, dtype=float)), r_rotor, gap, mu / rho, F_g)
-    Nu = np.where(Ta_m < 1700.0, 2.0, np.where(Ta_m < 1.0e4, 0.128 * Ta_m**0.367, 0.409 * Ta_m**0.241))
-    return Nu * k / (2.0 * gap)  # airgap_nusselt, array-wise
+    return np.asarray(airgap_nusselt(Ta_m)) * k / (2.0 * gap)
 
 
 def end_space_h(v: float, a: float = 15.0, b: float = 6.75, c: float = 0.65) -> float:

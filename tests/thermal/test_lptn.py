@@ -190,6 +190,39 @@ def test_standstill_steps_match_dense_backward_euler():
         assert np.abs(r.T[k + 1] - T).max() < 1e-9 * np.abs(T).max(), k
 
 
+def test_factor_then_substitute_equals_fused_solve():
+    """The transient's standstill path factors (_factor) and substitutes (_subst) separately, so that
+    it can keep the factors; every other step solves fused (_sparse_solve). Both must give the same
+    factors and solution bit for bit (the same operations in the same order), and solve the system:
+    checked against a dense solve of the network matrix at a speed, in elimination order."""
+    from motoropt.thermal.kernels import _add_speed_edges, _factor, _matrix_const, _sparse_solve, _subst
+
+    net = full_net(oil=OilSpray())
+    nt = net._kn
+    n = net.n
+    v = np.empty(n + nt[17].shape[0])
+    _matrix_const(nt, net.C / 2.0, v)
+    _add_speed_edges(v, 300.0, nt[6], nt[7], nt[21])
+    rhs = np.random.default_rng(5).uniform(10.0, 100.0, n)
+    v1, r1, v2, r2 = v.copy(), rhs.copy(), v.copy(), rhs.copy()
+    _sparse_solve(v1, r1, nt[16], nt[17], nt[19], nt[20])
+    _factor(v2, 0, n, nt[16], nt[19], nt[20])
+    _subst(v2, r2, nt[16], nt[17])
+    assert np.array_equal(v1, v2) and np.array_equal(r1, r2)
+    # the same system densely: K + diag(C / dt) with the speed edges at 300 rad/s, node order
+    K = -net.G.copy()
+    K[np.diag_indices_from(K)] = net.G.sum(axis=1) + net.g_b + net.C / 2.0
+    g = np.array([np.interp(300.0, net.speed_grid, net.G_var[:, e]) for e in range(net.var_i.size)])
+    for i, j, ge in zip(net.var_i, net.var_j, g):
+        K[i, j] -= ge
+        K[j, i] -= ge
+        K[i, i] += ge
+        K[j, j] += ge
+    pos = nt[15]
+    x = np.linalg.solve(K, rhs[pos])  # rhs given in elimination order: node i's entry at pos[i]
+    assert np.allclose(r1[pos], x, rtol=1e-12, atol=0.0)
+
+
 def test_transient_same_step_by_step():
     """A cycle with standstill stretches (no copper loss at one speed: the kernel reuses the factors
     of the last such step), lossless steps at another speed and moving steps gives bit for bit the temperatures and injected losses of
