@@ -34,6 +34,7 @@ Stated approximations:
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -58,11 +59,19 @@ HOUSING_NOTE = "housing, shaft and bearings are an allowance (mechanical.housing
 def remember_last(method):
     """A design method of one argument, remembered for the last argument it was called with (the
     designs are frozen dataclasses: the result stays valid). The flux map, the kernel choice and the
-    demagnetisation check each ask for the MEC inputs at the map's magnet temperature: one build."""
+    demagnetisation check each ask for the MEC inputs at the map's magnet temperature: one build.
+    The argument may be given by position or keyword, or left to its default."""
     key = "_last_" + method.__name__
+    sig = inspect.signature(method)
+    (name,) = [n for n in sig.parameters if n != "self"]
 
     @functools.wraps(method)
-    def wrapper(self, arg=None):
+    def wrapper(self, *args, **kwargs):
+        if kwargs or not args:  # by keyword or defaulted: resolve as the method would
+            bound = sig.bind(self, *args, **kwargs)
+            bound.apply_defaults()
+            args = (bound.arguments[name],)
+        (arg,) = args
         hit = self.__dict__.get(key)
         if hit is None or hit[0] != arg:
             hit = (arg, method(self, arg))

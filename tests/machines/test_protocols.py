@@ -154,3 +154,6 @@ def test_mec_inputs_remembered_for_the_last_temperature(name):
     assert b.Br == _design(name).mec_inputs(140.0).Br == float(d.magnet.Br(140.0))
     assert b.g_eff == a.g_eff and b.r_gap == a.r_gap  # the geometry the demag check reads
     assert d.mec_inputs(80.0).Br == a.Br
+    c = d.mec_inputs(T_magnet_c=80.0)  # by keyword: the same memo
+    assert c is d.mec_inputs(80.0) and c.Br == a.Br
+    assert d.mec_inputs() is d.mec_inputs(None)  # the default, resolved as the method would
