@@ -140,20 +140,25 @@ def test_jacket_coolant_mean_temperature_rise():
 # integrator
 
 
+def dense_laplacian(net, g_var):
+    """The network's conductance matrix K (W/K) densely: the Laplacian of the fixed edges, the
+    boundary conductances on the diagonal and the speed-dependent edges with conductances g_var."""
+    K = -net.G.copy()
+    K[np.diag_indices_from(K)] = net.G.sum(axis=1) + net.g_b
+    for i, j, g in zip(net.var_i, net.var_j, g_var):
+        K[i, j] -= g
+        K[j, i] -= g
+        K[i, i] += g
+        K[j, j] += g
+    return K
+
+
 def test_implicit_stable_at_ten_times_smallest_time_constant():
     """Backward Euler is L-stable: with dt = 10 x the smallest time constant of the network (from the
     eigenvalues of C^-1 K), a constant-loss run from the zero-loss steady state rises monotonically
     (no oscillation) and converges to the steady state (within 1e-6 K after 40 slowest time constants)."""
     net = full_net(Coupling(enabled=False))
-    K = -net.G.copy()
-    K[np.diag_indices_from(K)] = net.G.sum(axis=1) + net.g_b
-    # speed-dependent edges at zero speed
-    for e in range(net.var_i.size):
-        i, j, g = net.var_i[e], net.var_j[e], net.G_var[0, e]
-        K[i, j] -= g
-        K[j, i] -= g
-        K[i, i] += g
-        K[j, j] += g
+    K = dense_laplacian(net, net.G_var[0])  # speed-dependent edges at zero speed
     lam = np.linalg.eigvals(np.diag(1 / net.C) @ K).real
     tau_min = 1.0 / lam.max()
     dt = 10 * tau_min
@@ -172,14 +177,7 @@ def test_standstill_steps_match_dense_backward_euler():
     the speed-dependent edges at zero speed), solved densely here; the kernel reuses its factors
     for these steps (same matrix), which must agree to roundoff."""
     net = full_net(oil=OilSpray())
-    K = -net.G.copy()
-    K[np.diag_indices_from(K)] = net.G.sum(axis=1) + net.g_b
-    for e in range(net.var_i.size):
-        i, j, g = net.var_i[e], net.var_j[e], net.G_var[0, e]
-        K[i, j] -= g
-        K[j, i] -= g
-        K[i, i] += g
-        K[j, j] += g
+    K = dense_laplacian(net, net.G_var[0])
     dt, n = 2.0, 300
     T0 = 40.0 + 60.0 * np.linspace(0.0, 1.0, net.n)
     r = transient(net, np.zeros((n, len(LOSS_COMPONENTS))), 0.0, dt, T0=T0)
@@ -210,14 +208,8 @@ def test_factor_then_substitute_equals_fused_solve():
     _subst(v2, r2, nt[16], nt[17])
     assert np.array_equal(v1, v2) and np.array_equal(r1, r2)
     # the same system densely: K + diag(C / dt) with the speed edges at 300 rad/s, node order
-    K = -net.G.copy()
-    K[np.diag_indices_from(K)] = net.G.sum(axis=1) + net.g_b + net.C / 2.0
     g = np.array([np.interp(300.0, net.speed_grid, net.G_var[:, e]) for e in range(net.var_i.size)])
-    for i, j, ge in zip(net.var_i, net.var_j, g):
-        K[i, j] -= ge
-        K[j, i] -= ge
-        K[i, i] += ge
-        K[j, j] += ge
+    K = dense_laplacian(net, g) + np.diag(net.C / 2.0)
     pos = nt[15]
     x = np.linalg.solve(K, rhs[pos])  # rhs given in elimination order: node i's entry at pos[i]
     assert np.allclose(r1[pos], x, rtol=1e-12, atol=0.0)
