@@ -67,11 +67,9 @@ def remember_last(method):
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        if kwargs or not args:  # by keyword or defaulted: resolve as the method would
-            bound = sig.bind(self, *args, **kwargs)
-            bound.apply_defaults()
-            args = (bound.arguments[name],)
-        (arg,) = args
+        bound = sig.bind(self, *args, **kwargs)  # by position, keyword or default, as the method would
+        bound.apply_defaults()
+        arg = bound.arguments[name]
         hit = self.__dict__.get(key)
         if hit is None or hit[0] != arg:
             hit = (arg, method(self, arg))

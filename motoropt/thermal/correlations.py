@@ -256,7 +256,7 @@ def taylor_number(omega: float, r_rotor: float, gap: float, nu: float, F_g: floa
     return omega**2 * r_m * gap**3 / nu**2 / F_g
 
 
-def airgap_nusselt(Ta_m: float) -> float:
+def airgap_nusselt(Ta_m: float | np.ndarray) -> float | np.ndarray:
     """Becker & Kaye (1962) air-gap Nusselt number (basis: hydraulic diameter 2 g).
 
     Ta_m < 1700: Nu = 2 (laminar Couette flow: pure conduction across the gap, h = k/g);
