@@ -79,6 +79,24 @@ def remember_last(method):
     return wrapper
 
 
+def remember_parts(method):
+    """A design method without arguments that returns a dict of numbers (the part masses), computed
+    once per design (a frozen dataclass: the result stays valid) and handed out as a new dict each
+    call, so that a caller changing its copy changes no other's. Several stages read the masses of
+    the same design (KPIs, loss parameters, thermal geometry, rotor heat body, bearings)."""
+    key = "_parts_" + method.__name__
+
+    @functools.wraps(method)
+    def wrapper(self):
+        hit = self.__dict__.get(key)
+        if hit is None:
+            hit = method(self)
+            object.__setattr__(self, key, hit)  # a memo in the instance dict, not a field
+        return dict(hit)
+
+    return wrapper
+
+
 class StatorWinding:
     """Winding-derived quantities of a design with the slotted stator (needs ``stator``,
     ``winding``, ``conductor``, ``fill_factor``, ``strand_diameter``, ``end_extension``,

@@ -157,3 +157,20 @@ def test_mec_inputs_remembered_for_the_last_temperature(name):
     c = d.mec_inputs(T_magnet_c=80.0)  # by keyword: the same memo
     assert c is d.mec_inputs(80.0) and c.Br == a.Br
     assert d.mec_inputs() is d.mec_inputs(None)  # the default, resolved as the method would
+
+
+@pytest.mark.parametrize("name", ["prius2004", "induction_traction", "outer_rotor_halbach"])
+def test_masses_computed_once_and_handed_out_as_copies(name):
+    """masses() is computed once per design (remember_parts) and each call returns its own dict: a
+    caller changing its copy changes no other's; the values are a new design's, to the last bit, and a
+    design replaced with another stack length computes its own (longer stack: heavier core)."""
+    import dataclasses
+
+    d = _design(name)
+    a = d.masses()
+    a["active"] = -1.0
+    b = d.masses()
+    assert b is not a and b["active"] > 0
+    assert b == _design(name).masses()
+    longer = dataclasses.replace(d, stator=dataclasses.replace(d.stator, L=1.5 * d.stator.L))
+    assert longer.masses()["stator_core"] == pytest.approx(1.5 * b["stator_core"], rel=1e-12)

@@ -21,7 +21,7 @@ from motoropt.errors import InputError
 from motoropt.geometry.cage import CageRotor, check_slot_combination
 from motoropt.geometry.stator import Stator
 from motoropt.machines.base import FluxMapProvider, RotorHeatBody
-from motoropt.machines.common import MM, StatorWinding, stator_from_values, winding_from_values
+from motoropt.machines.common import MM, StatorWinding, remember_parts, stator_from_values, winding_from_values
 from motoropt.machines.induction.circuit import CircuitParams
 from motoropt.machines.induction.fea import FeaCageCircuits
 from motoropt.machines.induction.model import InductionModel
@@ -76,6 +76,7 @@ class InductionDesign(StatorWinding):
     magnet: None = None  # magnet-free
 
     # --- masses -------------------------------------------------------------------------------
+    @remember_parts
     def masses(self) -> dict:
         """Part masses, kg; 'active' = stator core + copper + rotor core + cage."""
         s, r = self.stator, self.rotor

@@ -45,7 +45,7 @@ from motoropt.drive.model import FluxMapModel
 from motoropt.errors import InputError
 from motoropt.geometry.outer_rotor import OuterRotor, OuterStator, outward_parallel_tooth_slot
 from motoropt.machines.base import FluxMapProvider, RotorHeatBody, RotorRim
-from motoropt.machines.common import MM, StatorWinding, remember_last, winding_from_values
+from motoropt.machines.common import MM, StatorWinding, remember_last, remember_parts, winding_from_values
 from motoropt.magnetics.analytic import (
     MECInputs,
     ToothCoilStator,
@@ -129,6 +129,7 @@ class OuterDesign(StatorWinding):
         return self.winding.end_winding_length(s.D_o - 2.0 * s.slot_depth, s.slot_depth, self.end_extension)
 
     # --- masses -----------------------------------------------------------------------------------
+    @remember_parts
     def masses(self) -> dict:
         """Part masses, kg (module docstring). 'rotor_core' is the rim, 'sleeve' the sleeve + can."""
         s, r = self.stator, self.rotor
