@@ -94,6 +94,12 @@ SPEED_TOLERANCE = 0.02  # operating_point evaluates points up to 2 % above the s
 
 _RTOL = 1e-10  # relative torque tolerance of the i_q solves while searching i_d (the final solve: 1e-13)
 _RTOL_SCAN = 1e-4  # the same in the i_d scan, which only ranks candidates a scan step apart
+# the envelope's Brent search stops when i_d is known to this fraction of i_max. The torque it finds lies
+# below the true maximum (Brent keeps the best point seen), by an error quadratic in the i_d error at a
+# smooth maximum and linear at a limit's corner: < 1e-7 relative, inside ENVELOPE_MARGIN = 1e-6, which
+# keeps the map's points below the envelope. Against 1e-9: 17 % less envelope time on the Prius, peak
+# torque 3.7e-9 lower; the 17 shipped cases' KPIs moved by <= 7.4e-8 relative.
+_ENV_XTOL = 1e-7
 _SKIPPED = -1  # scan status of a candidate the copper-loss bound rules out
 _PEN_V = 1e20  # penalty base: torque reachable, voltage limit exceeded
 _PEN_I = 1e30  # penalty: torque not reachable within the current limit
@@ -851,7 +857,7 @@ def _envelope_row(res, m, w_m, lim, n_scan, n_sides, lo, step, ida, iqa, G, ud, 
                 best, bk = s, k
         a = lo + max(bk - 1, 0) * step
         b = lo + min(bk + 1, n_scan - 1) * step
-        xb, best, _ = _brent_min(np.int64(1), a, b, lo + bk * step, best, np.nan, 1e-9 * i_max, 0.0, sgn, w_m,
+        xb, best, _ = _brent_min(np.int64(1), a, b, lo + bk * step, best, np.nan, _ENV_XTOL * i_max, 0.0, sgn, w_m,
                                  w_e, f_e, R, p_mechl, v_max, i_max, np.int64(0), ida, iqa, G, ud, uq, p, lv, rc)
         if best >= _PEN_V:
             res[m, 3 * side] = 0.0
