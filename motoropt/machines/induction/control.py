@@ -60,7 +60,11 @@ from motoropt.machines.induction.circuit import (
 
 OK, CURRENT_LIMIT, VOLTAGE_LIMIT, SPEED_LIMIT = 0, 1, 2, 3
 N_SCAN = 18
-X_TOL = 5e-6  # slip search tolerance in log x, in scan steps (golden sections to ~2e-5 before)
+# slip search tolerance in log x, in scan steps (~6e-5 in log x, i.e. in relative slip): the loss minimum and
+# the envelope's smooth maximum err quadratically in it, a limit's corner linearly. Against 5e-6: IM
+# evaluations 10 % shorter (induction_traction 48.9 -> 44.0 ms), peak power 1.2e-5 and continuous ratings
+# <= 1.7e-5 relative lower, efficiencies <= 2e-7 relative
+X_TOL = 1e-4
 BIG = 1e15
 
 # output columns
