@@ -61,6 +61,15 @@ def machine_model(design: MachineDesign, fluxmaps: FluxMapProvider | None = None
     return design.machine_model(fluxmaps=provider, limits=design.drive_limits(design_specs(design).inverter))
 
 
+def _power_cap(emap: EfficiencyMap) -> float | None:
+    """The power limit that caps the map's motoring envelope at P_max / w, W, or None: the envelopes
+    that report the torque without the limit beside it (:func:`motoropt.drive.control.max_torque_envelope`)
+    are the capped ones."""
+    if emap.envelope_motoring_unlimited_nm is None or emap.model is None:
+        return None
+    return getattr(emap.model.limits, "p_max", None)
+
+
 def envelope_kpis(emap: EfficiencyMap) -> dict:
     """Peak torque, peak power, maximum and base speed from the torque envelope."""
     s, t = emap.envelope_speed_rpm, emap.envelope_motoring_nm
@@ -69,13 +78,13 @@ def envelope_kpis(emap: EfficiencyMap) -> dict:
         return {"peak_torque_nm": 0.0, "peak_power_kw": 0.0, "max_speed_rpm": 0.0, "base_speed_rpm": 0.0}
     T_peak = float(np.nanmax(t[ok]))
     base = s[ok][np.argmax(t[ok] < 0.98 * T_peak)] if np.any(t[ok] < 0.98 * T_peak) else s[ok][-1]
-    P_peak = peak_power(emap.model, s * RPM_TO_RAD_S, t)
+    P_peak = peak_power(emap.model, s * RPM_TO_RAD_S, t, p_cap=_power_cap(emap))
     return {"peak_torque_nm": T_peak, "peak_power_kw": P_peak / 1e3,
             "max_speed_rpm": float(s[ok].max()), "base_speed_rpm": float(base)}
 
 
 def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w_tol: float = 0.005,
-               max_evals: int = 30, hump: float = 0.9) -> float:
+               max_evals: int = 30, hump: float = 0.9, p_cap: float | None = None) -> float:
     """The largest T(w)·w along an envelope, W, located beyond its speed samples.
 
     ``w`` (rad/s, ascending) and ``T`` (N m) are the envelope's samples. Every local maximum of the
@@ -91,14 +100,16 @@ def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w
     of a 16-speed envelope). Assumes P(w) unimodal within a bracket (it rises as
     T_max·w below base speed, falls or stays flat above): at a smooth maximum the power error is
     then ~(w_tol)^2, at a corner (a steep voltage-limited fall at base speed) at most ~w_tol.
-    Without a model (None) the best sample.
+    Without a model (None) the best sample. ``p_cap``: a bound the envelope's T·w cannot exceed, W
+    (the power limit P_max that caps it at P_max / w): a sample within 1e-12 of it is the peak, and
+    no search runs (the searches would return P_max to rounding).
     """
     w = np.asarray(w, dtype=float)
     T = np.asarray(T, dtype=float)
     ok = np.isfinite(T) & (T > 0)
     P = np.where(ok, T * w, 0.0)
     best = float(P.max()) if P.size else 0.0
-    if model is None or w.size < 2 or best <= 0:
+    if model is None or w.size < 2 or best <= 0 or (p_cap is not None and best >= p_cap * (1.0 - 1e-12)):
         return best
 
     def golden(a: float, b: float) -> float:

@@ -7,6 +7,7 @@ from motoropt.constants import RPM_TO_RAD_S
 from motoropt.drive.effmap import efficiency_map
 from motoropt.drive.search import envelope_golden_power
 from motoropt.evaluation.pipeline import envelope_kpis, peak_power
+from tests import shipped
 from tests.drive.test_effmap import model
 
 
@@ -45,6 +46,43 @@ def test_peak_power_of_a_constant_power_envelope():
     w = np.linspace(0.0, 1000.0, 7)
     T = Flat().envelope(w)["torque_motoring"]
     assert peak_power(Flat(), w, T) == pytest.approx(5e4, rel=1e-12)
+
+
+def test_peak_power_at_the_power_cap_runs_no_search():
+    """Closed form, T = min(T_0, P_0 / w): with p_cap = P_0 (the limit that caps the envelope) a sample
+    at P_0 is the peak and the model is not searched; without p_cap the search gives the same P_0.
+    A sample below the cap (a cap above the envelope's peak) still searches."""
+
+    class Flat(_Envelope):
+        calls = 0
+
+        def envelope(self, w, generating=True):
+            Flat.calls += 1
+            w = np.asarray(w, dtype=float)
+            return {"torque_motoring": np.minimum(200.0, 5e4 / np.maximum(w, 1e-9))}
+
+    m = Flat()
+    w = np.linspace(0.0, 1000.0, 7)
+    T = m.envelope(w)["torque_motoring"]
+    Flat.calls = 0
+    assert peak_power(m, w, T, p_cap=5e4) == pytest.approx(5e4, rel=1e-12)
+    assert Flat.calls == 0
+    assert peak_power(m, w, T) == pytest.approx(peak_power(m, w, T, p_cap=5e4), rel=1e-12)
+    assert Flat.calls > 0
+    Flat.calls = 0
+    peak_power(m, w, T, p_cap=6e4)
+    assert Flat.calls > 0
+
+
+def test_power_limited_case_peak_power_equals_the_search():
+    """prius2004 (limits.max_power_kw = 50): the KPI taken at the cap equals the golden-section search
+    along the envelope (the capped envelope's T w = P_max to rounding)."""
+    ev = shipped.evaluation("prius2004", cycles=False)
+    em = ev.emap
+    w = em.envelope_speed_rpm * RPM_TO_RAD_S
+    searched = peak_power(em.model, w, em.envelope_motoring_nm)
+    assert ev.kpis["peak_power_kw"] * 1e3 == pytest.approx(searched, rel=1e-12)
+    assert ev.kpis["peak_power_kw"] == pytest.approx(50.0, rel=1e-12)
 
 
 class _Counted(_Envelope):
