@@ -92,12 +92,15 @@ class MagnetArray:
         P = self.period
         for a0, b0, r, pa in zip(self.start, self.end, self.rel, self.parallel):
             a0, b0 = a0 + theta_r, b0 + theta_r
+            # the segment's copies j (start a0 + j P) that can meet arc i: j0[i] .. j1[i], a few per arc;
+            # each arc takes its own copies in ascending j (the others contribute exact zeros)
             j0 = np.floor((lo - b0) / P).astype(int)
             j1 = np.ceil((hi - a0) / P).astype(int)
-            for j in range(int(j0.min()), int(j1.max()) + 1):
+            for d in range(int((j1 - j0).max()) + 1 if lo.size else 0):
+                j = j0 + d
                 a, b = a0 + j * P, b0 + j * P
                 x0, x1 = np.maximum(lo, a), np.minimum(hi, b)
-                ok = x1 > x0
+                ok = (x1 > x0) & (j <= j1)
                 if not np.any(ok):
                     continue
                 x0, x1 = np.where(ok, x0, 0.0), np.where(ok, x1, 0.0)

@@ -73,7 +73,7 @@ def test_segment_integrals_exact():
     """integrals() over arbitrary arcs (spanning block edges, pole pairs and negative angles, with the
     rotor turned) equal Gauss-Legendre quadrature (20 points) of m_r = cos(alpha - theta),
     m_theta = sin(alpha - theta) on each piece between the blocks' edges (alpha: the block's fixed
-    direction), to 1e-12."""
+    direction), to 1e-12; and the arcs given together, each as given alone."""
     p, n = 4, 3
     a = magnet_array(p, 1.0, n, True)
     theta_r = 0.137
@@ -93,6 +93,12 @@ def test_segment_integrals_exact():
         assert cov[0] == pytest.approx(hi - lo, rel=1e-12)  # a Halbach array covers everything
         assert ir[0] == pytest.approx(ref_r, rel=1e-12, abs=1e-12)
         assert it[0] == pytest.approx(ref_t, rel=1e-12, abs=1e-12)
+    # the arcs together (each meeting other copies of the blocks): each arc's integrals as alone, exactly
+    arcs = np.array([(-0.9, -0.2), (0.05, 0.61), (1.3, 2.95), (4.0, 7.1)])
+    together = a.integrals(arcs[:, 0], arcs[:, 1], theta_r)
+    for i, (lo, hi) in enumerate(arcs):
+        alone = a.integrals(np.array([lo]), np.array([hi]), theta_r)
+        assert [float(v[i]) for v in together] == [float(v[0]) for v in alone]
 
 
 def test_radial_arc_coverage_and_sign():
