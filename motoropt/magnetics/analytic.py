@@ -1210,11 +1210,9 @@ def reduce_linear(net):
     nonlinear branch indices of the teeth and the yoke)."""
     n = net["n"]
     lin = net["kind"] == _LINEAR
-    touched = np.zeros(n, bool)
-    for i in np.flatnonzero(~lin):
-        for end in (net["a"][i], net["b"][i]):
-            if end >= 0:
-                touched[end] = True
+    touched = np.zeros(n, bool)  # the nodes a nonlinear branch ends on
+    nl_ends = np.concatenate((net["a"][~lin], net["b"][~lin]))
+    touched[nl_ends[nl_ends >= 0]] = True
     keep = np.flatnonzero(touched)
     elim = np.flatnonzero(~touched)
     new_index = -np.ones(n, np.int64)
@@ -1223,16 +1221,24 @@ def reduce_linear(net):
     G_pos = np.zeros((n_pos, keep.size, keep.size))
     h_pos = np.zeros((n_pos, keep.size))
     li = np.flatnonzero(lin)
-    # signed incidence C (linear branch x node) of du = sa u[a] - sb u[b]: G = C^T diag(P) C, h = C^T (P F)
-    C = np.zeros((li.size, n))
-    rows = np.arange(li.size)
+    # signed incidence c_i of linear branch i (du = sa u[a] - sb u[b]: +sa at a, -sb at b; GROUND ends
+    # dropped): G = sum_i P_i c_i c_i^T, h = sum_i P_i F_i c_i, assembled from the (at most 2) entries
+    # of each c_i (a branch between a node and its antiperiodic image adds both at the same node)
     a_l, b_l = net["a"][li], net["b"][li]
-    np.add.at(C, (rows[a_l >= 0], a_l[a_l >= 0]), net["sa"][li][a_l >= 0])
-    np.add.at(C, (rows[b_l >= 0], b_l[b_l >= 0]), -net["sb"][li][b_l >= 0])
+    ends = [(a_l, net["sa"][li]), (b_l, -net["sb"][li])]
+    pairs = [(e, f, ce * cf) for e, ce in ends for f, cf in ends]  # (row node, column node, coefficient)
     for ip in range(n_pos):
         P_ = net["P_pos"][ip, li]
-        Gf = C.T @ (P_[:, None] * C)
-        hf = C.T @ (P_ * net["F_pos"][ip, li])
+        PF = P_ * net["F_pos"][ip, li]
+        Gf = np.zeros(n * n)
+        hf = np.zeros(n)
+        for e, f, c in pairs:
+            on = (e >= 0) & (f >= 0)
+            Gf += np.bincount(e[on] * n + f[on], weights=(c * P_)[on], minlength=n * n)
+        for e, ce in ends:
+            on = e >= 0
+            hf += np.bincount(e[on], weights=(ce * PF)[on], minlength=n)
+        Gf = Gf.reshape(n, n)
         Gkk, Gke, Gee = Gf[np.ix_(keep, keep)], Gf[np.ix_(keep, elim)], Gf[np.ix_(elim, elim)]
         X = np.linalg.solve(Gee, np.column_stack((Gke.T, hf[elim]))) if elim.size else np.zeros((0, keep.size + 1))
         G_pos[ip] = Gkk - Gke @ X[:, :-1]
