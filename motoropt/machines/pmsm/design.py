@@ -39,7 +39,14 @@ from motoropt.errors import InputError
 from motoropt.geometry.rotor import ArcPMRotor, InteriorPMRotor, SurfacePMRotor, flat_ipm
 from motoropt.geometry.stator import Stator
 from motoropt.machines.base import FluxMapProvider, RotorHeatBody
-from motoropt.machines.common import MM, StatorWinding, remember_last, remember_parts, stator_from_values, winding_from_values
+from motoropt.machines.common import (
+    MM,
+    StatorWinding,
+    remember_last,
+    remember_parts,
+    stator_from_values,
+    winding_from_values,
+)
 from motoropt.magnetics.analytic import (
     MECInputs,
     ToothCoilStator,
