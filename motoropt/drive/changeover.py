@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from motoropt.drive.control import operating_point
+from motoropt.drive.control import CURRENT_LIMIT, operating_point
 from motoropt.drive.effmap import EfficiencyMap, efficiency_map
 from motoropt.drive.model import FluxMapModel
 from motoropt.errors import InputError, OperatingPointError
@@ -47,6 +47,9 @@ CONNECTION_NAMES = {"series_parallel": ("series", "parallel"), "star_delta": ("s
 # (no harmonic losses) both connections solve the same ampere-turn optimum, and their losses differ
 # by roundoff only (~1e-15), which would pick the second connection at random
 TIE_RTOL = 1e-9
+# a connection is not solved at a point more than this beyond its envelope (relative torque): the
+# envelope's own search stops within ~1e-7 of the true maximum (motoropt.drive.control._ENV_XTOL)
+REACH_RTOL = 1e-5
 
 
 def connection_factor(kind: str) -> float:
@@ -110,15 +113,49 @@ class SwitchedModel:
 
     def solve_operating_points(self, speed, torque, strategy: str = "min_loss") -> dict:
         """Both connections at every point; keeps the lower total loss (dict as
-        :func:`motoropt.drive.control.solve_operating_points` plus ``connection``, 0/1, -1 if infeasible)."""
-        r0 = self.models[0].solve_operating_points(speed, torque, strategy=strategy)
-        r1 = self.models[1].solve_operating_points(speed, torque, strategy=strategy)
+        :func:`motoropt.drive.control.solve_operating_points` plus ``connection``, 0/1, -1 if infeasible).
+
+        A connection is not solved at a point beyond its own envelope (at a speed of the last
+        :meth:`envelope` call, by more than REACH_RTOL: the envelope's search error is < 1e-7), where it
+        is infeasible; the other connection decides the point. Where that one is infeasible too, the
+        first connection is solved after all, for its reason (current or voltage limit). The result is
+        the same as solving both everywhere."""
+        sp, tq = np.broadcast_arrays(np.asarray(speed, dtype=float), np.asarray(torque, dtype=float))
+        reach = self._reach(sp, tq)
+        if reach is None:
+            r0 = self.models[0].solve_operating_points(sp, tq, strategy=strategy)
+            r1 = self.models[1].solve_operating_points(sp, tq, strategy=strategy)
+            return _pick(r0, r1)
+        r1 = _solve_where(self.models[1], sp, tq, reach[1], strategy)
+        r0 = _solve_where(self.models[0], sp, tq, reach[0] | ~r1["feasible"], strategy)
         return _pick(r0, r1)
+
+    def _reach(self, sp, tq):
+        """(2, *shape) bool: the points each connection may reach (|T| within its envelope x (1 +
+        REACH_RTOL) at a speed of the last envelope call, or at any other speed), or None when no
+        envelope was taken yet or no point is beyond one."""
+        last = self.__dict__.get("_last_envelopes")
+        if last is None or sp.ndim == 0 or sp.size == 0:
+            return None
+        w_env, env = last
+        k = np.clip(np.searchsorted(w_env, sp), 0, w_env.size - 1)
+        known = w_env[k] == sp
+        reach = np.ones((2, *sp.shape), dtype=bool)
+        for c, e in enumerate(env):
+            side = np.where(tq >= 0, e["torque_motoring"][k], e["torque_generating"][k])
+            with np.errstate(invalid="ignore"):
+                beyond = known & (np.abs(tq) > side * (1.0 + REACH_RTOL))  # NaN (no envelope there): solved
+            reach[c] = ~beyond
+        return None if reach.all() else reach
 
     def envelope(self, speeds, generating: bool = True) -> dict:
         """The larger of the two connections' envelopes at each speed; ``connection``: the one giving
-        the larger motoring torque."""
+        the larger motoring torque. Each connection's envelope at these speeds is kept for
+        :meth:`solve_operating_points` (where a connection cannot reach a point, it is not solved)."""
         e0, e1 = (m.envelope(speeds, generating=generating) for m in self.models)
+        w = np.asarray(e0["speed"], dtype=float)
+        if w.ndim == 1 and np.all(np.diff(w) > 0):  # ascending: looked up by searchsorted
+            object.__setattr__(self, "_last_envelopes", (w.copy(), (e0, e1)))  # a memo, not a field
         return {"speed": e0["speed"],
                 "torque_motoring": np.fmax(e0["torque_motoring"], e1["torque_motoring"]),
                 "torque_generating": np.fmax(e0["torque_generating"], e1["torque_generating"]),
@@ -161,6 +198,30 @@ class SwitchedModel:
 
 def _total(r):
     return r["p_copper"] + r["p_iron"] + r["p_magnet"] + r["p_mechanical"]
+
+
+def _solve_where(model, sp, tq, mask, strategy: str) -> dict:
+    """The model's solve_operating_points at the points where ``mask``; elsewhere infeasible with NaN
+    values (reason: current limit; :func:`SwitchedModel.solve_operating_points` never reads them)."""
+    if mask.all():
+        return model.solve_operating_points(sp, tq, strategy=strategy)
+    r = model.solve_operating_points(sp[mask], tq[mask], strategy=strategy)
+    out = {}
+    for key, v in r.items():
+        if key == "iron_by_region":
+            out[key] = {n: _scatter(x, mask, np.nan) for n, x in v.items()}
+        elif isinstance(v, np.ndarray) and v.shape == (int(mask.sum()),):
+            fill = False if key == "feasible" else (CURRENT_LIMIT if key == "reason" else np.nan)
+            out[key] = _scatter(v, mask, fill)
+        else:
+            out[key] = v
+    return out
+
+
+def _scatter(v, mask, fill):
+    full = np.full(mask.shape, fill, dtype=v.dtype if not isinstance(fill, float) or v.dtype.kind == "f" else float)
+    full[mask] = v
+    return full
 
 
 def _pick(r0: dict, r1: dict) -> dict:

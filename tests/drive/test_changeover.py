@@ -148,3 +148,38 @@ def test_equal_losses_keep_the_first_connection(multipole_design):
     r = sm.solve_operating_points(w, T)
     assert np.all(r["connection"] == 0)
     assert np.array_equal(r["i_q"], r0["i_q"])
+
+
+def test_connections_beyond_their_envelope_are_not_solved(multipole_design):
+    """After an envelope call, a point more than REACH_RTOL beyond one connection's envelope is not
+    solved in that connection: on the whole speed x torque grid of a map (points beyond both
+    envelopes included) the result is the same, array for array and bit for bit, as solving both
+    connections at every point (the reference), and fewer connection solves run."""
+    from motoropt.drive import changeover as co
+    from motoropt.drive.effmap import efficiency_map
+
+    sm = multipole_design.machine_model()
+    em = efficiency_map(sm, 24, 24)  # takes the envelope at the map's speeds, then solves the points
+    W, T = np.meshgrid(em.speed_rpm * RPM_TO_RAD_S, em.torque_nm)
+    ref = co._pick(*(m.solve_operating_points(W, T) for m in sm.models))
+    calls = []
+    orig = co._solve_where
+
+    def counting(model, sp, tq, mask, strategy):
+        calls.append(int(mask.sum()))
+        return orig(model, sp, tq, mask, strategy)
+
+    co._solve_where = counting
+    try:
+        got = sm.solve_operating_points(W, T)
+    finally:
+        co._solve_where = orig
+    for key, v in ref.items():
+        if key == "iron_by_region":
+            for n in v:
+                assert np.array_equal(got[key][n], v[n], equal_nan=True), (key, n)
+        else:
+            assert np.array_equal(got[key], v, equal_nan=v.dtype.kind == "f"), key
+    assert sum(calls) < 2 * W.size  # some connection solves were skipped
+    feas = em.feasible
+    assert np.array_equal(em.connection[feas], ref["connection"][feas])
