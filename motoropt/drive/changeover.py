@@ -219,7 +219,8 @@ def _solve_where(model, sp, tq, mask, strategy: str) -> dict:
 
 
 def _scatter(v, mask, fill):
-    full = np.full(mask.shape, fill, dtype=v.dtype if not isinstance(fill, float) or v.dtype.kind == "f" else float)
+    """v (one value per True of mask) at mask's True places, ``fill`` elsewhere (v's dtype)."""
+    full = np.full(mask.shape, fill, dtype=v.dtype)
     full[mask] = v
     return full
 
