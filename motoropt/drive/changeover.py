@@ -206,11 +206,12 @@ def _solve_where(model, sp, tq, mask, strategy: str) -> dict:
     if mask.all():
         return model.solve_operating_points(sp, tq, strategy=strategy)
     r = model.solve_operating_points(sp[mask], tq[mask], strategy=strategy)
+    n_solved = int(mask.sum())
     out = {}
     for key, v in r.items():
         if key == "iron_by_region":
             out[key] = {n: _scatter(x, mask, np.nan) for n, x in v.items()}
-        elif isinstance(v, np.ndarray) and v.shape == (int(mask.sum()),):
+        elif isinstance(v, np.ndarray) and v.shape == (n_solved,):
             fill = False if key == "feasible" else (CURRENT_LIMIT if key == "reason" else np.nan)
             out[key] = _scatter(v, mask, fill)
         else:

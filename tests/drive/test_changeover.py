@@ -150,7 +150,7 @@ def test_equal_losses_keep_the_first_connection(multipole_design):
     assert np.array_equal(r["i_q"], r0["i_q"])
 
 
-def test_connections_beyond_their_envelope_are_not_solved(multipole_design):
+def test_connections_beyond_their_envelope_are_not_solved(multipole_design, monkeypatch):
     """After an envelope call, a point more than REACH_RTOL beyond one connection's envelope is not
     solved in that connection: on the whole speed x torque grid of a map (points beyond both
     envelopes included) the result is the same, array for array and bit for bit, as solving both
@@ -169,11 +169,8 @@ def test_connections_beyond_their_envelope_are_not_solved(multipole_design):
         calls.append(int(mask.sum()))
         return orig(model, sp, tq, mask, strategy)
 
-    co._solve_where = counting
-    try:
-        got = sm.solve_operating_points(W, T)
-    finally:
-        co._solve_where = orig
+    monkeypatch.setattr(co, "_solve_where", counting)
+    got = sm.solve_operating_points(W, T)
     for key, v in ref.items():
         if key == "iron_by_region":
             for n in v:
