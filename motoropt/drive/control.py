@@ -602,15 +602,19 @@ def _scan_guess(iqs, k, k0):
 
 
 @njit(cache=True)
-def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out, preg, ac, hx):
+def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out, preg, ac, hx, iqs, prev):
     """Fill one row of ``out`` (columns O_*) and of ``preg`` (iron loss per region); ``hx`` are the
-    harmonic tables (carrier table, six-step moments, orders, shares)."""
+    harmonic tables (carrier table, six-step moments, orders, shares). ``iqs`` (n_scan,) <- the i_q
+    solved at each scan candidate (NaN: not solved); ``prev`` (n_scan,): the same of a point at the
+    same torque (another speed), the candidates' starting i_q (NaN: none; see the scan below)."""
     i_max, v_max, speed_max = lim[L_IMAX], lim[L_VMAX], lim[L_SPEED]
     for c in range(N_OUT):
         out[c] = np.nan
     for r in range(preg.shape[0]):
         preg[r] = np.nan
     out[O_FEAS] = 0.0
+    for k in range(n_scan):
+        iqs[k] = np.nan
     if w_m > speed_max * (1.0 + 1e-12) or w_m < 0.0:
         out[O_REASON] = SPEED_LIMIT
         return
@@ -625,7 +629,6 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
     best_s = np.inf
     best_k = 0
     status = np.empty(n_scan, np.int64)
-    iqs = np.full(n_scan, np.nan)  # the solved i_q of each candidate (the next solves' guesses)
     # scan outwards from the candidate nearest i_d = 0; a candidate whose d-axis copper loss alone,
     # 1.5 R i_d^2 (a lower bound of its score), is not below the best feasible score is skipped: it
     # cannot be the best (the lowest score, the lowest index among equal ones, as a plain scan)
@@ -638,8 +641,11 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
         if best_s < _PEN_V and 1.5 * R * x * x >= best_s:
             status[k] = _SKIPPED
             continue
+        # the same candidate's i_q at the same torque and another speed differs only by the drag
+        # torque's change: closer than the neighbours' extrapolation
+        g0 = prev[k] if prev[k] == prev[k] else _scan_guess(iqs, k, k0)
         s, iq, st = _phi(x, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc,
-                         _RTOL_SCAN, _scan_guess(iqs, k, k0))
+                         _RTOL_SCAN, g0)
         status[k] = st
         if st != CURRENT_LIMIT:
             iqs[k] = iq
@@ -772,9 +778,26 @@ def solve_points_kernel(speeds, torques, lim, mode, n_scan, ida, iqa, G, ud, uq,
     nreg = n_loss_rows(rc)
     out = np.empty((n, N_OUT))
     preg = np.empty((n, nreg))
+    iqs = np.empty(n_scan)
+    q1 = np.full(n_scan, np.nan)  # the scan's i_q of the point before and of the one before that
+    q2 = np.full(n_scan, np.nan)
+    guess = np.empty(n_scan)
     for m in range(n):
+        # consecutive points at one torque (a map's row): each starts its candidates from the i_q of
+        # the same candidates there, extrapolated linearly in speed from the last two
+        s1 = m >= 1 and torques[m] == torques[m - 1] and speeds[m - 1] != speeds[m]
+        s2 = s1 and m >= 2 and torques[m - 2] == torques[m] and speeds[m - 2] != speeds[m - 1]
+        r = (speeds[m] - speeds[m - 1]) / (speeds[m - 1] - speeds[m - 2]) if s2 else 0.0
+        for k in range(n_scan):
+            g = q1[k] if s1 else np.nan
+            if s2 and q2[k] == q2[k] and (q2[k] > 0.0) == (g > 0.0):
+                g += r * (g - q2[k])
+            guess[k] = g
         _solve_point(speeds[m], torques[m], lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out[m], preg[m], ac,
-                     hx)
+                     hx, iqs, guess)
+        for k in range(n_scan):
+            q2[k] = q1[k]
+            q1[k] = iqs[k]
     return out, preg
 
 
