@@ -47,6 +47,7 @@ from motoropt.machines.induction.circuit import (
     C_LBAR,
     C_LRC,
     C_LSTK,
+    C_P,
     C_PSIMAX,
     C_RBAR,
     C_RREST,
@@ -184,8 +185,15 @@ def _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, use_lo
     h = (hi - lo) / (N_SCAN - 1)
     best = 1e308
     kb = 0
+    # motoring, the rotor copper loss alone is P_cu,r = T_em x / p >= T x / p (the circuit's rotor
+    # current makes it exact; T_em >= T): a lower bound of the loss rising with x, so once it reaches
+    # the best loss no larger slip can be lower (the result is the whole scan's)
+    bound = T / cv[C_P] * (1.0 - 1e-12) if use_loss != 0 and T > 0.0 else 0.0
     for k in range(N_SCAN):
-        f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(lo + k * h), p_m, v_max, i_max, use_loss)
+        x = math.exp(lo + k * h)
+        if bound > 0.0 and bound * x >= best:
+            break
+        f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, use_loss)
         if f < best:
             best = f
             kb = k
