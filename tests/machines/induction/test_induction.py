@@ -155,6 +155,21 @@ def test_energy_balance_every_map_point(emap):
     assert set(emap.losses) == {"copper", "rotor_copper", "iron", "mechanical", "total"}
 
 
+def test_rotor_copper_is_slip_times_air_gap_power(design, model):
+    """Rotor copper loss = slip x air-gap power, P_cu,r = T_em w_r / p (w_r the electrical slip
+    frequency), at every solved point, motoring and generating. Motoring (T_em >= T), T w_r / p is
+    thus a lower bound of the loss that rises with the slip: the point solver's scan stops where it
+    reaches the best loss found (:func:`motoropt.machines.induction.control._search`)."""
+    W, T = np.meshgrid(np.linspace(50.0, 1500.0, 7), np.linspace(-150.0, 300.0, 10))
+    r = model.solve_operating_points(W.ravel(), T.ravel())
+    ok = r["feasible"] & (np.abs(T.ravel()) > 0)
+    assert ok.sum() > 30 and np.any(T.ravel()[ok] < 0)
+    w_r = 2.0 * math.pi * r["f_rotor"][ok]
+    assert np.allclose(r["p_rotor_copper"][ok], r["torque_em"][ok] * w_r / design.p, rtol=1e-12, atol=0)
+    mot = T.ravel()[ok] > 0
+    assert np.all(r["torque_em"][ok][mot] >= T.ravel()[ok][mot])
+
+
 def test_loss_minimising_beats_constant_flux_at_light_load(model):
     """At light load the loss-minimising flux is below rated flux and saves loss versus constant
     rated flux (B_g = 0.8 T), e.g. 3000 rpm / 20 N m; at all points it is never worse."""
