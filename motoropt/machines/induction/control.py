@@ -326,6 +326,7 @@ def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, rt, v_max, i_max, T_u
     hi0 = math.log(2.0 * xbd)
     ns = 14
     h = (hi0 - lo0) / (ns - 1)
+    u_last = np.zeros((2, ns))  # each scan slip's largest sqrt|T| at the speed before (0: none)
     for m in range(n):
         w_m = speeds[m]
         p_m = mech_loss(cv, w_m)
@@ -335,7 +336,12 @@ def envelope_kernel(speeds, cv, psi_tab, im_tab, bhH, bhB, rt, v_max, i_max, T_u
             best = -1.0
             kb = 0
             for k in range(ns):
-                u = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, math.exp(lo0 + k * h), p_m, v_max, i_max, u0)
+                # the regula falsi starts from this slip's value at the speed before (the speeds rise
+                # in small steps), else from the last scan slip's
+                start = u_last[s, k] if u_last[s, k] > 0.0 else u0
+                u = _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, math.exp(lo0 + k * h), p_m, v_max, i_max,
+                               start)
+                u_last[s, k] = u
                 if u > best:
                     best = u
                     kb = k

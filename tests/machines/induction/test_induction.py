@@ -200,6 +200,19 @@ def test_envelope_field_weakening_to_16000_rpm(model):
     assert op["voltage_ll_rms_v"] <= model.limits.v_max * math.sqrt(1.5) * (1 + 1e-9)
 
 
+def test_envelope_over_speeds_agrees_with_each_speed_alone(model):
+    """The envelope kernel starts each scan slip's torque search from its value at the speed before;
+    only the starting points differ from evaluating each speed alone, so both sides agree to the
+    slip search's tolerance (X_TOL steps in log slip: 1e-6 relative here)."""
+    speeds = np.linspace(0.0, 1700.0, 25)
+    env = model.envelope(speeds)
+    for k in range(speeds.size):
+        one = model.envelope(speeds[k : k + 1])
+        for key in ("torque_motoring", "torque_generating"):
+            assert env[key][k] == pytest.approx(one[key][0], rel=1e-6), (key, k)
+    assert env["torque_motoring"][-1] < 0.5 * env["torque_motoring"][0]  # well into field weakening
+
+
 def test_motoring_only_envelope_is_the_motoring_column(model):
     """``generating=False`` (the peak-power search's single-speed calls) solves the motoring side
     alone: the same torques bit for bit as the two-sided envelope, the generating column NaN."""
