@@ -306,13 +306,25 @@ def ac_factor_table(params: LossParams) -> np.ndarray:
 @lru_cache(maxsize=64)
 def _ac_table(k_ac: float, d: float, sigma: float, k_circ: float = 0.0, f_circ: float = math.inf) -> np.ndarray:
     f = 10.0 ** AC_LOG_F
+    skin, prox = _strand_table(d, sigma)
+    r2 = (f / F_REF_AC) ** 2
+    F = 1.0 + k_ac * r2 * prox + (skin - 1.0) + k_circ * r2 / (1.0 + (f / f_circ) ** 2)
+    return np.ascontiguousarray(np.stack([AC_LOG_F, F]))
+
+
+@lru_cache(maxsize=16)
+def _strand_table(d: float, sigma: float) -> tuple:
+    """:func:`strand_ac_factors` (skin, proximity) on the table's frequencies (ones without a
+    strand), remembered per strand and conductivity: the Bessel functions, 0.15 ms, are the same for
+    every design of a case, whose k_ac changes with the slot (read-only arrays)."""
+    f = 10.0 ** AC_LOG_F
     if d > 0 and sigma > 0:
         skin, prox = strand_ac_factors(f, d, sigma)
     else:
         skin, prox = np.ones_like(f), np.ones_like(f)
-    r2 = (f / F_REF_AC) ** 2
-    F = 1.0 + k_ac * r2 * prox + (skin - 1.0) + k_circ * r2 / (1.0 + (f / f_circ) ** 2)
-    return np.ascontiguousarray(np.stack([AC_LOG_F, F]))
+    skin.flags.writeable = False
+    prox.flags.writeable = False
+    return skin, prox
 
 
 # ---------------------------------------------------------------- scalar physics (njit)
