@@ -333,3 +333,32 @@ def test_map_cells_locate_points_as_numpy_does(emap):
     assert both.shape == (2, s.size)
     np.testing.assert_array_equal(both[0], c.interpolate(G[0]))
     np.testing.assert_array_equal(both[1], c.interpolate(G[1]))
+
+
+def test_side_nodes_box_sum_equals_the_convolution():
+    """The demand's spread over +-1 even cell is a box sum taken from the running sum; it equals
+    np.convolve(mass, ones(2 fine + 1), "same") exactly for whole-second weights (integer sums) and
+    to round-off for any others, and the nodes follow. With m = 2 (128 fine cells, fewer than the box's
+    129) np.convolve's "same" output was one longer than the mass, which made the axis fail: the
+    running sum has no such edge."""
+    from motoropt.drive.effmap import DEMAND_WEIGHT, _side_nodes
+
+    rng = np.random.default_rng(1)
+    t_max, fine = 250.0, 64
+    nodes = _side_nodes(t_max, 2, rng.random(100) * t_max, np.ones(100))
+    assert nodes.shape == (3,) and nodes[0] == 0.0 and nodes[-1] == t_max and 0.0 < nodes[1] < t_max
+    for m in (3, 7, 25):
+        T = rng.random(1800) * 1.2 * t_max
+        for w, exact in ((np.ones(T.size), True), (3.0 * rng.random(T.size), False)):
+            n_f = fine * m
+            bins = np.minimum((np.minimum(T, t_max) * (n_f / t_max)).astype(np.int64), n_f - 1)
+            mass = np.convolve(np.bincount(bins, weights=w, minlength=n_f), np.ones(2 * fine + 1), mode="same")
+            t = np.linspace(0.0, t_max, n_f + 1)
+            F = (1.0 - DEMAND_WEIGHT) * t / t_max + DEMAND_WEIGHT * np.concatenate([[0.0], np.cumsum(mass)]) / mass.sum()
+            ref = np.interp(np.linspace(0.0, 1.0, m + 1), F, t)
+            ref[0], ref[-1] = 0.0, t_max
+            got = _side_nodes(t_max, m, T, w)
+            if exact:
+                assert np.array_equal(got, ref), m
+            else:
+                assert np.allclose(got, ref, rtol=0, atol=1e-12 * t_max), m
