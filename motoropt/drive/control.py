@@ -454,7 +454,7 @@ def _objective(kind, x, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, i
         s, q, _ = _phi(x, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, _RTOL,
                        guess)
         return s, q
-    return _env_phi(x, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
+    return _env_phi(x, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc, guess)
 
 
 @njit(cache=True, inline="always")
@@ -808,17 +808,22 @@ def _voltage(i_d, i_q, w_e, R, ida, iqa, G, ud, uq):
 
 
 @njit(cache=True)
-def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc):
+def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc, guess):
     """Largest sgn*T_shaft at i_d with |v| <= v_max: (-sgn*T_shaft or penalty, i_q).
 
     i_q is taken as large as the current circle and the voltage limit allow (|v| assumed to grow
     with |i_q| at fixed i_d, true while psi_d > R i_q / w_e; the Illinois method on the voltage limit).
+    ``guess`` (A; NaN: none): an i_q near the answer (the same i_d's at the speed before, or Brent's
+    interpolation); inside (0, the current limit) it is tried first and narrows the bracket: above
+    the voltage limit it is the bracket's top (the current limit is then not evaluated), below it
+    the bottom. A poor guess costs one evaluation, never the answer.
     """
     lim = _iq_lim(i_d, i_max, iqa)
-    # one voltage evaluation site (inlined once): stage 0 at i_q = 0, stage 1 at the current limit,
-    # stage 2 the Illinois method on f = |v| - v_max over the bracket [lo (f <= 0), hi (f > 0)],
-    # stopped when the bracket is below 1e-13 lim or lo is within 1e-12 v_max of the limit
-    # (bisection steps after 30 iterations guarantee the bracket shrinks)
+    g = abs(guess) if guess == guess else -1.0
+    # one voltage evaluation site (inlined once): stage 0 at i_q = 0, stage 3 at the guess, stage 1
+    # at the current limit, stage 2 the Illinois method on f = |v| - v_max over the bracket
+    # [lo (f <= 0), hi (f > 0)], stopped when the bracket is below 1e-13 lim or lo is within
+    # 1e-12 v_max of the limit (bisection steps after 30 iterations guarantee the bracket shrinks)
     lo, hi = 0.0, lim
     f_lo, f_hi = 0.0, 0.0
     q = 0.0
@@ -831,9 +836,23 @@ def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud,
             if f > 0.0:
                 return _PEN_V * (1.0 + f / v_max), 0.0
             f_lo = f
-            stage, q = 1, lim
+            if 0.0 < g < lim:
+                stage, q = 3, g
+            else:
+                stage, q = 1, lim
             continue
-        if stage == 1:
+        if stage == 3:
+            if f > 0.0:
+                hi, f_hi = q, f
+                stage = 2
+            else:
+                lo, f_lo = q, f
+                if f >= -1e-12 * v_max:  # on the voltage limit below the current limit: the answer
+                    stage = 2
+                    break
+                stage, q = 1, lim
+                continue
+        elif stage == 1:
             if f <= 0.0:
                 break
             f_hi = f
@@ -861,9 +880,10 @@ def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud,
 
 
 @njit(cache=True)
-def _envelope_row(res, m, w_m, lim, n_scan, n_sides, lo, step, ida, iqa, G, ud, uq, p, lv, rc):
+def _envelope_row(res, m, w_m, lim, n_scan, n_sides, lo, step, ida, iqa, G, ud, uq, p, lv, rc, qs):
     """:func:`envelope_kernel`'s row m at speed w_m (rad/s) in res (left NaN above speed_max).
-    lo, step: the i_d scan's first value and step (A)."""
+    lo, step: the i_d scan's first value and step (A). qs (2, n_scan): each side's scan i_q at the
+    speed before (NaN: none), the starting guesses (:func:`_env_phi`); updated to this speed's."""
     i_max, v_max, speed_max = lim[L_IMAX], lim[L_VMAX], lim[L_SPEED]
     if w_m > speed_max * (1.0 + 1e-12) or w_m < 0.0:
         return
@@ -875,18 +895,20 @@ def _envelope_row(res, m, w_m, lim, n_scan, n_sides, lo, step, ida, iqa, G, ud, 
         sgn = 1.0 if side == 0 else -1.0
         best, bk = np.inf, 0
         for k in range(n_scan):
-            s = _env_phi(lo + k * step, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)[0]
+            s, q = _env_phi(lo + k * step, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv,
+                            rc, qs[side, k])
+            qs[side, k] = q if s < _PEN_V else np.nan
             if s < best:
                 best, bk = s, k
         a = lo + max(bk - 1, 0) * step
         b = lo + min(bk + 1, n_scan - 1) * step
-        xb, best, _ = _brent_min(np.int64(1), a, b, lo + bk * step, best, np.nan, _ENV_XTOL * i_max, 0.0, sgn, w_m,
-                                 w_e, f_e, R, p_mechl, v_max, i_max, np.int64(0), ida, iqa, G, ud, uq, p, lv, rc)
+        xb, best, qb = _brent_min(np.int64(1), a, b, lo + bk * step, best, qs[side, bk], _ENV_XTOL * i_max, 0.0, sgn,
+                                  w_m, w_e, f_e, R, p_mechl, v_max, i_max, np.int64(0), ida, iqa, G, ud, uq, p, lv, rc)
         if best >= _PEN_V:
             res[m, 3 * side] = 0.0
             res[m, 6 + side] = 0.0
             continue
-        s, iq = _env_phi(xb, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc)
+        s, iq = _env_phi(xb, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc, qb)
         res[m, 3 * side] = -s
         res[m, 6 + side] = -s
         res[m, 3 * side + 1] = xb
@@ -914,18 +936,22 @@ def envelope_kernel(speeds, lim, n_scan, n_sides, ida, iqa, G, ud, uq, p, lv, rc
     n = speeds.shape[0]
     res = np.full((n, 8), np.nan)
     lo, step = _scan_range(ida, lim[L_IMAX], n_scan)
+    qs = np.full((2, n_scan), np.nan)  # the scan's i_q at the speed before: the next speed's guesses
     for m in range(n):
-        _envelope_row(res, m, speeds[m], lim, n_scan, n_sides, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
+        _envelope_row(res, m, speeds[m], lim, n_scan, n_sides, lo, step, ida, iqa, G, ud, uq, p, lv, rc, qs)
     return res
 
 
 @njit(cache=True)
-def _motoring_power(res, w, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc):
+def _motoring_power(res, w, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc, qs):
     """T(w) w of the motoring envelope's column col (0: with the power limit, 6: without) at speed
-    w, W; 0 where the envelope has no (finite, positive) torque."""
+    w, W; 0 where the envelope has no (finite, positive) torque. qs: :func:`_envelope_row`'s guesses,
+    cleared first: each speed is evaluated as :func:`envelope_kernel` evaluates a single speed, so the
+    search equals the Python search over single-speed envelopes bit for bit."""
     for c in range(8):
         res[0, c] = np.nan
-    _envelope_row(res, 0, w, lim, n_scan, 1, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
+    qs[:, :] = np.nan
+    _envelope_row(res, 0, w, lim, n_scan, 1, lo, step, ida, iqa, G, ud, uq, p, lv, rc, qs)
     t = res[0, col]
     return t * w if (math.isfinite(t) and t > 0) else 0.0
 
@@ -936,19 +962,20 @@ def golden_power_kernel(a, b, col, w_tol, max_evals, lim, n_scan, ida, iqa, G, u
     the same steps and arithmetic, in one call: the larger of its last two powers, W."""
     res = np.empty((1, 8))
     lo, step = _scan_range(ida, lim[L_IMAX], n_scan)
+    qs = np.empty((2, n_scan))  # the envelope's guesses (cleared per speed: _motoring_power)
     c, d = b - GOLD * (b - a), a + GOLD * (b - a)
-    fc = _motoring_power(res, c, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
-    fd = _motoring_power(res, d, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
+    fc = _motoring_power(res, c, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc, qs)
+    fd = _motoring_power(res, d, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc, qs)
     n = 2
     while b - a > w_tol * 0.5 * (a + b) and n < max_evals:
         if fc >= fd:
             b, d, fd = d, c, fc
             c = b - GOLD * (b - a)
-            fc = _motoring_power(res, c, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
+            fc = _motoring_power(res, c, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc, qs)
         else:
             a, c, fc = c, d, fd
             d = a + GOLD * (b - a)
-            fd = _motoring_power(res, d, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc)
+            fd = _motoring_power(res, d, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc, qs)
         n += 1
     return max(fc, fd)
 

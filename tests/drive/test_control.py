@@ -531,3 +531,18 @@ def test_points_at_one_torque_agree_with_each_point_alone():
             for key in ("p_copper", "p_iron", "p_magnet", "p_elec"):
                 assert float(row[key][k]) == pytest.approx(float(one[key]), rel=1e-6, abs=1e-9), (T, key, k)
         assert np.sum(row["feasible"]) >= 10  # the row reaches well into the speed range
+
+
+def test_envelope_over_speeds_agrees_with_each_speed_alone():
+    """The envelope kernel starts each scan candidate's voltage-limit search from its i_q at the speed
+    before (and Brent's from its interpolation); only the starting points differ from evaluating each
+    speed alone, so the torques agree to the voltage-limit search's tolerance (1e-12 relative) and
+    the currents to the i_d search's (_ENV_XTOL i_max), through field weakening on both sides."""
+    m = saturated()
+    speeds = np.linspace(0.0, 2000.0, 33)
+    env = m.envelope(speeds)
+    for k in range(speeds.size):
+        one = m.envelope(speeds[k : k + 1])
+        for key in ("torque_motoring", "torque_generating"):
+            assert env[key][k] == pytest.approx(one[key][0], rel=1e-12), (key, k)
+    assert env["torque_motoring"][-1] < 0.5 * env["torque_motoring"][0]  # well into field weakening
