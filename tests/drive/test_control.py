@@ -25,6 +25,7 @@ from motoropt.drive.losses import LossParams
 from motoropt.drive.model import FluxMapModel
 from motoropt.errors import InputError, OperatingPointError
 from motoropt.magnetics.fluxmap import linear_fluxmap
+from tests.envelope_checks import envelope_speeds_together_vs_alone
 
 P = 4
 LIM = Limits(u_dc=300.0, i_max=200.0, speed_max=2000.0)
@@ -536,13 +537,8 @@ def test_points_at_one_torque_agree_with_each_point_alone():
 def test_envelope_over_speeds_agrees_with_each_speed_alone():
     """The envelope kernel starts each scan candidate's voltage-limit search from its i_q at the speed
     before (and Brent's from its interpolation); only the starting points differ from evaluating each
-    speed alone, so the torques agree to the voltage-limit search's tolerance (1e-12 relative) and
-    the currents to the i_d search's (_ENV_XTOL i_max), through field weakening on both sides."""
-    m = saturated()
-    speeds = np.linspace(0.0, 2000.0, 33)
-    env = m.envelope(speeds)
-    for k in range(speeds.size):
-        one = m.envelope(speeds[k : k + 1])
-        for key in ("torque_motoring", "torque_generating"):
-            assert env[key][k] == pytest.approx(one[key][0], rel=1e-12), (key, k)
+    speed alone, so the torques agree to the voltage-limit search's tolerance (1e-12 relative),
+    through field weakening on both sides."""
+    env, worst = envelope_speeds_together_vs_alone(saturated(), np.linspace(0.0, 2000.0, 33))
+    assert worst <= 1e-12
     assert env["torque_motoring"][-1] < 0.5 * env["torque_motoring"][0]  # well into field weakening
