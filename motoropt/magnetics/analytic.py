@@ -1226,18 +1226,20 @@ def reduce_linear(net):
     # of each c_i (a branch between a node and its antiperiodic image adds both at the same node)
     a_l, b_l = net["a"][li], net["b"][li]
     ends = [(a_l, net["sa"][li]), (b_l, -net["sb"][li])]
-    pairs = [(e, f, ce * cf) for e, ce in ends for f, cf in ends]  # (row node, column node, coefficient)
+    # per (row end, column end): the flat G index, the coefficient and the branches with both ends
+    # on nodes; per end: its node, coefficient and branches on a node (the same for every position)
+    g_terms = [(e * n + f, ce * cf, (e >= 0) & (f >= 0)) for e, ce in ends for f, cf in ends]
+    g_terms = [(idx[on], c[on], on) for idx, c, on in g_terms]
+    h_terms = [(e[e >= 0], ce[e >= 0], e >= 0) for e, ce in ends]
     for ip in range(n_pos):
         P_ = net["P_pos"][ip, li]
         PF = P_ * net["F_pos"][ip, li]
         Gf = np.zeros(n * n)
         hf = np.zeros(n)
-        for e, f, c in pairs:
-            on = (e >= 0) & (f >= 0)
-            Gf += np.bincount(e[on] * n + f[on], weights=(c * P_)[on], minlength=n * n)
-        for e, ce in ends:
-            on = e >= 0
-            hf += np.bincount(e[on], weights=(ce * PF)[on], minlength=n)
+        for idx, c, on in g_terms:
+            Gf += np.bincount(idx, weights=c * P_[on], minlength=n * n)
+        for node, ce, on in h_terms:
+            hf += np.bincount(node, weights=ce * PF[on], minlength=n)
         Gf = Gf.reshape(n, n)
         Gkk, Gke, Gee = Gf[np.ix_(keep, keep)], Gf[np.ix_(keep, elim)], Gf[np.ix_(elim, elim)]
         X = np.linalg.solve(Gee, np.column_stack((Gke.T, hf[elim]))) if elim.size else np.zeros((0, keep.size + 1))
