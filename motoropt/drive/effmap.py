@@ -123,31 +123,37 @@ def torque_axis(t_gen: float, t_mot: float, n: int, demand=None) -> np.ndarray:
     T_d = w_d = np.empty(0)
     if demand is not None:
         T_d, w_d = (np.asarray(a, dtype=float).ravel() for a in demand)
-    mot = _side_nodes(t_mot, n_m, T_d[T_d > 0], w_d[T_d > 0])
-    gen = _side_nodes(t_gen, n_g, -T_d[T_d < 0], w_d[T_d < 0])
+        ok = np.isfinite(T_d) & np.isfinite(w_d) & (w_d > 0)  # points that carry demand
+        T_d, w_d = T_d[ok], w_d[ok]
+    pos, neg = T_d > 0, T_d < 0
+    mot = _side_nodes(t_mot, n_m, T_d[pos], w_d[pos])
+    gen = _side_nodes(t_gen, n_g, -T_d[neg], w_d[neg])
     return np.concatenate([0.0 - gen[::-1], mot[1:]])  # 0.0 - x: +0.0 at zero
 
 
 def _side_nodes(t_max: float, m: int, T, w) -> np.ndarray:
     """m + 1 nodes 0 .. t_max at equal steps of the mixed distribution function of torque_axis
-    (evenly spaced without demand on this side). The demand's distribution is first spread over
+    (evenly spaced without demand on this side). T > 0 (N m) and w > 0 (s): the side's demand,
+    finite (torque_axis filters it). The demand's distribution is first spread over
     +-t_max / m around each point (a box of two even cells), so that a cycle holding one torque
     (a constant braking torque, a hover) draws nodes to it without stacking them: the cells stay
     wider than ~4 t_max / m^2."""
-    even = np.linspace(0.0, t_max, m + 1)
-    ok = np.isfinite(T) & np.isfinite(w) & (w > 0)
-    if not np.any(ok) or m < 2:
-        return even
+    if T.size == 0 or m < 2:
+        return np.linspace(0.0, t_max, m + 1)
     fine = 64  # fine cells per even cell: the mixed function is inverted on this grid
     n_f = fine * m
-    bins = np.minimum((np.minimum(T[ok], t_max) * (n_f / t_max)).astype(np.int64), n_f - 1)
-    mass = np.bincount(bins, weights=w[ok], minlength=n_f)
+    # fine cell of each point, torques above t_max in the top one
+    bins = np.minimum(T * (n_f / t_max), n_f - 1).astype(np.int64)
+    mass = np.bincount(bins, weights=w, minlength=n_f)
     # +-1 even cell: the box sum of np.convolve(mass, ones(2 fine + 1), "same") from the running sum
     # (0.2 ms -> 0.02 ms; the same sums, exactly so for the 1 s weights of the shipped cycles)
-    c = np.concatenate([[0.0], np.cumsum(mass)])
+    c = np.zeros(n_f + 1)
+    np.cumsum(mass, out=c[1:])
     i = np.arange(n_f)
     mass = np.maximum(c[np.minimum(i + fine + 1, n_f)] - c[np.maximum(i - fine, 0)], 0.0)
-    f_dem = np.concatenate([[0.0], np.cumsum(mass)]) / mass.sum()
+    f_dem = np.zeros(n_f + 1)
+    np.cumsum(mass, out=f_dem[1:])
+    f_dem /= mass.sum()
     t = np.linspace(0.0, t_max, n_f + 1)
     F = (1.0 - DEMAND_WEIGHT) * t / t_max + DEMAND_WEIGHT * f_dem  # strictly increasing
     nodes = np.interp(np.linspace(0.0, 1.0, m + 1), F, t)
@@ -185,42 +191,47 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
     t_gen = float(np.nanmax(env["torque_generating"]))
     torques = torque_axis(t_gen * (1.0 - ENVELOPE_MARGIN), t_mot * (1.0 - ENVELOPE_MARGIN), int(n_torque),
                           torque_demand)
-    W, T = np.meshgrid(speeds, torques)  # (n_torque, n_speed)
+    W, T = speeds[None, :], torques[:, None]  # (n_torque, n_speed) by broadcasting
+    shape = (torques.size, speeds.size)
     em = np.interp(speeds, env_speeds, env["torque_motoring"])[None, :]
     eg = np.interp(speeds, env_speeds, env["torque_generating"])[None, :]
     above = (T > em * (1 + 1e-9)) | (-T > eg * (1 + 1e-9))
     solve = ~above
-    rs = model.solve_operating_points(W[solve], T[solve], strategy=strategy)
-    r = {}
-    for k, v in rs.items():
-        if k == "iron_by_region":
-            continue
-        fill = False if k == "feasible" else (0 if k == "reason" else (-1 if k == "connection" else np.nan))
-        full = np.full(W.shape, fill, dtype=v.dtype)
-        full[solve] = v
-        r[k] = full
-    cap_m = np.broadcast_to(em >= env["torque_motoring"][0] * (1 - 1e-9), W.shape)
-    cap_g = np.broadcast_to(eg >= env["torque_generating"][0] * (1 - 1e-9), W.shape)
-    cur = np.where(T > 0, cap_m, cap_g)
-    r["reason"][above] = np.where(cur[above], CURRENT_LIMIT, VOLTAGE_LIMIT)
+    rs = model.solve_operating_points(np.broadcast_to(W, shape)[solve], np.broadcast_to(T, shape)[solve],
+                                      strategy=strategy)
+    ok = rs["feasible"]
+    feas = np.zeros(shape, dtype=bool)
+    feas[solve] = ok
+    reason = np.zeros(shape, dtype=rs["reason"].dtype)
+    reason[solve] = rs["reason"]
+    cur = np.where(T > 0, em >= env["torque_motoring"][0] * (1 - 1e-9), eg >= env["torque_generating"][0] * (1 - 1e-9))
+    reason[above] = np.where(cur[above], CURRENT_LIMIT, VOLTAGE_LIMIT)
     p_max = getattr(model.limits, "p_max", None)
     if p_max is not None:
-        r["reason"][above & (np.abs(T) * W > p_max * (1 + 1e-9))] = POWER_LIMIT
-    feas = r["feasible"]
-    losses = {k: np.where(feas, r["p_" + k], np.nan) for k in model.loss_kinds}
+        reason[above & (np.abs(T) * W > p_max * (1 + 1e-9))] = POWER_LIMIT
+    # the grids kept, NaN where infeasible (unsolved or rejected), filled in one indexing
+    keys = tuple("p_" + k for k in model.loss_kinds) + _MAP_GRIDS
+    grids = np.full((len(keys),) + shape, np.nan)
+    grids[:, feas] = np.stack([rs[k] for k in keys])[:, ok]
+    g = dict(zip(keys, grids))
+    losses = {k: g["p_" + k] for k in model.loss_kinds}
     losses["total"] = sum(losses[k] for k in model.loss_kinds)
-    eff = np.where(feas, r["efficiency"], np.nan)
+    connection = None
+    if "connection" in rs:
+        connection = np.full(shape, -1, dtype=rs["connection"].dtype)
+        connection[feas] = rs["connection"][ok]
+    speed_rpm = speeds / RPM_TO_RAD_S
     return EfficiencyMap(
-        speed_rpm=speeds / RPM_TO_RAD_S, torque_nm=torques, efficiency=eff, losses=losses,
-        i_d=np.where(feas, r["i_d"], np.nan), i_q=np.where(feas, r["i_q"], np.nan),
-        voltage_ll_rms=np.where(feas, r["v_ll_rms"], np.nan), power_factor=np.where(feas, r["power_factor"], np.nan),
-        p_mech=np.where(feas, r["p_mech"], np.nan), p_elec=np.where(feas, r["p_elec"], np.nan), feasible=feas,
-        reason=r["reason"],
-        envelope_speed_rpm=env_speeds / RPM_TO_RAD_S, envelope_motoring_nm=env["torque_motoring"],
-        envelope_generating_nm=env["torque_generating"], model=model,
-        connection=np.where(feas, r["connection"], -1) if "connection" in r else None,
-        envelope_motoring_unlimited_nm=env.get("torque_motoring_unlimited"),
+        speed_rpm=speed_rpm, torque_nm=torques, efficiency=g["efficiency"], losses=losses,
+        i_d=g["i_d"], i_q=g["i_q"], voltage_ll_rms=g["v_ll_rms"], power_factor=g["power_factor"],
+        p_mech=g["p_mech"], p_elec=g["p_elec"], feasible=feas, reason=reason,
+        envelope_speed_rpm=speed_rpm if env_speeds is speeds else env_speeds / RPM_TO_RAD_S,
+        envelope_motoring_nm=env["torque_motoring"], envelope_generating_nm=env["torque_generating"], model=model,
+        connection=connection, envelope_motoring_unlimited_nm=env.get("torque_motoring_unlimited"),
     )
+
+
+_MAP_GRIDS = ("efficiency", "i_d", "i_q", "v_ll_rms", "power_factor", "p_mech", "p_elec")  # besides the losses
 
 
 @dataclass(frozen=True)
