@@ -1068,10 +1068,13 @@ def solve_operating_points(model, speed, torque, strategy: str = "min_loss",
     fm, p, lv, rc, lim, ac, hx = _pack(model)
     out, preg = solve_points_kernel(np.ascontiguousarray(sp.ravel()), np.ascontiguousarray(tq.ravel()),
                                     lim, _STRATEGIES[strategy], int(n_scan), *fm, p, lv, rc, ac, hx)
-    res = {name: out[:, c].reshape(shape) for c, name in enumerate(OUT_NAMES)}
+    # column c of out (point, column) as an array of the points' shape (``[c, ...]``: 0-d for one point)
+    cols = np.moveaxis(out.reshape(shape + out.shape[-1:]), -1, 0)
+    res = {name: cols[c, ...] for c, name in enumerate(OUT_NAMES)}
     res["feasible"] = res["feasible"] > 0.5
     res["reason"] = res["reason"].astype(int)
-    res["iron_by_region"] = {name: preg[:, r].reshape(shape) for r, name in enumerate(loss_regions(model.fluxmap))}
+    regions = np.moveaxis(preg.reshape(shape + preg.shape[-1:]), -1, 0)
+    res["iron_by_region"] = {name: regions[r, ...] for r, name in enumerate(loss_regions(model.fluxmap))}
     return res
 
 

@@ -80,10 +80,12 @@ class EfficiencyMap:
         (0.6 % over a seventh of it on the test IPM). Beyond the axis, the last step's bound."""
         s = np.asarray(speed_rpm, dtype=float)
         ws = self.envelope_speed_rpm
-        k = np.clip(np.searchsorted(ws, s, side="right") - 1, 0, len(ws) - 2)
+        # the speed cell k of each speed, clamped to 0 .. len(ws) - 2: searchsorted(ws, s, "right") - 1,
+        # clamped, is the count of inner nodes ws[1:-1] <= s
+        k = np.searchsorted(ws[1:-1], s, side="right")
         m, g = self.envelope_motoring_nm, self.envelope_generating_nm
-        f = 1.0 + ENVELOPE_RISE * (ws[k + 1] - ws[k]) / ws[-1]
-        return np.maximum(m[k], m[k + 1]) * f, np.maximum(g[k], g[k + 1]) * f
+        f = 1.0 + ENVELOPE_RISE * (ws[1:] - ws[:-1]) / ws[-1]  # per cell
+        return (np.maximum(m[:-1], m[1:]) * f)[k], (np.maximum(g[:-1], g[1:]) * f)[k]
 
 
 ENVELOPE_RISE = 0.1  # bound on the envelope's rise over the speed range, a fraction of it (envelope_bound)
@@ -451,12 +453,27 @@ def interpolate_losses(emap: EfficiencyMap, speed_rpm, torque_nm, exact_at_edge:
     (W), p_elec (W, = P_mech + total), in_envelope (bool), exact (bool: solved, not interpolated).
     """
     s, t = np.broadcast_arrays(np.asarray(speed_rpm, dtype=float), np.asarray(torque_nm, dtype=float))
-    if not (np.all(np.isfinite(s)) and np.all(np.isfinite(t))) or np.any(s < 0):
-        raise InputError("interpolate_losses.speed_rpm/torque_nm", "non-finite or negative speed",
-                         "finite values, speed >= 0 rpm")
     shape = s.shape
     s = s.ravel()
     t = t.ravel()
+    kinds = loss_kinds(emap)
+    L, inside, exact = point_losses(emap, s, t, exact_at_edge)
+    res = dict(zip(kinds, L))
+    res["total"] = sum(res[k] for k in kinds)
+    res["p_elec"] = s * RPM_TO_RAD_S * t + res["total"]
+    res["in_envelope"] = inside
+    res["exact"] = exact
+    return {k: (val.reshape(shape) if isinstance(val, np.ndarray) else val) for k, val in res.items()}
+
+
+def point_losses(emap: EfficiencyMap, speed_rpm: np.ndarray, torque_nm: np.ndarray, exact_at_edge: bool = True):
+    """:func:`interpolate_losses` of 1-D arrays of points (rpm, N m), the losses as one array:
+    (losses (n_kinds, n) W in :func:`loss_kinds` order, NaN where not served; in_envelope (n,) bool;
+    exact (n,) bool)."""
+    s, t = speed_rpm, torque_nm
+    if not (np.all(np.isfinite(s)) and np.all(np.isfinite(t))) or np.any(s < 0):
+        raise InputError("interpolate_losses.speed_rpm/torque_nm", "non-finite or negative speed",
+                         "finite values, speed >= 0 rpm")
     env_m, env_g = emap.envelope_at(s)
     in_range = s <= emap.speed_rpm[-1] * (1 + 1e-12)
     inside = in_range & (t <= env_m) & (-t <= env_g)
@@ -465,24 +482,17 @@ def interpolate_losses(emap: EfficiencyMap, speed_rpm, torque_nm, exact_at_edge:
     bound_m, bound_g = emap.envelope_bound(s)
     near = in_range & ~inside & (t <= bound_m) & (-t <= bound_g)
     cells = map_cells(emap, s, t)
-    cell_ok = cells.ok
-    res = {}
     kinds = loss_kinds(emap)
-    vals = cells.interpolate(np.stack([emap.losses[k] for k in kinds]))  # all kinds in one pass
-    for n, k in enumerate(kinds):
-        res[k] = np.where(inside & cell_ok, vals[n], np.nan)
-    exact = inside & ~cell_ok
+    served = inside & cells.ok
+    L = cells.interpolate(np.stack([emap.losses[k] for k in kinds]))  # all kinds in one pass
+    L[:, ~served] = np.nan
+    exact = inside & ~cells.ok
     if exact_at_edge:
         exact |= near
         inside |= near
     if exact_at_edge and np.any(exact):
         r = emap.model.solve_operating_points(s[exact] * RPM_TO_RAD_S, t[exact])
-        for k in kinds:
-            res[k][exact] = np.where(r["feasible"], r["p_" + k], np.nan)
+        L[:, exact] = np.where(r["feasible"], np.stack([r["p_" + k] for k in kinds]), np.nan)
         # a point near the envelope that the solver rejects is reported outside
         inside[np.flatnonzero(exact)[~r["feasible"]]] = False
-    res["total"] = sum(res[k] for k in kinds)
-    res["p_elec"] = s * RPM_TO_RAD_S * t + res["total"]
-    res["in_envelope"] = inside
-    res["exact"] = exact & inside
-    return {k: (val.reshape(shape) if isinstance(val, np.ndarray) else val) for k, val in res.items()}
+    return L, inside, exact & inside

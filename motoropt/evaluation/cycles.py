@@ -19,7 +19,7 @@ import numpy as np
 
 from motoropt.constants import RPM_TO_RAD_S
 from motoropt.cycles import load_cycle
-from motoropt.drive.effmap import EfficiencyMap, interpolate_losses, loss_kinds
+from motoropt.drive.effmap import EfficiencyMap, loss_kinds, point_losses
 from motoropt.evaluation.records import CycleData
 from motoropt.vehicle import cycle_demand
 
@@ -51,42 +51,48 @@ def evaluate_cycle(emap: EfficiencyMap, design: MachineDesign, name: str) -> Cyc
 
 
 def evaluate_cycles(emap: EfficiencyMap, design: MachineDesign, names) -> dict:
-    """:func:`evaluate_cycle` of each cycle in ``names`` ({name: CycleData}): the losses of all their
-    points from one map look-up (the look-up is pointwise, so each cycle's result is the same as
-    from its own)."""
+    """:func:`evaluate_cycle` of each cycle in ``names`` ({name: CycleData}): the losses and powers
+    of all their points at once (the look-up and the powers are pointwise, so each cycle's result
+    is the same as from its own); the energies are sums over each cycle's points."""
     pts = {name: cycle_points(design, name) for name in names}
     if not pts:
         return {}
-    res = interpolate_losses(emap, np.concatenate([p[0] for p in pts.values()]),
-                             np.concatenate([p[1] for p in pts.values()]))
+    rpm, T, dt = (np.concatenate([p[c] for p in pts.values()]) for c in range(3))
+    kinds = loss_kinds(emap)
+    L, in_envelope, _ = point_losses(emap, rpm, T)
+    moving = (rpm > 0) & (T != 0)
+    inside = in_envelope | ~moving
+    ok = moving & inside  # served points: finite losses (interpolated between feasible nodes or solved)
+    L = np.where(ok, L, 0.0)  # (kind, point)
+    p_mech = np.where(moving, rpm * RPM_TO_RAD_S * T, 0.0)
+    p_elec = np.where(ok, p_mech + sum(L[n] for n in range(len(kinds))), 0.0)
+    e = np.stack([p_elec * dt, p_mech * dt])  # (electrical, mechanical) energy per point, J
+    mot = ok & (T > 0)
+    gen = ok & (T < 0)
+    beyond = moving & ~inside
+    unmet = np.abs(p_mech) * dt
     out, start = {}, 0
     for name, p in pts.items():
         sl = slice(start, start + p[0].size)
         start = sl.stop
-        out[name] = _cycle_data(emap, name, *p, {k: v[sl] for k, v in res.items()})
+        # row sums of C-contiguous (rows, points) arrays (compress and products are): each row the
+        # same pairwise sum as its own np.sum
+        e_elec_in, e_mech_out = e[:, sl].compress(mot[sl], axis=1).sum(axis=1) * WH
+        e_elec_out, e_mech_in = -e[:, sl].compress(gen[sl], axis=1).sum(axis=1) * WH
+        loss_wh = (L[:, sl] * dt[sl]).sum(axis=1) * WH
+        b = beyond[sl]
+        out[name] = _cycle_data(name, *p, p_mech[sl], p_elec[sl], dict(zip(kinds, L[:, sl])), inside[sl],
+                                float(e_elec_in), float(e_mech_out), float(e_mech_in), float(e_elec_out),
+                                int(np.count_nonzero(b)), float(unmet[sl][b].sum()) * WH,
+                                {k: float(v) for k, v in zip(kinds, loss_wh)})
     return out
 
 
-def _cycle_data(emap: EfficiencyMap, name: str, rpm, T, dt, t_mid, res: dict) -> CycleData:
-    """One cycle's CycleData from its points and their interpolate_losses result ``res``."""
-    moving = (rpm > 0) & (T != 0)
-    inside = res["in_envelope"] | ~moving
-    ok = moving & inside  # served points: finite losses (interpolated between feasible nodes or solved)
-    kinds = loss_kinds(emap)
-    losses = {k: np.where(ok, res[k], 0.0) for k in kinds}
-    p_mech = np.where(moving, rpm * RPM_TO_RAD_S * T, 0.0)
-    total = sum(losses.values())
-    p_elec = np.where(ok, p_mech + total, 0.0)
-    e_mech = p_mech * dt
-    e_elec = p_elec * dt
-    mot = ok & (T > 0)
-    gen = ok & (T < 0)
-    e_elec_in = float(e_elec[mot].sum()) * WH
-    e_mech_out = float(e_mech[mot].sum()) * WH
-    e_mech_in = float(-e_mech[gen].sum()) * WH
-    e_elec_out = float(-e_elec[gen].sum()) * WH
+def _cycle_data(name: str, rpm, T, dt, t_mid, p_mech, p_elec, losses: dict, inside, e_elec_in: float,
+                e_mech_out: float, e_mech_in: float, e_elec_out: float, n_beyond: int, unmet_wh: float,
+                loss_wh: dict) -> CycleData:
+    """One cycle's CycleData from its points, powers (W), losses ({kind: W}) and energies (Wh)."""
     e_in, e_out = e_elec_in + e_mech_in, e_mech_out + e_elec_out
-    beyond = moving & ~inside
     summary = {
         "motor_efficiency": e_out / e_in if e_in > 0 else float("nan"),
         "energy_in_wh": e_in, "energy_out_wh": e_out, "loss_wh": e_in - e_out,
@@ -94,9 +100,9 @@ def _cycle_data(emap: EfficiencyMap, name: str, rpm, T, dt, t_mid, res: dict) ->
         "generating_efficiency": e_elec_out / e_mech_in if e_mech_in > 0 else float("nan"),
         "motoring_energy_in_wh": e_elec_in, "motoring_energy_out_wh": e_mech_out,
         "generating_energy_in_wh": e_mech_in, "generating_energy_out_wh": e_elec_out,
-        "points_beyond_envelope": int(beyond.sum()),
-        "unmet_energy_wh": float(np.sum(np.abs(p_mech[beyond]) * dt[beyond])) * WH,
+        "points_beyond_envelope": n_beyond,
+        "unmet_energy_wh": unmet_wh,
     }
-    summary.update({f"{k}_loss_wh": float(np.sum(losses[k] * dt)) * WH for k in kinds})
+    summary.update({f"{k}_loss_wh": v for k, v in loss_wh.items()})
     return CycleData(name=name, time_s=t_mid, dt_s=dt, speed_rpm=rpm, torque_nm=T, p_mech_w=p_mech,
                      p_elec_w=p_elec, losses=losses, feasible=inside, summary=summary)
