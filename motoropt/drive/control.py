@@ -1061,19 +1061,19 @@ def solve_operating_points(model, speed, torque, strategy: str = "min_loss",
         raise InputError("n_scan", n_scan, "an integer >= 5")
     sp, tq = np.broadcast_arrays(np.asarray(speed, dtype=float), np.asarray(torque, dtype=float))
     shape = sp.shape
-    if not np.all(np.isfinite(sp)) or np.any(sp < 0):
+    if not np.isfinite(sp).all() or (sp < 0).any():
         raise InputError("speed", speed, "finite and >= 0 rad/s (the torque sign selects generating)")
-    if not np.all(np.isfinite(tq)):
+    if not np.isfinite(tq).all():
         raise InputError("torque", torque, "finite")
     fm, p, lv, rc, lim, ac, hx = _pack(model)
     out, preg = solve_points_kernel(np.ascontiguousarray(sp.ravel()), np.ascontiguousarray(tq.ravel()),
                                     lim, _STRATEGIES[strategy], int(n_scan), *fm, p, lv, rc, ac, hx)
     # column c of out (point, column) as an array of the points' shape (``[c, ...]``: 0-d for one point)
-    cols = np.moveaxis(out.reshape(shape + out.shape[-1:]), -1, 0)
+    cols = out.T.reshape(out.shape[-1:] + shape)
     res = {name: cols[c, ...] for c, name in enumerate(OUT_NAMES)}
     res["feasible"] = res["feasible"] > 0.5
     res["reason"] = res["reason"].astype(int)
-    regions = np.moveaxis(preg.reshape(shape + preg.shape[-1:]), -1, 0)
+    regions = preg.T.reshape(preg.shape[-1:] + shape)
     res["iron_by_region"] = {name: regions[r, ...] for r, name in enumerate(loss_regions(model.fluxmap))}
     return res
 

@@ -214,7 +214,7 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
     # the grids kept, NaN where infeasible (unsolved or rejected), filled in one indexing
     keys = tuple("p_" + k for k in model.loss_kinds) + _MAP_GRIDS
     grids = np.full((len(keys),) + shape, np.nan)
-    grids[:, feas] = np.stack([rs[k] for k in keys])[:, ok]
+    grids[:, feas] = np.array([rs[k] for k in keys])[:, ok]
     g = dict(zip(keys, grids))
     losses = {k: g["p_" + k] for k in model.loss_kinds}
     losses["total"] = sum(losses[k] for k in model.loss_kinds)
@@ -471,7 +471,7 @@ def point_losses(emap: EfficiencyMap, speed_rpm: np.ndarray, torque_nm: np.ndarr
     (losses (n_kinds, n) W in :func:`loss_kinds` order, NaN where not served; in_envelope (n,) bool;
     exact (n,) bool)."""
     s, t = speed_rpm, torque_nm
-    if not (np.all(np.isfinite(s)) and np.all(np.isfinite(t))) or np.any(s < 0):
+    if not (np.isfinite(s).all() and np.isfinite(t).all()) or (s < 0).any():
         raise InputError("interpolate_losses.speed_rpm/torque_nm", "non-finite or negative speed",
                          "finite values, speed >= 0 rpm")
     env_m, env_g = emap.envelope_at(s)
@@ -484,7 +484,7 @@ def point_losses(emap: EfficiencyMap, speed_rpm: np.ndarray, torque_nm: np.ndarr
     cells = map_cells(emap, s, t)
     kinds = loss_kinds(emap)
     served = inside & cells.ok
-    L = cells.interpolate(np.stack([emap.losses[k] for k in kinds]))  # all kinds in one pass
+    L = cells.interpolate(np.array([emap.losses[k] for k in kinds]))  # all kinds in one pass
     L[:, ~served] = np.nan
     exact = inside & ~cells.ok
     if exact_at_edge:
@@ -492,7 +492,7 @@ def point_losses(emap: EfficiencyMap, speed_rpm: np.ndarray, torque_nm: np.ndarr
         inside |= near
     if exact_at_edge and np.any(exact):
         r = emap.model.solve_operating_points(s[exact] * RPM_TO_RAD_S, t[exact])
-        L[:, exact] = np.where(r["feasible"], np.stack([r["p_" + k] for k in kinds]), np.nan)
+        L[:, exact] = np.where(r["feasible"], np.array([r["p_" + k] for k in kinds]), np.nan)
         # a point near the envelope that the solver rejects is reported outside
         inside[np.flatnonzero(exact)[~r["feasible"]]] = False
     return L, inside, exact & inside

@@ -29,20 +29,33 @@ if TYPE_CHECKING:
 WH = 1.0 / 3600.0  # Wh per J
 
 
+_POINTS: dict = {}  # id(demand) -> (demand, cycle_points' arrays made from it)
+_POINTS_SIZE = 64
+
+
 def cycle_points(design: MachineDesign, cycle_name: str):
     """Motor speed (rpm), torque (N m), dt (s) and interval mid-times of a cycle for the design's
     vehicle; the ``[mission]``'s name gives the mission profile's points instead. The vehicle's
-    demand is :func:`motoropt.vehicle.cycle_demand`'s (remembered per cycle, vehicle and gear);
-    the arrays returned are fresh."""
+    demand is :func:`motoropt.vehicle.cycle_demand`'s (remembered per cycle, vehicle and gear), and
+    so are the arrays made from it: they are shared, hence read-only (a design's map and cycle
+    stages both ask, and an optimisation's designs share them)."""
     specs = design.specs
     gear = specs.gear.gear if specs is not None and specs.gear is not None else None
     if specs is not None and specs.mission is not None and cycle_name == specs.mission.name:
         return specs.mission.points(gear)  # through the [gear] model when the case has one
     # the [gear] model replaces the vehicle's constant gear efficiency
     dem = cycle_demand(cycle_name, design.vehicle, gear)
-    t = load_cycle(cycle_name).t
-    return (dem.speed_rad_s / RPM_TO_RAD_S, np.array(dem.torque_nm, dtype=float), np.array(dem.dt, dtype=float),
-            0.5 * (t[1:] + t[:-1]))
+    hit = _POINTS.get(id(dem))
+    if hit is None or hit[0] is not dem:
+        t = load_cycle(cycle_name).t
+        pts = (dem.speed_rad_s / RPM_TO_RAD_S, np.array(dem.torque_nm, dtype=float), np.array(dem.dt, dtype=float),
+               0.5 * (t[1:] + t[:-1]))
+        for arr in pts:
+            arr.flags.writeable = False
+        if len(_POINTS) >= _POINTS_SIZE:
+            _POINTS.clear()
+        hit = _POINTS[id(dem)] = (dem, pts)
+    return hit[1]
 
 
 def evaluate_cycle(emap: EfficiencyMap, design: MachineDesign, name: str) -> CycleData:
@@ -66,7 +79,7 @@ def evaluate_cycles(emap: EfficiencyMap, design: MachineDesign, names) -> dict:
     L = np.where(ok, L, 0.0)  # (kind, point)
     p_mech = np.where(moving, rpm * RPM_TO_RAD_S * T, 0.0)
     p_elec = np.where(ok, p_mech + sum(L[n] for n in range(len(kinds))), 0.0)
-    e = np.stack([p_elec * dt, p_mech * dt])  # (electrical, mechanical) energy per point, J
+    e = np.array([p_elec, p_mech]) * dt  # (electrical, mechanical) energy per point, J
     mot = ok & (T > 0)
     gen = ok & (T < 0)
     beyond = moving & ~inside
