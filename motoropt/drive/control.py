@@ -1059,7 +1059,9 @@ def solve_operating_points(model, speed, torque, strategy: str = "min_loss",
         raise InputError("strategy", strategy, f"one of {sorted(_STRATEGIES)}")
     if int(n_scan) != n_scan or n_scan < 5:
         raise InputError("n_scan", n_scan, "an integer >= 5")
-    sp, tq = np.broadcast_arrays(np.asarray(speed, dtype=float), np.asarray(torque, dtype=float))
+    sp, tq = np.asarray(speed, dtype=float), np.asarray(torque, dtype=float)
+    if sp.shape != tq.shape:
+        sp, tq = np.broadcast_arrays(sp, tq)
     shape = sp.shape
     if not np.isfinite(sp).all() or (sp < 0).any():
         raise InputError("speed", speed, "finite and >= 0 rad/s (the torque sign selects generating)")
