@@ -189,8 +189,8 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
     speeds = np.linspace(0.0, w_max, int(n_speed))
     env_speeds = speeds if n_envelope is None else np.linspace(0.0, w_max, int(n_envelope))
     env = model.envelope(env_speeds)
-    t_mot = float(np.nanmax(env["torque_motoring"]))
-    t_gen = float(np.nanmax(env["torque_generating"]))
+    t_mot = float(np.fmax.reduce(env["torque_motoring"]))  # np.nanmax without its Python wrapper
+    t_gen = float(np.fmax.reduce(env["torque_generating"]))
     torques = torque_axis(t_gen * (1.0 - ENVELOPE_MARGIN), t_mot * (1.0 - ENVELOPE_MARGIN), int(n_torque),
                           torque_demand)
     W, T = speeds[None, :], torques[:, None]  # (n_torque, n_speed) by broadcasting
@@ -199,8 +199,8 @@ def efficiency_map(model: MachineModel, n_speed: int = 50, n_torque: int = 50, s
     eg = np.interp(speeds, env_speeds, env["torque_generating"])[None, :]
     above = (T > em * (1 + 1e-9)) | (-T > eg * (1 + 1e-9))
     solve = ~above
-    rs = model.solve_operating_points(np.broadcast_to(W, shape)[solve], np.broadcast_to(T, shape)[solve],
-                                      strategy=strategy)
+    jj, ii = np.nonzero(solve)  # row-major, the order of a boolean index
+    rs = model.solve_operating_points(speeds[ii], torques[jj], strategy=strategy)
     ok = rs["feasible"]
     feas = np.zeros(shape, dtype=bool)
     feas[solve] = ok
@@ -321,7 +321,7 @@ def _stencil_slopes(torque_nm: np.ndarray, G: np.ndarray):
     T = np.ascontiguousarray(torque_nm, dtype=np.float64)
     G = np.asarray(G, dtype=np.float64)
     edge = np.zeros(T.size, dtype=np.bool_)
-    edge[[0, -1]] = True
+    edge[0] = edge[-1] = True
     edge |= T == 0.0
     lead, (n, n_s) = G.shape[:-2], G.shape[-2:]
     s_lo, s_hi, d = _slopes_kernel(T, np.ascontiguousarray(G).reshape((-1, n, n_s)), edge)
