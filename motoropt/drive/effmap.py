@@ -479,8 +479,12 @@ def point_losses(emap: EfficiencyMap, speed_rpm: np.ndarray, torque_nm: np.ndarr
     inside = in_range & (t <= env_m) & (-t <= env_g)
     # above the interpolated envelope but not above its bound: the envelope between its speed nodes
     # is not linear (concave at the corner speed), so the solver decides these points
-    bound_m, bound_g = emap.envelope_bound(s)
-    near = in_range & ~inside & (t <= bound_m) & (-t <= bound_g)
+    near = np.zeros(s.shape, dtype=bool)
+    above = np.flatnonzero(in_range & ~inside)  # few: the bound only at these
+    if above.size:
+        bound_m, bound_g = emap.envelope_bound(s[above])
+        ta = t[above]
+        near[above] = (ta <= bound_m) & (-ta <= bound_g)
     cells = map_cells(emap, s, t)
     kinds = loss_kinds(emap)
     served = inside & cells.ok
@@ -490,7 +494,7 @@ def point_losses(emap: EfficiencyMap, speed_rpm: np.ndarray, torque_nm: np.ndarr
     if exact_at_edge:
         exact |= near
         inside |= near
-    if exact_at_edge and np.any(exact):
+    if exact_at_edge and exact.any():
         r = emap.model.solve_operating_points(s[exact] * RPM_TO_RAD_S, t[exact])
         L[:, exact] = np.where(r["feasible"], np.array([r["p_" + k] for k in kinds]), np.nan)
         # a point near the envelope that the solver rejects is reported outside
