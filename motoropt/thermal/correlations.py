@@ -31,6 +31,7 @@ Sources (cited at each function):
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -129,8 +130,10 @@ _EG_MU_T = np.array([4.4, 26.7, 48.9, 71.1, 93.3])
 _EG_MU = np.array([6.5e-3, 2.8e-3, 1.5e-3, 0.95e-3, 0.70e-3])
 
 
+@functools.lru_cache(maxsize=64)
 def glycol50_properties(T_c: float):
-    """(rho, mu, k, cp, Pr) of 50/50 water-ethylene glycol at T_c degC (0..100, clipped)."""
+    """(rho, mu, k, cp, Pr) of 50/50 water-ethylene glycol at T_c degC (0..100, clipped). Remembered
+    per temperature (a case's designs share their coolant inlet; it is looked up twice per design)."""
     T = min(max(T_c, 0.0), 100.0)
     rho = float(np.interp(T, _EG_T, _EG_RHO))
     cp = float(np.interp(T, _EG_T, _EG_CP))

@@ -85,17 +85,18 @@ def expm2(M: np.ndarray) -> np.ndarray:
     """Matrix exponential of a real 2 x 2 matrix in closed form: with s = tr(M)/2 and N = M - s I
     (traceless, so N^2 = -det(N) I = q^2 I), e^M = e^s (cosh q I + sinh(q)/q N) for q^2 >= 0 and
     e^s (cos w I + sin(w)/w N), w^2 = -q^2, for complex eigenvalues (the series terms, exact)."""
-    M = np.asarray(M, dtype=float)
-    s = 0.5 * (M[0, 0] + M[1, 1])
-    N = M - s * np.eye(2)
-    q2 = -(N[0, 0] * N[1, 1] - N[0, 1] * N[1, 0])
+    (m00, m01), (m10, m11) = np.asarray(M, dtype=float).tolist()
+    s = 0.5 * (m00 + m11)
+    n00, n11 = m00 - s, m11 - s  # N = M - s I (scalars: 2 x 2 NumPy calls cost more than the arithmetic)
+    q2 = -(n00 * n11 - m01 * m10)
     if q2 >= 0.0:
         q = math.sqrt(q2)
         c, k = math.cosh(q), (math.sinh(q) / q if q > 1e-8 else 1.0 + q2 / 6.0)
     else:
         w = math.sqrt(-q2)
         c, k = math.cos(w), (math.sin(w) / w if w > 1e-8 else 1.0 + q2 / 6.0)
-    return math.exp(s) * (c * np.eye(2) + k * N)
+    e = math.exp(s)
+    return np.array([[e * (c + k * n00), e * (k * m01)], [e * (k * m10), e * (c + k * n11)]])
 
 
 def short_circuit_peak_id(psi_pm: float, L_d: float, L_q: float, R_s: float, omega_e: float,
@@ -117,17 +118,17 @@ def short_circuit_peak_id(psi_pm: float, L_d: float, L_q: float, R_s: float, ome
     if not (L_d > 0 and L_q > 0 and R_s >= 0):
         raise InputError("short_circuit", (L_d, L_q, R_s), "L_d, L_q > 0 and R_s >= 0")
     w = omega_e
-    A = np.array([[-R_s / L_d, w * L_q / L_d], [-w * L_d / L_q, -R_s / L_q]])
-    bvec = np.array([0.0, -w * psi_pm / L_q])
+    a00, a01, a10, a11 = -R_s / L_d, w * L_q / L_d, -w * L_d / L_q, -R_s / L_q  # A (scalars: 2 x 2)
+    b1 = -w * psi_pm / L_q  # b = (0, b1)
     den = R_s**2 + w**2 * L_d * L_q
-    x_ss = np.array([-psi_pm * w**2 * L_q / den, -psi_pm * w * R_s / den]) if den > 0 else np.zeros(2)
-    assert np.abs(A @ x_ss + bvec).max() <= 1e-9 * max(1.0, abs(bvec[1]))  # np.allclose's test, without its cost
+    x0, x1 = (-psi_pm * w**2 * L_q / den, -psi_pm * w * R_s / den) if den > 0 else (0.0, 0.0)
+    assert max(abs(a00 * x0 + a01 * x1), abs(a10 * x0 + a11 * x1 + b1)) <= 1e-9 * max(1.0, abs(b1))  # A x_ss + b = 0
     T_e = 2 * math.pi / abs(w) if w != 0 else 1.0
     dt = T_e / points_per_period
     n = int(n_periods * points_per_period)
-    E = expm2(A * dt)  # exact one-step propagator of the linear system
-    i_min = _min_id_propagated(E, float(i_d0) - x_ss[0], float(i_q0) - x_ss[1], n) + x_ss[0]
-    return float(min(i_d0, i_min)), float(x_ss[0])
+    E = expm2(np.array([[a00 * dt, a01 * dt], [a10 * dt, a11 * dt]]))  # exact one-step propagator
+    i_min = _min_id_propagated(E, float(i_d0) - x0, float(i_q0) - x1, n) + x0
+    return float(min(i_d0, i_min)), float(x0)
 
 
 @njit(cache=True)

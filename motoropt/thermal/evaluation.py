@@ -72,9 +72,11 @@ Magnet-free (cage, induction) rotors (design.magnet is None):
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -163,7 +165,7 @@ def pm_torque_exponent(ev) -> float:
     iq = float(np.interp(T, em.torque_nm, em.i_q[:, col]))  # ascending axis; a node's own value at a node
     if not (np.isfinite(iq) and T > 0):
         return 2.0
-    f = float(np.clip(1.5 * fm.pole_pairs * fm.psi_pm * iq / T, 0.0, 1.0))
+    f = min(max(float(1.5 * fm.pole_pairs * fm.psi_pm * iq / T), 0.0), 1.0)  # iq, T finite: np.clip's value
     return 2.0 * f / (2.0 - f)
 
 
@@ -187,8 +189,10 @@ def thermal_network(ev, settings: ThermalSettings):
 
 
 def _mech_split(ev, speed_rad_s, mechanical):
-    brg = np.minimum(ev.model.bearing_loss(np.abs(np.asarray(speed_rad_s, dtype=float))), _finite(mechanical))
-    return brg, np.asarray(mechanical) - brg
+    """(bearings, windage) W of the mechanical loss (finite array) at speed_rad_s: the drive's bearing
+    loss, capped at the mechanical loss, and the rest."""
+    brg = np.minimum(ev.model.bearing_loss(speed_rad_s), mechanical)
+    return brg, mechanical - brg
 
 
 def _finite(v) -> np.ndarray:
@@ -208,14 +212,18 @@ def split_losses(ev, speed_rad_s, losses: dict, teeth_fraction) -> np.ndarray:
     arr = {k: _finite(v) for k, v in losses.items()}
     shape = np.broadcast(*arr.values(), np.asarray(teeth_fraction)).shape
     out = np.zeros(shape + (N_COMP,))
-    zero = np.zeros(shape)
-    cu, fe = arr.get("copper", zero), arr.get("iron", zero)
+
+    def kind(k):
+        return arr[k] if k in arr else np.zeros(shape)
+
+    cu, fe = kind("copper"), kind("iron")
     out[..., C["copper_active"]] = cu * a
     out[..., C["copper_end"]] = cu * (1.0 - a)
     out[..., C["iron_teeth"]] = fe * teeth_fraction
     out[..., C["iron_yoke"]] = fe * (1.0 - teeth_fraction)
-    out[..., C["magnet"]] = arr.get("magnet", zero)
-    brg, wind = _mech_split(ev, speed_rad_s, arr.get("mechanical", zero))
+    if "magnet" in arr:
+        out[..., C["magnet"]] = arr["magnet"]
+    brg, wind = _mech_split(ev, speed_rad_s, kind("mechanical"))
     out[..., C["mechanical_bearings"]] = brg
     out[..., C["windage"]] = wind
     for k, v in arr.items():
@@ -240,6 +248,13 @@ class RatingGrid:
     # envelope interpolated linearly between the map's speeds lies above the concave true one)
     i_d_generating: np.ndarray
 
+    @cached_property
+    def kernel_grids(self) -> tuple:
+        """(torque (nS, nT) N m, components (n_comp, nT, nS) W), C-contiguous: the grid as the lptn
+        rating kernels take it (computed once; not to be written)."""
+        return (np.ascontiguousarray(self.torque.T, dtype=np.float64),
+                np.ascontiguousarray(np.moveaxis(self.comp, -1, 0), dtype=np.float64))
+
 
 def rating_grid(ev, n_speed: int = N_SPEED_RATING, n_torque: int = N_TORQUE_GRID) -> RatingGrid:
     """Solve the drive on speeds (2 % .. 100 % of max speed) x motoring torques (0..1 of the envelope)
@@ -252,26 +267,42 @@ def rating_grid(ev, n_speed: int = N_SPEED_RATING, n_torque: int = N_TORQUE_GRID
     env_m, env_g = ev.emap.envelope_at(sp / RPM_TO_RAD_S)
     f = np.linspace(0.0, 1.0, n_torque)
     shrink = 1.0 - ENVELOPE_MARGIN  # stay just inside the envelope
-    T_all = np.vstack([f[:, None] * env_m[None, :], -env_g[None, :]]) * shrink
-    r = ev.model.solve_operating_points(np.broadcast_to(sp[None, :], T_all.shape), T_all)
+    T_all = np.empty((n_torque + 1, n_speed))
+    np.multiply(f[:, None], env_m[None, :], out=T_all[:-1])
+    np.negative(env_g, out=T_all[-1])
+    T_all *= shrink
+    W_all = np.broadcast_to(sp[None, :], T_all.shape)
+    r = ev.model.solve_operating_points(W_all, T_all)
     ok_all = np.asarray(r["feasible"], dtype=bool)
     i_d_all = np.where(ok_all, r["i_d"], np.nan)
-    ok, T = ok_all[:-1], T_all[:-1]
-    W = np.broadcast_to(sp[None, :], T.shape)
+    ok, T, W = ok_all[:-1], T_all[:-1], W_all[:-1]
     reg = {k: v[:-1] for k, v in (r.get("iron_by_region") or {}).items()}
-    ms = d.masses()
-    tf = np.full(T.shape, np.nan)
-    if "stator_teeth" in reg:
-        tot = sum(reg.values())
-        with np.errstate(invalid="ignore", divide="ignore"):
-            tf = np.where(tot > 0, reg["stator_teeth"] / tot, np.nan)
-    # where the split is unknown (no region data, zero iron loss): the teeth share of the core mass
-    fill = float(np.nanmean(tf)) if np.any(np.isfinite(tf)) else ms["stator_teeth"] / ms["stator_core"]
-    tf = np.where(np.isfinite(tf), tf, fill)
+    tf = _teeth_share(reg, T.shape)
+    # where the split is unknown (no region data, zero iron loss): the mean of the known ones, else
+    # the teeth share of the core mass
+    known = np.isfinite(tf)
+    n_known = int(np.count_nonzero(known))
+    if n_known:  # np.nanmean's arithmetic (NaN -> 0, sum, / count); tf is NaN or finite
+        fill = float(np.sum(np.where(known, tf, 0.0)) / n_known)
+    else:
+        ms = d.masses()
+        fill = ms["stator_teeth"] / ms["stator_core"]
+    tf = np.where(known, tf, fill)
     comp = split_losses(ev, W, {k: r["p_" + k][:-1] for k in ev.model.loss_kinds}, tf)
     comp[~ok] = np.nan
     return RatingGrid(speed=sp, frac=f, torque=T, comp=comp, teeth_fraction=tf, i_d=i_d_all[:-1],
                       i_d_generating=i_d_all[-1])
+
+
+def _teeth_share(reg: dict, shape) -> np.ndarray:
+    """Teeth share of the iron loss from the per-region iron losses {region: W array}; NaN where the
+    total is not positive or the regions are unknown (elsewhere finite: a share, 0..1, of a positive
+    total of non-negative region losses)."""
+    if "stator_teeth" not in reg:
+        return np.full(shape, np.nan)
+    tot = sum(reg.values())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(tot > 0, reg["stator_teeth"] / tot, np.nan)
 
 
 def teeth_fraction_at(ev, grid: RatingGrid, speed_rpm, torque_nm) -> np.ndarray:
@@ -282,8 +313,8 @@ def teeth_fraction_at(ev, grid: RatingGrid, speed_rpm, torque_nm) -> np.ndarray:
     env_m, _ = ev.emap.envelope_at(s)
     with np.errstate(invalid="ignore", divide="ignore"):
         u = np.abs(t) / np.where(env_m > 0, env_m, np.inf)
-    u = np.clip(_finite(u), 0.0, 1.0)
-    w = np.clip(s * RPM_TO_RAD_S, grid.speed[0], grid.speed[-1])
+    u = np.minimum(np.maximum(_finite(u), 0.0), 1.0)  # np.clip's arithmetic, without its wrapper's cost
+    w = np.minimum(np.maximum(s * RPM_TO_RAD_S, grid.speed[0]), grid.speed[-1])
     return _bilinear(np.ascontiguousarray(grid.frac, dtype=np.float64), np.ascontiguousarray(grid.speed, dtype=np.float64),
                      np.ascontiguousarray(grid.teeth_fraction, dtype=np.float64), np.ascontiguousarray(u.ravel()),
                      np.ascontiguousarray(w.ravel()))
@@ -310,9 +341,8 @@ def _bilinear(xa, ya, Z, x, y):
 
 def _envelope_grids(grid: RatingGrid):
     """The rating grid for the lptn rating kernels: (torque (nS, nT) N m, components (n_comp, nT, nS)
-    W), C-contiguous."""
-    return (np.ascontiguousarray(grid.torque.T, dtype=np.float64),
-            np.ascontiguousarray(np.moveaxis(grid.comp, -1, 0), dtype=np.float64))
+    W), C-contiguous (:attr:`RatingGrid.kernel_grids`)."""
+    return grid.kernel_grids
 
 
 @njit(cache=True)
@@ -349,15 +379,22 @@ def _components_at(tg, lg, torque):
     return out
 
 
+def _steady_batch(net, speeds, comp):
+    """Coupled steady states of component losses comp (m, n_comp) at speeds (m,), one kernel call:
+    (T (m, n) degC, ok (m,) bool: False on thermal runaway, hotspot (m,) degC, magnet (m,) degC: NaN
+    without a "magnets" node, iterations (m,))."""
+    T, st, it, hot, _, _ = _steady_batch_kernel(net._kn, np.ascontiguousarray(speeds, dtype=np.float64),
+                                                np.ascontiguousarray(comp), 1e-6, 100, 1000.0)
+    mag = T[:, net.names.index("magnets")] if "magnets" in net.names else np.full(st.shape, math.nan)
+    return T, st == 0, hot, mag, it
+
+
 def _steady_states(net, speeds, comp) -> list:
     """Coupled steady states (SteadyResult, None on thermal runaway) of component losses comp
     (m, n_comp) at speeds (m,), one kernel call."""
-    T, st, it, hot, _, _ = _steady_batch_kernel(net._kn, np.ascontiguousarray(speeds, dtype=np.float64),
-                                                np.ascontiguousarray(comp), 1e-6, 100, 1000.0)
-    mag = net.names.index("magnets") if "magnets" in net.names else None
-    return [SteadyResult(T=T[k], names=net.names, hotspot_c=float(hot[k]),
-                         magnet_c=float(T[k, mag]) if mag is not None else math.nan, iterations=int(it[k]))
-            if st[k] == 0 else None for k in range(len(st))]
+    T, ok, hot, mag, it = _steady_batch(net, speeds, comp)
+    return [SteadyResult(T=T[k], names=net.names, hotspot_c=h, magnet_c=m, iterations=i) if good else None
+            for k, (good, h, m, i) in enumerate(zip(ok.tolist(), hot.tolist(), mag.tolist(), it.tolist()))]
 
 
 def continuous_envelope(net, grid: RatingGrid, settings: ThermalSettings, tol: float = 0.5):
@@ -375,19 +412,25 @@ def pulse_envelope(net, grid: RatingGrid, settings: ThermalSettings, T_cont, tol
     duration / 30, one kernel call); and the hottest magnet temperature of each rated pulse (degC;
     None where the preload state itself is not admissible, the torque is then 0)."""
     tg, lg = _envelope_grids(grid)
-    pre = _steady_states(net, grid.speed, _components_at(tg, lg, settings.pulse_preload * np.asarray(T_cont, float)))
-    active = np.array([st is not None and _admissible(st, settings) for st in pre], dtype=np.bool_)
-    T0 = np.array([st.T if st is not None else np.full(net.n, np.nan) for st in pre])
+    T0, ok, hot, mag, _ = _steady_batch(net, grid.speed,
+                                        _components_at(tg, lg, settings.pulse_preload * np.asarray(T_cont, float)))
+    active = ok & _admissible_arrays(hot, mag, settings)
+    T0[~ok] = np.nan
     dt = max(settings.pulse_duration / 30.0, 1e-3)
     n_steps = max(1, int(round(settings.pulse_duration / dt)))
     out, mag_pk = _pulse_kernel(net._kn, grid.speed, tg, lg, T0, active, n_steps, dt,
                                 float(settings.T_winding_max), float(settings.T_magnet_max), float(tol))
-    return out, [float(mag_pk[s]) if active[s] else None for s in range(grid.speed.size)]
+    return out, [m if a else None for a, m in zip(active.tolist(), mag_pk.tolist())]
 
 
 def _admissible(st, settings: ThermalSettings, slack: float = 0.5) -> bool:
     """A steady state within the winding and magnet limits (+ slack K for the rating search's tolerance)."""
     return st.hotspot_c <= settings.T_winding_max + slack and st.magnet_c <= settings.T_magnet_max + slack
+
+
+def _admissible_arrays(hotspot_c, magnet_c, settings: ThermalSettings, slack: float = 0.5) -> np.ndarray:
+    """:func:`_admissible` of steady states given by their hotspot and magnet temperatures (arrays, degC)."""
+    return (hotspot_c <= settings.T_winding_max + slack) & (magnet_c <= settings.T_magnet_max + slack)
 
 
 # ---- cycles -----------------------------------------------------------------------------------------
@@ -407,7 +450,8 @@ def cycles_components(ev, grid: RatingGrid, cycles: list) -> list:
     tf = teeth_fraction_at(ev, grid, rpm, np.concatenate([c.torque_nm for c in cycles]))
     losses = {k: np.concatenate([c.losses[k] for c in cycles]) for k in cycles[0].losses}
     comp = split_losses(ev, rpm * RPM_TO_RAD_S, losses, tf)
-    return np.split(comp, np.cumsum([c.speed_rpm.size for c in cycles])[:-1])
+    ends = list(itertools.accumulate(c.speed_rpm.size for c in cycles))
+    return [comp[a:b] for a, b in zip([0] + ends[:-1], ends)]
 
 
 def cycle_transient(net, comp: np.ndarray, speed_rad_s: np.ndarray, dt_s: np.ndarray, T0_c: float):
@@ -415,13 +459,15 @@ def cycle_transient(net, comp: np.ndarray, speed_rad_s: np.ndarray, dt_s: np.nda
     starting with every node at T0_c. Returns (T (n+1, nodes), hotspot (n+1,), P_used (n, nodes),
     Q_out (n,), dt (n,))."""
     dt_s = np.asarray(dt_s, dtype=float)
-    if not np.all(dt_s > 0):
+    if not (dt_s > 0).all():
         raise InputError("dt", dt_s, "> 0")
     P = np.ascontiguousarray(comp, dtype=np.float64).reshape(dt_s.size, -1)
-    n_comp = int(net.map_comp.max()) + 1 if net.map_comp.size else 0
-    if P.shape[1] < n_comp:
-        raise InputError("losses", P.shape, f"(n_steps, >= {n_comp})")
-    sp = np.ascontiguousarray(np.broadcast_to(np.asarray(speed_rad_s, dtype=np.float64), dt_s.shape))
+    if P.shape[1] < net.n_comp:
+        raise InputError("losses", P.shape, f"(n_steps, >= {net.n_comp})")
+    sp = np.asarray(speed_rad_s, dtype=np.float64)
+    if sp.shape != dt_s.shape:
+        sp = np.broadcast_to(sp, dt_s.shape)
+    sp = np.ascontiguousarray(sp)
     T, Pu, Qo = _transient_kernel(net._kn, sp, P, np.full(net.n, float(T0_c)), _run_dt(dt_s))
     return T, hotspot(net, T), Pu, Qo, dt_s
 

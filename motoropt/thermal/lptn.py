@@ -91,7 +91,7 @@ from motoropt.thermal.nodes import (  # noqa: F401 - re-exported
 
 def _loss_vector(net: ThermalNetwork, losses) -> np.ndarray:
     """Accept a dict {component name: W} or an array of component losses."""
-    n_comp = int(net.map_comp.max()) + 1 if net.map_comp.size else 0
+    n_comp = net.n_comp
     if isinstance(losses, dict):
         v = np.zeros(max(n_comp, N_COMP))
         for k, val in losses.items():
@@ -114,7 +114,7 @@ def hotspot(net: ThermalNetwork, T: np.ndarray) -> np.ndarray:
     slot) it is clamped at 0, so the estimate never falls below the slot's mean temperature (a lower
     bound there: the copper's own internal rise on top of the through-flow is not resolved)."""
     T = np.asarray(T)
-    if "winding_active" not in net.names or not np.any(net.hot):
+    if not net.hot_active:
         i = net.names.index("winding_active") if "winding_active" in net.names else 0
         return T[..., i]
     gsi, gs, gbi, gb = net.hot
@@ -190,7 +190,7 @@ def transient(net: ThermalNetwork, losses, speeds, dt: float, T0=None) -> Transi
     sp = np.broadcast_to(np.asarray(speeds, dtype=np.float64), (n_steps,)).copy()
     if not dt > 0:
         raise InputError("dt", dt, "> 0")
-    n_comp = int(net.map_comp.max()) + 1 if net.map_comp.size else 0
+    n_comp = net.n_comp
     if P.shape[1] < n_comp:
         raise InputError("losses", P.shape, f"(n_steps, >= {n_comp})")
     if T0 is None:

@@ -221,6 +221,17 @@ class ThermalNetwork:
         return self.names.index(name)
 
     @cached_property
+    def n_comp(self) -> int:
+        """Number of loss components the loss map reads (1 + the largest component index; 0 if none)."""
+        return int(self.map_comp.max()) + 1 if self.map_comp.size else 0
+
+    @cached_property
+    def hot_active(self) -> bool:
+        """Whether the hotspot estimate has an active-slot part (a "winding_active" node and hotspot
+        conductances), see :func:`motoropt.thermal.lptn.hotspot`."""
+        return "winding_active" in self.names and bool(np.any(self.hot))
+
+    @cached_property
     def _kn(self) -> tuple:
         """The network as the kernels take it (see the numba kernels section); computed once."""
         n = self.n
@@ -230,7 +241,7 @@ class ThermalNetwork:
         T_lo = float(np.min(self.T_b[self.g_b > 0])) if np.any(self.g_b > 0) else 0.0
         cpl = np.array([c.alpha_cu_eff, c.T_ref_winding_c, c.alpha_br if c.enabled else 0.0, c.T_ref_magnet_c,
                         c.br_current_exponent, T_lo], dtype=np.float64)
-        hot_mode = int("winding_active" in self.names and bool(np.any(self.hot)))
+        hot_mode = int(self.hot_active)
         w_idx = self.names.index("winding_active") if "winding_active" in self.names else 0
         copper = np.zeros(n, dtype=np.bool_)  # nodes whose diagonal changes with the copper rho(T)
         copper[np.asarray(self.map_node)[np.asarray(self.map_kind) == KIND_COPPER]] = True
@@ -247,13 +258,33 @@ class ThermalNetwork:
         vi, vj = i64(self.var_i), i64(self.var_j)
         mask[vi, vj] = True
         mask[vj, vi] = True
-        pos, nb_ptr, nb_idx = _elimination_pattern(mask, copper)
-        slot, toff, tgt = _solver_tables(pos, nb_ptr, nb_idx)
+        pos, nb_ptr, nb_idx, slot, toff, tgt = _solver_pattern(mask, copper)
         es = np.ascontiguousarray(np.stack([slot[pos[vi], pos[vj]], pos[vi], pos[vj]], axis=1).reshape(-1, 3),
                                   dtype=np.int64)  # speed-dependent edge -> value slots (off-diag, diag i, diag j)
         return (f64(self.C), G, f64(self.g_b), f64(self.T_b), vi, vj, f64(self.speed_grid), f64(self.G_var),
                 i64(self.map_comp), i64(self.map_node), f64(self.map_frac), i64(self.map_kind), cpl,
                 f64(np.asarray(self.hot).reshape(4)), ip, pos, nb_ptr, nb_idx, slot, toff, tgt, es)
+
+
+_PATTERNS: dict = {}  # (mask, last) bytes -> _solver_pattern's tables; a case's designs share a few patterns
+_PATTERNS_MAX = 256
+
+
+def _solver_pattern(mask: np.ndarray, last: np.ndarray) -> tuple:
+    """The sparse solver's elimination order and tables (pos, nb_ptr, nb_idx, slot, toff, tgt) of the
+    symmetric pattern ``mask`` with the nodes ``last`` eliminated last (kernels._elimination_pattern,
+    kernels._solver_tables). Remembered per pattern: it depends only on which nodes are coupled, which
+    is the same for every design of a network topology. The arrays are shared: not to be written (left
+    writeable: numba types read-only arrays apart, which would compile every solver kernel again)."""
+    key = (mask.shape[0], mask.tobytes(), last.tobytes())
+    tables = _PATTERNS.get(key)
+    if tables is None:
+        pos, nb_ptr, nb_idx = _elimination_pattern(mask, last)
+        tables = (pos, nb_ptr, nb_idx) + tuple(_solver_tables(pos, nb_ptr, nb_idx))
+        if len(_PATTERNS) >= _PATTERNS_MAX:
+            _PATTERNS.clear()
+        _PATTERNS[key] = tables
+    return tables
 
 
 # ---- builder -------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from motoropt.errors import InputError
@@ -102,15 +103,20 @@ class ThermalSpec:
 
     items: tuple = ()
 
+    @cached_property
+    def _dict(self) -> dict:
+        """The items as a dict, built once (a spec is read for every design of a case); not to be written."""
+        return dict(self.items)
+
     @property
     def keys(self) -> dict:
         return dict(self.items)
 
     def get(self, key: str, default=None):
-        return dict(self.items).get(key, default)
+        return self._dict.get(key, default)
 
     def __contains__(self, key: str) -> bool:
-        return any(k == key for k, _ in self.items)
+        return key in self._dict
 
 
 def parse_thermal(section: dict | None) -> ThermalSpec:
