@@ -195,10 +195,19 @@ def _mech_split(ev, speed_rad_s, mechanical):
     return brg, mechanical - brg
 
 
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
 def _finite(v) -> np.ndarray:
-    """np.nan_to_num of a float array (NaN -> 0, +-inf -> +-max float), without its cost when all finite."""
+    """np.nan_to_num of a float array (NaN -> 0, +-inf -> +-max float; a new array), without its cost
+    when all finite (then the array itself)."""
     a = np.asarray(v, dtype=float)
-    return a if np.isfinite(a).all() else np.nan_to_num(a)
+    if np.isfinite(a).all():
+        return a
+    out = np.where(np.isnan(a), 0.0, a)  # nan_to_num's values with fewer NumPy calls
+    np.minimum(out, _FLOAT_MAX, out=out)
+    np.maximum(out, -_FLOAT_MAX, out=out)
+    return out
 
 
 def split_losses(ev, speed_rad_s, losses: dict, teeth_fraction) -> np.ndarray:
@@ -217,10 +226,10 @@ def split_losses(ev, speed_rad_s, losses: dict, teeth_fraction) -> np.ndarray:
         return arr[k] if k in arr else np.zeros(shape)
 
     cu, fe = kind("copper"), kind("iron")
-    out[..., C["copper_active"]] = cu * a
-    out[..., C["copper_end"]] = cu * (1.0 - a)
-    out[..., C["iron_teeth"]] = fe * teeth_fraction
-    out[..., C["iron_yoke"]] = fe * (1.0 - teeth_fraction)
+    np.multiply(cu, a, out=out[..., C["copper_active"]])  # products written in place: no temporaries
+    np.multiply(cu, 1.0 - a, out=out[..., C["copper_end"]])
+    np.multiply(fe, teeth_fraction, out=out[..., C["iron_teeth"]])
+    np.multiply(fe, 1.0 - teeth_fraction, out=out[..., C["iron_yoke"]])
     if "magnet" in arr:
         out[..., C["magnet"]] = arr["magnet"]
     brg, wind = _mech_split(ev, speed_rad_s, kind("mechanical"))
@@ -499,8 +508,9 @@ def demag_assessment(ev, T_magnet_c: float, settings: ThermalSettings, i_d_fw: f
     k_a = r.magnet_area_per_pole / A_g
     L_d, L_q = chord_inductances(fm)
     R_hot = d.R_s_20 * (1.0 + d.conductor.alpha * (d.T_winding_c - 20.0))
-    i_sc, _ = short_circuit_peak_id(fm.psi_pm, L_d, L_q, R_hot, d.p * d.speed_max)
-    out = {"L_d_h": L_d, "L_q_h": L_q, "psi_pm_wb": fm.psi_pm, "i_d_fw_a": i_d_fw, "i_d_short_circuit_a": i_sc}
+    psi_pm = fm.psi_pm
+    i_sc, _ = short_circuit_peak_id(psi_pm, L_d, L_q, R_hot, d.p * d.speed_max)
+    out = {"L_d_h": L_d, "L_q_h": L_q, "psi_pm_wb": psi_pm, "i_d_fw_a": i_d_fw, "i_d_short_circuit_a": i_sc}
     for tag, i_d in (("fw", i_d_fw), ("short_circuit", i_sc)):
         F = stator_d_mmf(min(i_d, 0.0), d.N_ph, float(d.winding.k_w1), d.p)
         if float(mg.Br(T_magnet_c)) <= 0.0:  # beyond the linear model's range (runaway temperatures)
@@ -576,7 +586,7 @@ def thermal_evaluation(ev, spec: ThermalSpec | None = None) -> StageResult:
             continue
         arrays["T_magnet_c"] = mag[1:]
         ck["magnet_temperature_c_max"] = float(mag.max())
-        mags.append(float(mag.max()))
+        mags.append(ck["magnet_temperature_c_max"])
 
     rs = d.rotor_stress(settings.stress)
     k["rotor_stress_margin"] = float(rs["margin"])

@@ -229,7 +229,7 @@ class ThermalNetwork:
     def hot_active(self) -> bool:
         """Whether the hotspot estimate has an active-slot part (a "winding_active" node and hotspot
         conductances), see :func:`motoropt.thermal.lptn.hotspot`."""
-        return "winding_active" in self.names and bool(np.any(self.hot))
+        return "winding_active" in self.names and any(np.asarray(self.hot).tolist())
 
     @cached_property
     def _kn(self) -> tuple:
@@ -238,7 +238,7 @@ class ThermalNetwork:
         c = self.coupling
         has_mag = "magnets" in self.names
         mag = self.names.index("magnets") if has_mag else 0
-        T_lo = float(np.min(self.T_b[self.g_b > 0])) if np.any(self.g_b > 0) else 0.0
+        T_lo = min((t for g, t in zip(self.g_b.tolist(), self.T_b.tolist()) if g > 0), default=0.0)
         cpl = np.array([c.alpha_cu_eff, c.T_ref_winding_c, c.alpha_br if c.enabled else 0.0, c.T_ref_magnet_c,
                         c.br_current_exponent, T_lo], dtype=np.float64)
         hot_mode = int(self.hot_active)
@@ -254,13 +254,15 @@ class ThermalNetwork:
             return np.ascontiguousarray(x, dtype=np.int64)
 
         G = f64(self.G)
-        mask = (G != 0.0) | np.eye(n, dtype=bool)
+        mask = G != 0.0
+        np.fill_diagonal(mask, True)
         vi, vj = i64(self.var_i), i64(self.var_j)
         mask[vi, vj] = True
         mask[vj, vi] = True
         pos, nb_ptr, nb_idx, slot, toff, tgt = _solver_pattern(mask, copper)
-        es = np.ascontiguousarray(np.stack([slot[pos[vi], pos[vj]], pos[vi], pos[vj]], axis=1).reshape(-1, 3),
-                                  dtype=np.int64)  # speed-dependent edge -> value slots (off-diag, diag i, diag j)
+        pi, pj = pos[vi], pos[vj]
+        es = np.empty((vi.size, 3), dtype=np.int64)  # speed-dependent edge -> value slots (off-diag, diag i, diag j)
+        es[:, 0], es[:, 1], es[:, 2] = slot[pi, pj], pi, pj
         return (f64(self.C), G, f64(self.g_b), f64(self.T_b), vi, vj, f64(self.speed_grid), f64(self.G_var),
                 i64(self.map_comp), i64(self.map_node), f64(self.map_frac), i64(self.map_kind), cpl,
                 f64(np.asarray(self.hot).reshape(4)), ip, pos, nb_ptr, nb_idx, slot, toff, tgt, es)
