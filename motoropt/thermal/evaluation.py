@@ -318,12 +318,17 @@ def teeth_fraction_at(ev, grid: RatingGrid, speed_rpm, torque_nm) -> np.ndarray:
     """Teeth share of the iron loss at arbitrary points: bilinear on (speed, |torque| / motoring
     envelope), clipped to the grid (generating points mirrored: module docstring)."""
     s = np.asarray(speed_rpm, dtype=float)
+    return _teeth_fraction(ev, grid, s, s * RPM_TO_RAD_S, torque_nm)
+
+
+def _teeth_fraction(ev, grid: RatingGrid, s, w, torque_nm) -> np.ndarray:
+    """:func:`teeth_fraction_at` at speeds s (rpm, float array) = w (rad/s)."""
     t = np.asarray(torque_nm, dtype=float)
     env_m, _ = ev.emap.envelope_at(s)
     with np.errstate(invalid="ignore", divide="ignore"):
         u = np.abs(t) / np.where(env_m > 0, env_m, np.inf)
     u = np.minimum(np.maximum(_finite(u), 0.0), 1.0)  # np.clip's arithmetic, without its wrapper's cost
-    w = np.minimum(np.maximum(s * RPM_TO_RAD_S, grid.speed[0]), grid.speed[-1])
+    w = np.minimum(np.maximum(w, grid.speed[0]), grid.speed[-1])
     return _bilinear(np.ascontiguousarray(grid.frac, dtype=np.float64), np.ascontiguousarray(grid.speed, dtype=np.float64),
                      np.ascontiguousarray(grid.teeth_fraction, dtype=np.float64), np.ascontiguousarray(u.ravel()),
                      np.ascontiguousarray(w.ravel()))
@@ -455,10 +460,11 @@ def cycles_components(ev, grid: RatingGrid, cycles: list) -> list:
     so each cycle's result is the same as from its own)."""
     if not cycles:
         return []
-    rpm = np.concatenate([c.speed_rpm for c in cycles])
-    tf = teeth_fraction_at(ev, grid, rpm, np.concatenate([c.torque_nm for c in cycles]))
+    rpm = np.asarray(np.concatenate([c.speed_rpm for c in cycles]), dtype=float)
+    w = rpm * RPM_TO_RAD_S
+    tf = _teeth_fraction(ev, grid, rpm, w, np.concatenate([c.torque_nm for c in cycles]))
     losses = {k: np.concatenate([c.losses[k] for c in cycles]) for k in cycles[0].losses}
-    comp = split_losses(ev, rpm * RPM_TO_RAD_S, losses, tf)
+    comp = split_losses(ev, w, losses, tf)
     ends = list(itertools.accumulate(c.speed_rpm.size for c in cycles))
     return [comp[a:b] for a, b in zip([0] + ends[:-1], ends)]
 

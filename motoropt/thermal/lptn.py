@@ -117,7 +117,7 @@ def hotspot(net: ThermalNetwork, T: np.ndarray) -> np.ndarray:
     if not net.hot_active:
         i = net.names.index("winding_active") if "winding_active" in net.names else 0
         return T[..., i]
-    gsi, gs, gbi, gb = net.hot
+    gsi, gs, gbi, gb = np.asarray(net.hot).tolist()  # floats: the same products, cheaper to unpack
     Tw = T[..., WINDING]
     q_int = np.maximum(gs * (Tw - T[..., TEETH]) + gb * (Tw - T[..., YOKE]), 0.0)
     hot_active = Tw + 0.5 * q_int / (gsi + gbi)

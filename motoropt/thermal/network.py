@@ -494,12 +494,9 @@ def _speed_edges(geom: ThermalGeometry, r: _Radii, rotor_surface: int, g_tooth_h
     h_g = cr.airgap_h_speeds(speed_grid, r.ro, geom.airgap)
     G_var[:, 0] = cr.series(g_tooth_half, h_g * A_bore, h_g * A_rs, g_surf_half)
     h_e = cr.end_space_h(speed_grid * r.ro)
-    for side in range(2):
-        G_var[:, 1 + 3 * side] = h_e * A_ew
-        G_var[:, 2 + 3 * side] = h_e * A_cap
-        G_var[:, 3 + 3 * side] = h_e * A_rend
-    var_i = np.array([e[0] for e in var_edges], dtype=np.int64)
-    var_j = np.array([e[1] for e in var_edges], dtype=np.int64)
+    # columns 1..6: (end winding, end cap, rotor end) of the front, then the rear end space
+    np.multiply(h_e[:, None], np.array([A_ew, A_cap, A_rend] * 2), out=G_var[:, 1:7])
+    var_i, var_j = (np.array(side, dtype=np.int64) for side in zip(*var_edges))
     return var_i, var_j, speed_grid, G_var
 
 
