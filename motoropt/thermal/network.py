@@ -72,6 +72,9 @@ class ThermalMaterials:
     bearing_equivalent_gap: float = 0.3e-3
 
 
+DEFAULT_MATERIALS = ThermalMaterials()
+
+
 @dataclass(frozen=True)
 class ThermalGeometry:
     """Plain-number thermal geometry of a radial-flux inner-rotor PM machine (SI: m, kg).
@@ -125,7 +128,7 @@ class ThermalGeometry:
     bearing_width: float = 0.016
     bearing_mean_diameter: float = 0.0
     bearing_distance: float = 0.0
-    materials: ThermalMaterials = field(default_factory=ThermalMaterials)
+    materials: ThermalMaterials = DEFAULT_MATERIALS  # frozen: one shared instance
 
     def __post_init__(self):
         for f in ("stator_outer_diameter", "bore_diameter", "stack_length", "slots", "slot_depth",
@@ -255,7 +258,7 @@ class ThermalNetwork:
 
         G = f64(self.G)
         mask = G != 0.0
-        np.fill_diagonal(mask, True)
+        mask.reshape(-1)[:: n + 1] = True  # the diagonal (np.fill_diagonal's indexing, without its checks)
         vi, vj = i64(self.var_i), i64(self.var_j)
         mask[vi, vj] = True
         mask[vj, vi] = True
