@@ -74,13 +74,15 @@ def envelope_kpis(emap: EfficiencyMap) -> dict:
     """Peak torque, peak power, maximum and base speed from the torque envelope."""
     s, t = emap.envelope_speed_rpm, emap.envelope_motoring_nm
     ok = np.isfinite(t) & (t > 0)
-    if not np.any(ok):
+    if not ok.any():
         return {"peak_torque_nm": 0.0, "peak_power_kw": 0.0, "max_speed_rpm": 0.0, "base_speed_rpm": 0.0}
-    T_peak = float(np.nanmax(t[ok]))
-    base = s[ok][np.argmax(t[ok] < 0.98 * T_peak)] if np.any(t[ok] < 0.98 * T_peak) else s[ok][-1]
+    s_ok, t_ok = s[ok], t[ok]
+    T_peak = float(t_ok.max())  # finite by the mask
+    below = t_ok < 0.98 * T_peak
+    base = s_ok[np.argmax(below)] if below.any() else s_ok[-1]
     P_peak = peak_power(emap.model, s * RPM_TO_RAD_S, t, p_cap=_power_cap(emap))
     return {"peak_torque_nm": T_peak, "peak_power_kw": P_peak / 1e3,
-            "max_speed_rpm": float(s[ok].max()), "base_speed_rpm": float(base)}
+            "max_speed_rpm": float(s_ok.max()), "base_speed_rpm": float(base)}
 
 
 def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w_tol: float = 0.005,
@@ -115,9 +117,10 @@ def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w
     def golden(a: float, b: float) -> float:
         return model.peak_power_between(a, b, key=key, w_tol=w_tol, max_evals=max_evals)
 
-    left = np.r_[-np.inf, P[:-1]]
-    right = np.r_[P[1:], -np.inf]
-    peaks = np.flatnonzero((P >= left) & (P >= right) & (P >= hump * best))
+    top = P >= hump * best  # local maxima among these: not below either neighbour (the ends have one)
+    top[1:] &= P[1:] >= P[:-1]
+    top[:-1] &= P[:-1] >= P[1:]
+    peaks = np.flatnonzero(top)
     searched = []  # index brackets searched
     for k in peaks[np.argsort(-P[peaks])][:3]:
         lo, hi = max(k - 1, 0), min(k + 1, w.size - 1)
@@ -125,11 +128,11 @@ def peak_power(model: MachineModel | None, w, T, key: str = "torque_motoring", w
         best = max(best, golden(w[lo], w[hi]))
     # the corner cell: its left sample (above standstill) still at the peak torque (within 1 %), its
     # right one 1 % below the left (the voltage limit); T <= T[k - 1] in it bounds P by T[k - 1] w[k]
-    T_peak = float(np.max(np.where(ok, T, 0.0)))
-    k = np.arange(2, w.size)
-    corner = k[ok[k - 1] & ok[k] & (T[k - 1] >= 0.99 * T_peak) & (T[k] < 0.99 * T[k - 1])]
+    T_peak = float(np.where(ok, T, 0.0).max())
+    T_left, T_right = T[1:-1], T[2:]  # the cells k - 1 .. k, k >= 2
+    corner = np.flatnonzero(ok[1:-1] & ok[2:] & (T_left >= 0.99 * T_peak) & (T_right < 0.99 * T_left))
     if corner.size:
-        kc = int(corner[0])
+        kc = int(corner[0]) + 2
         covered = any(lo <= kc - 1 and kc <= hi for lo, hi in searched)
         if not covered and T[kc - 1] * w[kc] > best * (1.0 + 1e-9):
             best = max(best, golden(w[kc - 1], w[kc]))

@@ -590,18 +590,20 @@ def current_limit_nodes(i_d, i_q) -> np.ndarray:
     near_d = np.where((lo <= 0.0) & (hi >= 0.0), 0.0, np.minimum(np.abs(lo), np.abs(hi)))  # per i_d cell
     meets = near_d[:, None] ** 2 + i_q[None, :-1] ** 2 <= r * r * (1.0 + 1e-12)  # (n_d - 1, n_q - 1) cells
     corners = np.zeros((i_d.size, i_q.size), dtype=bool)
-    corners[:-1, :-1] |= meets
+    corners[:-1, :-1] = meets
     corners[1:, :-1] |= meets
     corners[:-1, 1:] |= meets
     corners[1:, 1:] |= meets
-    return _with_stencils(corners, 0) | _with_stencils(corners, 1)
+    out = _with_stencils(corners, 0)
+    out |= _with_stencils(corners, 1)
+    return out
 
 
 def _with_stencils(nodes: np.ndarray, axis: int) -> np.ndarray:
-    """nodes plus the three-point stencil along ``axis`` of each (drive.losses._node_slopes: the node
-    and its two neighbours, the first / last three nodes at the ends of the axis, the whole axis when
-    it has fewer than three nodes), as whole-array shifts."""
-    x = np.moveaxis(nodes, axis, 0)
+    """nodes (2-D) plus the three-point stencil along ``axis`` of each (drive.losses._node_slopes: the
+    node and its two neighbours, the first / last three nodes at the ends of the axis, the whole axis
+    when it has fewer than three nodes), as whole-array shifts."""
+    x = nodes.T if axis == 1 else nodes
     out = x.copy()
     if x.shape[0] >= 3:
         out[1:] |= x[:-1]
@@ -610,7 +612,7 @@ def _with_stencils(nodes: np.ndarray, axis: int) -> np.ndarray:
         out[-3] |= x[-1]
     else:
         out[:] |= x.any(axis=0)
-    return np.moveaxis(out, 0, axis)
+    return out.T if axis == 1 else out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -632,10 +634,11 @@ class _Branches:
         return len(self.rows) - 1
 
     def arrays(self) -> dict:
-        """The branches as arrays (int64 kind/endpoints, float64 the rest)."""
+        """The branches as arrays (int64 kind/endpoints, float64 the rest), one conversion of the
+        whole table (the endpoints and kinds are small integers, exact as floats)."""
         ints = ("kind", "a", "b")
-        cols = zip(*self.rows) if self.rows else ((),) * len(self.COLUMNS)
-        return {k: np.asarray(v, dtype=np.int64 if k in ints else float) for k, v in zip(self.COLUMNS, cols)}
+        table = np.array(self.rows, dtype=float).reshape(-1, len(self.COLUMNS)).T.copy()
+        return {k: table[j].astype(np.int64) if k in ints else table[j] for j, k in enumerate(self.COLUMNS)}
 
 
 @dataclass(frozen=True)
@@ -720,12 +723,12 @@ def _cells(pole_arc: float, J: int, M: int, rib_arc: float = 0.0, magnet_arc: fl
     return edges
 
 
-def _stator_yoke_branches(add, m: MECInputs, edges, w, c, s, K: int, tl: bool):
+def _stator_yoke_branches(add, m: MECInputs, theta_c, w, c, s, K: int, tl: bool):
     """Stator yoke branches (antiperiodic wrap from K-1 to the image of node 0) carrying the winding
     MMF: branch k -> k+1 holds F_k - F_{k+1} (F_k = stator MMF at cell k; the wrap holds
-    F_{K-1} + F_0); with slot leakage (``tl``) the tip-to-tip slot permeances. Returns (yoke branch
-    indices, dcos, dsin)."""
-    theta_c = 0.5 * (edges[:-1] + edges[1:])
+    F_{K-1} + F_0); with slot leakage (``tl``) the tip-to-tip slot permeances. ``theta_c``: the cell
+    centres, ``w`` widths, ``c``/``s`` cell averages of cos/sin (sequences of floats). Returns (yoke
+    branch indices, dcos, dsin)."""
     yoke_branch, dcos, dsin = [], [], []
     slot_elec = 2.0 * math.pi * m.p / m.slots if tl else 1.0
     for k in range(K):
@@ -811,6 +814,7 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
     c = (np.sin(edges[1:]) - np.sin(edges[:-1])) / w  # cell averages of cos
     s = (np.cos(edges[:-1]) - np.cos(edges[1:])) / w  # cell averages of sin
     A_cell = m.r_gap * (w / m.p) * m.L
+    A_c = A_cell.tolist()  # Python floats in the per-branch loops (the same IEEE arithmetic, less overhead)
     br = _Branches()
     add = br.add
 
@@ -824,17 +828,17 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
         pole_cell = M <= k < M + J
         if m.spm:
             if pole_cell:
-                Pk = MU0 * A_cell[k] / (m.g_eff + m.h_m / m.mu_r)
+                Pk = MU0 * A_c[k] / (m.g_eff + m.h_m / m.mu_r)
                 Fk = F_m
             else:
-                Pk = MU0 * A_cell[k] / (m.g_eff + m.h_m)
+                Pk = MU0 * A_c[k] / (m.g_eff + m.h_m)
                 Fk = 0.0
             ra, rs = GROUND, 1.0
         else:
-            Pk = MU0 * A_cell[k] / m.g_eff
+            Pk = MU0 * A_c[k] / m.g_eff
             Fk = 0.0
             if pocket and (M // 2 <= k < M or M + J <= k < M + J + M - M // 2):
-                Pk = MU0 * A_cell[k] / (m.g_eff + m.pocket_depth)  # over the end pocket of the barrier
+                Pk = MU0 * A_c[k] / (m.g_eff + m.pocket_depth)  # over the end pocket of the barrier
             if k < M:
                 ra, rs = iQ, -1.0
             elif k >= M + J:
@@ -843,13 +847,13 @@ def build_network(m: MECInputs, J: int = 10, M: int = 4):
                 ra, rs = RB + (k - M), 1.0
         if tl:
             cell_branch.append(add(_LINEAR, ra, rs, K + k, 1.0, Pk, 0.0, 1.0, Fk))
-            add(_TOOTH, K + k, 1.0, k, 1.0, 0.0, A_cell[k] * m.tooth_fraction, m.tooth_length, 0.0,
-                A_cell[k] * m.tooth_fraction_root)
+            add(_TOOTH, K + k, 1.0, k, 1.0, 0.0, A_c[k] * m.tooth_fraction, m.tooth_length, 0.0,
+                A_c[k] * m.tooth_fraction_root)
         else:
-            cell_branch.append(add(_GAP_TOOTH, ra, rs, k, 1.0, Pk, A_cell[k] * m.tooth_fraction, m.tooth_length,
-                                   Fk, A_cell[k] * m.tooth_fraction_root))
-    theta_c = 0.5 * (edges[:-1] + edges[1:])
-    yoke_branch, dcos, dsin = _stator_yoke_branches(add, m, edges, w, c, s, K, tl)
+            cell_branch.append(add(_GAP_TOOTH, ra, rs, k, 1.0, Pk, A_c[k] * m.tooth_fraction, m.tooth_length,
+                                   Fk, A_c[k] * m.tooth_fraction_root))
+    theta_c = (0.5 * (edges[:-1] + edges[1:])).tolist()
+    yoke_branch, dcos, dsin = _stator_yoke_branches(add, m, theta_c, w.tolist(), c.tolist(), s.tolist(), K, tl)
     if not m.spm:
         _interior_rotor_branches(add, m, J, M, RB, w, theta_c, tip_pocket, F_m)
     return dict(n=n_nodes, K=K, **br.arrays(), cos=c, sin=s, cell_branch=np.asarray(cell_branch, np.int64), A_cell=A_cell,

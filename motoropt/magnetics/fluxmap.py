@@ -29,12 +29,19 @@ and torque are bilinear in (i_d, i_q), so interpolation reproduces them exactly.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from motoropt.errors import InputError
 from motoropt.jit import njit
+
+
+def _ascending(x) -> bool:
+    """Whether no step of the axis ``x`` falls or stays level (x[k + 1] <= x[k])."""
+    x = np.asarray(x)
+    return not (x[1:] <= x[:-1]).any()
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,7 @@ class FluxMap:
                 raise ValueError(f"FluxMap.{name} has shape {getattr(self, name).shape}, expected {(n_d, n_q)}")
         if self.B_iron.shape != (len(self.regions), n_d, n_q):
             raise ValueError("FluxMap.B_iron must have shape (len(regions), n_d, n_q)")
-        if np.any(np.diff(self.i_d) <= 0) or np.any(np.diff(self.i_q) <= 0) or self.i_q[0] != 0.0:
+        if not (_ascending(self.i_d) and _ascending(self.i_q)) or self.i_q[0] != 0.0:
             raise ValueError("FluxMap axes must be strictly ascending and i_q must start at 0")
         if self.loss_terms is not None:
             nl = len(self.loss_regions)
@@ -100,9 +107,10 @@ class FluxMap:
         if self.magnet_pwm is not None and self.magnet_pwm.shape != (3, n_d, n_q):
             raise ValueError("FluxMap.magnet_pwm must have shape (3, n_d, n_q)")
 
-    @property
+    @functools.cached_property
     def psi_pm(self) -> float:
-        """Open-circuit flux linkage psi_d(0, 0), Wb (interpolated along i_d at i_q = 0)."""
+        """Open-circuit flux linkage psi_d(0, 0), Wb (interpolated along i_d at i_q = 0; computed once
+        per map: its arrays are not to be changed)."""
         return float(np.interp(0.0, self.i_d, self.psi_d[:, 0]))
 
     @property
