@@ -48,27 +48,52 @@ def merged_tables(values: dict, free: dict | None) -> dict:
     return free
 
 
+_PARSED: dict = {}
+_MEMO_SIZE = 64
+
+
+def _parsed(parse, table, *args):
+    """``parse(table, *args)``, remembered by the table's text (``repr``: nested plain values, their
+    types included) and the arguments: an optimisation's designs share their sections' tables except
+    where their own variables change them. The spec is shared (frozen; not to be changed). A table
+    that fails to parse raises every time."""
+    key = (parse, repr(table), args)
+    hit = _PARSED.get(key)
+    if hit is None:
+        hit = parse(table, *args)
+        if len(_PARSED) >= _MEMO_SIZE:
+            _PARSED.clear()
+        _PARSED[key] = hit
+    return hit
+
+
+def _parse_optimization_table(table) -> OptimizationSpec:
+    return parse_optimization({"optimization": table})
+
+
 def case_specs(values: dict, free: dict | None) -> CaseSpecs:
-    """Parse the optional sections of a case for the design with case values ``values``; checks
-    that every cycle name is a shipped cycle or the ``[mission]``'s name."""
+    """Parse the optional sections of a case for the design with case values ``values`` (each
+    section parsed once per distinct table, :func:`_parsed`); checks that every cycle name is a
+    shipped cycle or the ``[mission]``'s name."""
     tables = merged_tables(values, free)
     li, te = values["limits"], values["temperatures"]
-    inverter = None if "inverter" not in tables else parse_inverter(tables["inverter"], li["dc_link_voltage_v"],
-                                                                     te["coolant_c"])
+    inverter = None if "inverter" not in tables else _parsed(parse_inverter, tables["inverter"],
+                                                             li["dc_link_voltage_v"], te["coolant_c"])
     gear = None
     if "gear" in tables:
         veh = values.get("vehicle") or {}
         ratio = vehicle_from_table(veh).gear_ratio if any(v is not None for v in veh.values()) else None
-        gear = parse_gear(tables["gear"], ratio)
-    mission = parse_mission(tables["mission"]) if "mission" in tables else None
+        gear = _parsed(parse_gear, tables["gear"], ratio)
+    mission = _parsed(parse_mission, tables["mission"]) if "mission" in tables else None
     if mission is not None and gear is not None:  # the [gear] sets the motor/rotor ratio of the mission
         given = tables["mission"].get("gear_ratio")
         if given is not None and abs(float(given) - gear.gear.ratio) > 1e-9 * gear.gear.ratio:
             raise InputError("mission.gear_ratio", given, f"absent or equal to gear.ratio ({gear.gear.ratio})")
         mission = dataclasses.replace(mission, gear_ratio=gear.gear.ratio)
-    specs = CaseSpecs(inverter=inverter, gear=gear, thermal=parse_thermal(tables.get("thermal")),
-                      fea=parse_fea(tables.get("fea")), mission=mission,
-                      optimization=parse_optimization(tables) if "optimization" in tables else None,
+    specs = CaseSpecs(inverter=inverter, gear=gear, thermal=_parsed(parse_thermal, tables.get("thermal")),
+                      fea=_parsed(parse_fea, tables.get("fea")), mission=mission,
+                      optimization=(_parsed(_parse_optimization_table, tables["optimization"])
+                                    if "optimization" in tables else None),
                       tables=tables)
     for c in values["cycles"]["names"]:
         if c not in CYCLE_NAMES and (mission is None or c != mission.name):
