@@ -67,9 +67,12 @@ def remember_last(method):
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        bound = sig.bind(self, *args, **kwargs)  # by position, keyword or default, as the method would
-        bound.apply_defaults()
-        arg = bound.arguments[name]
+        if len(args) == 1 and not kwargs:  # the common call, by position
+            arg = args[0]
+        else:
+            bound = sig.bind(self, *args, **kwargs)  # by keyword or default, as the method would
+            bound.apply_defaults()
+            arg = bound.arguments[name]
         hit = self.__dict__.get(key)
         if hit is None or hit[0] != arg:
             hit = (arg, method(self, arg))
@@ -100,7 +103,9 @@ def remember_parts(method):
 class StatorWinding:
     """Winding-derived quantities of a design with the slotted stator (needs ``stator``,
     ``winding``, ``conductor``, ``fill_factor``, ``strand_diameter``, ``end_extension``,
-    ``T_winding_c``, ``rotor`` (D_shaft), ``bearing_torque`` and ``masses()``)."""
+    ``T_winding_c``, ``rotor`` (D_shaft), ``bearing_torque`` and ``masses()``). The designs are
+    frozen dataclasses: the turn's area and length and the resistance at 20 degC, asked for by
+    several stages, are computed once per design."""
 
     def model_validity_kpis(self) -> dict:
         """KPIs that say whether the design stays inside its field model's assumptions (none by
@@ -115,18 +120,18 @@ class StatorWinding:
     def conductors_per_slot(self) -> int:
         return int(self.winding.conductors_per_slot)
 
-    @property
+    @functools.cached_property
     def turn_area(self) -> float:
         """Copper cross-section of one turn (all strands in hand), m^2."""
         return self.stator.slot_area * self.fill_factor / self.conductors_per_slot
 
-    @property
+    @functools.cached_property
     def end_winding_length(self) -> float:
         """Length of one coil end (one end of one turn), m: half circle over the coil span plus the
         straight extensions (:func:`motoropt.windings.end_winding_length`)."""
         return self.winding.end_winding_length(self.stator.D_i, self.stator.slot_depth, self.end_extension)
 
-    @property
+    @functools.cached_property
     def mean_turn_length(self) -> float:
         return 2.0 * (self.stator.L + self.end_winding_length)
 
@@ -135,7 +140,7 @@ class StatorWinding:
         """Series turns per phase (per parallel path)."""
         return float(self.winding.series_turns)
 
-    @property
+    @functools.cached_property
     def R_s_20(self) -> float:
         """Phase resistance at 20 degC, ohm."""
         a = self.winding.parallel_paths
