@@ -45,6 +45,7 @@ from motoropt.drive.modulation import Modulation
 from motoropt.errors import InputError
 from motoropt.geometry.stator import Stator, parallel_tooth_slot
 from motoropt.inverter.spec import InverterSpec, device_drop_voltage, inverter_voltage_limit
+from motoropt.vehicle import Vehicle, vehicle_from_table
 from motoropt.windings import Winding, make_winding
 
 if TYPE_CHECKING:
@@ -54,6 +55,27 @@ MM = 1e-3
 BEARING_MU = 0.0015  # Coulomb friction coefficient of deep-groove ball bearings (SKF)
 BEARING_PRELOAD_N = 200.0  # per bearing
 HOUSING_NOTE = "housing, shaft and bearings are an allowance (mechanical.housing_mass_fraction x active mass)"
+
+
+_VEHICLES: dict = {}
+_MEMO_SIZE = 64
+
+
+def vehicle_of(values: dict) -> Vehicle | None:
+    """The design's vehicle (:func:`motoropt.vehicle.vehicle_from_table` of the case values' [vehicle]
+    table; None without one or with no field given), remembered by the table's text (``repr``): an
+    optimisation's designs share it unless their own variables change it (frozen, shared)."""
+    table = values.get("vehicle")
+    if not table or not any(v is not None for v in table.values()):
+        return None
+    key = repr(table)
+    hit = _VEHICLES.get(key)
+    if hit is None:
+        hit = vehicle_from_table(table)
+        if len(_VEHICLES) >= _MEMO_SIZE:
+            _VEHICLES.clear()
+        _VEHICLES[key] = hit
+    return hit
 
 
 def remember_last(method):

@@ -21,14 +21,21 @@ from motoropt.errors import InputError
 from motoropt.geometry.cage import CageRotor, check_slot_combination
 from motoropt.geometry.stator import Stator
 from motoropt.machines.base import FluxMapProvider, RotorHeatBody
-from motoropt.machines.common import MM, StatorWinding, remember_parts, stator_from_values, winding_from_values
+from motoropt.machines.common import (
+    MM,
+    StatorWinding,
+    remember_parts,
+    stator_from_values,
+    vehicle_of,
+    winding_from_values,
+)
 from motoropt.machines.induction.circuit import CircuitParams
 from motoropt.machines.induction.fea import FeaCageCircuits
 from motoropt.machines.induction.model import InductionModel
 from motoropt.magnetics.analytic import leakage_inductance
 from motoropt.materials import Conductor, Steel, get_conductor, get_steel
 from motoropt.mechanics import StressLimits
-from motoropt.vehicle import Vehicle, vehicle_from_table
+from motoropt.vehicle import Vehicle
 from motoropt.windings import Winding
 
 if TYPE_CHECKING:
@@ -263,9 +270,7 @@ def build_induction_design(values: dict, specs: CaseSpecs | None = None) -> Indu
                       retainer_thickness=(ind.get("end_ring_retainer_mm") or 0.0) * MM)
     rotor.validate()
     wv = winding_from_values(values, stator, p)
-    vehicle = None
-    if values.get("vehicle") and any(v is not None for v in values["vehicle"].values()):
-        vehicle = vehicle_from_table(values["vehicle"])
+    vehicle = vehicle_of(values)
     return InductionDesign(
         name=m["name"], p=p, stator=stator, rotor=rotor, winding=wv.winding, steel=steel, rotor_steel=rotor_steel,
         conductor=conductor, cage_conductor=cage, air_gap=g, fill_factor=wv.fill_factor,

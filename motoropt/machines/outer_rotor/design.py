@@ -45,7 +45,14 @@ from motoropt.drive.model import FluxMapModel
 from motoropt.errors import InputError
 from motoropt.geometry.outer_rotor import OuterRotor, OuterStator, outward_parallel_tooth_slot
 from motoropt.machines.base import FluxMapProvider, RotorHeatBody, RotorRim
-from motoropt.machines.common import MM, StatorWinding, remember_last, remember_parts, winding_from_values
+from motoropt.machines.common import (
+    MM,
+    StatorWinding,
+    remember_last,
+    remember_parts,
+    vehicle_of,
+    winding_from_values,
+)
 from motoropt.magnetics.analytic import (
     MECInputs,
     ToothCoilStator,
@@ -60,7 +67,7 @@ from motoropt.magnetics.fluxmap import FluxMap
 from motoropt.magnetics.magnet_layer import MagnetLayer, equivalent_air_thickness
 from motoropt.materials import Conductor, Magnet, Steel, get_conductor, get_magnet, get_steel
 from motoropt.mechanics import ALUMINIUM_7075, CFRP_HOOP, TITANIUM_6AL4V, RingMaterial, StressLimits
-from motoropt.vehicle import Vehicle, vehicle_from_table
+from motoropt.vehicle import Vehicle
 from motoropt.windings import Winding
 
 if TYPE_CHECKING:
@@ -385,9 +392,7 @@ def build_outer_design(values: dict, specs: CaseSpecs | None = None) -> OuterDes
     if wv.winding.coil_pitch != 1 or wv.winding.q >= 1:
         raise InputError("winding.coil_pitch_slots", values["winding"].get("coil_pitch_slots"),
                          "1 with q = slots / (6 pole_pairs) < 1 (the outer-rotor MEC models tooth-coil windings)")
-    vehicle = None
-    if values.get("vehicle") and any(v is not None for v in values["vehicle"].values()):
-        vehicle = vehicle_from_table(values["vehicle"])
+    vehicle = vehicle_of(values)
     return OuterDesign(
         name=m["name"], topology=m["topology"], p=p, stator=stator, rotor=rotor, winding=wv.winding, steel=steel,
         rotor_steel=rotor_steel, magnet=magnet, conductor=conductor, air_gap=g, fill_factor=wv.fill_factor,

@@ -45,6 +45,7 @@ from motoropt.machines.common import (
     remember_last,
     remember_parts,
     stator_from_values,
+    vehicle_of,
     winding_from_values,
 )
 from motoropt.magnetics.analytic import (
@@ -63,7 +64,7 @@ from motoropt.magnetics.fluxmap import FluxMap
 from motoropt.magnetics.magnet_layer import MagnetLayer
 from motoropt.materials import Conductor, Magnet, Steel, get_conductor, get_magnet, get_steel
 from motoropt.mechanics import StressLimits
-from motoropt.vehicle import Vehicle, vehicle_from_table
+from motoropt.vehicle import Vehicle
 from motoropt.windings import Winding
 
 if TYPE_CHECKING:
@@ -608,9 +609,7 @@ def build_pm_design(values: dict, specs: CaseSpecs | None = None) -> Design:
         raise InputError("rotor.halbach_segments", rotor.halbach_segments,
                          "1 unless the winding has tooth coils (coil pitch 1, q < 1): the Halbach MEC is the "
                          "tooth-coil network's layered rotor")
-    vehicle = None
-    if values.get("vehicle") and any(v is not None for v in values["vehicle"].values()):
-        vehicle = vehicle_from_table(values["vehicle"])
+    vehicle = vehicle_of(values)
     return Design(
         name=m["name"], topology=topology, p=p, stator=stator, rotor=rotor, winding=wv.winding, steel=steel,
         rotor_steel=rotor_steel, magnet=magnet, conductor=conductor, air_gap=g, fill_factor=wv.fill_factor,
