@@ -473,16 +473,15 @@ def cycle_transient(net, comp: np.ndarray, speed_rad_s: np.ndarray, dt_s: np.nda
     """Coupled backward-Euler transient over a cycle (runs of equal dt chained; one kernel call),
     starting with every node at T0_c. Returns (T (n+1, nodes), hotspot (n+1,), P_used (n, nodes),
     Q_out (n,), dt (n,))."""
-    dt_s = np.asarray(dt_s, dtype=float)
+    # the kernels' argument types as compiled and listed in the kernel manifest: dt writable (a copy:
+    # a cycle's arrays are shared read-only ones), speeds a read-only broadcast view
+    dt_s = np.array(dt_s, dtype=float)
     if not (dt_s > 0).all():
         raise InputError("dt", dt_s, "> 0")
     P = np.ascontiguousarray(comp, dtype=np.float64).reshape(dt_s.size, -1)
     if P.shape[1] < net.n_comp:
         raise InputError("losses", P.shape, f"(n_steps, >= {net.n_comp})")
-    sp = np.asarray(speed_rad_s, dtype=np.float64)
-    if sp.shape != dt_s.shape:
-        sp = np.broadcast_to(sp, dt_s.shape)
-    sp = np.ascontiguousarray(sp)
+    sp = np.ascontiguousarray(np.broadcast_to(np.asarray(speed_rad_s, dtype=np.float64), dt_s.shape))
     T, Pu, Qo = _transient_kernel(net._kn, sp, P, np.full(net.n, float(T0_c)), _run_dt(dt_s))
     return T, hotspot(net, T), Pu, Qo, dt_s
 
