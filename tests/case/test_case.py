@@ -184,3 +184,20 @@ def test_drive_keys_cross_checks():
             _design(data)
     d = _design(base)
     assert d.drive_limits().modulation.mode == "svpwm" and d.drive_limits().p_max == 50e3
+
+
+def test_section_specs_are_shared_per_table_and_follow_each_designs_values():
+    """Designs of one case share the parsed spec of an unchanged section table (case_specs parses
+    each distinct table once), and a design whose variables change the table gets its own spec,
+    also when designs with the two tables alternate (A, B, A: no stale spec)."""
+    import tomllib as _t
+
+    d = _t.loads((CASE.parent / "prius2004_sic.toml").read_text())
+    d["inverter"]["switching_frequency_khz"] = [5, 20]
+    c = parse_case(d)
+    designs = [design_from_values(c.with_values({"inverter.switching_frequency_khz": f}), c.free)
+               for f in (5.0, 20.0, 5.0)]
+    assert [x.specs.inverter.f_sw for x in designs] == [5e3, 20e3, 5e3]
+    assert designs[0].specs.inverter is designs[2].specs.inverter
+    assert designs[0].specs.thermal is designs[1].specs.thermal  # the unchanged [thermal] table
+    assert designs[0].vehicle is designs[1].vehicle

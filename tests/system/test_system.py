@@ -432,3 +432,26 @@ def test_bad_gear_input_names_the_field(gear, field):
     with pytest.raises(InputError) as e:
         _design(CASE_IGBT, gear=gear)
     assert e.value.field == field
+
+
+def test_cycle_points_are_shared_and_read_only():
+    """cycle_points gives a design's map and cycle stages (and an optimisation's designs) the same
+    arrays for a cycle, made once from the remembered vehicle demand: read-only, so that no caller
+    can change another's points; equal to the demand's own values."""
+    from motoropt.case import load_case
+    from motoropt.evaluation.cycles import cycle_points
+    from motoropt.vehicle import cycle_demand
+
+    c = load_case("cases/prius2004.toml")
+    design = design_from_values(c.with_values({}), c.free)
+    first, again = cycle_points(design, "wltc3b"), cycle_points(design, "wltc3b")
+    assert all(a is b for a, b in zip(first, again))
+    rpm, T, dt, t_mid = first
+    gear = design.specs.gear.gear if design.specs.gear is not None else None
+    dem = cycle_demand("wltc3b", design.vehicle, gear)
+    np.testing.assert_array_equal(T, dem.torque_nm)
+    np.testing.assert_array_equal(dt, dem.dt)
+    assert len(t_mid) == len(rpm) == len(T)
+    for a in first:
+        with pytest.raises(ValueError):
+            a[0] = 1.0
