@@ -39,7 +39,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # "motoropt.system | motoropt.thermal" and every layer below it
 KERNEL_LAYERS = ("system", "thermal", "machines", "drive", "inverter", "vehicle", "mission", "gear", "cycles",
                  "magnetics", "geometry", "windings", "materials", "mechanics", "errors", "constants", "results",
-                 "parallel", "jit")
+                 "parallel", "jit", "memo")
 
 
 def kernel_source_files(root: Path = PACKAGE_DIR) -> list[Path]:

@@ -31,6 +31,7 @@ from motoropt.constants import G_ACCEL, RHO_AIR
 from motoropt.cycles import DriveCycle, load_cycle
 from motoropt.errors import InputError
 from motoropt.gear import Gear, gear_motor_side
+from motoropt.memo import Memo
 
 _WS_PER_WH = 3600.0
 
@@ -296,8 +297,7 @@ def motor_demand_with_gear(cycle: DriveCycle, vehicle: Vehicle, gear: Gear) -> G
     )
 
 
-_DEMAND_MEMO: dict = {}
-_MEMO_SIZE = 64
+_DEMANDS = Memo(64)
 
 
 def cycle_demand(cycle_name: str, vehicle: Vehicle, gear: Gear | None = None) -> MotorDemand:
@@ -305,23 +305,21 @@ def cycle_demand(cycle_name: str, vehicle: Vehicle, gear: Gear | None = None) ->
     name. It depends on the cycle, vehicle and gear only, so it is remembered for the next caller
     with the same ones (an optimisation's designs share them; a design's cycle and system stages
     both ask). The object is shared: its arrays are read-only, as :func:`load_cycle`'s."""
-    try:
-        key = (cycle_name, vehicle, gear)
-        hit = _DEMAND_MEMO.get(key)
-    except TypeError:  # an unhashable vehicle or gear: no memo
-        key, hit = None, None
-    if hit is None:
+    def make():
         cyc = load_cycle(cycle_name)
-        hit = motor_demand_with_gear(cyc, vehicle, gear) if gear is not None else motor_demand(cyc, vehicle)
-        for f in fields(hit):
-            a = getattr(hit, f.name)
+        dem = motor_demand_with_gear(cyc, vehicle, gear) if gear is not None else motor_demand(cyc, vehicle)
+        for f in fields(dem):
+            a = getattr(dem, f.name)
             if isinstance(a, np.ndarray):
                 a.flags.writeable = False
-        if key is not None:
-            if len(_DEMAND_MEMO) >= _MEMO_SIZE:
-                _DEMAND_MEMO.clear()
-            _DEMAND_MEMO[key] = hit
-    return hit
+        return dem
+
+    key = (cycle_name, vehicle, gear)
+    try:
+        hash(key)
+    except TypeError:  # an unhashable vehicle or gear: no memo
+        return make()
+    return _DEMANDS.get(key, make)
 
 
 def vehicle_from_table(v: dict) -> Vehicle:

@@ -20,6 +20,7 @@ from motoropt.errors import InputError
 from motoropt.gear import GearSpec, parse_gear
 from motoropt.inverter.spec import InverterSpec, parse_inverter
 from motoropt.magnetics.fea.settings import FeaSettings, parse_fea
+from motoropt.memo import Memo
 from motoropt.mission import MissionSpec, parse_mission
 from motoropt.thermal.settings import ThermalSpec, parse_thermal
 from motoropt.vehicle import vehicle_from_table
@@ -48,8 +49,7 @@ def merged_tables(values: dict, free: dict | None) -> dict:
     return free
 
 
-_PARSED: dict = {}
-_MEMO_SIZE = 64
+_PARSED = Memo(64)
 
 
 def _parsed(parse, table, *args):
@@ -57,14 +57,7 @@ def _parsed(parse, table, *args):
     types included) and the arguments: an optimisation's designs share their sections' tables except
     where their own variables change them. The spec is shared (frozen; not to be changed). A table
     that fails to parse raises every time."""
-    key = (parse, repr(table), args)
-    hit = _PARSED.get(key)
-    if hit is None:
-        hit = parse(table, *args)
-        if len(_PARSED) >= _MEMO_SIZE:
-            _PARSED.clear()
-        _PARSED[key] = hit
-    return hit
+    return _PARSED.get((parse, repr(table), args), lambda: parse(table, *args))
 
 
 def _parse_optimization_table(table) -> OptimizationSpec:

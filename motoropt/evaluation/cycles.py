@@ -21,6 +21,7 @@ from motoropt.constants import RPM_TO_RAD_S
 from motoropt.cycles import load_cycle
 from motoropt.drive.effmap import EfficiencyMap, loss_kinds, point_losses
 from motoropt.evaluation.records import CycleData
+from motoropt.memo import Memo
 from motoropt.vehicle import cycle_demand
 
 if TYPE_CHECKING:
@@ -29,8 +30,7 @@ if TYPE_CHECKING:
 WH = 1.0 / 3600.0  # Wh per J
 
 
-_POINTS: dict = {}  # id(demand) -> (demand, cycle_points' arrays made from it)
-_POINTS_SIZE = 64
+_POINTS = Memo(64)  # id(demand) -> (the demand, kept so that its id stays its own; cycle_points' arrays)
 
 
 def cycle_points(design: MachineDesign, cycle_name: str):
@@ -45,17 +45,15 @@ def cycle_points(design: MachineDesign, cycle_name: str):
         return specs.mission.points(gear)  # through the [gear] model when the case has one
     # the [gear] model replaces the vehicle's constant gear efficiency
     dem = cycle_demand(cycle_name, design.vehicle, gear)
-    hit = _POINTS.get(id(dem))
-    if hit is None or hit[0] is not dem:
+    def make():
         t = load_cycle(cycle_name).t
         pts = (dem.speed_rad_s / RPM_TO_RAD_S, np.array(dem.torque_nm, dtype=float), np.array(dem.dt, dtype=float),
                0.5 * (t[1:] + t[:-1]))
         for arr in pts:
             arr.flags.writeable = False
-        if len(_POINTS) >= _POINTS_SIZE:
-            _POINTS.clear()
-        hit = _POINTS[id(dem)] = (dem, pts)
-    return hit[1]
+        return dem, pts
+
+    return _POINTS.get(id(dem), make)[1]
 
 
 def evaluate_cycle(emap: EfficiencyMap, design: MachineDesign, name: str) -> CycleData:

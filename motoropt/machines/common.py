@@ -45,6 +45,7 @@ from motoropt.drive.modulation import Modulation
 from motoropt.errors import InputError
 from motoropt.geometry.stator import Stator, parallel_tooth_slot
 from motoropt.inverter.spec import InverterSpec, device_drop_voltage, inverter_voltage_limit
+from motoropt.memo import Memo
 from motoropt.vehicle import Vehicle, vehicle_from_table
 from motoropt.windings import Winding, make_winding
 
@@ -57,8 +58,7 @@ BEARING_PRELOAD_N = 200.0  # per bearing
 HOUSING_NOTE = "housing, shaft and bearings are an allowance (mechanical.housing_mass_fraction x active mass)"
 
 
-_VEHICLES: dict = {}
-_MEMO_SIZE = 64
+_VEHICLES = Memo(64)
 
 
 def vehicle_of(values: dict) -> Vehicle | None:
@@ -68,14 +68,7 @@ def vehicle_of(values: dict) -> Vehicle | None:
     table = values.get("vehicle")
     if not table or not any(v is not None for v in table.values()):
         return None
-    key = repr(table)
-    hit = _VEHICLES.get(key)
-    if hit is None:
-        hit = vehicle_from_table(table)
-        if len(_VEHICLES) >= _MEMO_SIZE:
-            _VEHICLES.clear()
-        _VEHICLES[key] = hit
-    return hit
+    return _VEHICLES.get(repr(table), lambda: vehicle_from_table(table))
 
 
 def remember_last(method):

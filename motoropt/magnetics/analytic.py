@@ -114,6 +114,7 @@ from motoropt.errors import ConvergenceError, InputError
 from motoropt.jit import njit
 from motoropt.magnetics.fluxmap import FluxMap
 from motoropt.magnetics.magnet_layer import MagnetLayer, half_layer, series, tangential
+from motoropt.memo import Memo
 
 # branch kinds
 _GAP_TOOTH = 0  # linear gap permeance in series with a nonlinear tooth (implicit flux)
@@ -127,8 +128,7 @@ GROUND = -1
 # ---------------------------------------------------------------------------------------------
 # B-H curve kernels on a densely resampled, strictly monotone table (odd extension for H < 0)
 # ---------------------------------------------------------------------------------------------
-_MEMO_SIZE = 32  # entries kept by the memo tables below (designs of one run share steels and networks)
-_BH_MEMO: dict = {}
+_BH_MEMO = Memo(32)  # designs of one run share steels
 
 
 def resample_bh(bh_H: np.ndarray, bh_B: np.ndarray, n: int = 2000):
@@ -142,13 +142,7 @@ def resample_bh(bh_H: np.ndarray, bh_B: np.ndarray, n: int = 2000):
     """
     H = np.asarray(bh_H, float)
     B = np.asarray(bh_B, float)
-    key = (H.tobytes(), B.tobytes(), int(n))
-    hit = _BH_MEMO.get(key)
-    if hit is None:
-        if len(_BH_MEMO) >= _MEMO_SIZE:
-            _BH_MEMO.clear()
-        hit = _BH_MEMO[key] = _resample_bh(H, B, int(n))
-    return hit
+    return _BH_MEMO.get((H.tobytes(), B.tobytes(), int(n)), lambda: _resample_bh(H, B, int(n)))
 
 
 def _resample_bh(H: np.ndarray, B: np.ndarray, n: int):
@@ -313,7 +307,7 @@ def _dense_cholesky_solve(J, rhs, x):
     return True
 
 
-_ORDER_MEMO: dict = {}
+_ORDER_MEMO = Memo(32)  # designs of one run share network topologies
 
 
 def envelope_order(n: int, a: np.ndarray, b: np.ndarray):
@@ -321,13 +315,8 @@ def envelope_order(n: int, a: np.ndarray, b: np.ndarray):
     narrow, and the envelope of the reordered matrix. Returns (new index of each node, first):
     ``first[i]`` is the leftmost column of row i holding an entry. Remembered per topology (callers
     must not modify the arrays)."""
-    key = (int(n), np.asarray(a, np.int64).tobytes(), np.asarray(b, np.int64).tobytes())
-    hit = _ORDER_MEMO.get(key)
-    if hit is None:
-        if len(_ORDER_MEMO) >= _MEMO_SIZE:
-            _ORDER_MEMO.clear()
-        hit = _ORDER_MEMO[key] = _envelope_order(n, np.asarray(a, np.int64), np.asarray(b, np.int64))
-    return hit
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    return _ORDER_MEMO.get((int(n), a.tobytes(), b.tobytes()), lambda: _envelope_order(n, a, b))
 
 
 def _envelope_order(n: int, a: np.ndarray, b: np.ndarray):

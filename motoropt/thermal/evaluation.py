@@ -353,12 +353,6 @@ def _bilinear(xa, ya, Z, x, y):
 # ---- ratings ----------------------------------------------------------------------------------------
 
 
-def _envelope_grids(grid: RatingGrid):
-    """The rating grid for the lptn rating kernels: (torque (nS, nT) N m, components (n_comp, nT, nS)
-    W), C-contiguous (:attr:`RatingGrid.kernel_grids`)."""
-    return grid.kernel_grids
-
-
 @njit(cache=True)
 def _components_at(tg, lg, torque):
     """(nS, n_comp) loss components at torque[s] per speed column s, linear in torque as np.interp
@@ -414,7 +408,7 @@ def _steady_states(net, speeds, comp) -> list:
 def continuous_envelope(net, grid: RatingGrid, settings: ThermalSettings, tol: float = 0.5):
     """Continuous motoring torque per grid speed (N m; lptn.continuous_rating's search with each
     speed's own torque grid, one kernel call) and its steady states (list of SteadyResult|None)."""
-    tg, lg = _envelope_grids(grid)
+    tg, lg = grid.kernel_grids
     tq = _continuous_kernel(net._kn, grid.speed, tg, lg, float(settings.T_winding_max),
                             float(settings.T_magnet_max), float(tol), 1e-6, 100, 1000.0)
     return tq, _steady_states(net, grid.speed, _components_at(tg, lg, tq))
@@ -425,7 +419,7 @@ def pulse_envelope(net, grid: RatingGrid, settings: ThermalSettings, T_cont, tol
     settings.pulse_preload x the continuous torque (lptn.pulse_rating's search, steps of
     duration / 30, one kernel call); and the hottest magnet temperature of each rated pulse (degC;
     None where the preload state itself is not admissible, the torque is then 0)."""
-    tg, lg = _envelope_grids(grid)
+    tg, lg = grid.kernel_grids
     T0, ok, hot, mag, _ = _steady_batch(net, grid.speed,
                                         _components_at(tg, lg, settings.pulse_preload * np.asarray(T_cont, float)))
     active = ok & _admissible_arrays(hot, mag, settings)
@@ -437,14 +431,15 @@ def pulse_envelope(net, grid: RatingGrid, settings: ThermalSettings, T_cont, tol
     return out, [m if a else None for a, m in zip(active.tolist(), mag_pk.tolist())]
 
 
-def _admissible(st, settings: ThermalSettings, slack: float = 0.5) -> bool:
-    """A steady state within the winding and magnet limits (+ slack K for the rating search's tolerance)."""
-    return st.hotspot_c <= settings.T_winding_max + slack and st.magnet_c <= settings.T_magnet_max + slack
-
-
 def _admissible_arrays(hotspot_c, magnet_c, settings: ThermalSettings, slack: float = 0.5) -> np.ndarray:
-    """:func:`_admissible` of steady states given by their hotspot and magnet temperatures (arrays, degC)."""
+    """Steady states (given by their hotspot and magnet temperatures, degC, arrays or scalars) within
+    the winding and magnet limits (+ slack K for the rating search's tolerance)."""
     return (hotspot_c <= settings.T_winding_max + slack) & (magnet_c <= settings.T_magnet_max + slack)
+
+
+def _admissible(st, settings: ThermalSettings, slack: float = 0.5) -> bool:
+    """:func:`_admissible_arrays` of one steady state (a SteadyResult)."""
+    return bool(_admissible_arrays(st.hotspot_c, st.magnet_c, settings, slack))
 
 
 # ---- cycles -----------------------------------------------------------------------------------------

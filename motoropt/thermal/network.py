@@ -13,6 +13,7 @@ from functools import cached_property
 import numpy as np
 
 from motoropt.errors import InputError
+from motoropt.memo import Memo
 from motoropt.thermal import correlations as cr
 from motoropt.thermal.cooling import Cooling
 from motoropt.thermal.kernels import _elimination_pattern, _solver_tables
@@ -271,8 +272,7 @@ class ThermalNetwork:
                 f64(np.asarray(self.hot).reshape(4)), ip, pos, nb_ptr, nb_idx, slot, toff, tgt, es)
 
 
-_PATTERNS: dict = {}  # (mask, last) bytes -> _solver_pattern's tables; a case's designs share a few patterns
-_PATTERNS_MAX = 256
+_PATTERNS = Memo(256)  # (mask, last) bytes -> _solver_pattern's tables; a case's designs share a few patterns
 
 
 def _solver_pattern(mask: np.ndarray, last: np.ndarray) -> tuple:
@@ -281,15 +281,11 @@ def _solver_pattern(mask: np.ndarray, last: np.ndarray) -> tuple:
     kernels._solver_tables). Remembered per pattern: it depends only on which nodes are coupled, which
     is the same for every design of a network topology. The arrays are shared: not to be written (left
     writeable: numba types read-only arrays apart, which would compile every solver kernel again)."""
-    key = (mask.shape[0], mask.tobytes(), last.tobytes())
-    tables = _PATTERNS.get(key)
-    if tables is None:
+    def make():
         pos, nb_ptr, nb_idx = _elimination_pattern(mask, last)
-        tables = (pos, nb_ptr, nb_idx) + tuple(_solver_tables(pos, nb_ptr, nb_idx))
-        if len(_PATTERNS) >= _PATTERNS_MAX:
-            _PATTERNS.clear()
-        _PATTERNS[key] = tables
-    return tables
+        return (pos, nb_ptr, nb_idx) + tuple(_solver_tables(pos, nb_ptr, nb_idx))
+
+    return _PATTERNS.get((mask.shape[0], mask.tobytes(), last.tobytes()), make)
 
 
 # ---- builder -------------------------------------------------------------------------------------
