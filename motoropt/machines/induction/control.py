@@ -192,8 +192,16 @@ def _x_bd(cv):
 
 
 @njit(cache=True)
-def _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, use_loss):
-    """Scan + Brent on log x; returns (x_best, phi_best, c_best)."""
+def _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, use_loss, k_start):
+    """Scan + Brent on log x; returns (x_best, phi_best, c_best).
+
+    ``k_start`` (-1: none) is a scan index to start from, e.g. that of the previous point's slip.
+    When that candidate is feasible, the scan runs down from it to the first infeasible candidate
+    and up from it to the first infeasible one (or the loss bound below): the feasible candidates
+    form one run in x (c is U-shaped: module docstring), so the others are infeasible and cannot be
+    the best, and the result is the whole scan's. Otherwise, or with no start, the whole scan runs
+    from the lowest slip, whose first candidates are mostly infeasible (too much flux for the
+    torque: about 12 of 17 evaluations on the induction cases' maps)."""
     xbd = _x_bd(cv)
     lo = math.log(1e-4 * xbd)
     hi = math.log(2.0 * xbd)
@@ -204,11 +212,25 @@ def _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, use_lo
     # current makes it exact; T_em >= T): a lower bound of the loss rising with x, so once it reaches
     # the best loss no larger slip can be lower (the result is the whole scan's)
     bound = T / cv[C_P] * (1.0 - 1e-12) if use_loss != 0 and T > 0.0 else 0.0
-    for k in range(N_SCAN):
+    k_up = 0  # the upward scan's first candidate
+    if 0 <= k_start < N_SCAN:
+        f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(lo + k_start * h), p_m, v_max, i_max, use_loss)
+        if c <= 1.0:
+            best, kb = f, k_start
+            for k in range(k_start - 1, -1, -1):  # down to the run's lower end
+                f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, math.exp(lo + k * h), p_m, v_max, i_max, use_loss)
+                if c > 1.0:
+                    break
+                if f <= best:  # on a tie the lower index, as the whole scan
+                    best, kb = f, k
+            k_up = k_start + 1
+    for k in range(k_up, N_SCAN):
         x = math.exp(lo + k * h)
         if bound > 0.0 and bound * x >= best:
             break
         f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, use_loss)
+        if k_up > 0 and c > 1.0:  # past the run's upper end
+            break
         if f < best:
             best = f
             kb = k
@@ -275,6 +297,10 @@ def solve_points_kernel(speeds, torques, cv, psi_tab, im_tab, bhH, bhB, rt, v_ma
     """All points; mode 0 loss-minimising, 1 constant flux psi_ref (see module docstring)."""
     n = speeds.shape[0]
     out = np.full((n, N_OUT), np.nan)
+    xbd = _x_bd(cv)  # the scan's grid (:func:`_search`), for the next point's start
+    lo = math.log(1e-4 * xbd)
+    h = (math.log(2.0 * xbd) - lo) / (N_SCAN - 1)
+    k_prev = -1
     for m in range(n):
         w_m = speeds[m]
         T = torques[m]
@@ -285,7 +311,9 @@ def solve_points_kernel(speeds, torques, cv, psi_tab, im_tab, bhH, bhB, rt, v_ma
             o[O_REASON] = SPEED_LIMIT
             continue
         if mode == 0:
-            x, f, c = _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, np.int64(1))
+            x, f, c = _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, np.int64(1), k_prev)
+            # the next point's scan starts from this one's slip (nearest scan index)
+            k_prev = min(max(int(round((math.log(x) - lo) / h)), 0), N_SCAN - 1) if x > 0.0 else -1
         else:
             x, c = _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, psi_ref)
         _fill(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, o)
@@ -323,7 +351,7 @@ def _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i
         x = math.exp(0.5 * (lo + hi))
     f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, np.int64(0))
     if c > 1.0:
-        x2, f2, c2 = _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, np.int64(1))
+        x2, f2, c2 = _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, np.int64(1), -1)
         return x2, c2
     return x, c
 

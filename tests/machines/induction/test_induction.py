@@ -335,3 +335,20 @@ def test_every_feasible_point_delivers_its_torque(shipped):
     assert ok.sum() > 300
     miss = np.abs(r["torque_shaft"][ok] - t.ravel()[ok]) / np.maximum(1.0, np.abs(t.ravel()[ok]))
     assert miss.max() <= 1e-6
+
+
+def test_scan_from_the_previous_slip_equals_the_whole_scan(shipped):
+    """Points solved in one batch (each scan starting from the previous point's slip and stopping at
+    the ends of the feasible run) equal the same points solved one at a time (the whole scan from
+    the lowest slip), bit for bit, on the induction_traction map's grid, motoring and braking, in
+    the map's row order and shuffled."""
+    m = shipped.model("induction_traction")
+    w, t = np.meshgrid(np.linspace(0.0, m.limits.speed_max, 20), np.linspace(-300.0, 300.0, 25))
+    w, t = w.ravel(), t.ravel()
+    order = np.random.default_rng(3).permutation(w.size)
+    for idx in (np.arange(w.size), order):
+        batch = m.solve_operating_points(w[idx], t[idx])
+        for k in range(0, idx.size, 7):
+            alone = m.solve_operating_points(w[idx[k:k + 1]], t[idx[k:k + 1]])
+            for name, col in alone.items():
+                np.testing.assert_array_equal(batch[name][k:k + 1], col, err_msg=name)
