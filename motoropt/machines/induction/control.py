@@ -74,6 +74,7 @@ N_SCAN = 18
 # <= 1.7e-5 relative lower, efficiencies <= 2e-7 relative
 X_TOL = 1e-4
 BIG = 1e15
+C_TOL = 1e-12  # the envelope's largest-torque search stops at a feasible c within this of 1
 DRAG_RTOL = 1e-6  # largest miss of the drag balance of a feasible slip, relative to max(1 N m, |T|)
 
 # output columns
@@ -151,7 +152,9 @@ def _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, use_lo
 @njit(cache=True)
 def _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, x, p_m, v_max, i_max, u0):
     """Largest |T| (shaft) with c <= 1 at slip magnitude x: Illinois regula falsi on u = sqrt(|T|)
-    (c is close to proportional to u: psi and the currents scale with sqrt(T) while unsaturated)."""
+    (c is close to proportional to u: psi and the currents scale with sqrt(T) while unsaturated),
+    to a bracket of 1e-9 u or a feasible u with c >= 1 - C_TOL (then u is within about C_TOL of the
+    limit: the other end of the bracket would cost one or two more evaluations)."""
     u_lo, c_lo = 0.0, 0.0
     u = u0
     f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn * u * u, x, p_m, v_max, i_max, np.int64(0))
@@ -159,6 +162,8 @@ def _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, x, p_m, v_max, i_max
     for _ in range(40):
         if c <= 1.0:
             u_lo, c_lo = u, c
+            if 1.0 - c <= C_TOL:
+                return u_lo
             u = u / max(c, 0.05) * 1.02
         else:
             break
@@ -166,7 +171,7 @@ def _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, x, p_m, v_max, i_max
     u_hi, c_hi = u, c
     side = 0
     for _ in range(40):
-        if u_hi - u_lo < 1e-9 * u_hi:
+        if u_hi - u_lo < 1e-9 * u_hi or 1.0 - c_lo <= C_TOL:
             break
         un = u_lo + (1.0 - c_lo) * (u_hi - u_lo) / (c_hi - c_lo)
         if not (u_lo < un < u_hi):
