@@ -344,7 +344,8 @@ def _psi_at(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m):
 @njit(cache=True)
 def _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, psi_ref):
     """Slip giving psi_m = psi_ref on the low-slip branch (bisection in log x); if the voltage
-    limit is exceeded there, fall back to the loss-minimising search (field weakening)."""
+    limit is exceeded there, or the state there misses T (the drag fixed point: module docstring),
+    fall back to the loss-minimising search (field weakening)."""
     xbd = _x_bd(cv)
     lo = math.log(1e-7 * xbd)
     hi = math.log(xbd)
@@ -358,7 +359,9 @@ def _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i
             else:
                 hi = mid
         x = math.exp(0.5 * (lo + hi))
-    f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, np.int64(0))
+    # scored as the point solver scores (use_loss 1): with the drag-balance check, so that a slip whose
+    # state misses T also falls back to the search
+    f, c = _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, np.int64(1))
     if c > 1.0:
         x2, f2, c2 = _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, np.int64(1), -1)
         return x2, c2

@@ -314,27 +314,31 @@ def test_every_feasible_point_delivers_its_torque(shipped):
     max(1, |T|) N m, also where the rotor pulsation drag of a low slip exceeds a braking torque
     (the drag fixed point diverges there; :mod:`motoropt.machines.induction.control`). Regression:
     an im_eaxle design (the case's seeded sample, seed 7, design 22) returned -0.03 N m for -29.07 N m
-    at 6667 rpm, losing 54 W, and the cycles read its map there. The same design's whole map is
-    checked, motoring and braking."""
+    at 6667 rpm, losing 54 W, and the cycles read its map there; the constant-flux strategy returned
+    such states on designs 3 and 18. Whole maps of designs 3 and 22 are checked, motoring and
+    braking, with both strategies."""
     from motoropt.evaluation.pipeline import machine_model
     from motoropt.optimize.accuracy import sample_assignments
     from motoropt.optimize.problem import design_values, parse_optimization
 
     case = shipped.case("programme/im_eaxle")
-    a = sample_assignments(case, 60, 7)[22]
-    d = design_from_values(design_values(case, a, parse_optimization(case.free).map_overrides), case.free)
-    m = machine_model(d)
-    T = -29.074666908047575
-    r = m.solve_operating_points(np.array([698.1317007977318]), np.array([T]))
-    assert r["feasible"][0]
-    assert r["torque_shaft"][0] == pytest.approx(T, rel=1e-6)
-    assert r["p_copper"][0] + r["p_rotor_copper"][0] + r["p_iron"][0] > 500.0  # not the 54 W state
-    w, t = np.meshgrid(np.linspace(0.0, m.limits.speed_max, 25), np.linspace(-250.0, 250.0, 41))
-    r = m.solve_operating_points(w.ravel(), t.ravel())
-    ok = r["feasible"]
-    assert ok.sum() > 300
-    miss = np.abs(r["torque_shaft"][ok] - t.ravel()[ok]) / np.maximum(1.0, np.abs(t.ravel()[ok]))
-    assert miss.max() <= 1e-6
+    sample = sample_assignments(case, 60, 7)
+    grids = parse_optimization(case.free).map_overrides
+    for i in (3, 22):
+        m = machine_model(design_from_values(design_values(case, sample[i], grids), case.free))
+        if i == 22:
+            T = -29.074666908047575
+            r = m.solve_operating_points(np.array([698.1317007977318]), np.array([T]))
+            assert r["feasible"][0]
+            assert r["torque_shaft"][0] == pytest.approx(T, rel=1e-6)
+            assert r["p_copper"][0] + r["p_rotor_copper"][0] + r["p_iron"][0] > 500.0  # not the 54 W state
+        w, t = np.meshgrid(np.linspace(0.0, m.limits.speed_max, 30), np.linspace(-300.0, 300.0, 41))
+        for strategy in ("min_loss", "constant_flux"):
+            r = m.solve_operating_points(w.ravel(), t.ravel(), strategy=strategy)
+            ok = r["feasible"] & (w.ravel() > 0.0)
+            assert ok.sum() > 300
+            miss = np.abs(r["torque_shaft"][ok] - t.ravel()[ok]) / np.maximum(1.0, np.abs(t.ravel()[ok]))
+            assert miss.max() <= 1e-6, (i, strategy)
 
 
 def test_scan_from_the_previous_slip_equals_the_whole_scan(shipped):
