@@ -11,15 +11,15 @@ T_em = T + (P_mech + P_puls(psi)) / w_m, solved by fixed-point iteration (four i
 contraction is ~ the drag's slope dP_puls/dT_em / w_m, << 1 at the slips the drive uses: the solved
 points' residuals are below 1e-10 relative). At low slip the flux for the torque is large and so
 is its pulsation drag: braking, the drag can exceed |T|, the iteration then diverges and its last
-state does not deliver T (seen: a -29 N m point of im_eaxle at 6670 rpm returned as a -0.03 N m
+state does not deliver T (seen: a -29 N m point of im_eaxle at 6667 rpm returned as a -0.03 N m
 state losing 54 W, which the scan picked as the loss minimum; the best state delivering T loses
-about 800 W). A slip whose drag balance
-misses by more than ``DRAG_RTOL`` max(1, |T|) N m is therefore infeasible for the point solver
-(constraint ratio c = 1 + the miss): a state that brakes through rotor-tooth losses is no operating
-point. The envelope's search does not apply this check: the miss grows steeply with |T|, and as a
-constraint it made the largest-torque search take 11.1 instead of 7.4 circuit evaluations on
-im_eaxle, while the envelope's maxima lie at slips near breakdown, where the fixed point converges
-(with the check applied to the envelope too, peak power was unchanged on 120 im_eaxle designs).
+about 800 W). A slip whose drag balance misses by more than ``DRAG_RTOL`` max(1, |T|) N m is
+therefore infeasible for the point solver and the constant-flux strategy (constraint ratio
+c = 1 + the miss): a state that brakes through rotor-tooth losses is no operating point. The
+envelope's search does not apply this check: the miss grows steeply with |T|, and as a constraint
+it made the largest-torque search take 11.1 instead of 7.4 circuit evaluations on im_eaxle, while
+the envelope's maxima lie at slips near breakdown, where the fixed point converges (with the check
+applied to the envelope too, its results were the same bit for bit on 120 im_eaxle designs).
 
 Algorithm per point: scan ``N_SCAN`` log-spaced x in [1e-4, 2] x_bd (x_bd = R_r0 / L_r0, the
 constant-parameter breakdown slip); score phi(x) = loss if feasible, else BIG (1 + c) with the
