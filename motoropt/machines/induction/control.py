@@ -200,6 +200,16 @@ def _x_bd(cv):
     return (cv[C_RBAR] + cv[C_RREST]) / (cv[C_LBAR] + cv[C_LRC])
 
 
+@njit(cache=True, inline="always")
+def _scan_grid(cv):
+    """(lo, h): the slip scan's candidates are x_k = exp(lo + k h), k = 0 .. N_SCAN - 1, log-spaced over
+    [1e-4, 2] x_bd."""
+    xbd = _x_bd(cv)
+    lo = math.log(1e-4 * xbd)
+    hi = math.log(2.0 * xbd)
+    return lo, (hi - lo) / (N_SCAN - 1)
+
+
 @njit(cache=True)
 def _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, use_loss, k_start):
     """Scan + Brent on log x; returns (x_best, phi_best, c_best).
@@ -211,10 +221,7 @@ def _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, use_lo
     the best, and the result is the whole scan's. Otherwise, or with no start, the whole scan runs
     from the lowest slip, whose first candidates are mostly infeasible (too much flux for the
     torque: about 12 of 17 evaluations on the induction cases' maps)."""
-    xbd = _x_bd(cv)
-    lo = math.log(1e-4 * xbd)
-    hi = math.log(2.0 * xbd)
-    h = (hi - lo) / (N_SCAN - 1)
+    lo, h = _scan_grid(cv)
     best = 1e308
     kb = 0
     # motoring, the rotor copper loss alone is P_cu,r = T_em x / p >= T x / p (the circuit's rotor
@@ -306,9 +313,7 @@ def solve_points_kernel(speeds, torques, cv, psi_tab, im_tab, bhH, bhB, rt, v_ma
     """All points; mode 0 loss-minimising, 1 constant flux psi_ref (see module docstring)."""
     n = speeds.shape[0]
     out = np.full((n, N_OUT), np.nan)
-    xbd = _x_bd(cv)  # the scan's grid (:func:`_search`), for the next point's start
-    lo = math.log(1e-4 * xbd)
-    h = (math.log(2.0 * xbd) - lo) / (N_SCAN - 1)
+    lo, h = _scan_grid(cv)  # for the next point's scan start
     k_prev = -1
     for m in range(n):
         w_m = speeds[m]
