@@ -763,7 +763,7 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
                                          rc)
     if fbest < _PEN_V:
         # the map's i_d nodes inside the scan's bracket: a lower minimum on a bend. Not beyond it: a scan
-        # that ranks the wrong basin best still misses (on one multipole design of 25 surveyed, 3 of
+        # that ranks the wrong basin best still misses (on one multipole design of 25 surveyed, 5 of
         # 1491 points by 0.36 %); scoring the nodes a scan step further catches those, for twice the
         # cost (5 instead of 2.5 flux-map evaluations per prius_opt point, which never gain)
         xbest, fbest, qbest = _node_minima(a0, b0, xbest, fbest, qbest, 1e-6 * i_max, lo, step, iqs, T, w_m, w_e, f_e,
