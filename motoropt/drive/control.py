@@ -31,10 +31,9 @@ neighbour violates the voltage limit, the point where the torque curve meets the
 still falls towards it (field weakening); otherwise (or if the loss turns back) Brent's
 parabolic/golden minimisation refines i_d to 1e-6 i_max, trying the crossings of the map's i_q
 nodes, where the loss bends. The loss also bends at the map's i_d nodes and can have local minima
-there: the nodes inside the bracket are scored too, and a lower one is refined. The
-final i_q is solved to 1e-13 relative torque. This yields MTPA at
-low speed (copper dominates), more negative i_d where iron loss pays for it, flux weakening above
-base speed and MTPV at high speed.
+there: the nodes inside the bracket are scored too, and a lower one is refined. The final i_q is
+solved to 1e-13 relative torque. This yields MTPA at low speed (copper dominates), more negative
+i_d where iron loss pays for it, flux weakening above base speed and MTPV at high speed.
 ``strategy="mtpa"`` minimises copper loss only (classical MTPA + flux weakening) for comparison.
 """
 
@@ -481,8 +480,8 @@ def _brent_min(kind, a, b, x, fx, qx, w, fw, qw, v, fv, qv, xtol, T, sgn, w_m, w
 
     x in [a, b] is the best point known, fx its value and qx its i_q; w and v (values fw, fv, i_q qw,
     qv) the second best and the one before it, Brent's state, or x itself (none known); returns
-    (x_min, f_min, i_q there), the best point seen. Each i_q solve starts from the i_q interpolated (linearly in i_d) between the
-    two best points, x and w, or from x's alone.
+    (x_min, f_min, i_q there), the best point seen. Each i_q solve starts from the i_q interpolated
+    (linearly in i_d) between the two best points, x and w, or from x's alone.
     Parabolic steps make it superlinear on the smooth loss; the penalty jump at the voltage limit
     makes it fall back to golden sections there, converging onto the boundary from the feasible side.
     The point solver's loss also bends where the torque curve crosses a node of the bilinear map's
@@ -968,8 +967,9 @@ def _envelope_row(res, m, w_m, lim, n_scan, n_sides, lo, step, ida, iqa, G, ud, 
         a = lo + max(bk - 1, 0) * step
         b = lo + min(bk + 1, n_scan - 1) * step
         xk, qk = lo + bk * step, qs[side, bk]
-        xb, best, qb = _brent_min(np.int64(1), a, b, xk, best, qk, xk, best, qk, xk, best, qk, _ENV_XTOL * i_max, 0.0, sgn,
-                                  w_m, w_e, f_e, R, p_mechl, v_max, i_max, np.int64(0), ida, iqa, G, ud, uq, p, lv, rc)
+        xb, best, qb = _brent_min(np.int64(1), a, b, xk, best, qk, xk, best, qk, xk, best, qk, _ENV_XTOL * i_max, 0.0,
+                                  sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, np.int64(0), ida, iqa, G, ud, uq, p, lv,
+                                  rc)
         if best >= _PEN_V:
             res[m, 3 * side] = 0.0
             res[m, 6 + side] = 0.0
