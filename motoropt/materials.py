@@ -46,7 +46,7 @@ from motoropt.jit import njit
 # --------------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def b_of_h_table(H, bh_H, bh_B):
     """B (T) at field H (A/m) from a table (bh_H, bh_B) starting at (0, 0), both strictly ascending.
 
@@ -67,7 +67,7 @@ def b_of_h_table(H, bh_H, bh_B):
     return s * (bh_B[k] + t * (bh_B[k + 1] - bh_B[k]))
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def h_of_b_table(B, bh_H, bh_B):
     """H (A/m) at flux density B (T): exact inverse of :func:`b_of_h_table`."""
     s = 1.0

@@ -1,5 +1,6 @@
 """motoropt.jit: the kernels' on-disk cache goes stale with every source a kernel can reach."""
 
+import ast
 import importlib
 import os
 import subprocess
@@ -101,3 +102,52 @@ def test_a_cached_kernel_is_stale_once_the_sources_change(tmp_path):
     assert run("compile") == "False"
     assert run("same") == "True"
     assert run("changed") == "False"
+
+
+
+def _no_refcount_functions(source: str):
+    """The function nodes of ``source`` decorated with ``_nrt=False``."""
+    return [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef) and any(
+        isinstance(d, ast.Call) and any(k.arg == "_nrt" for k in d.keywords) for d in n.decorator_list)]
+
+
+def _returned_borrowed_arrays(fn) -> list[str]:
+    """Return values of ``fn`` that are one of its array parameters or a slice (view) of anything.
+    Array parameters: those the body subscripts or asks the shape, size, ndim or transpose of."""
+    params = {a.arg for a in fn.args.args}
+    arrays = {n.value.id for n in ast.walk(fn) if isinstance(n, (ast.Subscript, ast.Attribute))
+              and isinstance(n.value, ast.Name) and n.value.id in params
+              and (isinstance(n, ast.Subscript) or n.attr in ("shape", "size", "ndim", "T"))}
+    out = []
+    for ret in (n for n in ast.walk(fn) if isinstance(n, ast.Return) and n.value is not None):
+        for it in (ret.value.elts if isinstance(ret.value, ast.Tuple) else [ret.value]):
+            bare = isinstance(it, ast.Name) and it.id in arrays
+            view = isinstance(it, ast.Subscript) and any(isinstance(s, ast.Slice) for s in ast.walk(it.slice))
+            if bare or view:
+                out.append(f"{fn.name} returns {ast.unparse(it)}")
+    return out
+
+
+def test_functions_without_refcounting_return_no_borrowed_array():
+    """A function compiled without reference counting (``_nrt=False``, motoropt.jit's docstring)
+    borrows its caller's arrays: it must not return one (its caller would drop a reference it never
+    took) nor a view of one. numba itself refuses an allocation in such a function."""
+    found, offenders = 0, []
+    for p in sorted((ROOT / "motoropt").rglob("*.py")):
+        for fn in _no_refcount_functions(p.read_text()):
+            found += 1
+            offenders += [f"{p.relative_to(ROOT)}:{r}" for r in _returned_borrowed_arrays(fn)]
+    assert found >= 40
+    assert offenders == []
+
+
+def test_the_borrowed_array_rule_flags_an_array_argument_and_a_view():
+    """The rule above on a made-up module: f returns its array argument, g a slice of one, h a
+    scalar element and a scalar argument (allowed)."""
+    src = ("@njit(cache=True, _nrt=False)\ndef f(a, x):\n    a[0] = x\n    return a\n\n"
+           "@njit(cache=True, _nrt=False)\ndef g(a, x):\n    return x, a[1:]\n\n"
+           "@njit(cache=True, _nrt=False)\ndef h(a, x):\n    return a[0], x\n\n"
+           "@njit(cache=True)\ndef k(a):\n    return a\n")
+    fns = _no_refcount_functions(src)
+    assert [f.name for f in fns] == ["f", "g", "h"]
+    assert [_returned_borrowed_arrays(f) for f in fns] == [["f returns a"], ["g returns a[1:]"], []]

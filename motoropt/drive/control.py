@@ -188,7 +188,7 @@ def _eval_slope(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc):
     return T_em - drag, T_em, pd, pq, p_fe, p_mag, slope
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _eval_once(i_d, i_q, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc):
     """(T_shaft, T_em, psi_d, psi_q, P_fe, P_mag) of :func:`_eval_slope` as a called (not inlined)
     function, for evaluations outside the inner loops: one compiled copy instead of one per call site."""
@@ -211,7 +211,7 @@ def _iq_lim(i_d, i_max, iqa):
     return min(lim, iqa[iqa.shape[0] - 1])
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc, rtol, guess):
     """i_q in [-iq_lim, iq_lim] with T_shaft(i_d, i_q) = T by safeguarded quasi-Newton steps.
 
@@ -297,7 +297,7 @@ def _solve_iq(i_d, T, iq_lim, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc,
     return True, x, 0.0, pd, pq, p_fe, p_mag
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud, uq, p, lv, rc, rtol, guess):
     """Score of the current vector on the torque curve at i_d: (score, i_q, status); ``guess``: an i_q
     near the solution or NaN (:func:`_solve_iq`).
@@ -320,7 +320,7 @@ def _phi(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida, iqa, G, ud,
     return loss, iq, OK
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _vexcess(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc, guess):
     """(|v| - v_max (1 - 1e-9) on the torque curve at i_d, V (+v_max when T is out of reach here), i_q).
 
@@ -332,7 +332,7 @@ def _vexcess(i_d, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, u
     return _v_abs(i_d, iq, w_e, R, pd, pq) - v_max * (1.0 - 1e-9), iq
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _boundary_newton(x, y, xlo, xhi, T, w_m, w_e, f_e, R, p_mechl, v_t, i_max, ida, iqa, G, ud, uq, p, lv, rc):
     """The current vector (i_d, i_q) with T_shaft = T and |v| = v_t by Newton's method on both equations
     at once, from (x, y); returns i_d, or NaN when it leaves [xlo, xhi] or the current limit, or has
@@ -376,7 +376,7 @@ def _boundary_newton(x, y, xlo, xhi, T, w_m, w_e, f_e, R, p_mechl, v_t, i_max, i
     return np.nan
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _boundary_illinois(a, ga, b, gb, q, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc):
     """i_d where the torque curve meets the voltage limit by the Illinois method on |v| - v_max along
     the curve (:func:`_vexcess`: each value an i_q solve, started from the latest i_q q), from a (value
@@ -396,7 +396,7 @@ def _boundary_illinois(a, ga, b, gb, q, T, w_m, w_e, f_e, R, p_mechl, v_max, i_m
     return a if ga <= 0.0 else b
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _voltage_boundary(xf, xi, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc, qf):
     """i_d where the torque curve meets the voltage limit, between feasible xf and infeasible xi; qf:
     i_q at xf. From the secant point of |v| - v_max between the two, Newton on (i_d, i_q) at once
@@ -419,7 +419,7 @@ def _voltage_boundary(xf, xi, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, i
                               lv, rc)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _kink_id(xa, xb, q, T, w_m, f_e, p_mechl, ida, iqa, G, ud, uq, p, lv, rc):
     """i_d in [xa, xb] where the torque curve T_shaft = T crosses i_q = q (a node of the flux map's
     i_q axis, where the bilinear map's slope in i_q jumps), by the Illinois method on
@@ -473,7 +473,7 @@ def _q_of(y, u, qu, x, qx, w, qw, v, qv):
     return qv
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _brent_min(kind, a, b, x, fx, qx, w, fw, qw, v, fv, qv, xtol, T, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode,
                ida, iqa, G, ud, uq, p, lv, rc):
     """Brent's minimisation (:mod:`motoropt.drive.search`) of the objective on [a, b].
@@ -601,7 +601,7 @@ def _scan_guess(iqs, k, k0):
     return 1.0 / r
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _node_minima(a, b, xbest, fbest, qbest, xtol, lo, step, iqs, T, w_m, w_e, f_e, R, p_mechl, v_max, i_max, mode, ida,
                  iqa, G, ud, uq, p, lv, rc):
     """The best of (xbest, fbest, qbest) and the local minima at the flux map's i_d nodes inside (a, b).
@@ -871,7 +871,7 @@ def _voltage(i_d, i_q, w_e, R, ida, iqa, G, ud, uq):
     return _v_abs(i_d, i_q, w_e, R, pd, pq)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud, uq, p, lv, rc, guess):
     """Largest sgn*T_shaft at i_d with |v| <= v_max: (-sgn*T_shaft or penalty, i_q).
 
@@ -943,7 +943,7 @@ def _env_phi(i_d, sgn, w_m, w_e, f_e, R, p_mechl, v_max, i_max, ida, iqa, G, ud,
     return -sgn * T_sh, sgn * x
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _envelope_row(res, m, w_m, lim, n_scan, n_sides, lo, step, ida, iqa, G, ud, uq, p, lv, rc, qs):
     """:func:`envelope_kernel`'s row m at speed w_m (rad/s) in res (left NaN above speed_max).
     lo, step: the i_d scan's first value and step (A). qs (2, n_scan): each side's scan i_q at the
@@ -985,7 +985,7 @@ def _envelope_row(res, m, w_m, lim, n_scan, n_sides, lo, step, ida, iqa, G, ud, 
             res[m, 3 * side] = lim[L_PMAX] / w_m
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _scan_range(ida, i_max, n_scan):
     """(first i_d, step) of the i_d scan of the envelope and of the point solver: n_scan values over
     the map's i_d axis within the current limit, A."""
@@ -1008,7 +1008,7 @@ def envelope_kernel(speeds, lim, n_scan, n_sides, ida, iqa, G, ud, uq, p, lv, rc
     return res
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _motoring_power(res, w, col, lim, n_scan, lo, step, ida, iqa, G, ud, uq, p, lv, rc, qs):
     """T(w) w of the motoring envelope's column col (0: with the power limit, 6: without) at speed
     w, W; 0 where the envelope has no (finite, positive) torque. qs: :func:`_envelope_row`'s guesses,

@@ -389,7 +389,7 @@ def map_cells(emap: EfficiencyMap, speed_rpm, torque_nm) -> MapCells:
     return MapCells(i=i, j=j, u=u, v=v, ok=ok, torque_nm=tq)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _cell(a, x):
     """(index of the cell of the ascending axis a holding x, clamped to 0 .. len(a) - 2; the fraction
     of the cell, clamped to 0..1): np.searchsorted(a, x, "right") - 1 and the np.clip of the

@@ -395,7 +395,7 @@ def ac_resistance(lv, f_e):
             * (1.0 + lv[LV_KAC] * r * r + lv[LV_KCIRC] * r * r / (1.0 + c * c)))
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def mechanical_loss(lv, omega_m):
     """Bearing + windage loss at mechanical speed omega_m (rad/s), W."""
     return (bearing_loss(omega_m, lv[LV_TB0], lv[LV_CVISC])
@@ -443,7 +443,7 @@ def iron_magnet_at(f_e, pd, pq, k, j, t, u, G, lv, rc):
     return p_fe, p_mag
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def iron_by_region(f_e, k, j, t, u, G, rc, p_reg):
     """Iron loss of each loss-counting row into p_reg (in row order), W (same model as iron_magnet_at)."""
     f = abs(f_e)
@@ -454,7 +454,7 @@ def iron_by_region(f_e, k, j, t, u, G, rc, p_reg):
             n += 1
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def n_loss_rows(rc):
     """Rows of rc that count in the iron loss (the length of iron_by_region's output)."""
     n = 0
@@ -489,7 +489,7 @@ def _lagrange_slope(f0, f1, f2, x0, x1, x2, x):
             + f2 * ((x - x0) + (x - x1)) / ((x2 - x0) * (x2 - x1)))
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _node_slopes(G, c, kk, jj, ida, iqa):
     """(d/d i_d, d/d i_q) of layer c (0: psi_d, even in i_q; 1: psi_q, odd) at node (kk, jj), from the
     parabola through the node and its neighbours (one-sided at the axis ends; across i_q = 0 by the
@@ -538,7 +538,7 @@ def incremental_inductance(i_q, k, j, t, u, ida, iqa, G):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def harmonic_losses_at(v_par2, v_perp2, psi_par2, psi_perp2, freqs, shares, theta_v, Linc, psi_abs,
                        i_q, k, j, t, u, G, lv, rc, ac, R_dc):
     """(copper, stator iron, magnet) harmonic losses at one point, W (module docstring).

@@ -203,7 +203,7 @@ def _tooth_drop(phi, A_top, A_bot, l, Ht, Bt):
 # ---------------------------------------------------------------------------------------------
 # Network solve
 # ---------------------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _assemble_jacobian(J, first, g, a, sa, b, sb):
     """J = sum_i g_i c_i c_i^T, c_i the signed incidence of branch i (d phi_i / d u), in place: its
     lower triangle within the envelope ``first`` (the part the Cholesky factorisations read; the
@@ -227,7 +227,7 @@ def _assemble_jacobian(J, first, g, a, sa, b, sb):
                 J[ai, ai] -= g[i] * sa[i] * sb[i]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _cholesky_solve(J, first, rhs, x):
     """Solve J x = rhs for a symmetric positive-definite J (the node-permeance Jacobian: sum of
     g_i a_i a_i^T with g_i > 0 and at least one grounded branch) by an envelope (profile) Cholesky:
@@ -268,7 +268,7 @@ def _cholesky_solve(J, first, rhs, x):
     return True
 
 
-@njit(cache=True, fastmath={"reassoc", "contract"})
+@njit(cache=True, fastmath={"reassoc", "contract"}, _nrt=False)
 def _row_dot(x, y, n):
     """sum_k<n x[k] y[k], reassociated (vectorised: the order of the sum is the compiler's). A called
     function, not inlined by numba, whose inlining would compile it with the caller's strict flags
@@ -279,7 +279,7 @@ def _row_dot(x, y, n):
     return v
 
 
-@njit(cache=True, fastmath={"reassoc", "contract"})
+@njit(cache=True, fastmath={"reassoc", "contract"}, _nrt=False)
 def _dense_cholesky_solve(J, rhs, x):
     """:func:`_cholesky_solve` of a full (dense) J -- the Kron-reduced tooth-coil network's, whose gap
     couples nearly every node (n = 36-72) -- with the inner products as vectorised row dot products
@@ -349,7 +349,7 @@ def _branch_drop(kind, phi, P, A, A2, l, Ht, Bt):
     return drop, ddrop
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _residual(kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, uu, phi, g_out, e_out, r):
     """Residuals of the mixed network equations at node potentials ``uu`` and nonlinear-branch
     fluxes ``phi``: KCL r (the linear part G uu + h when ``dense``, the linear branches' P du and
@@ -390,7 +390,7 @@ def _residual(kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, uu, phi, 
     return m
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _merit(r2, g, e):
     """|r|^2 + sum (g e)^2 (Wb^2): the Newton step is a descent direction of it for fixed weights g."""
     m = r2
@@ -491,7 +491,7 @@ def _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, first, Ht, Bt, u
     return u, phi, it_done, math.sqrt(merit) / scale
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _network_scale(kind, P, A, l, F):
     """Flux scale of the convergence test: the largest linear-branch flux P F (gap-tooth branches
     x 1e-3), or for winding MMF in an iron branch its flux at mu_r = 1000 (x 1e-3)."""
@@ -514,7 +514,7 @@ def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, first, Ht, Bt, u, phi_
                    phi_prev, _network_scale(kind, P, A, l, F), tol, max_iter)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _predict(X, jd, jq, out):
     """Starting point at grid point (jd, jq) from the solutions X[jd', jq'] (last axis: the unknowns)
     already found, the grid being swept row by row in i_d (jd) within i_q (jq): bilinear
@@ -540,7 +540,7 @@ def _predict(X, jd, jq, out):
         out[:] = 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _predict_solved(X, jd, jq, out, solved):
     """:func:`_predict` where some grid points are not solved (``solved`` False: outside the current
     circle, :func:`current_limit_nodes`). The solved points form a staircase towards i_d = 0 and

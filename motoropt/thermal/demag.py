@@ -131,7 +131,7 @@ def short_circuit_peak_id(psi_pm: float, L_d: float, L_q: float, R_s: float, ome
     return float(min(i_d0, i_min)), float(x0)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _min_id_propagated(E, x0, y0, n):
     """min over k = 1..n of the first component of E^k (x0, y0)."""
     x, y = x0, y0

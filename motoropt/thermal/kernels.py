@@ -30,7 +30,7 @@ from motoropt.thermal.nodes import EW_FRONT, EW_REAR, TEETH, WINDING, YOKE
 #  value vectors over the filled pattern.
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _copy(dst, src):
     """dst[:] = src by an explicit loop (a slice assignment in numba checks for overlap and may
     copy through a temporary: measurably slower in the per-step loops)."""
@@ -121,7 +121,7 @@ def _solver_tables(pos, nb_ptr, nb_idx):
     return slot, toff, tgt
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _factor(v, k0, k1, nb_ptr, toff, tgt):
     """Symmetric Gaussian elimination without pivoting of pivots k0 .. k1 - 1 of the value vector v
     (in place; v[k] <- 1 / pivot k), over the filled pattern only. Returns True if those pivots
@@ -145,7 +145,7 @@ def _factor(v, k0, k1, nb_ptr, toff, tgt):
     return pd
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _subst(v, r, nb_ptr, nb_idx):
     """Forward and back substitution with the factors of :func:`_factor`: r <- A^-1 r (elimination order)."""
     n = np.uint64(r.shape[0])
@@ -162,7 +162,7 @@ def _subst(v, r, nb_ptr, nb_idx):
         r[k] = s * v[k]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _sparse_solve(v, r, nb_ptr, nb_idx, toff, tgt):
     """Solve A x = r in place (x -> r, elimination order; v overwritten by the factors): as
     :func:`_factor` of all pivots + :func:`_subst`, fused. Returns True if A is positive definite.
@@ -194,7 +194,7 @@ def _sparse_solve(v, r, nb_ptr, nb_idx, toff, tgt):
     return pd
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _matrix_const(nt, Cdt, v):
     """v (value vector, see :func:`_solver_tables`) <- speed-independent part: Laplacian of G +
     diag(g_b + Cdt)."""
@@ -274,7 +274,7 @@ def _br_factors(cpl, T_mag):
     return br_ratio ** (-n_br), br_ratio * br_ratio
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _hot(T, hot, ip):
     """Winding hotspot of temperatures T (see :func:`hotspot`); NaN if any input is NaN."""
     if ip[3] == 0:
@@ -288,7 +288,7 @@ def _hot(T, hot, ip):
     return max(ha, max(ef, er))
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _steady_tm(Ab, parts, gbTb, T_mag, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt):
     """Steady state with the Br factors at magnet temperature T_mag (copper rho(T) exact) on the
     matrix Ab (elimination order, at the speed, copper-free pivots already factored: see
@@ -314,7 +314,7 @@ def _steady_tm(Ab, parts, gbTb, T_mag, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx
     return ok
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _h_steady(Ab, parts, gbTb, x, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt, mag):
     """Residual of the magnet-temperature equation, g(x) - x (1e9 where the solve fails)."""
     if _steady_tm(Ab, parts, gbTb, x, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt):
@@ -322,7 +322,7 @@ def _h_steady(Ab, parts, gbTb, x, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, tof
     return 1e9
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _brent_steady(Ab, parts, gbTb, a, b, fa, fb, xtol, A, r, T, pos, k_tail, cpl, nb_ptr, nb_idx, toff, tgt, mag):
     """Root of :func:`_h_steady` in [a, b] with fa > 0 >= fb, Brent's method (inverse quadratic
     interpolation / secant / bisection; Brent 1973), to xtol."""
@@ -369,7 +369,7 @@ def _brent_steady(Ab, parts, gbTb, a, b, fa, fb, xtol, A, r, T, pos, k_tail, cpl
     return b
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _steady_core(nt, Ab, parts, gbTb, tol, max_iter, T_runaway, A, r, T, hist, x_stop):
     """Coupled steady state (algorithm of :func:`steady_state`) on the matrix Ab at the speed.
     T <- temperatures. Returns (status, iterations, n_hist): status 0 ok, 1 no magnet-temperature
@@ -466,7 +466,7 @@ def _steady_batch_kernel(nt, speeds, P, tol, max_iter, T_runaway):
     return T_out, status, iters, hots, hist, nhist
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _interp_torque(tg, lg, s, t, out):
     """out <- component losses at torque t, speed column s: linear in torque between the grid
     points tg[s] (ascending), clamped at the ends. lg (n_comp, nT, nS)."""
@@ -492,7 +492,7 @@ def _interp_torque(tg, lg, s, t, out):
         out[c] = (1.0 - f) * lg[c, k, s] + f * lg[c, k + 1, s]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _n_valid(lg, s):
     """Number of leading torque points of speed column s with all components finite."""
     for k in range(lg.shape[1]):
@@ -502,7 +502,7 @@ def _n_valid(lg, s):
     return lg.shape[1]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _scan_stop(nt, Tm):
     """Magnet temperature above which a rating test may stop the steady state's root scan: with
     Br falling with temperature (alpha_br <= 0) and n_br >= 0 the copper loss factor grows with
@@ -529,7 +529,7 @@ S_LO, S_HI, S_HI_TESTED, S_T1, S_M1, S_T2, S_M2, S_N, S_SLOPE, S_W1, S_W2, S_T_M
 N_SEARCH = 14
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _search_start(st, m0, t_max, guess, slope):
     """st (N_SEARCH,) <- a search from torque 0 (tested: admissible, margin m0 >= 0 K) up to t_max
     (the top torque, not tested): first test at ``guess`` (N m; NaN or outside (0, t_max]: t_max /
@@ -542,14 +542,14 @@ def _search_start(st, m0, t_max, guess, slope):
     st[S_T1] = guess if 0.0 < guess <= t_max else 0.5 * t_max
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _search_slope(st):
     """dm/dtorque through the last two finite tests, K / N m (NaN if not negative or unknown)."""
     k = (st[S_M2] - st[S_M1]) / (st[S_T2] - st[S_T1])
     return k if k < 0.0 else np.nan
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _search_next(st, tol):
     """The next torque to test; NaN once done, the result then in st[S_RESULT]: t_max if it is
     admissible, else lo with lo admissible and some torque <= lo + tol not."""
@@ -573,7 +573,7 @@ def _search_next(st, tol):
     return min(max(x, lo + 0.4 * tol), hi - 0.4 * tol)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _search_step(st, x, m):
     """Record the margin m (K; >= 0 admissible, < 0 or NaN not) at the torque x of :func:`_search_next`."""
     st[S_W2] = st[S_W1]
@@ -588,7 +588,7 @@ def _search_step(st, x, m):
         st[S_T1], st[S_M1], st[S_T2], st[S_M2] = st[S_T2], st[S_M2], x, m
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _margin(hot_c, mag_c, Tw, Tm):
     """Temperature margin min(Tw - hot_c, Tm - mag_c), K: >= 0 iff hot_c <= Tw and mag_c <= Tm;
     NaN (not admissible) if either temperature is NaN."""
@@ -597,7 +597,7 @@ def _margin(hot_c, mag_c, Tw, Tm):
     return min(Tw - hot_c, Tm - mag_c)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _continuous_margin(nt, Ab, tg, lg, s, t, Tw, Tm, tol, max_iter, T_runaway, P, parts, gbTb, A, r, T, hist):
     """Steady-state temperature margin (:func:`_margin`) at torque t of speed column s; NaN where
     the steady state fails (runaway, or the root scan stopped past the magnet limit)."""
@@ -654,7 +654,7 @@ def _continuous_kernel(nt, speeds, tg, lg, Tw, Tm, tol, s_tol, max_iter, T_runaw
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, A, r, T):
     """Backward-Euler transient under constant loss parts from T0 on the matrix A0 (at the speed,
     incl. C/dt; copper-free pivots already factored). T <- final temperatures. Returns (max
@@ -688,7 +688,7 @@ def _pulse_run(nt, A0, Cdt, parts, gbTb, T0, n_steps, A, r, T):
     return hmax, mmax
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _pulse_margin(nt, A0, Cdt, tg, lg, s, t, T0, n_steps, Tw, Tm, P, parts, gbTb, A, r, T):
     """(temperature margin (:func:`_margin`), hottest magnet-node temperature) of a pulse at torque
     t of speed column s from T0 (:func:`_pulse_run`)."""

@@ -187,7 +187,7 @@ class CircuitParams:
 
 # ----------------------------------------------------------------------------- kernels
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def skin_factors(xi):
     """Field's resistance and inductance factors (k_R, k_X) of a rectangular bar, xi >= 0."""
     if xi < 0.05:
@@ -299,7 +299,7 @@ def _rotor_table_at(rt, j, t, dR, dL, I_r):
     return R + dR, L + dL  # + 0.0 inside the slip range
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _rotor_table(cv, rt, x, I_r):
     """(R_r, L_rs) from the packed rotor tables ``rt`` (:meth:`CircuitParams.rotor_table`; module
     docstring): bilinear in (ln x, I_r), I_r clamped, Field's skin-effect change beyond the slip range."""
@@ -307,7 +307,7 @@ def _rotor_table(cv, rt, x, I_r):
     return _rotor_table_at(rt, j, t, dR, dL, I_r)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def rotor_branch(cv, rt, x, I_r, bhH, bhB):
     """(R_r, L_rs) referred rotor resistance and leakage at slip |w_r| = x (rad/s) and referred rotor
     current amplitude I_r (A peak): the rotor tables ``rt`` if given (rt[0] > 0), else Field's
@@ -331,7 +331,7 @@ def slip_state(cv, rt, x):
     return 0.0, 0.0, j, t, dR, dL
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def rotor_current(cv, rt, x, T_abs, bhH, bhB):
     """(I_r, R_r, L_rs) at slip magnitude x (rad/s) and air-gap torque magnitude T_abs (N m):
     I_r^2 = T_abs x / (1.5 p R_r(x, I_r)) (fixed point, 4 steps with tables; the analytic R_r does
@@ -356,7 +356,7 @@ def rotor_current_k(cv, rt, x, T_abs, bhH, bhB, ss):
     return I_r, R, L
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def circuit_point(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T_em, x):
     """Steady state at mechanical speed w_m (rad/s, >= 0), air-gap torque T_em (N m, signed) and
     slip magnitude x = |w_r| > 0 (rad/s; w_r takes the sign of T_em); ``rt`` the packed rotor

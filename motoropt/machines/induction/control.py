@@ -90,7 +90,7 @@ OUT_NAMES = ("feasible", "reason", "i_d", "i_q", "v_ll_rms", "i_rms", "power_fac
              "torque_shaft", "slip", "f_rotor", "psi_m", "v_peak", "i_peak")
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def mech_loss(cv, w_m):
     return (bearing_loss(w_m, cv[C_TB0], 0.0)
             + windage_loss(w_m, cv[C_RROT], cv[C_LSTK], cv[C_GAP], cv[C_KF], 1.2, 1.81e-5))
@@ -125,13 +125,13 @@ def _state(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m):
     return T_em, ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _operating_state(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m):
     """:func:`_state` as a called function (the final state, the constant-flux search)."""
     return _state(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, use_loss):
     """(phi, c) at slip magnitude x (see module docstring); c = max(|i_s|/i_max, |v_s|/v_max,
     psi_m/psi_max) so that c <= 1 is feasible and c is continuous. ``use_loss`` (int64, not a
@@ -153,7 +153,7 @@ def _phi(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, use_lo
     return c, c
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, x, p_m, v_max, i_max, u0):
     """Largest |T| (shaft) with c <= 1 at slip magnitude x: Illinois regula falsi on u = sqrt(|T|)
     (c is close to proportional to u: psi and the currents scale with sqrt(T) while unsaturated),
@@ -194,7 +194,7 @@ def _tmax_at_x(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, sgn, x, p_m, v_max, i_max
     return u_lo
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _x_bd(cv):
     """Constant-parameter breakdown slip R_r0 / L_r0, rad/s."""
     return (cv[C_RBAR] + cv[C_RREST]) / (cv[C_LBAR] + cv[C_LRC])
@@ -210,7 +210,7 @@ def _scan_grid(cv):
     return lo, (hi - lo) / (N_SCAN - 1)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, use_loss, k_start):
     """Scan + Brent on log x; returns (x_best, phi_best, c_best).
 
@@ -267,7 +267,7 @@ def _search(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, use_lo
     return math.exp(xb), fx, cx
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _fill(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m, v_max, i_max, out):
     """Write the full state at slip magnitude x into out (feasibility judged by the caller)."""
     T_em, ok, i_s, v_s, psi, ang, I_r, p_cus, p_cur, p_fe, R, we = _operating_state(cv, psi_tab, im_tab, bhH, bhB, rt,
@@ -340,13 +340,13 @@ def solve_points_kernel(speeds, torques, cv, psi_tab, im_tab, bhH, bhB, rt, v_ma
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _psi_at(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m):
     """Magnetising flux linkage psi_m at slip magnitude x for shaft torque T, Wb."""
     return _operating_state(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, x, p_m)[4]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _constant_flux_slip(cv, psi_tab, im_tab, bhH, bhB, rt, w_m, T, p_m, v_max, i_max, psi_ref):
     """Slip giving psi_m = psi_ref on the low-slip branch (bisection in log x); if the voltage
     limit is exceeded there, or the state there misses T (the drag fixed point: module docstring),
