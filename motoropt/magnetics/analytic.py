@@ -399,8 +399,9 @@ def _merit(r2, g, e):
     return m
 
 
-@njit(cache=True)
-def _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, first, Ht, Bt, u0, phi0, scale, tol, max_iter):
+@njit(cache=True, _nrt=False)
+def _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, first, Ht, Bt, u, phi, scale, tol, max_iter, wn, wb,
+            J):
     """Newton solve of a magnetic network (KCL), damped by a halving line search.
 
     Branch i carries flux from endpoint a to endpoint b driven by du = sa*u[a] - sb*u[b] + F[i]
@@ -415,23 +416,13 @@ def _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, first, Ht, Bt, u
     :func:`_cholesky_solve`; should a pivot not be positive, the iteration stops there and the
     caller reports the residual). The line search halves the step until the merit |r|^2 + sum
     (g e)^2 (weights g of the current point: :func:`_merit`) falls. Converged when both |r| and max |g e| are <= tol scale (Wb).
-    Starts from (u0, phi0). Returns (u, branch fluxes, iterations, final residual / scale).
+    Starts from (u, phi) (node potentials, branch fluxes) and leaves the solution there. Scratch
+    (allocated once per flux map by the caller, :func:`newton_scratch`): wn (5, n), wb (6, branches),
+    J (n, n). Returns (iterations, final residual / scale).
     """
     nb = kind.shape[0]
-    u = u0.copy()
-    phi = phi0.copy()
-    g = np.empty(nb)
-    e = np.empty(nb)
-    g_try = np.empty(nb)
-    e_try = np.empty(nb)
-    dphi = np.empty(nb)
-    phi_try = np.empty(nb)
-    J = np.empty((n, n))
-    r = np.empty(n)
-    r_try = np.empty(n)
-    rhs = np.empty(n)
-    du_vec = np.empty(n)
-    u_try = np.empty(n)
+    g, e, g_try, e_try, dphi, phi_try = wb[0], wb[1], wb[2], wb[3], wb[4], wb[5]
+    r, r_try, rhs, du_vec, u_try = wn[0], wn[1], wn[2], wn[3], wn[4]
     r2 = _residual(kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, u, phi, g, e, r)
     merit = _merit(r2, g, e)
     lim = (tol * scale) ** 2
@@ -488,7 +479,13 @@ def _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, first, Ht, Bt, u
                 break
             step *= 0.5
         it_done = it + 1
-    return u, phi, it_done, math.sqrt(merit) / scale
+    return it_done, math.sqrt(merit) / scale
+
+
+@njit(cache=True)
+def newton_scratch(n, nb):
+    """The scratch arrays of :func:`_newton` for n nodes and nb branches: (wn, wb, J)."""
+    return np.empty((5, n)), np.empty((6, nb)), np.empty((n, n))
 
 
 @njit(cache=True, _nrt=False)
@@ -507,11 +504,12 @@ def _network_scale(kind, P, A, l, F):
     return scale if scale != 0.0 else 1.0
 
 
-@njit(cache=True)
-def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, first, Ht, Bt, u, phi_prev, tol, max_iter):
-    """:func:`_newton` on a network of branches only (the cell network)."""
-    return _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, np.zeros((1, 1)), np.zeros(1), False, first, Ht, Bt, u,
-                   phi_prev, _network_scale(kind, P, A, l, F), tol, max_iter)
+@njit(cache=True, _nrt=False)
+def _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, F, first, Ht, Bt, u, phi, tol, max_iter, G0, h0, wn, wb, J):
+    """:func:`_newton` on a network of branches only (the cell network; G0 (1, 1), h0 (1,): unused
+    placeholders of the dense part)."""
+    return _newton(n, kind, a, sa, b, sb, P, A, A2, l, F, G0, h0, False, first, Ht, Bt, u, phi,
+                   _network_scale(kind, P, A, l, F), tol, max_iter, wn, wb, J)
 
 
 @njit(cache=True, _nrt=False)
@@ -874,9 +872,11 @@ def _fluxmap_kernel(i_d, i_q, solved, n, branches, F0, cells, first, consts, Ht,
     nb = kind.shape[0]
     U = np.zeros((n_d, n_q, n))
     PHI = np.zeros((n_d, n_q, nb))
-    u0 = np.empty(n)
-    phi0 = np.empty(nb)
+    u = np.empty(n)
+    phi = np.empty(nb)
     Fb = np.empty(nb)
+    G0, h0 = np.zeros((1, 1)), np.zeros(1)
+    wn, wb, J = newton_scratch(n, nb)
     for jq in range(n_q):
         for jd in range(n_d):
             if not solved[jd, jq]:
@@ -886,10 +886,10 @@ def _fluxmap_kernel(i_d, i_q, solved, n, branches, F0, cells, first, consts, Ht,
                 Fb[i] = F0[i]
             for k in range(K):
                 Fb[yoke_branch[k]] += Fk_per_A * (i_d[jd] * dcos[k] + i_q[jq] * dsin[k])
-            _predict_solved(U, jd, jq, u0, solved)
-            _predict_solved(PHI, jd, jq, phi0, solved)
-            u, phi, it, rn = _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, Fb, first, Ht, Bt, u0, phi0, tol,
-                                            max_iter)
+            _predict_solved(U, jd, jq, u, solved)
+            _predict_solved(PHI, jd, jq, phi, solved)
+            it, rn = _solve_network(n, kind, a, sa, b, sb, P, A, A2, l, Fb, first, Ht, Bt, u, phi, tol, max_iter, G0,
+                                    h0, wn, wb, J)
             for k in range(n):  # element loops: no slice assignment (see _newton)
                 U[jd, jq, k] = u[k]
             for i in range(nb):
@@ -1184,15 +1184,15 @@ def _layered_positions(m: MECInputs, branches: dict, arcs: np.ndarray, mag_branc
     return P_pos, F_pos
 
 
-@njit(cache=True)
-def _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, F, G, h, Ht, Bt, u, phi_prev, scale, tol, max_iter):
+@njit(cache=True, _nrt=False)
+def _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, F, G, h, Ht, Bt, u, phi, scale, tol, max_iter, no_linear, dense,
+                   wn, wb, J):
     """:func:`_newton` on a network whose linear part is the dense permeance matrix G and flux
     injection h (KCL residual r = G u + h + the nonlinear branches' signed fluxes; branch kinds
-    _TOOTH and _IRON)."""
-    no_linear = np.zeros(kind.shape[0])  # branch permeances: no linear branch is left after the reduction
-    dense = np.zeros(n, np.int64)  # G couples every node: the full envelope
-    return _newton(n, kind, a, sa, b, sb, no_linear, A, A2, l, F, G, h, True, dense, Ht, Bt, u, phi_prev, scale, tol,
-                   max_iter)
+    _TOOTH and _IRON). no_linear: zeros (branches,), the branch permeances (no linear branch is left
+    after the reduction); dense: zeros (n,) int, the envelope (G couples every node)."""
+    return _newton(n, kind, a, sa, b, sb, no_linear, A, A2, l, F, G, h, True, dense, Ht, Bt, u, phi, scale, tol,
+                   max_iter, wn, wb, J)
 
 
 def reduce_linear(net):
@@ -1279,6 +1279,10 @@ def _fluxmap_tc_kernel(i_d, i_q, solved, n, branches, G_pos, h_pos, teeth, const
     PHI = np.zeros((n_d, n_q, nb))
     u0 = np.empty(n)
     ph0 = np.empty(nb)
+    Fb = np.empty(nb)
+    no_linear = np.zeros(nb)
+    dense = np.zeros(n, np.int64)
+    wn, wb, J = newton_scratch(n, nb)
     for ip in range(n_pos):
         for x in range(3):
             cs[x] = math.cos(theta_e[ip] - phase_axis[x])
@@ -1293,7 +1297,8 @@ def _fluxmap_tc_kernel(i_d, i_q, solved, n, branches, G_pos, h_pos, teeth, const
             for jd in range(n_d):
                 if not solved[jd, jq]:
                     continue
-                Fb = F0.copy()
+                for i in range(nb):  # F0's copy, into one array for all points
+                    Fb[i] = F0[i]
                 scale = scale0
                 for k in range(nt):
                     Fk = 0.0
@@ -1306,8 +1311,9 @@ def _fluxmap_tc_kernel(i_d, i_q, solved, n, branches, G_pos, h_pos, teeth, const
                     scale = 1.0
                 _predict_solved(U, jd, jq, u0, solved)
                 _predict_solved(PHI, jd, jq, ph0, solved)
-                u, phi, it, rn = _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, Fb, G, h, Ht, Bt, u0, ph0, scale,
-                                                tol, max_iter)
+                it, rn = _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, Fb, G, h, Ht, Bt, u0, ph0, scale, tol,
+                                        max_iter, no_linear, dense, wn, wb, J)
+                u, phi = u0, ph0  # the solution, in place
                 resid[jd, jq] = max(resid[jd, jq], rn)
                 iters[jd, jq] += it
                 for k in range(n):  # element loops: no slice assignment (see _newton)

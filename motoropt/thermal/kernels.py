@@ -749,7 +749,24 @@ def _transient_kernel(nt, speeds, P, T0, dt):
     """Coupled backward-Euler transient, step k of length dt[k] at speed speeds[k] with loss
     components P[k]. Returns (T_hist (n_steps+1, n), P_used (n_steps, n), Q_out (n_steps,)).
     A step without copper loss at the speed and dt of the last such step (standstill: 12 % of the
-    Prius cycles' steps) reuses that step's factors: its matrix is the same."""
+    Prius cycles' steps) reuses that step's factors: its matrix is the same. The steps run in
+    :func:`_transient_steps` (no reference counting: the rows of P and T_hist it reads and writes
+    are views, each of which would otherwise cost two atomic operations per step)."""
+    n = nt[0].shape[0]
+    n_steps = P.shape[0]
+    T_hist = np.empty((n_steps + 1, n))
+    P_used = np.empty((n_steps, n))
+    Q_out = np.empty(n_steps)
+    work = np.empty((3, n + nt[17].shape[0]))
+    _transient_steps(nt, speeds, P, dt, T_hist, P_used, Q_out, work, np.empty(n), np.empty((4, n)), np.empty(n),
+                     nt[2] * nt[3], T0.copy())
+    return T_hist, P_used, Q_out
+
+
+@njit(cache=True, _nrt=False)
+def _transient_steps(nt, speeds, P, dt, T_hist, P_used, Q_out, work, r, parts, Cdt, gbTb, T):
+    """:func:`_transient_kernel`'s steps into T_hist, P_used, Q_out; work (3, matrix size), r (n,),
+    parts (4, n), Cdt (n,) scratch; gbTb = g_b T_b; T the initial state on entry (updated)."""
     C, g_b, T_b, cpl, ip, pos = nt[0], nt[2], nt[3], nt[12], nt[14], nt[15]
     speed_grid, G_var, es = nt[6], nt[7], nt[21]  # locals: no tuple access in the step loop
     map_comp, map_node, map_frac, map_kind = nt[8], nt[9], nt[10], nt[11]
@@ -757,18 +774,8 @@ def _transient_kernel(nt, speeds, P, T0, dt):
     mag, cbr = ip[0], ip[1]
     n = C.shape[0]
     n_steps = P.shape[0]
-    T_hist = np.empty((n_steps + 1, n))
-    P_used = np.empty((n_steps, n))
-    Q_out = np.empty(n_steps)
-    A0 = np.empty(n + nt[17].shape[0])
-    A = np.empty(n + nt[17].shape[0])
-    A_free = np.empty(n + nt[17].shape[0])  # factors of the last copper-free step
+    A0, A, A_free = work[0], work[1], work[2]  # A_free: the factors of the last copper-free step
     free_speed = np.nan  # its speed (NaN: none since the last change of dt)
-    r = np.empty(n)
-    parts = np.empty((4, n))
-    Cdt = np.empty(n)
-    gbTb = g_b * T_b
-    T = T0.copy()
     _copy(T_hist[0], T)
     for k in range(n_steps):
         if k == 0 or dt[k] != dt[k - 1]:
@@ -805,7 +812,6 @@ def _transient_kernel(nt, speeds, P, T0, dt):
             P_used[k, i] = parts[0, i] + kcu * parts[1, i] + kfe * parts[3, i] + kcu * parts[2, i] * T[i]
             q += g_b[i] * (T[i] - T_b[i])
         Q_out[k] = q
-    return T_hist, P_used, Q_out
 
 
 @njit(cache=True)
