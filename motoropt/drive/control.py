@@ -53,7 +53,7 @@ from motoropt.drive.losses import (
     LossParams,
     ac_resistance,
     harmonic_losses_at,
-    incremental_inductance,
+    incremental_inductance_into,
     iron_by_region,
     iron_magnet_at,
     loss_regions,
@@ -535,7 +535,7 @@ def _brent_min(kind, a, b, x, fx, qx, w, fw, qw, v, fv, qv, xtol, T, sgn, w_m, w
     return x, fx, qx
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def harmonic_moments_kernel(x, mode, lin, u_dc, f_sw, w_e, ctab, six, six_orders, six_sh, freqs, shares):
     """Harmonic moments (v_par2, v_perp2, psi_par2, psi_perp2) and frequency content (written into
     freqs/shares; returns their count) at commanded fundamental x = V1/u_dc (the numba version of
@@ -550,15 +550,17 @@ def harmonic_moments_kernel(x, mode, lin, u_dc, f_sw, w_e, ctab, six, six_orders
         if i > ctab.shape[0] - 2:
             i = ctab.shape[0] - 2
         w = (xc - ctab[i, 0]) / step
-        row = (1.0 - w) * ctab[i] + w * ctab[i + 1]
-        cp, cq = row[1] * u_dc * u_dc, row[2] * u_dc * u_dc
-        cpp, cpq = row[3] * (u_dc / f_sw) ** 2, row[4] * (u_dc / f_sw) ** 2
+        # the table's row at xc, interpolated column by column (no row array: no allocation)
+        cp = ((1.0 - w) * ctab[i, 1] + w * ctab[i + 1, 1]) * u_dc * u_dc
+        cq = ((1.0 - w) * ctab[i, 2] + w * ctab[i + 1, 2]) * u_dc * u_dc
+        cpp = ((1.0 - w) * ctab[i, 3] + w * ctab[i + 1, 3]) * (u_dc / f_sw) ** 2
+        cpq = ((1.0 - w) * ctab[i, 4] + w * ctab[i + 1, 4]) * (u_dc / f_sw) ** 2
         tot = 0.0
         for b in range(nb):
-            tot += row[5 + b]
+            tot += (1.0 - w) * ctab[i, 5 + b] + w * ctab[i + 1, 5 + b]
         for b in range(nb):
             freqs[b] = f_sw * (b + 1)
-            shares[b] = row[5 + b] / tot if tot > 0.0 else 0.0
+            shares[b] = ((1.0 - w) * ctab[i, 5 + b] + w * ctab[i + 1, 5 + b]) / tot if tot > 0.0 else 0.0
         nf = nb
     if x <= lin or mode < 2 or w_e <= 0.0:
         return cp, cq, cpp, cpq, nf
@@ -656,12 +658,15 @@ def _node_minima(a, b, xbest, fbest, qbest, xtol, lo, step, iqs, T, w_m, w_e, f_
     return xbest, fbest, qbest
 
 
-@njit(cache=True)
-def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out, preg, ac, hx, iqs, prev):
+@njit(cache=True, _nrt=False)
+def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out, preg, ac, hx, iqs, prev, status, freqs,
+                 shares, Linc):
     """Fill one row of ``out`` (columns O_*) and of ``preg`` (iron loss per region); ``hx`` are the
     harmonic tables (carrier table, six-step moments, orders, shares). ``iqs`` (n_scan,) <- the i_q
     solved at each scan candidate (NaN: not solved); ``prev`` (n_scan,): the same of a point at the
-    same torque (another speed), the candidates' starting i_q (NaN: none; see the scan below)."""
+    same torque (another speed), the candidates' starting i_q (NaN: none; see the scan below).
+    Scratch (:func:`solve_points_kernel` allocates it once): status (n_scan,) int, freqs and shares
+    (N_BANDS + six-step orders,), Linc (4,)."""
     i_max, v_max, speed_max = lim[L_IMAX], lim[L_VMAX], lim[L_SPEED]
     for c in range(N_OUT):
         out[c] = np.nan
@@ -683,7 +688,6 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
     lo, step = _scan_range(ida, i_max, n_scan)
     best_s = np.inf
     best_k = 0
-    status = np.empty(n_scan, np.int64)
     # scan outwards from the candidate nearest i_d = 0; a candidate whose d-axis copper loss alone,
     # 1.5 R i_d^2 (a lower bound of its score), is not below the best feasible score is skipped: it
     # cannot be the best (the lowest score, the lowest index among equal ones, as a plain scan)
@@ -808,14 +812,11 @@ def _solve_point(w_m, T, lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out,
     out[O_HMAG] = 0.0
     if lim[L_HARM] > 0.0:
         ctab, six, six_orders, six_sh = hx
-        nmax = N_BANDS + six_orders.shape[0]
-        freqs = np.empty(nmax)
-        shares = np.empty(nmax)
         u_dc = lim[L_UDC]
         x = v / u_dc + lim[L_XOFF]
         vp, vq_, pp, pq_, nf = harmonic_moments_kernel(x, int(lim[L_MODE]), lim[L_LIN], u_dc, lim[L_FSW], w_e,
                                                        ctab, six, six_orders, six_sh, freqs, shares)
-        Linc = incremental_inductance(i_q, k, j, t, u, ida, iqa, G)
+        incremental_inductance_into(Linc, i_q, k, j, t, u, ida, iqa, G)
         R_dc = lv[LV_R20] * (1.0 + lv[LV_ALPHA] * (lv[LV_TW] - 20.0))
         hcu, hfe, hmag = harmonic_losses_at(vp, vq_, pp, pq_, freqs[:nf], shares[:nf], math.atan2(vq, vd), Linc,
                                             math.sqrt(pd * pd + pq * pq), i_q, k, j, t, u, G, lv, rc, ac, R_dc)
@@ -846,6 +847,11 @@ def solve_points_kernel(speeds, torques, lim, mode, n_scan, ida, iqa, G, ud, uq,
     q1 = np.full(n_scan, np.nan)  # the scan's i_q of the point before and of the one before that
     q2 = np.full(n_scan, np.nan)
     guess = np.empty(n_scan)
+    status = np.empty(n_scan, np.int64)
+    nmax = N_BANDS + hx[2].shape[0]
+    freqs = np.empty(nmax)
+    shares = np.empty(nmax)
+    Linc = np.empty(4)
     for m in range(n):
         # consecutive points at one torque (a map's row): each starts its candidates from the i_q of
         # the same candidates there, extrapolated linearly in speed from the last two
@@ -858,7 +864,7 @@ def solve_points_kernel(speeds, torques, lim, mode, n_scan, ida, iqa, G, ud, uq,
                 g += r * (g - q2[k])
             guess[k] = g
         _solve_point(speeds[m], torques[m], lim, mode, n_scan, ida, iqa, G, ud, uq, p, lv, rc, out[m], preg[m], ac,
-                     hx, iqs, guess)
+                     hx, iqs, guess, status, freqs, shares, Linc)
         for k in range(n_scan):
             q2[k] = q1[k]
             q1[k] = iqs[k]

@@ -520,8 +520,15 @@ def incremental_inductance(i_q, k, j, t, u, ida, iqa, G):
     slopes jump at every node; a loss-minimising operating point often sits on a node, where the
     PWM-harmonic losses, which scale with 1/L^2, then depended on which side of it the search ended.)
     """
-    s = -1.0 if i_q < 0.0 else 1.0
     out = np.empty(4)
+    incremental_inductance_into(out, i_q, k, j, t, u, ida, iqa, G)
+    return out
+
+
+@njit(cache=True, _nrt=False)
+def incremental_inductance_into(out, i_q, k, j, t, u, ida, iqa, G):
+    """:func:`incremental_inductance` written into out (4,) (no allocation: the point solver's)."""
+    s = -1.0 if i_q < 0.0 else 1.0
     for c in range(2):
         dd00, dq00 = _node_slopes(G, c, k, j, ida, iqa)
         dd01, dq01 = _node_slopes(G, c, k, j + 1, ida, iqa)
@@ -535,7 +542,6 @@ def incremental_inductance(i_q, k, j, t, u, ida, iqa, G):
         else:  # psi_q odd in i_q: d/d i_d odd, d/d i_q even
             out[2] = dd * s
             out[3] = dq
-    return out
 
 
 @njit(cache=True, _nrt=False)
