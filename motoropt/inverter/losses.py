@@ -186,8 +186,18 @@ def _junction_fixed_point(I, a_T, b_T, a_D, b_D, sw_T, sw_D, k_dt1, k_dt2, dt_fr
                           r_T, V0_T, T_sw, E_T, E_rr, R_ch, R_jc_T, R_jc_D, mosfet, n_iter):
     """The junction-temperature fixed point of :func:`position_losses`, point by point with its
     operations in its order: (p_cond_T, p_cond_D, p_sw_T, p_sw_D, T_j_T, T_j_D) (W, degC)."""
+    out = np.empty((6, I.shape[0]))
+    _junction_points(out, I, a_T, b_T, a_D, b_D, sw_T, sw_D, k_dt1, k_dt2, dt_frac, Tc, T_diode, V0_D, r_D, T_cond,
+                     r_T, V0_T, T_sw, E_T, E_rr, R_ch, R_jc_T, R_jc_D, mosfet, n_iter)
+    return out[0], out[1], out[2], out[3], out[4], out[5]
+
+
+@njit(cache=True, _nrt=False)
+def _junction_points(out, I, a_T, b_T, a_D, b_D, sw_T, sw_D, k_dt1, k_dt2, dt_frac, Tc, T_diode, V0_D, r_D, T_cond,
+                     r_T, V0_T, T_sw, E_T, E_rr, R_ch, R_jc_T, R_jc_D, mosfet, n_iter):
+    """:func:`_junction_fixed_point`'s loop, into out (6, n) (no reference counting: the inlined
+    table look-ups would otherwise count references to their tables at every iteration)."""
     n = I.shape[0]
-    out = np.empty((6, n))
     for k in range(n):
         i = I[k]
         T_j_T = Tc[k] + 0.0
@@ -216,7 +226,6 @@ def _junction_fixed_point(I, a_T, b_T, a_D, b_D, sw_T, sw_D, k_dt1, k_dt2, dt_fr
                 T_j_T = T_case + P_T * R_jc_T
                 T_j_D = T_case + P_D * R_jc_D
         out[0, k], out[1, k], out[2, k], out[3, k], out[4, k], out[5, k] = p_cT, p_cD, p_sT, p_sD, T_j_T, T_j_D
-    return out[0], out[1], out[2], out[3], out[4], out[5]
 
 
 def conduction_coefficients(m, cos_phi, modulation):
