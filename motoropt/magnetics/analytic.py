@@ -282,21 +282,30 @@ def _row_dot(x, y, n):
 @njit(cache=True, fastmath={"reassoc", "contract"}, _nrt=False)
 def _dense_cholesky_solve(J, rhs, x):
     """:func:`_cholesky_solve` of a full (dense) J -- the Kron-reduced tooth-coil network's, whose gap
-    couples nearly every node (n = 36-72) -- with the inner products as vectorised row dot products
-    (:func:`_row_dot`): the same factor up to roundoff, 40-50 -> ~26 us at n = 72. J's lower triangle
-    holds the factor (1 / L_ii on the diagonal); returns False if a pivot is not positive."""
+    couples nearly every node (n = 36-72) -- with the inner products as reassociated (vectorised)
+    loops written out here: the same factor up to roundoff (on the shipped cases the same bits as
+    :func:`_row_dot`'s calls, which cost more than their arithmetic: aircooled_air_mobility_outer's
+    72-node flux map 16.2 -> 10.9 ms). J's lower triangle holds the factor (1 / L_ii on the
+    diagonal); returns False if a pivot is not positive."""
     n = np.uint64(J.shape[0])
     for i in range(n):
-        Ji = J[i]
         for j in range(i):
-            Jj = J[j]
-            Ji[j] = (Ji[j] - _row_dot(Ji, Jj, j)) * Jj[j]
-        d = Ji[i] - _row_dot(Ji, Ji, i)
+            v = 0.0
+            for k in range(j):
+                v += J[i, k] * J[j, k]
+            J[i, j] = (J[i, j] - v) * J[j, j]
+        d = 0.0
+        for k in range(i):
+            d += J[i, k] * J[i, k]
+        d = J[i, i] - d
         if not d > 0.0:
             return False
-        Ji[i] = 1.0 / math.sqrt(d)
+        J[i, i] = 1.0 / math.sqrt(d)
     for i in range(n):  # L y = rhs
-        x[i] = (rhs[i] - _row_dot(J[i], x, i)) * J[i, i]
+        v = 0.0
+        for k in range(i):
+            v += J[i, k] * x[k]
+        x[i] = (rhs[i] - v) * J[i, i]
     for m in range(n):  # L^T x = y, by rows of L, i = n - 1 ... 0
         i = n - np.uint64(1) - m
         x[i] *= J[i, i]
