@@ -269,14 +269,14 @@ def _cholesky_solve(J, first, rhs, x):
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"}, _nrt=False)
-def _row_dot(x, y, n):
-    """sum_k<n x[k] y[k], reassociated (vectorised: the order of the sum is the compiler's). A called
-    function, not inlined by numba, whose inlining would compile it with the caller's strict flags
-    (the dense residual's matrix-vector product is compiled without fastmath)."""
-    v = 0.0
-    for k in range(n):
-        v += x[k] * y[k]
-    return v
+def _dense_kcl(G, h, u, r):
+    """r = G u + h, each row's inner product reassociated (vectorised; one call for all rows)."""
+    n = r.shape[0]
+    for i in range(n):
+        v = 0.0
+        for k in range(n):
+            v += G[i, k] * u[k]
+        r[i] = h[i] + v
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"}, _nrt=False)
@@ -284,8 +284,8 @@ def _dense_cholesky_solve(J, rhs, x):
     """:func:`_cholesky_solve` of a full (dense) J -- the Kron-reduced tooth-coil network's, whose gap
     couples nearly every node (n = 36-72) -- with the inner products as reassociated (vectorised)
     loops written out here: the same factor up to roundoff (on the shipped cases the same bits as
-    :func:`_row_dot`'s calls, which cost more than their arithmetic: aircooled_air_mobility_outer's
-    72-node flux map 16.2 -> 10.9 ms). J's lower triangle holds the factor (1 / L_ii on the
+    one called dot-product function per inner product, whose calls cost more than their arithmetic:
+    aircooled_air_mobility_outer's 72-node flux map 16.2 -> 10.9 ms). J's lower triangle holds the factor (1 / L_ii on the
     diagonal); returns False if a pivot is not positive."""
     n = np.uint64(J.shape[0])
     for i in range(n):
@@ -364,13 +364,11 @@ def _residual(kind, a, sa, b, sb, P, A, A2, l, F, G, h, dense, Ht, Bt, uu, phi, 
     fluxes ``phi``: KCL r (the linear part G uu + h when ``dense``, the linear branches' P du and
     the nonlinear branches' phi, signed) and, per nonlinear branch, e = drop(phi) - du (A; 0 for the
     linear ones). g_out <- the branch conductances d phi / d du (P, or 1 / drop'(phi)); the linear
-    branches' fluxes are written to phi. Returns |r|^2 (Wb^2). The dense G u is summed row by row in
-    :func:`_row_dot`'s vectorised order (aircooled_air_mobility_outer's 72-node MEC map: median
-    19.1 -> 17.4 ms)."""
+    branches' fluxes are written to phi. Returns |r|^2 (Wb^2). The dense G u + h comes from
+    :func:`_dense_kcl` (reassociated, vectorised inner products; this function keeps strict order)."""
     n = r.shape[0]
     if dense:
-        for i in range(n):
-            r[i] = h[i] + _row_dot(G[i], uu, n)
+        _dense_kcl(G, h, uu, r)
     else:
         r[:] = 0.0
     m = 0.0
