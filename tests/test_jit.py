@@ -151,3 +151,40 @@ def test_the_borrowed_array_rule_flags_an_array_argument_and_a_view():
     fns = _no_refcount_functions(src)
     assert [f.name for f in fns] == ["f", "g", "h"]
     assert [_returned_borrowed_arrays(f) for f in fns] == [["f returns a"], ["g returns a[1:]"], []]
+
+
+def _njit_options(source: str) -> dict:
+    """{function name: set of njit keyword names} of the njit-decorated functions in ``source``."""
+    out = {}
+    for n in ast.walk(ast.parse(source)):
+        if isinstance(n, ast.FunctionDef):
+            for d in n.decorator_list:
+                if isinstance(d, ast.Call) and getattr(d.func, "id", "") == "njit":
+                    out[n.name] = {k.arg for k in d.keywords}
+    return out
+
+
+# counting kernels that take and return scalars only (public loss formulas, also called from Python):
+# nothing to leak
+SCALAR_KERNELS = {"bearing_loss", "windage_loss", "plate_skin_factor"}
+
+
+def test_functions_without_refcounting_call_no_counting_function():
+    """A function without reference counting calls only others like it, inlined ones or
+    SCALAR_KERNELS: a called function that counts references could hand it an array it would never
+    release (a leak). Names resolve to the calling module's own kernels first, then to any kernel
+    module's (without SCALAR_KERNELS' bearing_loss this flags drive.losses.mechanical_loss)."""
+    sources = {p: p.read_text() for p in sorted((ROOT / "motoropt").rglob("*.py"))}
+    options = {p: _njit_options(s) for p, s in sources.items()}
+    anywhere = {}
+    for opts in options.values():
+        for name, kw in opts.items():
+            anywhere.setdefault(name, kw)
+    offenders = []
+    for p, src in sources.items():
+        for fn in _no_refcount_functions(src):
+            for call in (c for c in ast.walk(fn) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)):
+                kw = options[p].get(call.func.id, anywhere.get(call.func.id))
+                if kw is not None and "_nrt" not in kw and "inline" not in kw and call.func.id not in SCALAR_KERNELS:
+                    offenders.append(f"{p.relative_to(ROOT)}:{fn.name} calls {call.func.id}")
+    assert offenders == []
