@@ -285,8 +285,8 @@ def _dense_cholesky_solve(J, rhs, x):
     couples nearly every node (n = 36-72) -- with the inner products as reassociated (vectorised)
     loops written out here: the same factor up to roundoff (on the shipped cases the same bits as
     one called dot-product function per inner product, whose calls cost more than their arithmetic:
-    aircooled_air_mobility_outer's 72-node flux map 16.2 -> 10.9 ms). J's lower triangle holds the factor (1 / L_ii on the
-    diagonal); returns False if a pivot is not positive."""
+    aircooled_air_mobility_outer's 72-node flux map 16.2 -> 10.9 ms). J's lower triangle holds the
+    factor (1 / L_ii on the diagonal); returns False if a pivot is not positive."""
     n = np.uint64(J.shape[0])
     for i in range(n):
         for j in range(i):
@@ -1284,8 +1284,8 @@ def _fluxmap_tc_kernel(i_d, i_q, solved, n, branches, G_pos, h_pos, teeth, const
     F0 = np.zeros(nb)
     U = np.zeros((n_d, n_q, n))
     PHI = np.zeros((n_d, n_q, nb))
-    u0 = np.empty(n)
-    ph0 = np.empty(nb)
+    u = np.empty(n)  # each point's start, then its solution (in place)
+    phi = np.empty(nb)
     Fb = np.empty(nb)
     no_linear = np.zeros(nb)
     dense = np.zeros(n, np.int64)
@@ -1316,11 +1316,10 @@ def _fluxmap_tc_kernel(i_d, i_q, solved, n, branches, G_pos, h_pos, teeth, const
                     scale = max(scale, MU0 * A[i] * abs(Fk) / l[i])  # flux at mu_r = 1000, x 1e-3
                 if scale == 0.0:
                     scale = 1.0
-                _predict_solved(U, jd, jq, u0, solved)
-                _predict_solved(PHI, jd, jq, ph0, solved)
-                it, rn = _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, Fb, G, h, Ht, Bt, u0, ph0, scale, tol,
+                _predict_solved(U, jd, jq, u, solved)
+                _predict_solved(PHI, jd, jq, phi, solved)
+                it, rn = _solve_reduced(n, kind, a, sa, b, sb, A, A2, l, Fb, G, h, Ht, Bt, u, phi, scale, tol,
                                         max_iter, no_linear, dense, wn, wb, J)
-                u, phi = u0, ph0  # the solution, in place
                 resid[jd, jq] = max(resid[jd, jq], rn)
                 iters[jd, jq] += it
                 for k in range(n):  # element loops: no slice assignment (see _newton)
