@@ -105,46 +105,72 @@ class Modulation:
 
 
 # ------------------------------------------------------------------------------ harmonic tables
+# The helpers take x = V1 / u_dc as a scalar or as an array (X,); for an array their arrays carry a
+# leading x axis (phases on axis -2, samples on axis -1): carrier_table computes all x at once.
 def _phase_refs(theta, x, pattern):
-    """Pole references (-1..1, fraction of u_dc/2) of the three phases at fundamental angle theta."""
-    m = 2.0 * x
-    r = np.stack([m * np.cos(theta - k * 2.0 * math.pi / 3.0) for k in range(3)])
+    """Pole references (-1..1, fraction of u_dc/2) of the three phases at fundamental angle theta (n,):
+    (3, n), or (X, 3, n) for an array x."""
+    m = 2.0 * np.asarray(x, dtype=float)[..., None, None]
+    r = m * np.stack([np.cos(theta - k * 2.0 * math.pi / 3.0) for k in range(3)])
     if pattern == "svpwm":
-        r = r - 0.5 * (r.max(axis=0) + r.min(axis=0))
+        r = r - 0.5 * (r.max(axis=-2, keepdims=True) + r.min(axis=-2, keepdims=True))
     return r
+
+
+def _frame_pair(w_ab, theta):
+    """<w_par^2>, <w_perp^2> of alpha-beta vectors w_ab (..., 2, n) in the frame of angle theta (n,):
+    means over the samples, of shape (...)."""
+    c, s = np.cos(theta), np.sin(theta)
+    par = w_ab[..., 0, :] * c
+    par += w_ab[..., 1, :] * s
+    perp = -w_ab[..., 0, :]
+    perp *= s
+    perp += w_ab[..., 1, :] * c
+    return np.mean(np.square(par, out=par), axis=-1), np.mean(np.square(perp, out=perp), axis=-1)
 
 
 def _frame_moments(v_ab, psi_ab, theta):
     """<v_par^2>, <v_perp^2>, <psi_par^2>, <psi_perp^2> of alpha-beta vectors in the frame of angle theta."""
-    c, s = np.cos(theta), np.sin(theta)
-    out = []
-    for w in (v_ab, psi_ab):
-        par = w[0] * c + w[1] * s
-        perp = -w[0] * s + w[1] * c
-        out += [np.mean(par * par), np.mean(perp * perp)]
-    return out
+    return [*_frame_pair(v_ab, theta), *_frame_pair(psi_ab, theta)]
 
 
 def _clarke(v3):
-    """Amplitude-invariant alpha-beta of three phase quantities."""
-    return np.stack([(2.0 * v3[0] - v3[1] - v3[2]) / 3.0, (v3[1] - v3[2]) / math.sqrt(3.0)])
+    """Amplitude-invariant alpha-beta (..., 2, n) of three phase quantities (..., 3, n)."""
+    a, b, c = v3[..., 0, :], v3[..., 1, :], v3[..., 2, :]
+    out = np.empty(v3.shape[:-2] + (2, v3.shape[-1]))
+    alpha = np.multiply(a, 2.0, out=out[..., 0, :])  # (2 a - b - c) / 3
+    alpha -= b
+    alpha -= c
+    alpha /= 3.0
+    beta = np.subtract(b, c, out=out[..., 1, :])  # (b - c) / sqrt(3)
+    beta /= math.sqrt(3.0)
+    return out
+
+
+def _line_to_neutral(pole, out=None):
+    """Line-to-neutral voltages of three pole voltages (..., 3, n) (the common mode removed; into out)."""
+    return np.subtract(pole, pole.mean(axis=-2, keepdims=True), out=out)
 
 
 def _band_shares(psi_a, n_per_period, f_unit):
     """Shares of the phase-a harmonic flux power in the bands k f_unit (k = 1 .. N_BANDS, the last
-    collecting everything above), from one period sampled at n_per_period points."""
-    F = np.abs(np.fft.rfft(psi_a)) ** 2
-    order = np.arange(F.size)  # harmonic order of the fundamental
+    collecting everything above), from one period sampled at n_per_period points: psi_a (..., n) ->
+    (..., N_BANDS), 0 without harmonic flux."""
+    F = np.abs(np.fft.rfft(psi_a, axis=-1)) ** 2
+    order = np.arange(F.shape[-1])  # harmonic order of the fundamental
     k = np.clip(np.rint(order / f_unit), 1, N_BANDS).astype(int)
-    tot = F[1:].sum()
-    return np.array([F[1:][k[1:] == b].sum() / tot if tot > 0 else 0.0 for b in range(1, N_BANDS + 1)])
+    Fh, kh = F[..., 1:], k[1:]
+    tot = Fh.sum(axis=-1, keepdims=True)
+    band = np.stack([Fh.compress(kh == b, axis=-1).sum(axis=-1) for b in range(1, N_BANDS + 1)], axis=-1)
+    return np.divide(band, tot, out=np.zeros_like(band), where=tot > 0)
 
 
-def _pwm_samples(x: float, pattern: str, ratio: int, samples: int):
+def _pwm_samples(x: float | np.ndarray, pattern: str, ratio: int, samples: int):
     """Per sample of one fundamental period of naturally sampled carrier PWM (triangle carrier,
     ``ratio`` carrier periods per fundamental period, ``samples`` per carrier period, peaks on sample
     edges, the reference constant over a sample): theta (n,), the share f (3, n) of each sample in
-    which each pole is high, and whether the carrier rises over the sample (n,)."""
+    which each pole is high ((X, 3, n) for an array x), and whether the carrier rises over the
+    sample (n,)."""
     n = ratio * samples
     theta = 2.0 * math.pi * (np.arange(n) + 0.5) / n
     ref = _phase_refs(theta, x, pattern)
@@ -155,74 +181,143 @@ def _pwm_samples(x: float, pattern: str, ratio: int, samples: int):
     c0, c1 = tri(np.arange(n) / n), tri((np.arange(n) + 1.0) / n)
     up = c1 > c0
     span = np.abs(c1 - c0)
-    f = np.where(up, np.clip((ref - c0) / span, 0.0, 1.0), 1.0 - np.clip((c0 - ref) / span, 0.0, 1.0))
+    # d = (ref - c0) / span; rising: f = clip(d, 0, 1), falling: f = 1 - clip(-d, 0, 1) = 1 + clip(d, -1, 0)
+    f = np.subtract(ref, c0, out=ref)  # d, in place
+    f /= span
+    np.clip(f, np.where(up, 0.0, -1.0), np.where(up, 1.0, 0.0), out=f)
+    f += np.where(up, 0.0, 1.0)
     return theta, f, up
 
 
-def pwm_waveform(x: float, pattern: str = "svpwm", ratio: int = _RATIO, samples: int = _SAMPLES):
+def pwm_waveform(x: float | np.ndarray, pattern: str = "svpwm", ratio: int = _RATIO, samples: int = _SAMPLES):
     """One fundamental period of naturally sampled carrier PWM at fundamental x = V1 / u_dc as
-    sample averages (exact volt-seconds per sample): (theta (n,), line-to-neutral voltages (3, n) / u_dc)."""
+    sample averages (exact volt-seconds per sample): (theta (n,), line-to-neutral voltages (3, n) / u_dc);
+    for an array x the voltages are (X, 3, n)."""
     theta, f, _ = _pwm_samples(x, pattern, ratio, samples)
-    pole = f - 0.5
-    return theta, pole - pole.mean(axis=0)
+    return theta, _line_to_neutral(f - 0.5)
 
 
-def _pwm_voltage_moments(x: float, pattern: str, ratio: int = _RATIO, samples: int = _SAMPLES):
-    """Exact <v_h,par^2>, <v_h,perp^2> / u_dc^2 of the pulse train (each sample split at the poles'
-    switching instants into <= 4 intervals of constant line-to-neutral voltage)."""
-    theta, f, up = _pwm_samples(x, pattern, ratio, samples)
-    edge = np.where(up[None, :], f, 1.0 - f)  # switching instant of each pole within the sample
-    b = np.sort(edge, axis=0)
-    bounds = np.vstack([np.zeros_like(theta), b, np.ones_like(theta)])  # (5, n)
+def _sort3(e):
+    """e (..., 3, n) sorted along the phase axis (the values of np.sort(e, axis=-2) from a min-max
+    network, faster for three entries)."""
+    a, b, c = e[..., 0, :], e[..., 1, :], e[..., 2, :]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    return np.stack([np.minimum(lo, c), np.maximum(lo, np.minimum(hi, c)), np.maximum(hi, c)], axis=-2)
+
+
+def _pole_states(high):
+    """Pole state 0..7 (bit k: pole k high) of high (..., 3, n) (bool): (..., n)."""
+    h = high.view(np.uint8)
+    return (h[..., 0, :] | (h[..., 1, :] << 1) | (h[..., 2, :] << 2)).astype(np.intp)
+
+
+def _pulse_moments(theta, f, up, x):
+    """<v_h,par^2>, <v_h,perp^2> / u_dc^2 (shape of x) of the pulse train of _pwm_samples' (theta, f, up)
+    at fundamental x: each sample split at the poles' switching instants into <= 4 intervals, each
+    in one of the 8 pole states with its constant line-to-neutral voltage. A sample in which no pole
+    switches (f = 0 or 1) is one interval in the state f = 1 (the same sum, bit for bit: the other
+    intervals have zero length)."""
+    n = theta.size
     c, s = np.cos(theta), np.sin(theta)
-    acc_p = np.zeros_like(theta)
-    acc_q = np.zeros_like(theta)
+    # v_par + x and v_perp of each pole state (bit k: pole k high) at each sample, at state * n + sample
+    states = ((np.arange(8)[:, None, None] >> np.arange(3)[:, None]) & 1).astype(float)  # (8, 3, 1)
+    ab = _clarke(_line_to_neutral(states - 0.5))  # (8, 2, 1)
+    a, b = ab[:, 0], ab[:, 1]
+    tab_par, tab_perp = (a * c + b * s).ravel(), (-a * s + b * c).ravel()
+    f = f.reshape(-1, 3, n)  # (X, 3, n), X = 1 for a scalar x
+    x = np.asarray(x, dtype=float)
+    xb = x.reshape(-1, 1)
+    sample = np.arange(n)
+    k = _pole_states(f > 0.5)
+    k *= n
+    k += sample
+    acc_p = tab_par.take(k)
+    acc_p -= xb
+    acc_p *= acc_p
+    acc_q = tab_perp.take(k)
+    acc_q *= acc_q  # (X, n)
+    del k
+    # samples with switching instants (flat indices i_x n + i_n): the intervals between the sorted instants
+    inner = f > 0.0
+    inner &= f < 1.0
+    sw = np.flatnonzero(inner.any(axis=1))
+    i_x, i_n = np.divmod(sw, n)
+    fs = f.take(i_x * 3 * n + i_n + n * np.arange(3)[:, None])  # (3, S)
+    sgn = np.where(up[i_n], 1.0, -1.0)  # carrier rising / falling
+    edge = np.where(sgn > 0.0, fs, 1.0 - fs)  # switching instant of each pole within the sample
+    lim = sgn * edge  # a pole is high in an interval of midpoint t if t < f (rising) or t > 1 - f (falling):
+    # if sgn t < lim
+    bounds = np.concatenate([np.zeros((1, sw.size)), _sort3(edge), np.ones((1, sw.size))])  # (5, S)
+    p_sw, q_sw = np.zeros(sw.size), np.zeros(sw.size)
+    xs = xb[i_x, 0]
     for j in range(4):
         lo, hi = bounds[j], bounds[j + 1]
-        mid = 0.5 * (lo + hi)
-        high = np.where(up[None, :], mid[None, :] < f, mid[None, :] > 1.0 - f)
-        pole = np.where(high, 0.5, -0.5)
-        v = pole - pole.mean(axis=0)
-        a, bb = _clarke(v)
-        par = a * c + bb * s - x
-        perp = -a * s + bb * c
-        acc_p += (hi - lo) * par * par
-        acc_q += (hi - lo) * perp * perp
-    return float(acc_p.mean()), float(acc_q.mean())
+        k = _pole_states(sgn * (0.5 * (lo + hi)) < lim) * n + i_n
+        par = tab_par.take(k) - xs
+        perp = tab_perp.take(k)
+        p_sw += (hi - lo) * par * par
+        q_sw += (hi - lo) * perp * perp
+    acc_p.put(sw, p_sw)
+    acc_q.put(sw, q_sw)
+    return acc_p.mean(axis=-1).reshape(x.shape), acc_q.mean(axis=-1).reshape(x.shape)
+
+
+def _pwm_voltage_moments(x: float | np.ndarray, pattern: str, ratio: int = _RATIO, samples: int = _SAMPLES):
+    """Exact <v_h,par^2>, <v_h,perp^2> / u_dc^2 of the pulse train (each sample split at the poles'
+    switching instants into <= 4 intervals of constant line-to-neutral voltage): floats, or arrays (X,)
+    for an array x."""
+    theta, f, up = _pwm_samples(x, pattern, ratio, samples)
+    vp, vq = _pulse_moments(theta, f, up, x)
+    return (float(vp), float(vq)) if np.ndim(x) == 0 else (vp, vq)
+
+
+def _harmonic_part(theta, v_ln, v1, out=None):
+    """Harmonic part v_h (3, n) of v_ln (3, n) with fundamental amplitude v1 at angle theta (n,) (into out,
+    which may be v_ln); (X, 3, n) for v_ln (X, 3, n) and v1 (X,)."""
+    out = np.empty_like(v_ln) if out is None else out
+    v1 = np.asarray(v1, dtype=float)[..., None]
+    for k in range(3):
+        np.subtract(v_ln[..., k, :], v1 * np.cos(theta - k * 2.0 * math.pi / 3.0), out=out[..., k, :])
+    return out
+
+
+def _harmonic_flux(vh, per_unit_time):
+    """Flux linkage psi_h of the harmonic voltages vh (..., n) over one period of per_unit_time
+    (time step per_unit_time / n; zero mean, no fundamental), by spectral integration (exact for the
+    sampled waveform, no drift)."""
+    P = np.fft.rfft(vh, axis=-1)
+    order = np.arange(2, P.shape[-1])
+    P[..., 2:] /= 1j * 2.0 * math.pi * order / per_unit_time
+    P[..., :2] = 0.0  # no mean, no fundamental in the harmonic flux
+    return np.fft.irfft(P, n=vh.shape[-1], axis=-1)
 
 
 def _harmonic_stats(theta, v_ln, v1, per_unit_time):
-    """Frame moments and band shares of the harmonic part of v_ln (3, n) with fundamental amplitude v1;
-    psi_h integrated with time step per_unit_time / n (zero mean, no fundamental)."""
-    n = theta.size
-    fund = np.stack([v1 * np.cos(theta - k * 2.0 * math.pi / 3.0) for k in range(3)])
-    vh = v_ln - fund
-    # psi_h by spectral integration (exact for the sampled waveform; no drift, zero mean)
-    V = np.fft.rfft(vh, axis=1)
-    order = np.arange(V.shape[1])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        P = np.where(order > 0, V / (1j * 2.0 * math.pi * order / per_unit_time), 0.0)
-    P[:, 1] = 0.0  # no fundamental in the harmonic flux
-    psi = np.fft.irfft(P, n=n, axis=1)
-    return _frame_moments(_clarke(vh), _clarke(psi), theta), psi[0]
+    """Frame moments [<v_par^2>, <v_perp^2>, <psi_par^2>, <psi_perp^2>] of the harmonic part of v_ln
+    (3, n) with fundamental amplitude v1, and the phase-a psi_h (n,), psi_h integrated with time step
+    per_unit_time / n (zero mean, no fundamental)."""
+    vh = _harmonic_part(theta, v_ln, v1)
+    psi = _harmonic_flux(vh, per_unit_time)
+    return _frame_moments(_clarke(vh), _clarke(psi), theta), psi[..., 0, :]
 
 
 @cache
 def carrier_table(pattern: str = "svpwm"):
     """Carrier-PWM harmonic table of ``pattern`` ("svpwm" | "spwm") over x = V1/u_dc in [0, V_lin/u_dc]:
     array (N_X, 5 + N_BANDS) with columns x, <v_par^2>/u_dc^2, <v_perp^2>/u_dc^2,
-    <psi_par^2> (f_sw/u_dc)^2, <psi_perp^2> (f_sw/u_dc)^2, band shares of <|psi_h|^2> at k f_sw."""
+    <psi_par^2> (f_sw/u_dc)^2, <psi_perp^2> (f_sw/u_dc)^2, band shares of <|psi_h|^2> at k f_sw.
+    Computed for all x at once (arrays N_X x 3 x n, n = 6336 samples per fundamental period: 3.8 MB each)."""
     xs = np.linspace(0.0, LINEAR[pattern], _N_X)
-    rows = []
-    for x in xs:
-        theta, v = pwm_waveform(x, pattern)
-        # time unit: one carrier period = 1 -> psi in units of u_dc / f_sw (exact volt-seconds per
-        # sample); the voltage moments from the exact pulse train
-        (_, _, pp, pq), psi_a = _harmonic_stats(theta, v, x, float(_RATIO))
-        vp, vq = _pwm_voltage_moments(x, pattern)
-        shares = _band_shares(psi_a, theta.size, _RATIO)
-        rows.append([x, vp, vq, pp, pq, *shares])
-    return np.asarray(rows)
+    theta, f, up = _pwm_samples(xs, pattern, _RATIO, _SAMPLES)
+    # the voltage moments from the exact pulse train
+    vp, vq = _pulse_moments(theta, f, up, xs)
+    # the flux moments from the sample averages (as pwm_waveform; f reused for v_ln, then v_h); time unit:
+    # one carrier period = 1 -> psi in units of u_dc / f_sw (exact volt-seconds per sample)
+    vh = _harmonic_part(theta, _line_to_neutral(np.subtract(f, 0.5, out=f), out=f), xs, out=f)
+    psi = _harmonic_flux(vh, float(_RATIO))
+    pp, pq = _frame_pair(_clarke(psi), theta)
+    shares = _band_shares(psi[:, 0], theta.size, _RATIO)
+    return np.column_stack([xs, vp, vq, pp, pq, shares])
 
 
 @cache
