@@ -52,6 +52,25 @@ def test_carrier_table_batched_equals_per_x(pattern):
         np.testing.assert_allclose([vpb[j], vqb[j]], M._pwm_voltage_moments(x, pattern, 33, 16), rtol=1e-13, atol=1e-16)
 
 
+@pytest.mark.parametrize("pattern", ["svpwm", "spwm"])
+def test_pulse_train_moments_by_fine_sampling(pattern):
+    """The exact pulse-train moments (each sample split at its switching instants, pole states looked
+    up) against a second method: every sample cut into K = 1000 sub-intervals, each pole high where
+    the carrier (rising: t < f, falling: t > 1 - f) says so at the sub-interval's midpoint; the
+    instants are then known to 1 / K of a sample: the two agree within 1e-3 (measured: 3e-4)."""
+    ratio, samples, K = 9, 16, 1000
+    for x in (0.2, 0.45):
+        theta, f, up = M._pwm_samples(x, pattern, ratio, samples)
+        t = (np.arange(K) + 0.5) / K
+        high = np.where(up[None, :, None], t < f[:, :, None], t > 1.0 - f[:, :, None])  # (3, n, K)
+        pole = np.where(high, 0.5, -0.5)
+        v = pole - pole.mean(axis=0)
+        a, b = (2.0 * v[0] - v[1] - v[2]) / 3.0, (v[1] - v[2]) / np.sqrt(3.0)
+        c, s = np.cos(theta)[:, None], np.sin(theta)[:, None]
+        ref = (np.mean((a * c + b * s - x) ** 2), np.mean((-a * s + b * c) ** 2))
+        np.testing.assert_allclose(M._pwm_voltage_moments(x, pattern, ratio, samples), ref, rtol=1e-3)
+
+
 def test_six_step_moments_closed_form():
     """Rectangular wave: phase rms sqrt(2)/3 u_dc, fundamental 2/pi u_dc, harmonics v_n = V_6 / n (n = 6k -+ 1):
     <|v_h|^2> = 2 (2/9 - 2/pi^2) u_dc^2 and <|psi_h|^2> = sum_n (V_6 / n^2)^2 / w_e^2 (to n = 49) within 0.5 %."""
