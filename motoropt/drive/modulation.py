@@ -245,8 +245,8 @@ def _pulse_moments(theta, f, up, x):
     fs = f.take(i_x * 3 * n + i_n + n * np.arange(3)[:, None])  # (3, S)
     sgn = np.where(up[i_n], 1.0, -1.0)  # carrier rising / falling
     edge = np.where(sgn > 0.0, fs, 1.0 - fs)  # switching instant of each pole within the sample
-    lim = sgn * edge  # a pole is high in an interval of midpoint t if t < f (rising) or t > 1 - f (falling):
-    # if sgn t < lim
+    # a pole is high in an interval of midpoint t if t < f (rising) or t > 1 - f (falling): if sgn t < lim
+    lim = sgn * edge
     bounds = np.concatenate([np.zeros((1, sw.size)), _sort3(edge), np.ones((1, sw.size))])  # (5, S)
     p_sw, q_sw = np.zeros(sw.size), np.zeros(sw.size)
     xs = xb[i_x, 0]
@@ -327,7 +327,7 @@ def six_step_moments():
     n = 6 * 2048
     theta = 2.0 * math.pi * (np.arange(n) + 0.5) / n
     pole = np.stack([np.where(np.cos(theta - k * 2.0 * math.pi / 3.0) >= 0, 0.5, -0.5) for k in range(3)])
-    v = pole - pole.mean(axis=0)
+    v = _line_to_neutral(pole)
     # time unit: 1 / w_e (theta is time) -> psi in units of u_dc / w_e
     (vp, vq, pp, pq), _ = _harmonic_stats(theta, v, SIX_STEP, 2.0 * math.pi)
     w = SIX_STEP_ORDERS ** -4.0  # |psi_n|^2 ~ (v_n / n)^2 with v_n ~ 1/n
